@@ -1,0 +1,59 @@
+import type { CommitProvenance } from '../../core/provenance/commitProvenance';
+import { formatCount, formatDuration, formatNumber, formatPercent, formatPointDifference, formatRate, formatTimestamp, shortSha } from '../../core/report/format';
+import { textTable } from './textTable';
+
+export function renderProvenance(p: CommitProvenance): string {
+  if (!p.commit) return `${p.query}: ${p.problem}`;
+  const c = p.commit;
+  const out: string[] = [];
+  out.push(`commit ${c.sha}`);
+  out.push(`  ${c.subject}`);
+  out.push(`  ${c.author} · committed ${formatTimestamp(c.committedAt)} · ${p.files.length} file(s) changed`);
+  out.push('');
+  for (const s of p.services) {
+    const head = `${s.service}${s.touchesService ? '' : ' (commit touches none of its paths)'}`;
+    if (s.status === 'deployed' && s.firstDeployment) {
+      out.push(`✓ ${head}: first in ${s.firstDeployment.revision} at ${formatTimestamp(s.firstDeployment.createdAt)} (+${formatDuration(s.firstDeployment.delaySeconds)} after the commit)`);
+    } else if (s.status === 'not-deployed') {
+      const serving = s.serving ? `serving ${s.serving.revision} (${s.serving.commit ? shortSha(s.serving.commit) : 'commit unknown'})` : 'nothing deployed';
+      out.push(`✗ ${head}: not deployed; ${serving}${s.behindBy !== null ? `, ${s.behindBy} commit(s) behind this one` : ''}`);
+    } else {
+      out.push(`? ${head}: unknown — ${s.problem}`);
+    }
+    if (s.gapRuns.length) {
+      out.push(`  ⚠ ${s.gapRuns.length} run session(s) on older code between the commit and the deployment:`);
+      for (const r of s.gapRuns) {
+        out.push(
+          `    ${r.mode ?? 'run'} ${formatTimestamp(r.startedAt)}–${r.endedAt.slice(11, 16)} on ${r.commit ? shortSha(r.commit) : 'unknown build'}${r.revision ? ` (${r.revision})` : ''}: dates ${r.firstDate}..${r.lastDate}, ${
+            r.rowsProduced === null ? 'rows not recorded' : `${formatCount(r.rowsProduced)} rows`
+          }`,
+        );
+      }
+    }
+  }
+  if (p.models.length) {
+    out.push('');
+    out.push(`Results per model (${p.window.from}..${p.window.to}): builds containing this commit vs the build it replaced`);
+    out.push(
+      textTable(
+        ['model', 'containing: hit rate', 'preds', 'MAE', 'replaced: hit rate', 'preds', 'MAE', 'change'],
+        p.models.map((m) => [
+          m.model,
+          formatRate(m.containing.hitRate),
+          formatCount(m.containing.predictions),
+          formatNumber(m.containing.mae),
+          formatRate(m.replaced.hitRate),
+          formatCount(m.replaced.predictions),
+          formatNumber(m.replaced.mae),
+          formatPointDifference(m.hitRateChange),
+        ]),
+      ),
+    );
+    const thisBuild = p.models.filter((m) => m.build.predictions > 0);
+    if (thisBuild.length) {
+      out.push('');
+      out.push(`Rows produced by exactly ${shortSha(c.sha)}: ${thisBuild.map((m) => `${m.model} ${formatRate(m.build.hitRate)} (${formatPercent(m.build.gradingCoverage)} graded)`).join('; ')}`);
+    }
+  }
+  return out.join('\n');
+}

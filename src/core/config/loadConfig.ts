@@ -1,0 +1,267 @@
+import Ajv, { type ErrorObject } from 'ajv';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
+import schema from '../../../schemas/pipeline-lens.schema.json';
+import { ConfigError } from './configError';
+import {
+  CONFIG_FILE_NAME,
+  DEFAULT_DEPLOYMENT_TABLE_COLUMNS,
+  DEFAULT_EXECUTION_LOG_COLUMNS,
+  DEFAULT_EXPECTED_COLUMNS,
+  DEFAULT_FEATURE_STORE_COLUMNS,
+  DEFAULT_GRADED_COLUMNS,
+  DEFAULT_MODEL_FAMILY_PATTERN,
+  DEFAULT_PREDICTION_COLUMNS,
+  DEFAULT_THRESHOLDS,
+} from './defaults';
+import type { DeploymentSourceConfig, PipelineLensConfig, ServiceConfig, TableConfig, WarehouseConfig } from './types';
+
+// The raw file as the schema allows it; everything optional is filled in by `resolveConfig`.
+interface RawTable {
+  table: string;
+  partitionColumn?: string | null;
+  columns?: Record<string, string | null>;
+  service?: string;
+}
+interface RawConfig {
+  repository?: string;
+  warehouse: { kind: 'embedded'; database?: string; files?: Record<string, string> };
+  tables: Record<string, RawTable | undefined>;
+  features?: { count: number; registry?: Array<{ index: number; name: string; description?: string; minCoverage?: number | null }> };
+  services?: Array<{
+    name: string;
+    paths: string[];
+    deployments?: { kind: 'file'; path: string } | { kind: 'warehouse'; table: string; columns?: Record<string, string | null> };
+    deployCommand?: string;
+  }>;
+  thresholds?: Partial<PipelineLensConfig['thresholds']>;
+  modelFamilyPattern?: string;
+}
+
+let validator: ReturnType<Ajv['compile']> | null = null;
+function validate(raw: unknown): ErrorObject[] {
+  validator ??= new Ajv({ allErrors: true, strict: false }).compile(schema);
+  return validator(raw) ? [] : [...(validator.errors ?? [])];
+}
+
+/** Walks up from `startDir` to the first folder holding pipeline-lens.json. */
+export function findConfigFile(startDir: string): string | null {
+  let dir = resolve(startDir);
+  for (;;) {
+    const candidate = join(dir, CONFIG_FILE_NAME);
+    if (existsSync(candidate)) return candidate;
+    const parent = dirname(dir);
+    if (parent === dir) return null;
+    dir = parent;
+  }
+}
+
+/** Reads, validates and resolves a config file; every problem is a ConfigError naming the JSON path. */
+export function loadConfig(file: string): PipelineLensConfig {
+  const path = resolve(file);
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch {
+    throw new ConfigError(`Cannot read ${path}: the file does not exist or is not readable. Create it (see docs/configuration.md) or pass --config.`, path);
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (error) {
+    throw new ConfigError(`${path} is not valid JSON: ${(error as Error).message}.`, path);
+  }
+  return resolveConfig(raw, path);
+}
+
+/** Validates an already parsed config object as if it had been read from `file`. */
+export function resolveConfig(raw: unknown, file: string): PipelineLensConfig {
+  const errors = validate(raw);
+  if (errors.length > 0) {
+    const problems = describeSchemaErrors(errors);
+    throw new ConfigError(`${file}: ${problems.join('; ')}.`, file, errorPath(mostSpecific(errors)));
+  }
+  const config = raw as RawConfig;
+  const root = dirname(file);
+  const fromRoot = (p: string) => (isAbsolute(p) ? p : resolve(root, p));
+
+  const warehouse = resolveWarehouse(config.warehouse, file, fromRoot);
+  const table = <C>(key: string, defaults: C): TableConfig<C> | null => {
+    const t = config.tables[key];
+    if (!t) return null;
+    return {
+      table: t.table,
+      partitionColumn: t.partitionColumn ?? null,
+      columns: { ...defaults, ...(t.columns ?? {}) } as C,
+    };
+  };
+
+  const features = {
+    count: config.features?.count ?? 0,
+    registry: (config.features?.registry ?? []).map((f) => ({
+      index: f.index,
+      name: f.name,
+      description: f.description ?? '',
+      minCoverage: f.minCoverage ?? null,
+    })),
+  };
+  const seen = new Map<number, string>();
+  features.registry.forEach((f, i) => {
+    if (f.index >= features.count) {
+      throw new ConfigError(
+        `${file}: /features/registry/${i}/index is ${f.index}, outside the features array (features.count is ${features.count}); use an index from 0 to ${features.count - 1} or raise features.count.`,
+        file,
+        `/features/registry/${i}/index`,
+      );
+    }
+    const other = seen.get(f.index);
+    if (other !== undefined) {
+      throw new ConfigError(`${file}: /features/registry/${i} gives index ${f.index} a second name (${f.name}; it is already ${other}); keep one entry per index.`, file, `/features/registry/${i}/index`);
+    }
+    seen.set(f.index, f.name);
+  });
+
+  const services: ServiceConfig[] = (config.services ?? []).map((s) => ({
+    name: s.name,
+    paths: s.paths,
+    deployments: resolveDeploymentSource(s.deployments, fromRoot),
+    deployCommand: s.deployCommand ?? null,
+  }));
+  const names = new Set<string>();
+  services.forEach((s, i) => {
+    if (names.has(s.name)) throw new ConfigError(`${file}: /services/${i}/name "${s.name}" appears twice; service names must be unique.`, file, `/services/${i}/name`);
+    names.add(s.name);
+  });
+
+  const logRaw = config.tables.executionLog;
+  const executionLog = table('executionLog', DEFAULT_EXECUTION_LOG_COLUMNS);
+  let logService: string | null = logRaw?.service ?? null;
+  if (logService === null && services.length === 1) logService = services[0].name;
+  if (logService !== null && services.length > 0 && !names.has(logService)) {
+    throw new ConfigError(
+      `${file}: /tables/executionLog/service is "${logService}", which is not a service in /services (${[...names].join(', ')}); name one of them.`,
+      file,
+      '/tables/executionLog/service',
+    );
+  }
+
+  const pattern = config.modelFamilyPattern ?? DEFAULT_MODEL_FAMILY_PATTERN;
+  try {
+    new RegExp(pattern);
+  } catch (error) {
+    throw new ConfigError(`${file}: /modelFamilyPattern is not a valid regular expression (${(error as Error).message}).`, file, '/modelFamilyPattern');
+  }
+
+  return {
+    file,
+    root,
+    repository: fromRoot(config.repository ?? '.'),
+    warehouse,
+    tables: {
+      predictions: table('predictions', DEFAULT_PREDICTION_COLUMNS)!,
+      graded: table('graded', DEFAULT_GRADED_COLUMNS)!,
+      featureStore: table('featureStore', DEFAULT_FEATURE_STORE_COLUMNS),
+      executionLog: executionLog ? { ...executionLog, service: logService } : null,
+      expected: table('expected', DEFAULT_EXPECTED_COLUMNS),
+    },
+    features,
+    services,
+    thresholds: { ...DEFAULT_THRESHOLDS, ...(config.thresholds ?? {}) },
+    modelFamilyPattern: pattern,
+  };
+}
+
+function resolveWarehouse(raw: RawConfig['warehouse'], file: string, fromRoot: (p: string) => string): WarehouseConfig {
+  if (!raw.database && !raw.files) {
+    throw new ConfigError(
+      `${file}: /warehouse needs "database" (a DuckDB file) or "files" (table name → Parquet/CSV/NDJSON file) for the embedded warehouse.`,
+      file,
+      '/warehouse',
+    );
+  }
+  return {
+    kind: 'embedded',
+    database: raw.database ? fromRoot(raw.database) : undefined,
+    files: raw.files ? Object.fromEntries(Object.entries(raw.files).map(([t, p]) => [t, fromRoot(p)])) : undefined,
+  };
+}
+
+function resolveDeploymentSource(
+  raw: NonNullable<RawConfig['services']>[number]['deployments'],
+  fromRoot: (p: string) => string,
+): DeploymentSourceConfig | null {
+  if (!raw) return null;
+  if (raw.kind === 'file') return { kind: 'file', path: fromRoot(raw.path) };
+  return { kind: 'warehouse', table: raw.table, columns: { ...DEFAULT_DEPLOYMENT_TABLE_COLUMNS, ...(raw.columns ?? {}) } as typeof DEFAULT_DEPLOYMENT_TABLE_COLUMNS };
+}
+
+function errorPath(error: ErrorObject): string {
+  const base = error.instancePath || '';
+  if (error.keyword === 'required') return `${base}/${(error.params as { missingProperty: string }).missingProperty}`;
+  if (error.keyword === 'additionalProperties') return `${base}/${(error.params as { additionalProperty: string }).additionalProperty}`;
+  return base || '/';
+}
+
+function mostSpecific(errors: ErrorObject[]): ErrorObject {
+  return [...errors].sort((a, b) => errorPath(b).length - errorPath(a).length)[0];
+}
+
+/*
+ * Ajv reports every failed branch of a oneOf; a person wants the one branch they meant.
+ * Errors under a branch whose `kind` const failed are noise, and so is the oneOf summary
+ * when a more specific error exists.
+ */
+function describeSchemaErrors(errors: ErrorObject[]): string[] {
+  const constFailures = new Set(
+    errors.filter((e) => e.keyword === 'const' && e.instancePath.endsWith('/kind')).map((e) => e.schemaPath.replace(/\/properties\/kind\/const$/, '')),
+  );
+  const kept = errors.filter((e) => {
+    if (e.keyword === 'oneOf' && errors.some((o) => o !== e && o.instancePath.startsWith(e.instancePath) && o.keyword !== 'oneOf')) return false;
+    if (e.keyword === 'const' && e.instancePath.endsWith('/kind') && errors.some((o) => o.keyword === 'const' && o.instancePath === e.instancePath && o !== e)) {
+      return false;
+    }
+    for (const branch of constFailures) if (e.schemaPath.startsWith(branch + '/') && !e.schemaPath.endsWith('/kind/const')) return false;
+    return true;
+  });
+  const kindErrors = errors.filter((e) => e.keyword === 'const' && e.instancePath.endsWith('/kind'));
+  const messages = new Set<string>();
+  const kindPaths = new Set(kindErrors.map((e) => e.instancePath));
+  for (const path of kindPaths) {
+    const allowed = kindErrors.filter((e) => e.instancePath === path).map((e) => JSON.stringify((e.params as { allowedValue: unknown }).allowedValue));
+    const allBranchesFailed = !kept.some((e) => e.instancePath.startsWith(path.replace(/\/kind$/, '')) && !(e.keyword === 'const' && e.instancePath === path));
+    if (allBranchesFailed) messages.add(`${path} must be one of ${allowed.join(', ')}`);
+  }
+  for (const e of kept) {
+    if (e.keyword === 'const' && kindPaths.has(e.instancePath)) continue;
+    messages.add(describeOne(e));
+  }
+  return [...messages].slice(0, 5);
+}
+
+function describeOne(e: ErrorObject): string {
+  const path = errorPath(e);
+  const p = e.params as Record<string, unknown>;
+  switch (e.keyword) {
+    case 'required':
+      return `${path} is required`;
+    case 'additionalProperties':
+      return `${path} is not a known setting (check its spelling; allowed keys are listed in schemas/pipeline-lens.schema.json)`;
+    case 'type':
+      return `${path} must be ${String(p.type)}`;
+    case 'pattern':
+      return `${path} must match ${String(p.pattern)}${e.schemaPath.includes('tableName') ? ' (dataset.table or project.dataset.table)' : e.schemaPath.includes('columnName') ? ' (a column name: letters, digits, underscores)' : ''}`;
+    case 'const':
+      return `${path} must be ${JSON.stringify(p.allowedValue)}`;
+    case 'enum':
+      return `${path} must be one of ${(p.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`;
+    case 'minimum':
+    case 'maximum':
+      return `${path} must be ${e.keyword === 'minimum' ? '>=' : '<='} ${String(p.limit)}`;
+    case 'minItems':
+      return `${path} must have at least ${String(p.limit)} item(s)`;
+    case 'minLength':
+      return `${path} must not be empty`;
+    default:
+      return `${path} ${e.message ?? 'is invalid'}`;
+  }
+}

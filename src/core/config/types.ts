@@ -1,0 +1,150 @@
+/**
+ * The resolved configuration of a workspace: `pipeline-lens.json` with every default
+ * filled in and every path made absolute. Nothing here names a particular domain: the
+ * column defaults are only the names the first pipeline used, and any of them can be
+ * overridden per table.
+ */
+
+export interface EmbeddedWarehouseConfig {
+  kind: 'embedded';
+  /** A DuckDB database file, opened read-only. */
+  database?: string;
+  /** Table name as written in queries (`dataset.table`) → Parquet, CSV or NDJSON file(s). */
+  files?: Record<string, string>;
+}
+
+export type WarehouseConfig = EmbeddedWarehouseConfig;
+
+export interface PredictionColumns {
+  entity: string;
+  date: string;
+  model: string;
+  predicted: string;
+  line: string;
+  commit: string;
+  revision: string;
+  createdAt: string;
+  /** Boolean column; rows where it is FALSE were superseded and are not counted. */
+  active: string | null;
+}
+
+export interface GradedColumns {
+  entity: string;
+  date: string;
+  model: string;
+  predicted: string;
+  actual: string;
+  line: string;
+  /** Boolean column, NULL until graded (or for a push). */
+  correct: string;
+  commit: string;
+}
+
+export interface FeatureStoreColumns {
+  entity: string;
+  date: string;
+  /** ARRAY<FLOAT64>, read positionally. */
+  features: string;
+  mode: string | null;
+  commit: string | null;
+}
+
+export interface ExecutionLogColumns {
+  runId: string;
+  commit: string;
+  revision: string | null;
+  start: string;
+  end: string;
+  date: string;
+  model: string | null;
+  rowsProduced: string | null;
+  mode: string | null;
+  status: string | null;
+}
+
+export interface ExpectedColumns {
+  entity: string;
+  date: string;
+}
+
+export interface DeploymentTableColumns {
+  service: string;
+  revision: string;
+  commit: string;
+  createdAt: string;
+  trafficPercent: string | null;
+}
+
+export interface TableConfig<C> {
+  /** Fully qualified as queries write it, e.g. `dataset.table`. */
+  table: string;
+  /** Column the table is partitioned on; every built-in query filters on it. */
+  partitionColumn: string | null;
+  columns: C;
+}
+
+export interface TablesConfig {
+  predictions: TableConfig<PredictionColumns>;
+  graded: TableConfig<GradedColumns>;
+  featureStore: TableConfig<FeatureStoreColumns> | null;
+  executionLog: (TableConfig<ExecutionLogColumns> & { service: string | null }) | null;
+  /** Who was expected to get a prediction on a date: the denominator of completeness. */
+  expected: TableConfig<ExpectedColumns> | null;
+}
+
+export interface FeatureDefinition {
+  index: number;
+  name: string;
+  description: string;
+  /** Minimum share of rows where the value is > 0 before coverage is reported as low. */
+  minCoverage: number | null;
+}
+
+export interface FeaturesConfig {
+  /** Length of the features array. */
+  count: number;
+  registry: FeatureDefinition[];
+}
+
+export type DeploymentSourceConfig =
+  | { kind: 'file'; path: string }
+  | { kind: 'warehouse'; table: string; columns: DeploymentTableColumns };
+
+export interface ServiceConfig {
+  name: string;
+  /** Globs relative to the repository root: the code this service runs. */
+  paths: string[];
+  deployments: DeploymentSourceConfig | null;
+  /** Shown when a verification finds the service stale. */
+  deployCommand: string | null;
+}
+
+export interface ThresholdsConfig {
+  hitRate: number;
+  gradingCoverage: number;
+  featureCoverage: number;
+  zeroRate: number;
+  featureStoreCompleteness: number;
+  /** |predicted - line| at or above which a prediction counts as high-edge. */
+  highEdge: number;
+  /** Share of one direction in a day's calls above which the day is skewed. */
+  directionSkew: number;
+  /** Smallest number of graded rows a comparison needs before it is reported. */
+  minSample: number;
+}
+
+export interface PipelineLensConfig {
+  /** Absolute path of the config file. */
+  file: string;
+  /** Absolute directory of the config file; relative paths in it resolve from here. */
+  root: string;
+  /** Absolute path of the git repository the services are built from. */
+  repository: string;
+  warehouse: WarehouseConfig;
+  tables: TablesConfig;
+  features: FeaturesConfig;
+  services: ServiceConfig[];
+  thresholds: ThresholdsConfig;
+  /** Names that make model ids of one family, e.g. `catboost_v9` and `catboost_v9_2026_02`. */
+  modelFamilyPattern: string;
+}

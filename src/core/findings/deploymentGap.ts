@@ -1,0 +1,73 @@
+import type { CommitProvenance } from '../provenance/commitProvenance';
+import type { RunSession } from '../provenance/runSessions';
+import { formatCount, formatDuration, formatTimestamp, shortSha } from '../report/format';
+import { SEVERITY_WEIGHT, type Finding } from './types';
+
+/** Mode names that mean "a person regenerated past results", whatever the pipeline calls them. */
+const BACKFILL_MODE = /backfill|rerun|re-run|replay|manual|reprocess/i;
+/** Subjects of commits meant to repair something: running old code after one is the costly case. */
+const FIX_SUBJECT = /\b(fix|fixes|fixed|hotfix|revert|bug)\b/i;
+
+export const isBackfill = (session: RunSession) => session.mode !== null && BACKFILL_MODE.test(session.mode);
+
+/**
+ * Runs that executed between a commit and the deployment of a build containing it. A backfill
+ * in that gap regenerated results with the very code the commit was meant to replace.
+ */
+export function deploymentGapFindings(provenances: CommitProvenance[]): Finding[] {
+  const findings: Finding[] = [];
+  for (const p of provenances) {
+    if (!p.commit) continue;
+    for (const s of p.services) {
+      if (!s.touchesService || s.gapRuns.length === 0) continue;
+      const backfills = s.gapRuns.filter(isBackfill);
+      const rows = s.gapRuns.reduce((sum, r) => sum + (r.rowsProduced ?? 0), 0);
+      const backfillRows = backfills.reduce((sum, r) => sum + (r.rowsProduced ?? 0), 0);
+      const isFix = FIX_SUBJECT.test(p.commit.subject);
+      const severity = backfills.length ? 'critical' : isFix ? 'high' : 'medium';
+      const score = SEVERITY_WEIGHT[severity] + Math.min(999, Math.log10(1 + rows) * 100 + (isFix ? 100 : 0) + backfillRows / 100);
+      const deployed = s.firstDeployment;
+      const c = p.commit;
+      const lead = backfills[0] ?? s.gapRuns[0];
+      const what = backfills.length
+        ? `${backfills.length === 1 ? 'A backfill' : `${backfills.length} backfills`} ran on older code after ${isFix ? 'fix ' : ''}${shortSha(c.sha)} was committed`
+        : `${s.gapRuns.length} run(s) executed on older code after ${shortSha(c.sha)} was committed`;
+      const evidence = [
+        `Commit ${shortSha(c.sha)} "${c.subject}" by ${c.author} at ${formatTimestamp(c.committedAt)}.`,
+        ...s.gapRuns.map(
+          (r) =>
+            `${r.mode ?? 'run'} ${formatTimestamp(r.startedAt)}–${r.endedAt.slice(11, 16)} on build ${r.commit ? shortSha(r.commit) : 'unknown'}${
+              r.revision ? ` (${r.revision})` : ''
+            }, ${r.firstDate === r.lastDate ? `date ${r.firstDate}` : `dates ${r.firstDate}..${r.lastDate}`}, ${r.rowsProduced === null ? 'rows not recorded' : `${formatCount(r.rowsProduced)} rows`}${
+              r.runs > 1 ? ` in ${r.runs} runs` : ''
+            }.`,
+        ),
+        deployed
+          ? `Deployed to ${s.service} as ${deployed.revision} at ${formatTimestamp(deployed.createdAt)}, ${formatDuration(deployed.delaySeconds)} after the commit.`
+          : `Not deployed to ${s.service} yet.`,
+      ];
+      findings.push({
+        kind: 'deployment-gap',
+        severity,
+        score,
+        title: `${what}: ${s.service} ${deployed ? `was deployed ${formatDuration(deployed.delaySeconds)} later (${formatTimestamp(deployed.createdAt)})` : 'still lacks it'}; ${formatCount(rows)} rows came from the old build${
+          lead ? ` (${lead.firstDate}..${lead.lastDate})` : ''
+        }`,
+        evidence,
+        subjects: {
+          commits: [c.sha, ...new Set(s.gapRuns.flatMap((r) => (r.commit ? [r.commit] : [])))],
+          services: [s.service],
+          dates: [...new Set(s.gapRuns.flatMap((r) => [r.firstDate, r.lastDate]))],
+        },
+        data: {
+          commit: { sha: c.sha, subject: c.subject, committedAt: c.committedAt },
+          service: s.service,
+          deployment: deployed,
+          gapRuns: s.gapRuns,
+          rowsOnOldCode: rows,
+        },
+      });
+    }
+  }
+  return findings;
+}

@@ -1,0 +1,181 @@
+import { servingNow } from '../deployments/servingRevision';
+import type { Deployment } from '../deployments/types';
+import { GitError, type CommitInfo } from '../git/types';
+import type { Workspace } from '../workspace';
+
+export type Verdict = 'ok' | 'stale' | 'unknown';
+
+export interface MissingCommit {
+  sha: string;
+  subject: string;
+  author: string;
+  committedAt: string;
+  ageSeconds: number;
+}
+
+export interface VerifyResult {
+  verdict: Verdict;
+  service: string;
+  /** The target as asked for (default HEAD) and what it resolved to. */
+  target: { rev: string; sha: string | null };
+  deployed: { revision: string; commit: string | null; sha: string | null; createdAt: string; trafficPercent: number | null } | null;
+  /** One sentence: why this verdict. */
+  reason: string;
+  /** What to do next, when there is something to do. */
+  hint: string | null;
+  /** Commits touching the service's paths that the deployed build lacks, newest first. */
+  missing: MissingCommit[];
+  /** Commits the target has beyond the deployed build that touch none of the service's paths. */
+  unrelatedAhead: number;
+  /** The deployed build and the target have diverged (neither contains the other). */
+  diverged: boolean;
+  /** Uncommitted or other non-blocking concerns. */
+  warnings: string[];
+}
+
+export const EXIT_CODES: Record<Verdict, number> = { ok: 0, stale: 1, unknown: 2 };
+
+/**
+ * Pre-backfill verification: does the revision serving the service contain every commit of
+ * the target that touches the service's code? It fails closed: anything it cannot establish
+ * (no deployment source, no commit on the revision, a commit missing from local history,
+ * git missing) is `unknown`, which blocks exactly like `stale`.
+ */
+export async function verifyDeployment(workspace: Workspace, serviceName: string, targetRev = 'HEAD'): Promise<VerifyResult> {
+  const result: VerifyResult = {
+    verdict: 'unknown',
+    service: serviceName,
+    target: { rev: targetRev, sha: null },
+    deployed: null,
+    reason: '',
+    hint: null,
+    missing: [],
+    unrelatedAhead: 0,
+    diverged: false,
+    warnings: [],
+  };
+  const unknown = (reason: string, hint: string | null = null): VerifyResult => ({ ...result, verdict: 'unknown', reason, hint });
+
+  let service;
+  try {
+    service = workspace.service(serviceName);
+  } catch (error) {
+    return unknown((error as Error).message);
+  }
+
+  let git;
+  try {
+    git = await workspace.git();
+  } catch (error) {
+    return unknown((error as Error).message);
+  }
+
+  try {
+    const targetSha = await git.revParse(targetRev);
+    if (!targetSha) return unknown(`The target ${targetRev} is not a revision of ${git.root}.`, 'Pass --target with a branch, tag or SHA that exists locally.');
+    result.target.sha = targetSha;
+
+    let deployments: Deployment[];
+    try {
+      deployments = await workspace.deployments(service.name);
+    } catch (error) {
+      return unknown(`Cannot read the deployments of ${service.name}: ${(error as Error).message}`, 'Without the deployed revision nothing can be verified; fix the deployment source and run again.');
+    }
+    const serving = servingNow(deployments);
+    if (!serving) {
+      return unknown(
+        `The deployment source of ${service.name} lists no revision.`,
+        `Check services[].deployments in ${workspace.config.file}; a service that was never deployed cannot run a backfill.`,
+      );
+    }
+    result.deployed = { revision: serving.revision, commit: serving.commit, sha: null, createdAt: serving.createdAt, trafficPercent: serving.trafficPercent };
+    if (!serving.commit) {
+      return unknown(
+        `Revision ${serving.revision} of ${service.name} does not record the commit it was built from.`,
+        'Make the deploy script record the commit (e.g. set BUILD_COMMIT=$(git rev-parse HEAD) on the revision) and redeploy.',
+      );
+    }
+
+    const shallow = await git.isShallow();
+    const resolution = (await git.resolve([serving.commit])).get(serving.commit);
+    if (!resolution || resolution.status !== 'found') {
+      return unknown(
+        `The deployed commit ${serving.commit} (revision ${serving.revision}) is not in local history${resolution?.status === 'ambiguous' ? ' unambiguously' : ''}.`,
+        shallow
+          ? 'This clone is shallow: run `git fetch --unshallow` (or `git fetch --deepen=500`) and verify again.'
+          : 'Run `git fetch --all` so the deployed commit is known locally, then verify again.',
+      );
+    }
+    const deployedSha = resolution.commit.sha;
+    result.deployed.sha = deployedSha;
+
+    const index = await git.ancestryIndex([deployedSha, targetSha]);
+    const now = workspace.currentTime().getTime();
+    const toMissing = (c: CommitInfo): MissingCommit => ({
+      sha: c.sha,
+      subject: c.subject,
+      author: c.author,
+      committedAt: c.committedAt,
+      ageSeconds: (now - Date.parse(c.committedAt)) / 1000,
+    });
+
+    const dirty = await git.dirtyFiles(service.paths);
+    if (dirty.length) {
+      result.warnings.push(
+        `${dirty.length} uncommitted change(s) under ${service.name}'s paths are in no deployment: ${dirty.slice(0, 5).join(', ')}${dirty.length > 5 ? ', …' : ''}.`,
+      );
+    }
+
+    const deployCommand = service.deployCommand ? `Deploy with: ${service.deployCommand}` : `Deploy ${service.name} from ${targetRev}, then verify again.`;
+    const targetInDeployed = index.contains(deployedSha, targetSha);
+    const deployedInTarget = index.contains(targetSha, deployedSha);
+
+    if (deployedSha === targetSha) {
+      return { ...result, verdict: 'ok', reason: `${service.name} runs ${targetRev} (${deployedSha.slice(0, 8)}) exactly, as revision ${serving.revision}.` };
+    }
+
+    if (!deployedInTarget) {
+      // The deployed build has commits the target lacks: the backfill would run code that is not in the target.
+      const extra = await git.commitsBetween(targetSha, deployedSha, service.paths);
+      if (targetInDeployed && extra.length === 0) {
+        return {
+          ...result,
+          verdict: 'ok',
+          reason: `${service.name}'s revision ${serving.revision} contains ${targetRev}; the ${index.countBetween(targetSha, deployedSha)} commit(s) it has beyond it touch none of the service's paths.`,
+        };
+      }
+      const missing = await git.commitsBetween(deployedSha, targetSha, service.paths);
+      return {
+        ...result,
+        verdict: 'stale',
+        diverged: !targetInDeployed,
+        missing: missing.map(toMissing),
+        reason: targetInDeployed
+          ? `${service.name} runs ${deployedSha.slice(0, 8)}, which is ahead of ${targetRev} by ${extra.length} commit(s) touching the service: the backfill would run code that is not in your target.`
+          : `${service.name} runs ${deployedSha.slice(0, 8)}, which has diverged from ${targetRev}: it has ${extra.length} commit(s) touching the service that the target lacks, and lacks ${missing.length} of the target's.`,
+        hint: targetInDeployed ? `Verify against the deployed commit (--target ${deployedSha.slice(0, 8)}) or redeploy from ${targetRev}.` : deployCommand,
+      };
+    }
+
+    const missing = await git.commitsBetween(deployedSha, targetSha, service.paths);
+    const ahead = index.countBetween(deployedSha, targetSha);
+    result.unrelatedAhead = ahead - missing.length;
+    if (missing.length === 0) {
+      return {
+        ...result,
+        verdict: 'ok',
+        reason: `${service.name} (revision ${serving.revision}, ${deployedSha.slice(0, 8)}) has every commit of ${targetRev} that touches its paths; ${result.unrelatedAhead} unrelated commit(s) ahead.`,
+      };
+    }
+    return {
+      ...result,
+      verdict: 'stale',
+      missing: missing.map(toMissing),
+      reason: `${service.name} (revision ${serving.revision}, ${deployedSha.slice(0, 8)}) lacks ${missing.length} commit(s) of ${targetRev} that touch its code: a backfill now would run the old code.`,
+      hint: deployCommand,
+    };
+  } catch (error) {
+    if (error instanceof GitError) return unknown(error.message);
+    return unknown(`Verification failed: ${(error as Error).message}`);
+  }
+}

@@ -1,0 +1,295 @@
+import type { PipelineLensConfig } from '../config/types';
+import { columnRef as col, tableRef } from './identifiers';
+import type { ParamType, ParamValue, SqlQuery } from './types';
+
+/*
+ * The catalog of built-in queries. Each is written once, in BigQuery Standard SQL kept to
+ * the subset the embedded engine also runs, with identifiers from config (validated and
+ * quoted) and every value a typed parameter. Every query on a partitioned table filters on
+ * its partition column, so the bytes scanned grow with the window, not the table.
+ */
+
+export interface DateWindow {
+  /** Inclusive, `YYYY-MM-DD`. */
+  from: string;
+  /** Inclusive, `YYYY-MM-DD`. */
+  to: string;
+}
+
+export type MetricsGrain = 'model' | 'commit' | 'date';
+
+export interface MetricsFilter {
+  window: DateWindow;
+  models?: string[];
+  commits?: string[];
+}
+
+class QueryBuilder {
+  readonly params: Record<string, ParamValue> = {};
+  readonly types: Record<string, ParamType> = {};
+  param(name: string, type: ParamType, value: ParamValue): string {
+    this.params[name] = value;
+    this.types[name] = type;
+    return `@${name}`;
+  }
+  build(name: string, sql: string): SqlQuery {
+    return { name, sql: sql.trim(), params: this.params, types: this.types };
+  }
+}
+
+/** The clause that keeps a scan inside the window, on the partition column when there is one. */
+function windowFilter(alias: string, dateColumn: string, partitionColumn: string | null, q: QueryBuilder, window: DateWindow): string {
+  const from = q.param('from', 'DATE', window.from);
+  const to = q.param('to', 'DATE', window.to);
+  const byDate = `${alias}.${col(dateColumn)} BETWEEN ${from} AND ${to}`;
+  if (partitionColumn === null || partitionColumn === dateColumn) return byDate;
+  return `${byDate} AND DATE(${alias}.${col(partitionColumn)}) BETWEEN ${from} AND ${to}`;
+}
+
+const GRAIN_COLUMNS: Record<MetricsGrain, string> = { model: 'model', commit: 'commit_sha', date: 'day' };
+
+/**
+ * Additive aggregates of predictions and graded rows at the requested grain, so that callers
+ * can add slices together (builds containing vs lacking a commit, periods) exactly.
+ */
+export function metricsQuery(config: PipelineLensConfig, grain: MetricsGrain[], filter: MetricsFilter, name = 'metrics'): SqlQuery {
+  const q = new QueryBuilder();
+  const { predictions, graded } = config.tables;
+  const pc = predictions.columns;
+  const gc = graded.columns;
+  const keys = grain.map((g) => GRAIN_COLUMNS[g]);
+  const select = (c: { model: string; commit: string; date: string }, alias: string) =>
+    grain
+      .map((g) => {
+        const source = g === 'model' ? c.model : g === 'commit' ? c.commit : c.date;
+        return `${alias}.${col(source)} AS ${GRAIN_COLUMNS[g]}`;
+      })
+      .join(', ');
+  const filters = (c: { model: string; commit: string }, alias: string) => {
+    const parts: string[] = [];
+    if (filter.models?.length) parts.push(`${alias}.${col(c.model)} IN UNNEST(${q.param('models', { array: 'STRING' }, filter.models)})`);
+    if (filter.commits?.length) parts.push(`${alias}.${col(c.commit)} IN UNNEST(${q.param('commits', { array: 'STRING' }, filter.commits)})`);
+    return parts.map((p) => ` AND ${p}`).join('');
+  };
+  const highEdge = q.param('high_edge', 'FLOAT64', config.thresholds.highEdge);
+  const groupBy = keys.length ? `GROUP BY ${keys.map((_, i) => i + 1).join(', ')}` : '';
+  const selectKeys = (c: { model: string; commit: string; date: string }, alias: string) => (keys.length ? `${select(c, alias)}, ` : '');
+  const g = (c: string) => `g.${col(c)}`;
+  const err = `(${g(gc.predicted)} - ${g(gc.actual)})`;
+  const isGraded = `${g(gc.correct)} IS NOT NULL`;
+  const directional = `${isGraded} AND ${g(gc.actual)} != ${g(gc.line)}`;
+  const highEdgeRow = `${isGraded} AND ABS(${g(gc.predicted)} - ${g(gc.line)}) >= ${highEdge}`;
+  const activeFilter = pc.active ? ` AND p.${col(pc.active)}` : '';
+  const sql = `
+WITH made AS (
+  SELECT ${selectKeys(pc, 'p')}COUNT(*) AS predictions
+  FROM ${tableRef(predictions.table)} AS p
+  WHERE ${windowFilter('p', pc.date, predictions.partitionColumn, q, filter.window)}${activeFilter}${filters(pc, 'p')}
+  ${groupBy}
+),
+scored AS (
+  SELECT ${selectKeys(gc, 'g')}
+    COUNTIF(${isGraded}) AS graded,
+    COUNTIF(${g(gc.correct)}) AS correct,
+    SUM(CASE WHEN ${isGraded} THEN ABS${err} END) AS abs_error_sum,
+    SUM(CASE WHEN ${isGraded} THEN ${err} END) AS error_sum,
+    SUM(CASE WHEN ${isGraded} THEN ${err} * ${err} END) AS error_sq_sum,
+    COUNTIF(${directional}) AS direction_n,
+    COUNTIF(${directional} AND SIGN(${g(gc.predicted)} - ${g(gc.line)}) = SIGN(${g(gc.actual)} - ${g(gc.line)})) AS direction_hits,
+    COUNTIF(${highEdgeRow}) AS high_edge_n,
+    COUNTIF(${highEdgeRow} AND ${g(gc.correct)}) AS high_edge_hits
+  FROM ${tableRef(graded.table)} AS g
+  WHERE ${windowFilter('g', gc.date, graded.partitionColumn, q, filter.window)}${filters(gc, 'g')}
+  ${groupBy}
+)
+SELECT ${keys.length ? `${keys.join(', ')}, ` : ''}
+  COALESCE(made.predictions, 0) AS predictions,
+  COALESCE(scored.graded, 0) AS graded,
+  COALESCE(scored.correct, 0) AS correct,
+  scored.abs_error_sum, scored.error_sum, scored.error_sq_sum,
+  COALESCE(scored.direction_n, 0) AS direction_n,
+  COALESCE(scored.direction_hits, 0) AS direction_hits,
+  COALESCE(scored.high_edge_n, 0) AS high_edge_n,
+  COALESCE(scored.high_edge_hits, 0) AS high_edge_hits
+FROM made ${keys.length ? `FULL OUTER JOIN scored USING (${keys.join(', ')})` : 'CROSS JOIN scored'}
+${keys.length ? `ORDER BY ${keys.join(', ')}` : ''}`;
+  return q.build(name, sql);
+}
+
+export const modelsSummaryQuery = (config: PipelineLensConfig, filter: MetricsFilter) => metricsQuery(config, ['model'], filter, 'modelsSummary');
+export const modelByCommitQuery = (config: PipelineLensConfig, filter: MetricsFilter) => metricsQuery(config, ['model', 'commit'], filter, 'modelByCommit');
+export const modelByDateQuery = (config: PipelineLensConfig, filter: MetricsFilter) => metricsQuery(config, ['model', 'date'], filter, 'modelByDate');
+export const commitAcrossModelsQuery = (config: PipelineLensConfig, filter: MetricsFilter) =>
+  metricsQuery(config, ['commit', 'model'], filter, 'commitAcrossModels');
+/** The finest grain the investigation needs; slices by build or period are sums of its rows. */
+export const modelCommitDateQuery = (config: PipelineLensConfig, filter: MetricsFilter) =>
+  metricsQuery(config, ['model', 'commit', 'date'], filter, 'modelCommitDate');
+
+/** Runs of the service recorded in the execution log between two instants, one row per run id. */
+export function runsQuery(config: PipelineLensConfig, from: string, to: string): SqlQuery {
+  const log = config.tables.executionLog;
+  if (!log) throw new Error('runsQuery needs tables.executionLog');
+  const c = log.columns;
+  const q = new QueryBuilder();
+  const fromTs = q.param('from_ts', 'TIMESTAMP', from);
+  const toTs = q.param('to_ts', 'TIMESTAMP', to);
+  const partition = log.partitionColumn && log.partitionColumn !== c.start ? ` AND l.${col(log.partitionColumn)} BETWEEN ${fromTs} AND ${toTs}` : '';
+  const optional = (column: string | null, expression: (c: string) => string, alias: string, fallback: string) =>
+    column ? `${expression(`l.${col(column)}`)} AS ${alias}` : `${fallback} AS ${alias}`;
+  const sql = `
+SELECT
+  l.${col(c.runId)} AS run_id,
+  ANY_VALUE(l.${col(c.commit)}) AS commit_sha,
+  ${optional(c.revision, (x) => `ANY_VALUE(${x})`, 'revision', 'CAST(NULL AS STRING)')},
+  ${optional(c.mode, (x) => `ANY_VALUE(${x})`, 'mode', 'CAST(NULL AS STRING)')},
+  ${optional(c.status, (x) => `ANY_VALUE(${x})`, 'status', 'CAST(NULL AS STRING)')},
+  MIN(l.${col(c.start)}) AS started_at,
+  MAX(l.${col(c.end)}) AS ended_at,
+  MIN(l.${col(c.date)}) AS first_date,
+  MAX(l.${col(c.date)}) AS last_date,
+  COUNT(DISTINCT l.${col(c.date)}) AS dates,
+  ${optional(c.model, (x) => `COUNT(DISTINCT ${x})`, 'models', '0')},
+  ${optional(c.rowsProduced, (x) => `SUM(${x})`, 'rows_produced', 'CAST(NULL AS INT64)')}
+FROM ${tableRef(log.table)} AS l
+WHERE l.${col(c.start)} BETWEEN ${fromTs} AND ${toTs}${partition}
+GROUP BY 1
+ORDER BY started_at, run_id`;
+  return q.build('runs', sql);
+}
+
+/** Coverage (> 0), zeros and NULLs of each requested feature index, per date and mode. */
+export function featureCoverageQuery(config: PipelineLensConfig, window: DateWindow, indices: number[]): SqlQuery {
+  const fs = config.tables.featureStore;
+  if (!fs) throw new Error('featureCoverageQuery needs tables.featureStore');
+  const c = fs.columns;
+  const q = new QueryBuilder();
+  const idx = q.param('indices', { array: 'INT64' }, indices);
+  const mode = c.mode ? `f.${col(c.mode)}` : 'CAST(NULL AS STRING)';
+  const value = `f.${col(c.features)}[SAFE_OFFSET(feature_index)]`;
+  const sql = `
+SELECT
+  f.${col(c.date)} AS day,
+  ${mode} AS mode,
+  feature_index,
+  COUNT(*) AS row_count,
+  COUNTIF(${value} > 0) AS positive,
+  COUNTIF(${value} = 0) AS zeros,
+  COUNTIF(${value} IS NULL) AS nulls,
+  AVG(${value}) AS mean
+FROM ${tableRef(fs.table)} AS f
+CROSS JOIN UNNEST(${idx}) AS feature_index
+WHERE ${windowFilter('f', c.date, fs.partitionColumn, q, window)}
+GROUP BY 1, 2, 3
+ORDER BY 1, 2, 3`;
+  return q.build('featureCoverage', sql);
+}
+
+/**
+ * Coverage of features over the rows a model actually predicted, split at a date: answers
+ * "did the inputs change between the good and the bad period", which is what a cause needs.
+ */
+export function modelFeatureCoverageQuery(config: PipelineLensConfig, model: string, window: DateWindow, splitDate: string, indices: number[]): SqlQuery {
+  const fs = config.tables.featureStore;
+  if (!fs) throw new Error('modelFeatureCoverageQuery needs tables.featureStore');
+  const { predictions } = config.tables;
+  const pc = predictions.columns;
+  const fc = fs.columns;
+  const q = new QueryBuilder();
+  const idx = q.param('indices', { array: 'INT64' }, indices);
+  const modelParam = q.param('model', 'STRING', model);
+  const split = q.param('split', 'DATE', splitDate);
+  const value = `f.${col(fc.features)}[SAFE_OFFSET(feature_index)]`;
+  const activeFilter = pc.active ? ` AND p.${col(pc.active)}` : '';
+  const sql = `
+WITH predicted AS (
+  SELECT DISTINCT p.${col(pc.entity)} AS entity, p.${col(pc.date)} AS day
+  FROM ${tableRef(predictions.table)} AS p
+  WHERE ${windowFilter('p', pc.date, predictions.partitionColumn, q, window)} AND p.${col(pc.model)} = ${modelParam}${activeFilter}
+)
+SELECT
+  CASE WHEN f.${col(fc.date)} < ${split} THEN 'before' ELSE 'after' END AS period,
+  feature_index,
+  COUNT(*) AS row_count,
+  COUNTIF(${value} > 0) AS positive
+FROM ${tableRef(fs.table)} AS f
+JOIN predicted ON predicted.entity = f.${col(fc.entity)} AND predicted.day = f.${col(fc.date)}
+CROSS JOIN UNNEST(${idx}) AS feature_index
+WHERE ${windowFilter('f', fc.date, fs.partitionColumn, q, window)}
+GROUP BY 1, 2
+ORDER BY 1, 2`;
+  return q.build('modelFeatureCoverage', sql);
+}
+
+/** Per date: entities expected, and how many of them have a feature-store row. */
+export function featureStoreCompletenessQuery(config: PipelineLensConfig, window: DateWindow): SqlQuery {
+  const fs = config.tables.featureStore;
+  const expected = config.tables.expected;
+  if (!fs || !expected) throw new Error('featureStoreCompletenessQuery needs tables.featureStore and tables.expected');
+  const q = new QueryBuilder();
+  const ec = expected.columns;
+  const fc = fs.columns;
+  const sql = `
+WITH wanted AS (
+  SELECT DISTINCT e.${col(ec.entity)} AS entity, e.${col(ec.date)} AS day
+  FROM ${tableRef(expected.table)} AS e
+  WHERE ${windowFilter('e', ec.date, expected.partitionColumn, q, window)}
+),
+present AS (
+  SELECT DISTINCT f.${col(fc.entity)} AS entity, f.${col(fc.date)} AS day
+  FROM ${tableRef(fs.table)} AS f
+  WHERE ${windowFilter('f', fc.date, fs.partitionColumn, q, window)}
+)
+SELECT wanted.day AS day, COUNT(*) AS expected, COUNT(present.entity) AS with_features
+FROM wanted LEFT JOIN present ON present.entity = wanted.entity AND present.day = wanted.day
+GROUP BY 1
+ORDER BY 1`;
+  return q.build('featureStoreCompleteness', sql);
+}
+
+/** Per model and day: calls above and below the line, and how the graded ones did. */
+export function directionSkewQuery(config: PipelineLensConfig, filter: MetricsFilter): SqlQuery {
+  const { predictions, graded } = config.tables;
+  const pc = predictions.columns;
+  const gc = graded.columns;
+  const q = new QueryBuilder();
+  const models = filter.models?.length ? ` AND p.${col(pc.model)} IN UNNEST(${q.param('models', { array: 'STRING' }, filter.models)})` : '';
+  const gModels = filter.models?.length ? ` AND g.${col(gc.model)} IN UNNEST(@models)` : '';
+  const activeFilter = pc.active ? ` AND p.${col(pc.active)}` : '';
+  const sql = `
+WITH calls AS (
+  SELECT p.${col(pc.model)} AS model, p.${col(pc.date)} AS day,
+    COUNTIF(p.${col(pc.predicted)} > p.${col(pc.line)}) AS over_calls,
+    COUNTIF(p.${col(pc.predicted)} < p.${col(pc.line)}) AS under_calls
+  FROM ${tableRef(predictions.table)} AS p
+  WHERE ${windowFilter('p', pc.date, predictions.partitionColumn, q, filter.window)}${activeFilter}${models}
+  GROUP BY 1, 2
+),
+results AS (
+  SELECT g.${col(gc.model)} AS model, g.${col(gc.date)} AS day,
+    COUNTIF(g.${col(gc.correct)} IS NOT NULL) AS graded,
+    COUNTIF(g.${col(gc.correct)}) AS correct
+  FROM ${tableRef(graded.table)} AS g
+  WHERE ${windowFilter('g', gc.date, graded.partitionColumn, q, filter.window)}${gModels}
+  GROUP BY 1, 2
+)
+SELECT model, day, calls.over_calls, calls.under_calls, COALESCE(results.graded, 0) AS graded, COALESCE(results.correct, 0) AS correct
+FROM calls LEFT JOIN results USING (model, day)
+ORDER BY model, day`;
+  return q.build('directionSkew', sql);
+}
+
+/** Deployments kept in a warehouse table. */
+export function deploymentsQuery(
+  table: string,
+  columns: { service: string; revision: string; commit: string; createdAt: string; trafficPercent: string | null },
+  service: string,
+): SqlQuery {
+  const q = new QueryBuilder();
+  const sql = `
+SELECT d.${col(columns.service)} AS service, d.${col(columns.revision)} AS revision, d.${col(columns.commit)} AS commit_sha,
+  d.${col(columns.createdAt)} AS created_at, ${columns.trafficPercent ? `d.${col(columns.trafficPercent)}` : 'CAST(NULL AS FLOAT64)'} AS traffic_percent
+FROM ${tableRef(table)} AS d
+WHERE d.${col(columns.service)} = ${q.param('service', 'STRING', service)}
+ORDER BY created_at`;
+  return q.build('deployments', sql);
+}

@@ -1,0 +1,56 @@
+/**
+ * One interface over every warehouse. Queries are written once, in BigQuery Standard SQL,
+ * with named parameters (`@name`) whose types are declared: BigQuery needs the types for
+ * NULL and empty arrays, DuckDB to bind DATE and LIST values.
+ */
+
+export type ScalarParamType = 'STRING' | 'INT64' | 'FLOAT64' | 'BOOL' | 'DATE' | 'TIMESTAMP';
+export type ParamType = ScalarParamType | { array: ScalarParamType };
+
+/**
+ * Values as JavaScript sees them: DATE as `YYYY-MM-DD`, TIMESTAMP as an ISO-8601 string
+ * or a Date, arrays as arrays, NULL as null.
+ */
+export type ParamValue = string | number | boolean | Date | null | Array<string | number | boolean | null>;
+
+export interface SqlQuery {
+  /** Catalog name, for logs and counting. */
+  name: string;
+  /** BigQuery Standard SQL with `@name` parameters. */
+  sql: string;
+  params: Record<string, ParamValue>;
+  types: Record<string, ParamType>;
+}
+
+/**
+ * Rows come back normalised, whatever the engine: DATE → `YYYY-MM-DD`, TIMESTAMP → ISO-8601
+ * with `Z`, integers and decimals → number, BOOL → boolean, arrays → arrays, NULL → null.
+ */
+export type Row = Record<string, unknown>;
+
+export interface QueryResult {
+  rows: Row[];
+  columns: string[];
+  /** Bytes the engine scanned, when it says so. */
+  bytesProcessed: number | null;
+}
+
+export interface QueryOptions {
+  signal?: AbortSignal;
+}
+
+export interface Warehouse {
+  readonly kind: 'embedded' | 'bigquery';
+  /** Human description for reports and errors, e.g. `embedded (3 files)`. */
+  describe(): string;
+  query(query: SqlQuery, options?: QueryOptions): Promise<QueryResult>;
+  close(): Promise<void>;
+}
+
+/** A failure a user can act on: `message` says what was wrong and what to do. */
+export class WarehouseError extends Error {
+  constructor(message: string, readonly reason: string = 'error') {
+    super(message);
+    this.name = 'WarehouseError';
+  }
+}

@@ -1,0 +1,121 @@
+import { ConfigError } from './config/configError';
+import { findConfigFile, loadConfig } from './config/loadConfig';
+import type { PipelineLensConfig, ServiceConfig } from './config/types';
+import { FileDeploymentSource } from './deployments/fileDeploymentSource';
+import { DeploymentError, type Deployment, type DeploymentSource } from './deployments/types';
+import { WarehouseDeploymentSource } from './deployments/warehouseDeploymentSource';
+import { GitRepository } from './git/gitRepository';
+import type { DateWindow } from './warehouse/catalog';
+import { EmbeddedWarehouse } from './warehouse/embeddedWarehouse';
+import type { Warehouse } from './warehouse/types';
+
+/**
+ * Everything the engine knows about one workspace: its config, and the git repository,
+ * warehouse and deployment sources opened lazily on first use, so that a command that
+ * needs only git never starts a database.
+ */
+export class Workspace {
+  private gitRepo: Promise<GitRepository> | null = null;
+  private warehouseConnection: Promise<Warehouse> | null = null;
+  private readonly deploymentCache = new Map<string, Promise<Deployment[]>>();
+
+  constructor(
+    readonly config: PipelineLensConfig,
+    private readonly now: () => Date = () => new Date(),
+  ) {}
+
+  /** Opens the workspace whose pipeline-lens.json is `configFile`, or the first one found walking up from `cwd`. */
+  static open(options: { configFile?: string; cwd?: string; now?: () => Date } = {}): Workspace {
+    const file = options.configFile ?? findConfigFile(options.cwd ?? process.cwd());
+    if (!file) {
+      throw new ConfigError(
+        `No pipeline-lens.json in ${options.cwd ?? process.cwd()} or any folder above it. Run \`pipeline-lens demo\` to try the demo, or create one (see docs/configuration.md) and pass --config.`,
+      );
+    }
+    return new Workspace(loadConfig(file), options.now);
+  }
+
+  currentTime(): Date {
+    return this.now();
+  }
+
+  git(): Promise<GitRepository> {
+    this.gitRepo ??= GitRepository.open(this.config.repository);
+    return this.gitRepo;
+  }
+
+  warehouse(): Promise<Warehouse> {
+    this.warehouseConnection ??= EmbeddedWarehouse.open(this.config.warehouse, { baseDir: this.config.root });
+    return this.warehouseConnection;
+  }
+
+  service(name: string): ServiceConfig {
+    const service = this.config.services.find((s) => s.name === name);
+    if (!service) {
+      const known = this.config.services.map((s) => s.name);
+      throw new ConfigError(
+        `No service "${name}" in ${this.config.file}; ${known.length ? `known services: ${known.join(', ')}` : 'add it under "services"'}.`,
+        this.config.file,
+        '/services',
+      );
+    }
+    return service;
+  }
+
+  deploymentSource(service: ServiceConfig): DeploymentSource {
+    const source = service.deployments;
+    if (!source) {
+      throw new DeploymentError(`Service ${service.name} has no deployment source; set services[].deployments in ${this.config.file} (a file or a warehouse table).`);
+    }
+    if (source.kind === 'file') return new FileDeploymentSource(source.path);
+    return new WarehouseDeploymentSource(() => this.warehouse(), source.table, source.columns);
+  }
+
+  /** Revisions of a service, oldest first; read once per workspace. */
+  deployments(serviceName: string): Promise<Deployment[]> {
+    let cached = this.deploymentCache.get(serviceName);
+    if (!cached) {
+      const service = this.service(serviceName);
+      cached = this.deploymentSource(service).list(service.name);
+      this.deploymentCache.set(serviceName, cached);
+      cached.catch(() => this.deploymentCache.delete(serviceName));
+    }
+    return cached;
+  }
+
+  /**
+   * The window built-in queries scan when the user names none: from the first deployment
+   * on record (or 120 days back) to today. Bounded on purpose: every built-in query filters
+   * on the partition column, so a window is always needed.
+   */
+  async defaultWindow(): Promise<DateWindow> {
+    const today = this.now().toISOString().slice(0, 10);
+    let earliest: string | null = null;
+    for (const service of this.config.services) {
+      if (!service.deployments) continue;
+      try {
+        const list = await this.deployments(service.name);
+        if (list.length && (earliest === null || list[0].createdAt < earliest)) earliest = list[0].createdAt;
+      } catch {
+        // An unreadable source is reported where deployments matter; the window just falls back.
+      }
+    }
+    const fallback = new Date(this.now().getTime() - 120 * 86400_000).toISOString().slice(0, 10);
+    const from = earliest ? shiftDate(earliest.slice(0, 10), -30) : fallback;
+    return { from, to: today };
+  }
+
+  async close(): Promise<void> {
+    if (this.warehouseConnection) {
+      const connection = await this.warehouseConnection.catch(() => null);
+      await connection?.close();
+    }
+  }
+}
+
+/** `YYYY-MM-DD` plus `days` (may be negative). */
+export function shiftDate(date: string, days: number): string {
+  const d = new Date(`${date}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + days);
+  return d.toISOString().slice(0, 10);
+}

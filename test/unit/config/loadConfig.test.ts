@@ -1,0 +1,113 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { ConfigError } from '../../../src/core/config/configError';
+import { findConfigFile, loadConfig, resolveConfig } from '../../../src/core/config/loadConfig';
+
+const minimal = () => ({
+  warehouse: { kind: 'embedded', files: { 'ds.preds': 'preds.parquet', 'ds.graded': 'graded.parquet' } },
+  tables: { predictions: { table: 'ds.preds' }, graded: { table: 'ds.graded' } },
+});
+
+function errorOf(raw: unknown): ConfigError {
+  try {
+    resolveConfig(raw, '/ws/pipeline-lens.json');
+  } catch (error) {
+    assert.ok(error instanceof ConfigError, `expected ConfigError, got ${String(error)}`);
+    return error;
+  }
+  assert.fail('expected the config to be rejected');
+}
+
+describe('loadConfig', () => {
+  it('fills in column defaults and thresholds and resolves paths from the config folder', () => {
+    const c = resolveConfig(minimal(), '/ws/pipeline-lens.json');
+    assert.equal(c.tables.predictions.columns.model, 'system_id');
+    assert.equal(c.tables.graded.columns.correct, 'prediction_correct');
+    assert.equal(c.thresholds.hitRate, 0.55);
+    assert.equal(c.thresholds.gradingCoverage, 0.8);
+    assert.equal(c.thresholds.featureCoverage, 0.8);
+    assert.equal(c.thresholds.zeroRate, 0.9);
+    assert.equal(c.warehouse.files!['ds.preds'], '/ws/preds.parquet');
+    assert.equal(c.repository, '/ws');
+    assert.equal(c.tables.featureStore, null);
+  });
+
+  it('loads a configuration of another domain with its own table and column names', () => {
+    const c = loadConfig(join(__dirname, '../../fixtures/energy/pipeline-lens.json'));
+    assert.equal(c.tables.predictions.columns.model, 'forecaster');
+    assert.equal(c.tables.predictions.columns.active, null);
+    assert.equal(c.tables.graded.columns.correct, 'side_ok');
+    assert.equal(c.tables.executionLog!.service, 'load-forecaster');
+    assert.equal(c.tables.executionLog!.columns.revision, null);
+    assert.equal(c.features.registry[3].name, 'solar_irradiance');
+    assert.equal(c.thresholds.highEdge, 50);
+    assert.equal(c.thresholds.hitRate, 0.55, 'unset thresholds keep their defaults');
+  });
+
+  it('names the JSON path and the expected value of a wrong type', () => {
+    const raw = minimal() as Record<string, unknown>;
+    raw.thresholds = { hitRate: 'high' };
+    const e = errorOf(raw);
+    assert.match(e.message, /\/thresholds\/hitRate must be number/);
+    assert.equal(e.jsonPath, '/thresholds/hitRate');
+  });
+
+  it('names a missing required key', () => {
+    const raw = minimal() as { tables: Record<string, unknown> };
+    delete raw.tables.graded;
+    assert.match(errorOf(raw).message, /\/tables\/graded is required/);
+  });
+
+  it('rejects a misspelt key instead of ignoring it', () => {
+    const raw = minimal() as Record<string, unknown>;
+    raw.servces = [];
+    assert.match(errorOf(raw).message, /\/servces is not a known setting/);
+  });
+
+  it('rejects identifiers that could carry SQL', () => {
+    const raw = minimal() as { tables: { predictions: Record<string, unknown> } };
+    raw.tables.predictions.table = 'ds.preds`; DROP TABLE x; --';
+    assert.match(errorOf(raw).message, /\/tables\/predictions\/table must match .*dataset\.table/);
+    const raw2 = minimal() as { tables: { predictions: Record<string, unknown> } };
+    raw2.tables.predictions.columns = { model: "system_id' OR '1'='1" };
+    assert.match(errorOf(raw2).message, /\/tables\/predictions\/columns\/model must match/);
+  });
+
+  it('names the allowed kinds of a deployment source', () => {
+    const raw = { ...minimal(), services: [{ name: 'svc', paths: ['svc/**'], deployments: { kind: 'cloudrun' } }] };
+    assert.match(errorOf(raw).message, /\/services\/0\/deployments\/kind must be one of "file", "warehouse"/);
+  });
+
+  it('rejects a feature index outside the array and duplicate indices', () => {
+    const raw = { ...minimal(), features: { count: 3, registry: [{ index: 3, name: 'x' }] } };
+    assert.match(errorOf(raw).message, /\/features\/registry\/0\/index is 3, outside the features array/);
+    const dup = { ...minimal(), features: { count: 3, registry: [{ index: 1, name: 'a' }, { index: 1, name: 'b' }] } };
+    assert.match(errorOf(dup).message, /index 1 a second name/);
+  });
+
+  it('rejects an execution log tied to an unknown service', () => {
+    const raw = {
+      ...minimal(),
+      services: [{ name: 'svc', paths: ['svc/**'] }],
+      tables: { ...minimal().tables, executionLog: { table: 'ds.log', service: 'other' } },
+    };
+    assert.match(errorOf(raw).message, /\/tables\/executionLog\/service is "other", which is not a service/);
+  });
+
+  it('says how to fix invalid JSON and a missing file', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pl-config-'));
+    writeFileSync(join(dir, 'pipeline-lens.json'), '{ "warehouse": ');
+    assert.throws(() => loadConfig(join(dir, 'pipeline-lens.json')), /is not valid JSON/);
+    assert.throws(() => loadConfig(join(dir, 'nope.json')), /Cannot read .*nope\.json/);
+  });
+
+  it('finds the config by walking up from a subfolder', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pl-config-'));
+    writeFileSync(join(dir, 'pipeline-lens.json'), JSON.stringify(minimal()));
+    mkdirSync(join(dir, 'a', 'b'), { recursive: true });
+    assert.equal(findConfigFile(join(dir, 'a', 'b')), join(dir, 'pipeline-lens.json'));
+  });
+});

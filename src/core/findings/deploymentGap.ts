@@ -29,9 +29,15 @@ export function deploymentGapFindings(provenances: CommitProvenance[]): Finding[
       const deployed = s.firstDeployment;
       const c = p.commit;
       const lead = backfills[0] ?? s.gapRuns[0];
-      const what = backfills.length
-        ? `${backfills.length === 1 ? 'A backfill' : `${backfills.length} backfills`} ran on older code after ${isFix ? 'fix ' : ''}${shortSha(c.sha)} was committed`
-        : `${s.gapRuns.length} run(s) executed on older code after ${shortSha(c.sha)} was committed`;
+      const leadText = `${lead.mode ?? 'run'} of ${lead.firstDate === lead.lastDate ? lead.firstDate : `${lead.firstDate}..${lead.lastDate}`} ran ${formatTimestamp(lead.startedAt).slice(11, 16)}–${lead.endedAt.slice(11, 16)} on older build ${
+        lead.commit ? shortSha(lead.commit) : 'unknown'
+      }${lead.rowsProduced === null ? '' : ` (${formatCount(lead.rowsProduced)} rows)`}`;
+      const after = `${formatDuration((Date.parse(lead.startedAt) - Date.parse(c.committedAt)) / 1000)} after ${isFix ? 'fix ' : 'commit '}${shortSha(c.sha)} (${formatTimestamp(c.committedAt)})`;
+      const deployment = deployed
+        ? `${s.service} got it at ${formatTimestamp(deployed.createdAt).slice(11, 16)}, ${formatDuration(deployed.delaySeconds)} after the commit`
+        : `${s.service} still lacks it`;
+      const others = s.gapRuns.length > 1 ? `; ${formatCount(rows)} rows in all from ${s.gapRuns.length} run sessions on old code` : '';
+      const title = `${leadText[0].toUpperCase()}${leadText.slice(1)}, ${after}; ${deployment}${others}`;
       const evidence = [
         `Commit ${shortSha(c.sha)} "${c.subject}" by ${c.author} at ${formatTimestamp(c.committedAt)}.`,
         ...s.gapRuns.map(
@@ -50,9 +56,7 @@ export function deploymentGapFindings(provenances: CommitProvenance[]): Finding[
         kind: 'deployment-gap',
         severity,
         score,
-        title: `${what}: ${s.service} ${deployed ? `was deployed ${formatDuration(deployed.delaySeconds)} later (${formatTimestamp(deployed.createdAt)})` : 'still lacks it'}; ${formatCount(rows)} rows came from the old build${
-          lead ? ` (${lead.firstDate}..${lead.lastDate})` : ''
-        }`,
+        title,
         evidence,
         subjects: {
           commits: [c.sha, ...new Set(s.gapRuns.flatMap((r) => (r.commit ? [r.commit] : [])))],

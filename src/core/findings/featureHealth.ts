@@ -1,5 +1,5 @@
 import type { FeatureDefinition, ThresholdsConfig } from '../config/types';
-import { formatPercent } from '../report/format';
+import { formatCount, formatPercent } from '../report/format';
 import type { Row } from '../warehouse/types';
 import { SEVERITY_WEIGHT, type Finding } from './types';
 
@@ -75,7 +75,9 @@ export function featureHealthFindings(rows: Row[], registry: FeatureDefinition[]
     const name = feature?.name ?? `feature ${s.index}`;
     const modeText = s.mode ? ` in ${s.mode} mode` : '';
 
-    for (const e of episodes(s.points, (p) => p.rows > 0 && p.zeros / p.rows >= thresholds.zeroRate, 2)) {
+    const zeroEpisodes = episodes(s.points, (p) => p.rows > 0 && p.zeros / p.rows >= thresholds.zeroRate, 2);
+    const lastDay = s.points[s.points.length - 1]?.day;
+    for (const e of zeroEpisodes) {
       const zeroDuring = share(e.during, (p) => p.zeros)!;
       const nonZeroBefore = share(e.before, (p) => p.rows - p.zeros);
       const nonZeroAfter = share(e.after, (p) => p.rows - p.zeros);
@@ -84,14 +86,17 @@ export function featureHealthFindings(rows: Row[], registry: FeatureDefinition[]
       findings.push({
         kind: 'feature-zero-rate',
         severity: 'high',
-        score: SEVERITY_WEIGHT.high + Math.min(899, days * 5 + Math.log10(1 + rowsOf(e.during)) * 20),
-        title: `${name} (index ${s.index}) was ${formatPercent(zeroDuring)} zeros${modeText} from ${e.from} to ${e.to}${e.recovered ? '' : ' (still)'}: broken for ${days} day(s)`,
+        // Below a significant metric shift (3500+): a broken input matters, but the shift is what users feel.
+        score: SEVERITY_WEIGHT.high + 200 + Math.min(299, days * 3 + Math.log10(1 + rowsOf(e.during)) * 10),
+        title: `${name} (index ${s.index}) was ${formatPercent(zeroDuring)} zeros${modeText} from ${e.from} to ${e.to}${
+          e.recovered ? '' : e.to === lastDay ? ` (the last day with${modeText ? ` ${s.mode}` : ''} rows)` : ''
+        }: broken for ${days} day(s)`,
         evidence: [
-          `Zero rate ${formatPercent(zeroDuring)} over ${rowsOf(e.during)} rows on ${days} day(s) (${e.from}..${e.to}); the threshold for a broken feature is ${formatPercent(thresholds.zeroRate, 0)}.`,
-          nonZeroBefore === null ? 'No earlier days in the window to compare with.' : `Before: ${formatPercent(nonZeroBefore)} non-zero over ${rowsOf(e.before)} rows.`,
+          `Zero rate ${formatPercent(zeroDuring)} over ${formatCount(rowsOf(e.during))} rows on ${days} day(s) (${e.from}..${e.to}); the threshold for a broken feature is ${formatPercent(thresholds.zeroRate, 0)}.`,
+          nonZeroBefore === null ? 'No earlier days in the window to compare with.' : `Before: ${formatPercent(nonZeroBefore)} non-zero over ${formatCount(rowsOf(e.before))} rows.`,
           nonZeroAfter === null
-            ? 'Not recovered by the end of the window.'
-            : `After: ${formatPercent(nonZeroAfter)} non-zero over ${rowsOf(e.after)} rows${meanAfter === null ? '' : `, mean ${meanAfter.toFixed(2)}`}.`,
+            ? `No later${modeText ? ` ${s.mode}` : ''} rows show it recovered.`
+            : `After: ${formatPercent(nonZeroAfter)} non-zero over ${formatCount(rowsOf(e.after))} rows${meanAfter === null ? '' : `, mean ${meanAfter.toFixed(2)}`}.`,
         ],
         subjects: { features: [s.index], dates: [e.from, e.to] },
         data: { index: s.index, name, mode: s.mode, from: e.from, to: e.to, recovered: e.recovered, zeroRate: zeroDuring, nonZeroBefore, nonZeroAfter },
@@ -101,6 +106,8 @@ export function featureHealthFindings(rows: Row[], registry: FeatureDefinition[]
     const min = feature?.minCoverage;
     if (min === null || min === undefined) continue;
     for (const e of episodes(s.points, (p) => p.rows > 0 && p.positive / p.rows < min, 2)) {
+      // A feature that went to zeros is already reported as broken; its coverage drop says nothing more.
+      if (zeroEpisodes.some((z) => z.from <= e.to && e.from <= z.to)) continue;
       const before = share(e.before, (p) => p.positive);
       const during = share(e.during, (p) => p.positive)!;
       if (before === null) continue;
@@ -108,11 +115,11 @@ export function featureHealthFindings(rows: Row[], registry: FeatureDefinition[]
       findings.push({
         kind: 'feature-coverage-drop',
         severity: drop >= 0.3 ? 'high' : 'medium',
-        score: SEVERITY_WEIGHT[drop >= 0.3 ? 'high' : 'medium'] - 100 + Math.min(899, drop * 500 + Math.log10(1 + rowsOf(e.during)) * 20),
+        score: SEVERITY_WEIGHT[drop >= 0.3 ? 'high' : 'medium'] + Math.min(199, drop * 150 + Math.log10(1 + rowsOf(e.during)) * 10),
         title: `${name} (index ${s.index}) coverage fell${modeText} from ${formatPercent(before)} to ${formatPercent(during)} on ${e.from}${e.recovered ? ` until ${e.to}` : ''} (minimum ${formatPercent(min, 0)})`,
         evidence: [
-          `Before: ${formatPercent(before)} of ${rowsOf(e.before)} rows had ${name} > 0.`,
-          `From ${e.from}${e.recovered ? ` to ${e.to}` : ''}: ${formatPercent(during)} of ${rowsOf(e.during)} rows.`,
+          `Before: ${formatPercent(before)} of ${formatCount(rowsOf(e.before))} rows had ${name} > 0.`,
+          `From ${e.from}${e.recovered ? ` to ${e.to}` : ''}: ${formatPercent(during)} of ${formatCount(rowsOf(e.during))} rows.`,
         ],
         subjects: { features: [s.index], dates: [e.from, e.to] },
         data: { index: s.index, name, mode: s.mode, from: e.from, to: e.to, recovered: e.recovered, before, during, minCoverage: min },

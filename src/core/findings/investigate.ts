@@ -126,6 +126,13 @@ export async function investigate(workspace: Workspace, options: { window?: Date
     );
   }
 
+  const health = featureHealthFindings(coverage, config.features.registry, config.thresholds);
+  const episodeStart = new Map<number, string>();
+  for (const f of health) {
+    const index = Number(f.data.index);
+    const from = String(f.data.from);
+    if (!episodeStart.has(index) || from < episodeStart.get(index)!) episodeStart.set(index, from);
+  }
   const findings: Finding[] = [
     ...deploymentGapFindings(provenances),
     ...shifts.map((shift) => {
@@ -133,11 +140,11 @@ export async function investigate(workspace: Workspace, options: { window?: Date
       const note = deployed
         ? `Build ${shortSha(shift.after.commit!)} was deployed to ${deployed.service} as ${deployed.revision} at ${formatTimestamp(deployed.createdAt)}.`
         : null;
-      return shiftFinding(shift, movements.get(shift) ?? [], note);
+      const moved = (movements.get(shift) ?? []).map((m) => ({ ...m, episodeFrom: episodeStart.get(m.index) }));
+      return shiftFinding(shift, moved, note);
     }),
   ];
 
-  const health = featureHealthFindings(coverage, config.features.registry, config.thresholds);
   const drops = shifts.filter((s) => (s.hitRate.difference ?? 0) < 0);
   for (const f of health) {
     const from = String(f.data.from);

@@ -90,9 +90,12 @@ export function detectShifts(series: ModelSeries[], thresholds: ThresholdsConfig
   return shifts;
 }
 
+/** Each side of a date change point spans at least this many days: a day or two of noise is not a regime. */
+const MIN_SIDE_DAYS = 5;
+
 function bestDateSplit(series: ModelSeries, minSample: number): Shift | null {
   const days = [...new Set(series.cells.map((c) => c.day))].sort();
-  if (days.length < 4) return null;
+  if (days.length < 2 * MIN_SIDE_DAYS) return null;
   let best: { day: string; z: number } | null = null;
   const total = series.cells.reduce((s, c) => addSums(s, c.sums), EMPTY_SUMS);
   let running = EMPTY_SUMS;
@@ -100,6 +103,7 @@ function bestDateSplit(series: ModelSeries, minSample: number): Shift | null {
   for (const c of series.cells) byDay.set(c.day, addSums(byDay.get(c.day) ?? EMPTY_SUMS, c.sums));
   for (let i = 1; i < days.length; i++) {
     running = addSums(running, byDay.get(days[i - 1])!);
+    if (i < MIN_SIDE_DAYS || days.length - i < MIN_SIDE_DAYS) continue;
     const n1 = running.graded;
     const n2 = total.graded - n1;
     if (n1 < minSample || n2 < minSample) continue;
@@ -120,8 +124,8 @@ function bestDateSplit(series: ModelSeries, minSample: number): Shift | null {
     model: series.model,
     at: 'date',
     splitDay: best.day,
-    before: { ...before, label: `${days[0]}..${beforeTo}`, from: days[0], to: beforeTo },
-    after: { ...after, label: `${best.day}..${days[days.length - 1]}`, from: best.day, to: days[days.length - 1] },
+    before: { ...before, label: 'before', from: days[0], to: beforeTo },
+    after: { ...after, label: 'after', from: best.day, to: days[days.length - 1] },
     hitRate: diff,
   };
 }
@@ -134,6 +138,8 @@ export function daysBetween(a: string, b: string): number {
 export interface FeatureMovement {
   index: number;
   name: string;
+  /** First day of a zero-rate or coverage episode of this feature, if one was found. */
+  episodeFrom?: string;
   before: { rows: number; positive: number };
   after: { rows: number; positive: number };
 }
@@ -161,6 +167,8 @@ export function shiftFinding(shift: Shift, movements: FeatureMovement[], deployN
     const moved = `${m.name} coverage ${(b * 100).toFixed(1)}% (n=${m.before.rows}) → ${(a * 100).toFixed(1)}% (n=${m.after.rows})`;
     if ((a > b) === fell) {
       evidence.push(`${moved}: ${a > b ? 'higher' : 'lower'} in the ${fell ? 'worse' : 'better'} period, so it does not explain the ${fell ? 'drop' : 'rise'}.`);
+    } else if (m.episodeFrom && daysBetween(shift.splitDay, m.episodeFrom) > 2) {
+      evidence.push(`${moved}, but it changed only from ${m.episodeFrom}, after the shift began on ${shift.splitDay}: not its cause.`);
     } else {
       explains.push(moved);
       evidence.push(`${moved}: moved with the hit rate; a candidate cause.`);
@@ -170,7 +178,8 @@ export function shiftFinding(shift: Shift, movements: FeatureMovement[], deployN
   return {
     kind: 'metric-shift',
     severity,
-    score: SEVERITY_WEIGHT[severity] + Math.min(999, pts * 10 + Math.log10(1 + shift.after.graded) * 50),
+    // Drops rank above broken-feature findings of the same severity: a shift is what users feel.
+    score: SEVERITY_WEIGHT[severity] + (fell ? 500 : 0) + Math.min(499, pts * 10 + Math.log10(1 + shift.after.graded) * 30),
     title: `${modelTitle}: ${formatRate(shift.before.hitRate)} → ${formatRate(shift.after.hitRate)}`,
     evidence,
     subjects: {

@@ -24,7 +24,7 @@ export function renderProvenance(p: CommitProvenance): string {
       out.push(`  ⚠ ${s.gapRuns.length} run session(s) on older code between the commit and the deployment:`);
       for (const r of s.gapRuns) {
         out.push(
-          `    ${r.mode ?? 'run'} ${formatTimestamp(r.startedAt)}–${r.endedAt.slice(11, 16)} on ${r.commit ? shortSha(r.commit) : 'unknown build'}${r.revision ? ` (${r.revision})` : ''}: dates ${r.firstDate}..${r.lastDate}, ${
+          `    ${r.mode ?? 'run'} ${formatTimestamp(r.startedAt)}–${r.endedAt.slice(11, 16)} on ${r.commit ? shortSha(r.commit) : 'unknown build'}${r.revision ? ` (${r.revision})` : ''}: ${r.firstDate === r.lastDate ? `date ${r.firstDate}` : `dates ${r.firstDate}..${r.lastDate}`}, ${
             r.rowsProduced === null ? 'rows not recorded' : `${formatCount(r.rowsProduced)} rows`
           }`,
         );

@@ -29,6 +29,9 @@ export interface Investigation {
   skipped: string[];
 }
 
+/** Nothing to investigate: said in one line, like any input error. */
+export class InvestigationInputError extends Error {}
+
 /** How many models' shifts get their inputs examined; each costs one query. */
 const EXPLAINED_SHIFTS = 3;
 
@@ -64,6 +67,14 @@ export async function investigate(workspace: Workspace, options: { window?: Date
     ),
     warehouse.query(directionSkewQuery(config, { window, models })).then((r) => r.rows),
   ]);
+
+  if (cells.length === 0) {
+    throw new InvestigationInputError(
+      `No predictions in ${config.tables.predictions.table} or grading in ${config.tables.graded.table} between ${window.from} and ${window.to}${
+        models ? ` for ${models.join(', ')}` : ''
+      }: the tables are empty or the window misses them. Check tables.* in ${config.file}, the model ids, or pass --from/--to.`,
+    );
+  }
 
   // Commits that touched a service's code since its oldest recorded deployment: candidates for gaps.
   const candidates: string[] = [];

@@ -1,0 +1,183 @@
+import assert from 'node:assert/strict';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { generateDemo, type DemoManifest } from '../../../demo/generateDemo';
+import { main } from '../../../src/cli/main';
+
+/*
+ * The engine issue's acceptance, checked the way a new user meets it: the CLI on a freshly
+ * generated demo workspace.
+ */
+
+describe('the CLI on the demo workspace', () => {
+  let parent: string;
+  let demo: DemoManifest;
+  let deploymentsFile: string;
+  let deployments: string;
+
+  const run = async (...args: string[]) => {
+    let stdout = '';
+    let stderr = '';
+    const code = await main(['--cwd', demo.root, ...args], { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t) });
+    return { code, stdout, stderr };
+  };
+  const pts = (rate: number, recorded: number) => Math.abs(rate * 100 - recorded);
+
+  before(async () => {
+    parent = await mkdtemp(join(tmpdir(), 'pl-demo-cli-'));
+    demo = await generateDemo(join(parent, 'demo'));
+    deploymentsFile = join(demo.root, 'deployments', 'prediction-worker.json');
+    deployments = await readFile(deploymentsFile, 'utf8');
+  });
+
+  after(async () => {
+    await rm(parent, { recursive: true, force: true });
+  });
+
+  it('puts the deployment gap first: fix 03:17, backfill 07:41-08:37 of Jan 9-28 on the old build, deployed 19:10, 15h53m later, with its rows', async () => {
+    const r = await run('investigate');
+    assert.equal(r.code, 0, r.stderr);
+    const first = r.stdout.split('\n').find((l) => /^1\. /.test(l))!;
+    assert.match(first, /\[critical\]/);
+    assert.match(first, /Backfill of 2026-01-09\.\.2026-01-28 ran 07:41–08:37 on older build/);
+    assert.match(first, new RegExp(`older build ${demo.commits.preFixBuild.slice(0, 8)} \\(2,006 rows\\)`));
+    assert.match(first, new RegExp(`fix ${demo.commits.fix.slice(0, 8)} \\(2026-01-30 03:17 UTC\\)`));
+    assert.match(first, /got it at 19:10, 15h53m after the commit/);
+
+    const json = JSON.parse((await run('investigate', '--json')).stdout);
+    const gap = json.findings[0];
+    assert.equal(gap.kind, 'deployment-gap');
+    assert.equal(gap.data.deployment.delaySeconds, 15 * 3600 + 53 * 60);
+    assert.equal(gap.data.gapRuns[0].mode, 'backfill');
+    assert.equal(gap.data.gapRuns[0].startedAt.slice(11, 16), '07:41');
+    assert.equal(gap.data.gapRuns[0].endedAt.slice(11, 16), '08:37');
+  });
+
+  it('never ranks the Vegas coverage, higher in the bad period, as the cause of the drop', async () => {
+    const json = JSON.parse((await run('investigate', '--json')).stdout);
+    const shift = json.findings.find((f: { kind: string; subjects: { models?: string[] } }) => f.kind === 'metric-shift' && f.subjects.models?.includes('catboost_v8'));
+    assert.ok(shift);
+    assert.ok(
+      shift.evidence.some((e: string) => /^vegas_points_line coverage .*higher in the worse period, so it does not explain the drop/.test(e)),
+      shift.evidence.join('\n'),
+    );
+    assert.ok(!shift.data.candidateCauses.some((c: string) => c.startsWith('vegas_points_line')));
+  });
+
+  it('gives the fix commit its deployment, delay, gap run and per-model results within 1.5 points of the record', async () => {
+    const r = await run('commit', demo.commits.fix.slice(0, 8), '--json');
+    assert.equal(r.code, 0, r.stderr);
+    const [p] = JSON.parse(r.stdout).commits;
+    assert.equal(p.commit.committedAt, '2026-01-30T03:17:00.000Z');
+    const worker = p.services.find((s: { service: string }) => s.service === 'prediction-worker');
+    assert.equal(worker.status, 'deployed');
+    assert.equal(worker.firstDeployment.createdAt, '2026-01-30T19:10:00.000Z');
+    assert.equal(worker.firstDeployment.delaySeconds, 57180);
+    const backfill = worker.gapRuns.find((g: { mode: string }) => g.mode === 'backfill');
+    assert.equal(backfill.firstDate, '2026-01-09');
+    assert.equal(backfill.lastDate, '2026-01-28');
+    assert.ok(backfill.rowsProduced > 0);
+
+    const v8 = p.models.find((m: { model: string }) => m.model === 'catboost_v8');
+    // after the fix: 559 predictions, 41 graded, 58.5%; before: 2,303, 668, 50.6%
+    assert.ok(Math.abs(v8.containing.predictions - 559) <= 559 * 0.03, String(v8.containing.predictions));
+    assert.ok(Math.abs(v8.containing.graded - 41) <= 2, String(v8.containing.graded));
+    assert.ok(pts(v8.containing.hitRate.rate, 58.5) <= 1.5, String(v8.containing.hitRate.rate));
+    assert.ok(v8.containing.hitRate.low > 0.3 && v8.containing.hitRate.high < 0.8, 'an interval, wide at n=41');
+    assert.ok(Math.abs(v8.replaced.predictions - 2303) <= 2303 * 0.03);
+    assert.ok(Math.abs(v8.replaced.graded - 668) <= 20);
+    assert.ok(pts(v8.replaced.hitRate.rate, 50.6) <= 1.5);
+    assert.equal(v8.replaced.commit, demo.commits.preFixBuild);
+    assert.equal(v8.hitRateChange.significant, false, '41 graded rows cannot establish the improvement');
+
+    const human = await run('commit', demo.commits.fix.slice(0, 8));
+    assert.match(human.stdout, /✓ prediction-worker: first in \S+ at 2026-01-30 19:10 UTC \(\+15h53m after the commit\)/);
+    assert.match(human.stdout, /catboost_v8 +58\.5% \[43\.4, 72\.2\] n=41/);
+  });
+
+  it('reproduces catboost_v8 Jan 1-7 against Jan 9-28 within 1.5 points', async () => {
+    const period = async (from: string, to: string) => {
+      const r = await run('metrics', '--model', 'catboost_v8', '--by', 'period', '--split-at', '2026-01-09', '--from', from, '--to', to, '--json');
+      assert.equal(r.code, 0, r.stderr);
+      return JSON.parse(r.stdout);
+    };
+    const before = (await period('2026-01-01', '2026-01-07')).rows.find((x: { key: string }) => x.key === 'before').metrics;
+    const whole = await period('2026-01-01', '2026-01-28');
+    const after = whole.rows.find((x: { key: string }) => x.key === 'after').metrics;
+    assert.ok(pts(before.hitRate.rate, 66.1) <= 1.5, String(before.hitRate.rate));
+    assert.ok(pts(after.hitRate.rate, 50.4) <= 1.5, String(after.hitRate.rate));
+    assert.ok(Math.abs(before.mae - 4.3) <= 0.15 && Math.abs(after.mae - 5.8) <= 0.15);
+    assert.ok(Math.abs(before.stdError - 5.6) <= 0.15 && Math.abs(after.stdError - 7.4) <= 0.15);
+    assert.ok(pts(before.directionAccuracy.rate, 66) <= 1.5 && pts(after.directionAccuracy.rate, 51) <= 1.5);
+    assert.ok(pts(before.highEdgeHitRate.rate, 76.6) <= 1.5 && pts(after.highEdgeHitRate.rate, 50.9) <= 1.5);
+    assert.equal(whole.comparison.hitRate.significant, true);
+    assert.ok(whole.comparison.hitRate.high < 0);
+  });
+
+  it('refuses the backfill: verify exits 1 and lists the undeployed worker commit', async () => {
+    const r = await run('verify', '--service', 'prediction-worker');
+    assert.equal(r.code, 1, r.stdout + r.stderr);
+    assert.match(r.stdout, /STALE/);
+    assert.match(r.stdout, new RegExp(demo.commits.undeployedWorker.slice(0, 8)));
+    assert.match(r.stdout, /bin\/deploy-prediction-worker\.sh/);
+  });
+
+  it('allows it against a target whose extra commits touch no worker path', async () => {
+    const r = await run('verify', '--service', 'prediction-worker', '--target', demo.commits.docsOnly);
+    assert.equal(r.code, 0, r.stdout);
+    assert.match(r.stdout, /unrelated commit/);
+  });
+
+  it('exits 2 when the deployment source is unreadable or the deployed commit is missing from history', async () => {
+    try {
+      await rm(deploymentsFile);
+      const unreadable = await run('verify', '--service', 'prediction-worker');
+      assert.equal(unreadable.code, 2);
+      assert.match(unreadable.stdout, /UNKNOWN.*Cannot read the deployment history/);
+
+      await writeFile(deploymentsFile, deployments.replaceAll(demo.commits.v9Retrain, 'feedfacefeedfacefeedfacefeedfacefeedface'));
+      const missing = await run('verify', '--service', 'prediction-worker', '--json');
+      assert.equal(missing.code, 2);
+      const body = JSON.parse(missing.stdout);
+      assert.equal(body.verdict, 'unknown');
+      assert.match(body.reason, /feedface.* is not in local history/);
+    } finally {
+      await writeFile(deploymentsFile, deployments);
+    }
+  });
+
+  it('says what is wrong, in one line with exit 2, for an unknown SHA, a bad date, a missing model and a missing data file', async () => {
+    const unknown = await run('commit', 'abcdef1234');
+    assert.equal(unknown.code, 2);
+    assert.match(unknown.stdout, /abcdef1234 is not a commit of this repository/);
+    const notHex = await run('commit', 'HEAD~1');
+    assert.equal(notHex.code, 2);
+    assert.match(notHex.stderr, /"HEAD~1" is not a commit SHA/);
+    const badDate = await run('investigate', '--from', '2026-13-40');
+    assert.equal(badDate.code, 2);
+    assert.match(badDate.stderr, /--from 2026-13-40 is not a date; use YYYY-MM-DD/);
+    const model = await run('metrics', '--model', 'catboost_v99');
+    assert.equal(model.code, 2);
+    assert.match(model.stderr, /No predictions of model "catboost_v99"/);
+    const empty = await run('investigate', '--from', '2024-01-01', '--to', '2024-01-31');
+    assert.equal(empty.code, 2);
+    assert.match(empty.stderr, /No predictions in nba_predictions\.player_prop_predictions .* between 2024-01-01 and 2024-01-31/);
+    for (const r of [notHex, badDate, model, empty]) assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
+  });
+
+  it('runs a read-only query and refuses a write without running it', async () => {
+    const select = join(parent, 'select.sql');
+    await writeFile(select, 'SELECT system_id, COUNT(*) AS n FROM `nba_predictions.player_prop_predictions` WHERE game_date = @d GROUP BY 1 ORDER BY 1');
+    const ok = await run('query', select, '--param', 'd:DATE=2026-01-30', '--json');
+    assert.equal(ok.code, 0, ok.stderr);
+    const rows = JSON.parse(ok.stdout).rows;
+    assert.ok(rows.some((row: { system_id: string }) => row.system_id === 'catboost_v8'));
+    const write = join(parent, 'write.sql');
+    await writeFile(write, "UPDATE `nba_predictions.player_prop_predictions` SET is_active = FALSE WHERE game_date = '2026-01-09'");
+    const refused = await run('query', write);
+    assert.equal(refused.code, 2);
+    assert.match(refused.stderr, /Refused: .* UPDATE on nba_predictions\.player_prop_predictions; .*nothing was executed/);
+  });
+});

@@ -4,7 +4,7 @@ import { resolve } from 'node:path';
 import { generateDemo } from '../../demo/generateDemo';
 import { ConfigError } from '../core/config/configError';
 import { DeploymentError } from '../core/deployments/types';
-import { investigate } from '../core/findings/investigate';
+import { investigate, InvestigationInputError } from '../core/findings/investigate';
 import { GitError } from '../core/git/types';
 import { MetricsInputError, modelMetrics, type MetricsBreakdown } from '../core/metrics/modelMetrics';
 import { commitProvenance } from '../core/provenance/commitProvenance';
@@ -216,7 +216,7 @@ export function buildProgram(): Command {
   return program;
 }
 
-const KNOWN_ERRORS = [ConfigError, GitError, WarehouseError, DeploymentError, MetricsInputError, UsageError];
+const KNOWN_ERRORS = [ConfigError, GitError, WarehouseError, DeploymentError, MetricsInputError, InvestigationInputError, UsageError];
 
 export async function main(argv: string[]): Promise<number> {
   const program = buildProgram();

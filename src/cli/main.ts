@@ -30,13 +30,12 @@ interface GlobalOptions {
   debug?: boolean;
 }
 
-function print(text: string): void {
-  process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
+export interface CliIO {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
 }
 
-function printJson(command: string, body: Record<string, unknown>): void {
-  print(JSON.stringify({ version: JSON_VERSION, command, ...body }, null, 2));
-}
+const PROCESS_IO: CliIO = { stdout: (t) => process.stdout.write(t), stderr: (t) => process.stderr.write(t) };
 
 function openWorkspace(globals: GlobalOptions): Workspace {
   const cwd = globals.cwd ? resolve(globals.cwd) : process.cwd();
@@ -79,13 +78,17 @@ function parseParam(spec: string, previous: Record<string, { type: ParamType; va
   return { ...previous, [name]: { type: type as ParamType, value } };
 }
 
-export function buildProgram(): Command {
+/** Builds the command tree; `result.exitCode` is what the finished command asks to exit with. */
+export function buildProgram(io: CliIO = PROCESS_IO, result: { exitCode: number } = { exitCode: 0 }): Command {
+  const print = (text: string) => io.stdout(text.endsWith('\n') ? text : `${text}\n`);
+  const printJson = (command: string, body: Record<string, unknown>) => print(JSON.stringify({ version: JSON_VERSION, command, ...body }, null, 2));
   const program = new Command('pipeline-lens')
     .description('Which code produced these numbers, was it deployed when it ran, and what did it do to the results?')
     .option('--config <path>', 'pipeline-lens.json to use (default: found by walking up from the working directory)')
     .option('--cwd <dir>', 'run as if started in this directory')
     .option('--debug', 'print stack traces of errors')
     .showHelpAfterError()
+    .configureOutput({ writeOut: (t) => io.stdout(t), writeErr: (t) => io.stderr(t) })
     .exitOverride();
   const globals = () => program.opts<GlobalOptions>();
 
@@ -121,9 +124,9 @@ export function buildProgram(): Command {
     .action(async (options: { model?: string[]; from?: string; to?: string; json?: boolean }) => {
       await withWorkspace(globals(), async (w) => {
         const window = await windowFrom(options, () => w.defaultWindow());
-        const result = await investigate(w, { window, models: options.model });
-        if (options.json) printJson('investigate', { window: result.window, models: result.models, findings: result.findings, skipped: result.skipped });
-        else print(renderInvestigation(result, { configFile: w.config.file, warehouse: (await w.warehouse()).describe() }));
+        const found = await investigate(w, { window, models: options.model });
+        if (options.json) printJson('investigate', { window: found.window, models: found.models, findings: found.findings, skipped: found.skipped });
+        else print(renderInvestigation(found, { configFile: w.config.file, warehouse: (await w.warehouse()).describe() }));
       });
     });
 
@@ -138,10 +141,10 @@ export function buildProgram(): Command {
       for (const sha of shas) if (!/^[0-9a-f]{4,40}$/i.test(sha)) throw new UsageError(`"${sha}" is not a commit SHA: give 4 to 40 hexadecimal characters.`);
       await withWorkspace(globals(), async (w) => {
         const window = await windowFrom(options, () => w.defaultWindow());
-        const result = await commitProvenance(w, shas, { window });
-        if (options.json) printJson('commit', { commits: result });
-        else print(result.map(renderProvenance).join('\n\n'));
-        if (result.some((p) => p.resolution !== 'found')) process.exitCode = 2;
+        const provenances = await commitProvenance(w, shas, { window });
+        if (options.json) printJson('commit', { commits: provenances });
+        else print(provenances.map(renderProvenance).join('\n\n'));
+        if (provenances.some((p) => p.resolution !== 'found')) result.exitCode = 2;
       });
     });
 
@@ -171,10 +174,10 @@ export function buildProgram(): Command {
     .option('--json', 'machine-readable output (see docs/cli.md)')
     .action(async (options: { service: string; target: string; json?: boolean }) => {
       await withWorkspace(globals(), async (w) => {
-        const result = await verifyDeployment(w, options.service, options.target);
-        if (options.json) printJson('verify', { ...result, exitCode: EXIT_CODES[result.verdict] });
-        else print(renderVerify(result));
-        process.exitCode = EXIT_CODES[result.verdict];
+        const verdict = await verifyDeployment(w, options.service, options.target);
+        if (options.json) printJson('verify', { ...verdict, exitCode: EXIT_CODES[verdict.verdict] });
+        else print(renderVerify(verdict));
+        result.exitCode = EXIT_CODES[verdict.verdict];
       });
     });
 
@@ -203,12 +206,12 @@ export function buildProgram(): Command {
         const warehouse = await w.warehouse();
         const params = Object.fromEntries(Object.entries(options.param).map(([k, v]) => [k, v.value]));
         const types = Object.fromEntries(Object.entries(options.param).map(([k, v]) => [k, v.type]));
-        const result = await warehouse.query({ name: 'user', sql, params, types });
-        if (options.json) printJson('query', { columns: result.columns, rows: result.rows, bytesProcessed: result.bytesProcessed });
+        const answer = await warehouse.query({ name: 'user', sql, params, types });
+        if (options.json) printJson('query', { columns: answer.columns, rows: answer.rows, bytesProcessed: answer.bytesProcessed });
         else {
           const cell = (v: unknown) => (v === null || v === undefined ? 'NULL' : typeof v === 'object' ? JSON.stringify(v) : String(v));
-          print(textTable(result.columns, result.rows.map((r) => result.columns.map((c) => cell(r[c])))));
-          print(`(${result.rows.length} row${result.rows.length === 1 ? '' : 's'})`);
+          print(textTable(answer.columns, answer.rows.map((r) => answer.columns.map((c) => cell(r[c])))));
+          print(`(${answer.rows.length} row${answer.rows.length === 1 ? '' : 's'})`);
         }
       });
     });
@@ -218,11 +221,13 @@ export function buildProgram(): Command {
 
 const KNOWN_ERRORS = [ConfigError, GitError, WarehouseError, DeploymentError, MetricsInputError, InvestigationInputError, UsageError];
 
-export async function main(argv: string[]): Promise<number> {
-  const program = buildProgram();
+/** Runs the CLI with `argv` (without node and script) and resolves to the exit code. */
+export async function main(argv: string[], io: CliIO = PROCESS_IO): Promise<number> {
+  const result = { exitCode: 0 };
+  const program = buildProgram(io, result);
   try {
     await program.parseAsync(argv, { from: 'user' });
-    return typeof process.exitCode === 'number' ? process.exitCode : 0;
+    return result.exitCode;
   } catch (error) {
     if (error instanceof CommanderError) {
       // Help and version print themselves and exit 0; usage mistakes were already explained.
@@ -231,8 +236,8 @@ export async function main(argv: string[]): Promise<number> {
     const debug = argv.includes('--debug');
     const known = KNOWN_ERRORS.some((k) => error instanceof k);
     const message = error instanceof Error ? error.message : String(error);
-    process.stderr.write(`pipeline-lens: ${known ? message : `unexpected error: ${message} (run again with --debug for details)`}\n`);
-    if (debug && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
+    io.stderr(`pipeline-lens: ${known ? message : `unexpected error: ${message} (run again with --debug for details)`}\n`);
+    if (debug && error instanceof Error && error.stack) io.stderr(`${error.stack}\n`);
     return 2;
   }
 }

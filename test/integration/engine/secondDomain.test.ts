@@ -4,7 +4,6 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { main } from '../../../src/cli/main';
 import { investigate } from '../../../src/core/findings/investigate';
-import { modelMetrics } from '../../../src/core/metrics/modelMetrics';
 import { commitProvenance } from '../../../src/core/provenance/commitProvenance';
 import { Workspace } from '../../../src/core/workspace';
 import { createGitFixture, type GitFixture } from '../../fixtures/gitFixture';

@@ -10,14 +10,16 @@ import { MetricsInputError, modelMetrics, type MetricsBreakdown } from '../core/
 import { commitProvenance } from '../core/provenance/commitProvenance';
 import { EXIT_CODES, verifyDeployment } from '../core/verify/verifyDeployment';
 import type { DateWindow } from '../core/warehouse/catalog';
-import { classifyStatement } from '../core/warehouse/statementKind';
-import { WarehouseError, type ParamType, type ParamValue } from '../core/warehouse/types';
+import { formatBytes, parseByteSize } from '../core/warehouse/bytes';
+import { assertRunnable, planQuery, writeRefusal, type QueryPlan } from '../core/warehouse/queryGuard';
+import { WarehouseError, type ParamType, type ParamValue, type Warehouse } from '../core/warehouse/types';
 import { Workspace } from '../core/workspace';
 import { renderInvestigation } from './render/renderFindings';
 import { renderMetrics } from './render/renderMetrics';
 import { renderProvenance } from './render/renderProvenance';
 import { renderVerify } from './render/renderVerify';
 import { textTable } from './render/textTable';
+import { confirmOnTerminal } from './confirmWrite';
 
 /** A mistake in how the command was called: said in one line, exit 2. */
 class UsageError extends Error {}
@@ -33,9 +35,11 @@ interface GlobalOptions {
 export interface CliIO {
   stdout: (text: string) => void;
   stderr: (text: string) => void;
+  /** Asks a person to confirm a write: true for "yes", null when there is no terminal to ask on. */
+  confirm?: (question: string) => Promise<boolean | null>;
 }
 
-const PROCESS_IO: CliIO = { stdout: (t) => process.stdout.write(t), stderr: (t) => process.stderr.write(t) };
+const PROCESS_IO: CliIO = { stdout: (t) => process.stdout.write(t), stderr: (t) => process.stderr.write(t), confirm: confirmOnTerminal };
 
 function openWorkspace(globals: GlobalOptions): Workspace {
   const cwd = globals.cwd ? resolve(globals.cwd) : process.cwd();
@@ -76,6 +80,34 @@ function parseParam(spec: string, previous: Record<string, { type: ParamType; va
     value = raw === 'true';
   }
   return { ...previous, [name]: { type: type as ParamType, value } };
+}
+
+function parseMaxBytes(text: string): number {
+  const bytes = parseByteSize(text);
+  if (bytes === null) throw new UsageError(`--max-bytes ${text} is not a size; give bytes (e.g. 500000000) or a size such as 500MB or 20GiB.`);
+  return bytes;
+}
+
+function renderDryRun(plan: QueryPlan, warehouse: Warehouse, cap: number | null): string {
+  const lines = [`Dry run on ${warehouse.describe()}: nothing was run.`, `Statement:      ${plan.statementType}${plan.targets.length ? ` on ${plan.targets.join(', ')}` : ''}`];
+  if (plan.checkedBy === 'dry-run') {
+    lines.push(`Would process:  ${plan.bytesProcessed === null ? 'unknown' : `${formatBytes(plan.bytesProcessed)} (${plan.bytesProcessed} bytes)`}`);
+    if (plan.referencedTables.length) lines.push(`Tables read:    ${plan.referencedTables.join(', ')}`);
+  } else {
+    lines.push('Would process:  not estimated (the embedded warehouse reads local files; nothing is billed)');
+  }
+  if (cap !== null) {
+    const over = plan.bytesProcessed !== null && plan.bytesProcessed > cap;
+    lines.push(`Cap:            ${formatBytes(cap)} (${cap} bytes)${over ? ': the estimate is above it, so the query would be refused' : ''}`);
+  }
+  if (plan.kind !== 'query') {
+    lines.push(
+      warehouse.kind === 'embedded'
+        ? 'It changes data, which the read-only embedded warehouse refuses.'
+        : 'It changes data: running it needs --allow-write and a "yes" typed at the terminal.',
+    );
+  }
+  return lines.join('\n');
 }
 
 /** Builds the command tree; `result.exitCode` is what the finished command asks to exit with. */
@@ -186,35 +218,77 @@ export function buildProgram(io: CliIO = PROCESS_IO, result: { exitCode: number 
     .description('run a read-only SQL query (BigQuery dialect) on the configured warehouse; FILE or - for standard input')
     .argument('<file>', 'SQL file, or - to read standard input')
     .option('--param <name[:TYPE]=value>', 'query parameter, repeatable (@name in the SQL)', parseParam, {})
+    .option('--dry-run', 'ask the warehouse what the statement is and how many bytes it would scan; run nothing')
+    .option('--allow-write', 'let a statement that changes data (DML, DDL) run on BigQuery, after you type yes at the terminal')
+    .option('--max-bytes <size>', 'bytes-billed cap for this query (e.g. 500MB, 20GiB) instead of warehouse.maximumBytesBilled', parseMaxBytes)
     .option('--json', 'rows as JSON')
-    .action(async (file: string, options: { param: Record<string, { type: ParamType; value: ParamValue }>; json?: boolean }) => {
-      let sql: string;
-      try {
-        sql = file === '-' ? readFileSync(0, 'utf8') : readFileSync(resolve(globals().cwd ?? process.cwd(), file), 'utf8');
-      } catch {
-        throw new UsageError(`Cannot read ${file}: no such file or not readable.`);
-      }
-      if (sql.trim() === '') throw new UsageError(`${file === '-' ? 'Standard input' : file} holds no SQL.`);
-      const kind = classifyStatement(sql);
-      if (kind.kind !== 'query') {
-        throw new WarehouseError(
-          `Refused: ${file} is ${kind.kind === 'script' ? 'a script of several statements' : `a ${kind.statementType}`}${kind.targets.length ? ` on ${kind.targets.join(', ')}` : ''}; this command only runs queries (SELECT / WITH), and nothing was executed.`,
-          'write-refused',
-        );
-      }
-      await withWorkspace(globals(), async (w) => {
-        const warehouse = await w.warehouse();
-        const params = Object.fromEntries(Object.entries(options.param).map(([k, v]) => [k, v.value]));
-        const types = Object.fromEntries(Object.entries(options.param).map(([k, v]) => [k, v.type]));
-        const answer = await warehouse.query({ name: 'user', sql, params, types });
-        if (options.json) printJson('query', { columns: answer.columns, rows: answer.rows, bytesProcessed: answer.bytesProcessed });
-        else {
-          const cell = (v: unknown) => (v === null || v === undefined ? 'NULL' : typeof v === 'object' ? JSON.stringify(v) : String(v));
-          print(textTable(answer.columns, answer.rows.map((r) => answer.columns.map((c) => cell(r[c])))));
-          print(`(${answer.rows.length} row${answer.rows.length === 1 ? '' : 's'})`);
+    .action(
+      async (
+        file: string,
+        options: { param: Record<string, { type: ParamType; value: ParamValue }>; dryRun?: boolean; allowWrite?: boolean; maxBytes?: number; json?: boolean },
+      ) => {
+        let sql: string;
+        try {
+          sql = file === '-' ? readFileSync(0, 'utf8') : readFileSync(resolve(globals().cwd ?? process.cwd(), file), 'utf8');
+        } catch {
+          throw new UsageError(`Cannot read ${file}: no such file or not readable.`);
         }
-      });
-    });
+        if (sql.trim() === '') throw new UsageError(`${file === '-' ? 'Standard input' : file} holds no SQL.`);
+        await withWorkspace(globals(), async (w) => {
+          const warehouse = await w.warehouse();
+          const params = Object.fromEntries(Object.entries(options.param).map(([k, v]) => [k, v.value]));
+          const types = Object.fromEntries(Object.entries(options.param).map(([k, v]) => [k, v.type]));
+          const query = { name: 'user', sql, params, types };
+          const profileCap = w.config.warehouse.kind === 'bigquery' ? w.config.warehouse.maximumBytesBilled : null;
+          const cap = warehouse.kind === 'bigquery' ? (options.maxBytes ?? profileCap) : null;
+          // The engine says what the statement is (a dry run on BigQuery) before anything runs.
+          const plan = await planQuery(warehouse, query);
+          if (options.dryRun) {
+            if (options.json) {
+              printJson('query', {
+                dryRun: true,
+                statementType: plan.statementType,
+                targets: plan.targets,
+                bytesProcessed: plan.bytesProcessed,
+                referencedTables: plan.referencedTables,
+                maximumBytesBilled: cap,
+              });
+            } else print(renderDryRun(plan, warehouse, cap));
+            return;
+          }
+          const subject = file === '-' ? 'the SQL on standard input' : file;
+          let writeConfirmed = false;
+          if (plan.kind !== 'query') {
+            if (warehouse.kind === 'embedded') throw writeRefusal(subject, plan.statementType, plan.targets, 'embedded');
+            if (!options.allowWrite) {
+              throw writeRefusal(subject, plan.statementType, plan.targets, 'bigquery', `To run it, pass --allow-write and type yes when asked.`);
+            }
+            const on = plan.targets.length ? ` on ${plan.targets.join(', ')}` : '';
+            const answer = io.confirm ? await io.confirm(`${subject} is ${plan.statementType}${on} in ${warehouse.describe()}. Type yes to run it: `) : null;
+            if (answer === null) {
+              throw writeRefusal(
+                subject,
+                plan.statementType,
+                plan.targets,
+                'bigquery',
+                '--allow-write needs a person to type yes at a terminal, and there is none here (standard input or error is not a terminal); run it from an interactive shell.',
+              );
+            }
+            if (!answer) throw writeRefusal(subject, plan.statementType, plan.targets, 'bigquery', 'The write was not confirmed.');
+            writeConfirmed = true;
+          }
+          assertRunnable(warehouse, plan, query, { writeConfirmed, maximumBytesBilled: cap });
+          const answer = await warehouse.query(query, { writeConfirmed, maximumBytesBilled: cap ?? undefined });
+          if (options.json) printJson('query', { columns: answer.columns, rows: answer.rows, bytesProcessed: answer.bytesProcessed });
+          else {
+            const cell = (v: unknown) => (v === null || v === undefined ? 'NULL' : typeof v === 'object' ? JSON.stringify(v) : String(v));
+            print(textTable(answer.columns, answer.rows.map((r) => answer.columns.map((c) => cell(r[c])))));
+            const scanned = answer.bytesProcessed === null ? '' : `, ${formatBytes(answer.bytesProcessed)} processed`;
+            print(`(${answer.rows.length} row${answer.rows.length === 1 ? '' : 's'}${scanned})`);
+          }
+        });
+      },
+    );
 
   return program;
 }

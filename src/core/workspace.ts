@@ -1,12 +1,11 @@
 import { ConfigError } from './config/configError';
 import { findConfigFile, loadConfig } from './config/loadConfig';
 import type { PipelineLensConfig, ServiceConfig } from './config/types';
-import { FileDeploymentSource } from './deployments/fileDeploymentSource';
-import { DeploymentError, type Deployment, type DeploymentSource } from './deployments/types';
-import { WarehouseDeploymentSource } from './deployments/warehouseDeploymentSource';
+import { openDeploymentSource } from './deployments/openDeploymentSource';
+import type { Deployment, DeploymentSource } from './deployments/types';
 import { GitRepository } from './git/gitRepository';
 import type { DateWindow } from './warehouse/catalog';
-import { EmbeddedWarehouse } from './warehouse/embeddedWarehouse';
+import { openWarehouse } from './warehouse/openWarehouse';
 import type { Warehouse } from './warehouse/types';
 
 /**
@@ -45,7 +44,7 @@ export class Workspace {
   }
 
   warehouse(): Promise<Warehouse> {
-    this.warehouseConnection ??= EmbeddedWarehouse.open(this.config.warehouse, { baseDir: this.config.root });
+    this.warehouseConnection ??= openWarehouse(this.config);
     return this.warehouseConnection;
   }
 
@@ -63,12 +62,7 @@ export class Workspace {
   }
 
   deploymentSource(service: ServiceConfig): DeploymentSource {
-    const source = service.deployments;
-    if (!source) {
-      throw new DeploymentError(`Service ${service.name} has no deployment source; set services[].deployments in ${this.config.file} (a file or a warehouse table).`);
-    }
-    if (source.kind === 'file') return new FileDeploymentSource(source.path);
-    return new WarehouseDeploymentSource(() => this.warehouse(), source.table, source.columns);
+    return openDeploymentSource(service, { config: this.config, warehouse: () => this.warehouse(), now: this.now });
   }
 
   /** Revisions of a service, oldest first; read once per workspace. */

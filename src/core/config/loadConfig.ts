@@ -23,15 +23,31 @@ interface RawTable {
   columns?: Record<string, string | null>;
   service?: string;
 }
+type RawDeploymentSource =
+  | { kind: 'file'; path: string }
+  | { kind: 'warehouse'; table: string; columns?: Record<string, string | null> }
+  | {
+      kind: 'cloudRun';
+      project?: string;
+      region: string;
+      service?: string;
+      commitEnv?: string;
+      commitLabel?: string;
+      apiEndpoint?: string;
+      useGcloud?: boolean | 'auto';
+    }
+  | { kind: 'executionLog'; lookbackDays?: number };
 interface RawConfig {
   repository?: string;
-  warehouse: { kind: 'embedded'; database?: string; files?: Record<string, string> };
+  warehouse:
+    | { kind: 'embedded'; database?: string; files?: Record<string, string> }
+    | { kind: 'bigquery'; project: string; location: string; apiEndpoint?: string; maximumBytesBilled?: number; keyFilename?: string };
   tables: Record<string, RawTable | undefined>;
   features?: { count: number; registry?: Array<{ index: number; name: string; description?: string; minCoverage?: number | null }> };
   services?: Array<{
     name: string;
     paths: string[];
-    deployments?: { kind: 'file'; path: string } | { kind: 'warehouse'; table: string; columns?: Record<string, string | null> };
+    deployments?: RawDeploymentSource;
     deployCommand?: string;
   }>;
   thresholds?: Partial<PipelineLensConfig['thresholds']>;
@@ -121,10 +137,10 @@ export function resolveConfig(raw: unknown, file: string): PipelineLensConfig {
     seen.set(f.index, f.name);
   });
 
-  const services: ServiceConfig[] = (config.services ?? []).map((s) => ({
+  const services: ServiceConfig[] = (config.services ?? []).map((s, i) => ({
     name: s.name,
     paths: s.paths,
-    deployments: resolveDeploymentSource(s.deployments, fromRoot),
+    deployments: resolveDeploymentSource(s.deployments, fromRoot, { file, at: `/services/${i}/deployments`, warehouse }),
     deployCommand: s.deployCommand ?? null,
   }));
   const names = new Set<string>();
@@ -134,6 +150,19 @@ export function resolveConfig(raw: unknown, file: string): PipelineLensConfig {
   });
 
   const logRaw = config.tables.executionLog;
+  services.forEach((s, i) => {
+    if (s.deployments?.kind !== 'executionLog') return;
+    const at = `/services/${i}/deployments`;
+    if (!logRaw) throw new ConfigError(`${file}: ${at} reads deployments from the execution log, but /tables/executionLog is not set; configure the table or choose another deployment source.`, file, at);
+    const logService = logRaw.service ?? (services.length === 1 ? s.name : null);
+    if (logService !== s.name) {
+      throw new ConfigError(
+        `${file}: ${at} reads deployments of ${s.name} from the execution log, which records runs of ${logService ?? 'an unnamed service'} (/tables/executionLog/service); set that to "${s.name}" or choose another deployment source.`,
+        file,
+        at,
+      );
+    }
+  });
   const executionLog = table('executionLog', DEFAULT_EXECUTION_LOG_COLUMNS);
   let logService: string | null = logRaw?.service ?? null;
   if (logService === null && services.length === 1) logService = services[0].name;
@@ -171,7 +200,22 @@ export function resolveConfig(raw: unknown, file: string): PipelineLensConfig {
   };
 }
 
+/** 10 GiB: enough for the built-in queries over months of a large table, small enough to notice a runaway scan. */
+const DEFAULT_MAXIMUM_BYTES_BILLED = 10 * 1024 ** 3;
+const DEFAULT_COMMIT_ENV = 'BUILD_COMMIT';
+const DEFAULT_LOOKBACK_DAYS = 180;
+
 function resolveWarehouse(raw: RawConfig['warehouse'], file: string, fromRoot: (p: string) => string): WarehouseConfig {
+  if (raw.kind === 'bigquery') {
+    return {
+      kind: 'bigquery',
+      project: raw.project,
+      location: raw.location,
+      apiEndpoint: raw.apiEndpoint ? raw.apiEndpoint.replace(/\/$/, '') : null,
+      maximumBytesBilled: raw.maximumBytesBilled ?? DEFAULT_MAXIMUM_BYTES_BILLED,
+      keyFilename: raw.keyFilename ? fromRoot(raw.keyFilename) : null,
+    };
+  }
   if (!raw.database && !raw.files) {
     throw new ConfigError(
       `${file}: /warehouse needs "database" (a DuckDB file) or "files" (table name → Parquet/CSV/NDJSON file) for the embedded warehouse.`,
@@ -187,12 +231,39 @@ function resolveWarehouse(raw: RawConfig['warehouse'], file: string, fromRoot: (
 }
 
 function resolveDeploymentSource(
-  raw: NonNullable<RawConfig['services']>[number]['deployments'],
+  raw: RawDeploymentSource | undefined,
   fromRoot: (p: string) => string,
+  context: { file: string; at: string; warehouse: WarehouseConfig },
 ): DeploymentSourceConfig | null {
   if (!raw) return null;
-  if (raw.kind === 'file') return { kind: 'file', path: fromRoot(raw.path) };
-  return { kind: 'warehouse', table: raw.table, columns: { ...DEFAULT_DEPLOYMENT_TABLE_COLUMNS, ...(raw.columns ?? {}) } as typeof DEFAULT_DEPLOYMENT_TABLE_COLUMNS };
+  switch (raw.kind) {
+    case 'file':
+      return { kind: 'file', path: fromRoot(raw.path) };
+    case 'warehouse':
+      return { kind: 'warehouse', table: raw.table, columns: { ...DEFAULT_DEPLOYMENT_TABLE_COLUMNS, ...(raw.columns ?? {}) } as typeof DEFAULT_DEPLOYMENT_TABLE_COLUMNS };
+    case 'executionLog':
+      return { kind: 'executionLog', lookbackDays: raw.lookbackDays ?? DEFAULT_LOOKBACK_DAYS };
+    case 'cloudRun': {
+      const project = raw.project ?? (context.warehouse.kind === 'bigquery' ? context.warehouse.project : null);
+      if (!project) {
+        throw new ConfigError(
+          `${context.file}: ${context.at}/project is required (the Cloud Run service's project; it defaults to the warehouse's only when the warehouse is BigQuery).`,
+          context.file,
+          `${context.at}/project`,
+        );
+      }
+      return {
+        kind: 'cloudRun',
+        project,
+        region: raw.region,
+        service: raw.service ?? null,
+        commitEnv: raw.commitEnv ?? DEFAULT_COMMIT_ENV,
+        commitLabel: raw.commitLabel ?? null,
+        apiEndpoint: raw.apiEndpoint ? raw.apiEndpoint.replace(/\/$/, '') : null,
+        useGcloud: raw.useGcloud === true ? 'always' : raw.useGcloud === false ? 'never' : 'auto',
+      };
+    }
+  }
 }
 
 function errorPath(error: ErrorObject): string {

@@ -13,7 +13,21 @@ export interface EmbeddedWarehouseConfig {
   files?: Record<string, string>;
 }
 
-export type WarehouseConfig = EmbeddedWarehouseConfig;
+export interface BigQueryWarehouseConfig {
+  kind: 'bigquery';
+  /** Project the query jobs run (and are billed) in. */
+  project: string;
+  /** Where the datasets live and jobs run, e.g. `US`, `EU`, `us-central1`. */
+  location: string;
+  /** Another endpoint than Google's, for emulators and tests; `http://` ones get no credentials. */
+  apiEndpoint: string | null;
+  /** Sent on every job: BigQuery fails a job that would bill more instead of running it. */
+  maximumBytesBilled: number;
+  /** Absolute path of a service-account key; null means Application Default Credentials. */
+  keyFilename: string | null;
+}
+
+export type WarehouseConfig = EmbeddedWarehouseConfig | BigQueryWarehouseConfig;
 
 export interface PredictionColumns {
   entity: string;
@@ -106,9 +120,33 @@ export interface FeaturesConfig {
   registry: FeatureDefinition[];
 }
 
+export interface CloudRunDeploymentConfig {
+  kind: 'cloudRun';
+  project: string;
+  region: string;
+  /** The Cloud Run service's name (default: the name of the service in pipeline-lens.json). */
+  service: string | null;
+  /** Environment variable of the revision's containers that holds the commit. */
+  commitEnv: string;
+  /** Label holding the commit, read when the variable is absent. */
+  commitLabel: string | null;
+  /** Another endpoint than Google's, for tests; `http://` ones get no credentials. */
+  apiEndpoint: string | null;
+  /** `auto`: the Admin API, or `gcloud` when Application Default Credentials are not set up. */
+  useGcloud: 'auto' | 'always' | 'never';
+}
+
+export interface ExecutionLogDeploymentConfig {
+  kind: 'executionLog';
+  /** How far back the log is read: the window its partition filter scans. */
+  lookbackDays: number;
+}
+
 export type DeploymentSourceConfig =
   | { kind: 'file'; path: string }
-  | { kind: 'warehouse'; table: string; columns: DeploymentTableColumns };
+  | { kind: 'warehouse'; table: string; columns: DeploymentTableColumns }
+  | CloudRunDeploymentConfig
+  | ExecutionLogDeploymentConfig;
 
 export interface ServiceConfig {
   name: string;

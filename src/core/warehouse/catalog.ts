@@ -157,6 +157,35 @@ ORDER BY started_at, run_id`;
   return q.build('runs', sql);
 }
 
+/**
+ * When each build was first and last seen running, from the execution log: the deployment
+ * history of a team without access to its deploy tool's API. One row per commit and
+ * revision (revision NULL when the log has no such column).
+ */
+export function buildsFirstSeenQuery(config: PipelineLensConfig, from: string, to: string): SqlQuery {
+  const log = config.tables.executionLog;
+  if (!log) throw new Error('buildsFirstSeenQuery needs tables.executionLog');
+  const c = log.columns;
+  const q = new QueryBuilder();
+  const fromTs = q.param('from_ts', 'TIMESTAMP', from);
+  const toTs = q.param('to_ts', 'TIMESTAMP', to);
+  const partition = log.partitionColumn && log.partitionColumn !== c.start ? ` AND l.${col(log.partitionColumn)} BETWEEN ${fromTs} AND ${toTs}` : '';
+  const revision = c.revision ? `l.${col(c.revision)}` : 'CAST(NULL AS STRING)';
+  const recorded = c.revision ? `(l.${col(c.commit)} IS NOT NULL OR l.${col(c.revision)} IS NOT NULL)` : `l.${col(c.commit)} IS NOT NULL`;
+  const sql = `
+SELECT
+  l.${col(c.commit)} AS commit_sha,
+  ${revision} AS revision,
+  MIN(l.${col(c.start)}) AS first_seen,
+  MAX(l.${col(c.start)}) AS last_seen,
+  COUNT(DISTINCT l.${col(c.runId)}) AS runs
+FROM ${tableRef(log.table)} AS l
+WHERE l.${col(c.start)} BETWEEN ${fromTs} AND ${toTs}${partition} AND ${recorded}
+GROUP BY 1, 2
+ORDER BY first_seen, commit_sha, revision`;
+  return q.build('buildsFirstSeen', sql);
+}
+
 /** Coverage (> 0), zeros and NULLs of each requested feature index, per date and mode. */
 export function featureCoverageQuery(config: PipelineLensConfig, window: DateWindow, indices: number[]): SqlQuery {
   const fs = config.tables.featureStore;

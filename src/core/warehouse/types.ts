@@ -37,6 +37,39 @@ export interface QueryResult {
 
 export interface QueryOptions {
   signal?: AbortSignal;
+  /** Called while a long query runs and while its result pages arrive. */
+  onProgress?: (progress: QueryProgress) => void;
+  /**
+   * A person confirmed that this statement may change data (DML, DDL, scripts). Without it
+   * every engine runs queries only; the embedded engine is read-only and refuses regardless.
+   */
+  writeConfirmed?: boolean;
+  /** Bytes-billed cap for this query instead of the profile's (BigQuery only). */
+  maximumBytesBilled?: number;
+}
+
+export interface QueryProgress {
+  /** Engine's id of the running job, when it has one. */
+  jobId: string | null;
+  state: 'running' | 'fetching';
+  elapsedMs: number;
+  /** Share of the work done (0-1) while running, when the engine says. */
+  fraction: number | null;
+  rowsFetched: number;
+  /** Rows in the whole result, once known. */
+  totalRows: number | null;
+}
+
+/** What the engine says a statement would do, without running it. */
+export interface DryRunResult {
+  /** Bytes the engine estimates it would scan (and bill); null when it cannot say. */
+  bytesProcessed: number | null;
+  /** The engine's name for the statement: SELECT, INSERT, CREATE_TABLE, SCRIPT... */
+  statementType: string;
+  /** Tables it would read, as `project.dataset.table` or `dataset.table`. */
+  referencedTables: string[];
+  /** The table a DML or DDL statement would change, when the engine names it. */
+  targetTable: string | null;
 }
 
 export interface Warehouse {
@@ -44,6 +77,8 @@ export interface Warehouse {
   /** Human description for reports and errors, e.g. `embedded (3 files)`. */
   describe(): string;
   query(query: SqlQuery, options?: QueryOptions): Promise<QueryResult>;
+  /** Asks the engine what the statement would do and cost; engines that cannot estimate leave it out. */
+  dryRun?(query: SqlQuery, options?: Pick<QueryOptions, 'signal'>): Promise<DryRunResult>;
   close(): Promise<void>;
 }
 

@@ -30,7 +30,7 @@ describe('loadConfig', () => {
     assert.equal(c.thresholds.gradingCoverage, 0.8);
     assert.equal(c.thresholds.featureCoverage, 0.8);
     assert.equal(c.thresholds.zeroRate, 0.9);
-    assert.equal(c.warehouse.files!['ds.preds'], '/ws/preds.parquet');
+    assert.equal(c.warehouse.kind === 'embedded' ? c.warehouse.files!['ds.preds'] : null, '/ws/preds.parquet');
     assert.equal(c.repository, '/ws');
     assert.equal(c.tables.featureStore, null);
   });

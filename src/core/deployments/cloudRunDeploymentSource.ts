@@ -1,0 +1,97 @@
+import type { CloudRunDeploymentConfig } from '../config/types';
+import { fetchFromAdminApi, NoCredentialsError, type CloudRunTarget } from './cloudRunApi';
+import { factsFromKnative, factsFromV2, trafficFromKnative, trafficFromV2, type RevisionFacts, type TrafficShares } from './cloudRunResources';
+import { fetchWithGcloud, GcloudMissingError } from './gcloudRun';
+import { DeploymentError, type Deployment, type DeploymentSource } from './types';
+
+export interface CloudRunSourceOptions {
+  /** Environment of the gcloud process (tests put a fake gcloud first on PATH). */
+  env?: NodeJS.ProcessEnv;
+}
+
+// Cloud Run service names: lowercase letters, digits and hyphens, starting with a letter, at most 49.
+const SERVICE_NAME = /^[a-z]([-a-z0-9]{0,47}[a-z0-9])?$/;
+const SHA = /^[0-9a-f]{4,40}$/i;
+
+/**
+ * Revisions of a Cloud Run service: when each was created, the commit it was built from
+ * (an environment variable, by default BUILD_COMMIT, or a label) and the traffic it serves
+ * now. A revision that does not record its commit is listed with commit null, never
+ * dropped: verification then says it cannot tell, and how to record the commit.
+ */
+export class CloudRunDeploymentSource implements DeploymentSource {
+  constructor(
+    private readonly config: CloudRunDeploymentConfig,
+    private readonly options: CloudRunSourceOptions = {},
+  ) {}
+
+  describe(): string {
+    const via = this.config.useGcloud === 'always' ? ' via gcloud' : '';
+    return `Cloud Run ${this.config.project}/${this.config.region}${via}`;
+  }
+
+  async list(service: string): Promise<Deployment[]> {
+    const target = this.target(service);
+    let revisions: RevisionFacts[];
+    let traffic: TrafficShares;
+    if (this.config.useGcloud === 'always') {
+      ({ revisions, traffic } = await this.fromGcloud(target));
+    } else {
+      try {
+        const found = await fetchFromAdminApi(target);
+        revisions = found.revisions.map(factsFromV2);
+        traffic = trafficFromV2(found.service);
+      } catch (error) {
+        if (!(error instanceof NoCredentialsError) || this.config.useGcloud === 'never') throw error;
+        try {
+          ({ revisions, traffic } = await this.fromGcloud(target));
+        } catch (fallback) {
+          if (fallback instanceof GcloudMissingError) throw new DeploymentError(`${error.message} (gcloud, the fallback, is not installed either.)`);
+          throw fallback;
+        }
+      }
+    }
+    return revisions
+      .map((r) => this.deployment(service, r, traffic))
+      .sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.revision.localeCompare(b.revision));
+  }
+
+  private target(service: string): CloudRunTarget {
+    const name = this.config.service ?? service;
+    if (!SERVICE_NAME.test(name)) {
+      throw new DeploymentError(
+        `"${name}" is not a Cloud Run service name (lowercase letters, digits and hyphens); set services[].deployments.service in pipeline-lens.json to the service's name in Cloud Run.`,
+      );
+    }
+    return { project: this.config.project, region: this.config.region, service: name, apiEndpoint: this.config.apiEndpoint };
+  }
+
+  private async fromGcloud(target: CloudRunTarget): Promise<{ revisions: RevisionFacts[]; traffic: TrafficShares }> {
+    try {
+      const found = await fetchWithGcloud(target, { env: this.options.env });
+      return { revisions: found.revisions.map(factsFromKnative), traffic: trafficFromKnative(found.service) };
+    } catch (error) {
+      if (error instanceof GcloudMissingError && this.config.useGcloud === 'always') {
+        throw new DeploymentError(`${error.message} Install the Google Cloud CLI, or set services[].deployments.useGcloud to "auto" to use the Cloud Run Admin API.`);
+      }
+      throw error;
+    }
+  }
+
+  private deployment(service: string, facts: RevisionFacts, traffic: TrafficShares): Deployment {
+    const created = new Date(facts.createdAt);
+    if (Number.isNaN(created.getTime())) {
+      throw new DeploymentError(`Cloud Run revision ${facts.revision} has createTime "${facts.createdAt}", which is not a date-time.`);
+    }
+    const raw = facts.env[this.config.commitEnv] ?? (this.config.commitLabel ? facts.labels[this.config.commitLabel] : undefined);
+    const commit = raw !== undefined && SHA.test(raw.trim()) ? raw.trim().toLowerCase() : null;
+    return {
+      service,
+      revision: facts.revision,
+      commit,
+      createdAt: created.toISOString(),
+      // The service's traffic block is complete: a revision it does not name serves nothing.
+      trafficPercent: traffic.get(facts.revision) ?? 0,
+    };
+  }
+}

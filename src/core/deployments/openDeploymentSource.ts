@@ -1,0 +1,37 @@
+import type { PipelineLensConfig, ServiceConfig } from '../config/types';
+import type { Warehouse } from '../warehouse/types';
+import { ExecutionLogDeploymentSource } from './executionLogDeploymentSource';
+import { FileDeploymentSource } from './fileDeploymentSource';
+import { DeploymentError, type DeploymentSource } from './types';
+import { WarehouseDeploymentSource } from './warehouseDeploymentSource';
+
+export interface DeploymentSourceContext {
+  config: PipelineLensConfig;
+  warehouse: () => Promise<Warehouse>;
+  now: () => Date;
+}
+
+/**
+ * The deployment source a service names. The Cloud Run source is loaded only when a service
+ * uses it (it brings google-auth-library); `require` keeps it lazy, as in openWarehouse.
+ */
+export function openDeploymentSource(service: ServiceConfig, context: DeploymentSourceContext): DeploymentSource {
+  const source = service.deployments;
+  if (!source) {
+    throw new DeploymentError(
+      `Service ${service.name} has no deployment source; set services[].deployments in ${context.config.file} (a file, a warehouse table, Cloud Run or the execution log).`,
+    );
+  }
+  switch (source.kind) {
+    case 'file':
+      return new FileDeploymentSource(source.path);
+    case 'warehouse':
+      return new WarehouseDeploymentSource(context.warehouse, source.table, source.columns);
+    case 'executionLog':
+      return new ExecutionLogDeploymentSource(context.warehouse, context.config, source.lookbackDays, context.now);
+    case 'cloudRun': {
+      const { CloudRunDeploymentSource } = require('./cloudRunDeploymentSource') as typeof import('./cloudRunDeploymentSource');
+      return new CloudRunDeploymentSource(source);
+    }
+  }
+}

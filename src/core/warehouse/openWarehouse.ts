@@ -1,0 +1,19 @@
+import type { PipelineLensConfig } from '../config/types';
+import { tableConfigKeys } from './tableConfigKeys';
+import type { Warehouse } from './types';
+
+/**
+ * The warehouse a config names. Each engine's module is loaded only when chosen: a run on
+ * the embedded engine never loads the BigQuery client, and a BigQuery run never loads the
+ * DuckDB binding. (`require` rather than `import()`: the code is CommonJS, and the bundler
+ * keeps a required module lazy.)
+ */
+export async function openWarehouse(config: PipelineLensConfig): Promise<Warehouse> {
+  const warehouse = config.warehouse;
+  if (warehouse.kind === 'bigquery') {
+    const { BigQueryWarehouse } = require('./bigqueryWarehouse') as typeof import('./bigqueryWarehouse');
+    return BigQueryWarehouse.open(warehouse, { tableKeys: tableConfigKeys(config) });
+  }
+  const { EmbeddedWarehouse } = require('./embeddedWarehouse') as typeof import('./embeddedWarehouse');
+  return EmbeddedWarehouse.open(warehouse, { baseDir: config.root });
+}

@@ -1,0 +1,145 @@
+import assert from 'node:assert/strict';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { main } from '../../../src/cli/main';
+import type { RevisionSpec, TrafficSpec } from '../../fakes/cloudRunResponses';
+import { FakeCloudRun } from '../../fakes/fakeCloudRun';
+import { createFakeGcloud } from '../../fakes/fakeGcloud';
+import { createGitFixture, type GitFixture } from '../../fixtures/gitFixture';
+
+/*
+ * Acceptance: `pipeline-lens verify --service S` with the Cloud Run source pointed at the
+ * fake Admin API answers ok / stale / unknown from the revision that serves traffic,
+ * including a revision that does not record its commit.
+ */
+
+describe('pipeline-lens verify with the Cloud Run source', () => {
+  let repo: GitFixture;
+  let fake: FakeCloudRun;
+  let sha: Record<'init' | 'fix' | 'docs', string>;
+
+  before(async () => {
+    repo = await createGitFixture([
+      { message: 'worker: first version', files: { 'worker/app.py': 'v1\n', '.gitignore': 'pipeline-lens.json\n' }, date: '2026-01-05T10:00:00Z' },
+      { message: 'fix(worker): populate vegas features', files: { 'worker/app.py': 'v2\n' }, date: '2026-01-30T03:17:00Z' },
+      { message: 'docs: handoff', files: { 'docs/handoff.md': 'note\n' }, date: '2026-01-31T09:00:00Z' },
+    ]);
+    const [init, fix, docs] = repo.shas;
+    sha = { init, fix, docs };
+    fake = await FakeCloudRun.start();
+    await writeFile(
+      join(repo.root, 'pipeline-lens.json'),
+      JSON.stringify({
+        // Never opened: verify reads only git and Cloud Run.
+        warehouse: { kind: 'embedded', files: { 'ds.preds': 'preds.parquet' } },
+        tables: { predictions: { table: 'ds.preds' }, graded: { table: 'ds.graded' } },
+        services: [
+          {
+            name: 'worker',
+            paths: ['worker/**'],
+            deployments: { kind: 'cloudRun', project: 'pl-run', region: 'us-west2', service: 'prediction-worker', apiEndpoint: fake.url, useGcloud: false },
+            deployCommand: 'bin/deploy-worker.sh',
+          },
+        ],
+      }),
+    );
+  });
+  after(async () => {
+    await fake?.close();
+    await repo?.cleanup();
+  });
+
+  function serve(revisions: RevisionSpec[], traffic: TrafficSpec[] = [{ latest: true, percent: 100 }]) {
+    fake.setService({ project: 'pl-run', region: 'us-west2', service: 'prediction-worker', revisions, traffic });
+  }
+
+  async function verify(...extra: string[]) {
+    let stdout = '';
+    let stderr = '';
+    const code = await main(['--cwd', repo.root, 'verify', '--service', 'worker', ...extra], { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t) });
+    return { code, stdout, stderr, json: extra.includes('--json') ? JSON.parse(stdout) : null };
+  }
+
+  it('ok: the revision serving traffic was built from a commit with every change to the worker', async () => {
+    serve([
+      { name: 'prediction-worker-00001-abc', createTime: '2026-01-05T12:00:00Z', env: { BUILD_COMMIT: sha.init } },
+      { name: 'prediction-worker-00002-f1x', createTime: '2026-01-30T19:10:00Z', env: { BUILD_COMMIT: sha.fix } },
+    ]);
+    const r = await verify('--json');
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    assert.equal(r.json.verdict, 'ok');
+    assert.equal(r.json.deployed.revision, 'prediction-worker-00002-f1x');
+    assert.equal(r.json.deployed.trafficPercent, 100);
+    assert.equal(r.json.unrelatedAhead, 1);
+  });
+
+  it('stale: traffic still goes to a revision without the fix, though a newer one exists', async () => {
+    serve(
+      [
+        { name: 'prediction-worker-00001-abc', createTime: '2026-01-05T12:00:00Z', env: { BUILD_COMMIT: sha.init } },
+        // Deployed with --no-traffic: created, serving nothing.
+        { name: 'prediction-worker-00002-f1x', createTime: '2026-01-30T19:10:00Z', env: { BUILD_COMMIT: sha.fix } },
+      ],
+      [{ revision: 'prediction-worker-00001-abc', percent: 100 }],
+    );
+    const r = await verify();
+    assert.equal(r.code, 1, r.stdout + r.stderr);
+    assert.match(r.stdout, /STALE/);
+    assert.match(r.stdout, new RegExp(`${sha.fix.slice(0, 8)}\\s+fix\\(worker\\): populate vegas features`));
+    assert.match(r.stdout, /bin\/deploy-worker\.sh/);
+  });
+
+  it('unknown: the serving revision does not record its commit, and the hint says how to record it', async () => {
+    serve([
+      { name: 'prediction-worker-00002-f1x', createTime: '2026-01-30T19:10:00Z', env: { BUILD_COMMIT: sha.fix } },
+      { name: 'prediction-worker-00003-hot', createTime: '2026-02-02T20:07:00Z', env: { LOG_LEVEL: 'debug' } },
+    ]);
+    const r = await verify('--json');
+    assert.equal(r.code, 2);
+    assert.equal(r.json.verdict, 'unknown');
+    assert.equal(r.json.deployed.revision, 'prediction-worker-00003-hot');
+    assert.equal(r.json.deployed.commit, null);
+    assert.match(r.json.reason, /prediction-worker-00003-hot of worker does not record the commit/);
+    assert.match(r.json.hint, /BUILD_COMMIT=\$\(git rev-parse HEAD\)/);
+  });
+
+  it('unknown: Cloud Run cannot be read (permission denied), and the reason says what is missing', async () => {
+    fake.failNext(403, "Permission 'run.services.get' denied on resource 'namespaces/pl-run/services/prediction-worker'.");
+    const r = await verify('--json');
+    assert.equal(r.code, 2);
+    assert.equal(r.json.verdict, 'unknown');
+    assert.match(r.json.reason, /Cloud Run denied access to service prediction-worker in project pl-run.*roles\/run\.viewer/);
+  });
+
+  it('the same verdicts through the gcloud fallback', async () => {
+    const revisions = [
+      { name: 'prediction-worker-00001-abc', createTime: '2026-01-05T12:00:00Z', env: { BUILD_COMMIT: sha.init } },
+      { name: 'prediction-worker-00002-f1x', createTime: '2026-01-30T19:10:00Z', env: { BUILD_COMMIT: sha.fix } },
+    ];
+    const gcloud = await createFakeGcloud([
+      { project: 'pl-run', region: 'us-west2', service: 'prediction-worker', revisions, traffic: [{ revision: 'prediction-worker-00001-abc', percent: 100 }] },
+    ]);
+    const config = join(repo.root, 'gcloud.json');
+    await writeFile(
+      config,
+      JSON.stringify({
+        warehouse: { kind: 'embedded', files: { 'ds.preds': 'preds.parquet' } },
+        tables: { predictions: { table: 'ds.preds' }, graded: { table: 'ds.graded' } },
+        services: [{ name: 'worker', paths: ['worker/**'], deployments: { kind: 'cloudRun', project: 'pl-run', region: 'us-west2', service: 'prediction-worker', useGcloud: true } }],
+      }),
+    );
+    const path = process.env.PATH;
+    process.env.PATH = gcloud.env.PATH;
+    try {
+      let stdout = '';
+      const code = await main(['--cwd', repo.root, '--config', 'gcloud.json', 'verify', '--service', 'worker', '--json'], { stdout: (t) => (stdout += t), stderr: () => undefined });
+      assert.equal(code, 1, stdout);
+      assert.equal(JSON.parse(stdout).deployed.revision, 'prediction-worker-00001-abc');
+      assert.equal((await gcloud.calls()).length, 2);
+    } finally {
+      process.env.PATH = path;
+      await gcloud.cleanup();
+    }
+  });
+});

@@ -1,3 +1,4 @@
+import type { DeploymentSourceConfig } from '../config/types';
 import { servingNow } from '../deployments/servingRevision';
 import type { Deployment } from '../deployments/types';
 import { GitError, type CommitInfo } from '../git/types';
@@ -31,6 +32,16 @@ export interface VerifyResult {
   diverged: boolean;
   /** Uncommitted or other non-blocking concerns. */
   warnings: string[];
+}
+
+/** How to make the next revision name its commit, in the terms of the configured source. */
+function recordCommitHint(source: DeploymentSourceConfig | null): string {
+  if (source?.kind === 'cloudRun') {
+    const label = source.commitLabel ? ` or the label ${source.commitLabel}` : '';
+    return `Make the deploy script set the environment variable ${source.commitEnv}${label} on the revision (e.g. --set-env-vars ${source.commitEnv}=$(git rev-parse HEAD)) and redeploy; the commitEnv setting in pipeline-lens.json names the variable.`;
+  }
+  if (source?.kind === 'executionLog') return 'Make the service write its build commit into every execution-log row, then run again.';
+  return 'Make the deploy script record the commit it built (e.g. BUILD_COMMIT=$(git rev-parse HEAD)) with each revision and redeploy.';
 }
 
 export const EXIT_CODES: Record<Verdict, number> = { ok: 0, stale: 1, unknown: 2 };
@@ -92,7 +103,7 @@ export async function verifyDeployment(workspace: Workspace, serviceName: string
     if (!serving.commit) {
       return unknown(
         `Revision ${serving.revision} of ${service.name} does not record the commit it was built from.`,
-        'Make the deploy script record the commit (e.g. set BUILD_COMMIT=$(git rev-parse HEAD) on the revision) and redeploy.',
+        recordCommitHint(service.deployments),
       );
     }
 

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { main } from '../../../src/cli/main';
@@ -101,7 +101,24 @@ describe('pipeline-lens verify with the Cloud Run source', () => {
     assert.equal(r.json.deployed.revision, 'prediction-worker-00003-hot');
     assert.equal(r.json.deployed.commit, null);
     assert.match(r.json.reason, /prediction-worker-00003-hot of worker does not record the commit/);
-    assert.match(r.json.hint, /BUILD_COMMIT=\$\(git rev-parse HEAD\)/);
+    assert.match(r.json.hint, /environment variable BUILD_COMMIT on the revision \(e\.g\. --set-env-vars BUILD_COMMIT=\$\(git rev-parse HEAD\)\)/);
+  });
+
+  it('names the configured commit variable, not the default, in that hint', async () => {
+    const file = join(repo.root, 'pipeline-lens.json');
+    const original = await readFile(file, 'utf8');
+    const config = JSON.parse(original);
+    config.services[0].deployments.commitEnv = 'GIT_SHA';
+    await writeFile(file, JSON.stringify(config));
+    try {
+      serve([{ name: 'prediction-worker-00003-hot', createTime: '2026-02-02T20:07:00Z', env: { BUILD_COMMIT: sha.fix } }]);
+      const r = await verify('--json');
+      assert.equal(r.code, 2);
+      assert.match(r.json.hint, /GIT_SHA=\$\(git rev-parse HEAD\)/);
+      assert.doesNotMatch(r.json.hint, /BUILD_COMMIT/);
+    } finally {
+      await writeFile(file, original);
+    }
   });
 
   it('unknown: Cloud Run cannot be read (permission denied), and the reason says what is missing', async () => {

@@ -3,7 +3,7 @@ import { servingNow } from '../deployments/servingRevision';
 import type { Deployment } from '../deployments/types';
 import { pathMatcher } from '../git/pathMatcher';
 import { ResolvedShas } from '../git/shaResolver';
-import type { AncestryIndex, CommitInfo } from '../git/types';
+import type { AncestryIndex, CommitInfo, Resolution } from '../git/types';
 import { addSums, EMPTY_SUMS, type MetricSums, sliceMetrics, sumsFromRow } from '../metrics/aggregate';
 import { compareProportions, type ProportionDifference } from '../metrics/compareProportions';
 import type { SliceMetrics } from '../metrics/types';
@@ -68,6 +68,39 @@ export interface CommitProvenance {
 
 const ref = (d: Deployment): DeploymentRef => ({ revision: d.revision, commit: d.commit, createdAt: d.createdAt, trafficPercent: d.trafficPercent });
 
+/** Anything that maps SHA strings as records hold them (often abbreviated) to full SHAs. */
+export interface ShaLookup {
+  full(value: string | null | undefined): string | null;
+}
+
+export type DeploymentListing = { list: Deployment[] } | { error: string };
+
+/**
+ * Everything provenance is assembled from. Gathering it costs git processes and warehouse
+ * queries; assembling it costs neither, so callers that keep these parts cached (the
+ * language server) share the assembly with the one-shot path below.
+ */
+export interface ProvenanceInputs {
+  /** The SHAs as asked for, in order. */
+  queries: string[];
+  resolutions: Map<string, Resolution>;
+  shallow: boolean;
+  window: DateWindow;
+  /** Files each found commit changed, keyed by full SHA. */
+  files: Map<string, string[]>;
+  services: ServiceConfig[];
+  deployments: Map<string, DeploymentListing>;
+  runs: RunRecord[];
+  /** The service the execution log records runs of. */
+  logService: string | null;
+  /** Rows of `modelByCommitQuery` over the window. */
+  metricRows: Row[];
+  lookup: ShaLookup;
+  ancestry: AncestryIndex;
+  /** ISO-8601: the end of a gap for commits not deployed yet. */
+  now: string;
+}
+
 /**
  * Provenance of many SHAs at once. The number of git processes and warehouse queries does
  * not depend on how many SHAs are asked for: one resolve, one diff listing, one runs query,
@@ -82,7 +115,7 @@ export async function commitProvenance(workspace: Workspace, shas: string[], opt
   const files = found.length ? await git.filesChanged(found.map((c) => c.sha)) : new Map<string, string[]>();
 
   const services = workspace.config.services;
-  const deploymentLists = new Map<string, { list: Deployment[] } | { error: string }>();
+  const deploymentLists = new Map<string, DeploymentListing>();
   await Promise.all(
     services.map(async (s) => {
       try {
@@ -110,9 +143,43 @@ export async function commitProvenance(workspace: Workspace, shas: string[], opt
     const full = resolved.full(v);
     if (full) tips.add(full);
   }
-  const ancestry = tips.size ? await git.ancestryIndex([...tips]) : null;
+  const ancestry = tips.size ? await git.ancestryIndex([...tips]) : EMPTY_ANCESTRY;
 
-  return shas.map((query) => {
+  return assembleProvenance({
+    queries: shas,
+    resolutions,
+    shallow,
+    window,
+    files,
+    services,
+    deployments: deploymentLists,
+    runs,
+    logService: log?.service ?? null,
+    metricRows,
+    lookup: resolved,
+    ancestry,
+    now,
+  });
+}
+
+// Compiled once per service's glob list: provenance of a thousand commits would otherwise
+// compile the same globs a thousand times.
+const matchers = new WeakMap<string[], (path: string) => boolean>();
+function matcherFor(paths: string[]): (path: string) => boolean {
+  let matcher = matchers.get(paths);
+  if (!matcher) {
+    matcher = pathMatcher(paths);
+    matchers.set(paths, matcher);
+  }
+  return matcher;
+}
+
+const EMPTY_ANCESTRY: AncestryIndex = { contains: () => false, knows: () => false, countBetween: () => 0 };
+
+/** Provenance of each SHA asked for, from parts already gathered; no git, no warehouse. */
+export function assembleProvenance(inputs: ProvenanceInputs): CommitProvenance[] {
+  const { resolutions, window, files, services, deployments, runs, logService, metricRows, lookup, ancestry, now } = inputs;
+  return inputs.queries.map((query) => {
     const resolution = resolutions.get(query) ?? { status: 'unknown' as const };
     if (resolution.status !== 'found') {
       return {
@@ -122,7 +189,7 @@ export async function commitProvenance(workspace: Workspace, shas: string[], opt
         problem:
           resolution.status === 'ambiguous'
             ? `${query} is ambiguous: it starts ${resolution.candidates.length} commits (${resolution.candidates.map((c) => c.slice(0, 10)).join(', ')}); give more characters.`
-            : missingCommit(query, shallow),
+            : missingCommit(query, inputs.shallow),
         commit: null,
         files: [],
         services: [],
@@ -132,10 +199,10 @@ export async function commitProvenance(workspace: Workspace, shas: string[], opt
     }
     const commit = resolution.commit;
     const changed = files.get(commit.sha) ?? [];
-    const touched = services.filter((s) => changed.some(pathMatcher(s.paths)));
+    const touched = services.filter((s) => changed.some(matcherFor(s.paths)));
     const relevant = touched.length ? touched : services;
     const serviceResults = relevant.map((s) =>
-      serviceProvenance(s, commit, deploymentLists.get(s.name)!, touched.includes(s), runs, log?.service ?? null, resolved, ancestry!, now),
+      serviceProvenance(s, commit, deployments.get(s.name) ?? { error: `No deployments were read for ${s.name}.` }, touched.includes(s), runs, logService, lookup, ancestry, now),
     );
     const primary = serviceResults.find((s) => s.touchesService) ?? serviceResults[0] ?? null;
     return {
@@ -146,7 +213,7 @@ export async function commitProvenance(workspace: Workspace, shas: string[], opt
       commit,
       files: changed,
       services: serviceResults,
-      models: modelProvenance(commit, primary, metricRows, resolved, ancestry!),
+      models: modelProvenance(commit, primary, metricRows, lookup, ancestry),
       window,
     };
   });
@@ -161,11 +228,11 @@ function missingCommit(sha: string, shallow: boolean): string {
 function serviceProvenance(
   service: ServiceConfig,
   commit: CommitInfo,
-  deployments: { list: Deployment[] } | { error: string },
+  deployments: DeploymentListing,
   touchesService: boolean,
   runs: RunRecord[],
   logService: string | null,
-  resolved: ResolvedShas,
+  resolved: ShaLookup,
   ancestry: AncestryIndex,
   now: string,
 ): ServiceProvenance {
@@ -218,7 +285,7 @@ function serviceProvenance(
   };
 }
 
-function modelProvenance(commit: CommitInfo, primary: ServiceProvenance | null, rows: Row[], resolved: ResolvedShas, ancestry: AncestryIndex): ModelProvenance[] {
+function modelProvenance(commit: CommitInfo, primary: ServiceProvenance | null, rows: Row[], resolved: ShaLookup, ancestry: AncestryIndex): ModelProvenance[] {
   const replacedFull = resolved.full(primary?.replaced?.commit ?? null);
   const byModel = new Map<string, { build: MetricSums; containing: MetricSums; replaced: MetricSums; lacking: MetricSums }>();
   for (const row of rows) {

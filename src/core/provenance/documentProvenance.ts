@@ -1,0 +1,385 @@
+import { LRUCache } from 'lru-cache';
+import type { Deployment } from '../deployments/types';
+import { GitRunner } from '../git/gitRunner';
+import type { Resolution } from '../git/types';
+import { modelByCommitQuery, runsQuery, type DateWindow } from '../warehouse/catalog';
+import type { Row } from '../warehouse/types';
+import type { Workspace } from '../workspace';
+import { readCommitDetails, type CommitDetails } from './commitDetailsBatch';
+import { assembleProvenance, type CommitProvenance, type DeploymentListing, type ShaLookup } from './commitProvenance';
+import { RefreshingCache } from './refreshingCache';
+import { loadSnapshot, readRefs, type RepositorySnapshot } from './repositorySnapshot';
+import { toRunRecord, type RunRecord } from './runSessions';
+import { raceAbort, throwIfAborted, TrackedLoad, waitFor } from './trackedLoad';
+
+export interface ProvenanceServiceOptions {
+  /** How long the refs are trusted before one `git rev-parse` checks them (ms). */
+  refsRecheckMs?: number;
+  /** How long deployments, runs and results are served before they are read again (ms). */
+  dataTtlMs?: number;
+  /** How long a failure is remembered before the next attempt (ms). */
+  failureTtlMs?: number;
+  /** A warehouse or deployment read taking longer than this is abandoned (ms). */
+  loadTimeoutMs?: number;
+  /** Commits whose details (subject, author, files) are kept. */
+  maxCommits?: number;
+  /** Assembled provenances kept. */
+  maxProvenances?: number;
+  /** The git executable (a machine setting such as VS Code's git.path). */
+  gitBinary?: string;
+  /** Shared with other runners when a caller counts git processes across several services. */
+  gitCounter?: { started: number };
+  now?: () => number;
+}
+
+/** What a part of the answer is doing: its value is in the provenance when `ready`. */
+export type PartState = { state: 'ready' } | { state: 'loading' } | { state: 'failed'; error: string } | { state: 'absent'; reason: string };
+
+export interface ProvenanceView {
+  /** Keyed by full SHA; SHAs that are not commits of the repository are absent. */
+  commits: Map<string, CommitProvenance>;
+  deployments: PartState;
+  runs: PartState;
+  results: PartState;
+  window: DateWindow | null;
+}
+
+export type ProvenanceChange = 'refs' | 'deployments' | 'runs' | 'results';
+
+const DEFAULTS = {
+  refsRecheckMs: 60_000,
+  dataTtlMs: 5 * 60_000,
+  failureTtlMs: 10_000,
+  loadTimeoutMs: 120_000,
+  maxCommits: 20_000,
+  maxProvenances: 5_000,
+};
+
+/**
+ * Provenance for documents, at a cost that does not grow with the number of SHAs they hold.
+ *
+ * Per state of the refs (checked at most once a minute, or when told they moved): one
+ * `rev-parse` and one `rev-list` build a commit graph that resolves every hex token and
+ * answers every ancestry question in memory. Per document: one `git log --no-walk` for the
+ * details of the commits not seen before. Per date window: one runs query and one results
+ * query, shared by every document, kept for a few minutes and refreshed in the background.
+ * Failures are remembered briefly; callers can stop waiting (AbortSignal) without stopping
+ * work that other callers share, and can bound how long they wait for the warehouse.
+ */
+export class ProvenanceService {
+  private readonly options: Required<Omit<ProvenanceServiceOptions, 'gitBinary' | 'gitCounter'>>;
+  private readonly runner: GitRunner;
+  private snapshotLoad: TrackedLoad<RepositorySnapshot> | null = null;
+  private snapshotCheckedAt = 0;
+  private snapshotFailedAt = 0;
+  private refsCheck: Promise<void> | null = null;
+  private readonly details: LRUCache<string, TrackedLoad<CommitDetails | null>>;
+  private readonly deploymentLoads: RefreshingCache<Map<string, DeploymentListing>>;
+  private readonly windowLoads: RefreshingCache<DateWindow>;
+  private readonly runLoads: RefreshingCache<RunRecord[]>;
+  private readonly resultLoads: RefreshingCache<{ window: DateWindow; rows: Row[] }>;
+  private readonly assembled: LRUCache<string, CommitProvenance>;
+  private readonly listeners = new Set<(change: ProvenanceChange) => void>();
+
+  constructor(
+    private readonly workspace: Workspace,
+    options: ProvenanceServiceOptions = {},
+  ) {
+    const { gitBinary, gitCounter, ...rest } = options;
+    this.options = { ...DEFAULTS, now: Date.now, ...stripUndefined(rest) };
+    this.runner = new GitRunner(workspace.config.repository, gitBinary ? { binary: gitBinary } : {}, gitCounter);
+    const o = this.options;
+    this.details = new LRUCache({ max: o.maxCommits });
+    const data = { max: 8, ttlMs: o.dataTtlMs, failureTtlMs: o.failureTtlMs };
+    this.deploymentLoads = new RefreshingCache(data, () => this.emit('deployments'));
+    this.windowLoads = new RefreshingCache(data);
+    this.runLoads = new RefreshingCache(data, () => this.emit('runs'));
+    this.resultLoads = new RefreshingCache(data, () => this.emit('results'));
+    this.assembled = new LRUCache({ max: o.maxProvenances });
+  }
+
+  /** git processes started for documents (the engine's own GitRepository counts its own); includes others sharing `gitCounter`. */
+  get gitProcessCount(): number {
+    return this.runner.processCount;
+  }
+
+  onDidChange(listener: (change: ProvenanceChange) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Starts what every document needs (commit graph, deployments, runs) without waiting for it. */
+  warm(): Promise<void> {
+    const snapshot = this.snapshot().promise.then(() => undefined);
+    this.deployments();
+    this.runs();
+    return snapshot.catch(() => undefined);
+  }
+
+  /** The refs may have moved (a commit, a checkout, a fetch): check them on next use. */
+  refsChanged(): void {
+    this.snapshotCheckedAt = 0;
+  }
+
+  /**
+   * Full SHA of each token that names exactly one commit of the repository; tokens that
+   * name none, or several, are left out. In memory, once the graph is loaded.
+   */
+  async resolveShas(tokens: string[], signal?: AbortSignal): Promise<Map<string, string>> {
+    const snapshot = await raceAbort(this.snapshot().promise, signal);
+    const result = new Map<string, string>();
+    for (const token of tokens) {
+      const full = snapshot.shas.full(token);
+      if (full) result.set(token, full);
+    }
+    return result;
+  }
+
+  /** Details of commits (full SHAs), the ones not seen before read in one git process. */
+  async commitDetails(shas: string[], signal?: AbortSignal): Promise<Map<string, CommitDetails>> {
+    const unique = [...new Set(shas.map((s) => s.toLowerCase()))];
+    const missing = unique.filter((sha) => this.details.get(sha) === undefined);
+    if (missing.length) {
+      const batch = new TrackedLoad(() => readCommitDetails(this.runner, missing));
+      for (const sha of missing) {
+        const one = new TrackedLoad(async () => (await batch.promise).get(sha) ?? null);
+        this.details.set(sha, one);
+        one.promise.catch(() => {
+          if (this.details.get(sha) === one) this.details.set(sha, one, { ttl: this.options.failureTtlMs });
+        });
+      }
+    }
+    const loads = unique.map((sha) => [sha, this.details.get(sha)!] as const);
+    await raceAbort(Promise.all(loads.map(([, load]) => load.promise)), signal);
+    const result = new Map<string, CommitDetails>();
+    for (const [sha, load] of loads) if (load.value) result.set(sha, load.value);
+    return result;
+  }
+
+  /**
+   * Provenance of commits (full SHAs). git parts are awaited; deployments, runs and results
+   * are awaited at most `waitMs` (null: until they settle), and the view says which of them
+   * are still loading or failed, so a hover can answer within its budget. `batch` names
+   * other commits whose details to read in the same git process (the rest of the document).
+   */
+  async provenance(shas: string[], options: { signal?: AbortSignal; waitMs: number | null; batch?: string[] }): Promise<ProvenanceView> {
+    const { signal, waitMs } = options;
+    const started = this.options.now();
+    const snapshotLoad = this.snapshot();
+    const snapshot = await raceAbort(snapshotLoad.promise, signal);
+    const deployments = this.deployments();
+    const window = this.window();
+    const runs = this.runs();
+    const results = this.results();
+    // Details of the whole document's commits are read together, so the lenses of a document
+    // resolved one by one still cost one git process.
+    const details = await this.commitDetails(options.batch ? [...shas, ...options.batch] : shas, signal);
+    const remaining = waitMs === null ? null : Math.max(0, waitMs - (this.options.now() - started));
+    await waitFor([deployments.promise, window.promise, runs?.promise ?? Promise.resolve(), results.promise], remaining, signal);
+    throwIfAborted(signal);
+
+    // The window the results were computed over, when they are in; it moves with the date.
+    const windowValue = results.value?.window ?? window.value ?? null;
+    const deploymentLists = deployments.value ?? this.placeholderDeployments(deployments);
+    const runRecords = runs?.value ?? [];
+    const metricRows = results.value?.rows ?? [];
+    const key = [snapshotLoad.id, deployments.state === 'ready' ? deployments.id : deployments.state, runs ? (runs.state === 'ready' ? runs.id : runs.state) : 'none', results.state === 'ready' ? results.id : results.state].join(':');
+    const commits = new Map<string, CommitProvenance>();
+    for (const sha of new Set(shas.map((s) => s.toLowerCase()))) {
+      const detail = details.get(sha);
+      if (!detail) continue;
+      const memo = `${sha}:${key}`;
+      let provenance = this.assembled.get(memo);
+      if (!provenance) {
+        const resolution: Resolution = { status: 'found', commit: detail.commit };
+        [provenance] = assembleProvenance({
+          queries: [sha],
+          resolutions: new Map([[sha, resolution]]),
+          shallow: snapshot.refs.shallow,
+          window: windowValue ?? { from: '', to: '' },
+          files: new Map([[detail.commit.sha, detail.files]]),
+          services: this.workspace.config.services,
+          deployments: deploymentLists,
+          runs: runRecords,
+          logService: this.workspace.config.tables.executionLog?.service ?? null,
+          metricRows,
+          lookup: snapshot.shas,
+          ancestry: snapshot.graph,
+          now: new Date(this.options.now()).toISOString(),
+        });
+        this.assembled.set(memo, provenance);
+      }
+      commits.set(sha, provenance);
+    }
+    return {
+      commits,
+      deployments: partState(deployments),
+      runs: runs ? partState(runs) : { state: 'absent', reason: 'no tables.executionLog in pipeline-lens.json' },
+      results: windowValue === null && window.state === 'failed' ? partState(window) : partState(results),
+      window: windowValue,
+    };
+  }
+
+  /** Each service's deployments (or why they could not be read), as lenses use them. */
+  deploymentListings(signal?: AbortSignal): Promise<Map<string, DeploymentListing>> {
+    return raceAbort(this.deployments().promise, signal);
+  }
+
+  /** The lookup behind every SHA the service resolves: prefix → full SHA, for commits reachable from a ref. */
+  async shaLookup(signal?: AbortSignal): Promise<ShaLookup> {
+    return (await raceAbort(this.snapshot().promise, signal)).shas;
+  }
+
+  /** What the caches hold, for a status view. */
+  status(): {
+    snapshot: 'none' | 'loading' | 'ready' | 'failed';
+    deployments: 'none' | 'loading' | 'ready' | 'failed';
+    runs: 'none' | 'loading' | 'ready' | 'failed';
+    results: 'none' | 'loading' | 'ready' | 'failed';
+    commitsIndexed: number;
+    commitDetails: number;
+    provenances: number;
+  } {
+    return {
+      snapshot: this.snapshotLoad?.state ?? 'none',
+      deployments: this.deploymentLoads.peek('all')?.state ?? 'none',
+      runs: this.runLoads.peek('default')?.state ?? 'none',
+      results: this.resultLoads.peek('default')?.state ?? 'none',
+      commitsIndexed: this.snapshotLoad?.value?.shas.size ?? 0,
+      commitDetails: this.details.size,
+      provenances: this.assembled.size,
+    };
+  }
+
+  private emit(change: ProvenanceChange): void {
+    for (const listener of this.listeners) listener(change);
+  }
+
+  /**
+   * The commit graph for the current refs. A loaded graph is served as is; when it is older
+   * than the recheck interval, one `rev-parse` runs in the background and a new graph is
+   * built only if a ref moved. A failed load is retried after the failure TTL.
+   */
+  private snapshot(): TrackedLoad<RepositorySnapshot> {
+    const now = this.options.now();
+    const current = this.snapshotLoad;
+    if (!current || (current.state === 'failed' && now - this.snapshotFailedAt >= this.options.failureTtlMs)) {
+      const load = new TrackedLoad(async () => loadSnapshot(this.runner, await readRefs(this.runner), this.options.now()));
+      this.snapshotLoad = load;
+      this.snapshotCheckedAt = now;
+      load.promise.catch(() => {
+        this.snapshotFailedAt = this.options.now();
+      });
+      return load;
+    }
+    if (current.state === 'ready' && now - this.snapshotCheckedAt >= this.options.refsRecheckMs && !this.refsCheck) {
+      this.snapshotCheckedAt = now;
+      this.refsCheck = this.recheckRefs(current.value!).finally(() => {
+        this.refsCheck = null;
+      });
+    }
+    return current;
+  }
+
+  private async recheckRefs(current: RepositorySnapshot): Promise<void> {
+    try {
+      const refs = await readRefs(this.runner);
+      if (refs.signature === current.refs.signature && refs.shallow === current.refs.shallow) return;
+      const next = new TrackedLoad(() => loadSnapshot(this.runner, refs, this.options.now()));
+      await next.promise;
+      this.snapshotLoad = next;
+      this.emit('refs');
+    } catch {
+      // Keep serving the graph we have; the next recheck tries again.
+    }
+  }
+
+  private deployments(): TrackedLoad<Map<string, DeploymentListing>> {
+    return this.deploymentLoads.get('all', async () => {
+      const lists = new Map<string, DeploymentListing>();
+      await Promise.all(
+        this.workspace.config.services.map(async (service) => {
+          try {
+            const list: Deployment[] = await withTimeout(this.workspace.deploymentSource(service).list(service.name), this.options.loadTimeoutMs, `the deployments of ${service.name}`);
+            lists.set(service.name, { list });
+          } catch (error) {
+            lists.set(service.name, { error: (error as Error).message });
+          }
+        }),
+      );
+      return lists;
+    });
+  }
+
+  private window(): TrackedLoad<DateWindow> {
+    return this.windowLoads.get('default', () => this.workspace.defaultWindow());
+  }
+
+  /*
+   * Runs and results are keyed by nothing but themselves and read the window when they
+   * load: a window recomputed every few minutes must not make them look cold (and show
+   * "loading") when the refresh would serve the previous answer meanwhile.
+   */
+  private runs(): TrackedLoad<RunRecord[]> | null {
+    const config = this.workspace.config;
+    if (!config.tables.executionLog) return null;
+    return this.runLoads.get('default', async () => {
+      const range = await this.window().promise;
+      const to = new Date(this.options.now()).toISOString();
+      const rows = await this.query((signal) => this.workspace.warehouse().then((w) => w.query(runsQuery(config, `${range.from}T00:00:00Z`, to), { signal })));
+      return rows.map(toRunRecord);
+    });
+  }
+
+  private results(): TrackedLoad<{ window: DateWindow; rows: Row[] }> {
+    return this.resultLoads.get('default', async () => {
+      const range = await this.window().promise;
+      const rows = await this.query((signal) => this.workspace.warehouse().then((w) => w.query(modelByCommitQuery(this.workspace.config, { window: range }), { signal })));
+      return { window: range, rows };
+    });
+  }
+
+  /** A shared warehouse read: nobody's cancellation stops it, but it cannot hang forever. */
+  private async query(run: (signal: AbortSignal) => Promise<{ rows: Row[] }>): Promise<Row[]> {
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(), this.options.loadTimeoutMs);
+    try {
+      return await withTimeout(
+        run(controller.signal).then((r) => r.rows),
+        this.options.loadTimeoutMs,
+        'the warehouse query',
+      );
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private placeholderDeployments(load: TrackedLoad<unknown>): Map<string, DeploymentListing> {
+    const error = load.state === 'failed' ? load.error ?? 'unreadable' : 'The deployment history is still loading.';
+    return new Map(this.workspace.config.services.map((s) => [s.name, { error }]));
+  }
+}
+
+function partState(load: TrackedLoad<unknown>): PartState {
+  if (load.state === 'ready') return { state: 'ready' };
+  if (load.state === 'failed') return { state: 'failed', error: load.error ?? 'failed' };
+  return { state: 'loading' };
+}
+
+async function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([
+      promise,
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`Gave up on ${what} after ${Math.round(ms / 1000)} s.`)), ms);
+      }),
+    ]);
+  } finally {
+    if (timer) clearTimeout(timer);
+  }
+}
+
+function stripUndefined<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}

@@ -1,0 +1,82 @@
+import type { PipelineLensConfig } from '../config/types';
+
+/** A configured table as SQL tooling sees it: its name, what it is for, and its known columns. */
+export interface SqlTable {
+  /** As configured (`dataset.table` or `project.dataset.table`). */
+  name: string;
+  /** Which role the table plays in pipeline-lens.json (`predictions`, `featureStore`...). */
+  role: string;
+  partitionColumn: string | null;
+  /** Columns named in config, partition column first when there is one. */
+  columns: string[];
+}
+
+export interface SqlFeature {
+  index: number;
+  name: string;
+  description: string;
+}
+
+/**
+ * What the SQL tooling needs from pipeline-lens.json, and nothing else, so that hovers,
+ * diagnostics and completions can be tested without a workspace.
+ */
+export interface SqlContext {
+  tables: SqlTable[];
+  /** Column holding the feature array; `[OFFSET(n)]` on any other array is not a feature. */
+  featuresColumn: string | null;
+  /** Length of the feature array; 0 when the config does not say. */
+  featureCount: number;
+  features: SqlFeature[];
+}
+
+const ROLE_LABELS: Record<string, string> = {
+  predictions: 'predictions',
+  graded: 'graded predictions',
+  featureStore: 'feature store',
+  executionLog: 'execution log',
+  expected: 'expected entities',
+};
+
+export function roleLabel(role: string): string {
+  return ROLE_LABELS[role] ?? role;
+}
+
+export function sqlContextFromConfig(config: PipelineLensConfig): SqlContext {
+  const tables: SqlTable[] = [];
+  for (const [role, table] of Object.entries(config.tables)) {
+    if (!table) continue;
+    const named = Object.values(table.columns as unknown as Record<string, string | null>).filter((c): c is string => typeof c === 'string');
+    const columns = [...new Set([...(table.partitionColumn ? [table.partitionColumn] : []), ...named])];
+    tables.push({ name: table.table, role, partitionColumn: table.partitionColumn, columns });
+  }
+  for (const service of config.services) {
+    const source = service.deployments;
+    if (source?.kind === 'warehouse' && !tables.some((t) => sameTable(t.name, source.table))) {
+      const columns = Object.values(source.columns).filter((c): c is string => typeof c === 'string');
+      tables.push({ name: source.table, role: 'deployments', partitionColumn: null, columns });
+    }
+  }
+  return {
+    tables,
+    featuresColumn: config.tables.featureStore?.columns.features ?? (config.features.count > 0 ? 'features' : null),
+    featureCount: config.features.count,
+    features: config.features.registry.map((f) => ({ index: f.index, name: f.name, description: f.description })),
+  };
+}
+
+/**
+ * Whether a name written in SQL and a configured name are the same table: BigQuery lets a
+ * query leave out the default project, so `proj.ds.t` and `ds.t` match on their last parts.
+ */
+export function sameTable(written: string, configured: string): boolean {
+  const a = written.toLowerCase().split('.');
+  const b = configured.toLowerCase().split('.');
+  if (a.length < 2 || b.length < 2) return false;
+  const n = Math.min(a.length, b.length);
+  return a.slice(-n).join('.') === b.slice(-n).join('.');
+}
+
+export function findTable(context: SqlContext, written: string): SqlTable | null {
+  return context.tables.find((t) => sameTable(written, t.name)) ?? null;
+}

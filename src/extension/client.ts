@@ -1,0 +1,38 @@
+import * as vscode from 'vscode';
+import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+import { Commands } from '../shared/protocol';
+import { initialSettings } from './settings';
+
+/**
+ * The language client: the server (dist/server.js, bundled next to this file) runs in its
+ * own Node process over IPC and does all the work; VS Code syncs every file and untitled
+ * document to it, since a commit SHA can sit in any of them.
+ */
+export function createClient(context: vscode.ExtensionContext, output: vscode.LogOutputChannel): LanguageClient {
+  const module = context.asAbsolutePath('dist/server.js');
+  const serverOptions: ServerOptions = {
+    run: { module, transport: TransportKind.ipc },
+    debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6019'] } },
+  };
+  const clientOptions: LanguageClientOptions = {
+    documentSelector: [{ scheme: 'file' }, { scheme: 'untitled' }],
+    outputChannel: output,
+    initializationOptions: { settings: initialSettings() },
+    synchronize: {
+      // A config edit reloads its workspace; a commit, checkout or fetch moves the refs
+      // the lenses are computed against.
+      fileEvents: [
+        vscode.workspace.createFileSystemWatcher('**/pipeline-lens.json'),
+        vscode.workspace.createFileSystemWatcher('**/.git/HEAD'),
+        vscode.workspace.createFileSystemWatcher('**/.git/packed-refs'),
+        vscode.workspace.createFileSystemWatcher('**/.git/refs/**'),
+      ],
+    },
+    // Only documents someone looks at are sent: opening a folder of logs should not ship
+    // every file to the server.
+    textSynchronization: { delayOpenNotifications: true },
+    // Hovers link to our commands (show diff, copy SHA, verify); only those may run from them.
+    markdown: { isTrusted: { enabledCommands: Object.values(Commands) }, supportHtml: false },
+  };
+  return new LanguageClient('pipelineLens', 'Pipeline Lens', serverOptions, clientOptions);
+}

@@ -1,0 +1,107 @@
+import type { CancellationToken, CodeLens, CodeLensParams } from 'vscode-languageserver/node';
+import { Commands, type CommitCommandArgs } from '../shared/protocol';
+import { cancelled, isAbort, toAbortSignal } from './cancellation';
+import { lensTitle } from './lensTitle';
+import { withinSizeLimit, workspaceFor, type ServerContext } from './serverContext';
+
+interface LensData {
+  uri: string;
+  sha: string;
+  /** Set when the line holds several commits: the title says which one it is about. */
+  label: string | null;
+}
+
+/**
+ * Lenses above lines with commits, in any document. Providing them is cheap (a scan and an
+ * in-memory lookup against the commit graph); the titles are filled in when VS Code
+ * resolves the visible ones, from data shared by the whole document.
+ */
+export class CommitLenses {
+  /** The commits of each open document's last scanned version: resolve reads them all in one batch. */
+  private readonly documentCommits = new Map<string, { version: number; shas: string[] }>();
+
+  constructor(private readonly context: ServerContext) {}
+
+  forget(uri: string): void {
+    this.documentCommits.delete(uri);
+  }
+
+  /** The commits found in a document's current version, if it was scanned. */
+  commitsOf(uri: string): string[] | undefined {
+    return this.documentCommits.get(uri)?.shas;
+  }
+
+  async provide(params: CodeLensParams, token: CancellationToken): Promise<CodeLens[]> {
+    if (!this.context.settings().codeLens.enabled) return [];
+    const document = this.context.documents.get(params.textDocument.uri);
+    if (!document || !withinSizeLimit(this.context, document)) return [];
+    const workspace = workspaceFor(this.context, document.uri);
+    if (!workspace) return [];
+    const tokens = this.context.scans.tokens(document);
+    if (tokens.length === 0) {
+      this.documentCommits.set(document.uri, { version: document.version, shas: [] });
+      return [];
+    }
+    const signal = toAbortSignal(token);
+    let resolved: Map<string, string>;
+    try {
+      resolved = await workspace.provenance.resolveShas([...new Set(tokens.map((t) => t.text))], signal);
+    } catch (error) {
+      if (isAbort(error)) throw cancelled();
+      this.context.logger.warnOnce(`Commit lenses are off for ${workspace.root}: ${(error as Error).message}`);
+      return [];
+    }
+    const byLine = new Map<number, Array<{ sha: string; start: number; end: number }>>();
+    for (const t of tokens) {
+      const sha = resolved.get(t.text);
+      if (!sha) continue;
+      const line = document.positionAt(t.start).line;
+      const list = byLine.get(line) ?? [];
+      if (!list.some((x) => x.sha === sha)) list.push({ sha, start: t.start, end: t.end });
+      byLine.set(line, list);
+    }
+    const shas = [...new Set([...byLine.values()].flatMap((l) => l.map((x) => x.sha)))];
+    this.documentCommits.set(document.uri, { version: document.version, shas });
+    // Start the document's one git batch now, so resolving the visible lenses finds it done.
+    workspace.provenance.commitDetails(shas).catch(() => undefined);
+    const lenses: CodeLens[] = [];
+    for (const list of byLine.values()) {
+      for (const found of list) {
+        const data: LensData = { uri: document.uri, sha: found.sha, label: list.length > 1 ? found.sha.slice(0, 7) : null };
+        lenses.push({ range: { start: document.positionAt(found.start), end: document.positionAt(found.end) }, data });
+      }
+    }
+    return lenses;
+  }
+
+  async resolve(lens: CodeLens, token: CancellationToken): Promise<CodeLens> {
+    const data = lens.data as LensData | undefined;
+    if (!data?.sha) return lens;
+    const workspace = workspaceFor(this.context, data.uri);
+    if (!workspace) return { ...lens, command: { title: 'Pipeline Lens: no workspace for this document', command: '' } };
+    const signal = toAbortSignal(token);
+    try {
+      const view = await workspace.provenance.provenance([data.sha], {
+        signal,
+        waitMs: this.context.settings().lensWarehouseWaitMs,
+        batch: this.documentCommits.get(data.uri)?.shas,
+      });
+      const provenance = view.commits.get(data.sha);
+      if (!provenance) return { ...lens, command: { title: 'commit details unavailable', command: '' } };
+      if ([view.deployments, view.runs, view.results].some((p) => p.state === 'loading')) this.context.servedPartial(workspace);
+      const args: CommitCommandArgs = { sha: data.sha, scope: data.uri };
+      return {
+        ...lens,
+        command: {
+          title: lensTitle(provenance, view, data.label ? `${data.label}: ` : ''),
+          command: Commands.showCommitProvenance,
+          arguments: [args],
+        },
+      };
+    } catch (error) {
+      if (isAbort(error)) throw cancelled();
+      this.context.logger.warnOnce(`Could not resolve the lens of ${data.sha}: ${(error as Error).message}`);
+      return { ...lens, command: { title: `Pipeline Lens: ${(error as Error).message}`, command: '' } };
+    }
+  }
+}

@@ -1,0 +1,65 @@
+import { MarkupKind, type CancellationToken, type Hover, type HoverParams } from 'vscode-languageserver/node';
+import { sqlHoverAt } from '../core/sql/sqlHover';
+import { cancelled, isAbort, toAbortSignal } from './cancellation';
+import type { CommitLenses } from './commitLenses';
+import { isSqlDocument } from './documentScans';
+import { provenanceMarkdown } from './provenanceMarkdown';
+import { withinSizeLimit, workspaceFor, type ServerContext } from './serverContext';
+
+/**
+ * Hovers: on a commit SHA in any document, its provenance; on a feature offset or a
+ * configured table in SQL, what the config says about it. A SHA hover waits for git (local)
+ * but for deployments and the warehouse only as long as the hover budget allows.
+ */
+export class Hovers {
+  constructor(
+    private readonly context: ServerContext,
+    private readonly lenses: CommitLenses,
+  ) {}
+
+  async hover(params: HoverParams, token: CancellationToken): Promise<Hover | null> {
+    const document = this.context.documents.get(params.textDocument.uri);
+    if (!document || !withinSizeLimit(this.context, document)) return null;
+    const workspace = workspaceFor(this.context, document.uri);
+    if (!workspace) return null;
+    const offset = document.offsetAt(params.position);
+
+    if (isSqlDocument(document)) {
+      const sql = sqlHoverAt(document.getText(), offset, workspace.sql);
+      if (sql) {
+        return {
+          contents: { kind: MarkupKind.Markdown, value: sql.contents },
+          range: { start: document.positionAt(sql.start), end: document.positionAt(sql.end) },
+        };
+      }
+    }
+
+    const shaToken = this.context.scans.tokenAt(document, offset);
+    if (!shaToken) return null;
+    const signal = toAbortSignal(token);
+    try {
+      // The whole document's commits (in memory against the commit graph), so a hover before
+      // any lens still reads their details in the document's one git batch.
+      const tokens = this.context.scans.tokens(document).map((t) => t.text);
+      const resolved = await workspace.provenance.resolveShas(this.lenses.commitsOf(document.uri) ? [shaToken.text] : tokens, signal);
+      const sha = resolved.get(shaToken.text);
+      if (!sha) return null;
+      const view = await workspace.provenance.provenance([sha], {
+        signal,
+        waitMs: this.context.settings().hoverWarehouseBudgetMs,
+        batch: this.lenses.commitsOf(document.uri) ?? [...new Set(resolved.values())],
+      });
+      const provenance = view.commits.get(sha);
+      if (!provenance) return null;
+      if ([view.deployments, view.runs, view.results].some((p) => p.state === 'loading')) this.context.servedPartial(workspace);
+      return {
+        contents: { kind: MarkupKind.Markdown, value: provenanceMarkdown(provenance, view, { scope: document.uri }) },
+        range: { start: document.positionAt(shaToken.start), end: document.positionAt(shaToken.end) },
+      };
+    } catch (error) {
+      if (isAbort(error)) throw cancelled();
+      this.context.logger.warnOnce(`Hover on ${shaToken.text} failed: ${(error as Error).message}`);
+      return null;
+    }
+  }
+}

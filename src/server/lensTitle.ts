@@ -1,0 +1,85 @@
+import type { CommitProvenance, ModelProvenance, ServiceProvenance } from '../core/provenance/commitProvenance';
+import type { PartState } from '../core/provenance/documentProvenance';
+import type { RunSession } from '../core/provenance/runSessions';
+import { formatDuration, formatRate } from '../core/report/format';
+
+export interface LensParts {
+  deployments: PartState;
+  runs: PartState;
+  results: PartState;
+}
+
+const SEPARATOR = ' · ';
+/** VS Code's abbreviation, and the one people paste. */
+const SHORT = 7;
+
+/**
+ * The lens above a line with a commit, readable at a glance: deployed or not per service,
+ * runs that executed older code in between, and the result of the builds containing it,
+ * e.g. `✓ prediction-worker 19:10 (+15h53m) · ⚠ 1 backfill ran on older code · catboost_v8 58.5% [43.4, 72.2] n=41`.
+ */
+export function lensTitle(p: CommitProvenance, parts: LensParts, prefix = ''): string {
+  const pieces: string[] = [];
+  if (!p.commit) return `${prefix}${p.problem ?? 'not a commit of this repository'}`;
+  const touched = p.services.filter((s) => s.touchesService);
+  if (p.services.length === 0) pieces.push('no services in pipeline-lens.json');
+  else if (touched.length === 0) pieces.push('○ changes no service’s code');
+  else if (parts.deployments.state === 'loading') pieces.push('⋯ deployments loading');
+  else for (const s of touched) pieces.push(serviceTitle(s, p.commit.committedAt));
+
+  const gap = touched.flatMap((s) => s.gapRuns);
+  if (touched.length && parts.runs.state === 'loading') pieces.push('⋯ runs loading');
+  else if (gap.length) pieces.push(`⚠ ${describeRuns(gap)} ran on older code`);
+
+  // Results of builds containing a commit that changed no service say nothing about it.
+  if (touched.length === 0) return prefix + pieces.join(SEPARATOR);
+  if (parts.results.state === 'loading') pieces.push('⋯ results loading');
+  else if (parts.results.state === 'ready') {
+    const headline = headlineModel(p.models);
+    if (headline) {
+      const others = p.models.filter((m) => m !== headline && m.containing.graded > 0).length;
+      pieces.push(`${headline.model} ${formatRate(headline.containing.hitRate)}${others ? ` (+${others} model${others === 1 ? '' : 's'})` : ''}`);
+    }
+  }
+  return prefix + pieces.join(SEPARATOR);
+}
+
+function serviceTitle(s: ServiceProvenance, committedAt: string): string {
+  if (s.status === 'deployed' && s.firstDeployment) {
+    const at = s.firstDeployment.createdAt;
+    const when = at.slice(0, 10) === committedAt.slice(0, 10) ? at.slice(11, 16) : `${at.slice(0, 10)} ${at.slice(11, 16)}`;
+    return `✓ ${s.service} ${when} (+${formatDuration(s.firstDeployment.delaySeconds)})`;
+  }
+  if (s.status === 'not-deployed') {
+    if (!s.serving) return `✗ ${s.service} has no deployment`;
+    const deployed = s.serving.commit ? s.serving.commit.slice(0, SHORT) : s.serving.revision;
+    const behind = s.behindBy ? `, ${s.behindBy} commit${s.behindBy === 1 ? '' : 's'} behind` : '';
+    return `✗ not in ${s.service} (deployed: ${deployed}${behind})`;
+  }
+  return `? ${s.service} unknown`;
+}
+
+/** `1 backfill`, `1 backfill + 2 daily runs`: what a person calls the runs, by mode. */
+export function describeRuns(runs: RunSession[]): string {
+  const byMode = new Map<string, number>();
+  for (const r of runs) byMode.set(r.mode ?? '', (byMode.get(r.mode ?? '') ?? 0) + 1);
+  return [...byMode.entries()]
+    .map(([mode, n]) => {
+      // Modes that are nouns already (backfill, rerun) read as they are; others qualify "run".
+      if (/^(backfill|.*run)$/i.test(mode)) return `${n} ${mode}${n === 1 ? '' : 's'}`;
+      return `${n} ${mode ? `${mode} ` : ''}run${n === 1 ? '' : 's'}`;
+    })
+    .join(' + ');
+}
+
+/**
+ * The model a lens names: the one whose hit rate moved most between the build the commit
+ * replaced and the builds containing it; failing that, the one with most graded rows.
+ */
+export function headlineModel(models: ModelProvenance[]): ModelProvenance | null {
+  const graded = models.filter((m) => m.containing.graded > 0);
+  if (graded.length === 0) return null;
+  const compared = graded.filter((m) => m.hitRateChange.difference !== null);
+  if (compared.length) return compared.reduce((best, m) => (Math.abs(m.hitRateChange.difference!) > Math.abs(best.hitRateChange.difference!) ? m : best));
+  return graded.reduce((best, m) => (m.containing.graded > best.containing.graded ? m : best));
+}

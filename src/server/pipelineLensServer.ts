@@ -1,0 +1,252 @@
+import { basename } from 'node:path';
+import {
+  CodeLensRefreshRequest,
+  DidChangeConfigurationNotification,
+  TextDocuments,
+  TextDocumentSyncKind,
+  type Connection,
+  type InitializeParams,
+  type InitializeResult,
+} from 'vscode-languageserver/node';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import {
+  CommitDiffRequest,
+  CommitProvenanceRequest,
+  DidChangeStatusNotification,
+  FindingsRequest,
+  RefreshNotification,
+  StatusRequest,
+  TimelineRequest,
+  TreeRequest,
+  VerifyRequest,
+} from '../shared/protocol';
+import { CommitLenses } from './commitLenses';
+import { QueryCounter } from './countingWarehouse';
+import { CustomRequests } from './customRequests';
+import { Debouncer } from './debouncer';
+import { DocumentScans, isSqlDocument } from './documentScans';
+import { Hovers } from './hovers';
+import { onNotification0, onRequest, onRequest0, sendNotification } from './protocolHandlers';
+import { ServerLogger } from './logger';
+import type { ServerContext } from './serverContext';
+import type { ServerWorkspace } from './serverWorkspace';
+import { DEFAULT_SETTINGS, parseSettings, type ServerSettings } from './settings';
+import { SqlSupport } from './sqlSupport';
+import { warehouseFault } from './testHooks';
+import { toPath, WorkspaceRegistry, type WorkspaceEntry } from './workspaceRegistry';
+
+const SETTINGS_SECTION = 'pipelineLens';
+/** Lens refreshes are coalesced: the warehouse answering several parts at once is one refresh. */
+const REFRESH_DELAY_MS = 200;
+
+/**
+ * The Pipeline Lens language server: owns one engine Workspace per folder with a
+ * pipeline-lens.json, its caches and warehouse connection, and serves every open document
+ * (lenses and hovers on commit SHAs anywhere; SQL hovers, diagnostics and completion in
+ * BigQuery SQL) plus the custom requests of src/shared/protocol.ts.
+ */
+export class PipelineLensServer {
+  private readonly documents = new TextDocuments(TextDocument);
+  private readonly logger: ServerLogger;
+  private readonly counter = new QueryCounter();
+  private readonly gitCounter = { started: 0 };
+  private readonly registry: WorkspaceRegistry;
+  private readonly scans = new DocumentScans();
+  private readonly debouncer = new Debouncer();
+  private readonly context: ServerContext;
+  private readonly lenses: CommitLenses;
+  private readonly hovers: Hovers;
+  private readonly sql: SqlSupport;
+  private readonly requests: CustomRequests;
+  private settings: ServerSettings = DEFAULT_SETTINGS;
+  private clientPullsSettings = false;
+  private clientRefreshesLenses = false;
+  private folders: string[] = [];
+  /** Workspaces that answered a lens or hover before their data was in. */
+  private readonly partial = new Set<ServerWorkspace>();
+  private readonly subscriptions = new Map<ServerWorkspace, () => void>();
+
+  constructor(private readonly connection: Connection) {
+    this.logger = new ServerLogger(connection.console);
+    this.registry = new WorkspaceRegistry({
+      counter: this.counter,
+      gitCounter: this.gitCounter,
+      fault: warehouseFault(),
+      gitBinary: () => this.settings.gitPath || undefined,
+      onLoaded: (entry) => this.workspaceLoaded(entry),
+    });
+    this.context = {
+      documents: this.documents,
+      registry: this.registry,
+      scans: this.scans,
+      settings: () => this.settings,
+      logger: this.logger,
+      servedPartial: (workspace) => this.partial.add(workspace),
+    };
+    this.lenses = new CommitLenses(this.context);
+    this.hovers = new Hovers(this.context, this.lenses);
+    this.sql = new SqlSupport(this.context);
+    this.requests = new CustomRequests(this.context, this.counter, this.gitCounter);
+  }
+
+  listen(): void {
+    const c = this.connection;
+    c.onInitialize((params) => this.initialize(params));
+    c.onInitialized(() => void this.initialized());
+    c.onShutdown(async () => {
+      this.debouncer.dispose();
+      await this.registry.close();
+    });
+
+    c.onCodeLens((params, token) => this.lenses.provide(params, token));
+    c.onCodeLensResolve((lens, token) => this.lenses.resolve(lens, token));
+    c.onHover((params, token) => this.hovers.hover(params, token));
+    c.onCompletion((params, token) => this.sql.completion(params, token));
+
+    onRequest0(c, StatusRequest.type, () => this.requests.status());
+    onRequest(c, CommitProvenanceRequest.type, (params, token) => this.requests.commitProvenance(params, token));
+    onRequest(c, CommitDiffRequest.type, (params, token) => this.requests.commitDiff(params, token));
+    onRequest(c, TreeRequest.type, (params, token) => this.requests.tree(params, token));
+    onRequest(c, FindingsRequest.type, (params, token) => this.requests.findings(params, token));
+    onRequest(c, TimelineRequest.type, (params, token) => this.requests.timeline(params, token));
+    onRequest(c, VerifyRequest.type, (params, token) => this.requests.verify(params, token));
+    onNotification0(c, RefreshNotification.type, () => void this.refresh());
+
+    c.onDidChangeConfiguration((change) => void this.configurationChanged(change.settings));
+    c.onDidChangeWatchedFiles((change) => void this.filesChanged(change.changes.map((f) => f.uri)));
+
+    this.documents.onDidOpen((e) => this.validate(e.document.uri));
+    this.documents.onDidChangeContent((e) => {
+      if (isSqlDocument(e.document)) this.debouncer.schedule(e.document.uri, this.settings.debounceMs, () => this.validate(e.document.uri));
+    });
+    this.documents.onDidClose((e) => {
+      this.debouncer.cancel(e.document.uri);
+      this.lenses.forget(e.document.uri);
+      if (isSqlDocument(e.document)) void c.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
+    });
+    this.documents.listen(c);
+    c.listen();
+  }
+
+  private initialize(params: InitializeParams): InitializeResult {
+    const options = (params.initializationOptions ?? {}) as { settings?: unknown };
+    if (options.settings) this.settings = parseSettings(options.settings);
+    this.clientPullsSettings = !!params.capabilities.workspace?.configuration;
+    this.clientRefreshesLenses = !!params.capabilities.workspace?.codeLens?.refreshSupport;
+    const folders = params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri ? [params.rootUri] : params.rootPath ? [params.rootPath] : []);
+    this.folders = folders.map((f) => toPath(f)).filter((p): p is string => !!p);
+    return {
+      capabilities: {
+        textDocumentSync: TextDocumentSyncKind.Incremental,
+        codeLensProvider: { resolveProvider: true },
+        hoverProvider: true,
+        completionProvider: { triggerCharacters: ['.', '`'] },
+        workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
+      },
+      serverInfo: { name: 'pipeline-lens' },
+    };
+  }
+
+  private async initialized(): Promise<void> {
+    if (this.clientPullsSettings) {
+      void this.connection.client.register(DidChangeConfigurationNotification.type, { section: SETTINGS_SECTION }).catch(() => undefined);
+      await this.pullSettings();
+    }
+    try {
+      this.connection.workspace.onDidChangeWorkspaceFolders(async (event) => {
+        const removed = new Set(event.removed.map((f) => toPath(f.uri)));
+        this.folders = [...this.folders.filter((f) => !removed.has(f)), ...event.added.map((f) => toPath(f.uri)).filter((p): p is string => !!p)];
+        await this.reloadWorkspaces();
+      });
+    } catch {
+      // The client does not announce folder changes; the folders of initialize stay.
+    }
+    await this.reloadWorkspaces();
+    if (this.registry.all.length === 0) this.logger.info(`No pipeline-lens.json in ${this.folders.join(', ') || 'the workspace'}: nothing to serve.`);
+  }
+
+  /** Loads the workspaces of the current folders afresh (configs re-read, caches dropped). */
+  private async reloadWorkspaces(): Promise<void> {
+    for (const unsubscribe of this.subscriptions.values()) unsubscribe();
+    this.subscriptions.clear();
+    this.partial.clear();
+    await this.registry.setFolders(this.folders);
+    for (const entry of this.registry.all) void entry.workspace?.provenance.warm();
+    for (const document of this.documents.all()) this.validate(document.uri);
+    this.refreshLenses();
+    void this.publishStatus();
+  }
+
+  private workspaceLoaded(entry: WorkspaceEntry): void {
+    if (entry.problem) {
+      this.logger.error(`Pipeline Lens cannot use ${entry.configFile}: ${entry.problem}`);
+      void this.connection.window.showWarningMessage(`Pipeline Lens: ${entry.problem}`);
+      return;
+    }
+    const workspace = entry.workspace!;
+    this.logger.info(`Serving ${entry.root} (${entry.configFile}).`);
+    const unsubscribe = workspace.provenance.onDidChange((change) => {
+      if (change === 'refs' || this.partial.has(workspace)) {
+        this.partial.delete(workspace);
+        this.refreshLenses();
+      }
+      void this.publishStatus();
+    });
+    this.subscriptions.set(workspace, unsubscribe);
+  }
+
+  private async refresh(): Promise<void> {
+    this.logger.info('Refresh: reloading configs and dropping cached git, deployment and warehouse data.');
+    await this.reloadWorkspaces();
+  }
+
+  private async configurationChanged(pushed: unknown): Promise<void> {
+    const section = (pushed as Record<string, unknown> | null)?.[SETTINGS_SECTION];
+    if (section) this.settings = parseSettings(section);
+    else if (this.clientPullsSettings) await this.pullSettings();
+    for (const document of this.documents.all()) this.validate(document.uri);
+    this.refreshLenses();
+  }
+
+  private async pullSettings(): Promise<void> {
+    try {
+      this.settings = parseSettings(await this.connection.workspace.getConfiguration(SETTINGS_SECTION));
+    } catch (error) {
+      this.logger.warn(`Could not read the ${SETTINGS_SECTION} settings: ${(error as Error).message}; using defaults.`);
+    }
+  }
+
+  private async filesChanged(uris: string[]): Promise<void> {
+    const paths = uris.map((u) => toPath(u)).filter((p): p is string => !!p);
+    const configs = paths.filter((p) => basename(p) === 'pipeline-lens.json');
+    const gitState = paths.some((p) => /[\\/]\.git([\\/]|$)/.test(p));
+    if (gitState) for (const entry of this.registry.all) entry.workspace?.provenance.refsChanged();
+    // A config created or deleted changes which workspaces exist; an edited one is reloaded.
+    if (configs.length) await this.reloadWorkspaces();
+  }
+
+  private validate(uri: string): void {
+    const document = this.documents.get(uri);
+    if (!document || !isSqlDocument(document)) return;
+    try {
+      void this.connection.sendDiagnostics({ uri, version: document.version, diagnostics: this.sql.diagnostics(document) });
+    } catch (error) {
+      this.logger.warnOnce(`SQL diagnostics failed for ${uri}: ${(error as Error).message}`);
+    }
+  }
+
+  private refreshLenses(): void {
+    if (!this.clientRefreshesLenses) return;
+    this.debouncer.schedule('codeLens/refresh', REFRESH_DELAY_MS, () => {
+      this.connection.sendRequest(CodeLensRefreshRequest.type).catch(() => undefined);
+    });
+  }
+
+  private async publishStatus(): Promise<void> {
+    try {
+      void sendNotification(this.connection, DidChangeStatusNotification.type, await this.requests.status());
+    } catch {
+      // A status the client missed is sent again with the next change.
+    }
+  }
+}

@@ -1,0 +1,123 @@
+import type { CommitProvenance, ModelProvenance, ServiceProvenance } from '../core/provenance/commitProvenance';
+import type { PartState } from '../core/provenance/documentProvenance';
+import { formatCount, formatDuration, formatNumber, formatPointDifference, formatRate, formatTimestamp } from '../core/report/format';
+import { Commands, type CommitCommandArgs, type TimelineCommandArgs, type VerifyCommandArgs } from '../shared/protocol';
+import { commandLink, escapeMarkdown } from './commandLinks';
+import type { LensParts } from './lensTitle';
+
+const SHORT = 7;
+
+export interface MarkdownOptions {
+  /** Document or folder the SHA was found in: command links carry it so the right workspace answers. */
+  scope?: string;
+  /** The full report (files changed, every model) rather than a hover. */
+  full?: boolean;
+}
+
+/**
+ * The hover on a SHA, and (with `full`) the provenance report the lens opens: the commit,
+ * where it was deployed and when, the runs on older code in between, and the results of
+ * the builds around it, each rate with its interval and sample size. A part that has not
+ * arrived is named as loading or unavailable rather than left out silently.
+ */
+export function provenanceMarkdown(p: CommitProvenance, parts: LensParts, options: MarkdownOptions = {}): string {
+  if (!p.commit) return escapeMarkdown(p.problem ?? `${p.query} is not a commit of this repository.`);
+  const c = p.commit;
+  const out: string[] = [];
+  out.push(`**\`${c.sha.slice(0, SHORT)}\`** ${escapeMarkdown(c.subject)}  `);
+  out.push(`${escapeMarkdown(c.author)} · committed ${formatTimestamp(c.committedAt)} · ${p.files.length} file${p.files.length === 1 ? '' : 's'} changed`);
+  out.push('');
+
+  out.push(...servicesSection(p.services, parts.deployments));
+  out.push(...runsSection(p.services, parts.runs));
+  out.push(...resultsSection(p, parts.results, options.full ?? false));
+
+  if (options.full && p.files.length) {
+    out.push('**Files changed**', '');
+    for (const f of p.files.slice(0, 200)) out.push(`- \`${f.replace(/`/g, '')}\``);
+    if (p.files.length > 200) out.push(`- … ${p.files.length - 200} more`);
+    out.push('');
+  }
+
+  const args: CommitCommandArgs = { sha: c.sha, scope: options.scope };
+  const links = [
+    ...(options.full ? [] : [commandLink('Provenance', Commands.showCommitProvenance, args)]),
+    commandLink('Show diff', Commands.showDiff, args),
+    commandLink('Open timeline', Commands.openTimeline, { scope: options.scope, sha: c.sha } satisfies TimelineCommandArgs),
+    commandLink('Copy SHA', Commands.copySha, args),
+    ...p.services
+      .filter((s) => s.touchesService)
+      .map((s) => commandLink(`Verify ${s.service}`, Commands.verifyService, { scope: options.scope, service: s.service } satisfies VerifyCommandArgs)),
+  ];
+  out.push(links.join(' · '));
+  return out.join('\n');
+}
+
+function servicesSection(services: ServiceProvenance[], state: PartState): string[] {
+  if (services.length === 0) return ['_No services in pipeline-lens.json: nothing to say about deployments._', ''];
+  if (state.state === 'loading') return ['_Deployments: loading…_', ''];
+  const out = ['| service | first revision with it | deployed | after the commit |', '|---|---|---|---|'];
+  for (const s of services) {
+    const name = `${escapeMarkdown(s.service)}${s.touchesService ? '' : ' (commit changes none of its paths)'}`;
+    if (s.status === 'deployed' && s.firstDeployment) {
+      out.push(`| ${name} | ${escapeMarkdown(s.firstDeployment.revision)} | ${formatTimestamp(s.firstDeployment.createdAt)} | +${formatDuration(s.firstDeployment.delaySeconds)} |`);
+    } else if (s.status === 'not-deployed') {
+      const serving = s.serving
+        ? `serving ${escapeMarkdown(s.serving.revision)} (${s.serving.commit ? `\`${s.serving.commit.slice(0, SHORT)}\`` : 'commit unknown'})${s.behindBy ? `, ${s.behindBy} commit${s.behindBy === 1 ? '' : 's'} behind` : ''}`
+        : 'no revision on record';
+      out.push(`| ${name} | **not deployed** — ${serving} | | |`);
+    } else {
+      out.push(`| ${name} | unknown: ${escapeMarkdown(s.problem ?? 'no answer')} | | |`);
+    }
+  }
+  out.push('');
+  return out;
+}
+
+function runsSection(services: ServiceProvenance[], state: PartState): string[] {
+  const touched = services.filter((s) => s.touchesService);
+  if (touched.length === 0) return [];
+  if (state.state === 'loading') return ['_Runs between the commit and its deployment: loading…_', ''];
+  if (state.state === 'failed') return [`_Runs between the commit and its deployment: unavailable (${escapeMarkdown(state.error)})._`, ''];
+  if (state.state === 'absent') return [];
+  const runs = touched.flatMap((s) => s.gapRuns.map((r) => ({ service: s.service, ...r })));
+  if (runs.length === 0) return ['No run executed older code between the commit and its deployment.', ''];
+  const out = [`**⚠ Ran on older code between the commit and its deployment** (${runs.length})`, '', '| mode | when | game dates | rows | build |', '|---|---|---|---|---|'];
+  for (const r of runs) {
+    const when = `${formatTimestamp(r.startedAt).replace(' UTC', '')}–${r.endedAt.slice(11, 16)} UTC`;
+    const dates = r.firstDate === r.lastDate ? r.firstDate : `${r.firstDate} → ${r.lastDate}`;
+    const rows = r.rowsProduced === null ? 'not recorded' : formatCount(r.rowsProduced);
+    const build = `${r.commit ? `\`${r.commit.slice(0, SHORT)}\`` : 'unknown'}${r.revision ? ` (${escapeMarkdown(r.revision)})` : ''}`;
+    out.push(`| ${escapeMarkdown(r.mode ?? 'run')} | ${when} | ${dates} | ${rows}${r.failedRuns ? ` (${r.failedRuns} failed)` : ''} | ${build} |`);
+  }
+  out.push('');
+  return out;
+}
+
+function resultsSection(p: CommitProvenance, state: PartState, full: boolean): string[] {
+  if (state.state === 'loading') return ['_Results by build: loading… (the warehouse has not answered yet)_', ''];
+  if (state.state === 'failed') return [`_Results by build: unavailable — ${escapeMarkdown(state.error)}_`, ''];
+  if (state.state === 'absent') return [];
+  if (p.services.length && !p.services.some((s) => s.touchesService)) {
+    return ['This commit changes none of the services’ paths, so the results of the builds containing it say nothing about it.', ''];
+  }
+  const models = p.models.filter((m) => m.build.predictions + m.containing.predictions + m.replaced.predictions > 0);
+  if (models.length === 0) return [`No predictions by builds containing this commit in ${p.window.from} → ${p.window.to}.`, ''];
+  const replaced = p.models.find((m) => m.replaced.commit)?.replaced.commit ?? null;
+  const shown = full ? models : models.slice(0, 8);
+  const out = [
+    `**Results by build** (game dates ${p.window.from} → ${p.window.to}; hit rate with 95% interval and graded n, MAE)`,
+    '',
+    `| model | rows built by \`${p.commit!.sha.slice(0, SHORT)}\` | builds containing it | build it replaced${replaced ? ` (\`${replaced.slice(0, SHORT)}\`)` : ''} | change |`,
+    '|---|---|---|---|---|',
+  ];
+  for (const m of shown) out.push(`| ${escapeMarkdown(m.model)} | ${slice(m.build)} | ${slice(m.containing)} | ${slice(m.replaced)} | ${formatPointDifference(m.hitRateChange)} |`);
+  if (shown.length < models.length) out.push(`| … ${models.length - shown.length} more models (open the provenance) | | | | |`);
+  out.push('');
+  return out;
+}
+
+function slice(m: ModelProvenance['build']): string {
+  if (m.predictions === 0 && m.graded === 0) return '—';
+  return `${formatRate(m.hitRate)} · MAE ${formatNumber(m.mae)} · ${formatCount(m.predictions)} preds`;
+}

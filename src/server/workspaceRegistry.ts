@@ -1,0 +1,114 @@
+import { existsSync } from 'node:fs';
+import { dirname, join, relative, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { CONFIG_FILE_NAME } from '../core/config/defaults';
+import { loadConfig } from '../core/config/loadConfig';
+import type { QueryCounter } from './countingWarehouse';
+import { ServerWorkspace } from './serverWorkspace';
+import type { WarehouseFault } from './testHooks';
+
+export interface WorkspaceEntry {
+  /** Folder holding pipeline-lens.json. */
+  root: string;
+  configFile: string;
+  workspace: ServerWorkspace | null;
+  /** Why the config could not be used. */
+  problem: string | null;
+}
+
+export interface RegistryOptions {
+  counter: QueryCounter;
+  gitCounter: { started: number };
+  fault: WarehouseFault;
+  gitBinary: () => string | undefined;
+  onLoaded: (entry: WorkspaceEntry) => void;
+}
+
+/**
+ * The workspaces the server serves: one per workspace folder that has a pipeline-lens.json
+ * in it or in a folder above it (as the command line finds it). Documents go to the
+ * workspace whose root holds them, deepest first; a document outside all of them (an
+ * untitled buffer, a log opened from elsewhere) goes to the first, since a SHA pasted
+ * anywhere still names a commit of the repository being investigated.
+ */
+export class WorkspaceRegistry {
+  private entries: WorkspaceEntry[] = [];
+
+  constructor(private readonly options: RegistryOptions) {}
+
+  get all(): readonly WorkspaceEntry[] {
+    return this.entries;
+  }
+
+  /** (Re)loads the workspaces of these folders; old workspaces are closed. */
+  async setFolders(folders: string[]): Promise<void> {
+    const configFiles = new Set<string>();
+    for (const folder of folders) {
+      const file = findConfigUpwards(folder);
+      if (file) configFiles.add(file);
+    }
+    const previous = this.entries;
+    this.entries = [...configFiles].map((file) => this.load(file));
+    await Promise.all(previous.map((e) => e.workspace?.close().catch(() => undefined)));
+  }
+
+  /** The workspace a document URI or folder path belongs to. */
+  forScope(scope: string | undefined): WorkspaceEntry | null {
+    const usable = this.entries;
+    if (usable.length === 0) return null;
+    const path = scope ? toPath(scope) : null;
+    if (path) {
+      const holders = usable.filter((e) => isInside(path, e.root)).sort((a, b) => b.root.length - a.root.length);
+      if (holders.length) return holders[0];
+    }
+    return usable[0];
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.entries.map((e) => e.workspace?.close().catch(() => undefined)));
+    this.entries = [];
+  }
+
+  private load(configFile: string): WorkspaceEntry {
+    const root = dirname(configFile);
+    let entry: WorkspaceEntry;
+    try {
+      const config = loadConfig(configFile);
+      const workspace = new ServerWorkspace(config, { counter: this.options.counter, gitCounter: this.options.gitCounter, fault: this.options.fault, gitBinary: this.options.gitBinary() });
+      entry = { root: config.root, configFile, workspace, problem: null };
+    } catch (error) {
+      entry = { root, configFile, workspace: null, problem: (error as Error).message };
+    }
+    this.options.onLoaded(entry);
+    return entry;
+  }
+}
+
+function findConfigUpwards(folder: string): string | null {
+  let dir = resolve(folder);
+  for (;;) {
+    const candidate = join(dir, CONFIG_FILE_NAME);
+    if (existsSync(candidate)) return candidate;
+    const parent = dirname(dir);
+    if (parent === dir) return null;
+    dir = parent;
+  }
+}
+
+/** A file-system path from a `file:` URI or a plain path; null for other schemes (untitled:). */
+export function toPath(scope: string): string | null {
+  if (/^[a-zA-Z][a-zA-Z0-9+.-]+:/.test(scope) && !/^[a-zA-Z]:[\\/]/.test(scope)) {
+    if (!scope.startsWith('file:')) return null;
+    try {
+      return fileURLToPath(scope);
+    } catch {
+      return null;
+    }
+  }
+  return resolve(scope);
+}
+
+function isInside(path: string, root: string): boolean {
+  const rel = relative(root, path);
+  return rel === '' || (!rel.startsWith('..') && !rel.startsWith(sep) && !/^[a-zA-Z]:/.test(rel));
+}

@@ -1,0 +1,111 @@
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import type { ServerStatus } from '../../../src/shared/protocol';
+import { LspHarness, positionOf } from './lspHarness';
+import { createPipelineFixture, type PipelineFixture } from './pipelineFixture';
+
+/*
+ * The promise of the language server: what a document costs does not depend on how many
+ * SHAs it holds. Counted on the real server process through its status request, which
+ * reports every git process the server started and every query it sent.
+ */
+
+const COMMITS = 1000;
+
+const delta = (a: ServerStatus, b: ServerStatus) => ({
+  git: b.counters.gitProcesses - a.counters.gitProcesses,
+  queries: b.counters.warehouseQueries - a.counters.warehouseQueries,
+});
+
+async function warmStatus(server: LspHarness): Promise<ServerStatus> {
+  const until = Date.now() + 30_000;
+  for (;;) {
+    const status = await server.status();
+    const w = status.workspaces[0];
+    if (w?.commitGraph === 'ready' && w.deployments === 'ready' && w.runs === 'ready') return status;
+    if (Date.now() > until) throw new Error(JSON.stringify(status));
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+describe('cost of a document with 1,000 SHAs', () => {
+  let fixture: PipelineFixture;
+
+  before(async () => {
+    fixture = await createPipelineFixture({ commits: COMMITS });
+  });
+
+  after(async () => {
+    await fixture?.cleanup();
+  });
+
+  const documentWith = (shas: string[]) => ['# Every commit', '', ...shas.map((sha, i) => `${i + 1}. \`${sha.slice(0, 8 + (i % 30))}\` (see also ${'deadbeef'.repeat(1)}cafe)`)].join('\n');
+
+  it('is one git process and one warehouse query cold, nothing warm, the same as for ten SHAs', async () => {
+    const measured: Record<number, { startup: { git: number; queries: number }; cold: { git: number; queries: number }; warm: { git: number; queries: number } }> = {};
+    for (const count of [10, COMMITS]) {
+      const server = await LspHarness.start({ folders: [fixture.root] });
+      try {
+        const zero = { counters: { gitProcesses: 0, warehouseQueries: 0 }, workspaces: [] } as ServerStatus;
+        // The server warms what every document shares when it starts: the commit graph
+        // (rev-parse, rev-list), the deployments, the runs of the window.
+        const ready = await warmStatus(server);
+        const text = documentWith(fixture.shas.slice(0, count));
+        const uri = await server.open(join(fixture.root, `notes-${count}.md`), 'markdown', text);
+
+        const titles = await server.lensTitles(uri);
+        assert.equal(titles.length, count, 'one lens per line with a commit');
+        await server.hover(uri, positionOf(text, fixture.shas[Math.floor(count / 2)].slice(0, 8), 2));
+        const cold = await server.status();
+
+        await server.lensTitles(uri);
+        await server.hover(uri, positionOf(text, fixture.shas[0].slice(0, 8), 2));
+        // A new version of the document with the same commits costs nothing either.
+        await server.replace(uri, `${text}\n\nEdited.`);
+        await server.lensTitles(uri);
+        const warm = await server.status();
+
+        measured[count] = { startup: delta(zero, ready), cold: delta(ready, cold), warm: delta(cold, warm) };
+        assert.ok(titles.some((t) => /✓ worker/.test(t.title)) || count < 20);
+      } finally {
+        await server.stop();
+      }
+    }
+    process.stdout.write(`# measured: ${JSON.stringify(measured)}\n`);
+    assert.deepEqual(measured[COMMITS].cold, { git: 1, queries: 1 }, 'cold: one git batch (git log --no-walk) and one results query');
+    assert.deepEqual(measured[COMMITS].warm, { git: 0, queries: 0 }, 'warm: nothing');
+    assert.deepEqual(measured[COMMITS], measured[10], 'the same for 10 SHAs as for 1,000');
+    assert.deepEqual(measured[COMMITS].startup, { git: 2, queries: 1 }, 'startup: rev-parse + rev-list, and the runs query');
+  });
+
+  it('a hover before any lens reads the whole document in the same one batch', async () => {
+    const server = await LspHarness.start({ folders: [fixture.root] });
+    try {
+      await warmStatus(server);
+      const text = documentWith(fixture.shas);
+      const uri = await server.open(join(fixture.root, 'hover-first.md'), 'markdown', text);
+      const before = await server.status();
+      assert.ok(await server.hover(uri, positionOf(text, fixture.shas[700].slice(0, 8), 2)));
+      await server.lensTitles(uri);
+      assert.deepEqual(delta(before, await server.status()), { git: 1, queries: 1 });
+    } finally {
+      await server.stop();
+    }
+  });
+
+  it('a second document costs one git process for its new commits and no query', async () => {
+    const server = await LspHarness.start({ folders: [fixture.root] });
+    try {
+      await warmStatus(server);
+      const first = await server.open(join(fixture.root, 'a.md'), 'markdown', documentWith(fixture.shas.slice(0, 500)));
+      await server.lensTitles(first);
+      const before = await server.status();
+      const second = await server.open(join(fixture.root, 'b.md'), 'markdown', documentWith(fixture.shas.slice(250, 1000)));
+      await server.lensTitles(second);
+      assert.deepEqual(delta(before, await server.status()), { git: 1, queries: 0 });
+    } finally {
+      await server.stop();
+    }
+  });
+});

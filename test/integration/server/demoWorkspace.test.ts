@@ -1,0 +1,194 @@
+import assert from 'node:assert/strict';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { CompletionItemKind, DiagnosticSeverity } from 'vscode-languageserver-protocol';
+import { generateDemo, type DemoManifest } from '../../../demo/generateDemo';
+import {
+  CommitDiffRequest,
+  CommitProvenanceRequest,
+  FindingsRequest,
+  TimelineRequest,
+  TreeRequest,
+  VerifyRequest,
+  type CommitProvenanceResult,
+  type FindingsResult,
+  type TimelineResult,
+  type TreeResult,
+} from '../../../src/shared/protocol';
+import type { VerifyResult } from '../../../src/core/verify/verifyDeployment';
+import { LspHarness, positionOf } from './lspHarness';
+
+/*
+ * The real server on the demo workspace (the incident of DOMAIN.md), driven the way VS Code
+ * drives it: the acceptance points of the language-server issue, on the handoff note and
+ * the SQL files a newcomer opens first.
+ */
+
+const HANDOFF = 'docs/handoffs/2026-02-02-prediction-regression.md';
+
+/** LSP 3.18 lets a diagnostic message be markup; ours are plain strings. */
+const messageOf = (d: { message: string | { value: string } }) => (typeof d.message === 'string' ? d.message : d.message.value);
+
+describe('language server on the demo workspace', () => {
+  let dir: string;
+  let demo: DemoManifest;
+  let server: LspHarness;
+  let note: string;
+  let noteUri: string;
+
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'pipeline-lens-server-demo-'));
+    demo = await generateDemo(join(dir, 'demo'));
+    server = await LspHarness.start({ folders: [demo.root] });
+    await server.ready();
+    note = await readFile(join(demo.root, HANDOFF), 'utf8');
+    noteUri = await server.open(join(demo.root, HANDOFF), 'markdown');
+  });
+
+  after(async () => {
+    await server?.stop();
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  const lineOf = (text: string, needle: string) => positionOf(text, needle).line;
+
+  it("the fix's lens says deployed at 19:10, +15h53m, one backfill on older code, and the hit rate with n and interval", async () => {
+    const fix = demo.commits.fix.slice(0, 8);
+    const titles = await server.lensTitles(noteUri);
+    const line = lineOf(note, `The fix is \`${fix}\``);
+    const title = titles.find((t) => t.line === line)?.title;
+    assert.ok(title, `no lens on line ${line}: ${JSON.stringify(titles.map((t) => [t.line, t.title]))}`);
+    assert.match(title, /✓ prediction-worker 19:10 \(\+15h53m\)/);
+    assert.match(title, /⚠ 1 backfill\b.* ran on older code/);
+    assert.match(title, /catboost_v8 58\.5% \[43\.4, 72\.2\] n=41/);
+    const lens = titles.find((t) => t.line === line)!.lens;
+    assert.equal(lens.command?.command, 'pipelineLens.showCommitProvenance');
+    assert.equal((lens.command?.arguments?.[0] as { sha: string }).sha, demo.commits.fix);
+  });
+
+  it("an undeployed commit's lens says it is not deployed and how far behind the deployed revision is", async () => {
+    const undeployed = demo.commits.undeployedWorker.slice(0, 8);
+    const titles = await server.lensTitles(noteUri);
+    const line = lineOf(note, `pushed \`${undeployed}\``);
+    const title = titles.find((t) => t.line === line)?.title ?? '';
+    assert.match(title, new RegExp(`✗ not in prediction-worker \\(deployed: ${demo.commits.v9Retrain.slice(0, 7)}, 3 commits behind\\)`), title);
+    assert.doesNotMatch(title, /ran on older code/);
+  });
+
+  it('a docs-only commit touches no service, and its lens says so without results', async () => {
+    const titles = await server.lensTitles(noteUri);
+    const docs = titles.filter((t) => t.title.includes('changes no service'));
+    for (const t of docs) assert.doesNotMatch(t.title, /%/);
+  });
+
+  it('the hover on the fix shows the commit, the deployment table, the gap runs and results by build with n and intervals', async () => {
+    const hover = await server.hover(noteUri, positionOf(note, demo.commits.fix.slice(0, 8), 3));
+    assert.ok(hover);
+    assert.match(hover, /populate vegas\/opponent\/ppm features 25-32/);
+    assert.match(hover, /Dana Whitfield · committed 2026-01-30 03:17 UTC/);
+    assert.match(hover, /\| prediction-worker \| prediction-worker-00069-wqf \| 2026-01-30 19:10 UTC \| \+15h53m \|/);
+    assert.match(hover, /\| backfill \| 2026-01-30 07:41–08:37 UTC \| 2026-01-09 → 2026-01-28 \| 2,006 \|/);
+    assert.match(hover, /catboost\\_v8 \| .* \| 58\.5% \[43\.4, 72\.2\] n=41 .* \| 50\.6% \[46\.8, 54\.4\] n=668/);
+    for (const command of ['showDiff', 'openTimeline', 'copySha', 'verifyService', 'showCommitProvenance']) assert.match(hover, new RegExp(`\\(command:pipelineLens\\.${command}\\?`));
+  });
+
+  it("hover on features[OFFSET(25)] names vegas_points_line from the demo's registry", async () => {
+    const path = join(demo.root, 'sql/vegas_coverage.sql');
+    const sql = await readFile(path, 'utf8');
+    const uri = await server.open(path, 'sql');
+    const hover = await server.hover(uri, positionOf(sql, 'COUNTIF(features[OFFSET(25)]', 'COUNTIF('.length + 2));
+    assert.ok(hover);
+    assert.match(hover, /\*\*vegas_points_line\*\* — feature index 25 of 33/);
+  });
+
+  it('diagnostics: an offset outside the array, a feature-store read without a date filter, DML', async () => {
+    const sql = [
+      'SELECT player_lookup, features[OFFSET(40)] AS oops',
+      'FROM `nba_predictions.ml_feature_store_v2`',
+      "WHERE feature_source_mode = 'backfill';",
+      '',
+      'UPDATE `nba_predictions.player_prop_predictions` SET is_active = FALSE',
+      "WHERE game_date = '2026-01-09' AND system_id = 'catboost_v8';",
+    ].join('\n');
+    const uri = await server.open(join(demo.root, 'sql/scratch.sql'), 'sql', sql);
+    const diagnostics = await server.diagnosticsFor(uri);
+    const byCode = new Map(diagnostics.map((d) => [d.code, d]));
+    const offset = byCode.get('feature-offset-out-of-range');
+    assert.equal(offset?.severity, DiagnosticSeverity.Error);
+    assert.match(messageOf(offset!), /33 values/);
+    const partition = byCode.get('partition-filter-missing');
+    assert.equal(partition?.severity, DiagnosticSeverity.Warning);
+    assert.match(messageOf(partition!), /nba_predictions\.ml_feature_store_v2 is partitioned on game_date/);
+    assert.equal(partition!.range.start.line, 1);
+    const dml = byCode.get('writes-tables');
+    assert.equal(dml?.severity, DiagnosticSeverity.Information);
+    assert.match(messageOf(dml!), /UPDATE writes nba_predictions\.player_prop_predictions/);
+  });
+
+  it('the shipped SQL files of the demo are clean', async () => {
+    for (const file of ['sql/vegas_coverage.sql', 'sql/hit_rate_by_build.sql', 'sql/grading_coverage.sql', 'sql/execution_log_window.sql']) {
+      const uri = await server.open(join(demo.root, file), 'sql');
+      const diagnostics = await server.diagnosticsFor(uri);
+      assert.deepEqual(diagnostics.map(messageOf), [], file);
+    }
+  });
+
+  it('completion offers the configured tables, their columns, and feature names that insert the offset', async () => {
+    const sql = 'SELECT f.vegas FROM `nba_predictions.ml_feature_store_v2` AS f WHERE f.game_date = @d';
+    const uri = await server.open(join(demo.root, 'sql/complete.sql'), 'sql', sql);
+    const items = await server.completion(uri, positionOf(sql, 'vegas FROM', 5));
+    const vegas = items.find((i) => i.label === 'vegas_points_line');
+    assert.ok(vegas, items.map((i) => i.label).join(', '));
+    assert.equal(vegas.kind, CompletionItemKind.Constant);
+    assert.equal((vegas.textEdit as { newText: string }).newText, 'features[OFFSET(25)]');
+    assert.ok(items.some((i) => i.label === 'game_date' && i.kind === CompletionItemKind.Field));
+
+    const tablesSql = 'SELECT * FROM nba';
+    const tablesUri = await server.open(join(demo.root, 'sql/complete2.sql'), 'sql', tablesSql);
+    const tables = await server.completion(tablesUri, { line: 0, character: tablesSql.length });
+    assert.ok(tables.some((i) => (i.textEdit as { newText: string }).newText === '`nba_predictions.player_prop_predictions`'));
+    // Columns the config does not name come from the warehouse's schema.
+    const schemaSql = 'SELECT  FROM `nba_predictions.player_prop_predictions`';
+    const schemaUri = await server.open(join(demo.root, 'sql/complete3.sql'), 'sql', schemaSql);
+    let columns: string[] = [];
+    for (let attempt = 0; attempt < 20 && !columns.includes('recommendation'); attempt++) {
+      columns = (await server.completion(schemaUri, { line: 0, character: 7 })).map((i) => String(i.label));
+    }
+    assert.ok(columns.includes('recommendation'), columns.join(', '));
+  });
+
+  it('serves the custom requests the UI will use: provenance, diff, tree, timeline, verify, findings', async () => {
+    const c = server.connection;
+    const provenance = (await c.sendRequest(CommitProvenanceRequest.method, { sha: demo.commits.fix.slice(0, 8), scope: noteUri })) as CommitProvenanceResult;
+    assert.equal(provenance.provenance.commit?.sha, demo.commits.fix);
+    assert.match(provenance.markdown, /# Commit 38ab3820|# Commit [0-9a-f]{8}/);
+    assert.match(provenance.markdown, /Files changed/);
+
+    const diff = (await c.sendRequest(CommitDiffRequest.method, { sha: demo.commits.fix })) as { text: string };
+    assert.match(diff.text, /populate vegas\/opponent\/ppm features 25-32/);
+    assert.match(diff.text, /^diff --git/m);
+
+    const tree = (await c.sendRequest(TreeRequest.method, {})) as TreeResult;
+    const v8 = tree.models.find((m) => m.model === 'catboost_v8')!;
+    const preFix = v8.commits.find((x) => x.commit === demo.commits.preFixBuild)!;
+    assert.equal(preFix.metrics.predictions, 2303);
+    assert.equal(preFix.metrics.graded, 668);
+    assert.ok(preFix.subject);
+    assert.ok(preFix.dates.length > 5);
+
+    const timeline = (await c.sendRequest(TimelineRequest.method, { models: ['catboost_v8'] })) as TimelineResult;
+    assert.deepEqual(timeline.series.map((s) => s.model), ['catboost_v8']);
+    assert.ok(timeline.deployments.some((d) => d.revision === 'prediction-worker-00069-wqf' && d.commit === demo.commits.fix));
+    assert.ok(timeline.runs.some((r) => r.mode === 'backfill' && r.startedAt.startsWith('2026-01-30T07:41')));
+
+    const verify = (await c.sendRequest(VerifyRequest.method, { service: 'prediction-worker' })) as VerifyResult;
+    assert.equal(verify.verdict, 'stale');
+    assert.ok(verify.missing.some((m) => m.sha === demo.commits.undeployedWorker));
+
+    const findings = (await c.sendRequest(FindingsRequest.method, { scope: noteUri })) as FindingsResult;
+    assert.equal(findings.findings[0].kind, 'deployment-gap');
+    assert.ok(findings.findings[0].subjects.commits?.includes(demo.commits.fix));
+  });
+});

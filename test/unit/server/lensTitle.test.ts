@@ -1,0 +1,127 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { CommitProvenance, ModelProvenance, ServiceProvenance } from '../../../src/core/provenance/commitProvenance';
+import type { PartState } from '../../../src/core/provenance/documentProvenance';
+import { compareProportions } from '../../../src/core/metrics/compareProportions';
+import { sliceMetrics } from '../../../src/core/metrics/aggregate';
+import { describeRuns, headlineModel, lensTitle } from '../../../src/server/lensTitle';
+import { provenanceMarkdown } from '../../../src/server/provenanceMarkdown';
+import { parseSettings, DEFAULT_SETTINGS } from '../../../src/server/settings';
+
+const ready: PartState = { state: 'ready' };
+const loading: PartState = { state: 'loading' };
+const parts = { deployments: ready, runs: ready, results: ready };
+
+const sums = (predictions: number, graded: number, correct: number) => ({
+  predictions,
+  graded,
+  correct,
+  absErrorSum: graded * 4.4,
+  errorSum: 0,
+  errorSqSum: graded * 30,
+  directionN: graded,
+  directionHits: correct,
+  highEdgeN: 0,
+  highEdgeHits: 0,
+});
+
+function model(name: string, containing: [number, number, number], replaced: [number, number, number]): ModelProvenance {
+  const c = sliceMetrics(sums(...containing));
+  const r = sliceMetrics(sums(...replaced));
+  return { model: name, build: c, containing: c, replaced: { ...r, commit: 'b'.repeat(40) }, lacking: r, hitRateChange: compareProportions(r.hitRate, c.hitRate) };
+}
+
+function service(overrides: Partial<ServiceProvenance>): ServiceProvenance {
+  return {
+    service: 'prediction-worker',
+    touchesService: true,
+    status: 'deployed',
+    firstDeployment: { revision: 'prediction-worker-00069-wqf', commit: 'a'.repeat(40), createdAt: '2026-01-30T19:10:00.000Z', trafficPercent: 0, delaySeconds: 15 * 3600 + 53 * 60 },
+    serving: null,
+    replaced: null,
+    behindBy: null,
+    gapRuns: [
+      { mode: 'backfill', commit: 'c'.repeat(40), revision: 'r67', startedAt: '2026-01-30T07:41:00.000Z', endedAt: '2026-01-30T08:37:00.000Z', firstDate: '2026-01-09', lastDate: '2026-01-28', runs: 20, rowsProduced: 2006, failedRuns: 0 },
+    ],
+    problem: null,
+    ...overrides,
+  };
+}
+
+function provenance(services: ServiceProvenance[], models: ModelProvenance[] = []): CommitProvenance {
+  return {
+    query: '38ab3820',
+    resolution: 'found',
+    candidates: [],
+    problem: null,
+    commit: { sha: '38ab38201f5d0715bd4726077d0e27a37b66ee7d', shortSha: '38ab382', subject: 'fix(worker): populate | features', author: 'Dana', authorEmail: 'd@x', committedAt: '2026-01-30T03:17:00.000Z', authoredAt: '2026-01-30T03:17:00.000Z', parents: [] },
+    files: ['predictions/worker/worker.py'],
+    services,
+    models,
+    window: { from: '2025-10-02', to: '2026-02-03' },
+  };
+}
+
+describe('lensTitle', () => {
+  it('reads deployed, runs on older code and the headline result at a glance', () => {
+    const p = provenance([service({})], [model('catboost_v8', [559, 41, 24], [2303, 668, 338]), model('catboost_v9', [346, 140, 116], [2313, 2060, 1600])]);
+    assert.equal(lensTitle(p, parts), '✓ prediction-worker 19:10 (+15h53m) · ⚠ 1 backfill ran on older code · catboost_v8 58.5% [43.4, 72.2] n=41 (+1 model)');
+  });
+
+  it('says how far behind an undeployed commit the deployed build is', () => {
+    const p = provenance([service({ status: 'not-deployed', firstDeployment: null, gapRuns: [], serving: { revision: 'r72', commit: '47763d6b497a1518c640e22cb0540822ffedce53', createdAt: '2026-02-02T20:07:00Z', trafficPercent: 100 }, behindBy: 2 })]);
+    assert.equal(lensTitle(p, parts), '✗ not in prediction-worker (deployed: 47763d6, 2 commits behind)');
+  });
+
+  it('shows the date when the deployment was on another day, and what is still loading', () => {
+    const p = provenance([service({ firstDeployment: { revision: 'r', commit: null, createdAt: '2026-01-31T09:00:00.000Z', trafficPercent: null, delaySeconds: 106_380 }, gapRuns: [] })]);
+    assert.equal(lensTitle(p, { deployments: ready, runs: loading, results: loading }), '✓ prediction-worker 2026-01-31 09:00 (+1d5h) · ⋯ runs loading · ⋯ results loading');
+    assert.equal(lensTitle(p, { deployments: loading, runs: loading, results: { state: 'failed', error: 'x' } }), '⋯ deployments loading · ⋯ runs loading');
+  });
+
+  it('leaves results out for a commit that changes no service', () => {
+    const p = provenance([service({ touchesService: false, gapRuns: [] })], [model('m', [10, 10, 5], [10, 10, 5])]);
+    assert.equal(lensTitle(p, parts, 'abc1234: '), 'abc1234: ○ changes no service’s code');
+  });
+
+  it('names runs by mode', () => {
+    const run = (mode: string | null) => ({ mode, commit: null, revision: null, startedAt: '', endedAt: '', firstDate: '', lastDate: '', runs: 1, rowsProduced: null, failedRuns: 0 });
+    assert.equal(describeRuns([run('backfill'), run('daily'), run('daily'), run('rerun'), run(null)]), '1 backfill + 2 daily runs + 1 rerun + 1 run');
+  });
+
+  it('heads with the model whose hit rate moved most, else the one with most graded rows', () => {
+    assert.equal(headlineModel([model('a', [100, 50, 30], [100, 50, 29]), model('b', [10, 10, 9], [100, 100, 50])])?.model, 'b');
+    assert.equal(headlineModel([model('a', [100, 0, 0], [0, 0, 0])]), null);
+  });
+});
+
+describe('provenanceMarkdown', () => {
+  it('escapes text from git, tables every part, links the commands', () => {
+    const p = provenance([service({})], [model('catboost_v8', [559, 41, 24], [2303, 668, 338])]);
+    const md = provenanceMarkdown(p, parts, { scope: 'file:///x.md' });
+    assert.match(md, /fix\\\(worker\\\): populate \\\| features/);
+    assert.match(md, /\| backfill \| 2026-01-30 07:41–08:37 UTC \| 2026-01-09 → 2026-01-28 \| 2,006 \|/);
+    assert.match(md, /catboost\\_v8 \| 58\.5% \[43\.4, 72\.2\] n=41/);
+    assert.match(md, /\[Copy SHA\]\(command:pipelineLens\.copySha\?/);
+    const args = JSON.parse(decodeURIComponent(/command:pipelineLens\.copySha\?([^)]+)\)/.exec(md)![1]));
+    assert.deepEqual(args, [{ sha: p.commit!.sha, scope: 'file:///x.md' }]);
+  });
+
+  it('says what is loading or unavailable instead of leaving it out', () => {
+    const p = provenance([service({})]);
+    const md = provenanceMarkdown(p, { deployments: ready, runs: loading, results: { state: 'failed', error: 'quotaExceeded' } });
+    assert.match(md, /Runs between the commit and its deployment: loading/);
+    assert.match(md, /Results by build: unavailable — quotaExceeded/);
+  });
+});
+
+describe('parseSettings', () => {
+  it('fills defaults and clamps values of the wrong type or range', () => {
+    assert.deepEqual(parseSettings(undefined), DEFAULT_SETTINGS);
+    const s = parseSettings({ hover: { warehouseBudgetMs: -5 }, maxFileSize: 'big', codeLens: { enabled: false, warehouseWaitMs: 99_999_999 } });
+    assert.equal(s.hoverWarehouseBudgetMs, 0);
+    assert.equal(s.maxFileSize, DEFAULT_SETTINGS.maxFileSize);
+    assert.equal(s.codeLens.enabled, false);
+    assert.equal(s.lensWarehouseWaitMs, 60_000);
+  });
+});

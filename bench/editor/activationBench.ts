@@ -1,0 +1,73 @@
+import { execFile } from 'node:child_process';
+import { stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { pending, type Figure } from '../figures';
+import { median } from '../stats';
+
+const GROUP = 'Extension';
+
+interface ProbeResult {
+  requireMs?: number;
+  activateMs?: number | null;
+  hasActivate?: boolean;
+  /** Child processes the extension started while activating (its language server). */
+  processesStarted?: number;
+  /** `window.showErrorMessage` calls: the extension reporting a failure to the user. */
+  errorsShown?: number;
+  error?: string | null;
+}
+
+/**
+ * Activation: `require` of dist/extension.js plus `activate(context)`, each in a fresh
+ * Node process with a stub of the `vscode` module (editor/activationProbe.cjs). What VS Code
+ * itself adds is not in the figure; what the bundle costs at load and activation is.
+ */
+export async function activationFigure(root: string, runs: number): Promise<Figure> {
+  const id = 'activation';
+  const title = 'extension activation (require + activate)';
+  const goal = '≤ 50 ms';
+  const bundle = join(root, 'dist', 'extension.js');
+  if (!(await stat(bundle).then(() => true, () => false))) {
+    return pending(id, GROUP, title, goal, 'pending: dist/extension.js not built yet (src/extension/main.ts does not exist)');
+  }
+  const results: ProbeResult[] = [];
+  for (let run = 0; run < runs; run++) results.push(await probe(bundle));
+  const failure = results.find((r) => r.error);
+  if (failure || results.some((r) => r.requireMs === undefined)) {
+    return pending(id, GROUP, title, goal, `pending: could not be measured under the stub (${failure?.error ?? 'no result'}); see bench/editor/activationProbe.cjs`);
+  }
+  const total = median(results.map((r) => (r.requireMs ?? 0) + (r.activateMs ?? 0)));
+  const required = median(results.map((r) => r.requireMs ?? 0));
+  const activated = median(results.map((r) => r.activateMs ?? 0));
+  const spawned = results[0].processesStarted ?? 0;
+  const shown = results[0].errorsShown ?? 0;
+  return {
+    id,
+    group: GROUP,
+    title,
+    product: { value: total, unit: 'ms', label: 'require(dist/extension.js) + activate(context), vscode stubbed' },
+    baseline: null,
+    ratio: null,
+    goal,
+    status: total <= 50 ? 'met' : 'missed',
+    notes: [
+      `median of ${runs} fresh processes: require ${required.toFixed(1)} ms, activate ${activated.toFixed(1)} ms${results[0].hasActivate ? '' : ' (the bundle exports no activate)'}`,
+      spawned > 0
+        ? `activate started ${spawned} process(es) and its promise settled ${shown > 0 ? 'after reporting an error to the user (under the stub)' : 'once the language server had answered initialize'}: a server started inside activate is part of activation`
+        : 'activate started no process',
+    ],
+  };
+}
+
+function probe(bundle: string): Promise<ProbeResult> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [join(__dirname, 'activationProbe.cjs'), bundle], { timeout: 30_000 }, (error, stdout) => {
+      const line = stdout.trim().split('\n').pop() ?? '';
+      try {
+        resolve(JSON.parse(line) as ProbeResult);
+      } catch {
+        resolve({ error: error ? error.message.split('\n')[0] : `unreadable probe output: ${line.slice(0, 200)}` });
+      }
+    });
+  });
+}

@@ -103,10 +103,7 @@ const fragment: fc.Arbitrary<Fragment> = fc.oneof(
   fc.constantFrom('1.5', '0x1F', '2e3').map((n) => ({ source: n })),
   fc.integer({ min: 0, max: 5 }).map((n) => ({ source: `@p${n}`, param: `p${n}` })),
   fc.constantFrom('`proj.ds.table`', '`ds`.`t`', 'ds.t', '`col`').map((q) => ({ source: q })),
-  // Block comments only: a line comment at the end of a rewritten argument is a known bug
-  // (see the todo tests in sqlDialectProperties.test.ts); put '-- note\n' and '# note\n'
-  // back here once they pass.
-  fc.constantFrom('/* note */', '/* "x" \'y\' -- */', '/* # */').map((c) => ({ source: c })),
+  fc.constantFrom('/* note */', '/* "x" \'y\' -- */', '/* # */', '-- note\n', '# note */ x\n').map((c) => ({ source: c })),
 );
 
 /**

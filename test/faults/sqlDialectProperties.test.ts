@@ -66,8 +66,8 @@ describe('BigQuery→DuckDB rewriter, generated input', () => {
   });
 
   // Found by the property above with line comments among the fragments: a rewritten
-  // argument is trimmed, which drops the newline ending a trailing `--` comment, so the
-  // comment swallows the code the rewrite puts after the argument.
+  // argument was trimmed, which dropped the newline ending a trailing `--` comment, so the
+  // comment swallowed the code the rewrite put after the argument.
   const lineCommentCases = [
     'SELECT COUNTIF(correct -- graded rows only\n) AS hits FROM t',
     'SELECT features[OFFSET(i -- the index\n)] FROM t',
@@ -75,7 +75,7 @@ describe('BigQuery→DuckDB rewriter, generated input', () => {
     'SELECT SAFE_CAST(x -- text\n AS INT64) FROM t',
   ];
   for (const sql of lineCommentCases) {
-    it(`keeps the code after a line comment ending an argument: ${JSON.stringify(sql)}`, { todo: 'bigqueryToDuckdb trims arguments, dropping the newline that ends a trailing line comment' }, () => {
+    it(`keeps the code after a line comment ending an argument: ${JSON.stringify(sql)}`, () => {
       const out = toDuckdbSql(sql);
       assert.ok(wellNested(bigqueryCode(sql)));
       assert.ok(wellNested(readDuckdbSql(out).code), `brackets no longer nest\nin:  ${sql}\nout: ${out}`);

@@ -178,7 +178,7 @@ class Rewriter {
       case 'space':
         return { text: token.text, next: i + 1 };
       case 'comment':
-        return { text: token.text.startsWith('#') ? `--${token.text.slice(1)}` : token.text, next: i + 1 };
+        return { text: blockComment(token.text), next: i + 1 };
       case 'string':
         return { text: token.bytes ? blobLiteral(token.value) : stringLiteral(token.value), next: i + 1 };
       case 'quoted':
@@ -906,3 +906,14 @@ function nullPropagating(fn: string, call: Call): string | null {
   return `CASE WHEN ${args.map((a) => `(${a}) IS NULL`).join(' OR ')} THEN NULL ELSE ${fn}(${args.join(', ')}) END`;
 }
 
+
+/*
+ * Line comments (`-- x`, `# x`) end at a newline, and rewrites trim and move the text around
+ * them: a trimmed argument would let the comment swallow the code placed after it. As block
+ * comments they end where they say, wherever they land.
+ */
+function blockComment(text: string): string {
+  if (text.startsWith('/*')) return text;
+  const body = text.startsWith('#') ? text.slice(1) : text.slice(2);
+  return `/*${body.replace(/\r?\n$/, '').replaceAll('*/', '* /')} */`;
+}

@@ -2,6 +2,7 @@
 // external: esbuild cannot inline a .node file, and libduckdb.so must sit beside it.
 import { build } from 'esbuild';
 import { existsSync } from 'node:fs';
+import { copyDuckdbBinding, duckdbBindingBesideBundle } from './nativeBindings.mjs';
 
 const entries = [
   { in: 'src/cli/main.ts', out: 'cli', platform: 'node' },
@@ -10,10 +11,14 @@ const entries = [
 ];
 
 const production = process.argv.includes('--production');
+// Packaging (scripts/package.mjs): a VSIX has no node_modules, so DuckDB's binding is
+// copied beside the bundles and required from there; `--outdir=<dir>` builds elsewhere.
+const packaging = process.argv.includes('--package');
+const outdir = process.argv.find((a) => a.startsWith('--outdir='))?.slice('--outdir='.length) ?? 'dist';
 for (const entry of entries.filter((e) => existsSync(e.in))) {
   await build({
     entryPoints: { [entry.out]: entry.in },
-    outdir: 'dist',
+    outdir,
     bundle: true,
     platform: entry.platform,
     target: 'node20',
@@ -22,6 +27,8 @@ for (const entry of entries.filter((e) => existsSync(e.in))) {
     minify: production,
     legalComments: 'none',
     logLevel: 'warning',
-    external: ['@duckdb/node-bindings*', ...(entry.external ?? [])],
+    external: [...(packaging ? [] : ['@duckdb/node-bindings*']), ...(entry.external ?? [])],
+    plugins: packaging ? [duckdbBindingBesideBundle()] : [],
   });
 }
+if (packaging) copyDuckdbBinding(outdir);

@@ -186,6 +186,14 @@ describe('verifyDeployment', () => {
     assert.match(r.reason, /no-such-branch is not a revision/);
   });
 
+  it('is unknown, not stuck, when the deployment source never answers', async () => {
+    const w = await workspaceWith(s, [rev('worker-00070-aaa', s.sha.glossary, '2026-02-02T10:00:00Z')]);
+    w.deployments = () => new Promise(() => undefined);
+    const r = await verifyDeployment(w, 'worker', 'HEAD', { deploymentTimeoutMs: 150 });
+    assert.equal(r.verdict, 'unknown');
+    assert.match(r.reason, /Cannot read the deployments of worker: no answer within 150 ms/);
+  });
+
   it('is unknown when git cannot be run', async () => {
     const w = await workspaceWith(s, [rev('worker-00070-aaa', s.sha.handoff, '2026-01-31T10:00:00Z')]);
     const path = process.env.PATH;

@@ -2,7 +2,8 @@
 // every folder it writes to (home, XDG, tmp, user data, extensions) under one scratch folder,
 // so a run neither reads nor changes the developer's own VS Code or home directory.
 import { spawn, spawnSync } from 'node:child_process';
-import { createWriteStream, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { codeServerEntry, log, repoRoot, runsDir } from './layout.mjs';
@@ -49,7 +50,23 @@ function isRunning(pid) {
   }
 }
 
-/** The environment of a process whose home, XDG folders and tmp are under `scratch`. */
+/*
+ * Unix sockets (Chromium's SingletonSocket, VS Code's IPC handles) live in TMPDIR and
+ * XDG_RUNTIME_DIR, and a socket path longer than 107 bytes fails: under a checkout in a deep
+ * folder, scratch/tmp is too long. Those two get short folders of their own, removed on exit.
+ */
+const shortRoot = existsSync('/tmp') ? '/tmp' : tmpdir();
+const shortDirs = [];
+process.on('exit', () => {
+  for (const dir of shortDirs) rmSync(dir, { recursive: true, force: true });
+});
+function shortDir() {
+  const dir = mkdtempSync(join(shortRoot, 'pl-e2e-'));
+  shortDirs.push(dir);
+  return dir;
+}
+
+/** The environment of a process whose home and XDG folders are under `scratch`, and tmp in a short folder. */
 export function isolatedEnv(scratch, extra = {}) {
   const dirs = {
     HOME: join(scratch, 'home'),
@@ -57,8 +74,8 @@ export function isolatedEnv(scratch, extra = {}) {
     XDG_DATA_HOME: join(scratch, 'home', '.local', 'share'),
     XDG_CACHE_HOME: join(scratch, 'home', '.cache'),
     XDG_STATE_HOME: join(scratch, 'home', '.local', 'state'),
-    XDG_RUNTIME_DIR: join(scratch, 'runtime'),
-    TMPDIR: join(scratch, 'tmp'),
+    XDG_RUNTIME_DIR: shortDir(),
+    TMPDIR: shortDir(),
   };
   for (const dir of Object.values(dirs)) mkdirSync(dir, { recursive: true, mode: 0o700 });
   const env = { ...process.env, ...dirs, ...extra };

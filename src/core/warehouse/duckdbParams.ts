@@ -1,3 +1,4 @@
+import { parseDate, parseTimestampMicros } from './temporalValues';
 import {
   BIGINT,
   BOOLEAN,
@@ -113,46 +114,11 @@ function invalid(label: string, value: unknown, expected: string): WarehouseErro
 const DAY_MS = 86_400_000;
 
 function dateDays(value: ParamValue): number | null {
-  if (value instanceof Date) {
-    return Number.isNaN(value.getTime()) ? null : Math.floor(value.getTime() / DAY_MS);
-  }
-  if (typeof value !== 'string') return null;
-  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
-  if (!match) return null;
-  const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
-  const ms = Date.UTC(year, month - 1, day);
-  const check = new Date(ms);
-  // Date.UTC rolls 2024-02-30 over into March; BigQuery rejects it, so do we.
-  if (check.getUTCFullYear() !== year || check.getUTCMonth() !== month - 1 || check.getUTCDate() !== day) return null;
-  return ms / DAY_MS;
+  const date = parseDate(value);
+  return date === null ? null : Date.parse(`${date}T00:00:00Z`) / DAY_MS;
 }
 
-/**
- * Microseconds since the epoch from a Date or an ISO-8601 / BigQuery timestamp string.
- * Without a zone the time is UTC, as in BigQuery. Digits past the millisecond are kept.
- */
+/** Microseconds since the epoch; the rules are the BigQuery path's too (temporalValues.ts). */
 export function timestampMicros(value: ParamValue): bigint | null {
-  if (value instanceof Date) {
-    return Number.isNaN(value.getTime()) ? null : BigInt(value.getTime()) * 1000n;
-  }
-  if (typeof value !== 'string') return null;
-  const match =
-    /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?)?\s*(Z|UTC|[+-]\d{2}(?::?\d{2})?)?$/i.exec(
-      value.trim(),
-    );
-  if (!match) return null;
-  const [, y, mo, d, h = '0', mi = '0', s = '0', fraction = '', zone = 'Z'] = match;
-  const ms = Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(s));
-  const check = new Date(ms);
-  if (check.getUTCDate() !== Number(d) || check.getUTCHours() !== Number(h) || check.getUTCMinutes() !== Number(mi)) {
-    return null;
-  }
-  let offsetMinutes = 0;
-  if (!/^(Z|UTC)$/i.test(zone)) {
-    const sign = zone.startsWith('-') ? -1 : 1;
-    const digits = zone.slice(1).replace(':', '');
-    offsetMinutes = sign * (Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2) || '0'));
-  }
-  const micros = BigInt(fraction.padEnd(6, '0').slice(0, 6) || '0');
-  return (BigInt(ms) - BigInt(offsetMinutes) * 60_000n) * 1000n + micros;
+  return parseTimestampMicros(value);
 }

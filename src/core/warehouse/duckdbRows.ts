@@ -1,3 +1,4 @@
+import { isoFromMicros } from './temporalValues';
 import {
   DuckDBArrayValue,
   DuckDBDateValue,
@@ -64,17 +65,3 @@ function isoDate(days: number): string {
   return date.toISOString().slice(0, 10);
 }
 
-/**
- * `2024-01-01T00:00:00.000Z` as Date.toISOString writes it, with three more digits when
- * the value has microseconds (BigQuery's precision), so nothing is lost.
- */
-export function isoFromMicros(micros: bigint): string {
-  let ms = micros / 1000n;
-  let rest = micros % 1000n;
-  if (rest < 0n) {
-    rest += 1000n;
-    ms -= 1n;
-  }
-  const base = new Date(Number(ms)).toISOString();
-  return rest === 0n ? base : `${base.slice(0, -1)}${rest.toString().padStart(3, '0')}Z`;
-}

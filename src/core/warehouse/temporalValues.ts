@@ -1,7 +1,7 @@
 /*
  * DATE and TIMESTAMP text as both engines read and write it, without loading either
- * engine: the BigQuery path must not pull in the DuckDB binding. (duckdbParams.ts and
- * duckdbRows.ts hold the same rules next to the DuckDB types; keep them in step.)
+ * engine: the BigQuery path must not pull in the DuckDB binding, and the embedded engine
+ * uses the same rules, so both read and write times alike.
  */
 
 /** `YYYY-MM-DD` of a real calendar day, from text or a Date; null otherwise. */

@@ -1,8 +1,6 @@
-import { existsSync } from 'node:fs';
-import { dirname, join, relative, resolve, sep } from 'node:path';
+import { dirname, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { CONFIG_FILE_NAME } from '../core/config/defaults';
-import { loadConfig } from '../core/config/loadConfig';
+import { findConfigFile, loadConfig } from '../core/config/loadConfig';
 import type { QueryCounter } from './countingWarehouse';
 import { ServerWorkspace } from './serverWorkspace';
 import type { WarehouseFault } from './testHooks';
@@ -44,7 +42,7 @@ export class WorkspaceRegistry {
   async setFolders(folders: string[]): Promise<void> {
     const configFiles = new Set<string>();
     for (const folder of folders) {
-      const file = findConfigUpwards(folder);
+      const file = findConfigFile(folder);
       if (file) configFiles.add(file);
     }
     const previous = this.entries;
@@ -81,17 +79,6 @@ export class WorkspaceRegistry {
     }
     this.options.onLoaded(entry);
     return entry;
-  }
-}
-
-function findConfigUpwards(folder: string): string | null {
-  let dir = resolve(folder);
-  for (;;) {
-    const candidate = join(dir, CONFIG_FILE_NAME);
-    if (existsSync(candidate)) return candidate;
-    const parent = dirname(dir);
-    if (parent === dir) return null;
-    dir = parent;
   }
 }
 

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -165,6 +165,20 @@ describe('the CLI on the demo workspace', () => {
     assert.equal(empty.code, 2);
     assert.match(empty.stderr, /No predictions in nba_predictions\.player_prop_predictions .* between 2024-01-01 and 2024-01-31/);
     for (const r of [notHex, badDate, model, empty]) assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
+  });
+
+  it('names the missing data file and the config key that points at it, exit 2', async () => {
+    const file = join(demo.root, 'data', 'prediction_accuracy.parquet');
+    await rename(file, `${file}.moved`);
+    try {
+      const r = await run('investigate');
+      assert.equal(r.code, 2);
+      assert.match(r.stderr, /prediction_accuracy\.parquet/);
+      assert.match(r.stderr, /warehouse\.files\["nba_predictions\.prediction_accuracy"\]/);
+      assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
+    } finally {
+      await rename(`${file}.moved`, file);
+    }
   });
 
   it('runs a read-only query and refuses a write without running it', async () => {

@@ -166,11 +166,13 @@ export class ProvenanceService {
     const { signal, waitMs } = options;
     const started = this.options.now();
     const snapshotLoad = this.snapshot();
-    const snapshot = await raceAbort(snapshotLoad.promise, signal);
+    // The warehouse and deployment loads need nothing from git: started first, they run while
+    // the commit graph is read, so a cold document waits for the slower of the two, not both.
     const deployments = this.deployments();
     const window = this.window();
     const runs = this.runs();
     const results = this.results();
+    const snapshot = await raceAbort(snapshotLoad.promise, signal);
     // Details of the whole document's commits are read together, so the lenses of a document
     // resolved one by one still cost one git process.
     const details = await this.commitDetails(options.batch ? [...shas, ...options.batch] : shas, signal);

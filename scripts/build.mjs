@@ -2,6 +2,7 @@
 // external: esbuild cannot inline a .node file, and libduckdb.so must sit beside it.
 import { build } from 'esbuild';
 import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { copyDuckdbBinding, duckdbBindingBesideBundle } from './nativeBindings.mjs';
 
 const entries = [
@@ -32,3 +33,24 @@ for (const entry of entries.filter((e) => existsSync(e.in))) {
   });
 }
 if (packaging) copyDuckdbBinding(outdir);
+
+// Webview scripts run in a webview's browser sandbox, not in Node: one browser bundle per
+// panel (chart.js inside the timeline's), loaded from dist/webviews/ under the panel's CSP.
+const webviews = [
+  { in: 'src/extension/webviews/app/timelineApp.ts', out: 'timeline' },
+  { in: 'src/extension/webviews/app/queryResultsApp.ts', out: 'queryResults' },
+];
+for (const entry of webviews.filter((e) => existsSync(e.in))) {
+  await build({
+    entryPoints: { [entry.out]: entry.in },
+    outdir: join(outdir, 'webviews'),
+    bundle: true,
+    platform: 'browser',
+    format: 'iife',
+    target: 'es2022',
+    sourcemap: !production,
+    minify: production,
+    legalComments: 'none',
+    logLevel: 'warning',
+  });
+}

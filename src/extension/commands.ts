@@ -1,76 +1,102 @@
 import * as vscode from 'vscode';
-import type { VerifyResult } from '../core/verify/verifyDeployment';
 import {
   CommitDiffRequest,
   CommitProvenanceRequest,
   Commands,
   RefreshNotification,
+  RowSqlRequest,
   StatusRequest,
-  TimelineRequest,
-  VerifyRequest,
   type CommandId,
   type CommitCommandArgs,
   type TimelineCommandArgs,
-  type TimelineResult,
   type VerifyCommandArgs,
 } from '../shared/protocol';
+import { buildComparison } from './buildComparison';
+import { createConfig } from './createConfig';
 import type { Ctx, CtxInit } from './ctx';
+import { openDemoWorkspace, type DemoCommandArgs } from './demoWorkspace';
+import { investigate } from './investigate';
+import { dryRunQuery, runQuery, type QueryCommandArgs } from './queries/runQuery';
+import { verifyCommand } from './verification';
+import { rowSubject, type ModelsNode } from './views/modelsTree';
+import { TimelinePanel } from './webviews/timelinePanel';
 
 type Factory = (ctx: CtxInit) => (...args: never[]) => unknown;
 
 /**
  * Every command of the extension, in one table (rust-analyzer's layout): the id, declared
  * once in the shared protocol and in package.json, and the factory building its handler
- * from the started extension.
+ * from the started extension. Commands run from a tree's context menu get the tree's node
+ * as their argument; `commitOf` and `timelineArgs` read what they need from either form.
  */
 export const COMMANDS: Record<CommandId, Factory> = {
-  [Commands.showCommitProvenance]: (ctx) => async (args?: CommitCommandArgs) => {
-    const target = args ?? (await askForSha());
-    if (!target) return;
+  [Commands.showCommitProvenance]: (ctx) => async (arg?: unknown) => {
+    const target = commitOf(arg) ?? shaUnderCursor() ?? (await askForSha());
+    if (!target) return undefined;
     const result = await ctx.client.sendRequest(CommitProvenanceRequest.type, target);
     await ctx.documents.show(`commit/${target.sha.slice(0, 12)}.md`, result.markdown, 'markdown');
+    return result;
   },
 
-  [Commands.showDiff]: (ctx) => async (args?: CommitCommandArgs) => {
-    const target = args ?? (await askForSha());
+  [Commands.showDiff]: (ctx) => async (arg?: unknown) => {
+    const target = commitOf(arg) ?? shaUnderCursor() ?? (await askForSha());
     if (!target) return;
     const diff = await ctx.client.sendRequest(CommitDiffRequest.type, target);
     await ctx.documents.show(`diff/${diff.title}`, diff.text, 'diff');
   },
 
-  [Commands.copySha]: () => async (args?: CommitCommandArgs) => {
-    if (!args?.sha) return;
-    await vscode.env.clipboard.writeText(args.sha);
-    void vscode.window.setStatusBarMessage(`Copied ${args.sha}`, 3000);
+  [Commands.copySha]: () => async (arg?: unknown) => {
+    const sha = commitOf(arg)?.sha;
+    if (!sha) return;
+    await vscode.env.clipboard.writeText(sha);
+    void vscode.window.setStatusBarMessage(`Copied ${sha}`, 3000);
   },
 
-  [Commands.openTimeline]: (ctx) => async (args?: TimelineCommandArgs) => {
-    const timeline = await ctx.client.sendRequest(TimelineRequest.type, { scope: args?.scope, models: args?.models });
-    await ctx.documents.show('timeline.md', timelineMarkdown(timeline, args?.sha), 'markdown');
+  [Commands.openTimeline]: (ctx) => async (arg?: unknown) => TimelinePanel.show(ctx, timelineArgs(arg)),
+
+  [Commands.verifyService]: (ctx) => async (arg?: unknown) => verifyCommand(ctx, verifyArgs(arg)),
+
+  [Commands.investigate]: (ctx) => async () => investigate(ctx),
+
+  [Commands.runQuery]: (ctx) => async (args?: QueryCommandArgs) => runQuery(ctx, args),
+
+  [Commands.dryRunQuery]: (ctx) => async (args?: QueryCommandArgs) => dryRunQuery(ctx, args),
+
+  [Commands.openDemoWorkspace]: (ctx) => async (args?: DemoCommandArgs) => openDemoWorkspace(ctx, args),
+
+  [Commands.createConfig]: () => async (args?: { template?: 'bigquery' | 'embedded'; folder?: string }) => createConfig(args),
+
+  [Commands.openRowSql]: (ctx) => async (node?: ModelsNode) => {
+    const subject = rowSubject(node);
+    if (!subject.model) return;
+    const window = (await ctx.views.models.result()).window;
+    const { sql } = await ctx.client.sendRequest(RowSqlRequest.type, { model: subject.model, commit: subject.commit, date: subject.date, window });
+    // Untitled, so it can be edited and run (Run Query) without touching the workspace.
+    const document = await vscode.workspace.openTextDocument({ language: 'bqsql', content: sql });
+    await vscode.window.showTextDocument(document, { preview: false });
+    return document;
   },
 
-  [Commands.verifyService]: (ctx) => async (args?: VerifyCommandArgs) => {
-    let service = args?.service;
-    if (!service) {
-      const status = await ctx.client.sendRequest(StatusRequest.type);
-      const services = [...new Set(status.workspaces.flatMap((w) => w.services))];
-      service = services.length === 1 ? services[0] : await vscode.window.showQuickPick(services, { placeHolder: 'Service to verify against HEAD' });
+  [Commands.compareWithPreviousBuild]: (ctx) => async (node?: ModelsNode) => {
+    if (node?.kind !== 'build') return;
+    if (!node.previous) {
+      void vscode.window.showInformationMessage(`${node.model.model} has no build before ${node.build.commit.slice(0, 8)} in the window.`);
+      return;
     }
-    if (!service) return;
-    const result = await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: `Verifying ${service}…`, cancellable: true },
-      (_progress, token) => ctx.client.sendRequest(VerifyRequest.type, { scope: args?.scope, service: service! }, token),
-    );
-    await showVerification(ctx, result);
+    const markdown = buildComparison(node.model.model, node.previous, node.build, node.thresholds);
+    await ctx.documents.show(`compare/${node.model.model}-${node.previous.commit.slice(0, 8)}-${node.build.commit.slice(0, 8)}.md`, markdown, 'markdown');
+    return markdown;
   },
 
   [Commands.refresh]: (ctx) => async () => {
     await ctx.client.sendNotification(RefreshNotification.type);
+    ctx.views.refresh();
   },
 
   [Commands.showStatus]: (ctx) => async () => {
     const status = await ctx.client.sendRequest(StatusRequest.type);
     await ctx.documents.show('status.json', JSON.stringify(status, null, 2), 'json');
+    return status;
   },
 
   [Commands.showOutput]: (ctx) => () => ctx.output.show(),
@@ -86,6 +112,7 @@ export function registerCommands(ctx: CtxInit): vscode.Disposable[] {
       } catch (error) {
         ctx.output.error(`${id} failed: ${(error as Error).message}`);
         void vscode.window.showErrorMessage(`Pipeline Lens: ${(error as Error).message}`);
+        return undefined;
       }
     });
   });
@@ -108,44 +135,71 @@ export function registerRestrictedCommands(ctx: Ctx): vscode.Disposable[] {
   );
 }
 
+/** The commit an argument names: CommitCommandArgs, or a node of one of the trees. */
+function commitOf(arg: unknown): CommitCommandArgs | undefined {
+  if (!arg || typeof arg !== 'object') return undefined;
+  const a = arg as Record<string, unknown> & { kind?: string };
+  if (typeof a.sha === 'string') return { sha: a.sha, scope: typeof a.scope === 'string' ? a.scope : undefined };
+  const node = arg as {
+    kind?: string;
+    build?: { commit: string };
+    commit?: { sha: string };
+    revision?: { commit: string | null };
+    finding?: { subjects: { commits?: string[] } };
+    subject?: { sha?: string };
+  };
+  const sha =
+    node.kind === 'build' || node.kind === 'date'
+      ? node.build?.commit
+      : node.kind === 'missing'
+        ? node.commit?.sha
+        : node.kind === 'revision'
+          ? (node.revision?.commit ?? undefined)
+          : node.kind === 'finding'
+            ? node.finding?.subjects.commits?.[0]
+            : node.kind === 'subject'
+              ? node.subject?.sha
+              : undefined;
+  return sha ? { sha } : undefined;
+}
+
+function timelineArgs(arg: unknown): TimelineCommandArgs {
+  if (!arg || typeof arg !== 'object') return {};
+  const kind = (arg as { kind?: string }).kind;
+  if (kind === 'model' || kind === 'build' || kind === 'date') {
+    const s = rowSubject(arg as ModelsNode);
+    return { models: s.model ? [s.model] : undefined, sha: s.commit, date: s.date };
+  }
+  if (kind === 'finding') {
+    const f = (arg as { finding: { subjects: { models?: string[]; commits?: string[]; dates?: string[]; features?: number[] } } }).finding.subjects;
+    return { models: f.models, sha: f.commits?.[0], date: f.dates?.[0], features: f.features };
+  }
+  return arg as TimelineCommandArgs;
+}
+
+function verifyArgs(arg: unknown): VerifyCommandArgs | undefined {
+  if (!arg || typeof arg !== 'object') return undefined;
+  const node = arg as { kind?: string; service?: { service: string } | string };
+  if (node.kind === 'service' && typeof node.service === 'object') return { service: node.service.service };
+  return arg as VerifyCommandArgs;
+}
+
+/** A SHA-like word under the cursor of the active editor (7 to 40 hex digits). */
+function shaUnderCursor(): CommitCommandArgs | undefined {
+  const editor = vscode.window.activeTextEditor;
+  if (!editor) return undefined;
+  const range = editor.document.getWordRangeAtPosition(editor.selection.active, /\b[0-9a-fA-F]{7,40}\b/);
+  if (!range) return undefined;
+  const word = editor.document.getText(range);
+  // All digits is a number (a date, a count), not a commit.
+  if (/^\d+$/.test(word)) return undefined;
+  return { sha: word.toLowerCase(), scope: editor.document.uri.toString() };
+}
+
 async function askForSha(): Promise<CommitCommandArgs | undefined> {
   const sha = await vscode.window.showInputBox({
     prompt: 'Commit SHA (full or abbreviated)',
     validateInput: (v) => (/^[0-9a-f]{4,64}$/i.test(v.trim()) ? null : 'Give 4 to 40 hexadecimal characters.'),
   });
   return sha ? { sha: sha.trim(), scope: vscode.window.activeTextEditor?.document.uri.toString() } : undefined;
-}
-
-async function showVerification(ctx: CtxInit, result: VerifyResult): Promise<void> {
-  const lines = [`# Verify ${result.service}: ${result.verdict.toUpperCase()}`, '', result.reason, ''];
-  if (result.hint) lines.push(`**Next:** ${result.hint}`, '');
-  if (result.deployed) lines.push(`Deployed: ${result.deployed.revision} (${result.deployed.sha ?? result.deployed.commit ?? 'commit unknown'}) since ${result.deployed.createdAt}`, '');
-  if (result.missing.length) {
-    lines.push('| missing commit | subject | author | committed |', '|---|---|---|---|');
-    for (const m of result.missing) lines.push(`| ${m.sha.slice(0, 8)} | ${m.subject.replace(/\|/g, '\\|')} | ${m.author} | ${m.committedAt} |`);
-    lines.push('');
-  }
-  for (const w of result.warnings) lines.push(`> ⚠ ${w}`, '');
-  const message = `${result.service}: ${result.verdict} — ${result.reason}`;
-  const show = result.verdict === 'ok' ? vscode.window.showInformationMessage : result.verdict === 'stale' ? vscode.window.showWarningMessage : vscode.window.showErrorMessage;
-  const choice = await show(message, 'Show details');
-  if (choice) await ctx.documents.show(`verify/${result.service}.md`, lines.join('\n'), 'markdown');
-}
-
-/** Until the timeline webview lands, the same data as a table. */
-function timelineMarkdown(t: TimelineResult, sha?: string): string {
-  const pct = (p: { rate: number | null; low: number; high: number; n: number }) =>
-    p.rate === null ? 'n/a (n=0)' : `${(p.rate * 100).toFixed(1)}% [${(p.low * 100).toFixed(1)}, ${(p.high * 100).toFixed(1)}] n=${p.n}`;
-  const lines = [`# Timeline ${t.window.from} → ${t.window.to}`, ''];
-  if (sha) lines.push(`Marked commit: \`${sha.slice(0, 8)}\``, '');
-  lines.push('## Deployments', '', '| when | service | revision | commit |', '|---|---|---|---|');
-  for (const d of t.deployments) lines.push(`| ${d.createdAt.slice(0, 16).replace('T', ' ')} | ${d.service} | ${d.revision} | ${d.commit?.slice(0, 8) ?? '?'}${sha && d.commit === sha ? ' ◀' : ''} |`);
-  lines.push('', '## Runs', '', '| when | mode | build | game dates | rows |', '|---|---|---|---|---|');
-  for (const r of t.runs) lines.push(`| ${r.startedAt.slice(0, 16).replace('T', ' ')} | ${r.mode ?? ''} | ${r.commit?.slice(0, 8) ?? '?'} | ${r.firstDate}..${r.lastDate} | ${r.rowsProduced ?? ''} |`);
-  for (const s of t.series) {
-    lines.push('', `## ${s.model}`, '', '| game date | hit rate | predictions | MAE |', '|---|---|---|---|');
-    for (const d of s.days) lines.push(`| ${d.date} | ${pct(d.metrics.hitRate)} | ${d.metrics.predictions} | ${d.metrics.mae?.toFixed(2) ?? 'n/a'} |`);
-  }
-  if (t.skipped.length) lines.push('', ...t.skipped.map((s) => `> ${s}`));
-  return lines.join('\n');
 }

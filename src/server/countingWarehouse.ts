@@ -11,11 +11,20 @@ export class QueryCounter {
  * injected in front of the real engine.
  */
 export class CountingWarehouse implements Warehouse {
+  /**
+   * The engine's dry run, when it has one (BigQuery). Passed through uncounted: it reads
+   * nothing and bills nothing. Left undefined otherwise, since callers test for it to tell
+   * an engine that estimates from one that does not.
+   */
+  readonly dryRun?: Warehouse['dryRun'];
+
   constructor(
     private readonly inner: Warehouse,
     private readonly counter: QueryCounter,
     private readonly fault: WarehouseFault,
-  ) {}
+  ) {
+    if (inner.dryRun) this.dryRun = (query, options) => inner.dryRun!(query, options);
+  }
 
   get kind(): Warehouse['kind'] {
     return this.inner.kind;

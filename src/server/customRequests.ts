@@ -7,28 +7,53 @@ import { raceAbort } from '../core/provenance/trackedLoad';
 import { groupRunSessions, toRunRecord } from '../core/provenance/runSessions';
 import { verifyDeployment } from '../core/verify/verifyDeployment';
 import { modelByDateQuery, modelCommitDateQuery, runsQuery, type DateWindow } from '../core/warehouse/catalog';
+import { wilson } from '../core/metrics/wilson';
+import { featureCoverageQuery } from '../core/warehouse/catalog';
 import type {
   CommitDiffResult,
   CommitParams,
   CommitProvenanceResult,
+  DeploymentsResult,
+  FeatureCoverageParams,
+  FeatureCoverageResult,
   FindingsParams,
   FindingsResult,
+  OwningServicesParams,
+  RowSqlParams,
+  RowSqlResult,
   ServerStatus,
   TimelineParams,
   TimelineResult,
   TreeCommit,
+  TreeDeployment,
   TreeResult,
   VerifyParams,
+  VerifyResponse,
+  ViewThresholds,
   WindowOption,
   WorkspaceScope,
 } from '../shared/protocol';
-import type { VerifyResult } from '../core/verify/verifyDeployment';
+import { servingNow } from '../core/deployments/servingRevision';
+import { pathMatcher } from '../core/git/pathMatcher';
+import { relative, sep } from 'node:path';
+import { deploymentsOverview } from './deploymentsOverview';
+import { rowSql } from './rowSql';
+import { serviceCommits } from './serviceCommits';
+import { toPath } from './workspaceRegistry';
+import { planEditorQuery, runEditorQuery } from './queryRequests';
+import { generateDemoWorkspace } from './demoRequest';
+import type { GenerateDemoParams, GenerateDemoResult, PlanQueryResult, QueryParams, RunQueryParams, RunQueryResult } from '../shared/protocol';
 import { cancelled, isAbort, toAbortSignal } from './cancellation';
 import { provenanceMarkdown } from './provenanceMarkdown';
 import type { ServerContext } from './serverContext';
 import type { ServerWorkspace } from './serverWorkspace';
 import type { QueryCounter } from './countingWarehouse';
 import { ResponseError, ErrorCodes } from 'vscode-languageserver/node';
+
+function viewThresholds(workspace: ServerWorkspace): ViewThresholds {
+  const t = workspace.config.thresholds;
+  return { hitRate: t.hitRate, gradingCoverage: t.gradingCoverage, featureCoverage: t.featureCoverage, minSample: t.minSample };
+}
 
 /** Largest diff sent to the client; a vendored-library commit can be hundreds of megabytes. */
 const MAX_DIFF_CHARS = 2_000_000;
@@ -108,8 +133,27 @@ export class CustomRequests {
   tree(params: WorkspaceScope & WindowOption, token: CancellationToken): Promise<TreeResult> {
     return this.run(params, token, async (workspace, signal) => {
       const window = params.window ?? (await workspace.defaultWindow());
-      const rows = (await (await workspace.warehouse()).query(modelCommitDateQuery(workspace.config, { window }), { signal })).rows;
-      const lookup = await workspace.provenance.shaLookup(signal);
+      const [rows, lookup, listings] = await Promise.all([
+        workspace.warehouse().then((w) => w.query(modelCommitDateQuery(workspace.config, { window }), { signal })).then((r) => r.rows),
+        workspace.provenance.shaLookup(signal),
+        workspace.provenance.deploymentListings(signal),
+      ]);
+      const skipped: string[] = [];
+      const deployedAs = new Map<string, TreeDeployment[]>();
+      for (const [service, listing] of listings) {
+        if ('error' in listing) {
+          skipped.push(`deployments of ${service}: ${listing.error}`);
+          continue;
+        }
+        const serving = servingNow(listing.list);
+        for (const d of listing.list) {
+          const full = lookup.full(d.commit) ?? d.commit;
+          if (!full) continue;
+          const list = deployedAs.get(full) ?? [];
+          list.push({ service, revision: d.revision, createdAt: d.createdAt, serving: d === serving });
+          deployedAs.set(full, list);
+        }
+      }
       const fulls = new Map<string, string | null>();
       for (const r of rows) {
         const raw = r.commit_sha as string | null;
@@ -133,6 +177,8 @@ export class CustomRequests {
       }
       return {
         window,
+        thresholds: viewThresholds(workspace),
+        skipped,
         models: [...models.entries()]
           .sort(([a], [b]) => a.localeCompare(b))
           .map(([model, m]) => ({
@@ -150,6 +196,7 @@ export class CustomRequests {
                   lastDate: days[days.length - 1],
                   metrics: sliceMetrics(c.sums),
                   dates: days.map((date) => ({ date, metrics: sliceMetrics(c.dates.get(date)!) })),
+                  deployedAs: (deployedAs.get(commit) ?? []).sort((a, b) => a.createdAt.localeCompare(b.createdAt)),
                 };
               })
               .sort((a, b) => a.firstDate.localeCompare(b.firstDate) || a.commit.localeCompare(b.commit)),
@@ -171,7 +218,7 @@ export class CustomRequests {
       const window: DateWindow = params.window ?? (await workspace.defaultWindow());
       const warehouse = await workspace.warehouse();
       const skipped: string[] = [];
-      const [byDate, runRows, listings, lookup] = await Promise.all([
+      const [byDate, runRows, listings, lookup, commits] = await Promise.all([
         warehouse.query(modelByDateQuery(config, { window, models: params.models }), { signal }).then((r) => r.rows),
         config.tables.executionLog
           ? warehouse
@@ -185,6 +232,10 @@ export class CustomRequests {
           : Promise.resolve([]),
         workspace.provenance.deploymentListings(signal),
         workspace.provenance.shaLookup(signal),
+        serviceCommits(workspace, window).catch((error: unknown) => {
+          skipped.push(`commits: ${(error as Error).message}`);
+          return [];
+        }),
       ]);
       const series = new Map<string, Array<{ date: string; metrics: ReturnType<typeof sliceMetrics> }>>();
       for (const r of byDate) {
@@ -205,13 +256,88 @@ export class CustomRequests {
         series: [...series.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([model, days]) => ({ model, days: days.sort((a, b) => a.date.localeCompare(b.date)) })),
         deployments: deployments.sort((a, b) => a.createdAt.localeCompare(b.createdAt)),
         runs: groupRunSessions(runRows.map(toRunRecord)),
+        commits,
+        features: config.tables.featureStore ? config.features.registry.map((f) => ({ index: f.index, name: f.name })) : [],
+        thresholds: viewThresholds(workspace),
         skipped,
       };
     });
   }
 
-  verify(params: VerifyParams, token: CancellationToken): Promise<VerifyResult> {
-    return this.run(params, token, (workspace, signal) => raceAbort(verifyDeployment(workspace, params.service, params.target ?? 'HEAD'), signal));
+  featureCoverage(params: FeatureCoverageParams, token: CancellationToken): Promise<FeatureCoverageResult> {
+    return this.run(params, token, async (workspace, signal) => {
+      const config = workspace.config;
+      if (!config.tables.featureStore) throw new ResponseError(ErrorCodes.InvalidRequest, `${config.file} names no tables.featureStore, so there is no feature coverage to chart.`);
+      const window = params.window ?? (await workspace.defaultWindow());
+      const indices = [...new Set(params.features)].filter((i) => Number.isInteger(i) && i >= 0 && i < Math.max(config.features.count, 1));
+      if (indices.length === 0) return { window, series: [] };
+      const rows = (await (await workspace.warehouse()).query(featureCoverageQuery(config, window, indices), { signal })).rows;
+      // The query splits by mode; a chart of coverage per date adds the modes together.
+      const byFeature = new Map<number, Map<string, { rows: number; positive: number; zeros: number }>>();
+      for (const r of rows) {
+        const index = Number(r.feature_index);
+        const days = byFeature.get(index) ?? new Map();
+        const day = days.get(String(r.day)) ?? { rows: 0, positive: 0, zeros: 0 };
+        day.rows += Number(r.row_count ?? 0);
+        day.positive += Number(r.positive ?? 0);
+        day.zeros += Number(r.zeros ?? 0);
+        days.set(String(r.day), day);
+        byFeature.set(index, days);
+      }
+      const names = new Map(config.features.registry.map((f) => [f.index, f.name]));
+      return {
+        window,
+        series: indices.map((index) => ({
+          index,
+          name: names.get(index) ?? `feature ${index}`,
+          days: [...(byFeature.get(index) ?? new Map()).entries()]
+            .sort(([a], [b]) => a.localeCompare(b))
+            .map(([date, d]) => ({ date, coverage: wilson(d.positive, d.rows), zeros: d.zeros })),
+        })),
+      };
+    });
+  }
+
+  rowSql(params: RowSqlParams, token: CancellationToken): Promise<RowSqlResult> {
+    return this.run(params, token, async (workspace) => rowSql(workspace, params, params.window ?? (await workspace.defaultWindow())));
+  }
+
+  deployments(params: WorkspaceScope, token: CancellationToken): Promise<DeploymentsResult> {
+    return this.run(params, token, (workspace, signal) => raceAbort(deploymentsOverview(workspace), signal));
+  }
+
+  async owningServices(params: OwningServicesParams): Promise<{ services: string[] }> {
+    const entry = this.context.registry.forScope(params.uri);
+    const path = toPath(params.uri);
+    const workspace = entry?.workspace;
+    if (!workspace || !path) return { services: [] };
+    const rel = relative(workspace.config.repository, path);
+    if (rel.startsWith('..') || rel === '') return { services: [] };
+    const repoPath = rel.split(sep).join('/');
+    return { services: workspace.config.services.filter((s) => pathMatcher(s.paths)(repoPath)).map((s) => s.name) };
+  }
+
+  planQuery(params: QueryParams, token: CancellationToken): Promise<PlanQueryResult> {
+    return this.run(params, token, (workspace, signal) => planEditorQuery(workspace, params, signal));
+  }
+
+  runQuery(params: RunQueryParams, token: CancellationToken): Promise<RunQueryResult> {
+    return this.run(params, token, (workspace, signal) => runEditorQuery(workspace, params, signal));
+  }
+
+  async generateDemo(params: GenerateDemoParams): Promise<GenerateDemoResult> {
+    try {
+      return await generateDemoWorkspace(params);
+    } catch (error) {
+      throw new ResponseError(ErrorCodes.InternalError, (error as Error).message);
+    }
+  }
+
+  verify(params: VerifyParams, token: CancellationToken): Promise<VerifyResponse> {
+    return this.run(params, token, async (workspace, signal) => {
+      const result = await raceAbort(verifyDeployment(workspace, params.service, params.target ?? 'HEAD'), signal);
+      return { ...result, deployCommand: workspace.config.services.find((s) => s.name === params.service)?.deployCommand ?? null };
+    });
   }
 
   private async run<T>(params: WorkspaceScope, token: CancellationToken, task: (workspace: ServerWorkspace, signal: AbortSignal | undefined) => Promise<T>): Promise<T> {

@@ -12,8 +12,15 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import {
   CommitDiffRequest,
   CommitProvenanceRequest,
+  DeploymentsRequest,
   DidChangeStatusNotification,
+  FeatureCoverageRequest,
   FindingsRequest,
+  GenerateDemoRequest,
+  OwningServicesRequest,
+  PlanQueryRequest,
+  RowSqlRequest,
+  RunQueryRequest,
   RefreshNotification,
   StatusRequest,
   TimelineRequest,
@@ -110,6 +117,13 @@ export class PipelineLensServer {
     onRequest(c, FindingsRequest.type, (params, token) => this.requests.findings(params, token));
     onRequest(c, TimelineRequest.type, (params, token) => this.requests.timeline(params, token));
     onRequest(c, VerifyRequest.type, (params, token) => this.requests.verify(params, token));
+    onRequest(c, FeatureCoverageRequest.type, (params, token) => this.requests.featureCoverage(params, token));
+    onRequest(c, RowSqlRequest.type, (params, token) => this.requests.rowSql(params, token));
+    onRequest(c, DeploymentsRequest.type, (params, token) => this.requests.deployments(params, token));
+    onRequest(c, OwningServicesRequest.type, (params) => this.requests.owningServices(params));
+    onRequest(c, PlanQueryRequest.type, (params, token) => this.requests.planQuery(params, token));
+    onRequest(c, RunQueryRequest.type, (params, token) => this.requests.runQuery(params, token));
+    onRequest(c, GenerateDemoRequest.type, (params) => this.requests.generateDemo(params));
     onNotification0(c, RefreshNotification.type, () => void this.refresh());
 
     c.onDidChangeConfiguration((change) => void this.configurationChanged(change.settings));

@@ -10,7 +10,10 @@ import type { SliceMetrics } from '../core/metrics/types';
 import type { CommitProvenance } from '../core/provenance/commitProvenance';
 import type { RunSession } from '../core/provenance/runSessions';
 import type { VerifyResult } from '../core/verify/verifyDeployment';
+import type { Proportion } from '../core/metrics/wilson';
 import type { DateWindow } from '../core/warehouse/catalog';
+import type { QueryPlan } from '../core/warehouse/queryGuard';
+import type { ScalarParamType } from '../core/warehouse/types';
 
 /**
  * Which workspace a request is about: a document URI or a folder path inside it. Omitted,
@@ -110,6 +113,15 @@ export interface TreeDate {
   metrics: SliceMetrics;
 }
 
+/** A revision built from exactly this commit. */
+export interface TreeDeployment {
+  service: string;
+  revision: string;
+  createdAt: string;
+  /** The revision serves traffic now. */
+  serving: boolean;
+}
+
 export interface TreeCommit {
   /** Full SHA when the build is in local history, else the value the rows hold. */
   commit: string;
@@ -119,6 +131,8 @@ export interface TreeCommit {
   lastDate: string;
   metrics: SliceMetrics;
   dates: TreeDate[];
+  /** Revisions built from this commit, oldest first; empty when it was never deployed (or the sources could not be read). */
+  deployedAs: TreeDeployment[];
 }
 
 export interface TreeModel {
@@ -128,9 +142,21 @@ export interface TreeModel {
   commits: TreeCommit[];
 }
 
+/** The config's thresholds a view colours figures by. */
+export interface ViewThresholds {
+  hitRate: number;
+  gradingCoverage: number;
+  featureCoverage: number;
+  /** Fewer graded rows than this: a rate is shown but not judged. */
+  minSample: number;
+}
+
 export interface TreeResult {
   window: DateWindow;
   models: TreeModel[];
+  thresholds: ViewThresholds;
+  /** Deployment sources that could not be read (the tree then cannot say what was deployed). */
+  skipped: string[];
 }
 
 export namespace TreeRequest {
@@ -173,12 +199,27 @@ export interface TimelineDeployment {
   createdAt: string;
 }
 
+/** A commit touching a service's code inside the window: a marker on the chart. */
+export interface TimelineCommit {
+  sha: string;
+  subject: string;
+  author: string;
+  committedAt: string;
+  /** Services whose paths it touches. */
+  services: string[];
+}
+
 export interface TimelineResult {
   window: DateWindow;
   series: Array<{ model: string; days: TreeDate[] }>;
   deployments: TimelineDeployment[];
   /** Runs of the service the execution log records, grouped into sessions. */
   runs: RunSession[];
+  /** Commits touching any service's paths in the window, oldest first (at most 200). */
+  commits: TimelineCommit[];
+  /** The feature registry, for the coverage series a person can add. */
+  features: Array<{ index: number; name: string }>;
+  thresholds: ViewThresholds;
   /** Parts that could not be read (a deployment source, the execution log), and why. */
   skipped: string[];
 }
@@ -186,6 +227,178 @@ export interface TimelineResult {
 export namespace TimelineRequest {
   export const method = 'pipelineLens/timeline';
   export const type = new RequestType<TimelineParams, TimelineResult, void>(method);
+}
+
+export interface FeatureCoverageParams extends WorkspaceScope, WindowOption {
+  /** Feature indices (positions in the features array). */
+  features: number[];
+}
+
+export interface FeatureCoverageDay {
+  date: string;
+  /** Share of the date's feature-store rows where the feature is > 0, with its interval and n. */
+  coverage: Proportion;
+  zeros: number;
+}
+
+export interface FeatureCoverageResult {
+  window: DateWindow;
+  series: Array<{ index: number; name: string; days: FeatureCoverageDay[] }>;
+}
+
+/** Coverage of features per date (all modes together): the series the timeline adds on demand. */
+export namespace FeatureCoverageRequest {
+  export const method = 'pipelineLens/featureCoverage';
+  export const type = new RequestType<FeatureCoverageParams, FeatureCoverageResult, void>(method);
+}
+
+// ---------------------------------------------------------------------------------------
+// The SQL behind a row of the models tree
+
+export interface RowSqlParams extends WorkspaceScope, WindowOption {
+  model: string;
+  /** A build: the row of one commit (or one of its dates). */
+  commit?: string;
+  /** A game date of the build. */
+  date?: string;
+}
+
+export interface RowSqlResult {
+  /** The catalog query the row was computed from, parameters written in as literals, ready to edit and run. */
+  sql: string;
+  title: string;
+}
+
+export namespace RowSqlRequest {
+  export const method = 'pipelineLens/rowSql';
+  export const type = new RequestType<RowSqlParams, RowSqlResult, void>(method);
+}
+
+// ---------------------------------------------------------------------------------------
+// Deployments: services → revisions
+
+export interface ServiceRevision {
+  revision: string;
+  /** Full SHA when known locally, else as recorded (null: the revision does not say). */
+  commit: string | null;
+  subject: string | null;
+  createdAt: string;
+  trafficPercent: number | null;
+  /** The revision serving now (the one verification checks). */
+  serving: boolean;
+  /** Commits HEAD has that this revision lacks; null when its commit is not in local history. */
+  behindHead: number | null;
+  /** Commits this revision has that HEAD lacks. */
+  aheadOfHead: number | null;
+}
+
+export interface ServiceDeployments {
+  service: string;
+  paths: string[];
+  deployCommand: string | null;
+  /** Newest first. */
+  revisions: ServiceRevision[];
+  /** The pre-backfill verdict against HEAD (the CLI's `verify`, same code): its `missing` are the commits touching the service not yet deployed. */
+  verification: VerifyResponse;
+  /** The deployment source could not be read. */
+  error: string | null;
+}
+
+export interface DeploymentsResult {
+  head: { sha: string; subject: string } | null;
+  services: ServiceDeployments[];
+}
+
+export namespace DeploymentsRequest {
+  export const method = 'pipelineLens/deployments';
+  export const type = new RequestType<WorkspaceScope, DeploymentsResult, void>(method);
+}
+
+export interface OwningServicesParams {
+  /** A document URI. */
+  uri: string;
+}
+
+/** Services whose paths hold a file (what the status bar reports on). */
+export namespace OwningServicesRequest {
+  export const method = 'pipelineLens/owningServices';
+  export const type = new RequestType<OwningServicesParams, { services: string[] }, void>(method);
+}
+
+// ---------------------------------------------------------------------------------------
+// SQL a person wrote: plan (dry run) and run
+
+export interface QueryParameterValue {
+  type: ScalarParamType;
+  value: string | number | boolean | null;
+}
+
+export interface QueryParams extends WorkspaceScope {
+  sql: string;
+  /** Values of the `@name` parameters the SQL uses. */
+  parameters?: Record<string, QueryParameterValue>;
+}
+
+export interface PlanQueryResult {
+  warehouse: 'embedded' | 'bigquery';
+  warehouseDescription: string;
+  /** `@name` parameters the SQL uses, in order of appearance. */
+  parameters: string[];
+  /** Of those, the ones without a value: nothing was asked of the engine. */
+  missingParameters: string[];
+  /** What the statement is and would cost; null when parameters are missing. */
+  plan: QueryPlan | null;
+  /** The bytes cap every BigQuery job carries; null on the embedded engine. */
+  maximumBytesBilled: number | null;
+}
+
+/** What a statement is and would scan (a BigQuery dry run; the embedded engine reads the text). Runs nothing. */
+export namespace PlanQueryRequest {
+  export const method = 'pipelineLens/planQuery';
+  export const type = new RequestType<QueryParams, PlanQueryResult, void>(method);
+}
+
+export interface RunQueryParams extends QueryParams {
+  /** A person confirmed, in a modal naming the statement, table and bytes, that this write may run. */
+  writeConfirmed?: boolean;
+  /** Rows sent back at most (the rest are counted, not sent). */
+  maxRows?: number;
+}
+
+export interface RunQueryResult {
+  columns: string[];
+  rows: Array<Record<string, unknown>>;
+  /** Rows the statement returned; more than `rows.length` when cut at maxRows. */
+  totalRows: number;
+  bytesProcessed: number | null;
+  durationMs: number;
+  statementType: string;
+  warehouseDescription: string;
+}
+
+export namespace RunQueryRequest {
+  export const method = 'pipelineLens/runQuery';
+  export const type = new RequestType<RunQueryParams, RunQueryResult, void>(method);
+}
+
+// ---------------------------------------------------------------------------------------
+// Demo workspace
+
+export interface GenerateDemoParams {
+  /** An empty folder, or one the demo generator made before (it is replaced). */
+  dir: string;
+}
+
+export interface GenerateDemoResult {
+  root: string;
+  /** Commit role (`fix`, `undeployedWorker`...) → full SHA. */
+  commits: Record<string, string>;
+}
+
+/** Writes the demo workspace (a git repository and an embedded warehouse) with the bundled generator. */
+export namespace GenerateDemoRequest {
+  export const method = 'pipelineLens/generateDemo';
+  export const type = new RequestType<GenerateDemoParams, GenerateDemoResult, void>(method);
 }
 
 // ---------------------------------------------------------------------------------------
@@ -197,16 +410,21 @@ export interface VerifyParams extends WorkspaceScope {
   target?: string;
 }
 
+export interface VerifyResponse extends VerifyResult {
+  /** The service's deployCommand from pipeline-lens.json, for a "copy deploy command" action. */
+  deployCommand: string | null;
+}
+
 export namespace VerifyRequest {
   export const method = 'pipelineLens/verify';
-  export const type = new RequestType<VerifyParams, VerifyResult, void>(method);
+  export const type = new RequestType<VerifyParams, VerifyResponse, void>(method);
 }
 
 // ---------------------------------------------------------------------------------------
 // Commands the server links to from lenses and hovers; the extension registers them.
 
 export const Commands = {
-  /** Args: [CommitCommandArgs]. */
+  /** Args: [CommitCommandArgs] (optional: the SHA under the cursor, else asks). */
   showCommitProvenance: 'pipelineLens.showCommitProvenance',
   /** Args: [CommitCommandArgs]. */
   showDiff: 'pipelineLens.showDiff',
@@ -216,6 +434,19 @@ export const Commands = {
   openTimeline: 'pipelineLens.openTimeline',
   /** Args: [VerifyCommandArgs] (optional: asks for the service). */
   verifyService: 'pipelineLens.verifyService',
+  /** Ranked findings in the Findings view. */
+  investigate: 'pipelineLens.investigate',
+  /** Runs the active SQL file or selection. */
+  runQuery: 'pipelineLens.runQuery',
+  /** What the active SQL would do and scan, without running it. */
+  dryRunQuery: 'pipelineLens.dryRunQuery',
+  /** Args: [{ dir?: string; open?: boolean }] (optional: asks where). */
+  openDemoWorkspace: 'pipelineLens.openDemoWorkspace',
+  createConfig: 'pipelineLens.createConfig',
+  /** Tree items: the catalog SQL behind a models-tree row, as an editable untitled query. */
+  openRowSql: 'pipelineLens.openRowSql',
+  /** Tree items: a build against the build before it. */
+  compareWithPreviousBuild: 'pipelineLens.compareWithPreviousBuild',
   refresh: 'pipelineLens.refresh',
   showStatus: 'pipelineLens.showStatus',
   showOutput: 'pipelineLens.showOutput',
@@ -234,6 +465,10 @@ export interface TimelineCommandArgs {
   models?: string[];
   /** A commit to mark on the timeline. */
   sha?: string;
+  /** A date to mark on the timeline (`YYYY-MM-DD`). */
+  date?: string;
+  /** Feature indices whose coverage to chart from the start. */
+  features?: number[];
 }
 
 export interface VerifyCommandArgs {

@@ -1,0 +1,67 @@
+import { servingNow } from '../core/deployments/servingRevision';
+import { verifyDeployment } from '../core/verify/verifyDeployment';
+import type { DeploymentsResult, ServiceDeployments, ServiceRevision } from '../shared/protocol';
+import type { ServerWorkspace } from './serverWorkspace';
+
+/**
+ * Every service with its revisions (newest first), where each stands against HEAD, and the
+ * pre-backfill verdict. The verdict is the engine's verifyDeployment, the code behind
+ * `pipeline-lens verify`, so the view, the status bar and the CLI cannot disagree.
+ */
+export async function deploymentsOverview(workspace: ServerWorkspace): Promise<DeploymentsResult> {
+  const git = await workspace.git();
+  const headSha = await git.revParse('HEAD');
+  const services: ServiceDeployments[] = [];
+  const all: Array<{ service: string; list: Awaited<ReturnType<typeof workspace.deployments>> }> = [];
+  const errors = new Map<string, string>();
+  for (const service of workspace.config.services) {
+    try {
+      all.push({ service: service.name, list: await workspace.deployments(service.name) });
+    } catch (error) {
+      errors.set(service.name, (error as Error).message);
+      all.push({ service: service.name, list: [] });
+    }
+  }
+  // One resolution and one ancestry walk for every revision of every service.
+  const recorded = [...new Set(all.flatMap((s) => s.list.map((d) => d.commit).filter((c): c is string => !!c)))];
+  const resolved = await git.resolve(recorded);
+  const fullOf = (commit: string | null) => {
+    if (!commit) return null;
+    const r = resolved.get(commit);
+    return r?.status === 'found' ? r.commit.sha : null;
+  };
+  const fulls = [...new Set(recorded.map(fullOf).filter((c): c is string => !!c))];
+  const index = headSha ? await git.ancestryIndex([headSha, ...fulls]) : null;
+  const head = headSha ? (await git.commits([headSha])).get(headSha) ?? null : null;
+
+  for (const { service: name, list } of all) {
+    const service = workspace.service(name);
+    const serving = servingNow(list);
+    const revisions: ServiceRevision[] = [...list]
+      .sort((a, b) => b.createdAt.localeCompare(a.createdAt))
+      .map((d) => {
+        const full = fullOf(d.commit);
+        const known = !!(full && headSha && index?.knows(full));
+        const r = full ? resolved.get(d.commit!) : undefined;
+        return {
+          revision: d.revision,
+          commit: full ?? d.commit,
+          subject: r?.status === 'found' ? r.commit.subject : null,
+          createdAt: d.createdAt,
+          trafficPercent: d.trafficPercent,
+          serving: d === serving,
+          behindHead: known ? index!.countBetween(full!, headSha!) : null,
+          aheadOfHead: known ? index!.countBetween(headSha!, full!) : null,
+        };
+      });
+    services.push({
+      service: name,
+      paths: service.paths,
+      deployCommand: service.deployCommand,
+      revisions,
+      verification: { ...(await verifyDeployment(workspace, name, 'HEAD')), deployCommand: service.deployCommand },
+      error: errors.get(name) ?? null,
+    });
+  }
+  return { head: head && headSha ? { sha: headSha, subject: head.subject } : null, services };
+}

@@ -1,0 +1,119 @@
+import assert from 'node:assert/strict';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { after, before, describe, it } from 'node:test';
+import { generateDemo, type DemoManifest } from '../../../demo/generateDemo';
+import {
+  DeploymentsRequest,
+  FeatureCoverageRequest,
+  OwningServicesRequest,
+  PlanQueryRequest,
+  RowSqlRequest,
+  RunQueryRequest,
+  TimelineRequest,
+  TreeRequest,
+  type DeploymentsResult,
+  type FeatureCoverageResult,
+  type PlanQueryResult,
+  type RowSqlResult,
+  type RunQueryResult,
+  type TimelineResult,
+  type TreeResult,
+} from '../../../src/shared/protocol';
+import { LspHarness } from './lspHarness';
+
+/*
+ * The requests behind the views, the timeline, the status bar and Run Query, asked of the
+ * real server on the demo workspace as the extension asks them.
+ */
+describe('server requests behind the views and queries', () => {
+  let dir: string;
+  let demo: DemoManifest;
+  let server: LspHarness;
+
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'pipeline-lens-view-requests-'));
+    demo = await generateDemo(join(dir, 'demo'));
+    server = await LspHarness.start({ folders: [demo.root] });
+    await server.ready();
+  });
+
+  after(async () => {
+    await server?.stop();
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  const ask = <R>(method: string, params: unknown) => server.connection.sendRequest(method, params) as Promise<R>;
+
+  it('tree: builds say which revision was built from them, and the thresholds come along', async () => {
+    const tree = await ask<TreeResult>(TreeRequest.method, {});
+    const v8 = tree.models.find((m) => m.model === 'catboost_v8')!;
+    const preFix = v8.commits.find((c) => c.commit === demo.commits.preFixBuild)!;
+    assert.deepEqual(preFix.deployedAs.map((d) => [d.revision, d.serving]), [['prediction-worker-00067-tz9', false]]);
+    assert.equal(tree.thresholds.hitRate, 0.55);
+    assert.deepEqual(tree.skipped, []);
+  });
+
+  it('timeline: the commits touching the service, the fix among them, and the feature registry', async () => {
+    const t = await ask<TimelineResult>(TimelineRequest.method, {});
+    const fix = t.commits.find((c) => c.sha === demo.commits.fix);
+    assert.ok(fix, 'the fix is a marker');
+    assert.deepEqual(fix.services, ['prediction-worker']);
+    assert.ok(t.commits.every((c, i) => i === 0 || t.commits[i - 1].committedAt <= c.committedAt), 'oldest first');
+    assert.ok(t.features.some((f) => f.index === 25 && f.name === 'vegas_points_line'));
+  });
+
+  it('feature coverage: vegas_points_line per date, all modes together, with intervals', async () => {
+    const result = await ask<FeatureCoverageResult>(FeatureCoverageRequest.method, { features: [25], window: { from: '2026-01-01', to: '2026-01-07' } });
+    assert.equal(result.series[0].name, 'vegas_points_line');
+    assert.equal(result.series[0].days.length, 7);
+    for (const d of result.series[0].days) assert.ok(d.coverage.n > 0 && d.coverage.low <= d.coverage.rate! && d.coverage.rate! <= d.coverage.high);
+  });
+
+  it('deployments: revisions newest first against HEAD, and the verdict the CLI gives', async () => {
+    const result = await ask<DeploymentsResult>(DeploymentsRequest.method, {});
+    assert.equal(result.head?.sha, demo.commits.undeployedWorker);
+    const worker = result.services[0];
+    assert.equal(worker.verification.verdict, 'stale');
+    assert.deepEqual(worker.verification.missing.map((m) => m.sha), [demo.commits.undeployedWorker]);
+    assert.equal(worker.verification.deployCommand, 'bin/deploy-prediction-worker.sh');
+    assert.deepEqual(worker.revisions.map((r) => r.createdAt), [...worker.revisions.map((r) => r.createdAt)].sort().reverse());
+    const serving = worker.revisions.filter((r) => r.serving);
+    assert.deepEqual(serving.map((r) => [r.revision, r.behindHead, r.aheadOfHead]), [['prediction-worker-00072-5d8', 3, 0]]);
+  });
+
+  it('owning services: a worker file belongs to prediction-worker, a note to none', async () => {
+    const owner = (path: string) => ask<{ services: string[] }>(OwningServicesRequest.method, { uri: pathToFileURL(join(demo.root, path)).href });
+    assert.deepEqual((await owner('predictions/worker/worker.py')).services, ['prediction-worker']);
+    assert.deepEqual((await owner('docs/handoffs/2026-02-02-prediction-regression.md')).services, []);
+  });
+
+  it('plan: names the parameters it lacks and asks the engine nothing until it has them', async () => {
+    const sql = await readFile(join(demo.root, 'sql', 'hit_rate_by_build.sql'), 'utf8');
+    const without = await ask<PlanQueryResult>(PlanQueryRequest.method, { sql });
+    assert.deepEqual(without.missingParameters, ['start_date', 'end_date', 'system_id']);
+    assert.equal(without.plan, null);
+    const parameters = { start_date: { type: 'DATE', value: '2026-01-01' }, end_date: { type: 'DATE', value: '2026-02-02' }, system_id: { type: 'STRING', value: 'catboost_v8' } };
+    const withThem = await ask<PlanQueryResult>(PlanQueryRequest.method, { sql, parameters });
+    assert.equal(withThem.plan?.kind, 'query');
+    const run = await ask<RunQueryResult>(RunQueryRequest.method, { sql, parameters, maxRows: 2 });
+    assert.equal(run.rows.length, 2, 'cut at maxRows');
+    assert.ok(run.totalRows > 2, 'and counted');
+  });
+
+  it('run: a write is refused on the embedded warehouse even when the client says it was confirmed', async () => {
+    const sql = "DELETE FROM `nba_predictions.player_prop_predictions` WHERE game_date = DATE '2026-01-09'";
+    await assert.rejects(ask(RunQueryRequest.method, { sql, writeConfirmed: true }), /read-only/);
+  });
+
+  it("row SQL: the catalog query of a tree row, runnable as it is, gives the row's figures", async () => {
+    const tree = await ask<TreeResult>(TreeRequest.method, {});
+    const { sql } = await ask<RowSqlResult>(RowSqlRequest.method, { model: 'catboost_v8', commit: demo.commits.preFixBuild, window: tree.window });
+    assert.doesNotMatch(sql, /@(from|to|models|commits)\b/, 'no parameters left');
+    const run = await ask<RunQueryResult>(RunQueryRequest.method, { sql });
+    const sum = (key: string) => run.rows.reduce((s, r) => s + Number(r[key]), 0);
+    assert.deepEqual([sum('predictions'), sum('graded'), sum('correct')], [2303, 668, 338]);
+  });
+});

@@ -42,7 +42,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<Pipeli
     );
     return api;
   }
-  resolveStarted(await start(ctx));
+  // Not awaited: the server's start and its initialize round trip would otherwise count as
+  // activation, and VS Code waits for activation before it shows anything of ours.
+  start(ctx).then(resolveStarted, (error: unknown) => output.error(`Pipeline Lens did not start: ${(error as Error).message}`));
   return { restricted: false, started };
 }
 

@@ -9,7 +9,8 @@ import { EXIT_CODES, verifyDeployment, type Verdict } from '../../src/core/verif
 import { WarehouseError, type Warehouse } from '../../src/core/warehouse/types';
 import { Workspace } from '../../src/core/workspace';
 import { FakeBigQuery } from '../fakes/fakeBigQuery';
-import { createGitFixture, runGit, type GitFixture } from '../fixtures/gitFixture';
+import { runGit } from '../fixtures/gitFixture';
+import { createVerifyScenario, revisionOf, type VerifyScenario } from '../fixtures/verifyScenario';
 
 /*
  * Verification faults beyond test/integration/verify/verifyDeployment.test.ts: deployment
@@ -23,26 +24,10 @@ import { createGitFixture, runGit, type GitFixture } from '../fixtures/gitFixtur
 const NOW = new Date('2026-02-03T12:00:00Z');
 const SERVICE = 'worker';
 
-interface Scenario {
-  fixture: GitFixture;
-  sha: Record<'init' | 'features' | 'docs' | 'fix' | 'handoff' | 'experiment' | 'glossary', string>;
-}
+type Scenario = VerifyScenario;
+const scenario = createVerifyScenario;
 
-async function scenario(): Promise<Scenario> {
-  const fixture = await createGitFixture([
-    { message: 'init', files: { 'worker/app.py': 'v1\n', 'docs/readme.md': 'hello\n' }, date: '2026-01-05T10:00:00Z' },
-    { message: 'worker: read features', files: { 'worker/app.py': 'v2\n' }, date: '2026-01-08T10:00:00Z' },
-    { message: 'docs: runbook', files: { 'docs/runbook.md': 'steps\n' }, date: '2026-01-09T10:00:00Z' },
-    { message: 'fix(worker): populate vegas features', files: { 'worker/app.py': 'v3\n' }, date: '2026-01-30T03:17:00Z' },
-    { message: 'docs: handoff', files: { 'docs/handoff.md': 'note\n' }, date: '2026-01-31T09:00:00Z' },
-    { message: 'experiment: other worker', files: { 'worker/app.py': 'experiment\n' }, date: '2026-02-01T09:00:00Z', branch: 'experiment' },
-    { message: 'docs: glossary', files: { 'docs/glossary.md': 'terms\n' }, date: '2026-02-02T09:00:00Z', branch: 'main' },
-  ]);
-  const [init, features, docs, fix, handoff, experiment, glossary] = fixture.shas;
-  return { fixture, sha: { init, features, docs, fix, handoff, experiment, glossary } };
-}
-
-const rev = (revision: string, commit: string | null, createdAt: string, trafficPercent: number | null = null) => ({ service: SERVICE, revision, commit, createdAt, trafficPercent });
+const rev = revisionOf(SERVICE);
 
 /** What a fault ended in, read the way a backfill script reads it: a verdict and an exit code. */
 interface Outcome {

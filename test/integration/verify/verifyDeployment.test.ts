@@ -5,7 +5,8 @@ import { after, before, describe, it } from 'node:test';
 import { main } from '../../../src/cli/main';
 import { verifyDeployment } from '../../../src/core/verify/verifyDeployment';
 import { Workspace } from '../../../src/core/workspace';
-import { createGitFixture, runGit, type GitFixture } from '../../fixtures/gitFixture';
+import { runGit } from '../../fixtures/gitFixture';
+import { createVerifyScenario, revisionOf, type VerifyScenario } from '../../fixtures/verifyScenario';
 
 /*
  * The verification fault matrix, on real repositories: every way verification can fail
@@ -18,25 +19,8 @@ const config = (deployments: unknown) => ({
   services: [{ name: 'worker', paths: ['worker/**'], deployments, deployCommand: 'make deploy-worker' }],
 });
 
-interface Scenario {
-  fixture: GitFixture;
-  /** SHAs by role. */
-  sha: Record<string, string>;
-}
-
-async function scenario(): Promise<Scenario> {
-  const fixture = await createGitFixture([
-    { message: 'init', files: { 'worker/app.py': 'v1\n', 'docs/readme.md': 'hello\n', '.gitignore': 'deployments.json\n' }, date: '2026-01-05T10:00:00Z' },
-    { message: 'worker: read features', files: { 'worker/app.py': 'v2\n' }, date: '2026-01-08T10:00:00Z' },
-    { message: 'docs: runbook', files: { 'docs/runbook.md': 'steps\n' }, date: '2026-01-09T10:00:00Z' },
-    { message: 'fix(worker): populate vegas features', files: { 'worker/app.py': 'v3\n' }, date: '2026-01-30T03:17:00Z' },
-    { message: 'docs: handoff', files: { 'docs/handoff.md': 'note\n' }, date: '2026-01-31T09:00:00Z' },
-    { message: 'experiment: other worker', files: { 'worker/app.py': 'experiment\n' }, date: '2026-02-01T09:00:00Z', branch: 'experiment' },
-    { message: 'docs: glossary', files: { 'docs/glossary.md': 'terms\n' }, date: '2026-02-02T09:00:00Z', branch: 'main' },
-  ]);
-  const [init, features, docs, fix, handoff, experiment, glossary] = fixture.shas;
-  return { fixture, sha: { init, features, docs, fix, handoff, experiment, glossary } };
-}
+type Scenario = VerifyScenario;
+const scenario = createVerifyScenario;
 
 async function workspaceWith(s: Scenario, deployments: unknown, source: unknown = { kind: 'file', path: 'deployments.json' }): Promise<Workspace> {
   await writeWorkspace(s, deployments, source);
@@ -49,7 +33,7 @@ async function writeWorkspace(s: Scenario, deployments: unknown, source: unknown
   else await rm(join(s.fixture.root, 'deployments.json'), { force: true });
 }
 
-const rev = (revision: string, commit: string | null, createdAt: string, trafficPercent: number | null = null) => ({ service: 'worker', revision, commit, createdAt, trafficPercent });
+const rev = revisionOf('worker');
 
 describe('verifyDeployment', () => {
   let s: Scenario;

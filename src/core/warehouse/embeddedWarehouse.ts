@@ -1,3 +1,4 @@
+import { writeRefusal } from './queryGuard';
 import { DuckDBConnection, DuckDBInstance, DuckDBPreparedStatement, StatementType } from '@duckdb/node-api';
 import { stat } from 'node:fs/promises';
 import { basename, extname, resolve } from 'node:path';
@@ -129,7 +130,7 @@ export class EmbeddedWarehouse implements Warehouse {
     if (signal?.aborted) throw cancelledError(query.name);
 
     const statement = classifyStatement(query.sql);
-    if (statement.kind !== 'query') throw refusal(query.name, statement.statementType, statement.targets);
+    if (statement.kind !== 'query') throw writeRefusal(`query ${query.name}`, statement.statementType, statement.targets, 'embedded');
 
     const tokens = tokenize(query.sql);
     const used = [...new Set(tokens.filter((t) => t.kind === 'param' && !t.text.startsWith('@@')).map((t) => t.value))];
@@ -152,11 +153,11 @@ export class EmbeddedWarehouse implements Warehouse {
     this.queries++;
     try {
       const extracted = await connection.extractStatements(sql);
-      if (extracted.count !== 1) throw refusal(query.name, 'SCRIPT', []);
+      if (extracted.count !== 1) throw writeRefusal(`query ${query.name}`, 'SCRIPT', [], 'embedded');
       prepared = await extracted.prepare(0);
       // A second guard, on DuckDB's own reading of what will run.
       if (prepared.statementType !== StatementType.SELECT) {
-        throw refusal(query.name, StatementType[prepared.statementType] ?? 'UNKNOWN', []);
+        throw writeRefusal(`query ${query.name}`, StatementType[prepared.statementType] ?? 'UNKNOWN', [], 'embedded');
       }
       if (used.length > 0) prepared.bind(params.values, params.types);
       if (interrupted) throw cancelledError(query.name);
@@ -360,20 +361,6 @@ function describeSources(fileCount: number, databasePath: string | null): string
   if (databasePath) parts.push(basename(databasePath));
   if (fileCount > 0) parts.push(`${fileCount} file${fileCount === 1 ? '' : 's'}`);
   return `embedded DuckDB (${parts.join(' + ')})`;
-}
-
-function refusal(queryName: string, statementType: string, targets: string[]): WarehouseError {
-  const what =
-    statementType === 'SCRIPT'
-      ? 'a script of several statements'
-      : statementType === 'EMPTY'
-        ? 'empty'
-        : `${/^[AEIOU]/.test(statementType) ? 'an' : 'a'} ${statementType}`;
-  const on = targets.length > 0 ? ` on ${targets.join(', ')}` : '';
-  return new WarehouseError(
-    `Query ${queryName} is ${what}${on}; the embedded warehouse is read-only and runs queries (SELECT / WITH) only. Nothing was executed.`,
-    'write-refused',
-  );
 }
 
 function viewError(table: FileTable, error: unknown): WarehouseError {

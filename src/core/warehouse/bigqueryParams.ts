@@ -1,3 +1,4 @@
+import { invalidParam } from './paramErrors';
 import { tokenize } from './bigqueryTokens';
 import { bigqueryTimestampText, parseDate, parseTimestampMicros } from './temporalValues';
 import { WarehouseError, type ParamType, type ParamValue, type ScalarParamType, type SqlQuery } from './types';
@@ -60,7 +61,7 @@ function parameterType(type: ParamType): QueryParameterType {
 function parameterValue(value: ParamValue | undefined, type: ParamType, label: string): QueryParameterValue {
   if (value === null || value === undefined) return {};
   if (typeof type === 'object') {
-    if (!Array.isArray(value)) throw invalid(label, value, `ARRAY<${type.array}>`);
+    if (!Array.isArray(value)) throw invalidParam(label, value, `ARRAY<${type.array}>`);
     // BigQuery arrays cannot hold NULL elements: say so here rather than in a job error.
     return {
       arrayValues: value.map((item, i) => {
@@ -70,7 +71,7 @@ function parameterValue(value: ParamValue | undefined, type: ParamType, label: s
       }),
     };
   }
-  if (Array.isArray(value)) throw invalid(label, value, type);
+  if (Array.isArray(value)) throw invalidParam(label, value, type);
   return { value: scalarText(value, type, label) };
 }
 
@@ -100,10 +101,6 @@ function scalarText(value: ParamValue, type: ScalarParamType, label: string): st
       break;
     }
   }
-  throw invalid(label, value, type);
+  throw invalidParam(label, value, type);
 }
 
-function invalid(label: string, value: unknown, expected: string): WarehouseError {
-  const shown = value instanceof Date ? value.toISOString() : JSON.stringify(value);
-  return new WarehouseError(`Parameter ${label} is ${shown}, which is not a valid ${expected}.`, 'invalid-param');
-}

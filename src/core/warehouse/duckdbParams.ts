@@ -1,3 +1,4 @@
+import { invalidParam } from './paramErrors';
 import { parseDate, parseTimestampMicros } from './temporalValues';
 import {
   BIGINT,
@@ -69,10 +70,10 @@ export function duckdbType(type: ParamType): DuckDBType {
 function toDuckdbValue(value: ParamValue | undefined, type: ParamType, label: string): DuckDBValue {
   if (value === null || value === undefined) return null;
   if (typeof type === 'object') {
-    if (!Array.isArray(value)) throw invalid(label, value, `an array of ${type.array}`);
+    if (!Array.isArray(value)) throw invalidParam(label, value, `an array of ${type.array}`);
     return listValue(value.map((item, i) => toScalar(item, type.array, `${label} (element ${i})`)));
   }
-  if (Array.isArray(value)) throw invalid(label, value, type);
+  if (Array.isArray(value)) throw invalidParam(label, value, type);
   return toScalar(value, type, label);
 }
 
@@ -103,13 +104,9 @@ function toScalar(value: ParamValue | undefined, type: ScalarParamType, label: s
       break;
     }
   }
-  throw invalid(label, value, type);
+  throw invalidParam(label, value, type);
 }
 
-function invalid(label: string, value: unknown, expected: string): WarehouseError {
-  const shown = value instanceof Date ? value.toISOString() : JSON.stringify(value);
-  return new WarehouseError(`Parameter ${label} is ${shown}, which is not a valid ${expected}.`, 'invalid-param');
-}
 
 const DAY_MS = 86_400_000;
 

@@ -12,6 +12,7 @@ import { join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { packageExtension } from '../package.mjs';
 import { scratchFolder, startCodeServer } from './codeServer.mjs';
+import { chromiumArgs } from './browser.mjs';
 import { ensureCodeServer } from './ensureCodeServer.mjs';
 import { chromiumPath, log, repoRoot, screenshotsDir } from './layout.mjs';
 import { buildExtension, generateDemo } from './prepare.mjs';
@@ -43,6 +44,7 @@ export async function runUiTests({ build = true, link = false, files = [] } = {}
       PIPELINE_LENS_E2E_EXTENSIONS_DIR: server.extensionsDir,
       PIPELINE_LENS_E2E_INSTALL: link ? 'link' : 'vsix',
       PIPELINE_LENS_CHROMIUM: chromiumPath,
+      PIPELINE_LENS_CHROMIUM_ARGS: JSON.stringify(chromiumArgs),
     });
     log(`UI tests exited ${code} in ${((Date.now() - started) / 1000).toFixed(0)} s; screenshots in ${relative(repoRoot, screenshotsDir)}/`);
     return code;

@@ -42,17 +42,12 @@ export function uiSession(): UiSession {
   };
 }
 
-/** The same flags as scripts/e2e/browser.mjs: a closed network, no sandbox as root, no GPU. */
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--disable-dev-shm-usage',
-];
+/** The runner's Chromium flags (scripts/e2e/browser.mjs): a closed network, no sandbox as root, no GPU. */
+function chromiumArgs(): string[] {
+  const raw = process.env.PIPELINE_LENS_CHROMIUM_ARGS;
+  if (!raw) throw new Error('PIPELINE_LENS_CHROMIUM_ARGS is unset: run the UI tests through `node scripts/e2e/runUiTests.mjs`.');
+  return JSON.parse(raw) as string[];
+}
 
 export interface OpenOptions {
   /** The folder to open; the demo workspace by default. */
@@ -65,7 +60,7 @@ export interface OpenOptions {
 /** A fresh browser (own profile) on a workbench that has loaded `folder`. */
 export async function openWorkbench(options: OpenOptions = {}): Promise<Workbench> {
   const session = uiSession();
-  const browser = await chromium.launch({ executablePath: session.chromium, headless: true, args: CHROMIUM_ARGS });
+  const browser = await chromium.launch({ executablePath: session.chromium, headless: true, args: chromiumArgs() });
   const page = await browser.newPage({ viewport: options.viewport ?? { width: 1400, height: 900 } });
   const workbench = new Workbench(browser, page, session);
   page.on('console', (message) => {

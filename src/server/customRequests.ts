@@ -307,6 +307,7 @@ export class CustomRequests {
   }
 
   async owningServices(params: OwningServicesParams): Promise<{ services: string[] }> {
+    await this.context.registry.loaded;
     const entry = this.context.registry.forScope(params.uri);
     const path = toPath(params.uri);
     const workspace = entry?.workspace;
@@ -341,6 +342,7 @@ export class CustomRequests {
   }
 
   private async run<T>(params: WorkspaceScope, token: CancellationToken, task: (workspace: ServerWorkspace, signal: AbortSignal | undefined) => Promise<T>): Promise<T> {
+    await this.context.registry.loaded;
     const entry = this.context.registry.forScope(params.scope);
     if (!entry) throw new ResponseError(ErrorCodes.InvalidRequest, 'No pipeline-lens.json in this workspace: create one (see docs/configuration.md) or open the demo workspace.');
     if (!entry.workspace) throw new ResponseError(ErrorCodes.InvalidRequest, entry.problem ?? `${entry.configFile} could not be loaded.`);

@@ -31,6 +31,13 @@ export interface RegistryOptions {
  */
 export class WorkspaceRegistry {
   private entries: WorkspaceEntry[] = [];
+  private markLoaded!: () => void;
+  /**
+   * Resolves once the folders the client opened with have been looked at. Requests wait on
+   * it: one that arrives between `initialize` and the first load (a command that also
+   * activated the extension) would otherwise be told there is no pipeline-lens.json.
+   */
+  readonly loaded = new Promise<void>((resolve) => (this.markLoaded = resolve));
 
   constructor(private readonly options: RegistryOptions) {}
 
@@ -47,6 +54,7 @@ export class WorkspaceRegistry {
     }
     const previous = this.entries;
     this.entries = [...configFiles].map((file) => this.load(file));
+    this.markLoaded();
     await Promise.all(previous.map((e) => e.workspace?.close().catch(() => undefined)));
   }
 
@@ -63,6 +71,7 @@ export class WorkspaceRegistry {
   }
 
   async close(): Promise<void> {
+    this.markLoaded();
     await Promise.all(this.entries.map((e) => e.workspace?.close().catch(() => undefined)));
     this.entries = [];
   }

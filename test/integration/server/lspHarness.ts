@@ -43,6 +43,8 @@ export interface ServerOptions {
   env?: Record<string, string>;
   /** `tsx` runs src/server/main.ts; `dist` runs the bundle npm run build makes. */
   entry?: 'tsx' | 'dist';
+  /** Sent after the initialize response and before `initialized`, as a command that activated the extension may be. */
+  earlyRequest?: { method: string; params: unknown };
 }
 
 /**
@@ -53,6 +55,8 @@ export class LspHarness {
   readonly diagnostics = new Map<string, Diagnostic[]>();
   readonly logs: string[] = [];
   lensRefreshes = 0;
+  /** The answer to `earlyRequest`, when one was sent. */
+  earlyResponse: Promise<unknown> | null = null;
   private versions = new Map<string, number>();
   private diagnosticWaiters: Array<() => void> = [];
 
@@ -102,6 +106,10 @@ export class LspHarness {
       },
       initializationOptions: { settings: options.settings ?? {} },
     });
+    if (options.earlyRequest) {
+      harness.earlyResponse = connection.sendRequest(options.earlyRequest.method, options.earlyRequest.params);
+      harness.earlyResponse.catch(() => undefined);
+    }
     await connection.sendNotification(InitializedNotification.type, {});
     return harness;
   }

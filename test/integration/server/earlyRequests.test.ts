@@ -1,0 +1,39 @@
+import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { generateDemo, type DemoManifest } from '../../../demo/generateDemo';
+import { DeploymentsRequest, type DeploymentsResult } from '../../../src/shared/protocol';
+import { LspHarness } from './lspHarness';
+
+/*
+ * A command can activate the extension and reach the server before the server has looked
+ * at the workspace folders (between `initialize` and `initialized`). It must wait for them,
+ * not answer that there is no pipeline-lens.json.
+ */
+describe('a request that arrives before the workspace is loaded', () => {
+  let dir: string;
+  let demo: DemoManifest;
+  let server: LspHarness;
+
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'pl-early-'));
+    demo = await generateDemo(join(dir, 'demo'));
+    server = await LspHarness.start({ folders: [demo.root], earlyRequest: { method: DeploymentsRequest.method, params: {} } });
+  });
+
+  after(async () => {
+    await server?.stop();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('is answered once the workspace is loaded', async () => {
+    const result = (await server.earlyResponse) as DeploymentsResult;
+    assert.equal(result.head?.sha, demo.commits.undeployedWorker);
+    assert.deepEqual(
+      result.services.map((s) => s.service),
+      ['prediction-worker'],
+    );
+  });
+});

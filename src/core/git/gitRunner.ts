@@ -30,9 +30,20 @@ export class GitRunner {
     return new GitRunner(cwd, this.options, this.counter);
   }
 
-  /** Runs git and returns its stdout decoded as UTF-8; `input` is written to its stdin. */
-  text(args: string[], input?: string): Promise<string> {
-    return this.run(args, input, (git) => git.raw(args));
+  /**
+   * Runs git and returns its stdout decoded as UTF-8; `input` is written to its stdin.
+   * Any exit but a clean 0 is a GitError, unless the status is one `okExitCodes` names
+   * (`rev-parse --verify --quiet` and `diff --quiet` answer with status 1).
+   */
+  text(args: string[], input?: string, okExitCodes: readonly number[] = []): Promise<string> {
+    return this.run(args, input, okExitCodes, (git) => git.raw(args));
+  }
+
+  /** Like `text`, with the exit status: for commands whose status is the answer. */
+  async status(args: string[], okExitCodes: readonly number[], input?: string): Promise<{ stdout: string; exitCode: number }> {
+    let exitCode = -1;
+    const stdout = await this.run(args, input, okExitCodes, (git) => git.raw(args), (code) => (exitCode = code));
+    return { stdout, exitCode };
   }
 
   /**
@@ -40,10 +51,16 @@ export class GitRunner {
    * stream must not be decoded before it is split.
    */
   catFileBytes(options: string[], input: string): Promise<Buffer> {
-    return this.run(['cat-file', ...options], input, (git) => git.binaryCatFile(options));
+    return this.run(['cat-file', ...options], input, [], (git) => git.binaryCatFile(options));
   }
 
-  private async run<T>(args: string[], input: string | undefined, task: (git: SimpleGit) => Promise<T>): Promise<T> {
+  private async run<T>(
+    args: string[],
+    input: string | undefined,
+    okExitCodes: readonly number[],
+    task: (git: SimpleGit) => Promise<T>,
+    onExit?: (code: number) => void,
+  ): Promise<T> {
     this.counter.started += 1;
     try {
       // simple-git takes stdin content per instance, not per task; instances are cheap
@@ -51,6 +68,12 @@ export class GitRunner {
       const git = simpleGit({
         baseDir: this.cwd,
         binary: this.options.binary ?? 'git',
+        // A repository's fsmonitor hook is a program of the repository's choosing; reading
+        // a cloned repository must not run it.
+        config: ['core.fsmonitor=false'],
+        // simple-git refuses any core.fsmonitor setting; this one only turns the hook off.
+        unsafe: { allowUnsafeFsMonitor: true },
+        errors: (error, result) => exitFailure(args, okExitCodes, error, result, onExit),
         ...(input === undefined ? {} : { input: () => input }),
       });
       return await task(git);
@@ -58,6 +81,34 @@ export class GitRunner {
       throw toGitError(error, args, this.options.binary);
     }
   }
+}
+
+/**
+ * simple-git treats a non-zero exit without stderr, and a process killed by a signal (exit
+ * code null), as success with whatever output came before. An answer built on the partial
+ * output of a `git log` the OOM killer stopped would be a lie, so every status but 0 (and
+ * the statuses a call expects) is an error here.
+ */
+function exitFailure(
+  args: string[],
+  okExitCodes: readonly number[],
+  error: Buffer | Error | undefined,
+  result: { exitCode: number | null; stdErr: Buffer[] },
+  onExit?: (code: number) => void,
+): Buffer | Error | undefined {
+  // An Error (not a Buffer) is simple-git's own rejection: an abort or a kill.
+  if (error instanceof Error) return error;
+  const code = result.exitCode;
+  if (typeof code === 'number' && (code === 0 || okExitCodes.includes(code))) {
+    onExit?.(code);
+    return undefined;
+  }
+  if (error) return error;
+  const stderr = Buffer.concat(result.stdErr).toString('utf8').trim();
+  if (code === null) {
+    return new Error(`git ${args[0] ?? ''} was killed by a signal before it finished (out of memory?)${stderr ? `: ${stderr}` : ''}; its output cannot be trusted.`);
+  }
+  return new Error(`git ${args[0] ?? ''} exited with status ${code}${stderr ? `: ${stderr}` : ' without saying why'}.`);
 }
 
 const SPAWN_FAILURE = /\bspawn\b.*\b(ENOENT|EACCES|ENOTDIR)\b/;

@@ -6,9 +6,8 @@ import { GitError } from './types';
 /** Full SHA of the commit a revision names (peeling tags), or null when git knows no such commit. */
 export async function revParse(runner: GitRunner, rev: string): Promise<string | null> {
   if (!isSafeRevision(rev)) return null;
-  // --quiet makes an unknown revision exit 1 with empty stderr, which simple-git reports as
-  // empty output rather than an error.
-  const output = await runner.text(['rev-parse', '--verify', '--quiet', '--end-of-options', `${rev}^{commit}`]);
+  // --quiet makes an unknown revision exit 1 with empty stderr: the answer "no such commit".
+  const output = await runner.text(['rev-parse', '--verify', '--quiet', '--end-of-options', `${rev}^{commit}`], undefined, [1]);
   const sha = output.trim();
   return isFullSha(sha) ? sha.toLowerCase() : null;
 }

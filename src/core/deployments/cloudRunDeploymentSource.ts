@@ -80,15 +80,24 @@ export class CloudRunDeploymentSource implements DeploymentSource {
 
   private deployment(service: string, facts: RevisionFacts, traffic: TrafficShares): Deployment {
     const where = `Cloud Run revision ${facts.revision}`;
-    const createdAt = recordedInstant(facts.createdAt, where, 'createTime');
-    const fromEnv = facts.env[this.config.commitEnv];
-    const fromLabel = this.config.commitLabel ? facts.labels[this.config.commitLabel] : undefined;
-    const commit =
-      fromEnv !== undefined
-        ? recordedCommit(fromEnv.trim(), where, `environment variable ${this.config.commitEnv}`)
-        : fromLabel !== undefined
-          ? recordedCommit(fromLabel.trim(), where, `label ${this.config.commitLabel}`)
-          : null;
+    let createdAt: string;
+    let commit: string | null;
+    try {
+      createdAt = recordedInstant(facts.createdAt, where, 'createTime');
+      const fromEnv = facts.env[this.config.commitEnv];
+      const fromLabel = this.config.commitLabel ? facts.labels[this.config.commitLabel] : undefined;
+      commit =
+        fromEnv !== undefined
+          ? recordedCommit(fromEnv.trim(), where, `environment variable ${this.config.commitEnv}`)
+          : fromLabel !== undefined
+            ? recordedCommit(fromLabel.trim(), where, `label ${this.config.commitLabel}`)
+            : null;
+    } catch (error) {
+      // A revision cannot be edited: the way out is a new revision, and deleting the bad one.
+      throw new DeploymentError(
+        `${(error as Error).message} A revision cannot be changed: deploy a new one that records it, and delete this one if it serves no traffic (\`gcloud run revisions delete ${facts.revision} --region ${this.config.region}\`).`,
+      );
+    }
     return {
       service,
       revision: facts.revision,

@@ -112,7 +112,10 @@ function byTraffic(deployments: Deployment[], service: ServiceConfig): ServingSe
 
 function newestServes(deployments: Deployment[], service: ServiceConfig): ServingSet {
   const name = service.name;
-  const hint = `Record trafficPercent with each revision in ${sourceName(service.deployments)}, or correct createdAt so that one revision is the newest.`;
+  const hint =
+    service.deployments?.kind === 'executionLog'
+      ? 'The execution log cannot say which of them serves: read deployments from Cloud Run, or from a file or table that records trafficPercent.'
+      : `Record trafficPercent with each revision in ${sourceName(service.deployments)}, or correct createdAt so that one revision is the newest.`;
   const ready = deployments.filter((d) => d.ready !== false);
   if (ready.length === 0) return { known: false, reason: `No revision of ${name} is ready, so none serves.`, hint };
   const newest = ready.reduce((latest, d) => (d.createdAt > latest ? d.createdAt : latest), ready[0].createdAt);

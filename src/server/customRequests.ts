@@ -33,7 +33,7 @@ import type {
   WindowOption,
   WorkspaceScope,
 } from '../shared/protocol';
-import { servingNow } from '../core/deployments/servingRevision';
+import { servingSet } from '../core/deployments/servingSet';
 import { pathMatcher } from '../core/git/pathMatcher';
 import { relative, sep } from 'node:path';
 import { deploymentsOverview } from './deploymentsOverview';
@@ -145,12 +145,13 @@ export class CustomRequests {
           skipped.push(`deployments of ${service}: ${listing.error}`);
           continue;
         }
-        const serving = servingNow(listing.list);
+        const set = listing.list.length ? servingSet(listing.list, workspace.service(service), workspace.currentTime()) : null;
+        const serving = new Set(set?.known ? set.revisions : []);
         for (const d of listing.list) {
           const full = lookup.full(d.commit) ?? d.commit;
           if (!full) continue;
           const list = deployedAs.get(full) ?? [];
-          list.push({ service, revision: d.revision, createdAt: d.createdAt, serving: d === serving });
+          list.push({ service, revision: d.revision, createdAt: d.createdAt, serving: serving.has(d) });
           deployedAs.set(full, list);
         }
       }

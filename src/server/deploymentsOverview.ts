@@ -1,4 +1,4 @@
-import { servingNow } from '../core/deployments/servingRevision';
+import { servingSet } from '../core/deployments/servingSet';
 import { verifyDeployment } from '../core/verify/verifyDeployment';
 import type { DeploymentsResult, ServiceDeployments, ServiceRevision } from '../shared/protocol';
 import type { ServerWorkspace } from './serverWorkspace';
@@ -36,7 +36,9 @@ export async function deploymentsOverview(workspace: ServerWorkspace): Promise<D
 
   for (const { service: name, list } of all) {
     const service = workspace.service(name);
-    const serving = servingNow(list);
+    // An unreadable source leaves the list empty; its error says why, not "no revision".
+    const set = list.length ? servingSet(list, service, workspace.currentTime()) : null;
+    const serving = new Set(set?.known ? set.revisions : []);
     const revisions: ServiceRevision[] = [...list]
       .sort((a, b) => b.createdAt.localeCompare(a.createdAt))
       .map((d) => {
@@ -49,7 +51,7 @@ export async function deploymentsOverview(workspace: ServerWorkspace): Promise<D
           subject: r?.status === 'found' ? r.commit.subject : null,
           createdAt: d.createdAt,
           trafficPercent: d.trafficPercent,
-          serving: d === serving,
+          serving: serving.has(d),
           behindHead: known ? index!.countBetween(full!, headSha!) : null,
           aheadOfHead: known ? index!.countBetween(headSha!, full!) : null,
         };
@@ -59,6 +61,7 @@ export async function deploymentsOverview(workspace: ServerWorkspace): Promise<D
       paths: service.paths,
       deployCommand: service.deployCommand,
       revisions,
+      servingUnknown: set && !set.known ? set.reason : null,
       verification: { ...(await verifyDeployment(workspace, name, 'HEAD')), deployCommand: service.deployCommand },
       error: errors.get(name) ?? null,
     });

@@ -51,6 +51,7 @@ function serviceTitle(s: ServiceProvenance, committedAt: string): string {
     return `✓ ${s.service} ${when} (+${formatDuration(s.firstDeployment.delaySeconds)})`;
   }
   if (s.status === 'not-deployed') {
+    if (s.servingUnknown) return `✗ not in ${s.service} (serving revision unknown)`;
     if (!s.serving) return `✗ ${s.service} has no deployment`;
     const deployed = s.serving.commit ? s.serving.commit.slice(0, SHORT) : s.serving.revision;
     const behind = s.behindBy ? `, ${s.behindBy} commit${s.behindBy === 1 ? '' : 's'} behind` : '';

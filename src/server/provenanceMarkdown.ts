@@ -64,7 +64,9 @@ function servicesSection(services: ServiceProvenance[], state: PartState): strin
     } else if (s.status === 'not-deployed') {
       const serving = s.serving
         ? `serving ${escapeMarkdown(s.serving.revision)} (${s.serving.commit ? `\`${s.serving.commit.slice(0, SHORT)}\`` : 'commit unknown'})${s.behindBy ? `, ${s.behindBy} commit${s.behindBy === 1 ? '' : 's'} behind` : ''}`
-        : 'no revision on record';
+        : s.servingUnknown
+          ? `serving revision unknown: ${escapeMarkdown(s.servingUnknown)}`
+          : 'no revision on record';
       out.push(`| ${name} | **not deployed** — ${serving} | | |`);
     } else {
       out.push(`| ${name} | unknown: ${escapeMarkdown(s.problem ?? 'no answer')} | | |`);

@@ -118,7 +118,7 @@ export interface TreeDeployment {
   service: string;
   revision: string;
   createdAt: string;
-  /** The revision serves traffic now. */
+  /** The revision receives traffic now; false when that is not known. */
   serving: boolean;
 }
 
@@ -284,7 +284,7 @@ export interface ServiceRevision {
   subject: string | null;
   createdAt: string;
   trafficPercent: number | null;
-  /** The revision serving now (the one verification checks). */
+  /** The revision receives traffic now (verification checks every such revision); false for all when that is not known. */
   serving: boolean;
   /** Commits HEAD has that this revision lacks; null when its commit is not in local history. */
   behindHead: number | null;
@@ -298,6 +298,8 @@ export interface ServiceDeployments {
   deployCommand: string | null;
   /** Newest first. */
   revisions: ServiceRevision[];
+  /** Why no revision can be called serving, when revisions are listed but the records cannot say which serves. */
+  servingUnknown: string | null;
   /** The pre-backfill verdict against HEAD (the CLI's `verify`, same code): its `missing` are the commits touching the service not yet deployed. */
   verification: VerifyResponse;
   /** The deployment source could not be read. */

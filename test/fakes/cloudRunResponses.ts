@@ -13,6 +13,8 @@ export interface RevisionSpec {
   /** Variables whose value comes from Secret Manager (no plain value). */
   secretEnv?: string[];
   labels?: Record<string, string>;
+  /** Whether the revision became ready (default true): a failed one reports its Ready condition failed. */
+  ready?: boolean;
 }
 
 export interface TrafficSpec {
@@ -32,9 +34,12 @@ export interface ServiceSpec {
 
 const serviceName = (s: ServiceSpec) => `projects/${s.project}/locations/${s.region}/services/${s.service}`;
 
-function newestName(s: ServiceSpec): string | undefined {
-  return [...s.revisions].sort((a, b) => b.createTime.localeCompare(a.createTime))[0]?.name;
+function newestName(s: ServiceSpec, which: 'ready' | 'created'): string | undefined {
+  return [...s.revisions].filter((r) => which === 'created' || r.ready !== false).sort((a, b) => b.createTime.localeCompare(a.createTime))[0]?.name;
 }
+
+// What Cloud Run says of a revision whose container never listened on its port.
+const FAILED_MESSAGE = 'The user-provided container failed to start and listen on the port defined provided by the PORT=8080 environment variable.';
 
 function env(spec: RevisionSpec) {
   return [
@@ -44,12 +49,13 @@ function env(spec: RevisionSpec) {
 }
 
 export function runServiceV2(s: ServiceSpec): RunServiceV2 & { uri: string; traffic: unknown[] } {
-  const latest = newestName(s);
+  const ready = newestName(s, 'ready');
+  const created = newestName(s, 'created');
   return {
     name: serviceName(s),
     uri: `https://${s.service}-abc123-uw.a.run.app`,
-    latestReadyRevision: latest ? `${serviceName(s)}/revisions/${latest}` : undefined,
-    latestCreatedRevision: latest ? `${serviceName(s)}/revisions/${latest}` : undefined,
+    latestReadyRevision: ready ? `${serviceName(s)}/revisions/${ready}` : undefined,
+    latestCreatedRevision: created ? `${serviceName(s)}/revisions/${created}` : undefined,
     traffic: s.traffic.map((t) => (t.latest ? { type: 'TRAFFIC_TARGET_ALLOCATION_TYPE_LATEST', percent: t.percent } : { type: 'TRAFFIC_TARGET_ALLOCATION_TYPE_REVISION', revision: t.revision, percent: t.percent })),
     // As the API reports it: a LATEST target's status leaves the revision empty.
     trafficStatuses: s.traffic.map((t) =>
@@ -65,6 +71,13 @@ export function runRevisionV2(s: ServiceSpec, spec: RevisionSpec): RunRevisionV2
     service: serviceName(s),
     createTime: spec.createTime,
     labels: spec.labels,
+    conditions:
+      spec.ready === false
+        ? [{ type: 'Ready', state: 'CONDITION_FAILED', revisionReason: 'HEALTH_CHECK_CONTAINER_ERROR', message: FAILED_MESSAGE }]
+        : [
+            { type: 'Ready', state: 'CONDITION_SUCCEEDED' },
+            { type: 'ContainerHealthy', state: 'CONDITION_SUCCEEDED' },
+          ],
     containers: [
       { name: 'worker', image: `us-docker.pkg.dev/${s.project}/images/${s.service}@sha256:abc`, env: env(spec) as Array<{ name: string; value?: string }> },
       // A sidecar without the variable: the commit is read from whichever container has it.
@@ -79,7 +92,7 @@ export function knativeService(s: ServiceSpec): KnativeService & { apiVersion: s
     kind: 'Service',
     metadata: { name: s.service },
     status: {
-      latestReadyRevisionName: newestName(s),
+      latestReadyRevisionName: newestName(s, 'ready'),
       traffic: s.traffic.map((t) => (t.latest ? { latestRevision: true, percent: t.percent } : { revisionName: t.revision, percent: t.percent })),
     },
   };
@@ -91,5 +104,14 @@ export function knativeRevision(s: ServiceSpec, spec: RevisionSpec): KnativeRevi
     kind: 'Revision',
     metadata: { name: spec.name, creationTimestamp: spec.createTime.replace(/\.\d+Z$/, 'Z'), labels: { 'serving.knative.dev/service': s.service, ...(spec.labels ?? {}) } },
     spec: { containers: [{ env: env(spec) as Array<{ name: string; value?: string }> }] },
+    status: {
+      conditions:
+        spec.ready === false
+          ? [{ type: 'Ready', status: 'False', reason: 'HealthCheckContainerError', message: FAILED_MESSAGE }]
+          : [
+              { type: 'Ready', status: 'True' },
+              { type: 'ContainerHealthy', status: 'True' },
+            ],
+    },
   };
 }

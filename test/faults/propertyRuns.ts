@@ -23,6 +23,9 @@ export const PROPERTY_RUNS = {
   shaScannerPlanted: 5_000,
   featureOffsetsNeverThrow: 5_000,
   featureOffsetsPlanted: 5_000,
+  servingSetHistories: 10_000,
+  // Each run is a real verification: a handful of git processes.
+  verifyHistories: 40,
 } as const;
 
 export type PropertyName = keyof typeof PROPERTY_RUNS;

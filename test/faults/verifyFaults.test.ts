@@ -77,7 +77,8 @@ describe('verification faults', () => {
   const embedded = (extra: Record<string, string> = {}) => ({ kind: 'embedded', files: { 'ds.preds': 'data/preds.csv', 'ds.graded': 'data/graded.csv', ...extra } });
   const tables = { predictions: { table: 'ds.preds' }, graded: { table: 'ds.graded' } };
   const services = (deployments: unknown) => [{ name: SERVICE, paths: ['worker/**'], deployments, deployCommand: 'make deploy-worker' }];
-  const fromWarehouseTable = (table = 'ops.deployments') => ({ kind: 'warehouse', table, columns: { trafficPercent: null } });
+  // The table records no traffic; its readers say that every deploy sends all traffic to the new revision.
+  const fromWarehouseTable = (table = 'ops.deployments', servingRule: 'newest' | 'traffic' = 'newest') => ({ kind: 'warehouse', table, columns: { trafficPercent: null }, servingRule });
 
   /** A folder reading deployments from a JSON file. */
   const withDeploymentFile = (deployments: unknown, repository?: string) =>
@@ -88,13 +89,13 @@ describe('verification faults', () => {
     );
 
   /** A folder reading deployments from an NDJSON export in the embedded warehouse. */
-  const withDeploymentTable = (rows: unknown[] | null, options: { fileKey?: string | null; table?: string; text?: string } = {}) => {
+  const withDeploymentTable = (rows: unknown[] | null, options: { fileKey?: string | null; table?: string; text?: string; servingRule?: 'newest' | 'traffic' } = {}) => {
     const files: Record<string, string> = {};
     if (options.text !== undefined) files['deployments.ndjson'] = options.text;
     else if (rows) files['deployments.ndjson'] = rows.map((r) => JSON.stringify(r)).join('\n');
     const fileKey = options.fileKey === undefined ? 'ops.deployments' : options.fileKey;
     const extra: Record<string, string> = fileKey === null ? {} : { [fileKey]: rows === null && options.text === undefined ? 'data/nowhere/deployments.ndjson' : 'deployments.ndjson' };
-    return folder({ warehouse: embedded(extra), tables, services: services(fromWarehouseTable(options.table)) }, files);
+    return folder({ warehouse: embedded(extra), tables, services: services(fromWarehouseTable(options.table, options.servingRule)) }, files);
   };
 
   const row = (revision: string, commit: string | null, createdAt: string) => ({ service: SERVICE, revision, commit_sha: commit, created_at: createdAt });
@@ -223,9 +224,9 @@ describe('verification faults', () => {
       run: async () =>
         cli(
           await withDeploymentFile([
-            rev('worker-00063-abc', s.sha.features, '2026-01-08T12:00:00Z'),
-            rev('worker-00068-f1x', s.sha.fix, '2026-01-30T19:10:00Z'),
-            rev('worker-00072-5d8', null, '2026-02-02T20:07:00Z'),
+            rev('worker-00063-abc', s.sha.features, '2026-01-08T12:00:00Z', 0),
+            rev('worker-00068-f1x', s.sha.fix, '2026-01-30T19:10:00Z', 0),
+            rev('worker-00072-5d8', null, '2026-02-02T20:07:00Z', 100),
           ]),
         ),
     },
@@ -245,36 +246,49 @@ describe('verification faults', () => {
       name: 'serving revision whose commit is a branch name, not a SHA',
       expect: 'unknown',
       reason: /commit "main", which is not a git SHA/,
-      run: async () => cli(await withDeploymentFile([rev('worker-00068-f1x', s.sha.fix, '2026-01-30T19:10:00Z'), rev('worker-00072-5d8', 'main', '2026-02-02T20:07:00Z')])),
+      run: async () => cli(await withDeploymentFile([rev('worker-00068-f1x', s.sha.fix, '2026-01-30T19:10:00Z', 0), rev('worker-00072-5d8', 'main', '2026-02-02T20:07:00Z', 100)])),
     },
     {
-      name: 'serving revision whose commit prefix names no commit here',
+      // Four hex digits resolve to some commit in any repository of size: never read as the deployed one.
+      name: 'serving revision whose commit is a 4-digit prefix',
       expect: 'unknown',
-      reason: /The deployed commit 0000 .*is not in local history/,
-      run: async () => cli(await withDeploymentFile([rev('worker-00068-f1x', s.sha.fix, '2026-01-30T19:10:00Z'), rev('worker-00072-5d8', '0000', '2026-02-02T20:07:00Z')])),
+      reason: /deployments\.json record 2 \(revision worker-00072-5d8\) has commit "0000", a prefix of 4 hex digits: too short to name one commit; record a git SHA: the full 40 hex digits .* or a prefix of at least 7/,
+      run: async () => cli(await withDeploymentFile([rev('worker-00068-f1x', s.sha.fix, '2026-01-30T19:10:00Z', 0), rev('worker-00072-5d8', '0000', '2026-02-02T20:07:00Z', 100)])),
+    },
+    {
+      name: 'serving revision whose 7-digit commit prefix names no commit here',
+      expect: 'unknown',
+      reason: /The deployed commit 0000000 .*is not in local history/,
+      run: async () => cli(await withDeploymentFile([rev('worker-00068-f1x', s.sha.fix, '2026-01-30T19:10:00Z', 0), rev('worker-00072-5d8', '0000000', '2026-02-02T20:07:00Z', 100)])),
+    },
+    {
+      name: 'deployments table recording no traffic, read with the default servingRule "traffic"',
+      expect: 'unknown',
+      reason: /The deployments table ops\.deployments records no traffic share for any revision of worker/,
+      run: async () => cli(await withDeploymentTable([row('worker-00068-f1x', s.sha.fix, '2026-01-30T19:10:00Z')], { servingRule: 'traffic' })),
     },
   ];
 
   // Faults of verifyDeployment.test.ts, rebuilt here only so the matrix covers them too.
   const knownFaults = (): Fault[] => [
-    { name: 'fix not deployed', expect: 'stale', reason: /lacks 1 commit/, coveredElsewhere: true, run: async () => cli(await withDeploymentFile([rev('worker-00063-abc', s.sha.features, '2026-01-08T12:00:00Z')])) },
-    { name: 'deployed from a diverged branch', expect: 'stale', reason: /diverged/, coveredElsewhere: true, run: async () => cli(await withDeploymentFile([rev('worker-00071-exp', s.sha.experiment, '2026-02-01T10:00:00Z')])) },
+    { name: 'fix not deployed', expect: 'stale', reason: /lacks 1 commit/, coveredElsewhere: true, run: async () => cli(await withDeploymentFile([rev('worker-00063-abc', s.sha.features, '2026-01-08T12:00:00Z', 100)])) },
+    { name: 'deployed from a diverged branch', expect: 'stale', reason: /diverged/, coveredElsewhere: true, run: async () => cli(await withDeploymentFile([rev('worker-00071-exp', s.sha.experiment, '2026-02-01T10:00:00Z', 100)])) },
     {
       name: 'deployed build ahead of the target with worker changes',
       expect: 'stale',
       reason: /ahead of/,
       coveredElsewhere: true,
-      run: async () => cli(await withDeploymentFile([rev('worker-00068-f1x', s.sha.fix, '2026-01-30T19:10:00Z')]), s.sha.features),
+      run: async () => cli(await withDeploymentFile([rev('worker-00068-f1x', s.sha.fix, '2026-01-30T19:10:00Z', 100)]), s.sha.features),
     },
     { name: 'deployment file missing', expect: 'unknown', reason: /no such file/, coveredElsewhere: true, run: async () => cli(await folder({ warehouse: embedded(), tables, services: services({ kind: 'file', path: 'deployments.json' }) })) },
     { name: 'deployment file malformed', expect: 'unknown', reason: /not a date-time/, coveredElsewhere: true, run: async () => cli(await withDeploymentFile('[{"service": "worker", "revision": "r1", "createdAt": "yesterday"}]')) },
-    { name: 'serving revision without commit', expect: 'unknown', reason: /does not record the commit/, coveredElsewhere: true, run: async () => cli(await withDeploymentFile([rev('worker-00072-5d8', null, '2026-02-02T20:07:00Z')])) },
+    { name: 'serving revision without commit', expect: 'unknown', reason: /does not record the commit/, coveredElsewhere: true, run: async () => cli(await withDeploymentFile([rev('worker-00072-5d8', null, '2026-02-02T20:07:00Z', 100)])) },
     {
       name: 'deployed commit not in local history',
       expect: 'unknown',
       reason: /not in local history/,
       coveredElsewhere: true,
-      run: async () => cli(await withDeploymentFile([rev('worker-00099-zzz', 'deadbeefdeadbeefdeadbeefdeadbeefdeadbeef', '2026-02-02T20:07:00Z')])),
+      run: async () => cli(await withDeploymentFile([rev('worker-00099-zzz', 'deadbeefdeadbeefdeadbeefdeadbeefdeadbeef', '2026-02-02T20:07:00Z', 100)])),
     },
     {
       name: 'shallow clone lacking the deployed commit',
@@ -284,7 +298,7 @@ describe('verification faults', () => {
       run: async () => {
         const clone = join(parent, `shallow${++folders}`);
         await runGit(parent, ['clone', '-q', '--depth', '1', '--branch', 'main', `file://${s.fixture.root}`, clone]);
-        return cli(await withDeploymentFile([rev('worker-00063-abc', s.sha.features, '2026-01-08T12:00:00Z')], clone));
+        return cli(await withDeploymentFile([rev('worker-00063-abc', s.sha.features, '2026-01-08T12:00:00Z', 100)], clone));
       },
     },
     {
@@ -293,7 +307,7 @@ describe('verification faults', () => {
       reason: /git/i,
       coveredElsewhere: true,
       run: async () => {
-        const dir = await withDeploymentFile([rev('worker-00070-aaa', s.sha.handoff, '2026-01-31T10:00:00Z')]);
+        const dir = await withDeploymentFile([rev('worker-00070-aaa', s.sha.handoff, '2026-01-31T10:00:00Z', 100)]);
         const path = process.env.PATH;
         process.env.PATH = '/nonexistent';
         try {
@@ -304,7 +318,7 @@ describe('verification faults', () => {
       },
     },
     { name: 'unknown service', expect: 'unknown', reason: /No service/, coveredElsewhere: true, run: async () => api(new Workspace({ ...loadConfig(join(await withDeploymentFile([]), 'pipeline-lens.json')), services: [] }, () => NOW)) },
-    { name: 'target that does not exist', expect: 'unknown', reason: /not a revision/, coveredElsewhere: true, run: async () => cli(await withDeploymentFile([rev('worker-00068-f1x', s.sha.fix, '2026-01-30T19:10:00Z')]), 'no-such-branch') },
+    { name: 'target that does not exist', expect: 'unknown', reason: /not a revision/, coveredElsewhere: true, run: async () => cli(await withDeploymentFile([rev('worker-00068-f1x', s.sha.fix, '2026-01-30T19:10:00Z', 100)]), 'no-such-branch') },
     {
       name: 'invalid config',
       expect: 'unknown',
@@ -330,6 +344,7 @@ describe('verification faults', () => {
     it('a readable deployments table gives ok when the serving build has the fix', async () => {
       const outcome = await cli(await withDeploymentTable([row('worker-00063-abc', s.sha.features, '2026-01-08T12:00:00Z'), row('worker-00068-f1x', s.sha.fix, '2026-01-30T19:10:00Z')]));
       assert.equal(outcome.verdict, 'ok', outcome.text);
+      assert.match(outcome.text, /This rests on servingRule "newest" in pipeline-lens\.json: the deployments table ops\.deployments records no traffic/);
     });
 
     it('a readable deployments table gives stale when it lacks the fix', async () => {
@@ -338,7 +353,7 @@ describe('verification faults', () => {
     });
 
     it('an older revision without commit does not stand in the way of the serving one', async () => {
-      const outcome = await cli(await withDeploymentFile([rev('worker-00060-old', null, '2026-01-02T12:00:00Z'), rev('worker-00068-f1x', s.sha.fix, '2026-01-30T19:10:00Z')]));
+      const outcome = await cli(await withDeploymentFile([rev('worker-00060-old', null, '2026-01-02T12:00:00Z', 0), rev('worker-00068-f1x', s.sha.fix, '2026-01-30T19:10:00Z', 100)]));
       assert.equal(outcome.verdict, 'ok', outcome.text);
     });
   });

@@ -15,7 +15,11 @@ export function renderProvenance(p: CommitProvenance): string {
     if (s.status === 'deployed' && s.firstDeployment) {
       out.push(`✓ ${head}: first in ${s.firstDeployment.revision} at ${formatTimestamp(s.firstDeployment.createdAt)} (+${formatDuration(s.firstDeployment.delaySeconds)} after the commit)`);
     } else if (s.status === 'not-deployed') {
-      const serving = s.serving ? `serving ${s.serving.revision} (${s.serving.commit ? shortSha(s.serving.commit) : 'commit unknown'})` : 'nothing deployed';
+      const serving = s.serving
+        ? `serving ${s.serving.revision} (${s.serving.commit ? shortSha(s.serving.commit) : 'commit unknown'})`
+        : s.servingUnknown
+          ? `serving revision unknown (${s.servingUnknown})`
+          : 'nothing deployed';
       out.push(`✗ ${head}: not deployed; ${serving}${s.behindBy !== null ? `, ${s.behindBy} commit(s) behind this one` : ''}`);
     } else {
       out.push(`? ${head}: unknown — ${s.problem}`);

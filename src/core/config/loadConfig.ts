@@ -14,7 +14,7 @@ import {
   DEFAULT_PREDICTION_COLUMNS,
   DEFAULT_THRESHOLDS,
 } from './defaults';
-import type { DeploymentSourceConfig, PipelineLensConfig, ServiceConfig, TableConfig, WarehouseConfig } from './types';
+import type { DeploymentSourceConfig, PipelineLensConfig, ServiceConfig, ServingRule, TableConfig, WarehouseConfig } from './types';
 
 // The raw file as the schema allows it; everything optional is filled in by `resolveConfig`.
 interface RawTable {
@@ -24,8 +24,8 @@ interface RawTable {
   service?: string;
 }
 type RawDeploymentSource =
-  | { kind: 'file'; path: string }
-  | { kind: 'warehouse'; table: string; columns?: Record<string, string | null> }
+  | { kind: 'file'; path: string; servingRule?: ServingRule }
+  | { kind: 'warehouse'; table: string; columns?: Record<string, string | null>; servingRule?: ServingRule }
   | {
       kind: 'cloudRun';
       project?: string;
@@ -36,7 +36,7 @@ type RawDeploymentSource =
       apiEndpoint?: string;
       useGcloud?: boolean | 'auto';
     }
-  | { kind: 'executionLog'; lookbackDays?: number };
+  | { kind: 'executionLog'; lookbackDays?: number; servingRule?: ServingRule };
 interface RawConfig {
   repository?: string;
   warehouse:
@@ -238,11 +238,16 @@ function resolveDeploymentSource(
   if (!raw) return null;
   switch (raw.kind) {
     case 'file':
-      return { kind: 'file', path: fromRoot(raw.path) };
+      return { kind: 'file', path: fromRoot(raw.path), servingRule: raw.servingRule ?? 'traffic' };
     case 'warehouse':
-      return { kind: 'warehouse', table: raw.table, columns: { ...DEFAULT_DEPLOYMENT_TABLE_COLUMNS, ...(raw.columns ?? {}) } as typeof DEFAULT_DEPLOYMENT_TABLE_COLUMNS };
+      return {
+        kind: 'warehouse',
+        table: raw.table,
+        columns: { ...DEFAULT_DEPLOYMENT_TABLE_COLUMNS, ...(raw.columns ?? {}) } as typeof DEFAULT_DEPLOYMENT_TABLE_COLUMNS,
+        servingRule: raw.servingRule ?? 'traffic',
+      };
     case 'executionLog':
-      return { kind: 'executionLog', lookbackDays: raw.lookbackDays ?? DEFAULT_LOOKBACK_DAYS };
+      return { kind: 'executionLog', lookbackDays: raw.lookbackDays ?? DEFAULT_LOOKBACK_DAYS, servingRule: raw.servingRule ?? 'traffic' };
     case 'cloudRun': {
       const project = raw.project ?? (context.warehouse.kind === 'bigquery' ? context.warehouse.project : null);
       if (!project) {

@@ -136,15 +136,24 @@ export interface CloudRunDeploymentConfig {
   useGcloud: 'auto' | 'always' | 'never';
 }
 
+/**
+ * How a source that may not record traffic is read. `traffic` (default): only recorded
+ * shares say what serves. `newest`: when no revision records a share, the newest ready
+ * revision serves all traffic, an assumption the user makes explicitly and every verdict
+ * resting on it repeats.
+ */
+export type ServingRule = 'traffic' | 'newest';
+
 export interface ExecutionLogDeploymentConfig {
   kind: 'executionLog';
   /** How far back the log is read: the window its partition filter scans. */
   lookbackDays: number;
+  servingRule: ServingRule;
 }
 
 export type DeploymentSourceConfig =
-  | { kind: 'file'; path: string }
-  | { kind: 'warehouse'; table: string; columns: DeploymentTableColumns }
+  | { kind: 'file'; path: string; servingRule: ServingRule }
+  | { kind: 'warehouse'; table: string; columns: DeploymentTableColumns; servingRule: ServingRule }
   | CloudRunDeploymentConfig
   | ExecutionLogDeploymentConfig;
 

@@ -2,6 +2,7 @@ import type { CloudRunDeploymentConfig } from '../config/types';
 import { fetchFromAdminApi, NoCredentialsError, type CloudRunTarget } from './cloudRunApi';
 import { factsFromKnative, factsFromV2, trafficFromKnative, trafficFromV2, type RevisionFacts, type TrafficShares } from './cloudRunResources';
 import { fetchWithGcloud, GcloudMissingError } from './gcloudRun';
+import { recordedCommit, recordedInstant } from './recordFields';
 import { DeploymentError, type Deployment, type DeploymentSource } from './types';
 
 export interface CloudRunSourceOptions {
@@ -11,7 +12,6 @@ export interface CloudRunSourceOptions {
 
 // Cloud Run service names: lowercase letters, digits and hyphens, starting with a letter, at most 49.
 const SERVICE_NAME = /^[a-z]([-a-z0-9]{0,47}[a-z0-9])?$/;
-const SHA = /^[0-9a-f]{4,40}$/i;
 
 /**
  * Revisions of a Cloud Run service: when each was created, the commit it was built from
@@ -79,19 +79,33 @@ export class CloudRunDeploymentSource implements DeploymentSource {
   }
 
   private deployment(service: string, facts: RevisionFacts, traffic: TrafficShares): Deployment {
-    const created = new Date(facts.createdAt);
-    if (Number.isNaN(created.getTime())) {
-      throw new DeploymentError(`Cloud Run revision ${facts.revision} has createTime "${facts.createdAt}", which is not a date-time.`);
+    const where = `Cloud Run revision ${facts.revision}`;
+    let createdAt: string;
+    let commit: string | null;
+    try {
+      createdAt = recordedInstant(facts.createdAt, where, 'createTime');
+      const fromEnv = facts.env[this.config.commitEnv];
+      const fromLabel = this.config.commitLabel ? facts.labels[this.config.commitLabel] : undefined;
+      commit =
+        fromEnv !== undefined
+          ? recordedCommit(fromEnv.trim(), where, `environment variable ${this.config.commitEnv}`)
+          : fromLabel !== undefined
+            ? recordedCommit(fromLabel.trim(), where, `label ${this.config.commitLabel}`)
+            : null;
+    } catch (error) {
+      // A revision cannot be edited: the way out is a new revision, and deleting the bad one.
+      throw new DeploymentError(
+        `${(error as Error).message} A revision cannot be changed: deploy a new one that records it, and delete this one if it serves no traffic (\`gcloud run revisions delete ${facts.revision} --region ${this.config.region}\`).`,
+      );
     }
-    const raw = facts.env[this.config.commitEnv] ?? (this.config.commitLabel ? facts.labels[this.config.commitLabel] : undefined);
-    const commit = raw !== undefined && SHA.test(raw.trim()) ? raw.trim().toLowerCase() : null;
     return {
       service,
       revision: facts.revision,
       commit,
-      createdAt: created.toISOString(),
+      createdAt,
       // The service's traffic block is complete: a revision it does not name serves nothing.
       trafficPercent: traffic.get(facts.revision) ?? 0,
+      ready: facts.ready,
     };
   }
 }

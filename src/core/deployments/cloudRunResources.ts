@@ -20,12 +20,25 @@ export interface RunServiceV2 {
   trafficStatuses?: Array<{ type?: string; revision?: string; percent?: number; tag?: string }>;
 }
 
+/** Admin API v2 `Condition`: `state` is `CONDITION_SUCCEEDED`, `CONDITION_FAILED`, `CONDITION_PENDING`, `CONDITION_RECONCILING`. */
+export interface RunConditionV2 {
+  type?: string;
+  state?: string;
+  reason?: string;
+  revisionReason?: string;
+  message?: string;
+}
+
 /** Admin API v2 `Revision`. */
 export interface RunRevisionV2 {
   name: string;
   createTime: string;
   labels?: Record<string, string>;
   containers?: Array<{ name?: string; image?: string; env?: EnvVar[] }>;
+  /** Readiness: the condition of type `Ready`. */
+  conditions?: RunConditionV2[];
+  /** Some v2 resources report readiness here instead (type `Ready`). */
+  terminalCondition?: RunConditionV2;
 }
 
 export interface RunRevisionListV2 {
@@ -46,6 +59,8 @@ export interface KnativeService {
 export interface KnativeRevision {
   metadata: { name: string; creationTimestamp: string; labels?: Record<string, string> };
   spec?: { containers?: Array<{ env?: EnvVar[] }> };
+  /** Readiness: the condition of type `Ready`, status `"True"`, `"False"` or `"Unknown"`. */
+  status?: { conditions?: Array<{ type?: string; status?: string; reason?: string; message?: string }> };
 }
 
 /** A revision as the deployment source needs it, whichever shape it came in. */
@@ -54,6 +69,8 @@ export interface RevisionFacts {
   createdAt: string;
   env: Record<string, string>;
   labels: Record<string, string>;
+  /** The Ready condition succeeded (true), did not or not yet (false), or is not reported (null). */
+  ready: boolean | null;
 }
 
 /** Traffic share per revision name. */
@@ -64,7 +81,19 @@ export function lastSegment(resourceName: string): string {
 }
 
 export function factsFromV2(revision: RunRevisionV2): RevisionFacts {
-  return { revision: lastSegment(revision.name), createdAt: revision.createTime, env: envOf(revision.containers), labels: revision.labels ?? {} };
+  return {
+    revision: lastSegment(revision.name),
+    createdAt: revision.createTime,
+    env: envOf(revision.containers),
+    labels: revision.labels ?? {},
+    ready: readyFromV2(revision),
+  };
+}
+
+// A pending or reconciling revision is not ready yet: it serves nothing until it is.
+function readyFromV2(revision: RunRevisionV2): boolean | null {
+  const condition = revision.conditions?.find((c) => c.type === 'Ready') ?? (revision.terminalCondition?.type === 'Ready' ? revision.terminalCondition : undefined);
+  return condition ? condition.state === 'CONDITION_SUCCEEDED' : null;
 }
 
 export function trafficFromV2(service: RunServiceV2): TrafficShares {
@@ -85,7 +114,14 @@ export function factsFromKnative(revision: KnativeRevision): RevisionFacts {
     createdAt: revision.metadata.creationTimestamp,
     env: envOf(revision.spec?.containers),
     labels: revision.metadata.labels ?? {},
+    ready: readyFromKnative(revision),
   };
+}
+
+// Knative's "Unknown" is a revision still coming up: not ready yet.
+function readyFromKnative(revision: KnativeRevision): boolean | null {
+  const condition = revision.status?.conditions?.find((c) => c.type === 'Ready');
+  return condition ? condition.status === 'True' : null;
 }
 
 export function trafficFromKnative(service: KnativeService): TrafficShares {

@@ -1,15 +1,15 @@
 import type { PipelineLensConfig } from '../config/types';
 import { buildsFirstSeenQuery } from '../warehouse/catalog';
 import type { Row, Warehouse } from '../warehouse/types';
+import { recordedCommit, recordedInstant } from './recordFields';
 import { DeploymentError, type Deployment, type DeploymentSource } from './types';
 
-const SHA = /^[0-9a-f]{4,40}$/i;
 
 /**
  * Deployments inferred from the execution log, for teams without access to their deploy
  * tool's API: a build "deployed" when it was first seen running (first run per commit and
- * revision). The build seen running most recently is taken as the one serving now (100%
- * traffic), every other at 0%: the log shows what ran, not how traffic was split.
+ * revision). The log shows what ran, not where traffic goes, so no revision has a recorded
+ * share: what serves now is unknown unless the service opts into servingRule "newest".
  *
  * The log is read over `lookbackDays` before now, through a query that filters on the
  * log's partition column, so the scan is bounded by the window, not the table.
@@ -38,10 +38,8 @@ export class ExecutionLogDeploymentSource implements DeploymentSource {
     } catch (error) {
       throw new DeploymentError(`Cannot read the runs of ${service} from the execution log ${log.table}: ${(error as Error).message}`);
     }
-    const builds = mergeBuilds(rows);
-    const latest = builds.reduce<Build | null>((best, b) => (best === null || b.lastSeen > best.lastSeen ? b : best), null);
-    return builds
-      .map((b) => ({ service, revision: b.revision, commit: b.commit, createdAt: b.firstSeen, trafficPercent: b === latest ? 100 : 0 }))
+    return mergeBuilds(rows, log.table, log.columns)
+      .map((b) => ({ service, revision: b.revision, commit: b.commit, createdAt: b.firstSeen, trafficPercent: null }))
       .sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.revision.localeCompare(b.revision));
   }
 }
@@ -50,7 +48,6 @@ interface Build {
   commit: string | null;
   revision: string;
   firstSeen: string;
-  lastSeen: string;
 }
 
 /**
@@ -59,25 +56,23 @@ interface Build {
  * ran a build already deployed, not a new deployment. A commit never seen under a revision
  * becomes one build of its own, named after the commit.
  */
-function mergeBuilds(rows: Row[]): Build[] {
-  const iso = (value: unknown) => new Date(String(value)).toISOString();
+function mergeBuilds(rows: Row[], table: string, columns: { commit: string; start: string }): Build[] {
   const named: Build[] = [];
   const unnamed = new Map<string, Build>();
   for (const row of rows) {
-    const commit = typeof row.commit_sha === 'string' && SHA.test(row.commit_sha) ? row.commit_sha.toLowerCase() : null;
-    const firstSeen = iso(row.first_seen);
-    const lastSeen = iso(row.last_seen);
+    const where = `A run in the execution log ${table}${typeof row.revision === 'string' && row.revision ? ` (revision ${row.revision})` : ''}`;
+    const commit = recordedCommit(row.commit_sha, where, columns.commit);
+    const firstSeen = recordedInstant(row.first_seen, where, columns.start);
     if (typeof row.revision === 'string' && row.revision !== '') {
-      named.push({ commit, revision: row.revision, firstSeen, lastSeen });
+      named.push({ commit, revision: row.revision, firstSeen });
       continue;
     }
     const key = commit ?? String(row.commit_sha);
     const seen = unnamed.get(key);
     if (seen) {
       if (firstSeen < seen.firstSeen) seen.firstSeen = firstSeen;
-      if (lastSeen > seen.lastSeen) seen.lastSeen = lastSeen;
     } else {
-      unnamed.set(key, { commit, revision: `build-${key.slice(0, 12)}`, firstSeen, lastSeen });
+      unnamed.set(key, { commit, revision: `build-${key.slice(0, 12)}`, firstSeen });
     }
   }
   for (const build of unnamed.values()) {
@@ -87,7 +82,6 @@ function mergeBuilds(rows: Row[]): Build[] {
       continue;
     }
     if (build.firstSeen < home.firstSeen) home.firstSeen = build.firstSeen;
-    if (build.lastSeen > home.lastSeen) home.lastSeen = build.lastSeen;
   }
   return named;
 }

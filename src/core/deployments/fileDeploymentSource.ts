@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { recordedCommit, recordedInstant } from './recordFields';
 import { DeploymentError, type Deployment, type DeploymentSource } from './types';
 
 /** Deployments kept in a JSON array or NDJSON file, e.g. exported by a deploy script. */
@@ -23,7 +24,7 @@ export class FileDeploymentSource implements DeploymentSource {
     return records
       .map((record, i) => toDeployment(record, `${this.path} record ${i + 1}`))
       .filter((d) => d.service === service)
-      .sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+      .sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.revision.localeCompare(b.revision));
   }
 }
 
@@ -47,31 +48,27 @@ function parseRecords(text: string, path: string): unknown[] {
   });
 }
 
-/** Validates one record; shared by every source so they agree on what a deployment is. */
+/**
+ * Validates one record; shared by the file and the warehouse table so they agree on what a
+ * deployment is. `where` names the record (file and record number, table and row); errors
+ * add its revision when it has one.
+ */
 export function toDeployment(record: unknown, where: string): Deployment {
   if (typeof record !== 'object' || record === null) throw new DeploymentError(`${where} is not an object.`);
   const r = record as Record<string, unknown>;
-  const text = (key: string): string => {
+  const text = (key: string, at: string): string => {
     const value = r[key];
-    if (typeof value !== 'string' || value === '') throw new DeploymentError(`${where} has no "${key}" (a non-empty string is required).`);
+    if (typeof value !== 'string' || value === '') throw new DeploymentError(`${at} has no "${key}" (a non-empty string is required).`);
     return value;
   };
-  const createdRaw = r.createdAt instanceof Date ? r.createdAt.toISOString() : text('createdAt');
-  const created = new Date(createdRaw);
-  if (Number.isNaN(created.getTime())) throw new DeploymentError(`${where} has createdAt "${createdRaw}", which is not a date-time (use ISO 8601, e.g. 2026-01-30T19:10:00Z).`);
-  const commit = r.commit;
-  if (commit !== null && commit !== undefined && (typeof commit !== 'string' || !/^[0-9a-f]{4,40}$/i.test(commit))) {
-    throw new DeploymentError(`${where} has commit ${JSON.stringify(commit)}, which is not a git SHA.`);
-  }
+  const service = text('service', where);
+  const revision = text('revision', where);
+  const at = `${where} (revision ${revision})`;
+  const createdAt = recordedInstant(r.createdAt, at, 'createdAt');
+  const commit = recordedCommit(r.commit, at, 'commit');
   const traffic = r.trafficPercent;
-  if (traffic !== null && traffic !== undefined && (typeof traffic !== 'number' || traffic < 0 || traffic > 100)) {
-    throw new DeploymentError(`${where} has trafficPercent ${JSON.stringify(traffic)}; use a number from 0 to 100.`);
+  if (traffic !== null && traffic !== undefined && (typeof traffic !== 'number' || !Number.isFinite(traffic) || traffic < 0 || traffic > 100)) {
+    throw new DeploymentError(`${at} has trafficPercent ${JSON.stringify(traffic)}; use a number from 0 to 100.`);
   }
-  return {
-    service: text('service'),
-    revision: text('revision'),
-    commit: typeof commit === 'string' && commit !== '' ? commit.toLowerCase() : null,
-    createdAt: created.toISOString(),
-    trafficPercent: typeof traffic === 'number' ? traffic : null,
-  };
+  return { service, revision, commit, createdAt, trafficPercent: typeof traffic === 'number' ? traffic : null };
 }

@@ -7,6 +7,8 @@ export interface Deployment {
   createdAt: string;
   /** Share of traffic the revision serves now (0-100); null when the source does not say. */
   trafficPercent: number | null;
+  /** false: the source says the revision is not ready, so it cannot serve; absent or null: the source does not say. */
+  ready?: boolean | null;
 }
 
 export interface DeploymentSource {

@@ -24,11 +24,13 @@ export class WarehouseDeploymentSource implements DeploymentSource {
     } catch (error) {
       throw new DeploymentError(`Cannot read deployments of ${service} from ${this.table}: ${(error as Error).message}`);
     }
-    return rows.map((row, i) =>
-      toDeployment(
-        { service: row.service, revision: row.revision, commit: row.commit_sha, createdAt: row.created_at, trafficPercent: row.traffic_percent },
-        `${this.table} row ${i + 1}`,
-      ),
-    );
+    return rows
+      .map((row, i) =>
+        toDeployment(
+          { service: row.service, revision: row.revision, commit: row.commit_sha, createdAt: row.created_at, trafficPercent: row.traffic_percent },
+          `${this.table} row ${i + 1}`,
+        ),
+      )
+      .sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.revision.localeCompare(b.revision));
   }
 }

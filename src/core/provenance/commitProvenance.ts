@@ -1,5 +1,5 @@
 import type { ServiceConfig } from '../config/types';
-import { servingNow } from '../deployments/servingRevision';
+import { servingAt, servingSet } from '../deployments/servingSet';
 import type { Deployment } from '../deployments/types';
 import { pathMatcher } from '../git/pathMatcher';
 import { ResolvedShas } from '../git/shaResolver';
@@ -26,8 +26,10 @@ export interface ServiceProvenance {
   status: 'deployed' | 'not-deployed' | 'unknown';
   /** First revision (by creation time) whose build contains the commit. */
   firstDeployment: (DeploymentRef & { delaySeconds: number }) | null;
-  /** Revision serving now. */
+  /** Revision serving now (with a traffic split, the one with the largest share); null when none is deployed or it is not known. */
   serving: DeploymentRef | null;
+  /** Why the revision serving now is not known, when revisions exist but the records cannot say which serves. */
+  servingUnknown: string | null;
   /** The revision the first deployment replaced, or the serving one when the commit is not deployed. */
   replaced: DeploymentRef | null;
   /** When not deployed: commits the serving build lacks up to and including this one. */
@@ -236,7 +238,7 @@ function serviceProvenance(
   ancestry: AncestryIndex,
   now: string,
 ): ServiceProvenance {
-  const base = { service: service.name, touchesService, firstDeployment: null, serving: null, replaced: null, behindBy: null, gapRuns: [] as RunSession[] };
+  const base = { service: service.name, touchesService, firstDeployment: null, serving: null, servingUnknown: null, replaced: null, behindBy: null, gapRuns: [] as RunSession[] };
   if ('error' in deployments) return { ...base, status: 'unknown', problem: deployments.error };
   const list = deployments.list;
   const contains = (d: Deployment): boolean | null => {
@@ -244,7 +246,9 @@ function serviceProvenance(
     return full ? ancestry.contains(full, commit.sha) : null;
   };
   const first = list.find((d) => contains(d) === true) ?? null;
-  const serving = servingNow(list);
+  const set = list.length ? servingSet(list, service, new Date(now)) : null;
+  const serving = set?.known ? set.revisions[0] : null;
+  const servingUnknown = set && !set.known ? set.reason : null;
   const unknownRevisions = list.filter((d) => contains(d) === null);
 
   const gapEnd = first?.createdAt ?? now;
@@ -264,20 +268,26 @@ function serviceProvenance(
     const servingFull = resolved.full(serving.commit);
     if (servingFull) behindBy = ancestry.countBetween(servingFull, commit.sha);
   }
-  const before = first ? list.filter((d) => d.createdAt < first.createdAt && contains(d) === false) : [];
-  const replaced = first ? before[before.length - 1] ?? null : serving;
+  // What the first deployment replaced: the newest revision before it that lacks the commit.
+  // Revisions created at the same instant from different builds leave it open, not picked by list order.
+  const prior = first ? servingAt(list.filter((d) => d.createdAt < first.createdAt && contains(d) === false), first.createdAt) : null;
+  const priorTie = prior && 'tied' in prior && new Set(prior.tied.map((d) => resolved.full(d.commit) ?? d.commit)).size > 1 ? prior.tied : null;
+  const replaced = first ? (prior === null || priorTie ? null : 'tied' in prior ? prior.tied[0] : prior.revision) : serving;
   const problem =
     !first && unknownRevisions.length
       ? `${unknownRevisions.length} revision(s) of ${service.name} name no commit known to local history (${unknownRevisions
           .slice(0, 3)
           .map((d) => d.revision)
           .join(', ')}); they may contain it.`
-      : null;
+      : priorTie
+        ? `Revisions ${priorTie.map((d) => d.revision).join(', ')} of ${service.name} were created at the same instant (${priorTie[0].createdAt}) from different builds: which one the first deployment replaced is not known, so its results are not compared.`
+        : null;
   return {
     ...base,
     status: first ? 'deployed' : problem ? 'unknown' : 'not-deployed',
     firstDeployment: first ? { ...ref(first), delaySeconds: (Date.parse(first.createdAt) - Date.parse(commit.committedAt)) / 1000 } : null,
     serving: serving ? ref(serving) : null,
+    servingUnknown,
     replaced: replaced ? ref(replaced) : null,
     behindBy,
     gapRuns,

@@ -1,5 +1,5 @@
 import type { DeploymentSourceConfig, ServiceConfig } from '../config/types';
-import { servingNow } from '../deployments/servingRevision';
+import { servingSet } from '../deployments/servingSet';
 import type { Deployment } from '../deployments/types';
 import type { GitRepository } from '../git/gitRepository';
 import { GitError, type CommitInfo } from '../git/types';
@@ -33,6 +33,15 @@ export interface VerifyResult {
   diverged: boolean;
   /** Uncommitted or other non-blocking concerns. */
   warnings: string[];
+  /** Every revision receiving traffic, each with its own verdict; empty when what serves is not known. */
+  checked: CheckedRevision[];
+}
+
+export interface CheckedRevision {
+  revision: string;
+  commit: string | null;
+  trafficPercent: number | null;
+  verdict: Verdict;
 }
 
 /** How to make the next revision name its commit, in the terms of the configured source. */
@@ -70,6 +79,7 @@ export async function verifyDeployment(workspace: Workspace, serviceName: string
     unrelatedAhead: 0,
     diverged: false,
     warnings: [],
+    checked: [],
   };
   const unknown = (reason: string, hint: string | null = null, from: VerifyResult = base): VerifyResult => ({ ...from, verdict: 'unknown', reason, hint });
 
@@ -99,13 +109,9 @@ export async function verifyDeployment(workspace: Workspace, serviceName: string
     } catch (error) {
       return unknown(`Cannot read the deployments of ${service.name}: ${(error as Error).message}`, 'Without the deployed revision nothing can be verified; fix the deployment source and run again.');
     }
-    const serving = servingRevisions(deployments);
-    if (serving.length === 0) {
-      return unknown(
-        `The deployment source of ${service.name} lists no revision.`,
-        `Check services[].deployments in ${workspace.config.file}; a service that was never deployed cannot run a backfill.`,
-      );
-    }
+    const set = servingSet(deployments, service, workspace.currentTime());
+    if (!set.known) return unknown(set.reason, set.hint);
+    const serving = set.revisions;
 
     const dirty = await git.dirtyFiles(service.paths);
     if (dirty.length) {
@@ -121,10 +127,11 @@ export async function verifyDeployment(workspace: Workspace, serviceName: string
     for (const revision of serving) checks.push(await checkRevision(workspace, git, service, revision, targetRev, targetSha, base));
     // Fail closed: the verdict is the worst of the revisions that receive traffic.
     const worst = checks.find((c) => c.verdict === 'unknown') ?? checks.find((c) => c.verdict === 'stale') ?? checks[0];
-    if (serving.length > 1 && worst.verdict !== 'ok') {
-      return { ...worst, reason: `${worst.reason} (${worst.deployed?.trafficPercent}% of traffic goes to that revision.)` };
-    }
-    return worst;
+    const checked = serving.map((d, i): CheckedRevision => ({ revision: d.revision, commit: d.commit, trafficPercent: d.trafficPercent, verdict: checks[i].verdict }));
+    let reason = worst.reason;
+    if (serving.length > 1 && worst.verdict !== 'ok') reason = `${reason} (${worst.deployed?.trafficPercent}% of traffic goes to that revision.)`;
+    if (set.assumption) reason = `${reason} ${set.assumption}`;
+    return { ...worst, reason, checked };
   } catch (error) {
     if (error instanceof GitError) return unknown(error.message);
     return unknown(`Verification failed: ${(error as Error).message}`);
@@ -132,14 +139,6 @@ export async function verifyDeployment(workspace: Workspace, serviceName: string
 }
 
 const DEFAULT_DEPLOYMENT_TIMEOUT_MS = 60_000;
-
-/** Every revision receiving traffic, most traffic first; the newest when the source records no traffic. */
-function servingRevisions(deployments: Deployment[]): Deployment[] {
-  const withTraffic = deployments.filter((d) => d.trafficPercent !== null && d.trafficPercent > 0);
-  if (withTraffic.length > 0) return [...withTraffic].sort((a, b) => b.trafficPercent! - a.trafficPercent! || b.createdAt.localeCompare(a.createdAt));
-  const newest = servingNow(deployments);
-  return newest ? [newest] : [];
-}
 
 function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;

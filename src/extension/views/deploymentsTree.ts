@@ -47,6 +47,7 @@ export class DeploymentsTreeProvider implements vscode.TreeDataProvider<Deployme
       const s = node.service;
       const children: DeploymentsNode[] = [];
       if (s.error) children.push({ kind: 'note', text: `Deployments unreadable: ${s.error}`, tooltip: s.error });
+      if (s.servingUnknown) children.push({ kind: 'note', text: 'Serving revision unknown', tooltip: s.servingUnknown });
       if (s.verification.missing.length) children.push({ kind: 'undeployed', service: s });
       children.push(...s.revisions.map((revision): DeploymentsNode => ({ kind: 'revision', service: s, revision })));
       return children;

@@ -99,11 +99,13 @@ describe('pipeline-lens on BigQuery (the fake)', () => {
   });
 
   it('verify: deployments derived from the execution log in BigQuery, read over a bounded window', async () => {
-    await writeWorkspace(join(repo.root, 'from-log.json'), { kind: 'bigquery', project: 'pl-cli', location: 'US', apiEndpoint: fake.url }, { kind: 'executionLog', lookbackDays: 3650 });
+    await writeWorkspace(join(repo.root, 'from-log.json'), { kind: 'bigquery', project: 'pl-cli', location: 'US', apiEndpoint: fake.url }, { kind: 'executionLog', lookbackDays: 3650, servingRule: 'newest' });
     const r = await run(['--config', 'from-log.json', 'verify', '--service', 'prediction-worker', '--json']);
     assert.equal(r.code, 0, r.stderr + r.stdout);
     const body = JSON.parse(r.stdout);
     assert.equal(body.verdict, 'ok');
+    // The log records no traffic: the verdict holds only because the config says the newest build serves.
+    assert.match(body.reason, /This rests on servingRule "newest" in pipeline-lens\.json: the execution log records no traffic/);
     assert.equal(body.deployed.revision, 'worker-00002-bbb');
     assert.equal(body.deployed.sha, sha.b);
     const [job] = fake.jobRequests;

@@ -46,15 +46,16 @@ describe('ExecutionLogDeploymentSource', () => {
 
   const expected = [
     // run-03, a backfill on commit A without a revision, belongs to A's revision: it is no new deployment.
-    { service: 'prediction-worker', revision: 'worker-00001-aaa', commit: COMMIT_A, createdAt: '2026-01-01T06:00:00.000Z', trafficPercent: 0 },
-    { service: 'prediction-worker', revision: 'worker-00002-bbb', commit: COMMIT_B, createdAt: '2026-01-07T19:10:00.000Z', trafficPercent: 100 },
+    { service: 'prediction-worker', revision: 'worker-00001-aaa', commit: COMMIT_A, createdAt: '2026-01-01T06:00:00.000Z', trafficPercent: null },
+    { service: 'prediction-worker', revision: 'worker-00002-bbb', commit: COMMIT_B, createdAt: '2026-01-07T19:10:00.000Z', trafficPercent: null },
   ];
 
   for (const [label, warehouse] of [
     ['embedded engine', () => embedded],
     ['BigQuery (fake)', () => bigquery],
   ] as Array<[string, () => Warehouse]>) {
-    it(`${label}: a build deployed when first seen running; the last seen one serves`, async () => {
+    // The log shows what ran, not where traffic goes: no share is recorded, never a guessed 100%.
+    it(`${label}: a build deployed when first seen running, with no traffic share`, async () => {
       const source = new ExecutionLogDeploymentSource(async () => warehouse(), config, 30, now);
       assert.deepEqual(await source.list('prediction-worker'), expected);
     });
@@ -64,7 +65,7 @@ describe('ExecutionLogDeploymentSource', () => {
     fake.reset();
     const source = new ExecutionLogDeploymentSource(async () => bigquery, config, 3, now);
     assert.deepEqual(await source.list('prediction-worker'), [
-      { service: 'prediction-worker', revision: 'worker-00002-bbb', commit: COMMIT_B, createdAt: '2026-01-10T06:00:00.000Z', trafficPercent: 100 },
+      { service: 'prediction-worker', revision: 'worker-00002-bbb', commit: COMMIT_B, createdAt: '2026-01-10T06:00:00.000Z', trafficPercent: null },
     ]);
     const [job] = fake.jobRequests;
     assert.match(job.query.query, /WHERE l\.`execution_start_timestamp` BETWEEN @from_ts AND @to_ts/);
@@ -89,8 +90,8 @@ describe('ExecutionLogDeploymentSource', () => {
     assert.deepEqual(
       (await source.list('prediction-worker')).map((d) => [d.revision, d.commit, d.trafficPercent]),
       [
-        [`build-${COMMIT_A.slice(0, 12)}`, COMMIT_A, 0],
-        [`build-${COMMIT_B.slice(0, 12)}`, COMMIT_B, 100],
+        [`build-${COMMIT_A.slice(0, 12)}`, COMMIT_A, null],
+        [`build-${COMMIT_B.slice(0, 12)}`, COMMIT_B, null],
       ],
     );
   });

@@ -28,8 +28,8 @@ const WORKER: ServiceSpec = {
     { name: 'prediction-worker-00002-def', createTime: '2026-01-20T09:00:00Z', env: { BUILD_COMMIT: SHA.two.slice(0, 12).toUpperCase() } },
     // Deployed by hand: no commit recorded anywhere.
     { name: 'prediction-worker-00003-ghi', createTime: '2026-01-25T10:00:00Z', env: { LOG_LEVEL: 'debug' } },
-    // The deploy script wrote the command instead of its output.
-    { name: 'prediction-worker-00004-jkl', createTime: '2026-01-28T10:00:00Z', env: { BUILD_COMMIT: '$(git rev-parse HEAD)' } },
+    // The commit comes from Secret Manager: no plain value to read.
+    { name: 'prediction-worker-00004-jkl', createTime: '2026-01-28T10:00:00Z', secretEnv: ['BUILD_COMMIT'] },
     { name: 'prediction-worker-00005-mno', createTime: '2026-01-30T19:10:00Z', env: { BUILD_COMMIT: SHA.three }, secretEnv: ['API_KEY'] },
   ],
   traffic: [
@@ -56,11 +56,11 @@ function failsWith(...fragments: Array<string | RegExp>) {
 }
 
 const EXPECTED = [
-  { service: 'prediction-worker', revision: 'prediction-worker-00001-abc', commit: SHA.one, createdAt: '2026-01-08T12:00:00.123Z', trafficPercent: 0 },
-  { service: 'prediction-worker', revision: 'prediction-worker-00002-def', commit: SHA.two.slice(0, 12), createdAt: '2026-01-20T09:00:00.000Z', trafficPercent: 10 },
-  { service: 'prediction-worker', revision: 'prediction-worker-00003-ghi', commit: null, createdAt: '2026-01-25T10:00:00.000Z', trafficPercent: 0 },
-  { service: 'prediction-worker', revision: 'prediction-worker-00004-jkl', commit: null, createdAt: '2026-01-28T10:00:00.000Z', trafficPercent: 0 },
-  { service: 'prediction-worker', revision: 'prediction-worker-00005-mno', commit: SHA.three, createdAt: '2026-01-30T19:10:00.000Z', trafficPercent: 90 },
+  { service: 'prediction-worker', revision: 'prediction-worker-00001-abc', commit: SHA.one, createdAt: '2026-01-08T12:00:00.123Z', trafficPercent: 0, ready: true },
+  { service: 'prediction-worker', revision: 'prediction-worker-00002-def', commit: SHA.two.slice(0, 12), createdAt: '2026-01-20T09:00:00.000Z', trafficPercent: 10, ready: true },
+  { service: 'prediction-worker', revision: 'prediction-worker-00003-ghi', commit: null, createdAt: '2026-01-25T10:00:00.000Z', trafficPercent: 0, ready: true },
+  { service: 'prediction-worker', revision: 'prediction-worker-00004-jkl', commit: null, createdAt: '2026-01-28T10:00:00.000Z', trafficPercent: 0, ready: true },
+  { service: 'prediction-worker', revision: 'prediction-worker-00005-mno', commit: SHA.three, createdAt: '2026-01-30T19:10:00.000Z', trafficPercent: 90, ready: true },
 ];
 
 describe('CloudRunDeploymentSource: Admin API v2', () => {
@@ -114,6 +114,50 @@ describe('CloudRunDeploymentSource: Admin API v2', () => {
         ['worker', 'labelled-00002-bbb', SHA.two, 100],
       ],
     );
+  });
+
+  it('a revision that never became ready is listed as not ready, whichever way it is read', async () => {
+    const spec: ServiceSpec = {
+      ...WORKER,
+      service: 'flaky',
+      revisions: [
+        { name: 'flaky-00001-aaa', createTime: '2026-01-08T12:00:00Z', env: { BUILD_COMMIT: SHA.one } },
+        { name: 'flaky-00002-bbb', createTime: '2026-01-09T12:00:00Z', env: { BUILD_COMMIT: SHA.two }, ready: false },
+      ],
+      traffic: [{ latest: true, percent: 100 }],
+    };
+    fake.setService(spec);
+    const fromApi = await source({ apiEndpoint: fake.url, service: 'flaky' }).list('worker');
+    const gcloud = await createFakeGcloud([spec]);
+    try {
+      const fromGcloud = await source({ useGcloud: 'always', service: 'flaky' }, gcloud.env).list('worker');
+      for (const deployments of [fromApi, fromGcloud]) {
+        // LATEST goes to the newest ready revision, not the newest one.
+        assert.deepEqual(
+          deployments.map((d) => [d.revision, d.ready, d.trafficPercent]),
+          [
+            ['flaky-00001-aaa', true, 100],
+            ['flaky-00002-bbb', false, 0],
+          ],
+        );
+      }
+    } finally {
+      await gcloud.cleanup();
+    }
+  });
+
+  it('a commit variable that is not a SHA, or a prefix shorter than 7, is an error naming the revision, the variable and the accepted form', async () => {
+    for (const [value, says] of [
+      // The deploy script wrote the command instead of its output.
+      ['$(git rev-parse HEAD)', 'which is not a git SHA'],
+      ['5d8a', 'a prefix of 4 hex digits: too short to name one commit'],
+    ]) {
+      fake.setService({ ...WORKER, service: 'odd', revisions: [{ name: 'odd-00001-aaa', createTime: '2026-01-08T12:00:00Z', env: { BUILD_COMMIT: value } }], traffic: [{ latest: true, percent: 100 }] });
+      await assert.rejects(
+        source({ apiEndpoint: fake.url, service: 'odd' }).list('worker'),
+        failsWith(`Cloud Run revision odd-00001-aaa has environment variable BUILD_COMMIT ${JSON.stringify(value)}`, says, 'prefix of at least 7', 'gcloud run revisions delete odd-00001-aaa --region us-west2'),
+      );
+    }
   });
 
   it('403: says which permission and role the account needs', async () => {

@@ -90,6 +90,69 @@ describe('pipeline-lens verify with the Cloud Run source', () => {
     assert.match(r.stdout, /bin\/deploy-worker\.sh/);
   });
 
+  it('unknown: the traffic block is empty because the newest revision never became ready', async () => {
+    serve(
+      [
+        { name: 'prediction-worker-00001-abc', createTime: '2026-01-05T12:00:00Z', env: { BUILD_COMMIT: sha.init } },
+        { name: 'prediction-worker-00002-f1x', createTime: '2026-01-30T19:10:00Z', env: { BUILD_COMMIT: sha.fix }, ready: false },
+      ],
+      [],
+    );
+    const r = await verify('--json');
+    assert.equal(r.code, 2, r.stdout + r.stderr);
+    assert.equal(r.json.verdict, 'unknown');
+    assert.equal(r.json.deployed, null);
+    assert.match(r.json.reason, /The traffic shares Cloud Run reports for worker sum to 0% \(no revision has a share\): 100% of its traffic is unaccounted for/);
+    assert.match(r.json.hint, /gcloud run services describe prediction-worker --region us-west2.*a revision that never became ready receives none/);
+  });
+
+  it('unknown: a traffic share on a revision that is not ready', async () => {
+    serve(
+      [
+        { name: 'prediction-worker-00001-abc', createTime: '2026-01-05T12:00:00Z', env: { BUILD_COMMIT: sha.init } },
+        { name: 'prediction-worker-00002-f1x', createTime: '2026-01-30T19:10:00Z', env: { BUILD_COMMIT: sha.fix }, ready: false },
+      ],
+      [{ revision: 'prediction-worker-00002-f1x', percent: 100 }],
+    );
+    const r = await verify('--json');
+    assert.equal(r.code, 2, r.stdout + r.stderr);
+    assert.match(r.json.reason, /Revision prediction-worker-00002-f1x \(100%\) of worker has a share of traffic but is not ready: a revision that is not ready serves nothing/);
+  });
+
+  it('stale: LATEST traffic goes to the newest ready revision, not to a newer one that failed', async () => {
+    serve([
+      { name: 'prediction-worker-00001-abc', createTime: '2026-01-05T12:00:00Z', env: { BUILD_COMMIT: sha.init } },
+      { name: 'prediction-worker-00002-f1x', createTime: '2026-01-30T19:10:00Z', env: { BUILD_COMMIT: sha.fix }, ready: false },
+    ]);
+    const r = await verify('--json');
+    assert.equal(r.code, 1, r.stdout + r.stderr);
+    assert.equal(r.json.deployed.revision, 'prediction-worker-00001-abc');
+  });
+
+  it('stale: a 50/50 split across two ready revisions, one of them without the fix; both are checked', async () => {
+    serve(
+      [
+        { name: 'prediction-worker-00001-abc', createTime: '2026-01-05T12:00:00Z', env: { BUILD_COMMIT: sha.init } },
+        { name: 'prediction-worker-00002-f1x', createTime: '2026-01-30T19:10:00Z', env: { BUILD_COMMIT: sha.fix } },
+      ],
+      [
+        { revision: 'prediction-worker-00001-abc', percent: 50 },
+        { revision: 'prediction-worker-00002-f1x', percent: 50 },
+      ],
+    );
+    const r = await verify('--json');
+    assert.equal(r.code, 1, r.stdout + r.stderr);
+    assert.equal(r.json.deployed.revision, 'prediction-worker-00001-abc');
+    assert.match(r.json.reason, /\(50% of traffic goes to that revision\.\)/);
+    assert.deepEqual(
+      r.json.checked.map((c: { revision: string; verdict: string }) => [c.revision, c.verdict]),
+      [
+        ['prediction-worker-00002-f1x', 'ok'],
+        ['prediction-worker-00001-abc', 'stale'],
+      ],
+    );
+  });
+
   it('unknown: the serving revision does not record its commit, and the hint says how to record it', async () => {
     serve([
       { name: 'prediction-worker-00002-f1x', createTime: '2026-01-30T19:10:00Z', env: { BUILD_COMMIT: sha.fix } },
@@ -127,6 +190,44 @@ describe('pipeline-lens verify with the Cloud Run source', () => {
     assert.equal(r.code, 2);
     assert.equal(r.json.verdict, 'unknown');
     assert.match(r.json.reason, /Cloud Run denied access to service prediction-worker in project pl-run.*roles\/run\.viewer/);
+  });
+
+  it('unknown through gcloud too: a share on a revision whose Ready condition is False', async () => {
+    const gcloud = await createFakeGcloud([
+      {
+        project: 'pl-run',
+        region: 'us-west2',
+        service: 'prediction-worker',
+        revisions: [
+          { name: 'prediction-worker-00001-abc', createTime: '2026-01-05T12:00:00Z', env: { BUILD_COMMIT: sha.init } },
+          { name: 'prediction-worker-00002-f1x', createTime: '2026-01-30T19:10:00Z', env: { BUILD_COMMIT: sha.fix }, ready: false },
+        ],
+        traffic: [
+          { revision: 'prediction-worker-00001-abc', percent: 90 },
+          { revision: 'prediction-worker-00002-f1x', percent: 10 },
+        ],
+      },
+    ]);
+    const config = join(repo.root, 'gcloud-ready.json');
+    await writeFile(
+      config,
+      JSON.stringify({
+        warehouse: { kind: 'embedded', files: { 'ds.preds': 'preds.parquet' } },
+        tables: { predictions: { table: 'ds.preds' }, graded: { table: 'ds.graded' } },
+        services: [{ name: 'worker', paths: ['worker/**'], deployments: { kind: 'cloudRun', project: 'pl-run', region: 'us-west2', service: 'prediction-worker', useGcloud: true } }],
+      }),
+    );
+    const path = process.env.PATH;
+    process.env.PATH = gcloud.env.PATH;
+    try {
+      let stdout = '';
+      const code = await main(['--cwd', repo.root, '--config', 'gcloud-ready.json', 'verify', '--service', 'worker', '--json'], { stdout: (t) => (stdout += t), stderr: () => undefined });
+      assert.equal(code, 2, stdout);
+      assert.match(JSON.parse(stdout).reason, /Revision prediction-worker-00002-f1x \(10%\) of worker has a share of traffic but is not ready/);
+    } finally {
+      process.env.PATH = path;
+      await gcloud.cleanup();
+    }
   });
 
   it('the same verdicts through the gcloud fallback', async () => {

@@ -45,7 +45,7 @@ describe('verifyDeployment', () => {
   });
 
   it('is stale when the fix touching the worker is not deployed, listing it with the deploy command', async () => {
-    const w = await workspaceWith(s, [rev('worker-00063-abc', s.sha.features, '2026-01-08T12:00:00Z')]);
+    const w = await workspaceWith(s, [rev('worker-00063-abc', s.sha.features, '2026-01-08T12:00:00Z', 100)]);
     const r = await verifyDeployment(w, 'worker');
     assert.equal(r.verdict, 'stale');
     assert.deepEqual(
@@ -59,7 +59,7 @@ describe('verifyDeployment', () => {
   });
 
   it('is ok when the commits ahead of the deployment touch none of the worker paths', async () => {
-    const w = await workspaceWith(s, [rev('worker-00063-abc', s.sha.features, '2026-01-08T12:00:00Z'), rev('worker-00068-f1x', s.sha.fix, '2026-01-30T19:10:00Z')]);
+    const w = await workspaceWith(s, [rev('worker-00063-abc', s.sha.features, '2026-01-08T12:00:00Z', 0), rev('worker-00068-f1x', s.sha.fix, '2026-01-30T19:10:00Z', 100)]);
     const r = await verifyDeployment(w, 'worker');
     assert.equal(r.verdict, 'ok');
     assert.equal(r.unrelatedAhead, 2);
@@ -67,7 +67,7 @@ describe('verifyDeployment', () => {
   });
 
   it('is ok when the deployed commit is the target', async () => {
-    const w = await workspaceWith(s, [rev('worker-00070-aaa', s.sha.glossary.slice(0, 7), '2026-02-02T10:00:00Z')]);
+    const w = await workspaceWith(s, [rev('worker-00070-aaa', s.sha.glossary.slice(0, 7), '2026-02-02T10:00:00Z', 100)]);
     const r = await verifyDeployment(w, 'worker');
     assert.equal(r.verdict, 'ok');
     assert.equal(r.deployed!.sha, s.sha.glossary);
@@ -75,7 +75,7 @@ describe('verifyDeployment', () => {
   });
 
   it('checks against --target instead of HEAD', async () => {
-    const w = await workspaceWith(s, [rev('worker-00063-abc', s.sha.features, '2026-01-08T12:00:00Z')]);
+    const w = await workspaceWith(s, [rev('worker-00063-abc', s.sha.features, '2026-01-08T12:00:00Z', 100)]);
     assert.equal((await verifyDeployment(w, 'worker', s.sha.docs)).verdict, 'ok');
     assert.equal((await verifyDeployment(w, 'worker', s.sha.fix.slice(0, 8))).verdict, 'stale');
   });
@@ -88,7 +88,7 @@ describe('verifyDeployment', () => {
   });
 
   it('calls a deployment from a branch that diverged from the target stale, and names it so', async () => {
-    const w = await workspaceWith(s, [rev('worker-00071-exp', s.sha.experiment, '2026-02-01T10:00:00Z')]);
+    const w = await workspaceWith(s, [rev('worker-00071-exp', s.sha.experiment, '2026-02-01T10:00:00Z', 100)]);
     const r = await verifyDeployment(w, 'worker');
     assert.equal(r.verdict, 'stale');
     assert.equal(r.diverged, true);
@@ -96,7 +96,7 @@ describe('verifyDeployment', () => {
   });
 
   it('calls a deployment ahead of the target with worker changes stale: the backfill would run code the target lacks', async () => {
-    const w = await workspaceWith(s, [rev('worker-00068-f1x', s.sha.fix, '2026-01-30T19:10:00Z')]);
+    const w = await workspaceWith(s, [rev('worker-00068-f1x', s.sha.fix, '2026-01-30T19:10:00Z', 100)]);
     const r = await verifyDeployment(w, 'worker', s.sha.features);
     assert.equal(r.verdict, 'stale');
     assert.match(r.reason, /ahead of/);
@@ -117,7 +117,7 @@ describe('verifyDeployment', () => {
   });
 
   it('is unknown when the serving revision records no commit, and says how to record it', async () => {
-    const w = await workspaceWith(s, [rev('worker-00072-5d8', null, '2026-02-02T20:07:00Z')]);
+    const w = await workspaceWith(s, [rev('worker-00072-5d8', null, '2026-02-02T20:07:00Z', 100)]);
     const r = await verifyDeployment(w, 'worker');
     assert.equal(r.verdict, 'unknown');
     assert.match(r.reason, /worker-00072-5d8 .* does not record the commit/);
@@ -125,7 +125,7 @@ describe('verifyDeployment', () => {
   });
 
   it('is unknown when the deployed commit is not in local history', async () => {
-    const w = await workspaceWith(s, [rev('worker-00099-zzz', 'deadbeefdeadbeefdeadbeefdeadbeefdeadbeef', '2026-02-02T20:07:00Z')]);
+    const w = await workspaceWith(s, [rev('worker-00099-zzz', 'deadbeefdeadbeefdeadbeefdeadbeefdeadbeef', '2026-02-02T20:07:00Z', 100)]);
     const r = await verifyDeployment(w, 'worker');
     assert.equal(r.verdict, 'unknown');
     assert.match(r.reason, /deadbeef.* is not in local history/);
@@ -137,7 +137,7 @@ describe('verifyDeployment', () => {
     await runGit(join(s.fixture.root, '..'), ['clone', '-q', '--depth', '1', '--branch', 'main', `file://${s.fixture.root}`, clone]);
     try {
       await writeFile(join(clone, 'pipeline-lens.json'), JSON.stringify(config({ kind: 'file', path: 'deployments.json' })));
-      await writeFile(join(clone, 'deployments.json'), JSON.stringify([rev('worker-00063-abc', s.sha.features, '2026-01-08T12:00:00Z')]));
+      await writeFile(join(clone, 'deployments.json'), JSON.stringify([rev('worker-00063-abc', s.sha.features, '2026-01-08T12:00:00Z', 100)]));
       const r = await verifyDeployment(Workspace.open({ cwd: clone }), 'worker');
       assert.equal(r.verdict, 'unknown');
       assert.match(r.hint!, /shallow.*git fetch --unshallow/);
@@ -147,7 +147,7 @@ describe('verifyDeployment', () => {
   });
 
   it('warns about uncommitted changes under the worker paths without hiding the verdict', async () => {
-    const w = await workspaceWith(s, [rev('worker-00070-aaa', s.sha.handoff, '2026-01-31T10:00:00Z')]);
+    const w = await workspaceWith(s, [rev('worker-00070-aaa', s.sha.handoff, '2026-01-31T10:00:00Z', 100)]);
     await writeFile(join(s.fixture.root, 'worker', 'app.py'), 'local edit\n');
     await writeFile(join(s.fixture.root, 'docs', 'scratch.md'), 'not the worker\n');
     try {
@@ -163,7 +163,7 @@ describe('verifyDeployment', () => {
   });
 
   it('is unknown for a service that is not configured and for a target that does not exist', async () => {
-    const w = await workspaceWith(s, [rev('worker-00070-aaa', s.sha.handoff, '2026-01-31T10:00:00Z')]);
+    const w = await workspaceWith(s, [rev('worker-00070-aaa', s.sha.handoff, '2026-01-31T10:00:00Z', 100)]);
     assert.match((await verifyDeployment(w, 'reporter')).reason, /No service "reporter".*known services: worker/);
     const r = await verifyDeployment(w, 'worker', 'no-such-branch');
     assert.equal(r.verdict, 'unknown');
@@ -171,7 +171,7 @@ describe('verifyDeployment', () => {
   });
 
   it('is unknown, not stuck, when the deployment source never answers', async () => {
-    const w = await workspaceWith(s, [rev('worker-00070-aaa', s.sha.glossary, '2026-02-02T10:00:00Z')]);
+    const w = await workspaceWith(s, [rev('worker-00070-aaa', s.sha.glossary, '2026-02-02T10:00:00Z', 100)]);
     w.deployments = () => new Promise(() => undefined);
     const r = await verifyDeployment(w, 'worker', 'HEAD', { deploymentTimeoutMs: 150 });
     assert.equal(r.verdict, 'unknown');
@@ -179,7 +179,7 @@ describe('verifyDeployment', () => {
   });
 
   it('is unknown when git cannot be run', async () => {
-    const w = await workspaceWith(s, [rev('worker-00070-aaa', s.sha.handoff, '2026-01-31T10:00:00Z')]);
+    const w = await workspaceWith(s, [rev('worker-00070-aaa', s.sha.handoff, '2026-01-31T10:00:00Z', 100)]);
     const path = process.env.PATH;
     process.env.PATH = '/nonexistent';
     try {
@@ -200,7 +200,7 @@ describe('verifyDeployment', () => {
     };
 
     it('exits 1 when stale and lists the missing commit', async () => {
-      await workspaceWith(s, [rev('worker-00063-abc', s.sha.features, '2026-01-08T12:00:00Z')]);
+      await workspaceWith(s, [rev('worker-00063-abc', s.sha.features, '2026-01-08T12:00:00Z', 100)]);
       const r = await run(['verify', '--service', 'worker']);
       assert.equal(r.code, 1);
       assert.match(r.stdout, /STALE/);
@@ -209,7 +209,7 @@ describe('verifyDeployment', () => {
     });
 
     it('exits 0 when ok and 2 when unknown, with the same verdict in --json', async () => {
-      await workspaceWith(s, [rev('worker-00068-f1x', s.sha.fix, '2026-01-30T19:10:00Z')]);
+      await workspaceWith(s, [rev('worker-00068-f1x', s.sha.fix, '2026-01-30T19:10:00Z', 100)]);
       const ok = await run(['verify', '--service', 'worker', '--json']);
       assert.equal(ok.code, 0);
       const body = JSON.parse(ok.stdout);
@@ -223,7 +223,7 @@ describe('verifyDeployment', () => {
     });
 
     it('exits 2 with a one-line error naming the JSON path when the config is invalid', async () => {
-      await writeWorkspace(s, [rev('worker-00068-f1x', s.sha.fix, '2026-01-30T19:10:00Z')], { kind: 'file' });
+      await writeWorkspace(s, [rev('worker-00068-f1x', s.sha.fix, '2026-01-30T19:10:00Z', 100)], { kind: 'file' });
       const r = await run(['verify', '--service', 'worker']);
       assert.equal(r.code, 2);
       assert.match(r.stderr, /^pipeline-lens: .*\/services\/0\/deployments\/path is required/);

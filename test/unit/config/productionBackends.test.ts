@@ -89,7 +89,7 @@ describe('Cloud Run and execution-log deployment sources', () => {
   it('the execution-log source needs the log, recording runs of that service', () => {
     const log = { executionLog: { table: 'ops.runs', partitionColumn: 'execution_start_timestamp' } };
     const c = resolveConfig(config(BIGQUERY, [service({ kind: 'executionLog' })], log), FILE);
-    assert.deepEqual(c.services[0].deployments, { kind: 'executionLog', lookbackDays: 180 });
+    assert.deepEqual(c.services[0].deployments, { kind: 'executionLog', lookbackDays: 180, servingRule: 'traffic' });
     rejects(config(BIGQUERY, [service({ kind: 'executionLog' })]), /\/services\/0\/deployments reads deployments from the execution log, but \/tables\/executionLog is not set/);
     rejects(
       config(BIGQUERY, [service({ kind: 'file', path: 'd.json' }, 'reporter'), service({ kind: 'executionLog', lookbackDays: 30 })], {
@@ -97,5 +97,19 @@ describe('Cloud Run and execution-log deployment sources', () => {
       }),
       /\/services\/1\/deployments reads deployments of worker from the execution log, which records runs of reporter/,
     );
+  });
+
+  it('servingRule: "traffic" unless a source that may not record traffic opts into "newest"; Cloud Run, which always records it, takes neither', () => {
+    const log = { executionLog: { table: 'ops.runs', partitionColumn: 'execution_start_timestamp' } };
+    const rule = (source: Record<string, unknown>) => {
+      const deployments = resolveConfig(config(BIGQUERY, [service(source)], log), FILE).services[0].deployments;
+      return deployments && 'servingRule' in deployments ? deployments.servingRule : null;
+    };
+    assert.equal(rule({ kind: 'file', path: 'd.json' }), 'traffic');
+    assert.equal(rule({ kind: 'file', path: 'd.json', servingRule: 'newest' }), 'newest');
+    assert.equal(rule({ kind: 'warehouse', table: 'ops.deployments', servingRule: 'newest' }), 'newest');
+    assert.equal(rule({ kind: 'executionLog', servingRule: 'newest' }), 'newest');
+    rejects(config(BIGQUERY, [service({ kind: 'file', path: 'd.json', servingRule: 'latest' })]), /\/services\/0\/deployments\/servingRule must be one of "traffic", "newest"/);
+    rejects(config(BIGQUERY, [service({ kind: 'cloudRun', region: 'us-west2', servingRule: 'newest' })]), /\/services\/0\/deployments\/servingRule is not a known setting/);
   });
 });

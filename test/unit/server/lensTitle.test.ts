@@ -38,6 +38,7 @@ function service(overrides: Partial<ServiceProvenance>): ServiceProvenance {
     status: 'deployed',
     firstDeployment: { revision: 'prediction-worker-00069-wqf', commit: 'a'.repeat(40), createdAt: '2026-01-30T19:10:00.000Z', trafficPercent: 0, delaySeconds: 15 * 3600 + 53 * 60 },
     serving: null,
+    servingUnknown: null,
     replaced: null,
     behindBy: null,
     gapRuns: [

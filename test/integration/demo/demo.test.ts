@@ -79,14 +79,11 @@ describe('demo workspace', () => {
   let base: string;
   let manifest: DemoManifest;
   let second: DemoManifest;
-  let generationMs: number;
   let db: { c: DuckDBConnection; close: () => void };
 
   before(async () => {
     base = await mkdtemp(join(tmpdir(), 'pipeline-lens-demo-test-'));
-    const t0 = Date.now();
     manifest = await generateDemo(join(base, 'first'));
-    generationMs = Date.now() - t0;
     second = await generateDemo(join(base, 'second'));
     db = await open(manifest.root);
   });
@@ -96,8 +93,7 @@ describe('demo workspace', () => {
     if (base) await rm(base, { recursive: true, force: true });
   });
 
-  it('generates quickly, with the roles the investigation needs', () => {
-    assert.ok(generationMs < 15_000, `generation took ${generationMs} ms`);
+  it('generates the roles the investigation needs', () => {
     for (const role of ['preFixBuild', 'fix', 'v9Variant', 'v9Retrain', 'docsOnly', 'undeployedWorker', 'earlyBuild']) {
       assert.match(manifest.commits[role] ?? '', /^[0-9a-f]{40}$/, `commit role ${role}`);
     }

@@ -46,7 +46,7 @@ describe('a warehouse that hangs or fails', () => {
     });
 
     it('a hover answers within its budget with the commit and its deployment, and says the results are loading', async () => {
-      // The first hover also reads the commit details (git, local): measure the next ones.
+      // The first hover also reads the commit details (git, local); the one below is the one checked.
       await server.hover(uri, positionOf(text, fixture.sha.feed.slice(0, 10), 1));
       // The warehouse never answers: a hover that arrives at all did not wait on it.
       const hover = await server.hover(uri, positionOf(text, fixture.sha.fix.slice(0, 8), 1));

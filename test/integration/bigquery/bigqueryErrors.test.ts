@@ -47,8 +47,8 @@ describe('BigQuery errors a user can act on', () => {
 
   it('no credentials: says to run gcloud auth application-default login or set keyFilename', async () => {
     await withoutCredentials(async () => {
-      // https: credentials are required, and looked for before any request is made.
-      const w = await BigQueryWarehouse.open(bigqueryProfile('https://127.0.0.1:9'), FAST);
+      // Google's endpoint: credentials are required, and looked for before any request is made.
+      const w = await BigQueryWarehouse.open(bigqueryProfile(null), FAST);
       await assert.rejects(
         w.query(q('SELECT 1 AS one')),
         failsWith('no-credentials', 'No Google Cloud credentials for BigQuery', '`gcloud auth application-default login`', 'warehouse.keyFilename'),
@@ -57,7 +57,7 @@ describe('BigQuery errors a user can act on', () => {
   });
 
   it('a key file that cannot be read: names the file and the setting', async () => {
-    const w = await BigQueryWarehouse.open(bigqueryProfile('https://127.0.0.1:9', { keyFilename: '/nonexistent/key.json' }), FAST);
+    const w = await BigQueryWarehouse.open(bigqueryProfile(null, { keyFilename: '/nonexistent/key.json' }), FAST);
     await assert.rejects(w.query(q('SELECT 1 AS one')), failsWith('no-credentials', '/nonexistent/key.json', 'warehouse.keyFilename'));
   });
 
@@ -80,20 +80,20 @@ describe('BigQuery errors a user can act on', () => {
     );
   });
 
-  it('quotaExceeded: retried with backoff, then says it was, and what to do', async () => {
+  it('quotaExceeded: retried with backoff, then says it was, how often, and what to do', async () => {
     fake.failNext('jobs.insert', 403, { reason: 'quotaExceeded', message: 'Quota exceeded: Your project exceeded quota for concurrent queries.' }, { times: 10 });
     await assert.rejects(
       warehouse.query(q('SELECT 1 AS one')),
-      failsWith('quota', 'hit a quota of BigQuery in project pl-test', 'quotaExceeded: Quota exceeded: Your project exceeded quota for concurrent queries', 'tried 3 times', 'Wait a minute'),
+      failsWith('quota', 'hit a quota of BigQuery in project pl-test on 5 attempts over', 'quotaExceeded: Quota exceeded: Your project exceeded quota for concurrent queries', 'Wait a minute'),
     );
-    assert.equal(fake.jobRequests.length, 3, 'three attempts');
+    assert.equal(fake.jobRequests.length, 5, 'one request per attempt');
   });
 
   it('rateLimitExceeded on the job itself: retried, then reported as a rate limit', async () => {
     fake.failJobs({ reason: 'rateLimitExceeded', message: 'Exceeded rate limits: too many table update operations for this table.' }, 10);
     await assert.rejects(
       warehouse.query(q('SELECT COUNT(*) AS c FROM `preds.predictions` AS p', 'user')),
-      failsWith('quota', 'hit a rate limit', 'rateLimitExceeded', 'tried 3 times'),
+      failsWith('quota', 'was rate limited by BigQuery in project pl-test on 5 attempts over', 'rateLimitExceeded'),
     );
   });
 

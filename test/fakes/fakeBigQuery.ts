@@ -24,7 +24,9 @@ import { JsonHttpServer, type JsonResponse, type RecordedRequest } from './jsonH
  * Every request is recorded, and `jobRequests` lists the query configurations sent, so
  * tests can assert SQL text, parameters and `maximumBytesBilled`. Failures are injected
  * per method (`failNext`) or per job (`failJobs`); `pendingPolls` and `hang` make jobs
- * answer `jobComplete: false`, for polling, progress and cancellation.
+ * answer `jobComplete: false`, for polling, progress and cancellation; `stall` makes
+ * requests of a method get no answer at all (the connection stays open), as an endpoint
+ * that stopped answering does.
  */
 
 export type FakeMethod = 'jobs.insert' | 'jobs.query' | 'jobs.get' | 'jobs.getQueryResults' | 'jobs.cancel';
@@ -84,6 +86,14 @@ export interface FakeBigQueryOptions {
 const PREFIX = '/bigquery/v2/projects/';
 const DEFAULT_TABLE_BYTES = 1024 * 1024;
 
+const ROUTES: Record<string, FakeMethod> = {
+  'POST jobs': 'jobs.insert',
+  'POST queries': 'jobs.query',
+  'GET jobs/:id': 'jobs.get',
+  'POST jobs/:id/cancel': 'jobs.cancel',
+  'GET queries/:id': 'jobs.getQueryResults',
+};
+
 const HTTP_STATUS: Record<string, number> = { notFound: 404, accessDenied: 403, quotaExceeded: 403, rateLimitExceeded: 403, stopped: 400 };
 
 export class FakeBigQuery {
@@ -96,6 +106,7 @@ export class FakeBigQuery {
   private readonly jobs = new Map<string, FakeJob>();
   private readonly injected: Injected[] = [];
   private readonly jobFailures: Array<{ error: ErrorProto; times: number }> = [];
+  private readonly stalls: Array<{ method: FakeMethod; times: number }> = [];
   private server!: JsonHttpServer;
 
   private constructor(
@@ -126,6 +137,11 @@ export class FakeBigQuery {
     this.injected.push({ method, status, error, dryRun: options.dryRun, times: options.times ?? 1 });
   }
 
+  /** The next `times` requests of `method` (default: all of them) are read and never answered. */
+  stall(method: FakeMethod, times = Number.POSITIVE_INFINITY): void {
+    this.stalls.push({ method, times });
+  }
+
   /** The next `times` query jobs are created, then fail with this error (`status.errorResult`). */
   failJobs(error: ErrorProto, times = 1): void {
     this.jobFailures.push({ error, times });
@@ -141,6 +157,7 @@ export class FakeBigQuery {
     this.jobRequests.length = 0;
     this.injected.length = 0;
     this.jobFailures.length = 0;
+    this.stalls.length = 0;
     this.jobs.clear();
     this.pendingPolls = 0;
     this.hang = false;
@@ -155,6 +172,12 @@ export class FakeBigQuery {
     if (!request.path.startsWith(PREFIX)) return this.error(404, { reason: 'notFound', message: `Not found: ${request.path}` });
     const [project, ...rest] = request.path.slice(PREFIX.length).split('/');
     const route = `${request.method} ${rest[0]}${rest.length > 1 ? '/:id' : ''}${rest[2] ? `/${rest[2]}` : ''}`;
+    const method = ROUTES[route];
+    const stall = method ? this.stalls.find((s) => s.method === method) : undefined;
+    if (stall) {
+      if (--stall.times <= 0) this.stalls.splice(this.stalls.indexOf(stall), 1);
+      return new Promise<never>(() => undefined);
+    }
     switch (route) {
       case 'POST jobs':
         return this.insert(project, request);

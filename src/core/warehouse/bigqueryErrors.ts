@@ -138,14 +138,15 @@ export function queryTooLong(context: BigQueryErrorContext, seconds: number, job
 export function bytesOverCap(queryName: string, cap: number, source: CapSource, estimate: number | null, message: string | null = null): WarehouseError {
   const required = message ? /(\d+) or higher required/i.exec(message) : null;
   const needed = estimate ?? (required ? Number(required[1]) : null);
-  const would = needed === null ? 'would bill more than' : `would bill ${formatBytes(needed)} (${needed} bytes), more than`;
+  const exactly = (bytes: number) => (bytes >= 1024 ? `${formatBytes(bytes)} (${bytes} bytes)` : formatBytes(bytes));
+  const would = needed === null ? 'would bill more than' : `would bill ${exactly(needed)}, more than`;
   const setBy = source === '--max-bytes' ? 'set by --max-bytes' : 'set by warehouse.maximumBytesBilled in pipeline-lens.json';
   const raise =
     source === '--max-bytes'
       ? 'or raise --max-bytes'
       : 'or raise the cap (warehouse.maximumBytesBilled in pipeline-lens.json; for one query on the command line: pipeline-lens query --max-bytes)';
   return new WarehouseError(
-    `Query ${queryName} ${would} the cap of ${formatBytes(cap)} (${cap} bytes) ${setBy}, so BigQuery did not run it and nothing was billed. ` +
+    `Query ${queryName} ${would} the cap of ${exactly(cap)} ${setBy}, so BigQuery did not run it and nothing was billed. ` +
       `Narrow the date range or the columns read, ${raise}.`,
     'bytes-limit',
   );

@@ -172,7 +172,7 @@ describe('pipeline-lens on BigQuery (the fake)', () => {
     await writeWorkspace(join(repo.root, 'capped', 'pipeline-lens.json'), { kind: 'bigquery', project: 'pl-cli', location: 'US', apiEndpoint: fake.url, maximumBytesBilled: 1000 });
     const refused = await run(['--config', 'capped/pipeline-lens.json', 'query', 'select.sql', '--param', 'd:DATE=2026-01-09']);
     assert.equal(refused.code, 2);
-    assert.match(refused.stderr, /more than the cap of 1000 bytes \(1000 bytes\) set by warehouse\.maximumBytesBilled in pipeline-lens\.json/);
+    assert.match(refused.stderr, /more than the cap of 1000 bytes set by warehouse\.maximumBytesBilled in pipeline-lens\.json/);
     assert.match(refused.stderr, /for one query on the command line: pipeline-lens query --max-bytes/);
     assert.deepEqual(executedJobs(), [], 'nothing ran');
   });

@@ -13,7 +13,7 @@ import {
   type TableReference,
 } from './bigqueryResponses';
 import { FakeBigQueryEngine, FakeQueryError, wireRow, type EngineResult } from './fakeBigQueryEngine';
-import { JsonHttpServer, type JsonResponse, type RecordedRequest } from './jsonHttpServer';
+import { JsonHttpServer, type JsonResponse, type RecordedRequest, type TlsIdentity } from './jsonHttpServer';
 
 /**
  * A local fake of the BigQuery REST API v2 on 127.0.0.1, for the real client to talk to
@@ -81,6 +81,8 @@ export interface FakeBigQueryOptions {
   setupSql?: string;
   /** Bytes each table "costs" to scan, by `dataset.table`; default 1 MiB each. */
   tableBytes?: Record<string, number>;
+  /** Serve HTTPS with this key and certificate. */
+  tls?: TlsIdentity;
 }
 
 const PREFIX = '/bigquery/v2/projects/';
@@ -119,13 +121,17 @@ export class FakeBigQuery {
   static async start(options: FakeBigQueryOptions = {}): Promise<FakeBigQuery> {
     const engine = await FakeBigQueryEngine.open(options);
     const fake = new FakeBigQuery(engine, options);
-    fake.server = await JsonHttpServer.start((request) => fake.handle(request));
+    fake.server = await JsonHttpServer.start((request) => fake.handle(request), { tls: options.tls });
     return fake;
   }
 
   /** The `apiEndpoint` to give the client. */
   get url(): string {
     return this.server.url;
+  }
+
+  get port(): number {
+    return this.server.port;
   }
 
   get requests(): RecordedRequest[] {

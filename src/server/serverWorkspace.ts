@@ -1,6 +1,6 @@
 import type { PipelineLensConfig } from '../core/config/types';
 import type { CredentialHosts } from '../core/credentials/endpointPolicy';
-import type { GitRepository } from '../core/git/gitRepository';
+import { GitRepository } from '../core/git/gitRepository';
 import { GitRunner } from '../core/git/gitRunner';
 import { ProvenanceService } from '../core/provenance/documentProvenance';
 import { sqlContextFromConfig, type SqlContext } from '../core/sql/sqlContext';
@@ -52,8 +52,9 @@ export class ServerWorkspace extends Workspace {
     return this.config.root;
   }
 
+  /** The engine's repository (verify, one-shot provenance), run with the configured git like everything else. */
   override git(): Promise<GitRepository> {
-    this.openedGit ??= super.git();
+    this.openedGit ??= GitRepository.open(this.config.repository, this.serverOptions.gitBinary ? { binary: this.serverOptions.gitBinary } : {});
     return this.openedGit;
   }
 

@@ -104,6 +104,8 @@ export class FakeBigQuery {
   pendingPolls = 0;
   /** New jobs never finish until cancelled. */
   hang = false;
+  /** The next this many query jobs are created, and then the connection is closed instead of answering. */
+  dropAfterCreate = 0;
   tableBytes: Record<string, number>;
   private readonly jobs = new Map<string, FakeJob>();
   private readonly injected: Injected[] = [];
@@ -167,6 +169,7 @@ export class FakeBigQuery {
     this.jobs.clear();
     this.pendingPolls = 0;
     this.hang = false;
+    this.dropAfterCreate = 0;
   }
 
   async close(): Promise<void> {
@@ -216,6 +219,9 @@ export class FakeBigQuery {
     const injected = this.injectedFor('jobs.insert', dryRun);
     if (injected) return injected;
     if (!query?.query) return this.error(400, { reason: 'invalid', message: 'Required parameter is missing: query' });
+    if (!dryRun && this.jobs.has(reference.jobId)) {
+      return this.error(409, { reason: 'duplicate', message: `Already Exists: Job ${project}:${reference.location}.${reference.jobId}` });
+    }
 
     const job = await this.createJob(reference, body.configuration, query, dryRun);
     if (dryRun) {
@@ -223,6 +229,10 @@ export class FakeBigQuery {
       return { status: 200, body: this.resource(job) };
     }
     this.jobs.set(reference.jobId, job);
+    if (this.dropAfterCreate > 0) {
+      this.dropAfterCreate--;
+      return { status: 0, body: null, drop: true };
+    }
     return { status: 200, body: this.resource(job) };
   }
 

@@ -26,6 +26,8 @@ export interface RecordedRequest {
 export interface JsonResponse {
   status: number;
   body: unknown;
+  /** Close the connection instead of answering, as a server that fails mid-request does. */
+  drop?: boolean;
 }
 
 export type JsonHandler = (request: RecordedRequest) => Promise<JsonResponse> | JsonResponse;
@@ -49,6 +51,10 @@ export class JsonHttpServer {
           response = await handler(request);
         } catch (error) {
           response = { status: 500, body: { error: { code: 500, message: `fake failed: ${(error as Error).message}`, errors: [{ reason: 'backendError', message: (error as Error).message }] } } };
+        }
+        if (response.drop) {
+          res.socket?.destroy();
+          return;
         }
         const text = JSON.stringify(response.body);
         res.writeHead(response.status, { 'content-type': 'application/json; charset=UTF-8', 'content-length': Buffer.byteLength(text) });

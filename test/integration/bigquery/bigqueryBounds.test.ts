@@ -33,6 +33,8 @@ describe('BigQuery calls are bounded', () => {
 
   before(async () => {
     fake = await FakeBigQuery.start({ setupSql: `CREATE SCHEMA ds; CREATE TABLE ds.numbers AS SELECT i AS n FROM range(3) t(i);` });
+    // The first request of a process loads the client's HTTP layer; the limits here are for answers.
+    await (await BigQueryWarehouse.open(bigqueryProfile(fake.url), FAST)).query(q('SELECT 1 AS one'));
   });
   beforeEach(() => fake.reset());
   after(async () => {
@@ -43,11 +45,8 @@ describe('BigQuery calls are bounded', () => {
   const requestsTo = (method: string, path: RegExp) => fake.requests.filter((r) => r.method === method && path.test(r.path));
 
   it('an insert that is never answered: abandoned at the per-request limit, not retried, and its job id cancelled', async () => {
-    const w = await open();
-    // The first request loads the client's HTTP layer; the limit is for answers, so warm it first.
-    await w.query(q('SELECT 1 AS one'));
-    fake.reset();
     fake.stall('jobs.insert');
+    const w = await open();
     await assert.rejects(
       w.query(q('SELECT n FROM `ds.numbers` AS t')),
       failsWith('timeout', `no answer from BigQuery at ${fake.url} within 0.3 s`, 'warehouse.requestTimeoutSeconds', '--request-timeout', 'warehouse.apiEndpoint'),
@@ -115,6 +114,16 @@ describe('BigQuery calls are bounded', () => {
     fake.failNext('jobs.getQueryResults', 503, { reason: 'backendError', message: 'Service unavailable' }, { times: 100 });
     await assert.rejects(w.query(q('SELECT 1 AS one')), failsWith('server', `server error on ${BIGQUERY_RETRY_POLICY.attempts} attempts over`, 'run again in a few minutes'));
     assert.equal(requestsTo('POST', /\/jobs$/).length + requestsTo('GET', /\/queries\//).length, BIGQUERY_RETRY_POLICY.attempts + 1, 'five failures and the one success between them');
+  });
+
+  it('a submission whose answer was lost is sent again under the same job id, and the job BigQuery already has is used: it runs once', async () => {
+    fake.dropAfterCreate = 1;
+    const w = await open();
+    assert.deepEqual((await w.query(q('SELECT n FROM `ds.numbers` AS t ORDER BY n'))).rows, [{ n: 0 }, { n: 1 }, { n: 2 }]);
+    const inserts = fake.jobRequests.filter((j) => !j.dryRun);
+    assert.equal(inserts.length, 2, 'the insert was sent again after the dropped connection');
+    assert.equal(inserts[0].jobId, inserts[1].jobId, 'under the same id, so BigQuery answered "already exists"');
+    assert.equal(requestsTo('GET', new RegExp(`/jobs/${inserts[0].jobId}$`)).length, 1, 'the existing job was looked up');
   });
 
   it('errors that retrying cannot fix are not retried', async () => {

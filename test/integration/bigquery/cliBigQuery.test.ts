@@ -179,16 +179,16 @@ describe('pipeline-lens on BigQuery (the fake)', () => {
 
   it('an endpoint that never answers: the command ends with exit 2 at the per-request limit, from the flag or from pipeline-lens.json', async () => {
     fake.stall('jobs.insert');
-    const flag = await runCliProcess(['--cwd', repo.root, '--request-timeout', '1', 'query', 'select.sql', '--param', 'd:DATE=2026-01-09'], process.env);
+    const flag = await runCliProcess(['--cwd', repo.root, '--request-timeout', '2', 'query', 'select.sql', '--param', 'd:DATE=2026-01-09'], process.env);
     assert.equal(flag.code, 2, flag.stderr);
-    assert.match(flag.stderr, new RegExp(`^pipeline-lens: Query user: no answer from BigQuery at ${fake.url} within 1 s\\.`));
+    assert.match(flag.stderr, new RegExp(`^pipeline-lens: Query user: no answer from BigQuery at ${fake.url} within 2 s\\.`));
     assert.match(flag.stderr, /--request-timeout/);
 
     await mkdir(join(repo.root, 'slow'), { recursive: true });
-    await writeWorkspace(join(repo.root, 'slow', 'pipeline-lens.json'), { kind: 'bigquery', project: 'pl-cli', location: 'US', apiEndpoint: fake.url, requestTimeoutSeconds: 1.5 });
+    await writeWorkspace(join(repo.root, 'slow', 'pipeline-lens.json'), { kind: 'bigquery', project: 'pl-cli', location: 'US', apiEndpoint: fake.url, requestTimeoutSeconds: 2.5 });
     const config = await runCliProcess(['--cwd', repo.root, '--config', 'slow/pipeline-lens.json', 'query', 'select.sql', '--param', 'd:DATE=2026-01-09'], process.env);
     assert.equal(config.code, 2, config.stderr);
-    assert.match(config.stderr, /no answer from BigQuery at .* within 1\.5 s\. .*warehouse\.requestTimeoutSeconds in pipeline-lens\.json/);
+    assert.match(config.stderr, /no answer from BigQuery at .* within 2\.5 s\. .*warehouse\.requestTimeoutSeconds in pipeline-lens\.json/);
     assert.ok(fake.requests.length >= 2, 'both runs reached the fake');
   });
 

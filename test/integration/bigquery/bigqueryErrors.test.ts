@@ -1,4 +1,7 @@
 import assert from 'node:assert/strict';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { BigQueryWarehouse } from '../../../src/core/warehouse/bigqueryWarehouse';
 import { assertRunnable, planQuery } from '../../../src/core/warehouse/queryGuard';
@@ -59,6 +62,23 @@ describe('BigQuery errors a user can act on', () => {
   it('a key file that cannot be read: names the file and the setting', async () => {
     const w = await BigQueryWarehouse.open(bigqueryProfile(null, { keyFilename: '/nonexistent/key.json' }), FAST);
     await assert.rejects(w.query(q('SELECT 1 AS one')), failsWith('no-credentials', '/nonexistent/key.json', 'warehouse.keyFilename'));
+  });
+
+  it('a key file that is not a service-account key (an external-account configuration) is refused before any request', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'pl-key-'));
+    try {
+      const keyFilename = join(dir, 'workload-identity.json');
+      await writeFile(
+        keyFilename,
+        JSON.stringify({ type: 'external_account', audience: 'x', subject_token_type: 'urn:ietf:params:oauth:token-type:jwt', token_url: 'https://collector.example.test/token', credential_source: { file: '/home/someone/.config/gcloud/application_default_credentials.json' } }),
+      );
+      await assert.rejects(
+        BigQueryWarehouse.open(bigqueryProfile(null, { keyFilename }), FAST),
+        failsWith('no-credentials', `warehouse.keyFilename in pipeline-lens.json names ${keyFilename}, a credential file of type "external_account"`, 'only a service-account key', 'GOOGLE_APPLICATION_CREDENTIALS'),
+      );
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it('403 accessDenied: names the project and the missing permission', async () => {

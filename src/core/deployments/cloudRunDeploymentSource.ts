@@ -47,7 +47,8 @@ export class CloudRunDeploymentSource implements DeploymentSource {
         revisions = found.revisions.map(factsFromV2);
         traffic = trafficFromV2(found.service);
       } catch (error) {
-        if (!(error instanceof NoCredentialsError) || this.config.useGcloud === 'never') throw error;
+        // gcloud reads Google's endpoint whatever apiEndpoint says: it is no fallback for another endpoint.
+        if (!(error instanceof NoCredentialsError) || this.config.useGcloud === 'never' || this.config.apiEndpoint !== null) throw error;
         try {
           ({ revisions, traffic } = await this.fromGcloud(target));
         } catch (fallback) {

@@ -20,6 +20,7 @@ import { renderProvenance } from './render/renderProvenance';
 import { renderVerify } from './render/renderVerify';
 import { textTable } from './render/textTable';
 import { confirmOnTerminal } from './confirmWrite';
+import { credentialHostsFromEnv } from './credentialHostsFromEnv';
 
 /** A mistake in how the command was called: said in one line, exit 2. */
 class UsageError extends Error {}
@@ -30,6 +31,8 @@ interface GlobalOptions {
   config?: string;
   cwd?: string;
   debug?: boolean;
+  requestTimeout?: number;
+  queryTimeout?: number;
 }
 
 export interface CliIO {
@@ -43,7 +46,26 @@ const PROCESS_IO: CliIO = { stdout: (t) => process.stdout.write(t), stderr: (t) 
 
 function openWorkspace(globals: GlobalOptions): Workspace {
   const cwd = globals.cwd ? resolve(globals.cwd) : process.cwd();
-  return Workspace.open({ configFile: globals.config ? resolve(cwd, globals.config) : undefined, cwd });
+  const credentialHosts = credentialHostsFromEnv(process.env);
+  if ('problem' in credentialHosts) throw new UsageError(credentialHosts.problem);
+  const workspace = Workspace.open({ configFile: globals.config ? resolve(cwd, globals.config) : undefined, cwd, credentialHosts });
+  const warehouse = workspace.config.warehouse;
+  if (warehouse.kind !== 'bigquery' || (globals.requestTimeout === undefined && globals.queryTimeout === undefined)) return workspace;
+  // The flags win over pipeline-lens.json for this run.
+  const limited = {
+    ...warehouse,
+    requestTimeoutSeconds: globals.requestTimeout ?? warehouse.requestTimeoutSeconds,
+    queryTimeoutSeconds: globals.queryTimeout ?? warehouse.queryTimeoutSeconds,
+  };
+  return new Workspace({ ...workspace.config, warehouse: limited }, undefined, credentialHosts);
+}
+
+function parseSeconds(flag: string): (text: string) => number {
+  return (text) => {
+    const seconds = Number(text);
+    if (text.trim() === '' || !Number.isFinite(seconds) || seconds <= 0) throw new UsageError(`${flag} ${text} is not a number of seconds; give a positive number, e.g. ${flag} 60.`);
+    return seconds;
+  };
 }
 
 async function withWorkspace<T>(globals: GlobalOptions, run: (w: Workspace) => Promise<T>): Promise<T> {
@@ -119,6 +141,8 @@ export function buildProgram(io: CliIO = PROCESS_IO, result: { exitCode: number 
     .option('--config <path>', 'pipeline-lens.json to use (default: found by walking up from the working directory)')
     .option('--cwd <dir>', 'run as if started in this directory')
     .option('--debug', 'print stack traces of errors')
+    .option('--request-timeout <seconds>', 'how long one request to BigQuery may go unanswered (default: warehouse.requestTimeoutSeconds, 30)', parseSeconds('--request-timeout'))
+    .option('--query-timeout <seconds>', 'how long one BigQuery query may run before its job is cancelled (default: warehouse.queryTimeoutSeconds, 600)', parseSeconds('--query-timeout'))
     .showHelpAfterError()
     .configureOutput({ writeOut: (t) => io.stdout(t), writeErr: (t) => io.stderr(t) })
     .exitOverride();
@@ -277,8 +301,9 @@ export function buildProgram(io: CliIO = PROCESS_IO, result: { exitCode: number 
             if (!answer) throw writeRefusal(subject, plan.statementType, plan.targets, 'bigquery', 'The write was not confirmed.');
             writeConfirmed = true;
           }
-          assertRunnable(warehouse, plan, query, { writeConfirmed, maximumBytesBilled: cap });
-          const answer = await warehouse.query(query, { writeConfirmed, maximumBytesBilled: cap ?? undefined });
+          const maximumBytesBilledSource = options.maxBytes !== undefined ? '--max-bytes' : 'config';
+          assertRunnable(warehouse, plan, query, { writeConfirmed, maximumBytesBilled: cap, maximumBytesBilledSource });
+          const answer = await warehouse.query(query, { writeConfirmed, maximumBytesBilled: cap ?? undefined, maximumBytesBilledSource });
           if (options.json) printJson('query', { columns: answer.columns, rows: answer.rows, bytesProcessed: answer.bytesProcessed });
           else {
             const cell = (v: unknown) => (v === null || v === undefined ? 'NULL' : typeof v === 'object' ? JSON.stringify(v) : String(v));

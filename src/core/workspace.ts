@@ -1,6 +1,7 @@
 import { ConfigError } from './config/configError';
 import { findConfigFile, loadConfig } from './config/loadConfig';
 import type { PipelineLensConfig, ServiceConfig } from './config/types';
+import { NO_CREDENTIAL_HOSTS, type CredentialHosts } from './credentials/endpointPolicy';
 import { openDeploymentSource } from './deployments/openDeploymentSource';
 import type { Deployment, DeploymentSource } from './deployments/types';
 import { GitRepository } from './git/gitRepository';
@@ -18,20 +19,25 @@ export class Workspace {
   private warehouseConnection: Promise<Warehouse> | null = null;
   private readonly deploymentCache = new Map<string, Promise<Deployment[]>>();
 
+  /**
+   * `credentialHosts`: the hosts the user (never the workspace) allows Google credentials
+   * to go to when pipeline-lens.json names an endpoint other than Google's.
+   */
   constructor(
     readonly config: PipelineLensConfig,
     private readonly now: () => Date = () => new Date(),
+    readonly credentialHosts: CredentialHosts = NO_CREDENTIAL_HOSTS,
   ) {}
 
   /** Opens the workspace whose pipeline-lens.json is `configFile`, or the first one found walking up from `cwd`. */
-  static open(options: { configFile?: string; cwd?: string; now?: () => Date } = {}): Workspace {
+  static open(options: { configFile?: string; cwd?: string; now?: () => Date; credentialHosts?: CredentialHosts } = {}): Workspace {
     const file = options.configFile ?? findConfigFile(options.cwd ?? process.cwd());
     if (!file) {
       throw new ConfigError(
         `No pipeline-lens.json in ${options.cwd ?? process.cwd()} or any folder above it. Run \`pipeline-lens demo\` to try the demo, or create one (see docs/configuration.md) and pass --config.`,
       );
     }
-    return new Workspace(loadConfig(file), options.now);
+    return new Workspace(loadConfig(file), options.now, options.credentialHosts);
   }
 
   currentTime(): Date {
@@ -44,7 +50,7 @@ export class Workspace {
   }
 
   warehouse(): Promise<Warehouse> {
-    this.warehouseConnection ??= openWarehouse(this.config);
+    this.warehouseConnection ??= openWarehouse(this.config, { credentialHosts: this.credentialHosts });
     return this.warehouseConnection;
   }
 
@@ -62,7 +68,7 @@ export class Workspace {
   }
 
   deploymentSource(service: ServiceConfig): DeploymentSource {
-    return openDeploymentSource(service, { config: this.config, warehouse: () => this.warehouse(), now: this.now });
+    return openDeploymentSource(service, { config: this.config, warehouse: () => this.warehouse(), now: this.now, credentialHosts: this.credentialHosts });
   }
 
   /** Revisions of a service, oldest first; read once per workspace. */

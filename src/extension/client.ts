@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 import { Commands } from '../shared/protocol';
-import { initialSettings } from './settings';
+import { initialSettings, withUserAllowedHosts } from './settings';
 
 /**
  * The language client: the server (dist/server.js, bundled next to this file) runs in its
@@ -33,6 +33,15 @@ export function createClient(context: vscode.ExtensionContext, output: vscode.Lo
     textSynchronization: { delayOpenNotifications: true },
     // Hovers link to our commands (show diff, copy SHA, verify); only those may run from them.
     markdown: { isTrusted: { enabledCommands: Object.values(Commands) }, supportHtml: false },
+    middleware: {
+      workspace: {
+        configuration: async (params, token, next) => {
+          const answers = await next(params, token);
+          if (!Array.isArray(answers)) return answers;
+          return answers.map((answer, i) => (params.items[i]?.section === 'pipelineLens' ? withUserAllowedHosts(answer) : answer));
+        },
+      },
+    },
   };
   return new LanguageClient('pipelineLens', 'Pipeline Lens', serverOptions, clientOptions);
 }

@@ -37,7 +37,7 @@ import { onNotification0, onRequest, onRequest0, sendNotification } from './prot
 import { ServerLogger } from './logger';
 import type { ServerContext } from './serverContext';
 import type { ServerWorkspace } from './serverWorkspace';
-import { DEFAULT_SETTINGS, parseSettings, type ServerSettings } from './settings';
+import { credentialHostsOf, DEFAULT_SETTINGS, parseSettings, type ServerSettings } from './settings';
 import { SqlSupport } from './sqlSupport';
 import { warehouseFault } from './testHooks';
 import { toPath, WorkspaceRegistry, type WorkspaceEntry } from './workspaceRegistry';
@@ -66,6 +66,8 @@ export class PipelineLensServer {
   private readonly sql: SqlSupport;
   private readonly requests: CustomRequests;
   private settings: ServerSettings = DEFAULT_SETTINGS;
+  /** The git the client named at start: kept when a later pull names none (a client may not answer for `git.path`). */
+  private initialGitPath = '';
   private clientPullsSettings = false;
   private clientRefreshesLenses = false;
   private folders: string[] = [];
@@ -80,6 +82,7 @@ export class PipelineLensServer {
       gitCounter: this.gitCounter,
       fault: warehouseFault(),
       gitBinary: () => this.settings.gitPath || undefined,
+      credentialHosts: () => credentialHostsOf(this.settings),
       onLoaded: (entry) => this.workspaceLoaded(entry),
     });
     this.context = {
@@ -145,6 +148,8 @@ export class PipelineLensServer {
   private initialize(params: InitializeParams): InitializeResult {
     const options = (params.initializationOptions ?? {}) as { settings?: unknown };
     if (options.settings) this.settings = parseSettings(options.settings);
+    this.initialGitPath = this.settings.gitPath;
+    this.reportInvalidHosts();
     this.clientPullsSettings = !!params.capabilities.workspace?.configuration;
     this.clientRefreshesLenses = !!params.capabilities.workspace?.codeLens?.refreshSupport;
     const folders = params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri ? [params.rootUri] : params.rootPath ? [params.rootPath] : []);
@@ -215,19 +220,46 @@ export class PipelineLensServer {
   }
 
   private async configurationChanged(pushed: unknown): Promise<void> {
+    const before = this.settings;
     const section = (pushed as Record<string, unknown> | null)?.[SETTINGS_SECTION];
-    if (section) this.settings = parseSettings(section);
+    if (section) this.apply(parseSettings(section));
     else if (this.clientPullsSettings) await this.pullSettings();
+    // Workspaces hold the git binary and the allowed hosts they were opened with.
+    if (before.gitPath !== this.settings.gitPath || before.credentialHosts.join() !== this.settings.credentialHosts.join()) {
+      this.logger.info('The git path or the hosts allowed credentials changed: reloading the workspaces.');
+      await this.reloadWorkspaces();
+      return;
+    }
     for (const document of this.documents.all()) this.validate(document.uri);
     this.refreshLenses();
   }
 
+  /**
+   * Pulls `pipelineLens` and the built-in git extension's `git.path` (the fallback for which
+   * git to run, as at start). A client that answers nothing for the section keeps the
+   * settings it sent at initialize.
+   */
   private async pullSettings(): Promise<void> {
     try {
-      this.settings = parseSettings(await this.connection.workspace.getConfiguration(SETTINGS_SECTION));
+      const [own, gitPath] = (await this.connection.workspace.getConfiguration([{ section: SETTINGS_SECTION }, { section: 'git.path' }])) as unknown[];
+      if (own === null || own === undefined) return;
+      this.apply(parseSettings(own, gitPath));
     } catch (error) {
-      this.logger.warn(`Could not read the ${SETTINGS_SECTION} settings: ${(error as Error).message}; using defaults.`);
+      this.logger.warn(`Could not read the ${SETTINGS_SECTION} settings: ${(error as Error).message}; keeping the ones from start.`);
     }
+  }
+
+  private apply(settings: ServerSettings): void {
+    this.settings = settings.gitPath ? settings : { ...settings, gitPath: this.initialGitPath };
+    this.reportInvalidHosts();
+  }
+
+  private reportInvalidHosts(): void {
+    const invalid = this.settings.invalidCredentialHosts;
+    if (invalid.length === 0) return;
+    this.logger.warnOnce(
+      `pipelineLens.credentials.allowedHosts holds ${invalid.map((h) => JSON.stringify(h)).join(', ')}, which ${invalid.length === 1 ? 'is' : 'are'} not a host; give host names or addresses, optionally with :port (no scheme or path). ${invalid.length === 1 ? 'It is' : 'They are'} ignored.`,
+    );
   }
 
   private async filesChanged(uris: string[]): Promise<void> {

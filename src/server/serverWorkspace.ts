@@ -1,5 +1,6 @@
 import type { PipelineLensConfig } from '../core/config/types';
-import type { GitRepository } from '../core/git/gitRepository';
+import type { CredentialHosts } from '../core/credentials/endpointPolicy';
+import { GitRepository } from '../core/git/gitRepository';
 import { GitRunner } from '../core/git/gitRunner';
 import { ProvenanceService } from '../core/provenance/documentProvenance';
 import { sqlContextFromConfig, type SqlContext } from '../core/sql/sqlContext';
@@ -14,6 +15,8 @@ export interface ServerWorkspaceOptions {
   gitCounter: { started: number };
   fault: WarehouseFault;
   gitBinary?: string;
+  /** Hosts the user allows credentials to go to (from a machine-scoped setting, never the workspace's). */
+  credentialHosts?: CredentialHosts;
 }
 
 /**
@@ -34,7 +37,7 @@ export class ServerWorkspace extends Workspace {
     config: PipelineLensConfig,
     private readonly serverOptions: ServerWorkspaceOptions,
   ) {
-    super(config);
+    super(config, undefined, serverOptions.credentialHosts);
     this.provenance = new ProvenanceService(this, { gitBinary: serverOptions.gitBinary, gitCounter: serverOptions.gitCounter });
     this.sql = sqlContextFromConfig(config);
     this.runner = new GitRunner(config.repository, serverOptions.gitBinary ? { binary: serverOptions.gitBinary } : {}, serverOptions.gitCounter);
@@ -49,8 +52,9 @@ export class ServerWorkspace extends Workspace {
     return this.config.root;
   }
 
+  /** The engine's repository (verify, one-shot provenance), run with the configured git like everything else. */
   override git(): Promise<GitRepository> {
-    this.openedGit ??= super.git();
+    this.openedGit ??= GitRepository.open(this.config.repository, this.serverOptions.gitBinary ? { binary: this.serverOptions.gitBinary } : {});
     return this.openedGit;
   }
 

@@ -1,3 +1,5 @@
+import { ALLOWED_HOSTS_ENV, ALLOWED_HOSTS_SETTING, parseAllowedHosts, type CredentialHosts } from '../core/credentials/endpointPolicy';
+
 /** The `pipelineLens.*` settings the server reads; package.json declares them with descriptions. */
 export interface ServerSettings {
   codeLens: { enabled: boolean };
@@ -11,6 +13,13 @@ export interface ServerSettings {
   debounceMs: number;
   /** The git executable; empty means `git` on PATH. */
   gitPath: string;
+  /**
+   * Hosts the user allows Google credentials to go to (`pipelineLens.credentials.allowedHosts`,
+   * a machine-scoped setting: VS Code does not take it from a workspace's settings).
+   */
+  credentialHosts: string[];
+  /** Entries of that setting that are not `host` or `host:port`, to be reported. */
+  invalidCredentialHosts: string[];
 }
 
 export const DEFAULT_SETTINGS: ServerSettings = {
@@ -20,24 +29,42 @@ export const DEFAULT_SETTINGS: ServerSettings = {
   maxFileSize: 1_000_000,
   debounceMs: 300,
   gitPath: '',
+  credentialHosts: [],
+  invalidCredentialHosts: [],
 };
 
 /**
  * Settings as the client sends them (`pipelineLens` section), checked field by field: a
  * value of the wrong type falls back to its default rather than breaking the server.
+ * `gitFallback` is the built-in git extension's `git.path`, used when `gitPath` is empty.
  */
-export function parseSettings(raw: unknown): ServerSettings {
+export function parseSettings(raw: unknown, gitFallback: unknown = null): ServerSettings {
   const r = (raw ?? {}) as Record<string, unknown>;
   const lens = (r.codeLens ?? {}) as Record<string, unknown>;
   const hover = (r.hover ?? {}) as Record<string, unknown>;
+  const credentials = (r.credentials ?? {}) as Record<string, unknown>;
   const number = (value: unknown, fallback: number, min: number, max: number) =>
     typeof value === 'number' && Number.isFinite(value) ? Math.min(max, Math.max(min, value)) : fallback;
+  const allowed = Array.isArray(credentials.allowedHosts) ? credentials.allowedHosts.filter((h): h is string => typeof h === 'string') : [];
+  const { hosts, invalid } = parseAllowedHosts(allowed);
+  const fallback = Array.isArray(gitFallback) ? gitFallback[0] : gitFallback;
   return {
     codeLens: { enabled: typeof lens.enabled === 'boolean' ? lens.enabled : DEFAULT_SETTINGS.codeLens.enabled },
     hoverWarehouseBudgetMs: number(hover.warehouseBudgetMs, DEFAULT_SETTINGS.hoverWarehouseBudgetMs, 0, 10_000),
     lensWarehouseWaitMs: number(lens.warehouseWaitMs, DEFAULT_SETTINGS.lensWarehouseWaitMs, 0, 60_000),
     maxFileSize: number(r.maxFileSize, DEFAULT_SETTINGS.maxFileSize, 0, 100_000_000),
     debounceMs: number(r.debounceMs, DEFAULT_SETTINGS.debounceMs, 0, 10_000),
-    gitPath: typeof r.gitPath === 'string' ? r.gitPath : DEFAULT_SETTINGS.gitPath,
+    gitPath: typeof r.gitPath === 'string' && r.gitPath !== '' ? r.gitPath : typeof fallback === 'string' ? fallback : DEFAULT_SETTINGS.gitPath,
+    credentialHosts: hosts,
+    invalidCredentialHosts: invalid,
+  };
+}
+
+/** The allowed hosts of the settings, with the editor's way of allowing another. */
+export function credentialHostsOf(settings: ServerSettings): CredentialHosts {
+  return {
+    hosts: settings.credentialHosts,
+    howToAllow: (host) =>
+      `add "${host}" to the user setting ${ALLOWED_HOSTS_SETTING} (Preferences: Open User Settings (JSON)); a workspace's own settings cannot allow it (for the command line: ${ALLOWED_HOSTS_ENV}=${host})`,
   };
 }

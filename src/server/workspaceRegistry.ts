@@ -1,6 +1,7 @@
 import { dirname, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { findConfigFile, loadConfig } from '../core/config/loadConfig';
+import type { CredentialHosts } from '../core/credentials/endpointPolicy';
 import type { QueryCounter } from './countingWarehouse';
 import { ServerWorkspace } from './serverWorkspace';
 import type { WarehouseFault } from './testHooks';
@@ -19,6 +20,7 @@ export interface RegistryOptions {
   gitCounter: { started: number };
   fault: WarehouseFault;
   gitBinary: () => string | undefined;
+  credentialHosts: () => CredentialHosts;
   onLoaded: (entry: WorkspaceEntry) => void;
 }
 
@@ -81,7 +83,13 @@ export class WorkspaceRegistry {
     let entry: WorkspaceEntry;
     try {
       const config = loadConfig(configFile);
-      const workspace = new ServerWorkspace(config, { counter: this.options.counter, gitCounter: this.options.gitCounter, fault: this.options.fault, gitBinary: this.options.gitBinary() });
+      const workspace = new ServerWorkspace(config, {
+        counter: this.options.counter,
+        gitCounter: this.options.gitCounter,
+        fault: this.options.fault,
+        gitBinary: this.options.gitBinary(),
+        credentialHosts: this.options.credentialHosts(),
+      });
       entry = { root: config.root, configFile, workspace, problem: null };
     } catch (error) {
       entry = { root, configFile, workspace: null, problem: (error as Error).message };

@@ -13,7 +13,7 @@ import {
   type TableReference,
 } from './bigqueryResponses';
 import { FakeBigQueryEngine, FakeQueryError, wireRow, type EngineResult } from './fakeBigQueryEngine';
-import { JsonHttpServer, type JsonResponse, type RecordedRequest } from './jsonHttpServer';
+import { JsonHttpServer, type JsonResponse, type RecordedRequest, type TlsIdentity } from './jsonHttpServer';
 
 /**
  * A local fake of the BigQuery REST API v2 on 127.0.0.1, for the real client to talk to
@@ -24,7 +24,9 @@ import { JsonHttpServer, type JsonResponse, type RecordedRequest } from './jsonH
  * Every request is recorded, and `jobRequests` lists the query configurations sent, so
  * tests can assert SQL text, parameters and `maximumBytesBilled`. Failures are injected
  * per method (`failNext`) or per job (`failJobs`); `pendingPolls` and `hang` make jobs
- * answer `jobComplete: false`, for polling, progress and cancellation.
+ * answer `jobComplete: false`, for polling, progress and cancellation; `stall` makes
+ * requests of a method get no answer at all (the connection stays open), as an endpoint
+ * that stopped answering does.
  */
 
 export type FakeMethod = 'jobs.insert' | 'jobs.query' | 'jobs.get' | 'jobs.getQueryResults' | 'jobs.cancel';
@@ -79,10 +81,20 @@ export interface FakeBigQueryOptions {
   setupSql?: string;
   /** Bytes each table "costs" to scan, by `dataset.table`; default 1 MiB each. */
   tableBytes?: Record<string, number>;
+  /** Serve HTTPS with this key and certificate. */
+  tls?: TlsIdentity;
 }
 
 const PREFIX = '/bigquery/v2/projects/';
 const DEFAULT_TABLE_BYTES = 1024 * 1024;
+
+const ROUTES: Record<string, FakeMethod> = {
+  'POST jobs': 'jobs.insert',
+  'POST queries': 'jobs.query',
+  'GET jobs/:id': 'jobs.get',
+  'POST jobs/:id/cancel': 'jobs.cancel',
+  'GET queries/:id': 'jobs.getQueryResults',
+};
 
 const HTTP_STATUS: Record<string, number> = { notFound: 404, accessDenied: 403, quotaExceeded: 403, rateLimitExceeded: 403, stopped: 400 };
 
@@ -92,10 +104,13 @@ export class FakeBigQuery {
   pendingPolls = 0;
   /** New jobs never finish until cancelled. */
   hang = false;
+  /** The next this many query jobs are created, and then the connection is closed instead of answering. */
+  dropAfterCreate = 0;
   tableBytes: Record<string, number>;
   private readonly jobs = new Map<string, FakeJob>();
   private readonly injected: Injected[] = [];
   private readonly jobFailures: Array<{ error: ErrorProto; times: number }> = [];
+  private readonly stalls: Array<{ method: FakeMethod; times: number }> = [];
   private server!: JsonHttpServer;
 
   private constructor(
@@ -108,13 +123,17 @@ export class FakeBigQuery {
   static async start(options: FakeBigQueryOptions = {}): Promise<FakeBigQuery> {
     const engine = await FakeBigQueryEngine.open(options);
     const fake = new FakeBigQuery(engine, options);
-    fake.server = await JsonHttpServer.start((request) => fake.handle(request));
+    fake.server = await JsonHttpServer.start((request) => fake.handle(request), { tls: options.tls });
     return fake;
   }
 
   /** The `apiEndpoint` to give the client. */
   get url(): string {
     return this.server.url;
+  }
+
+  get port(): number {
+    return this.server.port;
   }
 
   get requests(): RecordedRequest[] {
@@ -124,6 +143,11 @@ export class FakeBigQuery {
   /** Answer the next `times` requests of `method` with this HTTP error. */
   failNext(method: FakeMethod, status: number, error: ErrorProto, options: { times?: number; dryRun?: boolean } = {}): void {
     this.injected.push({ method, status, error, dryRun: options.dryRun, times: options.times ?? 1 });
+  }
+
+  /** The next `times` requests of `method` (default: all of them) are read and never answered. */
+  stall(method: FakeMethod, times = Number.POSITIVE_INFINITY): void {
+    this.stalls.push({ method, times });
   }
 
   /** The next `times` query jobs are created, then fail with this error (`status.errorResult`). */
@@ -141,9 +165,11 @@ export class FakeBigQuery {
     this.jobRequests.length = 0;
     this.injected.length = 0;
     this.jobFailures.length = 0;
+    this.stalls.length = 0;
     this.jobs.clear();
     this.pendingPolls = 0;
     this.hang = false;
+    this.dropAfterCreate = 0;
   }
 
   async close(): Promise<void> {
@@ -155,6 +181,12 @@ export class FakeBigQuery {
     if (!request.path.startsWith(PREFIX)) return this.error(404, { reason: 'notFound', message: `Not found: ${request.path}` });
     const [project, ...rest] = request.path.slice(PREFIX.length).split('/');
     const route = `${request.method} ${rest[0]}${rest.length > 1 ? '/:id' : ''}${rest[2] ? `/${rest[2]}` : ''}`;
+    const method = ROUTES[route];
+    const stall = method ? this.stalls.find((s) => s.method === method) : undefined;
+    if (stall) {
+      if (--stall.times <= 0) this.stalls.splice(this.stalls.indexOf(stall), 1);
+      return new Promise<never>(() => undefined);
+    }
     switch (route) {
       case 'POST jobs':
         return this.insert(project, request);
@@ -187,6 +219,9 @@ export class FakeBigQuery {
     const injected = this.injectedFor('jobs.insert', dryRun);
     if (injected) return injected;
     if (!query?.query) return this.error(400, { reason: 'invalid', message: 'Required parameter is missing: query' });
+    if (!dryRun && this.jobs.has(reference.jobId)) {
+      return this.error(409, { reason: 'duplicate', message: `Already Exists: Job ${project}:${reference.location}.${reference.jobId}` });
+    }
 
     const job = await this.createJob(reference, body.configuration, query, dryRun);
     if (dryRun) {
@@ -194,6 +229,10 @@ export class FakeBigQuery {
       return { status: 200, body: this.resource(job) };
     }
     this.jobs.set(reference.jobId, job);
+    if (this.dropAfterCreate > 0) {
+      this.dropAfterCreate--;
+      return { status: 0, body: null, drop: true };
+    }
     return { status: 200, body: this.resource(job) };
   }
 

@@ -1,5 +1,5 @@
 import { runRevisionV2, runServiceV2, type ServiceSpec } from './cloudRunResponses';
-import { JsonHttpServer, type JsonResponse, type RecordedRequest } from './jsonHttpServer';
+import { JsonHttpServer, type JsonResponse, type RecordedRequest, type TlsIdentity } from './jsonHttpServer';
 
 /**
  * A local fake of the Cloud Run Admin API v2 on 127.0.0.1: services.get and
@@ -14,14 +14,19 @@ export class FakeCloudRun {
   maxPageSize = 100;
   private server!: JsonHttpServer;
 
-  static async start(): Promise<FakeCloudRun> {
+  /** `tls`: serve HTTPS with this key and certificate. */
+  static async start(options: { tls?: TlsIdentity } = {}): Promise<FakeCloudRun> {
     const fake = new FakeCloudRun();
-    fake.server = await JsonHttpServer.start((request) => fake.handle(request));
+    fake.server = await JsonHttpServer.start((request) => fake.handle(request), { tls: options.tls });
     return fake;
   }
 
   get url(): string {
     return this.server.url;
+  }
+
+  get port(): number {
+    return this.server.port;
   }
 
   get requests(): RecordedRequest[] {

@@ -1,11 +1,18 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 
 /**
  * A JSON-over-HTTP server on 127.0.0.1 for fakes of Google APIs: it records every request
- * (method, path, query, parsed body) so tests can assert what the real client sent, and
- * hands each to a typed handler.
+ * (method, path, query, parsed body, headers) so tests can assert what the real client
+ * sent, and hands each to a typed handler. With `tls` it speaks HTTPS (a certificate the
+ * test made), for what only an https endpoint is sent: credentials.
  */
+
+export interface TlsIdentity {
+  key: string;
+  cert: string;
+}
 
 export interface RecordedRequest {
   method: string;
@@ -19,6 +26,8 @@ export interface RecordedRequest {
 export interface JsonResponse {
   status: number;
   body: unknown;
+  /** Close the connection instead of answering, as a server that fails mid-request does. */
+  drop?: boolean;
 }
 
 export type JsonHandler = (request: RecordedRequest) => Promise<JsonResponse> | JsonResponse;
@@ -29,11 +38,12 @@ export class JsonHttpServer {
   private constructor(
     private readonly server: Server,
     readonly url: string,
+    readonly port: number,
   ) {}
 
-  static async start(handler: JsonHandler): Promise<JsonHttpServer> {
+  static async start(handler: JsonHandler, options: { tls?: TlsIdentity } = {}): Promise<JsonHttpServer> {
     let instance: JsonHttpServer | null = null;
-    const server = createServer((req, res) => {
+    const listener = (req: IncomingMessage, res: import('node:http').ServerResponse) => {
       void readRequest(req).then(async (request) => {
         instance?.requests.push(request);
         let response: JsonResponse;
@@ -42,14 +52,19 @@ export class JsonHttpServer {
         } catch (error) {
           response = { status: 500, body: { error: { code: 500, message: `fake failed: ${(error as Error).message}`, errors: [{ reason: 'backendError', message: (error as Error).message }] } } };
         }
+        if (response.drop) {
+          res.socket?.destroy();
+          return;
+        }
         const text = JSON.stringify(response.body);
         res.writeHead(response.status, { 'content-type': 'application/json; charset=UTF-8', 'content-length': Buffer.byteLength(text) });
         res.end(text);
       });
-    });
+    };
+    const server: Server = options.tls ? createTlsServer({ key: options.tls.key, cert: options.tls.cert }, listener) : createServer(listener);
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const { port } = server.address() as AddressInfo;
-    instance = new JsonHttpServer(server, `http://127.0.0.1:${port}`);
+    instance = new JsonHttpServer(server, `${options.tls ? 'https' : 'http'}://127.0.0.1:${port}`, port);
     return instance;
   }
 

@@ -41,7 +41,16 @@ interface RawConfig {
   repository?: string;
   warehouse:
     | { kind: 'embedded'; database?: string; files?: Record<string, string> }
-    | { kind: 'bigquery'; project: string; location: string; apiEndpoint?: string; maximumBytesBilled?: number; keyFilename?: string };
+    | {
+        kind: 'bigquery';
+        project: string;
+        location: string;
+        apiEndpoint?: string;
+        maximumBytesBilled?: number;
+        keyFilename?: string;
+        requestTimeoutSeconds?: number;
+        queryTimeoutSeconds?: number;
+      };
   tables: Record<string, RawTable | undefined>;
   features?: { count: number; registry?: Array<{ index: number; name: string; description?: string; minCoverage?: number | null }> };
   services?: Array<{
@@ -202,6 +211,10 @@ export function resolveConfig(raw: unknown, file: string): PipelineLensConfig {
 
 /** 10 GiB: enough for the built-in queries over months of a large table, small enough to notice a runaway scan. */
 const DEFAULT_MAXIMUM_BYTES_BILLED = 10 * 1024 ** 3;
+/** One request: BigQuery holds a result poll up to 10 s, so anything past this is a server that stopped answering. */
+export const DEFAULT_REQUEST_TIMEOUT_SECONDS = 30;
+/** One query, polls included: long enough for a heavy aggregate, short enough that a stuck job does not run all day. */
+export const DEFAULT_QUERY_TIMEOUT_SECONDS = 600;
 const DEFAULT_COMMIT_ENV = 'BUILD_COMMIT';
 const DEFAULT_LOOKBACK_DAYS = 180;
 
@@ -214,6 +227,8 @@ function resolveWarehouse(raw: RawConfig['warehouse'], file: string, fromRoot: (
       apiEndpoint: raw.apiEndpoint ? raw.apiEndpoint.replace(/\/$/, '') : null,
       maximumBytesBilled: raw.maximumBytesBilled ?? DEFAULT_MAXIMUM_BYTES_BILLED,
       keyFilename: raw.keyFilename ? fromRoot(raw.keyFilename) : null,
+      requestTimeoutSeconds: raw.requestTimeoutSeconds ?? DEFAULT_REQUEST_TIMEOUT_SECONDS,
+      queryTimeoutSeconds: raw.queryTimeoutSeconds ?? DEFAULT_QUERY_TIMEOUT_SECONDS,
     };
   }
   if (!raw.database && !raw.files) {

@@ -19,12 +19,19 @@ export interface BigQueryWarehouseConfig {
   project: string;
   /** Where the datasets live and jobs run, e.g. `US`, `EU`, `us-central1`. */
   location: string;
-  /** Another endpoint than Google's, for emulators and tests; `http://` ones get no credentials. */
+  /**
+   * Another endpoint than Google's, for emulators and tests. Whether it is used, and with
+   * credentials, is decided by the user's allowed hosts (see credentials/endpointPolicy).
+   */
   apiEndpoint: string | null;
   /** Sent on every job: BigQuery fails a job that would bill more instead of running it. */
   maximumBytesBilled: number;
   /** Absolute path of a service-account key; null means Application Default Credentials. */
   keyFilename: string | null;
+  /** How long one request may go unanswered before the call is abandoned and its job cancelled. */
+  requestTimeoutSeconds: number;
+  /** How long one query may run, polls included, before its job is cancelled. */
+  queryTimeoutSeconds: number;
 }
 
 export type WarehouseConfig = EmbeddedWarehouseConfig | BigQueryWarehouseConfig;
@@ -130,7 +137,7 @@ export interface CloudRunDeploymentConfig {
   commitEnv: string;
   /** Label holding the commit, read when the variable is absent. */
   commitLabel: string | null;
-  /** Another endpoint than Google's, for tests; `http://` ones get no credentials. */
+  /** Another endpoint than Google's, for tests; used as credentials/endpointPolicy decides. */
   apiEndpoint: string | null;
   /** `auto`: the Admin API, or `gcloud` when Application Default Credentials are not set up. */
   useGcloud: 'auto' | 'always' | 'never';

@@ -1,4 +1,5 @@
 import { GoogleAuth, PassThroughClient } from 'google-auth-library';
+import { decideEndpoint, NO_CREDENTIAL_HOSTS, type CredentialHosts } from '../credentials/endpointPolicy';
 import type { RunRevisionListV2, RunRevisionV2, RunServiceV2 } from './cloudRunResources';
 import { DeploymentError } from './types';
 
@@ -15,6 +16,13 @@ export interface CloudRunTarget {
   apiEndpoint: string | null;
 }
 
+export interface AdminApiAccess {
+  /** pipeline-lens.json, for messages. */
+  configFile: string;
+  /** Hosts the user allows credentials to go to, when `apiEndpoint` is not Google's. */
+  credentialHosts?: CredentialHosts;
+}
+
 interface HttpClient {
   request<T>(options: { url: string; method: 'GET'; params?: Record<string, string | number>; timeout?: number; retry?: boolean }): Promise<{ data: T }>;
 }
@@ -25,13 +33,23 @@ const TIMEOUT_MS = 30_000;
 /**
  * A service and all its revisions from the Cloud Run Admin API v2 (services.get,
  * revisions.list with paging), with Application Default Credentials. As for BigQuery, an
- * `http://` endpoint (a test fake) is sent no credentials.
+ * endpoint other than Google's gets credentials only when the user allowed its host
+ * (credentials/endpointPolicy); a loopback one (a test fake) is used without them, and
+ * any other is refused before a request is made. Each request is answered within 30 s
+ * (gaxios enforces its timeout) or abandoned.
  */
-export async function fetchFromAdminApi(target: CloudRunTarget): Promise<{ service: RunServiceV2; revisions: RunRevisionV2[] }> {
-  const endpoint = (target.apiEndpoint ?? GOOGLE_RUN_ENDPOINT).replace(/\/+$/, '');
-  const client: HttpClient = endpoint.startsWith('http://')
-    ? new PassThroughClient()
-    : new GoogleAuth({ scopes: ['https://www.googleapis.com/auth/cloud-platform'] });
+export async function fetchFromAdminApi(target: CloudRunTarget, access: AdminApiAccess): Promise<{ service: RunServiceV2; revisions: RunRevisionV2[] }> {
+  const decision = decideEndpoint({
+    configured: target.apiEndpoint,
+    googleEndpoint: GOOGLE_RUN_ENDPOINT,
+    configKey: 'services[].deployments.apiEndpoint',
+    configFile: access.configFile,
+    api: 'Cloud Run Admin API',
+    trust: access.credentialHosts ?? NO_CREDENTIAL_HOSTS,
+  });
+  if (decision.kind === 'refuse') throw new DeploymentError(decision.message);
+  const endpoint = decision.url;
+  const client: HttpClient = decision.credentials ? new GoogleAuth({ scopes: ['https://www.googleapis.com/auth/cloud-platform'] }) : new PassThroughClient();
   const base = `${endpoint}/v2/projects/${encodeURIComponent(target.project)}/locations/${encodeURIComponent(target.region)}/services/${encodeURIComponent(target.service)}`;
   const get = async <T>(url: string, params?: Record<string, string | number>): Promise<T> => {
     try {
@@ -53,7 +71,7 @@ export async function fetchFromAdminApi(target: CloudRunTarget): Promise<{ servi
 }
 
 function explain(error: unknown, target: CloudRunTarget, endpoint: string): DeploymentError {
-  const e = error as { message?: string; code?: string | number; status?: number; response?: { status?: number; data?: { error?: { message?: string } } } };
+  const e = error as { name?: string; message?: string; code?: string | number; status?: number; response?: { status?: number; data?: { error?: { message?: string } } } };
   const status = e.response?.status ?? e.status;
   const message = (e.response?.data?.error?.message ?? e.message ?? String(error)).replace(/\.$/, '');
   const where = `service ${target.service} in project ${target.project}, region ${target.region}`;
@@ -77,6 +95,11 @@ function explain(error: unknown, target: CloudRunTarget, endpoint: string): Depl
     );
   }
   if (typeof status === 'number') return new DeploymentError(`Cloud Run answered ${status} reading ${where}: ${message}.`);
+  if (e.name === 'AbortError' || e.name === 'TimeoutError' || /operation was aborted/i.test(message)) {
+    return new DeploymentError(
+      `No answer from the Cloud Run Admin API at ${endpoint} within ${TIMEOUT_MS / 1000} s reading ${where}. Check the network${endpoint === GOOGLE_RUN_ENDPOINT ? '' : ', and services[].deployments.apiEndpoint in pipeline-lens.json'}.`,
+    );
+  }
   return new DeploymentError(
     `Cannot reach the Cloud Run Admin API at ${endpoint} (${message}). Check the network${endpoint === GOOGLE_RUN_ENDPOINT ? '' : ', and services[].deployments.apiEndpoint in pipeline-lens.json'}.`,
   );

@@ -1,4 +1,5 @@
 import type { CloudRunDeploymentConfig } from '../config/types';
+import type { CredentialHosts } from '../credentials/endpointPolicy';
 import { fetchFromAdminApi, NoCredentialsError, type CloudRunTarget } from './cloudRunApi';
 import { factsFromKnative, factsFromV2, trafficFromKnative, trafficFromV2, type RevisionFacts, type TrafficShares } from './cloudRunResources';
 import { fetchWithGcloud, GcloudMissingError } from './gcloudRun';
@@ -8,6 +9,10 @@ import { DeploymentError, type Deployment, type DeploymentSource } from './types
 export interface CloudRunSourceOptions {
   /** Environment of the gcloud process (tests put a fake gcloud first on PATH). */
   env?: NodeJS.ProcessEnv;
+  /** pipeline-lens.json, for messages. */
+  configFile?: string;
+  /** Hosts the user allows credentials to go to, when `apiEndpoint` is not Google's. */
+  credentialHosts?: CredentialHosts;
 }
 
 // Cloud Run service names: lowercase letters, digits and hyphens, starting with a letter, at most 49.
@@ -38,11 +43,12 @@ export class CloudRunDeploymentSource implements DeploymentSource {
       ({ revisions, traffic } = await this.fromGcloud(target));
     } else {
       try {
-        const found = await fetchFromAdminApi(target);
+        const found = await fetchFromAdminApi(target, { configFile: this.options.configFile ?? 'pipeline-lens.json', credentialHosts: this.options.credentialHosts });
         revisions = found.revisions.map(factsFromV2);
         traffic = trafficFromV2(found.service);
       } catch (error) {
-        if (!(error instanceof NoCredentialsError) || this.config.useGcloud === 'never') throw error;
+        // gcloud reads Google's endpoint whatever apiEndpoint says: it is no fallback for another endpoint.
+        if (!(error instanceof NoCredentialsError) || this.config.useGcloud === 'never' || this.config.apiEndpoint !== null) throw error;
         try {
           ({ revisions, traffic } = await this.fromGcloud(target));
         } catch (fallback) {

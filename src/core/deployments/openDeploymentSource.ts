@@ -1,4 +1,5 @@
 import type { PipelineLensConfig, ServiceConfig } from '../config/types';
+import type { CredentialHosts } from '../credentials/endpointPolicy';
 import type { Warehouse } from '../warehouse/types';
 import { ExecutionLogDeploymentSource } from './executionLogDeploymentSource';
 import { FileDeploymentSource } from './fileDeploymentSource';
@@ -9,6 +10,8 @@ export interface DeploymentSourceContext {
   config: PipelineLensConfig;
   warehouse: () => Promise<Warehouse>;
   now: () => Date;
+  /** Hosts the user allows credentials to go to, when an `apiEndpoint` is not Google's. */
+  credentialHosts?: CredentialHosts;
 }
 
 /**
@@ -31,7 +34,7 @@ export function openDeploymentSource(service: ServiceConfig, context: Deployment
       return new ExecutionLogDeploymentSource(context.warehouse, context.config, source.lookbackDays, context.now);
     case 'cloudRun': {
       const { CloudRunDeploymentSource } = require('./cloudRunDeploymentSource') as typeof import('./cloudRunDeploymentSource');
-      return new CloudRunDeploymentSource(source);
+      return new CloudRunDeploymentSource(source, { configFile: context.config.file, credentialHosts: context.credentialHosts });
     }
   }
 }

@@ -1,5 +1,6 @@
 import { formatBytes } from './bytes';
-import { WarehouseError } from './types';
+import type { AttemptsExhausted } from './retryPolicy';
+import { WarehouseError, type CapSource } from './types';
 
 /*
  * BigQuery's failures rephrased as what to do about them. The client rejects with an
@@ -19,11 +20,10 @@ export interface BigQueryErrorContext {
   endpoint: string;
   keyFilename: string | null;
   maximumBytesBilled: number;
+  maximumBytesBilledSource: CapSource;
   /** `dataset.table` (lowercase) → the pipeline-lens.json setting that names it. */
   tableKeys: Record<string, string>;
 }
-
-export const RETRYABLE_REASONS = new Set(['quotaExceeded', 'rateLimitExceeded', 'userRateLimitExceeded']);
 
 interface ApiErrorLike {
   code?: number | string;
@@ -36,11 +36,6 @@ export function errorReason(error: unknown): string | null {
   const errors = (error as ApiErrorLike | null)?.errors;
   if (Array.isArray(errors)) for (const e of errors) if (e?.reason) return e.reason;
   return null;
-}
-
-export function isRetryable(error: unknown): boolean {
-  const reason = errorReason(error);
-  return reason !== null && RETRYABLE_REASONS.has(reason);
 }
 
 export function translateBigQueryError(error: unknown, context: BigQueryErrorContext): WarehouseError {
@@ -57,7 +52,7 @@ export function translateBigQueryError(error: unknown, context: BigQueryErrorCon
     case 'stopped':
       return new WarehouseError(`${query} was cancelled.`, 'cancelled');
     case 'bytesBilledLimitExceeded':
-      return bytesOverCap(context.queryName, context.maximumBytesBilled, null, message);
+      return bytesOverCap(context.queryName, context.maximumBytesBilled, context.maximumBytesBilledSource, null, message);
     case 'invalidQuery':
       return invalidQuery(context, message);
     case 'notFound':
@@ -67,7 +62,7 @@ export function translateBigQueryError(error: unknown, context: BigQueryErrorCon
     case 'quotaExceeded':
     case 'rateLimitExceeded':
     case 'userRateLimitExceeded':
-      return quota(context, reason, message, 1);
+      return quota(context, reason, message, null);
     case 'responseTooLarge':
       return new WarehouseError(`${query}: the result is too large for BigQuery to return (${message}). Aggregate more, or select fewer rows or columns.`, 'too-large');
     case 'resourcesExceeded':
@@ -84,27 +79,82 @@ export function translateBigQueryError(error: unknown, context: BigQueryErrorCon
   return new WarehouseError(`${query} failed on BigQuery (project ${context.project}): ${message}`, 'error');
 }
 
-/** The final word after quota and rate-limit retries ran out. */
-export function quota(context: BigQueryErrorContext, reason: string, message: string, attempts: number): WarehouseError {
-  const tried = attempts > 1 ? ` It was tried ${attempts} times, backing off between attempts.` : '';
-  const what = reason === 'quotaExceeded' ? 'a quota' : 'a rate limit';
+/** A quota or rate-limit refusal; `tries` says how many attempts it took, over how long, when it was retried. */
+export function quota(context: BigQueryErrorContext, reason: string, message: string, tries: string | null): WarehouseError {
+  const what = reason === 'quotaExceeded' ? `hit a quota of BigQuery in project ${context.project}` : `was rate limited by BigQuery in project ${context.project}`;
   return new WarehouseError(
-    `Query ${context.queryName} hit ${what} of BigQuery in project ${context.project} (${reason}: ${message}).${tried} ` +
+    `Query ${context.queryName} ${what}${tries ? ` ${tries}` : ''} (${reason}: ${message}). ` +
       'Wait a minute and run again, run fewer queries at once, or ask for a higher quota in the Google Cloud console (IAM & Admin → Quotas).',
     'quota',
   );
 }
 
+/** Every attempt of a call failed with a transient error (the retry policy ran out). */
+export function attemptsExhausted(exhausted: AttemptsExhausted, context: BigQueryErrorContext): WarehouseError {
+  const tries = `on ${exhausted.attempts} attempts over ${formatSeconds(exhausted.elapsedMs)}`;
+  const e = (exhausted.last ?? {}) as ApiErrorLike;
+  const message = serverMessage(e);
+  switch (exhausted.kind) {
+    case 'quota':
+    case 'rate-limit':
+      return quota(context, errorReason(e) ?? (exhausted.kind === 'quota' ? 'quotaExceeded' : 'rateLimitExceeded'), message, tries);
+    case 'server':
+      return new WarehouseError(
+        `Query ${context.queryName}: BigQuery answered with a server error ${tries} (${e.code ?? errorReason(e)}: ${message}). Such errors usually pass: run again in a few minutes (https://status.cloud.google.com lists incidents).`,
+        'server',
+      );
+    case 'connection':
+      return new WarehouseError(
+        `Query ${context.queryName}: the connection to BigQuery at ${context.endpoint} dropped ${tries} (${message}). Check the network${context.endpoint.includes('googleapis.com') ? '' : ', and warehouse.apiEndpoint in pipeline-lens.json'}.`,
+        'unreachable',
+      );
+  }
+}
+
+/** A request went unanswered past the per-request limit; `job` is the job the call had created, and whether it was cancelled. */
+export function noAnswer(context: BigQueryErrorContext, seconds: number, job: { id: string; cancelled: boolean } | null): WarehouseError {
+  const jobNote = job
+    ? job.cancelled
+      ? ` Its job ${job.id} was cancelled.`
+      : ` Its job ${job.id} could not be cancelled from here: cancel it in the Google Cloud console or with \`bq cancel ${job.id}\`.`
+    : '';
+  const where = context.endpoint.includes('googleapis.com') ? 'Check the network' : 'Check the network and warehouse.apiEndpoint in pipeline-lens.json';
+  return new WarehouseError(
+    `Query ${context.queryName}: no answer from BigQuery at ${context.endpoint} within ${seconds} s.${jobNote} ${where}, or give one request more time: warehouse.requestTimeoutSeconds in pipeline-lens.json, or --request-timeout on the command line.`,
+    'timeout',
+  );
+}
+
+/** The query ran past its own budget and its job was cancelled (or could not be). */
+export function queryTooLong(context: BigQueryErrorContext, seconds: number, job: { id: string; cancelled: boolean }): WarehouseError {
+  const jobNote = job.cancelled ? `its job ${job.id} was cancelled` : `its job ${job.id} could not be cancelled from here (BigQuery stops it at the same limit)`;
+  return new WarehouseError(
+    `Query ${context.queryName} did not finish within ${seconds} s on BigQuery; ${jobNote}. Narrow the date range, or give queries more time: warehouse.queryTimeoutSeconds in pipeline-lens.json, or --query-timeout on the command line.`,
+    'timeout',
+  );
+}
+
 /** `estimate` from a dry run, or read from BigQuery's refusal ("...: 1000. 10485760 or higher required."). */
-export function bytesOverCap(queryName: string, cap: number, estimate: number | null, message: string | null = null): WarehouseError {
+export function bytesOverCap(queryName: string, cap: number, source: CapSource, estimate: number | null, message: string | null = null): WarehouseError {
   const required = message ? /(\d+) or higher required/i.exec(message) : null;
   const needed = estimate ?? (required ? Number(required[1]) : null);
-  const would = needed === null ? 'would bill more than' : `would bill ${formatBytes(needed)} (${needed} bytes), more than`;
+  const exactly = (bytes: number) => (bytes >= 1024 ? `${formatBytes(bytes)} (${bytes} bytes)` : formatBytes(bytes));
+  const would = needed === null ? 'would bill more than' : `would bill ${exactly(needed)}, more than`;
+  const setBy = source === '--max-bytes' ? 'set by --max-bytes' : 'set by warehouse.maximumBytesBilled in pipeline-lens.json';
+  const raise =
+    source === '--max-bytes'
+      ? 'or raise --max-bytes'
+      : 'or raise the cap (warehouse.maximumBytesBilled in pipeline-lens.json; for one query on the command line: pipeline-lens query --max-bytes)';
   return new WarehouseError(
-    `Query ${queryName} ${would} the cap of ${formatBytes(cap)} (${cap} bytes) set by warehouse.maximumBytesBilled in pipeline-lens.json, so BigQuery did not run it and nothing was billed. ` +
-      'Narrow the date range or the columns read, or raise the cap (for one query: pipeline-lens query --max-bytes).',
+    `Query ${queryName} ${would} the cap of ${exactly(cap)} ${setBy}, so BigQuery did not run it and nothing was billed. ` +
+      `Narrow the date range or the columns read, ${raise}.`,
     'bytes-limit',
   );
+}
+
+/** `0.4 s`, `12 s`. */
+function formatSeconds(ms: number): string {
+  return ms < 10_000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.round(ms / 1000)} s`;
 }
 
 export function cancelled(queryName: string): WarehouseError {

@@ -1,14 +1,19 @@
 import type { BigQuery, Job } from '@google-cloud/bigquery';
+import { randomUUID } from 'node:crypto';
 import type { BigQueryWarehouseConfig } from '../config/types';
+import type { CredentialHosts } from '../credentials/endpointPolicy';
 import { createBigQueryClient } from './bigqueryClient';
-import { cancelled, errorReason, isRetryable, quota, translateBigQueryError, type BigQueryErrorContext } from './bigqueryErrors';
+import { attemptsExhausted, cancelled, noAnswer, queryTooLong, translateBigQueryError, type BigQueryErrorContext } from './bigqueryErrors';
 import { queryParameters, type QueryParameter } from './bigqueryParams';
 import { normaliseBigQueryRow, type SchemaField } from './bigqueryRows';
 import { formatBytes } from './bytes';
 import { classifyStatement } from './statementKind';
 import { writeRefusal } from './queryGuard';
+import { DeadlineExceeded, withinDeadline } from './requestDeadline';
+import { AttemptsExhausted, BIGQUERY_RETRY_POLICY, CallAttempts, sleep, type RetryPolicy } from './retryPolicy';
 import {
   WarehouseError,
+  type CapSource,
   type DryRunResult,
   type QueryOptions,
   type QueryProgress,
@@ -23,25 +28,28 @@ export interface BigQueryWarehouseOptions {
   tableKeys?: Record<string, string>;
   /** Rows per result page (BigQuery also caps a page at about 10 MB). */
   pageSize?: number;
-  /** Attempts at a job refused for quota or rate limits, and the backoff between them. */
-  retry?: { attempts: number; initialDelayMs: number; maxDelayMs: number };
-  /** Wait between result polls of a job still running; BigQuery itself holds each poll up to 10 s. */
+  /** Failed requests a call may make, and the backoff between them (retryPolicy). */
+  retry?: RetryPolicy;
+  /** Wait between result polls of a job still running; BigQuery itself holds each poll a while. */
   poll?: { initialMs: number; maxMs: number };
-  /** The client's own retries of 5xx, 429 and dropped connections. */
-  transportRetries?: number;
-  requestTimeoutMs?: number;
+  /** pipeline-lens.json, for messages. */
+  configFile?: string;
+  /** Hosts the user allows credentials to go to, when `apiEndpoint` is not Google's. */
+  credentialHosts?: CredentialHosts;
 }
 
 const DEFAULTS = {
   pageSize: 10_000,
-  retry: { attempts: 5, initialDelayMs: 1_000, maxDelayMs: 16_000 },
+  retry: BIGQUERY_RETRY_POLICY,
   poll: { initialMs: 250, maxMs: 2_000 },
-  transportRetries: 2,
-  requestTimeoutMs: 60_000,
 };
 
 // Jobs are recognisable in the project's job history and billing export.
 const JOB_PREFIX = 'pipeline_lens_';
+/** BigQuery's own hold of a result poll (its default); shortened when one request is allowed less. */
+const POLL_HOLD_MS = 10_000;
+/** Cancelling is a courtesy on the way out: it never waits longer than this. */
+const CANCEL_WAIT_MS = 10_000;
 
 interface ResultsPage {
   jobComplete?: boolean;
@@ -59,20 +67,26 @@ interface ResultsPage {
  * are refused unless a person confirmed them; rows come back in the same shapes as the
  * embedded engine's.
  *
- * A query is a job (jobs.insert) whose results are polled and paged
- * (jobs.getQueryResults): having the job id from the start is what lets cancellation
- * cancel the job on the server and progress be reported while it runs.
+ * A query is a job (jobs.insert, with an id chosen here) whose results are polled and
+ * paged (jobs.getQueryResults): knowing the id from the start is what lets cancellation,
+ * and a request that goes unanswered, cancel the job on the server.
+ *
+ * Bounded: every request must be answered within `warehouse.requestTimeoutSeconds`
+ * (enforced by requestDeadline, since the client's own timeout does nothing), a query
+ * runs at most `warehouse.queryTimeoutSeconds` (BigQuery is told too, as the job's
+ * timeout), and failed requests are retried by the one policy of retryPolicy.
  */
 export class BigQueryWarehouse implements Warehouse {
   readonly kind = 'bigquery' as const;
   private jobs = 0;
   private closed = false;
-  private credentials: Promise<void> | null = null;
+  private credentialCheck: Promise<void> | null = null;
   private readonly settings: typeof DEFAULTS;
 
   private constructor(
     private readonly client: BigQuery,
     private readonly endpoint: string,
+    private readonly sendsCredentials: boolean,
     private readonly config: BigQueryWarehouseConfig,
     private readonly tableKeys: Record<string, string>,
     options: BigQueryWarehouseOptions,
@@ -81,22 +95,23 @@ export class BigQueryWarehouse implements Warehouse {
       pageSize: options.pageSize ?? DEFAULTS.pageSize,
       retry: options.retry ?? DEFAULTS.retry,
       poll: options.poll ?? DEFAULTS.poll,
-      transportRetries: options.transportRetries ?? DEFAULTS.transportRetries,
-      requestTimeoutMs: options.requestTimeoutMs ?? DEFAULTS.requestTimeoutMs,
     };
   }
 
-  /** No request is made here: credentials and names are checked by the first job. */
+  /**
+   * No request is made here: credentials and names are checked by the first job. An
+   * endpoint the user did not allow credentials for is refused here (credentials/endpointPolicy).
+   */
   static async open(config: BigQueryWarehouseConfig, options: BigQueryWarehouseOptions = {}): Promise<BigQueryWarehouse> {
-    const { client, endpoint } = createBigQueryClient({
+    const { client, endpoint, credentials } = createBigQueryClient({
       project: config.project,
       location: config.location,
       apiEndpoint: config.apiEndpoint,
       keyFilename: config.keyFilename,
-      transportRetries: options.transportRetries ?? DEFAULTS.transportRetries,
-      requestTimeoutMs: options.requestTimeoutMs ?? DEFAULTS.requestTimeoutMs,
+      configFile: options.configFile ?? 'pipeline-lens.json',
+      credentialHosts: options.credentialHosts,
     });
-    return new BigQueryWarehouse(client, endpoint, config, options.tableKeys ?? {}, options);
+    return new BigQueryWarehouse(client, endpoint, credentials, config, options.tableKeys ?? {}, options);
   }
 
   /** Jobs created so far, dry runs included. */
@@ -105,7 +120,7 @@ export class BigQueryWarehouse implements Warehouse {
   }
 
   describe(): string {
-    const at = this.config.apiEndpoint ? ` at ${this.endpoint}` : '';
+    const at = this.config.apiEndpoint ? ` at ${this.endpoint}${this.sendsCredentials ? '' : ' (no credentials sent)'}` : '';
     return `BigQuery ${this.config.project} (${this.config.location})${at}, at most ${formatBytes(this.config.maximumBytesBilled)} billed per query`;
   }
 
@@ -119,23 +134,33 @@ export class BigQueryWarehouse implements Warehouse {
     }
     const parameters = queryParameters(query);
     const cap = options.maximumBytesBilled ?? this.config.maximumBytesBilled;
-    const context = this.context(query, cap);
-    await this.checkCredentials(context);
-    return this.withQuotaRetries(context, signal, () => this.runJob(query, parameters, cap, options));
+    const context = this.context(query, cap, options.maximumBytesBilled === undefined ? 'config' : (options.maximumBytesBilledSource ?? 'config'));
+    return this.call(context, signal, async (attempts) => {
+      await this.checkCredentials(query.name, signal);
+      return this.runJob(query, parameters, cap, options, attempts, context);
+    });
   }
 
   async dryRun(query: SqlQuery, options: Pick<QueryOptions, 'signal'> = {}): Promise<DryRunResult> {
     this.checkOpen();
+    const { signal } = options;
     const parameters = queryParameters(query);
-    const context = this.context(query, this.config.maximumBytesBilled);
-    await this.checkCredentials(context);
-    return this.withQuotaRetries(context, options.signal, async () => {
-      this.jobs++;
-      const [job] = await this.client.createJob({
-        configuration: { query: this.jobQuery(query, parameters, this.config.maximumBytesBilled), dryRun: true, labels: labels(query.name) },
-        jobPrefix: JOB_PREFIX,
-        location: this.config.location,
-      });
+    const context = this.context(query, this.config.maximumBytesBilled, 'config');
+    return this.call(context, signal, async (attempts) => {
+      await this.checkCredentials(query.name, signal);
+      const [job] = await attempts.run(
+        () => {
+          this.jobs++;
+          return this.request(query.name, signal, () =>
+            this.client.createJob({
+              configuration: { query: this.jobQuery(query, parameters, this.config.maximumBytesBilled), dryRun: true, labels: labels(query.name) },
+              jobPrefix: JOB_PREFIX,
+              location: this.config.location,
+            }),
+          );
+        },
+        () => cancelled(query.name),
+      );
       const statistics = job.metadata?.statistics ?? {};
       const tables = (statistics.query?.referencedTables ?? []) as Array<{ projectId?: string; datasetId?: string; tableId?: string }>;
       const target = statistics.query?.ddlTargetTable as { projectId?: string; datasetId?: string; tableId?: string } | undefined;
@@ -153,33 +178,52 @@ export class BigQueryWarehouse implements Warehouse {
     this.closed = true;
   }
 
+  /** One call (a query, a dry run) with its attempts, every failure said as what to do. */
+  private async call<T>(context: BigQueryErrorContext, signal: AbortSignal | undefined, run: (attempts: CallAttempts) => Promise<T>): Promise<T> {
+    try {
+      return await run(new CallAttempts(this.settings.retry, signal));
+    } catch (error) {
+      if (error instanceof AttemptsExhausted) throw attemptsExhausted(error, context);
+      if (error instanceof DeadlineExceeded) throw noAnswer(context, this.config.requestTimeoutSeconds, null);
+      throw translateBigQueryError(error, context);
+    }
+  }
+
+  /** One HTTP request of the client, answered within the per-request limit or abandoned; an abort ends it as a cancellation. */
+  private request<T>(queryName: string, signal: AbortSignal | undefined, send: () => Promise<T>, limitMs = this.config.requestTimeoutSeconds * 1000): Promise<T> {
+    return withinDeadline(limitMs, send, { signal, onAbort: () => cancelled(queryName) });
+  }
+
   /**
    * Credentials are looked up before the first job. Without them the client would send the
    * request unauthenticated ("the API might not care") and report Google's 401; finding
    * out first gives the actionable message and sends nothing.
    */
-  private async checkCredentials(context: BigQueryErrorContext): Promise<void> {
-    if (this.endpoint.startsWith('http://')) return;
-    this.credentials ??= this.client.authClient.getClient().then(() => undefined);
+  private async checkCredentials(queryName: string, signal: AbortSignal | undefined): Promise<void> {
+    if (!this.sendsCredentials) return;
+    this.credentialCheck ??= this.request(queryName, undefined, () => this.client.authClient.getClient().then(() => undefined));
     try {
-      await this.credentials;
+      await (signal ? raceAbort(this.credentialCheck, signal) : this.credentialCheck);
     } catch (error) {
       // Not cached: the user may log in and try again in the same session.
-      this.credentials = null;
-      throw translateBigQueryError(error, context);
+      this.credentialCheck = null;
+      if (signal?.aborted) throw cancelled(queryName);
+      throw error;
     }
   }
 
-  private async runJob(query: SqlQuery, parameters: QueryParameter[], cap: number, options: QueryOptions): Promise<QueryResult> {
+  private async runJob(
+    query: SqlQuery,
+    parameters: QueryParameter[],
+    cap: number,
+    options: QueryOptions,
+    attempts: CallAttempts,
+    context: BigQueryErrorContext,
+  ): Promise<QueryResult> {
     const { signal, onProgress } = options;
     const started = Date.now();
-    this.jobs++;
-    // Not raced against the signal: without the job's id there is nothing to cancel.
-    const [job] = await this.client.createJob({
-      configuration: { query: this.jobQuery(query, parameters, cap), labels: labels(query.name) },
-      jobPrefix: JOB_PREFIX,
-      location: this.config.location,
-    });
+    const budgetMs = this.config.queryTimeoutSeconds * 1000;
+    const job = await this.insertJob(query, parameters, cap, signal, attempts, context, budgetMs);
     const jobId = job.id ?? null;
     const progress = (update: Omit<QueryProgress, 'jobId' | 'elapsedMs'>) => onProgress?.({ jobId, elapsedMs: Date.now() - started, ...update });
 
@@ -188,37 +232,119 @@ export class BigQueryWarehouse implements Warehouse {
     let page: ResultsPage = {};
     let pageToken: string | undefined;
     let wait = this.settings.poll.initialMs;
-    for (;;) {
-      if (signal?.aborted) return this.cancel(job, query.name);
-      const request = job.getQueryResults({ maxResults: this.settings.pageSize, pageToken, autoPaginate: false });
-      let answer: unknown[];
-      try {
-        answer = await raceAbort(request, signal);
-      } catch (error) {
-        if (signal?.aborted) return this.cancel(job, query.name);
-        throw error;
+    // A string: the client turns a numeric timeoutMs into an error of its own when the job is still running.
+    const holdMs = String(Math.max(100, Math.min(POLL_HOLD_MS, Math.floor((this.config.requestTimeoutSeconds * 1000) / 2))));
+    try {
+      for (;;) {
+        if (signal?.aborted) throw cancelled(query.name);
+        if (Date.now() - started > budgetMs) throw new QueryBudgetSpent();
+        const answer = await attempts.run(
+          () => this.request(query.name, signal, () => job.getQueryResults({ maxResults: this.settings.pageSize, pageToken, autoPaginate: false, timeoutMs: holdMs } as object)),
+          () => cancelled(query.name),
+        );
+        const pageRows = (answer[0] ?? []) as Array<Record<string, unknown>>;
+        page = (answer[2] ?? {}) as ResultsPage;
+        if (page.jobComplete === false) {
+          if (onProgress) progress({ state: 'running', fraction: await this.fraction(job, query.name, signal), rowsFetched: 0, totalRows: null });
+          const left = budgetMs - (Date.now() - started);
+          if (!(await sleep(Math.max(0, Math.min(wait, left + 1)), signal))) throw cancelled(query.name);
+          wait = Math.min(wait * 1.5, this.settings.poll.maxMs);
+          continue;
+        }
+        fields ??= page.schema?.fields ?? [];
+        const schema = fields;
+        for (const row of pageRows) rows.push(normaliseBigQueryRow(row, schema));
+        const totalRows = page.totalRows === undefined ? null : Number(page.totalRows);
+        if (onProgress) progress({ state: 'fetching', fraction: totalRows ? rows.length / totalRows : 1, rowsFetched: rows.length, totalRows });
+        if (!page.pageToken) break;
+        pageToken = page.pageToken;
       }
-      const pageRows = (answer[0] ?? []) as Array<Record<string, unknown>>;
-      page = (answer[2] ?? {}) as ResultsPage;
-      if (page.jobComplete === false) {
-        if (onProgress) progress({ state: 'running', fraction: await this.fraction(job), rowsFetched: 0, totalRows: null });
-        if (!(await sleep(wait, signal))) return this.cancel(job, query.name);
-        wait = Math.min(wait * 1.5, this.settings.poll.maxMs);
-        continue;
+    } catch (error) {
+      // The job runs on without us unless it is told to stop.
+      if (signal?.aborted) {
+        await this.cancelJob(job, query.name);
+        throw cancelled(query.name);
       }
-      fields ??= page.schema?.fields ?? [];
-      const schema = fields;
-      for (const row of pageRows) rows.push(normaliseBigQueryRow(row, schema));
-      const totalRows = page.totalRows === undefined ? null : Number(page.totalRows);
-      if (onProgress) progress({ state: 'fetching', fraction: totalRows ? rows.length / totalRows : 1, rowsFetched: rows.length, totalRows });
-      if (!page.pageToken) break;
-      pageToken = page.pageToken;
+      if (error instanceof DeadlineExceeded) throw noAnswer(context, this.config.requestTimeoutSeconds, { id: job.id ?? '?', cancelled: await this.cancelJob(job, query.name) });
+      if (error instanceof QueryBudgetSpent) throw queryTooLong(context, this.config.queryTimeoutSeconds, { id: job.id ?? '?', cancelled: await this.cancelJob(job, query.name) });
+      throw error;
     }
     const bytesProcessed = page.totalBytesProcessed === undefined ? null : Number(page.totalBytesProcessed);
     if ((fields ?? []).length === 0 && page.numDmlAffectedRows !== undefined) {
       return { columns: ['affected_rows'], rows: [{ affected_rows: Number(page.numDmlAffectedRows) }], bytesProcessed };
     }
     return { columns: (fields ?? []).map((f) => f.name), rows, bytesProcessed };
+  }
+
+  /**
+   * jobs.insert with an id chosen here. A request that failed on the way may still have
+   * created the job: its retry carries the same id, and BigQuery's "already exists" then
+   * means the first one got through, so that job is used rather than run twice. A job that
+   * was created and failed (a rate limit on the job itself) is retried under a new id.
+   * An insert abandoned (no answer, or the caller aborted) may have created its job too:
+   * it is cancelled by id.
+   */
+  private async insertJob(
+    query: SqlQuery,
+    parameters: QueryParameter[],
+    cap: number,
+    signal: AbortSignal | undefined,
+    attempts: CallAttempts,
+    context: BigQueryErrorContext,
+    budgetMs: number,
+  ): Promise<Job> {
+    let jobId = newJobId();
+    let sent = false;
+    try {
+      return await attempts.run(
+        async () => {
+          const retry = sent;
+          sent = true;
+          this.jobs++;
+          try {
+            const [job] = await this.request(query.name, signal, () =>
+              this.client.createJob({
+                configuration: { query: this.jobQuery(query, parameters, cap), labels: labels(query.name), jobTimeoutMs: String(Math.ceil(budgetMs)) },
+                jobId,
+                location: this.config.location,
+              }),
+            );
+            return job;
+          } catch (error) {
+            if (retry && (error as { code?: unknown } | null)?.code === 409) return this.existingJob(jobId, query.name, signal);
+            if (isFailedJob(error)) jobId = newJobId();
+            throw error;
+          }
+        },
+        () => cancelled(query.name),
+      );
+    } catch (error) {
+      const abandoned = signal?.aborted || error instanceof DeadlineExceeded;
+      if (!abandoned) throw error;
+      const stopped = await this.cancelJob(this.client.job(jobId, { location: this.config.location }), query.name);
+      if (signal?.aborted) throw cancelled(query.name);
+      throw noAnswer(context, this.config.requestTimeoutSeconds, stopped ? { id: jobId, cancelled: true } : null);
+    }
+  }
+
+  /** The job an earlier insert created; its failure, when it failed, as the client would have said it. */
+  private async existingJob(jobId: string, queryName: string, signal: AbortSignal | undefined): Promise<Job> {
+    const job = this.client.job(jobId, { location: this.config.location });
+    const [metadata] = await this.request(queryName, signal, () => job.getMetadata());
+    const status = (metadata as { status?: { errorResult?: unknown; errors?: unknown[] } }).status;
+    if (status?.errorResult) throw Object.assign(new Error('job failed'), { errors: status.errors ?? [status.errorResult] });
+    return job;
+  }
+
+  /** Asks BigQuery to stop the job; true when it acknowledged. Never waits long, never throws. */
+  private async cancelJob(job: Job, queryName: string): Promise<boolean> {
+    try {
+      await this.request(queryName, undefined, () => job.cancel(), Math.min(CANCEL_WAIT_MS, this.config.requestTimeoutSeconds * 1000));
+      return true;
+    } catch {
+      // The job may have finished, or never been created; the caller is stopping either way.
+      return false;
+    }
   }
 
   private jobQuery(query: SqlQuery, parameters: QueryParameter[], cap: number) {
@@ -233,9 +359,9 @@ export class BigQueryWarehouse implements Warehouse {
   }
 
   /** Share of the job's work units done, from its query timeline; null when BigQuery has not said. */
-  private async fraction(job: Job): Promise<number | null> {
+  private async fraction(job: Job, queryName: string, signal: AbortSignal | undefined): Promise<number | null> {
     try {
-      const [metadata] = await job.getMetadata();
+      const [metadata] = await this.request(queryName, signal, () => job.getMetadata());
       const timeline = (metadata?.statistics?.query?.timeline ?? []) as Array<{ completedUnits?: string; pendingUnits?: string; activeUnits?: string }>;
       const last = timeline[timeline.length - 1];
       if (!last) return null;
@@ -248,32 +374,7 @@ export class BigQueryWarehouse implements Warehouse {
     }
   }
 
-  private async cancel(job: Job, queryName: string): Promise<never> {
-    try {
-      await job.cancel();
-    } catch {
-      // The job may have finished meanwhile; the caller asked to stop either way.
-    }
-    throw cancelled(queryName);
-  }
-
-  private async withQuotaRetries<T>(context: BigQueryErrorContext, signal: AbortSignal | undefined, attempt: () => Promise<T>): Promise<T> {
-    const { attempts, initialDelayMs, maxDelayMs } = this.settings.retry;
-    for (let i = 1; ; i++) {
-      try {
-        return await attempt();
-      } catch (error) {
-        if (error instanceof WarehouseError) throw error;
-        if (!isRetryable(error)) throw translateBigQueryError(error, context);
-        if (i >= attempts) throw quota(context, errorReason(error) ?? 'quotaExceeded', retryMessage(error), i);
-        // Full jitter: queries refused together should not come back together.
-        const delay = Math.min(maxDelayMs, initialDelayMs * 2 ** (i - 1)) * (0.5 + Math.random() / 2);
-        if (!(await sleep(delay, signal))) throw cancelled(context.queryName);
-      }
-    }
-  }
-
-  private context(query: SqlQuery, cap: number): BigQueryErrorContext {
+  private context(query: SqlQuery, cap: number, capSource: CapSource): BigQueryErrorContext {
     return {
       queryName: query.name,
       sql: query.sql,
@@ -282,6 +383,7 @@ export class BigQueryWarehouse implements Warehouse {
       endpoint: this.endpoint,
       keyFilename: this.config.keyFilename,
       maximumBytesBilled: cap,
+      maximumBytesBilledSource: capSource,
       tableKeys: this.tableKeys,
     };
   }
@@ -289,6 +391,19 @@ export class BigQueryWarehouse implements Warehouse {
   private checkOpen(): void {
     if (this.closed) throw new WarehouseError('The BigQuery warehouse is closed.', 'closed');
   }
+}
+
+/** The query's own time (warehouse.queryTimeoutSeconds) ran out while it was polled. */
+class QueryBudgetSpent extends Error {}
+
+function newJobId(): string {
+  return `${JOB_PREFIX}${randomUUID()}`;
+}
+
+/** The job was created and failed (the client reports its status errors without an HTTP code). */
+function isFailedJob(error: unknown): boolean {
+  const e = error as { code?: unknown; response?: { status?: unknown } } | null;
+  return !!e && e.code === undefined && e.response?.status !== undefined;
 }
 
 function labels(queryName: string): Record<string, string> {
@@ -300,32 +415,11 @@ function tableName(t: { projectId?: string; datasetId?: string; tableId?: string
   return [t.projectId, t.datasetId, t.tableId].filter(Boolean).join('.');
 }
 
-function retryMessage(error: unknown): string {
-  const e = error as { errors?: Array<{ message?: string }>; message?: string };
-  return (e.errors?.[0]?.message ?? e.message ?? String(error)).replace(/\.$/, '');
-}
-
-/** Resolves true after `ms`, or false as soon as the signal aborts. */
-function sleep(ms: number, signal?: AbortSignal): Promise<boolean> {
-  if (signal?.aborted) return Promise.resolve(false);
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve(true);
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      resolve(false);
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
-}
-
-/** The request's answer, or a rejection as soon as the signal aborts (the request is then left to finish unheard). */
-function raceAbort<T>(promise: Promise<T>, signal?: AbortSignal): Promise<T> {
-  if (!signal) return promise;
+/** The promise's answer, or a rejection as soon as the signal aborts (the promise is then left to finish unheard). */
+function raceAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
   return new Promise<T>((resolve, reject) => {
     const onAbort = () => reject(new Error('aborted'));
+    if (signal.aborted) return onAbort();
     signal.addEventListener('abort', onAbort, { once: true });
     promise.then(
       (value) => {

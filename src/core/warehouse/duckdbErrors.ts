@@ -4,7 +4,7 @@ import { WarehouseError } from './types';
  * DuckDB's error text rephrased for someone who wrote BigQuery SQL and a pipeline-lens.json:
  * a missing table or column is almost always a name in config, so the message says where.
  */
-export function translateDuckdbError(error: unknown, queryName: string): WarehouseError {
+export function translateDuckdbError(error: unknown, queryName: string, workspace: string | null = null): WarehouseError {
   if (error instanceof WarehouseError) return error;
   const message = error instanceof Error ? error.message : String(error);
   const [first, ...rest] = message.split('\n');
@@ -12,6 +12,21 @@ export function translateDuckdbError(error: unknown, queryName: string): Warehou
   const suffix = hint ? ` (${hint.replace(/[.!]$/, '')})` : '';
 
   if (/^INTERRUPT Error/i.test(first)) return cancelledError(queryName);
+
+  const outside = /^Permission Error: Cannot access (?:file|directory) "(.*)" - file system operations are disabled by configuration/i.exec(first);
+  if (outside) {
+    return new WarehouseError(
+      `Query ${queryName} tried to read ${outside[1]}, which is outside ${workspace ? `the workspace (${workspace})` : 'the workspace'} and not a file named in warehouse.files or warehouse.database; ` +
+        'the embedded warehouse reads nothing else. Move the file into the workspace, or name it as a table in warehouse.files in pipeline-lens.json.',
+      'file-access',
+    );
+  }
+  if (/^Permission Error: Loading external extensions is disabled/i.test(first) || /^Invalid Input Error: Cannot change configuration option/i.test(first)) {
+    return new WarehouseError(
+      `Query ${queryName} was refused: the embedded warehouse does not load extensions or change its settings from a query (${first.replace(/^[\w ]+Error: /, '')}).`,
+      'write-refused',
+    );
+  }
 
   const table = /Table with name "?([^"\s!]+)"? does not exist/i.exec(first);
   if (table) {

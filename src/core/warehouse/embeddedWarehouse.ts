@@ -1,7 +1,8 @@
 import { writeRefusal } from './queryGuard';
 import { DuckDBConnection, DuckDBInstance, DuckDBPreparedStatement, StatementType } from '@duckdb/node-api';
-import { stat } from 'node:fs/promises';
-import { basename, extname, resolve } from 'node:path';
+import { mkdtemp, realpath, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { basename, dirname, extname, join, resolve, sep } from 'node:path';
 import type { EmbeddedWarehouseConfig } from '../config/types';
 import { toDuckdbSql } from './bigqueryToDuckdb';
 import { readDottedName, tokenize, type Token } from './bigqueryTokens';
@@ -57,6 +58,8 @@ export class EmbeddedWarehouse implements Warehouse {
     private readonly admin: DuckDBConnection,
     private readonly files: Map<string, FileTable>,
     private readonly description: string,
+    private readonly workspace: string,
+    private readonly spillDirectory: string,
   ) {}
 
   /** Round trips to the engine so far: one per query that reached DuckDB. */
@@ -94,19 +97,32 @@ export class EmbeddedWarehouse implements Warehouse {
       }
     }
 
+    const access = await fileAccess(baseDir, [...files.values()], databasePath);
+    // Its own spill directory: DuckDB's default (.tmp in the working directory) would be readable too.
+    const spillDirectory = await mkdtemp(join(tmpdir(), 'pipeline-lens-duckdb-'));
     const instance = await DuckDBInstance.create(':memory:', {
-      // Offline: DuckDB would otherwise try to download extensions and fail slowly.
+      // Never fetch or load an extension a query asks for (parquet, json and icu are built
+      // into the binding and already loaded; anything else would be code from the network).
       autoinstall_known_extensions: 'false',
-      // parquet, json and icu are built into the binding; this only loads them.
-      autoload_known_extensions: 'true',
+      autoload_known_extensions: 'false',
       // BigQuery's NULL ordering.
       default_null_order: 'nulls_first_on_asc_last_on_desc',
+      temp_directory: spillDirectory,
     });
     let admin: DuckDBConnection | null = null;
     try {
       admin = await instance.connect();
       // BigQuery's TIMESTAMP functions work in UTC; DuckDB's use the machine's zone otherwise.
       await admin.run(`SET GLOBAL TimeZone = 'UTC';\n${bigqueryMacrosSql()}`);
+      // A query reads the workspace and the configured files, nothing else on the machine
+      // (read_csv('/etc/...'), a home directory), and cannot lift that: the configuration
+      // is locked before any query runs.
+      await admin.run(
+        `SET allowed_directories = ${sqlList(access.directories)};\n` +
+          `SET allowed_paths = ${sqlList(access.paths)};\n` +
+          `SET enable_external_access = false;\n` +
+          `SET lock_configuration = true;`,
+      );
       const projects = new Set([...files.values()].map((t) => t.name.project).filter((p): p is string => p !== null));
       for (const project of projects) {
         // A catalog per project, so `project.dataset.table` resolves like in BigQuery.
@@ -114,10 +130,11 @@ export class EmbeddedWarehouse implements Warehouse {
       }
       if (databasePath) await attachDatabase(admin, databasePath, files);
       const description = describeSources(entries.length, databasePath);
-      return new EmbeddedWarehouse(instance, admin, files, description);
+      return new EmbeddedWarehouse(instance, admin, files, description, resolve(baseDir), spillDirectory);
     } catch (error) {
       admin?.closeSync();
       instance.closeSync();
+      await rm(spillDirectory, { recursive: true, force: true });
       throw error instanceof WarehouseError
         ? error
         : new WarehouseError(`Could not open the embedded warehouse: ${(error as Error).message.split('\n')[0]}`, 'open-failed');
@@ -170,7 +187,7 @@ export class EmbeddedWarehouse implements Warehouse {
       };
     } catch (error) {
       if (interrupted) throw cancelledError(query.name);
-      throw translateDuckdbError(error, query.name);
+      throw translateDuckdbError(error, query.name, this.workspace);
     } finally {
       signal?.removeEventListener('abort', onAbort);
       prepared?.destroySync();
@@ -186,6 +203,7 @@ export class EmbeddedWarehouse implements Warehouse {
     for (const connection of this.idle.splice(0)) connection.closeSync();
     this.admin.closeSync();
     this.instance.closeSync();
+    await rm(this.spillDirectory, { recursive: true, force: true });
   }
 
   private async acquire(): Promise<DuckDBConnection> {
@@ -273,6 +291,47 @@ async function fileTable(key: string, path: string, baseDir: string): Promise<Fi
     );
   }
   return { key, name, path: absolute, reader, textual: !reader.startsWith('read_parquet'), view: null };
+}
+
+/**
+ * What DuckDB may read: the workspace folder and each configured file or database, both
+ * as written and as they resolve (DuckDB checks the resolved path of a symbolic link, and
+ * the workspace itself may sit behind one). A glob's fixed leading directories count as
+ * the file.
+ */
+async function fileAccess(workspace: string, files: FileTable[], database: string | null): Promise<{ directories: string[]; paths: string[] }> {
+  const directories = new Set<string>();
+  const paths = new Set<string>();
+  const both = async (path: string, add: (p: string) => void) => {
+    add(path);
+    try {
+      add(await realpath(path));
+    } catch {
+      // Not there (yet): the name as written is all there is to allow.
+    }
+  };
+  const asDirectory = (dir: string) => directories.add(dir.endsWith(sep) ? dir : dir + sep);
+  await both(resolve(workspace), asDirectory);
+  for (const table of files) {
+    if (GLOB.test(table.path)) await both(globBase(table.path), asDirectory);
+    else await both(table.path, (p) => paths.add(p));
+  }
+  if (database) {
+    await both(database, (p) => paths.add(p));
+    paths.add(`${database}.wal`);
+  }
+  return { directories: [...directories], paths: [...paths] };
+}
+
+/** The directory a glob starts in: its leading segments without wildcard characters. */
+function globBase(path: string): string {
+  const segments = path.split(sep);
+  const fixed = segments.findIndex((segment) => GLOB.test(segment));
+  return fixed <= 0 ? dirname(path) : segments.slice(0, fixed).join(sep) || sep;
+}
+
+function sqlList(values: string[]): string {
+  return `[${values.map(sqlString).join(', ')}]`;
 }
 
 /** The DuckDB table function reading a file, by its extension. */

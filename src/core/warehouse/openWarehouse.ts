@@ -1,4 +1,5 @@
 import type { PipelineLensConfig } from '../config/types';
+import type { CredentialHosts } from '../credentials/endpointPolicy';
 import { tableConfigKeys } from './tableConfigKeys';
 import type { Warehouse } from './types';
 
@@ -8,11 +9,11 @@ import type { Warehouse } from './types';
  * DuckDB binding. (`require` rather than `import()`: the code is CommonJS, and the bundler
  * keeps a required module lazy.)
  */
-export async function openWarehouse(config: PipelineLensConfig): Promise<Warehouse> {
+export async function openWarehouse(config: PipelineLensConfig, options: { credentialHosts?: CredentialHosts } = {}): Promise<Warehouse> {
   const warehouse = config.warehouse;
   if (warehouse.kind === 'bigquery') {
     const { BigQueryWarehouse } = require('./bigqueryWarehouse') as typeof import('./bigqueryWarehouse');
-    return BigQueryWarehouse.open(warehouse, { tableKeys: tableConfigKeys(config) });
+    return BigQueryWarehouse.open(warehouse, { tableKeys: tableConfigKeys(config), configFile: config.file, credentialHosts: options.credentialHosts });
   }
   const { EmbeddedWarehouse } = require('./embeddedWarehouse') as typeof import('./embeddedWarehouse');
   return EmbeddedWarehouse.open(warehouse, { baseDir: config.root });

@@ -1,6 +1,6 @@
 import { bytesOverCap } from './bigqueryErrors';
 import { classifyStatement, type StatementKind } from './statementKind';
-import { WarehouseError, type SqlQuery, type Warehouse } from './types';
+import { WarehouseError, type CapSource, type SqlQuery, type Warehouse } from './types';
 
 /*
  * The guard in front of SQL a person wrote: before it runs, ask the engine what it is (a
@@ -56,14 +56,14 @@ export function assertRunnable(
   warehouse: Warehouse,
   plan: QueryPlan,
   query: SqlQuery,
-  options: { writeConfirmed?: boolean; maximumBytesBilled?: number | null } = {},
+  options: { writeConfirmed?: boolean; maximumBytesBilled?: number | null; maximumBytesBilledSource?: CapSource } = {},
 ): void {
   if (plan.kind !== 'query' && (warehouse.kind === 'embedded' || !options.writeConfirmed)) {
     throw writeRefusal(`query ${query.name}`, plan.statementType, plan.targets, warehouse.kind);
   }
   const cap = options.maximumBytesBilled ?? null;
   if (cap !== null && plan.bytesProcessed !== null && plan.bytesProcessed > cap) {
-    throw bytesOverCap(query.name, cap, plan.bytesProcessed);
+    throw bytesOverCap(query.name, cap, options.maximumBytesBilledSource ?? 'config', plan.bytesProcessed);
   }
 }
 

@@ -46,7 +46,12 @@ export interface QueryOptions {
   writeConfirmed?: boolean;
   /** Bytes-billed cap for this query instead of the profile's (BigQuery only). */
   maximumBytesBilled?: number;
+  /** Who set that cap, so a refusal names what to change: the command line's flag, or (default) the config. */
+  maximumBytesBilledSource?: CapSource;
 }
+
+/** Where a bytes-billed cap came from: `warehouse.maximumBytesBilled` in pipeline-lens.json, or `query --max-bytes`. */
+export type CapSource = 'config' | '--max-bytes';
 
 export interface QueryProgress {
   /** Engine's id of the running job, when it has one. */

@@ -1,4 +1,7 @@
 import assert from 'node:assert/strict';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { BigQueryWarehouse } from '../../../src/core/warehouse/bigqueryWarehouse';
 import { assertRunnable, planQuery } from '../../../src/core/warehouse/queryGuard';
@@ -47,8 +50,8 @@ describe('BigQuery errors a user can act on', () => {
 
   it('no credentials: says to run gcloud auth application-default login or set keyFilename', async () => {
     await withoutCredentials(async () => {
-      // https: credentials are required, and looked for before any request is made.
-      const w = await BigQueryWarehouse.open(bigqueryProfile('https://127.0.0.1:9'), FAST);
+      // Google's endpoint: credentials are required, and looked for before any request is made.
+      const w = await BigQueryWarehouse.open(bigqueryProfile(null), FAST);
       await assert.rejects(
         w.query(q('SELECT 1 AS one')),
         failsWith('no-credentials', 'No Google Cloud credentials for BigQuery', '`gcloud auth application-default login`', 'warehouse.keyFilename'),
@@ -57,8 +60,25 @@ describe('BigQuery errors a user can act on', () => {
   });
 
   it('a key file that cannot be read: names the file and the setting', async () => {
-    const w = await BigQueryWarehouse.open(bigqueryProfile('https://127.0.0.1:9', { keyFilename: '/nonexistent/key.json' }), FAST);
+    const w = await BigQueryWarehouse.open(bigqueryProfile(null, { keyFilename: '/nonexistent/key.json' }), FAST);
     await assert.rejects(w.query(q('SELECT 1 AS one')), failsWith('no-credentials', '/nonexistent/key.json', 'warehouse.keyFilename'));
+  });
+
+  it('a key file that is not a service-account key (an external-account configuration) is refused before any request', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'pl-key-'));
+    try {
+      const keyFilename = join(dir, 'workload-identity.json');
+      await writeFile(
+        keyFilename,
+        JSON.stringify({ type: 'external_account', audience: 'x', subject_token_type: 'urn:ietf:params:oauth:token-type:jwt', token_url: 'https://collector.example.test/token', credential_source: { file: '/home/someone/.config/gcloud/application_default_credentials.json' } }),
+      );
+      await assert.rejects(
+        BigQueryWarehouse.open(bigqueryProfile(null, { keyFilename }), FAST),
+        failsWith('no-credentials', `warehouse.keyFilename in pipeline-lens.json names ${keyFilename}, a credential file of type "external_account"`, 'only a service-account key', 'GOOGLE_APPLICATION_CREDENTIALS'),
+      );
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it('403 accessDenied: names the project and the missing permission', async () => {
@@ -80,20 +100,20 @@ describe('BigQuery errors a user can act on', () => {
     );
   });
 
-  it('quotaExceeded: retried with backoff, then says it was, and what to do', async () => {
+  it('quotaExceeded: retried with backoff, then says it was, how often, and what to do', async () => {
     fake.failNext('jobs.insert', 403, { reason: 'quotaExceeded', message: 'Quota exceeded: Your project exceeded quota for concurrent queries.' }, { times: 10 });
     await assert.rejects(
       warehouse.query(q('SELECT 1 AS one')),
-      failsWith('quota', 'hit a quota of BigQuery in project pl-test', 'quotaExceeded: Quota exceeded: Your project exceeded quota for concurrent queries', 'tried 3 times', 'Wait a minute'),
+      failsWith('quota', 'hit a quota of BigQuery in project pl-test on 5 attempts over', 'quotaExceeded: Quota exceeded: Your project exceeded quota for concurrent queries', 'Wait a minute'),
     );
-    assert.equal(fake.jobRequests.length, 3, 'three attempts');
+    assert.equal(fake.jobRequests.length, 5, 'one request per attempt');
   });
 
   it('rateLimitExceeded on the job itself: retried, then reported as a rate limit', async () => {
     fake.failJobs({ reason: 'rateLimitExceeded', message: 'Exceeded rate limits: too many table update operations for this table.' }, 10);
     await assert.rejects(
       warehouse.query(q('SELECT COUNT(*) AS c FROM `preds.predictions` AS p', 'user')),
-      failsWith('quota', 'hit a rate limit', 'rateLimitExceeded', 'tried 3 times'),
+      failsWith('quota', 'was rate limited by BigQuery in project pl-test on 5 attempts over', 'rateLimitExceeded'),
     );
   });
 

@@ -190,7 +190,7 @@ describe('BigQueryWarehouse against the fake BigQuery', () => {
   });
 
   it('describes itself with project, location, endpoint and cap', () => {
-    assert.equal(warehouse.describe(), `BigQuery pl-test (US) at ${fake.url}, at most 10 GiB billed per query`);
+    assert.equal(warehouse.describe(), `BigQuery pl-test (US) at ${fake.url} (no credentials sent), at most 10 GiB billed per query`);
     assert.equal(warehouse.kind, 'bigquery');
   });
 

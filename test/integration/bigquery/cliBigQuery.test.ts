@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
-import { writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { main, type CliIO } from '../../../src/cli/main';
 import { FakeBigQuery } from '../../fakes/fakeBigQuery';
+import { runCliProcess } from '../../fixtures/cliProcess';
 import { createGitFixture, type GitFixture } from '../../fixtures/gitFixture';
 import { createParityDataset, type ParityDataset } from './parityDataset';
 
@@ -156,7 +157,9 @@ describe('pipeline-lens on BigQuery (the fake)', () => {
   it('query --max-bytes: a lower cap for one query, refused from the dry run when the estimate is above it', async () => {
     const refused = await run(['query', 'select.sql', '--param', 'd:DATE=2026-01-09', '--max-bytes', '500KiB']);
     assert.equal(refused.code, 2);
-    assert.match(refused.stderr, /Query user would bill 1 MiB \(1048576 bytes\), more than the cap of 500 KiB \(512000 bytes\)/);
+    assert.match(refused.stderr, /Query user would bill 1 MiB \(1048576 bytes\), more than the cap of 500 KiB \(512000 bytes\) set by --max-bytes/);
+    assert.match(refused.stderr, /raise --max-bytes\./);
+    assert.doesNotMatch(refused.stderr, /warehouse\.maximumBytesBilled/, 'the config did not set this cap');
     assert.deepEqual(executedJobs(), [], 'nothing ran');
     const ok = await run(['query', 'select.sql', '--param', 'd:DATE=2026-01-09', '--max-bytes', '5MB']);
     assert.equal(ok.code, 0, ok.stderr);
@@ -164,6 +167,37 @@ describe('pipeline-lens on BigQuery (the fake)', () => {
     const bad = await run(['query', 'select.sql', '--max-bytes', 'lots']);
     assert.equal(bad.code, 2);
     assert.match(bad.stderr, /--max-bytes lots is not a size/);
+  });
+
+  it('a cap from pipeline-lens.json: the refusal names the setting, and --max-bytes for one query', async () => {
+    await mkdir(join(repo.root, 'capped'), { recursive: true });
+    await writeWorkspace(join(repo.root, 'capped', 'pipeline-lens.json'), { kind: 'bigquery', project: 'pl-cli', location: 'US', apiEndpoint: fake.url, maximumBytesBilled: 1000 });
+    const refused = await run(['--config', 'capped/pipeline-lens.json', 'query', 'select.sql', '--param', 'd:DATE=2026-01-09']);
+    assert.equal(refused.code, 2);
+    assert.match(refused.stderr, /more than the cap of 1000 bytes set by warehouse\.maximumBytesBilled in pipeline-lens\.json/);
+    assert.match(refused.stderr, /for one query on the command line: pipeline-lens query --max-bytes/);
+    assert.deepEqual(executedJobs(), [], 'nothing ran');
+  });
+
+  it('an endpoint that never answers: the command ends with exit 2 at the per-request limit, from the flag or from pipeline-lens.json', async () => {
+    fake.stall('jobs.insert');
+    const flag = await runCliProcess(['--cwd', repo.root, '--request-timeout', '2', 'query', 'select.sql', '--param', 'd:DATE=2026-01-09'], process.env);
+    assert.equal(flag.code, 2, flag.stderr);
+    assert.match(flag.stderr, new RegExp(`^pipeline-lens: Query user: no answer from BigQuery at ${fake.url} within 2 s\\.`));
+    assert.match(flag.stderr, /--request-timeout/);
+
+    await mkdir(join(repo.root, 'slow'), { recursive: true });
+    await writeWorkspace(join(repo.root, 'slow', 'pipeline-lens.json'), { kind: 'bigquery', project: 'pl-cli', location: 'US', apiEndpoint: fake.url, requestTimeoutSeconds: 2.5 });
+    const config = await runCliProcess(['--cwd', repo.root, '--config', 'slow/pipeline-lens.json', 'query', 'select.sql', '--param', 'd:DATE=2026-01-09'], process.env);
+    assert.equal(config.code, 2, config.stderr);
+    assert.match(config.stderr, /no answer from BigQuery at .* within 2\.5 s\. .*warehouse\.requestTimeoutSeconds in pipeline-lens\.json/);
+    assert.ok(fake.requests.length >= 2, 'both runs reached the fake');
+  });
+
+  it('--request-timeout must be a positive number of seconds', async () => {
+    const r = await run(['--request-timeout', 'soon', 'query', 'select.sql']);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /--request-timeout soon is not a number of seconds/);
   });
 
   it('a DML file is refused with exit 2, naming the statement and the table, and nothing runs', async () => {

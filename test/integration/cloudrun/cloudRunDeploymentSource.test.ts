@@ -183,7 +183,7 @@ describe('CloudRunDeploymentSource: Admin API v2', () => {
 
   it('without Application Default Credentials and useGcloud false: says how to log in', async () => {
     await withoutCredentials(async () => {
-      await assert.rejects(source({ apiEndpoint: 'https://127.0.0.1:9' }).list('prediction-worker'), failsWith('No Google Cloud credentials', '`gcloud auth application-default login`'));
+      await assert.rejects(source({ apiEndpoint: null }).list('prediction-worker'), failsWith('No Google Cloud credentials', '`gcloud auth application-default login`'));
     });
   });
 });
@@ -212,7 +212,7 @@ describe('CloudRunDeploymentSource: the gcloud fallback', () => {
 
   it('auto: falls back to gcloud when Application Default Credentials are not set up', async () => {
     await withoutCredentials(async () => {
-      const deployments = await source({ useGcloud: 'auto', apiEndpoint: 'https://127.0.0.1:9' }, gcloud.env).list('prediction-worker');
+      const deployments = await source({ useGcloud: 'auto', apiEndpoint: null }, gcloud.env).list('prediction-worker');
       assert.equal(deployments.length, 5);
       assert.equal(deployments.find((d) => d.trafficPercent === 90)?.commit, SHA.three);
     });
@@ -221,7 +221,7 @@ describe('CloudRunDeploymentSource: the gcloud fallback', () => {
   it('auto without credentials or gcloud: says both', async () => {
     await withoutCredentials(async () => {
       await assert.rejects(
-        source({ useGcloud: 'auto', apiEndpoint: 'https://127.0.0.1:9' }, { ...process.env, PATH: '/nonexistent' }).list('prediction-worker'),
+        source({ useGcloud: 'auto', apiEndpoint: null }, { ...process.env, PATH: '/nonexistent' }).list('prediction-worker'),
         failsWith('No Google Cloud credentials', 'gcloud, the fallback, is not installed either'),
       );
     });

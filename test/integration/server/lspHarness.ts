@@ -15,6 +15,7 @@ import {
   ConfigurationRequest,
   DidOpenTextDocumentNotification,
   DidChangeTextDocumentNotification,
+  DidChangeConfigurationNotification,
   ExitNotification,
   HoverRequest,
   InitializedNotification,
@@ -39,8 +40,13 @@ const REPO = resolve(__dirname, '../../..');
 export interface ServerOptions {
   /** Folders opened as workspace folders. */
   folders: string[];
+  /** Sent at initialize, and the answer to every configuration pull unless `configuration` is given. */
   settings?: Record<string, unknown>;
+  /** Answers to configuration pulls by section (`pipelineLens`, `git.path`); a section not named gets null. Mutable: change it, then `configurationChanged()`. */
+  configuration?: Record<string, unknown>;
   env?: Record<string, string>;
+  /** false: the server gets only `env` (and NODE_ENV), none of this process's environment. */
+  inheritEnv?: boolean;
   /** `tsx` runs src/server/main.ts; `dist` runs the bundle npm run build makes. */
   entry?: 'tsx' | 'dist';
   /** Sent after the initialize response and before `initialized`, as a command that activated the extension may be. */
@@ -69,7 +75,7 @@ export class LspHarness {
     const args = options.entry === 'dist' ? [join(REPO, 'dist/server.js'), '--stdio'] : ['--import', 'tsx', join(REPO, 'src/server/main.ts'), '--stdio'];
     const child = spawn(process.execPath, args, {
       cwd: REPO,
-      env: { ...process.env, NODE_ENV: 'test', ...(options.env ?? {}) },
+      env: { ...(options.inheritEnv === false ? {} : process.env), NODE_ENV: 'test', ...(options.env ?? {}) },
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     let stderr = '';
@@ -92,7 +98,9 @@ export class LspHarness {
     connection.onRequest(CodeLensRefreshRequest.type, () => {
       harness.lensRefreshes++;
     });
-    connection.onRequest(ConfigurationRequest.type, (p) => p.items.map(() => options.settings ?? {}));
+    connection.onRequest(ConfigurationRequest.type, (p) =>
+      p.items.map((item) => (options.configuration ? (options.configuration[item.section ?? ''] ?? null) : (options.settings ?? {}))),
+    );
     connection.onRequest(RegistrationRequest.type, () => undefined);
     connection.onNotification('pipelineLens/didChangeStatus', () => undefined);
     connection.listen();
@@ -112,6 +120,23 @@ export class LspHarness {
     }
     await connection.sendNotification(InitializedNotification.type, {});
     return harness;
+  }
+
+  /** Tells the server its settings changed (it pulls them again). */
+  configurationChanged(): Promise<void> {
+    return this.connection.sendNotification(DidChangeConfigurationNotification.type, { settings: null });
+  }
+
+  /** Waits until every workspace has tried to load what lenses need (commit graph, deployments, runs): ready or failed. */
+  async loaded(timeoutMs = 30_000): Promise<ServerStatus> {
+    const until = Date.now() + timeoutMs;
+    const settled = (state: string) => state === 'ready' || state === 'failed';
+    for (;;) {
+      const status = await this.status();
+      if (status.workspaces.length && status.workspaces.every((w) => w.problem || (settled(w.commitGraph) && settled(w.deployments) && settled(w.runs)))) return status;
+      if (Date.now() > until) throw new Error(`server did not finish loading: ${JSON.stringify(status)}`);
+      await sleep(50);
+    }
   }
 
   status(): Promise<ServerStatus> {

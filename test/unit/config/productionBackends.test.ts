@@ -27,11 +27,40 @@ function rejects(raw: unknown, message: RegExp) {
 }
 
 describe('BigQuery warehouse profile', () => {
-  it('resolves with a 10 GiB cap, no endpoint and ADC by default; a key file relative to the config', () => {
+  it('resolves with a 10 GiB cap, no endpoint, ADC, 30 s per request and 600 s per query by default; a key file relative to the config', () => {
     const c = resolveConfig(config(BIGQUERY), FILE);
-    assert.deepEqual(c.warehouse, { kind: 'bigquery', project: 'pl-test', location: 'US', apiEndpoint: null, maximumBytesBilled: 10737418240, keyFilename: null });
-    const k = resolveConfig(config({ ...BIGQUERY, keyFilename: 'keys/sa.json', apiEndpoint: 'http://127.0.0.1:9050/', maximumBytesBilled: 1000 }), FILE);
-    assert.deepEqual(k.warehouse, { kind: 'bigquery', project: 'pl-test', location: 'US', apiEndpoint: 'http://127.0.0.1:9050', maximumBytesBilled: 1000, keyFilename: '/ws/keys/sa.json' });
+    assert.deepEqual(c.warehouse, {
+      kind: 'bigquery',
+      project: 'pl-test',
+      location: 'US',
+      apiEndpoint: null,
+      maximumBytesBilled: 10737418240,
+      keyFilename: null,
+      requestTimeoutSeconds: 30,
+      queryTimeoutSeconds: 600,
+    });
+    const k = resolveConfig(
+      config({ ...BIGQUERY, keyFilename: 'keys/sa.json', apiEndpoint: 'http://127.0.0.1:9050/', maximumBytesBilled: 1000, requestTimeoutSeconds: 5, queryTimeoutSeconds: 3600 }),
+      FILE,
+    );
+    assert.deepEqual(k.warehouse, {
+      kind: 'bigquery',
+      project: 'pl-test',
+      location: 'US',
+      apiEndpoint: 'http://127.0.0.1:9050',
+      maximumBytesBilled: 1000,
+      keyFilename: '/ws/keys/sa.json',
+      requestTimeoutSeconds: 5,
+      queryTimeoutSeconds: 3600,
+    });
+    assert.equal((resolveConfig(config({ ...BIGQUERY, apiEndpoint: 'https://[::1]:8443' }), FILE).warehouse as { apiEndpoint: string }).apiEndpoint, 'https://[::1]:8443');
+  });
+
+  it('time limits are positive numbers of seconds; an endpoint is scheme, host and port only', () => {
+    rejects(config({ ...BIGQUERY, requestTimeoutSeconds: 0 }), /\/warehouse\/requestTimeoutSeconds must be >= 0\.1/);
+    rejects(config({ ...BIGQUERY, queryTimeoutSeconds: '60' }), /\/warehouse\/queryTimeoutSeconds must be number/);
+    rejects(config({ ...BIGQUERY, apiEndpoint: 'https://user@bq.example.com' }), /\/warehouse\/apiEndpoint must match/);
+    rejects(config({ ...BIGQUERY, apiEndpoint: 'https://bq.example.com/bigquery/v2' }), /\/warehouse\/apiEndpoint must match/);
   });
 
   it('an invalid profile is described by the bigquery branch alone', () => {

@@ -32,6 +32,7 @@ describe('extension contributions', () => {
       'pipelineLens.maxFileSize': DEFAULT_SETTINGS.maxFileSize,
       'pipelineLens.debounceMs': DEFAULT_SETTINGS.debounceMs,
       'pipelineLens.gitPath': DEFAULT_SETTINGS.gitPath,
+      'pipelineLens.credentials.allowedHosts': DEFAULT_SETTINGS.credentialHosts,
     };
     // Settings only the extension reads (status bar, results grid): declared, described, not the server's.
     const extensionOnly: Record<string, unknown> = {
@@ -43,10 +44,11 @@ describe('extension contributions', () => {
     };
     assert.deepEqual(Object.keys(props).sort(), Object.keys({ ...expected, ...extensionOnly }).sort());
     for (const [key, value] of Object.entries({ ...expected, ...extensionOnly })) {
-      assert.equal(props[key].default, value, key);
+      assert.deepEqual(props[key].default, value, key);
       assert.ok((props[key].description ?? props[key].markdownDescription ?? '').length > 30, `${key} needs a description`);
     }
     assert.equal(props['pipelineLens.gitPath'].scope, 'machine', 'a workspace must not choose which program runs');
+    assert.equal(props['pipelineLens.credentials.allowedHosts'].scope, 'machine', 'a workspace must not choose where credentials go');
   });
 
   it('activates only for workspaces with a config, and runs nothing untrusted', () => {

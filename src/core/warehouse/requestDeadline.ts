@@ -1,0 +1,85 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { subscribe } from 'node:diagnostics_channel';
+import type { ClientRequest } from 'node:http';
+
+/*
+ * A deadline the BigQuery client cannot ignore. The client's `timeout` option reaches
+ * teeny-request, which hands it to node-fetch 3, which dropped that option (only an
+ * AbortSignal stops it, and teeny-request passes none): a server that accepts the
+ * connection and never answers holds the call, and the process, forever.
+ *
+ * So the product enforces it from outside: the work runs in an async context, every HTTP
+ * request Node starts inside that context is noted (the `http.client.request.start`
+ * diagnostics channel fires in the requester's context), and when the time is up those
+ * requests are destroyed, which makes the client's own promise reject and frees the
+ * socket. Token requests made on the way (google-auth-library) are covered alike.
+ */
+
+/** The time allowed ran out; every request still in flight was destroyed. */
+export class DeadlineExceeded extends Error {
+  constructor(readonly ms: number) {
+    super(`no answer within ${ms} ms`);
+    this.name = 'DeadlineExceeded';
+  }
+}
+
+interface Scope {
+  requests: Set<ClientRequest>;
+  expired: boolean;
+}
+
+const scopes = new AsyncLocalStorage<Scope>();
+let listening = false;
+
+function listen(): void {
+  if (listening) return;
+  listening = true;
+  subscribe('http.client.request.start', (message) => {
+    const scope = scopes.getStore();
+    if (!scope) return;
+    const { request } = message as { request: ClientRequest };
+    if (scope.expired) {
+      request.destroy(new Error('the deadline for this BigQuery call has passed'));
+      return;
+    }
+    scope.requests.add(request);
+    request.once('close', () => scope.requests.delete(request));
+  });
+}
+
+/**
+ * `work()`'s result, or a DeadlineExceeded rejection `ms` after the start, with its HTTP
+ * requests destroyed. An aborted `signal` ends it the same way, rejecting with `onAbort()`.
+ */
+export function withinDeadline<T>(ms: number, work: () => Promise<T>, options: { signal?: AbortSignal; onAbort?: () => Error } = {}): Promise<T> {
+  listen();
+  const scope: Scope = { requests: new Set(), expired: false };
+  const { signal } = options;
+  return new Promise<T>((resolve, reject) => {
+    let settled = false;
+    const finish = (outcome: () => void) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', aborted);
+      outcome();
+    };
+    const expire = (reason: Error) => {
+      scope.expired = true;
+      for (const request of scope.requests) request.destroy(reason);
+      scope.requests.clear();
+      finish(() => reject(reason));
+    };
+    const aborted = () => expire(options.onAbort?.() ?? new Error('aborted'));
+    const timer = setTimeout(() => expire(new DeadlineExceeded(ms)), ms);
+    if (signal?.aborted) {
+      aborted();
+      return;
+    }
+    signal?.addEventListener('abort', aborted, { once: true });
+    scopes.run(scope, work).then(
+      (value) => finish(() => resolve(value)),
+      (error: unknown) => finish(() => reject(error)),
+    );
+  });
+}

@@ -26,6 +26,8 @@ export function createClient(context: vscode.ExtensionContext, output: vscode.Lo
         vscode.workspace.createFileSystemWatcher('**/.git/HEAD'),
         vscode.workspace.createFileSystemWatcher('**/.git/packed-refs'),
         vscode.workspace.createFileSystemWatcher('**/.git/refs/**'),
+        // A deepening or unshallowing fetch moves the boundary of a shallow clone, not a ref.
+        vscode.workspace.createFileSystemWatcher('**/.git/shallow'),
       ],
     },
     // Only documents someone looks at are sent: opening a folder of logs should not ship

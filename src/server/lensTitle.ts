@@ -21,6 +21,10 @@ const SHORT = 7;
 export function lensTitle(p: CommitProvenance, parts: LensParts, prefix = ''): string {
   const pieces: string[] = [];
   if (!p.commit) return `${prefix}${p.problem ?? 'not a commit of this repository'}`;
+  // A boundary commit of a shallow clone: which services it changed is itself unknown.
+  if (p.files === null) return `${prefix}? ${p.historyCut?.message ?? 'the files this commit changed are unknown'}`;
+  // Said once, at the end: every piece before it states only what the known history proves.
+  const cut = p.historyCut ? `⚠ ${p.historyCut.message}` : null;
   const touched = p.services.filter((s) => s.touchesService);
   if (p.services.length === 0) pieces.push('no services in pipeline-lens.json');
   else if (touched.length === 0) pieces.push('○ changes no service’s code');
@@ -31,7 +35,8 @@ export function lensTitle(p: CommitProvenance, parts: LensParts, prefix = ''): s
   if (touched.length && parts.runs.state === 'loading') pieces.push('⋯ runs loading');
   else if (gap.length) pieces.push(`⚠ ${describeRuns(gap)} ran on older code`);
 
-  // Results of builds containing a commit that changed no service say nothing about it.
+  // Results of builds containing a commit that changed no service say nothing about it, and
+  // which revisions contain it does not matter either: the cut changes nothing here.
   if (touched.length === 0) return prefix + pieces.join(SEPARATOR);
   if (parts.results.state === 'loading') pieces.push('⋯ results loading');
   else if (parts.results.state === 'ready') {
@@ -41,6 +46,7 @@ export function lensTitle(p: CommitProvenance, parts: LensParts, prefix = ''): s
       pieces.push(`${headline.model} ${formatRate(headline.containing.hitRate)}${others ? ` (+${others} model${others === 1 ? '' : 's'})` : ''}`);
     }
   }
+  if (cut) pieces.push(cut);
   return prefix + pieces.join(SEPARATOR);
 }
 
@@ -48,6 +54,8 @@ function serviceTitle(s: ServiceProvenance, committedAt: string): string {
   if (s.status === 'deployed' && s.firstDeployment) {
     const at = s.firstDeployment.createdAt;
     const when = at.slice(0, 10) === committedAt.slice(0, 10) ? at.slice(11, 16) : `${at.slice(0, 10)} ${at.slice(11, 16)}`;
+    // An earlier revision may have had it (history cut): the delay is an upper bound.
+    if (s.earlierUnknown.length) return `✓ ${s.service} by ${when}`;
     return `✓ ${s.service} ${when} (+${formatDuration(s.firstDeployment.delaySeconds)})`;
   }
   if (s.status === 'not-deployed') {

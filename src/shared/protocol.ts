@@ -286,10 +286,12 @@ export interface ServiceRevision {
   trafficPercent: number | null;
   /** The revision serving now (the one verification checks). */
   serving: boolean;
-  /** Commits HEAD has that this revision lacks; null when its commit is not in local history. */
+  /** Commits HEAD has that this revision lacks; null when its commit is not in local history or the count depends on cut history. */
   behindHead: number | null;
   /** Commits this revision has that HEAD lacks. */
   aheadOfHead: number | null;
+  /** Why the distance to HEAD is not given in a shallow clone (what is cut, and how to fetch it); null otherwise. */
+  historyCut: string | null;
 }
 
 export interface ServiceDeployments {

@@ -1,3 +1,4 @@
+import { cutMessage } from '../git/historyCut';
 import { ResolvedShas } from '../git/shaResolver';
 import { addSums, EMPTY_SUMS, sliceMetrics } from '../metrics/aggregate';
 import { commitProvenance } from '../provenance/commitProvenance';
@@ -85,7 +86,11 @@ export async function investigate(workspace: Workspace, options: { window?: Date
       const oldest = deployments.find((d) => d.commit);
       const base = oldest?.commit ? await git.revParse(oldest.commit) : null;
       if (!base) {
-        skipped.push(`deployment gaps of ${service.name} (no deployed commit found in local history)`);
+        skipped.push(
+          (await git.isShallow())
+            ? `deployment gaps of ${service.name}: ${cutMessage(null, `what changed since its oldest deployment (commit ${oldest?.commit?.slice(0, 7) ?? 'not recorded'} is not in local history)`)}`
+            : `deployment gaps of ${service.name} (no deployed commit found in local history)`,
+        );
         continue;
       }
       const commits = await git.commitsBetween(base, head, service.paths);
@@ -144,8 +149,14 @@ export async function investigate(workspace: Workspace, options: { window?: Date
     const from = String(f.data.from);
     if (!episodeStart.has(index) || from < episodeStart.get(index)!) episodeStart.set(index, from);
   }
+  const gaps = deploymentGapFindings(provenances);
+  // A gap that depends on cut history is named, not silently left out.
+  const found = new Set(gaps.map((f) => String((f.data.commit as { sha: string }).sha)));
+  for (const p of provenances) {
+    if (p.commit && p.historyCut && !found.has(p.commit.sha)) skipped.push(`deployment gap after ${shortSha(p.commit.sha)}: ${p.historyCut.message}`);
+  }
   const findings: Finding[] = [
-    ...deploymentGapFindings(provenances),
+    ...gaps,
     ...shifts.map((shift) => {
       const deployed = shift.at === 'build' && shift.after.commit ? deploymentsByCommit.get(shift.after.commit) : undefined;
       const note = deployed

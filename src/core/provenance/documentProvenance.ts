@@ -197,7 +197,6 @@ export class ProvenanceService {
         [provenance] = assembleProvenance({
           queries: [sha],
           resolutions: new Map([[sha, resolution]]),
-          shallow: snapshot.refs.shallow,
           window: windowValue ?? { from: '', to: '' },
           files: new Map([[detail.commit.sha, detail.files]]),
           services: this.workspace.config.services,
@@ -206,7 +205,7 @@ export class ProvenanceService {
           logService: this.workspace.config.tables.executionLog?.service ?? null,
           metricRows,
           lookup: snapshot.shas,
-          ancestry: snapshot.graph,
+          ancestry: snapshot.cut,
           now: new Date(this.options.now()).toISOString(),
         });
         this.assembled.set(memo, provenance);

@@ -37,6 +37,7 @@ function service(overrides: Partial<ServiceProvenance>): ServiceProvenance {
     touchesService: true,
     status: 'deployed',
     firstDeployment: { revision: 'prediction-worker-00069-wqf', commit: 'a'.repeat(40), createdAt: '2026-01-30T19:10:00.000Z', trafficPercent: 0, delaySeconds: 15 * 3600 + 53 * 60 },
+    earlierUnknown: [],
     serving: null,
     replaced: null,
     behindBy: null,
@@ -59,6 +60,7 @@ function provenance(services: ServiceProvenance[], models: ModelProvenance[] = [
     services,
     models,
     window: { from: '2025-10-02', to: '2026-02-03' },
+    historyCut: null,
   };
 }
 

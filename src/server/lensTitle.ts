@@ -60,11 +60,19 @@ function serviceTitle(s: ServiceProvenance, committedAt: string): string {
   }
   if (s.status === 'not-deployed') {
     if (!s.serving) return `✗ ${s.service} has no deployment`;
-    const deployed = s.serving.commit ? s.serving.commit.slice(0, SHORT) : s.serving.revision;
-    const behind = s.behindBy ? `, ${s.behindBy} commit${s.behindBy === 1 ? '' : 's'} behind` : '';
-    return `✗ not in ${s.service} (deployed: ${deployed}${behind})`;
+    return `✗ not in ${s.service} (deployed: ${deployedName(s.serving)}${s.behindBy ? `, ${behind(s.behindBy)}` : ''})`;
   }
+  // What the known history does prove still reads: a count is only ever given when exact.
+  if (s.serving && s.behindBy) return `? ${s.service} unknown (deployed: ${deployedName(s.serving)}, ${behind(s.behindBy)})`;
   return `? ${s.service} unknown`;
+}
+
+function deployedName(serving: NonNullable<ServiceProvenance['serving']>): string {
+  return serving.commit ? serving.commit.slice(0, SHORT) : serving.revision;
+}
+
+function behind(n: number): string {
+  return `${n} commit${n === 1 ? '' : 's'} behind`;
 }
 
 /** `1 backfill`, `1 backfill + 2 daily runs`: what a person calls the runs, by mode. */

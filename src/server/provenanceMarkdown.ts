@@ -72,7 +72,8 @@ function servicesSection(services: ServiceProvenance[], state: PartState): strin
         : 'no revision on record';
       out.push(`| ${name} | **not deployed** — ${serving} | | |`);
     } else {
-      out.push(`| ${name} | unknown: ${escapeMarkdown(s.problem ?? 'no answer')} | | |`);
+      const serving = s.serving && s.behindBy ? ` Serving ${escapeMarkdown(s.serving.revision)} is ${s.behindBy} commit${s.behindBy === 1 ? '' : 's'} behind it.` : '';
+      out.push(`| ${name} | unknown: ${escapeMarkdown(s.problem ?? 'no answer')}${serving} | | |`);
     }
   }
   out.push('');

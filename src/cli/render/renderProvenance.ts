@@ -23,7 +23,8 @@ export function renderProvenance(p: CommitProvenance): string {
       const serving = s.serving ? `serving ${s.serving.revision} (${s.serving.commit ? shortSha(s.serving.commit) : 'commit unknown'})` : 'nothing deployed';
       out.push(`✗ ${head}: not deployed; ${serving}${s.behindBy !== null ? `, ${s.behindBy} commit(s) behind this one` : ''}`);
     } else {
-      out.push(`? ${head}: unknown — ${s.problem}`);
+      const serving = s.serving && s.behindBy ? `; serving ${s.serving.revision} (${s.serving.commit ? shortSha(s.serving.commit) : 'commit unknown'}) is ${s.behindBy} commit(s) behind this one` : '';
+      out.push(`? ${head}: unknown — ${s.problem}${serving}`);
     }
     if (s.gapRuns.length) {
       out.push(`  ⚠ ${s.gapRuns.length} run session(s) on older code between the commit and the deployment:`);

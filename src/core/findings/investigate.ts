@@ -80,15 +80,27 @@ export async function investigate(workspace: Workspace, options: { window?: Date
   // Commits that touched a service's code since its oldest recorded deployment: candidates for gaps.
   const candidates: string[] = [];
   const head = await git.head();
+  const shallow = await git.shallowState();
   for (const service of config.services) {
     try {
       const deployments = await workspace.deployments(service.name);
       const oldest = deployments.find((d) => d.commit);
-      const base = oldest?.commit ? await git.revParse(oldest.commit) : null;
+      let base = oldest?.commit ? await git.revParse(oldest.commit) : null;
+      if (!base && shallow.shallow && oldest) {
+        // The oldest deployed commit is beyond the cut: start from the oldest one the clone
+        // has, and say which gaps that leaves out.
+        for (const d of deployments) {
+          base = d.commit ? await git.revParse(d.commit) : null;
+          if (base) {
+            skipped.push(`deployment gaps of ${service.name} before ${d.revision}: ${cutMessage(shallow.boundary[0] ?? null, `what changed between its oldest deployment (${oldest.revision}, commit ${oldest.commit!.slice(0, 7)}, not in local history) and ${d.revision}`)}`);
+            break;
+          }
+        }
+      }
       if (!base) {
         skipped.push(
-          (await git.isShallow())
-            ? `deployment gaps of ${service.name}: ${cutMessage(null, `what changed since its oldest deployment (commit ${oldest?.commit?.slice(0, 7) ?? 'not recorded'} is not in local history)`)}`
+          shallow.shallow
+            ? `deployment gaps of ${service.name}: ${cutMessage(shallow.boundary[0] ?? null, 'what changed since its deployments: none of their commits is in local history')}`
             : `deployment gaps of ${service.name} (no deployed commit found in local history)`,
         );
         continue;
@@ -150,10 +162,14 @@ export async function investigate(workspace: Workspace, options: { window?: Date
     if (!episodeStart.has(index) || from < episodeStart.get(index)!) episodeStart.set(index, from);
   }
   const gaps = deploymentGapFindings(provenances);
-  // A gap that depends on cut history is named, not silently left out.
-  const found = new Set(gaps.map((f) => String((f.data.commit as { sha: string }).sha)));
+  // Runs that may have executed older code, but whose build's history is cut, are named
+  // rather than silently left out of the gaps.
+  const found = new Set(gaps.map((f) => `${(f.data.commit as { sha: string }).sha} ${f.data.service}`));
   for (const p of provenances) {
-    if (p.commit && p.historyCut && !found.has(p.commit.sha)) skipped.push(`deployment gap after ${shortSha(p.commit.sha)}: ${p.historyCut.message}`);
+    for (const s of p.services) {
+      if (!p.commit || !p.historyCut || s.touchesService === false || s.undecidedRuns === 0 || found.has(`${p.commit.sha} ${s.service}`)) continue;
+      skipped.push(`deployment gap of ${s.service} after ${shortSha(p.commit.sha)}: ${p.historyCut.message}`);
+    }
   }
   const findings: Finding[] = [
     ...gaps,

@@ -41,6 +41,8 @@ export interface ServiceProvenance {
   behindBy: number | null;
   /** Runs of the service between the commit and its first deployment, on builds without it. */
   gapRuns: RunSession[];
+  /** Runs in that interval whose build may or may not contain the commit: its history is cut (shallow clone). */
+  undecidedRuns: number;
   /** Why the status is unknown, or what could not be checked. */
   problem: string | null;
 }
@@ -272,7 +274,7 @@ function serviceProvenance(
   now: string,
   notes: CutNotes,
 ): ServiceProvenance {
-  const base = { service: service.name, touchesService, firstDeployment: null, earlierUnknown: [], serving: null, replaced: null, behindBy: null, gapRuns: [] as RunSession[] };
+  const base = { service: service.name, touchesService, firstDeployment: null, earlierUnknown: [], serving: null, replaced: null, behindBy: null, gapRuns: [] as RunSession[], undecidedRuns: 0 };
   if ('error' in deployments) return { ...base, status: 'unknown', problem: deployments.error };
   const list = deployments.list;
   const answers = new Map<Deployment, boolean | CutAt | null>();
@@ -322,7 +324,7 @@ function serviceProvenance(
     const servingFull = resolved.full(serving.commit);
     if (servingFull) {
       const count = ancestry.countBetween(servingFull, commit.sha);
-      if (isCut(count)) notes.add(count, `how many commits behind this one ${service.name}'s serving build ${servingFull.slice(0, 7)} is`);
+      if (isCut(count)) notes.add(count, `how many commits behind this one the serving build of ${service.name} (${servingFull.slice(0, 7)}) is`);
       else behindBy = count;
     }
   }
@@ -352,6 +354,7 @@ function serviceProvenance(
     replaced: replaced ? ref(replaced) : null,
     behindBy,
     gapRuns,
+    undecidedRuns,
     problem,
   };
 }

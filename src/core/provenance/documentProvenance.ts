@@ -1,6 +1,7 @@
 import { LRUCache } from 'lru-cache';
 import type { Deployment } from '../deployments/types';
 import { GitRunner } from '../git/gitRunner';
+import type { HistoryCut } from '../git/historyCut';
 import type { Resolution } from '../git/types';
 import { modelByCommitQuery, runsQuery, type DateWindow } from '../warehouse/catalog';
 import type { Row } from '../warehouse/types';
@@ -224,6 +225,11 @@ export class ProvenanceService {
   /** Each service's deployments (or why they could not be read), as lenses use them. */
   deploymentListings(signal?: AbortSignal): Promise<Map<string, DeploymentListing>> {
     return raceAbort(this.deployments().promise, signal);
+  }
+
+  /** Whether the clone is shallow and where its history stops, as the current commit graph was read. */
+  async historyCut(signal?: AbortSignal): Promise<HistoryCut> {
+    return (await raceAbort(this.snapshot().promise, signal)).cut;
   }
 
   /** The lookup behind every SHA the service resolves: prefix → full SHA, for commits reachable from a ref. */

@@ -44,6 +44,7 @@ function service(overrides: Partial<ServiceProvenance>): ServiceProvenance {
     gapRuns: [
       { mode: 'backfill', commit: 'c'.repeat(40), revision: 'r67', startedAt: '2026-01-30T07:41:00.000Z', endedAt: '2026-01-30T08:37:00.000Z', firstDate: '2026-01-09', lastDate: '2026-01-28', runs: 20, rowsProduced: 2006, failedRuns: 0 },
     ],
+    undecidedRuns: 0,
     problem: null,
     ...overrides,
   };

@@ -39,7 +39,7 @@ describe('the commit report on a shallow clone', () => {
     assert.equal(shallow.m60.files, null);
     assert.deepEqual(
       shallow.m60.services.map((s: { touchesService: boolean | null }) => s.touchesService),
-      [null, null],
+      [null, null, null],
     );
     assert.match(shallow.m60.historyCut.message, CUT);
     assert.match(shallow.m60.historyCut.unknown[0], /which files this commit changed/);
@@ -70,7 +70,7 @@ describe('the commit report on a shallow clone', () => {
     const worker = shallow.m87.services[0];
     assert.equal(worker.behindBy, 3, 'm85..m87: every commit counted descends from the serving build');
     assert.equal(worker.status, 'unknown', 'worker-00001 names a commit beyond the cut');
-    assert.match(worker.problem, /cannot tell whether worker contains this commit \(worker-00001: commit not in local history\)/);
+    assert.match(worker.problem, /cannot tell whether worker contains this commit \(worker-00001 with its commit not in local history\)/);
     const text = await run(pipeline.shallow, 'commit', pipeline.sha.m87.slice(0, 10));
     assert.match(text.stdout, /serving worker-00004 \([0-9a-f]{8}\) is 3 commit\(s\) behind this one/);
   });

@@ -319,15 +319,6 @@ function serviceProvenance(
     notes.add(runsCutAt, `whether ${undecidedRuns} run${undecidedRuns === 1 ? '' : 's'} of ${service.name} between the commit and ${first ? 'its deployment' : 'now'} had it`);
   }
 
-  let behindBy: number | null = null;
-  if (!first && serving) {
-    const servingFull = resolved.full(serving.commit);
-    if (servingFull) {
-      const count = ancestry.countBetween(servingFull, commit.sha);
-      if (isCut(count)) notes.add(count, `how many commits behind this one the serving build of ${service.name} (${servingFull.slice(0, 7)}) is`);
-      else behindBy = count;
-    }
-  }
   const before = first ? list.filter((d) => d.createdAt < first.createdAt && contains(d) === false) : [];
   const replaced = first ? before[before.length - 1] ?? null : serving;
 
@@ -336,13 +327,26 @@ function serviceProvenance(
     const undecided = list.filter((d) => contains(d) === null || isCut(contains(d)));
     if (undecided.length && ancestry.shallow) {
       const cut = undecided.map(contains).find(isCut) ?? { cutAt: ancestry.anyBoundary };
-      const what = `whether ${service.name} contains this commit (${revisionNames(undecided)}: ${
-        undecided.every((d) => contains(d) === null) ? 'commit not in local history' : 'history cut or commit not in local history'
-      })`;
+      const cutOnes = undecided.filter((d) => isCut(contains(d)));
+      const missing = undecided.filter((d) => contains(d) === null);
+      const reasons = [
+        cutOnes.length ? `${revisionNames(cutOnes)} with ${cutOnes.length === 1 ? 'its' : 'their'} history cut` : null,
+        missing.length ? `${revisionNames(missing)} with ${missing.length === 1 ? 'its commit' : 'their commits'} not in local history` : null,
+      ];
+      const what = `whether ${service.name} contains this commit (${reasons.filter(Boolean).join('; ')})`;
       notes.add(cut, what);
       problem = cutMessage(cut.cutAt, what);
     } else if (undecided.length) {
       problem = `${undecided.length} revision(s) of ${service.name} name no commit known to local history (${revisionNames(undecided)}); they may contain it.`;
+    }
+  }
+  let behindBy: number | null = null;
+  if (!first && serving) {
+    const servingFull = resolved.full(serving.commit);
+    if (servingFull) {
+      const count = ancestry.countBetween(servingFull, commit.sha);
+      if (isCut(count)) notes.add(count, `how many commits behind this one the serving build of ${service.name} (${servingFull.slice(0, 7)}) is`);
+      else behindBy = count;
     }
   }
   return {

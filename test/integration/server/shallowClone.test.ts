@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { DeploymentsRequest, type DeploymentsResult } from '../../../src/shared/protocol';
 import { createShallowPipeline, type ShallowPipeline } from '../../fixtures/shallowPipeline';
 import { LspHarness, positionOf, sleep } from './lspHarness';
 
@@ -16,6 +17,8 @@ interface Answers {
   titles: Map<string, string>;
   /** Commit name → hover text, command links and backslash escapes removed. */
   hovers: Map<string, string | null>;
+  /** What the Deployments view shows. */
+  deployments: DeploymentsResult;
 }
 
 const CUT = /history is cut at [0-9a-f]{7} \(shallow clone\): cannot tell .+ — run `git fetch --unshallow`/;
@@ -50,7 +53,8 @@ async function answers(root: string, p: ShallowPipeline): Promise<Answers> {
       assert.ok(!hover || !/loading/.test(hover), `the hover on ${name} waited for the warehouse:\n${hover}`);
       hovers.set(name, hover === null ? null : plain(hover));
     }
-    return { titles, hovers };
+    const deployments = (await server.connection.sendRequest(DeploymentsRequest.method, {})) as DeploymentsResult;
+    return { titles, hovers, deployments };
   } finally {
     await server.stop();
   }
@@ -134,6 +138,24 @@ describe('a shallow clone in the editor, against the full clone', () => {
       const hover = shallow.hovers.get(name);
       if (hover !== full.hovers.get(name)) assert.match(hover ?? '(no hover)', CUT, `${name}: full clone:\n${full.hovers.get(name)}\nshallow clone:\n${hover}`);
     }
+  });
+
+  it('the Deployments view gives the distance to HEAD only where it is exact, and says why not elsewhere', () => {
+    const revisions = (a: Answers) => new Map(a.deployments.services.flatMap((s) => s.revisions.map((r) => [r.revision, r] as const)));
+    const [before, after] = [revisions(full), revisions(shallow)];
+    assert.equal(after.size, 8);
+    for (const [name, r] of after) {
+      const whole = before.get(name)!;
+      assert.equal(whole.historyCut, null);
+      if (r.behindHead === whole.behindHead && r.aheadOfHead === whole.aheadOfHead) continue;
+      assert.equal(r.behindHead, null, name);
+      assert.equal(r.aheadOfHead, null, name);
+      assert.match(r.historyCut ?? '', CUT, name);
+    }
+    assert.deepEqual([after.get('worker-00004')!.behindHead, after.get('worker-00004')!.aheadOfHead], [5, 0], 'm85..m89 descend from m84');
+    assert.equal(after.get('notes-00001')!.behindHead, null, 'HEAD..m62 reaches m9..m20 through the side branch, below the cut');
+    assert.equal(before.get('notes-00001')!.behindHead, 30, 'm63..m89, the merge and s0..s2');
+    assert.match(after.get('worker-00001')!.historyCut!, /how worker-00001 relates to HEAD: its commit [0-9a-f]{7} is not in local history/);
   });
 
   it('does not list a boundary commit as changing every file', () => {

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 import { Commands } from '../shared/protocol';
+import { ServerRestarts } from './serverRestarts';
 import { initialSettings } from './settings';
 
 /**
@@ -17,6 +18,7 @@ export function createClient(context: vscode.ExtensionContext, output: vscode.Lo
   const clientOptions: LanguageClientOptions = {
     documentSelector: [{ scheme: 'file' }, { scheme: 'untitled' }],
     outputChannel: output,
+    errorHandler: new ServerRestarts(),
     initializationOptions: { settings: initialSettings() },
     synchronize: {
       // A config edit reloads its workspace; a commit, checkout or fetch moves the refs

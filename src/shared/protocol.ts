@@ -51,6 +51,8 @@ export interface WorkspaceStatus {
 }
 
 export interface ServerStatus {
+  /** The server's process id: what a crash report, or a test that stops the process, names. */
+  pid: number;
   workspaces: WorkspaceStatus[];
   /** Work done since the server started: the numbers the "constant per document" promise is checked against. */
   counters: { gitProcesses: number; warehouseQueries: number };

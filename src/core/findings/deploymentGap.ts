@@ -54,7 +54,9 @@ export function deploymentGapFindings(provenances: CommitProvenance[]): Finding[
             }.`,
         ),
         deployed
-          ? `Deployed to ${s.service} as ${deployed.revision} at ${formatTimestamp(deployed.createdAt)}, ${formatDuration(deployed.delaySeconds)} after the commit.`
+          ? s.earlierUnknown.length
+            ? `In ${s.service} as ${deployed.revision} by ${formatTimestamp(deployed.createdAt)}, at most ${formatDuration(deployed.delaySeconds)} after the commit (${s.earlierUnknown.join(', ')} may have had it earlier).`
+            : `Deployed to ${s.service} as ${deployed.revision} at ${formatTimestamp(deployed.createdAt)}, ${formatDuration(deployed.delaySeconds)} after the commit.`
           : s.status === 'unknown'
             ? `Deployment to ${s.service}: ${s.problem ?? 'unknown'}.`
             : `Not deployed to ${s.service} yet.`,

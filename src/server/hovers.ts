@@ -73,7 +73,8 @@ export class Hovers {
    */
   private async beyondTheCut(provenance: ProvenanceService, token: { text: string; start: number; end: number }, document: TextDocument, signal: AbortSignal | undefined): Promise<Hover | null> {
     const cut = await provenance.historyCut(signal);
-    if (!cut.shallow) return null;
+    // An abbreviation several local commits share is in local history, just ambiguous.
+    if (!cut.shallow || (await provenance.shaLookup(signal)).resolve(token.text) !== null) return null;
     return {
       contents: { kind: MarkupKind.Markdown, value: escapeMarkdown(`${token.text} is not in local history: ${cutMessage(cut.anyBoundary, `whether it is a commit of this repository`)}.`) },
       range: { start: document.positionAt(token.start), end: document.positionAt(token.end) },

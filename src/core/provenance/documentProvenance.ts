@@ -7,9 +7,10 @@ import { modelByCommitQuery, runsQuery, type DateWindow } from '../warehouse/cat
 import type { Row } from '../warehouse/types';
 import type { Workspace } from '../workspace';
 import { readCommitDetails, type CommitDetails } from './commitDetailsBatch';
-import { assembleProvenance, type CommitProvenance, type DeploymentListing, type ShaLookup } from './commitProvenance';
+import { assembleProvenance, type CommitProvenance, type DeploymentListing } from './commitProvenance';
 import { RefreshingCache } from './refreshingCache';
 import { loadSnapshot, readRefs, type RepositorySnapshot } from './repositorySnapshot';
+import type { ShaPrefixIndex } from './shaPrefixIndex';
 import { toRunRecord, type RunRecord } from './runSessions';
 import { raceAbort, throwIfAborted, TrackedLoad, waitFor } from './trackedLoad';
 
@@ -233,7 +234,7 @@ export class ProvenanceService {
   }
 
   /** The lookup behind every SHA the service resolves: prefix → full SHA, for commits reachable from a ref. */
-  async shaLookup(signal?: AbortSignal): Promise<ShaLookup> {
+  async shaLookup(signal?: AbortSignal): Promise<ShaPrefixIndex> {
     return (await raceAbort(this.snapshot().promise, signal)).shas;
   }
 

@@ -73,7 +73,15 @@ async function start(ctx: Ctx): Promise<StartedApi> {
   const deploymentStatus = new DeploymentStatusItem(init);
   const dryRunStatus = new DryRunStatusItem(init);
   subscriptions.push(deploymentStatus, dryRunStatus);
-  return { client: started, views, deploymentStatus, dryRunStatus, timeline: () => TimelinePanel.open(), queryResults: () => QueryResultsPanel.open() };
+  return {
+    client: started,
+    logFolder: ctx.extension.logUri,
+    views,
+    deploymentStatus,
+    dryRunStatus,
+    timeline: () => TimelinePanel.open(),
+    queryResults: () => QueryResultsPanel.open(),
+  };
 }
 
 /**

@@ -90,7 +90,7 @@ export class CustomRequests {
         results: cache?.results ?? 'none',
       });
     }
-    return { workspaces, counters: { gitProcesses, warehouseQueries: this.counter.count } };
+    return { pid: process.pid, workspaces, counters: { gitProcesses, warehouseQueries: this.counter.count } };
   }
 
   commitProvenance(params: CommitParams, token: CancellationToken): Promise<CommitProvenanceResult> {

@@ -51,6 +51,8 @@ export interface WorkspaceStatus {
 }
 
 export interface ServerStatus {
+  /** The server's process id: what a crash report, or a test that stops the process, names. */
+  pid: number;
   workspaces: WorkspaceStatus[];
   /** Work done since the server started: the numbers the "constant per document" promise is checked against. */
   counters: { gitProcesses: number; warehouseQueries: number };
@@ -286,10 +288,12 @@ export interface ServiceRevision {
   trafficPercent: number | null;
   /** The revision receives traffic now (verification checks every such revision); false for all when that is not known. */
   serving: boolean;
-  /** Commits HEAD has that this revision lacks; null when its commit is not in local history. */
+  /** Commits HEAD has that this revision lacks; null when its commit is not in local history or the count depends on cut history. */
   behindHead: number | null;
   /** Commits this revision has that HEAD lacks. */
   aheadOfHead: number | null;
+  /** Why the distance to HEAD is not given in a shallow clone (what is cut, and how to fetch it); null otherwise. */
+  historyCut: string | null;
 }
 
 export interface ServiceDeployments {

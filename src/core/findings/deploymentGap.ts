@@ -33,9 +33,14 @@ export function deploymentGapFindings(provenances: CommitProvenance[]): Finding[
         lead.commit ? shortSha(lead.commit) : 'unknown'
       }${lead.rowsProduced === null ? '' : ` (${formatCount(lead.rowsProduced)} rows)`}`;
       const after = `${formatDuration((Date.parse(lead.startedAt) - Date.parse(c.committedAt)) / 1000)} after ${isFix ? 'fix ' : 'commit '}${shortSha(c.sha)} (${formatTimestamp(c.committedAt)})`;
+      // Earlier revisions whose history is cut may have had it: only "by then" is proven.
       const deployment = deployed
-        ? `${s.service} got it at ${formatTimestamp(deployed.createdAt).slice(11, 16)}, ${formatDuration(deployed.delaySeconds)} after the commit`
-        : `${s.service} still lacks it`;
+        ? s.earlierUnknown.length
+          ? `${s.service} had it by ${formatTimestamp(deployed.createdAt).slice(11, 16)}`
+          : `${s.service} got it at ${formatTimestamp(deployed.createdAt).slice(11, 16)}, ${formatDuration(deployed.delaySeconds)} after the commit`
+        : s.status === 'unknown'
+          ? `whether ${s.service} has it is unknown`
+          : `${s.service} still lacks it`;
       const others = s.gapRuns.length > 1 ? `; ${formatCount(rows)} rows in all from ${s.gapRuns.length} run sessions on old code` : '';
       const title = `${leadText[0].toUpperCase()}${leadText.slice(1)}, ${after}; ${deployment}${others}`;
       const evidence = [
@@ -49,8 +54,13 @@ export function deploymentGapFindings(provenances: CommitProvenance[]): Finding[
             }.`,
         ),
         deployed
-          ? `Deployed to ${s.service} as ${deployed.revision} at ${formatTimestamp(deployed.createdAt)}, ${formatDuration(deployed.delaySeconds)} after the commit.`
-          : `Not deployed to ${s.service} yet.`,
+          ? s.earlierUnknown.length
+            ? `In ${s.service} as ${deployed.revision} by ${formatTimestamp(deployed.createdAt)}, at most ${formatDuration(deployed.delaySeconds)} after the commit (${s.earlierUnknown.join(', ')} may have had it earlier).`
+            : `Deployed to ${s.service} as ${deployed.revision} at ${formatTimestamp(deployed.createdAt)}, ${formatDuration(deployed.delaySeconds)} after the commit.`
+          : s.status === 'unknown'
+            ? `Deployment to ${s.service}: ${s.problem ?? 'unknown'}.`
+            : `Not deployed to ${s.service} yet.`,
+        ...(p.historyCut ? [`${p.historyCut.message[0].toUpperCase()}${p.historyCut.message.slice(1)}.`] : []),
       ];
       findings.push({
         kind: 'deployment-gap',

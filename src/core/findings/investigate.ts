@@ -1,3 +1,4 @@
+import { cutMessage } from '../git/historyCut';
 import { ResolvedShas } from '../git/shaResolver';
 import { addSums, EMPTY_SUMS, sliceMetrics } from '../metrics/aggregate';
 import { commitProvenance } from '../provenance/commitProvenance';
@@ -79,13 +80,29 @@ export async function investigate(workspace: Workspace, options: { window?: Date
   // Commits that touched a service's code since its oldest recorded deployment: candidates for gaps.
   const candidates: string[] = [];
   const head = await git.head();
+  const shallow = await git.shallowState();
   for (const service of config.services) {
     try {
       const deployments = await workspace.deployments(service.name);
       const oldest = deployments.find((d) => d.commit);
-      const base = oldest?.commit ? await git.revParse(oldest.commit) : null;
+      let base = oldest?.commit ? await git.revParse(oldest.commit) : null;
+      if (!base && shallow.shallow && oldest) {
+        // The oldest deployed commit is beyond the cut: start from the oldest one the clone
+        // has, and say which gaps that leaves out.
+        for (const d of deployments) {
+          base = d.commit ? await git.revParse(d.commit) : null;
+          if (base) {
+            skipped.push(`deployment gaps of ${service.name} before ${d.revision}: ${cutMessage(shallow.boundary[0] ?? null, `what changed between its oldest deployment (${oldest.revision}, commit ${oldest.commit!.slice(0, 7)}, not in local history) and ${d.revision}`)}`);
+            break;
+          }
+        }
+      }
       if (!base) {
-        skipped.push(`deployment gaps of ${service.name} (no deployed commit found in local history)`);
+        skipped.push(
+          shallow.shallow
+            ? `deployment gaps of ${service.name}: ${cutMessage(shallow.boundary[0] ?? null, 'what changed since its deployments: none of their commits is in local history')}`
+            : `deployment gaps of ${service.name} (no deployed commit found in local history)`,
+        );
         continue;
       }
       const commits = await git.commitsBetween(base, head, service.paths);
@@ -144,8 +161,18 @@ export async function investigate(workspace: Workspace, options: { window?: Date
     const from = String(f.data.from);
     if (!episodeStart.has(index) || from < episodeStart.get(index)!) episodeStart.set(index, from);
   }
+  const gaps = deploymentGapFindings(provenances);
+  // Runs that may have executed older code, but whose build's history is cut, are named
+  // rather than silently left out of the gaps.
+  const found = new Set(gaps.map((f) => `${(f.data.commit as { sha: string }).sha} ${f.data.service}`));
+  for (const p of provenances) {
+    for (const s of p.services) {
+      if (!p.commit || !p.historyCut || s.touchesService === false || s.undecidedRuns === 0 || found.has(`${p.commit.sha} ${s.service}`)) continue;
+      skipped.push(`deployment gap of ${s.service} after ${shortSha(p.commit.sha)}: ${p.historyCut.message}`);
+    }
+  }
   const findings: Finding[] = [
-    ...deploymentGapFindings(provenances),
+    ...gaps,
     ...shifts.map((shift) => {
       const deployed = shift.at === 'build' && shift.after.commit ? deploymentsByCommit.get(shift.after.commit) : undefined;
       const note = deployed

@@ -2,6 +2,7 @@ import { stat } from 'node:fs/promises';
 import { resolve as resolvePath } from 'node:path';
 import { buildAncestryIndex } from './ancestry';
 import { GitRunner, type GitRunnerOptions } from './gitRunner';
+import { readShallowState, type ShallowState } from './historyCut';
 import { commitsBetween, filesChanged } from './pathChanges';
 import { isShallow, revParse } from './repositoryState';
 import { readCommits, resolveCommits } from './resolveCommits';
@@ -62,6 +63,11 @@ export class GitRepository {
 
   isShallow(): Promise<boolean> {
     return isShallow(this.runner);
+  }
+
+  /** Whether the clone is shallow and its boundary commits, for the price of `isShallow`. */
+  shallowState(): Promise<ShallowState> {
+    return readShallowState(this.runner);
   }
 
   /**

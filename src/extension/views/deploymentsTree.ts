@@ -116,7 +116,7 @@ export class DeploymentsTreeProvider implements vscode.TreeDataProvider<Deployme
         parts.push(headDistance(r));
         item.description = parts.join(' · ');
         item.iconPath = r.serving ? new vscode.ThemeIcon('vm-running', new vscode.ThemeColor('charts.green')) : new vscode.ThemeIcon('vm-outline');
-        item.tooltip = `${r.revision}${r.serving ? ' (serving)' : ''}\ncommit ${r.commit ?? 'not recorded'}${r.subject ? `\n${r.subject}` : ''}\ncreated ${formatTimestamp(r.createdAt)}\n${headDistance(r)}`;
+        item.tooltip = `${r.revision}${r.serving ? ' (serving)' : ''}\ncommit ${r.commit ?? 'not recorded'}${r.subject ? `\n${r.subject}` : ''}\ncreated ${formatTimestamp(r.createdAt)}\n${r.historyCut ?? headDistance(r)}`;
         if (r.commit) {
           item.command = { command: Commands.showCommitProvenance, title: 'Show Commit Provenance', arguments: [{ sha: r.commit }] };
           item.contextValue = 'commit';
@@ -133,6 +133,7 @@ export class DeploymentsTreeProvider implements vscode.TreeDataProvider<Deployme
 }
 
 function headDistance(r: ServiceRevision): string {
+  if (r.historyCut) return 'distance to HEAD unknown: shallow clone';
   if (r.behindHead === null || r.aheadOfHead === null) return 'commit not in local history';
   if (r.behindHead === 0 && r.aheadOfHead === 0) return 'at HEAD';
   const parts = [];

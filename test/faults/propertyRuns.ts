@@ -26,7 +26,7 @@ export const PROPERTY_RUNS = {
   shaScannerPlanted: 5_000,
   featureOffsetsNeverThrow: 5_000,
   featureOffsetsPlanted: 5_000,
-  verifyHistories: 24,
+  verifyHistories: 16,
 } as const;
 
 export type PropertyName = keyof typeof PROPERTY_RUNS;

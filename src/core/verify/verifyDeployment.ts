@@ -3,6 +3,7 @@ import { servingNow } from '../deployments/servingRevision';
 import type { Deployment } from '../deployments/types';
 import type { GitRepository } from '../git/gitRepository';
 import { entriesThatDiffer, globsMatchingNothing, reachedGitlinks, serviceEntries } from '../git/serviceTree';
+import type { TreeEntry } from '../git/treeEntries';
 import { GitError, type CommitInfo } from '../git/types';
 import type { Workspace } from '../workspace';
 import { explainUnmatchedGlobs } from './unmatchedPaths';
@@ -288,7 +289,7 @@ async function compareCommits(
   const listed = `${differ.slice(0, 3).join(', ')}${differ.length > 3 ? ` and ${differ.length - 3} more` : ''}`;
   const content: Witness =
     differ.length === 0
-      ? { answer: 'agrees', says: `the ${targetFiles.size} file(s) and gitlink(s) under ${paths} are identical at the deployed ${short(deployedSha)} and at ${targetRev}.` }
+      ? { answer: 'agrees', says: `the ${describeEntries([...targetFiles.values()])} under ${paths} ${targetFiles.size === 1 ? 'is' : 'are'} identical at the deployed ${short(deployedSha)} and at ${targetRev}.` }
       : { answer: 'objects', says: `${listed} ${differ.length === 1 ? 'differs' : 'differ'} between the deployed ${short(deployedSha)} and ${targetRev}.` };
 
   // Witness 1: commits touching the service's paths, gitlinks the globs reach into included.
@@ -397,4 +398,12 @@ function contentObjects(
 /** A path as one shell word, quoted only when it needs to be. */
 function shellWord(path: string): string {
   return /^[\w./@%+=:,-]+$/.test(path) ? path : `'${path.replace(/'/g, `'\\''`)}'`;
+}
+
+/** "3 files", "2 files and 1 gitlink": what the content witness compared. */
+function describeEntries(entries: TreeEntry[]): string {
+  const gitlinks = entries.filter((e) => e.type === 'commit').length;
+  const files = entries.length - gitlinks;
+  const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+  return gitlinks ? `${plural(files, 'file')} and ${plural(gitlinks, 'gitlink')}` : plural(files, 'file');
 }

@@ -42,16 +42,22 @@ const SLASH = 0x2f;
 
 /** One glob compiled for matching UTF-8 paths the way git matches a `:(glob)` pathspec. */
 export function globMatcher(pattern: string): (path: string) => boolean {
+  const match = compileGlob(pattern);
+  return (path) => match(Buffer.from(path, 'utf8'));
+}
+
+/** The same, on a path already encoded: a matcher of several globs encodes each path once. */
+function compileGlob(pattern: string): (text: Buffer) => boolean {
   const bytes = Buffer.from(pattern, 'utf8');
   let literal = 0;
   while (literal < bytes.length && !isGlobSpecial(bytes[literal])) literal += 1;
+  const head = bytes.subarray(0, literal);
   const rest = bytes.subarray(literal);
-  return (path) => {
-    const text = Buffer.from(path, 'utf8');
+  return (text) => {
     if (text.length >= bytes.length && bytes.equals(text.subarray(0, bytes.length)) && (text.length === bytes.length || text[bytes.length] === SLASH)) {
       return true;
     }
-    if (literal === bytes.length || text.length < literal || !bytes.subarray(0, literal).equals(text.subarray(0, literal))) return false;
+    if (literal === bytes.length || text.length < literal || !head.equals(text.subarray(0, literal))) return false;
     return wildmatch(rest, text.subarray(literal));
   };
 }
@@ -59,11 +65,12 @@ export function globMatcher(pattern: string): (path: string) => boolean {
 /** In-memory matcher for repo-relative paths (forward slashes), agreeing with `toPathspecs`. */
 export function pathMatcher(globs: readonly string[]): (path: string) => boolean {
   const parsed = parseGlobs(globs);
-  const includes = parsed.filter((glob) => !glob.exclude).map((glob) => globMatcher(glob.pattern));
-  const excludes = parsed.filter((glob) => glob.exclude).map((glob) => globMatcher(glob.pattern));
+  const includes = parsed.filter((glob) => !glob.exclude).map((glob) => compileGlob(glob.pattern));
+  const excludes = parsed.filter((glob) => glob.exclude).map((glob) => compileGlob(glob.pattern));
   return (path) => {
-    if (includes.length > 0 && !includes.some((match) => match(path))) return false;
-    return !excludes.some((match) => match(path));
+    const text = Buffer.from(path, 'utf8');
+    if (includes.length > 0 && !includes.some((match) => match(text))) return false;
+    return !excludes.some((match) => match(text));
   };
 }
 

@@ -18,6 +18,8 @@ export function renderVerify(r: VerifyResult): string {
     out.push(`  missing from the deployment (${r.missing.length}):`);
     for (const m of r.missing) out.push(`    ${shortSha(m.sha)}  ${m.subject}  (${m.author}, ${formatDuration(m.ageSeconds)} ago)`);
   }
+  out.push(`  ancestry: ${r.witnesses.ancestry.answer} — ${r.witnesses.ancestry.says}`);
+  out.push(`  content:  ${r.witnesses.content.answer} — ${r.witnesses.content.says}`);
   for (const w of r.warnings) out.push(`  warning: ${w}`);
   if (r.hint) out.push(`  → ${r.hint}`);
   if (r.verdict !== 'ok') out.push('  Do not run a backfill until this says OK.');

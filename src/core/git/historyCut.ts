@@ -35,8 +35,17 @@ export function cutMessage(at: string | null, what: string): string {
   return `history is cut${at ? ` at ${at.slice(0, SHORT_SHA_LENGTH)}` : ''} (shallow clone): cannot tell ${what} — ${UNSHALLOW}`;
 }
 
-export function parseShallowFile(text: string): string[] {
-  return [...new Set(text.split('\n').map((l) => l.trim().toLowerCase()).filter(isFullSha))].sort();
+/**
+ * The shallow file's commits. A line that is not a commit id fails: guessing where history
+ * stops would let an answer cross the cut.
+ */
+export function parseShallowFile(text: string, gitPath = 'the shallow file'): string[] {
+  const lines = text.split('\n').map((l) => l.trim()).filter(Boolean);
+  const unreadable = lines.find((line) => !isFullSha(line));
+  if (unreadable !== undefined) {
+    throw new GitError(`${gitPath} holds "${unreadable.slice(0, 80)}", which is not a commit id; cannot tell where this shallow clone's history stops.`, 'shallow');
+  }
+  return [...new Set(lines.map((l) => l.toLowerCase()))].sort();
 }
 
 /**
@@ -45,14 +54,16 @@ export function parseShallowFile(text: string): string[] {
  * shallow` into a rev-parse they run anyway.
  */
 export async function readShallowFile(cwd: string, gitPath: string): Promise<string[]> {
+  let text: string;
   try {
-    return parseShallowFile(await readFile(resolvePath(cwd, gitPath), 'utf8'));
+    text = await readFile(resolvePath(cwd, gitPath), 'utf8');
   } catch (error) {
     throw new GitError(
       `git says this clone is shallow, but its list of boundary commits (${gitPath}) could not be read: ${(error as Error).message}; run \`git fetch --unshallow\` or check the repository's permissions.`,
       'shallow',
     );
   }
+  return parseShallowFile(text, gitPath);
 }
 
 /** One git process: whether the clone is shallow, then the boundary read from disk. */

@@ -72,7 +72,13 @@ export class DeploymentsTreeProvider implements vscode.TreeDataProvider<Deployme
         const item = new vscode.TreeItem(s.service, vscode.TreeItemCollapsibleState.Expanded);
         item.id = `service:${s.service}`;
         item.description =
-          v.verdict === 'ok' ? '✓ up to date with HEAD' : v.verdict === 'stale' ? `${v.missing.length} commit${v.missing.length === 1 ? '' : 's'} not deployed` : 'unknown: cannot verify';
+          v.verdict === 'ok'
+            ? '✓ up to date with HEAD'
+            : v.verdict === 'stale'
+              ? v.missing.length
+                ? `${v.missing.length} commit${v.missing.length === 1 ? '' : 's'} not deployed`
+                : 'deployed code differs from HEAD'
+              : 'unknown: cannot verify';
         item.iconPath =
           v.verdict === 'ok'
             ? new vscode.ThemeIcon('pass', new vscode.ThemeColor('charts.green'))
@@ -83,6 +89,8 @@ export class DeploymentsTreeProvider implements vscode.TreeDataProvider<Deployme
         md.appendMarkdown(`**${s.service}**: ${v.verdict}\n\n`);
         md.appendText(v.reason);
         if (v.hint) md.appendMarkdown('\n\n').appendText(v.hint);
+        md.appendMarkdown('\n\n').appendText(`ancestry: ${v.witnesses.ancestry.answer} — ${v.witnesses.ancestry.says}`);
+        md.appendMarkdown('\n\n').appendText(`content: ${v.witnesses.content.answer} — ${v.witnesses.content.says}`);
         md.appendMarkdown(`\n\nPaths: ${s.paths.map((p) => `\`${p}\``).join(', ')}`);
         item.tooltip = md;
         item.contextValue = 'service';

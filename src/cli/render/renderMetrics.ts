@@ -30,5 +30,7 @@ export function renderMetrics(r: MetricsReport): string {
       }; MAE ${r.comparison.mae.difference === null ? 'n/a' : `${r.comparison.mae.difference >= 0 ? '+' : ''}${r.comparison.mae.difference.toFixed(2)} [${r.comparison.mae.low.toFixed(2)}, ${r.comparison.mae.high.toFixed(2)}]`}`,
     );
   }
+  if (r.notRecorded.length) out.push('');
+  for (const line of r.notRecorded) out.push(`Not recorded: ${line}.`);
   return out.join('\n');
 }

@@ -1,3 +1,5 @@
+import type { PipelineLensConfig } from '../config/types';
+import { runChecked } from '../warehouse/checkedQuery';
 import { ResolvedShas } from '../git/shaResolver';
 import { modelCommitDateQuery, type DateWindow } from '../warehouse/catalog';
 import type { Workspace } from '../workspace';
@@ -23,6 +25,8 @@ export interface MetricsReport {
   by: MetricsBreakdown;
   window: DateWindow;
   rows: MetricsRow[];
+  /** Figures left out because the tables cannot give them: the setting, and what was wrong. */
+  notRecorded: string[];
   /** For periods: after − before. */
   comparison: { hitRate: ProportionDifference; mae: MeanDifference; split: string; splitKind: 'commit' | 'date' } | null;
 }
@@ -39,7 +43,10 @@ export async function modelMetrics(
   const window = options.window ?? (await workspace.defaultWindow());
   if (by === 'period' && !options.splitAt) throw new MetricsInputError('--by period needs --split-at with a commit SHA or a date/timestamp (e.g. 2026-01-09 or 2026-01-30T19:10:00Z).');
   const warehouse = await workspace.warehouse();
-  const rows = (await warehouse.query(modelCommitDateQuery(workspace.config, { window, models: [model] }))).rows;
+  const result = await runChecked(warehouse, workspace.config, (c) => modelCommitDateQuery(c, { window, models: [model] }), window);
+  if (!result.ok) throw result.error ?? new MetricsInputError(`Cannot compute the metrics of ${model}: ${result.reason}.`);
+  const rows = result.rows;
+  const notRecorded = [...result.leftOut.map((f) => f.message), ...unrecordedFigures(result.config)];
   if (rows.length === 0) {
     throw new MetricsInputError(
       `No predictions of model "${model}" in ${window.from}..${window.to} (table ${workspace.config.tables.predictions.table}). Check the model id (\`pipeline-lens investigate\` lists models with findings) or widen --from/--to.`,
@@ -108,7 +115,7 @@ export async function modelMetrics(
     }
   }
 
-  const result: MetricsRow[] = [...groups.entries()].map(([key, g]) => ({
+  const report: MetricsRow[] = [...groups.entries()].map(([key, g]) => ({
     key,
     label: by === 'commit' ? (g.commit ? `${key.slice(0, 8)} ${g.commit.subject}` : `${key} (not in local history)`) : key,
     firstDay: g.firstDay,
@@ -117,6 +124,15 @@ export async function modelMetrics(
     ...(by === 'commit' ? { commit: g.commit ?? null } : {}),
   }));
   const order = { before: 0, after: 1, 'unknown build': 2 } as Record<string, number>;
-  result.sort((a, b) => (by === 'period' ? (order[a.key] ?? 3) - (order[b.key] ?? 3) : a.firstDay.localeCompare(b.firstDay) || a.key.localeCompare(b.key)));
-  return { model, by, window, rows: result, comparison };
+  report.sort((a, b) => (by === 'period' ? (order[a.key] ?? 3) - (order[b.key] ?? 3) : a.firstDay.localeCompare(b.firstDay) || a.key.localeCompare(b.key)));
+  return { model, by, window, rows: report, comparison, notRecorded };
+}
+
+/** Figures the config itself says the tables cannot give. */
+function unrecordedFigures(config: PipelineLensConfig): string[] {
+  const g = config.tables.graded.columns;
+  const out: string[] = [];
+  if (!g.line || !g.predicted) out.push(`direction accuracy and high-edge hit rate: tables.graded.columns.${!g.line ? 'line' : 'predicted'} is null (they need the line and the predicted value)`);
+  if (!g.actual || !g.predicted) out.push(`MAE, bias and std of error: tables.graded.columns.${!g.actual ? 'actual' : 'predicted'} is null`);
+  return out;
 }

@@ -1,7 +1,7 @@
 /**
  * Generated inputs per property of the fault suite, in one place so the total can be
  * checked (propertyBudget.test.ts) and tuned against the suite's time budget (< 20 s on
- * two cores). `PIPELINE_LENS_PROPERTY_SCALE` multiplies every count, e.g. 10 for a long
+ * two cores, plus about a second per generated pipeline of plantedCauses). `PIPELINE_LENS_PROPERTY_SCALE` multiplies every count, e.g. 10 for a long
  * soak run; the suite as committed runs at 1.
  */
 const SCALE = Math.max(0.01, Number(process.env.PIPELINE_LENS_PROPERTY_SCALE ?? '1') || 1);
@@ -23,6 +23,8 @@ export const PROPERTY_RUNS = {
   shaScannerPlanted: 5_000,
   featureOffsetsNeverThrow: 5_000,
   featureOffsetsPlanted: 5_000,
+  // Each is a whole pipeline (git, four tables, a full investigation on the embedded engine).
+  plantedCauses: 24,
 } as const;
 
 export type PropertyName = keyof typeof PROPERTY_RUNS;

@@ -27,6 +27,12 @@ export interface MetricsFilter {
   window: DateWindow;
   models?: string[];
   commits?: string[];
+  /**
+   * An instant (ISO-8601): rows also split by prediction time, `side` = `before` or `after`
+   * by when the prediction was written (tables.predictions.columns.createdAt); graded rows
+   * take their prediction's. Needs createdAt.
+   */
+  splitAt?: string;
 }
 
 /** The clause that keeps a scan inside the window, on the partition column when there is one. */
@@ -66,10 +72,14 @@ export function metricsQuery(config: PipelineLensConfig, grain: MetricsGrain[], 
   const gc = config.tables.graded.columns;
   const ps = requiredScope(config, 'predictions');
   const gs = requiredScope(config, 'graded');
-  const keys = grain.map((g) => GRAIN_COLUMNS[g]);
+  if (filter.splitAt && !pc.createdAt) throw new Error('metricsQuery: splitting by prediction time needs tables.predictions.columns.createdAt');
+  const keys = [...grain.map((g) => GRAIN_COLUMNS[g]), ...(filter.splitAt ? ['side'] : [])];
   const byCommit = grain.includes('commit');
-  // Graded rows without a build column take their prediction's build.
+  // Graded rows without a build column take their prediction's build; split by prediction time, its time too.
   const gradedBuildFromPredictions = byCommit && gc.commit === null && pc.commit !== null;
+  const joinPredictions = gradedBuildFromPredictions || !!filter.splitAt;
+  const splitAt = filter.splitAt ? q.param('split_at', 'TIMESTAMP', filter.splitAt) : null;
+  const sideOf = (created: string) => `CASE WHEN ${created} IS NULL THEN CAST(NULL AS STRING) WHEN ${created} < ${splitAt} THEN 'before' ELSE 'after' END`;
   const pCommit = () => optionalColumn(q, ps, 'p', 'commit', pc.commit, 'text', 'STRING');
   const gCommit = () => (gradedBuildFromPredictions ? 'b.commit_sha' : optionalColumn(q, gs, 'g', 'commit', gc.commit, 'text', 'STRING'));
   const selectKeys = (side: 'p' | 'g') =>
@@ -81,7 +91,7 @@ export function metricsQuery(config: PipelineLensConfig, grain: MetricsGrain[], 
           g === 'model' ? q.column(scope, side, 'model', c.model, 'any', false) : g === 'commit' ? (side === 'p' ? pCommit() : gCommit()) : q.column(scope, side, 'date', c.date, 'date', false);
         return `${source} AS ${GRAIN_COLUMNS[g]}, `;
       })
-      .join('');
+      .join('') + (splitAt ? `${side === 'p' ? sideOf(q.column(ps, 'p', 'createdAt', pc.createdAt!, 'timestamp')) : sideOf('b.created_at')} AS side, ` : '');
   const filters = (side: 'p' | 'g') => {
     const scope = side === 'p' ? ps : gs;
     const c = side === 'p' ? pc : gc;
@@ -116,16 +126,17 @@ export function metricsQuery(config: PipelineLensConfig, grain: MetricsGrain[], 
     ? `COUNTIF(${highEdgeRow}) AS high_edge_n,
     COUNTIF(${highEdgeRow} AND ${correct}) AS high_edge_hits`
     : `CAST(NULL AS INT64) AS high_edge_n, CAST(NULL AS INT64) AS high_edge_hits`;
-  const builds = gradedBuildFromPredictions
+  const builds = joinPredictions
     ? `
 builds AS (
-  SELECT ${q.column(ps, 'p', 'entity', pc.entity, 'any', false)} AS entity, ${q.column(ps, 'p', 'date', pc.date, 'date', false)} AS day, ${q.column(ps, 'p', 'model', pc.model, 'any', false)} AS model, ANY_VALUE(${pCommit()}) AS commit_sha
+  SELECT ${q.column(ps, 'p', 'entity', pc.entity, 'any', false)} AS entity, ${q.column(ps, 'p', 'date', pc.date, 'date', false)} AS day, ${q.column(ps, 'p', 'model', pc.model, 'any', false)} AS model,
+    ANY_VALUE(${pCommit()}) AS commit_sha, ${splitAt ? `MIN(${q.column(ps, 'p', 'createdAt', pc.createdAt!, 'timestamp')})` : 'CAST(NULL AS TIMESTAMP)'} AS created_at
   FROM ${tableRef(ps.table)} AS p
   WHERE ${windowFilter(q, ps, 'p', filter.window)}${currentRows(q, ps, 'p', pc)}
   GROUP BY 1, 2, 3
 ),`
     : '';
-  const join = gradedBuildFromPredictions
+  const join = joinPredictions
     ? ` LEFT JOIN builds AS b ON b.entity = ${q.column(gs, 'g', 'entity', gc.entity, 'any', false)} AND b.day = ${q.column(gs, 'g', 'date', gc.date, 'date', false)} AND b.model = ${q.column(gs, 'g', 'model', gc.model, 'any', false)}`
     : '';
   // A slice with predictions but no graded rows has 0 directional calls when the line is

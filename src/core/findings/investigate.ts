@@ -63,11 +63,22 @@ export async function investigate(workspace: Workspace, options: { window?: Date
       skipped.push(`${what} without ${f.need.key}: ${f.message}`);
     }
   };
+  // Detectors stopped by the same setting share one line: `feature health, inputs of m1's rows: …`.
+  const notCheckedFor = new Map<string, { what: string[]; at: number }>();
+  const notChecked = (what: string, reason: string) => {
+    const seen = notCheckedFor.get(reason);
+    if (!seen) {
+      notCheckedFor.set(reason, { what: [what], at: skipped.push(`${what}: ${reason}`) - 1 });
+      return;
+    }
+    seen.what.push(what);
+    skipped[seen.at] = `${seen.what.join(', ')}: ${reason}`;
+  };
   /** Rows of a detector's query, or null (and a "not checked" line) when it cannot run. */
   const checked = async (what: string, build: (c: PipelineLensConfig) => CatalogQuery): Promise<Row[] | null> => {
     const result = await runChecked(warehouse, config, build, window);
     if (!result.ok) {
-      skipped.push(`${what}: ${result.reason}`);
+      notChecked(what, result.reason);
       return null;
     }
     sayLeftOut(what, result.leftOut);

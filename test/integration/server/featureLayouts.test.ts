@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import { FeatureCoverageRequest, FindingsRequest, type FeatureCoverageResult, type FindingsResult } from '../../../src/shared/protocol';
 import { FakeBigQuery } from '../../fakes/fakeBigQuery';
-import { createEnergyPipeline, energyDatabase, type EnergyPipeline, type FeatureLayout } from '../../fixtures/energy/energyPipeline';
+import { createEnergyPipeline, energyDatabase, onBigQuery, type EnergyPipeline, type FeatureLayout } from '../../fixtures/energy/energyPipeline';
 import { LspHarness, positionOf } from './lspHarness';
 
 /*
@@ -42,14 +42,7 @@ describe('feature layouts, end to end on both engines', () => {
       const fake = await FakeBigQuery.start({ database });
       fakes.push(fake);
       // The same pipeline read through BigQuery: a config beside the first, on the fake.
-      const bq = join(pipeline.root, 'on-bigquery');
-      await mkdir(bq);
-      const { warehouse: _embedded, ...rest } = pipeline.config;
-      const services = (rest.services as Array<{ deployments: { path: string } }>).map((s) => ({ ...s, deployments: { ...s.deployments, path: `../${s.deployments.path}` } }));
-      await writeFile(
-        join(bq, 'pipeline-lens.json'),
-        JSON.stringify({ ...rest, repository: '..', services, warehouse: { kind: 'bigquery', project: 'pl-layouts', location: 'US', apiEndpoint: fake.url } }, null, 2),
-      );
+      const bq = await onBigQuery(pipeline, fake.url);
       folders.set(`${layout}/embedded`, { layout, engine: 'embedded', root: pipeline.root });
       folders.set(`${layout}/bigquery`, { layout, engine: 'bigquery', root: bq });
     }

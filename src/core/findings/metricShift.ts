@@ -135,15 +135,20 @@ export function daysBetween(a: string, b: string): number {
   return (Date.parse(`${b}T00:00:00Z`) - Date.parse(`${a}T00:00:00Z`)) / 86400_000;
 }
 
+/** An error figure, or "not recorded" when graded rows exist but the tables hold no error for them. */
+const error = (slice: SliceMetrics, value: number | null) => (value === null && slice.graded > 1 ? 'not recorded' : formatNumber(value));
+
 export function shiftFinding(shift: Shift, inputs: ShiftInputs | null, deployNote: string | null, notChecked: string | null = null): Finding {
   const fell = (shift.hitRate.difference ?? 0) < 0;
   const pts = Math.abs(shift.hitRate.difference ?? 0) * 100;
   const severity = fell ? 'high' : 'medium';
   const evidence = [
-    `Before (${shift.before.label}, ${shift.before.from}..${shift.before.to}): hit rate ${formatRate(shift.before.hitRate)}, MAE ${formatNumber(shift.before.mae)}, std of error ${formatNumber(
+    `Before (${shift.before.label}, ${shift.before.from}..${shift.before.to}): hit rate ${formatRate(shift.before.hitRate)}, MAE ${error(shift.before, shift.before.mae)}, std of error ${error(
+      shift.before,
       shift.before.stdError,
     )}, ${shift.before.predictions} predictions.`,
-    `After (${shift.after.label}, ${shift.after.from}..${shift.after.to}): hit rate ${formatRate(shift.after.hitRate)}, MAE ${formatNumber(shift.after.mae)}, std of error ${formatNumber(
+    `After (${shift.after.label}, ${shift.after.from}..${shift.after.to}): hit rate ${formatRate(shift.after.hitRate)}, MAE ${error(shift.after, shift.after.mae)}, std of error ${error(
+      shift.after,
       shift.after.stdError,
     )}, ${shift.after.predictions} predictions.`,
     `Difference ${formatPointDifference(shift.hitRate)} (95% interval excludes zero).`,
@@ -166,6 +171,7 @@ export function shiftFinding(shift: Shift, inputs: ShiftInputs | null, deployNot
       models: [shift.model],
       dates: [shift.splitDay],
       commits: [shift.before.commit, shift.after.commit].filter((c): c is string => !!c),
+      ...(inputs?.causes.some((c) => c.index !== null) ? { features: [...new Set(inputs.causes.flatMap((c) => (c.index === null ? [] : [c.index])))] } : {}),
     },
     data: {
       ...shift,

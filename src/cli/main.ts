@@ -209,7 +209,7 @@ export function buildProgram(io: CliIO = PROCESS_IO, result: { exitCode: number 
     .description('hit rate, MAE, bias, std, direction and high-edge hit rate of a model, with sample sizes and intervals')
     .requiredOption('--model <id>', 'model id')
     .addOption(new Option('--by <breakdown>', 'rows by').choices(['commit', 'date', 'period']).default('commit'))
-    .option('--split-at <sha|timestamp>', 'with --by period: a commit (builds containing it vs not) or a date/timestamp')
+    .option('--split-at <sha|date|time>', 'with --by period: a commit (builds containing it vs not), a date (by the date predicted for) or a time (by when each prediction was made)')
     .option('--from <date>', 'first date (YYYY-MM-DD)')
     .option('--to <date>', 'last date (YYYY-MM-DD)')
     .option('--json', 'machine-readable output (see docs/cli.md)')

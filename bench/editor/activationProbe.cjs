@@ -56,29 +56,44 @@ async function main() {
   };
   // Loaded before the clock starts: the stub's own cost is not the extension's.
   require(stubPath);
+  const cpuAtStart = process.cpuUsage();
   const clock = process.hrtime.bigint();
   const extension = require(bundle);
   const required = process.hrtime.bigint();
   let activated = null;
+  let api = null;
   let error = null;
   if (typeof extension.activate === 'function') {
     try {
       // Bounded: a stubbed host may leave a promise pending forever (e.g. waiting for a server).
       await Promise.race([Promise.resolve(extension.activate(context)), new Promise((r) => setTimeout(r, 5000, 'timeout'))]).then((v) => {
         if (v === 'timeout') error = 'activate did not settle within 5 s';
+        else api = v;
       });
       activated = process.hrtime.bigint();
     } catch (e) {
       error = e instanceof Error ? e.message : String(e);
     }
   }
+  const cpu = process.cpuUsage(cpuAtStart);
+  const processesAtActivation = started.length;
+  // What the extension does once activate has returned (loading the client, starting the
+  // server) is not activation, but it must still happen: wait for it, bounded.
+  let startedAfter = false;
+  if (api && api.started && typeof api.started.then === 'function') {
+    startedAfter = await Promise.race([api.started.then(() => true, () => false), new Promise((r) => setTimeout(r, 10000, false))]);
+  }
   const ms = (a, b) => Number(b - a) / 1e6;
   process.stdout.write(
     JSON.stringify({
       requireMs: ms(clock, required),
       activateMs: activated === null ? null : ms(required, activated),
+      // CPU time of this process over the same span: on a busy machine wall time also counts waiting for a core.
+      cpuMs: (cpu.user + cpu.system) / 1000,
       hasActivate: typeof extension.activate === 'function',
-      processesStarted: started.length,
+      processesStarted: processesAtActivation,
+      processesAfterActivation: started.length - processesAtActivation,
+      startedAfter,
       errorsShown: globalThis.__vscodeStubCalls.filter((c) => c === 'window.showErrorMessage').length,
       error,
     }) + '\n',

@@ -5,7 +5,6 @@ import type { BenchContext } from '../benchContext';
 import { cacheDir } from '../cache';
 import { failed, pending, speedup, type Figure } from '../figures';
 import { describeFloor, floorMeasure, measureFloor, type FloorResult } from '../floor/floor';
-import type { BenchScenario } from '../history/benchScenario';
 import { commitGraphNote } from '../history/commitGraphVariants';
 import type { LensWorkspace } from '../editor/lensWorkspace';
 import { median, timed } from '../stats';
@@ -47,7 +46,9 @@ export async function cliFigures(context: BenchContext): Promise<Figure[]> {
   } catch (error) {
     processes = error as Error;
   }
-  const startup = median(await Promise.all([0, 1, 2].map(() => timed(() => node(cli, ['--help'], {})).then((r) => r.ms))));
+  const startups: number[] = [];
+  for (let run = 0; run < 3; run++) startups.push((await timed(() => node(cli, ['--help'], {}))).ms);
+  const startup = median(startups);
 
   const variants: Array<() => Promise<Variant>> = [
     async () => ({ name: 'without', repository: scenario.root, configFile: lens.configFile }),
@@ -180,7 +181,7 @@ async function configForRepository(lens: LensWorkspace, repository: string): Pro
   const config = JSON.parse(await readFile(lens.configFile, 'utf8')) as { repository: string; services: Array<{ deployments: { path: string } }> };
   config.repository = repository;
   for (const service of config.services) service.deployments.path = join(lens.root, service.deployments.path);
-  const dir = await cacheDir(`lens-graph-${(lens.scenario as BenchScenario).key}`);
+  const dir = await cacheDir(`lens-graph-${lens.scenario.key}`);
   const file = join(dir, 'pipeline-lens.json');
   await writeFile(file, `${JSON.stringify(config, null, 2)}\n`);
   return file;

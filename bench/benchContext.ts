@@ -1,7 +1,7 @@
 import { basename, resolve } from 'node:path';
 import { runGit } from '../test/fixtures/gitFixture';
 import { lensWorkspace, type LensWorkspace } from './editor/lensWorkspace';
-import { measureFloor, type FloorResult } from './floor/floor';
+import type { FloorJob } from './floor/floor';
 import { benchScenario, SCENARIO_SIZES, type BenchScenario } from './history/benchScenario';
 import { commitGraphClone, withoutCommitGraph } from './history/commitGraphVariants';
 import { generatedHistory, SERVICE_FOLDERS } from './history/generatedHistory';
@@ -12,7 +12,6 @@ export interface BenchSizes {
   rows: number;
   /** Cold measurements of the product (each a new workspace, server or CLI process). */
   runs: number;
-  floorRuns: number;
   /** SHAs timed on the per-SHA path; the rest is extrapolated. */
   baselineShas: number;
   /** Pairs timed with `git merge-base --is-ancestor`; the rest is extrapolated. */
@@ -23,12 +22,12 @@ export interface BenchSizes {
   warmPasses: number;
 }
 
-export const FULL_SIZES: BenchSizes = { historyCommits: 205_000, rows: 1_000_000, runs: 3, floorRuns: 3, baselineShas: 40, baselinePairs: 24, loopPasses: 3, hovers: 10_000, warmPasses: 5 };
-export const QUICK_SIZES: BenchSizes = { historyCommits: 20_000, rows: 200_000, runs: 1, floorRuns: 1, baselineShas: 15, baselinePairs: 20, loopPasses: 1, hovers: 2_000, warmPasses: 3 };
+export const FULL_SIZES: BenchSizes = { historyCommits: 205_000, rows: 1_000_000, runs: 3, baselineShas: 40, baselinePairs: 24, loopPasses: 3, hovers: 10_000, warmPasses: 5 };
+export const QUICK_SIZES: BenchSizes = { historyCommits: 20_000, rows: 200_000, runs: 1, baselineShas: 15, baselinePairs: 20, loopPasses: 1, hovers: 2_000, warmPasses: 3 };
 
 /**
  * What the suites share, built on first use: the repository and its scenario, the lens
- * workspace, the floor of the document's lenses, the clone with a commit-graph. A suite that
+ * workspace, the floor's work for the document's lenses, the clone with a commit-graph. A suite that
  * never needs the history (the extension's) never builds it.
  */
 export class BenchContext {
@@ -64,15 +63,10 @@ export class BenchContext {
   }
 
   /** The floor of the whole document: every token, details of every commit, the graph from the deployed revisions, the results query. */
-  lensFloor(): Promise<FloorResult> {
-    return this.once('lensFloor', async () => {
-      const lens = await this.lens();
-      const scenario = lens.scenario;
-      return measureFloor(
-        { cwd: scenario.root, tokens: lens.tokens, revisions: scenario.deployments.map((d) => d.commit), details: true, sql: lens.floorSql },
-        this.sizes.floorRuns,
-      );
-    });
+  async lensFloorJob(): Promise<FloorJob> {
+    const lens = await this.lens();
+    const scenario = lens.scenario;
+    return { cwd: scenario.root, tokens: lens.tokens, revisions: scenario.deployments.map((d) => d.commit), details: true, sql: lens.floorSql };
   }
 
   graphClone(): Promise<string> {

@@ -1,9 +1,10 @@
 import { execFile } from 'node:child_process';
 import { GitRepository } from '../../src/core/git/gitRepository';
+import type { AncestryIndex } from '../../src/core/git/types';
 import { fixtureGitEnv } from '../../test/fixtures/gitFixture';
 import type { BenchContext } from '../benchContext';
 import { failed, overhead, speedup, type Figure } from '../figures';
-import { describeFloor, floorMeasure, measureFloor } from '../floor/floor';
+import { describeFloor, floorMeasure, FloorSamples } from '../floor/floor';
 import { commitGraphNote } from '../history/commitGraphVariants';
 import { median, repeat, sample, seededRandom, timed } from '../stats';
 
@@ -36,21 +37,30 @@ async function measure(context: BenchContext): Promise<Figure[]> {
   let processes = 0;
   let answers = new Uint8Array(pairs);
   const buildMs: number[] = [];
-  const cold = await repeat(runs, async () => {
-    const repo = await GitRepository.open(scenario.root);
-    const built = await timed(() => repo.ancestryIndex(revisions));
-    buildMs.push(built.ms);
-    const index = built.value;
-    const found = new Uint8Array(pairs);
-    for (let r = 0; r < revisions.length; r++) for (let c = 0; c < shas.length; c++) found[r * shas.length + c] = index.contains(revisions[r], shas[c]) ? 1 : 0;
-    processes = repo.processCount;
-    answers = found;
-    return index;
-  });
-  const index = cold.last;
+  // Floor runs between the product's, so a shared machine's drifting load hits both alike.
+  const floors = new FloorSamples({ cwd: scenario.root, tokens: revisions, revisions, details: false, sql: null });
+  const coldSamples: number[] = [];
+  let index: AncestryIndex | null = null;
+  for (let run = 0; run < runs; run++) {
+    await floors.take();
+    const measured = await timed(async () => {
+      const repo = await GitRepository.open(scenario.root);
+      const built = await timed(() => repo.ancestryIndex(revisions));
+      buildMs.push(built.ms);
+      const found = new Uint8Array(pairs);
+      for (let r = 0; r < revisions.length; r++) for (let c = 0; c < shas.length; c++) found[r * shas.length + c] = built.value.contains(revisions[r], shas[c]) ? 1 : 0;
+      processes = repo.processCount;
+      answers = found;
+      return built.value;
+    });
+    coldSamples.push(measured.ms);
+    index = measured.value;
+  }
+  if (!index) throw new Error('no cold run');
+  const built = index;
   const warm = await repeat(runs, () => {
     let yes = 0;
-    for (const revision of revisions) for (const sha of shas) if (index.contains(revision, sha)) yes++;
+    for (const revision of revisions) for (const sha of shas) if (built.contains(revision, sha)) yes++;
     return yes;
   });
   // The honest warm baseline: the per-pair path remembering each answer in a Map.
@@ -74,10 +84,10 @@ async function measure(context: BenchContext): Promise<Figure[]> {
       if (pass === 0 && contained !== (answers[pair] === 1)) mismatches++;
     }
   });
-  const floor = await measureFloor({ cwd: scenario.root, tokens: revisions, revisions, details: false, sql: null }, context.sizes.floorRuns).catch((error: unknown) => error as Error);
+  const floor = floors.result();
   const perPair = median(baseline.samples) / chosen.length;
   const baselineTotal = perPair * pairs;
-  const product = median(cold.samples);
+  const product = median(coldSamples);
   const contained = answers.reduce((sum, a) => sum + a, 0);
   const shape = `${scenario.label}: ${scenario.commits.toLocaleString('en-US')} commits (${scenario.merges.toLocaleString('en-US')} merges), no commit-graph file`;
 

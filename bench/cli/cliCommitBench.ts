@@ -4,7 +4,7 @@ import { delimiter, join } from 'node:path';
 import type { BenchContext } from '../benchContext';
 import { cacheDir } from '../cache';
 import { failed, pending, speedup, type Figure } from '../figures';
-import { describeFloor, floorMeasure, measureFloor, type FloorResult } from '../floor/floor';
+import { describeFloor, floorMeasure, FloorSamples } from '../floor/floor';
 import { commitGraphNote } from '../history/commitGraphVariants';
 import type { LensWorkspace } from '../editor/lensWorkspace';
 import { median, timed } from '../stats';
@@ -62,21 +62,24 @@ export async function cliFigures(context: BenchContext): Promise<Figure[]> {
     const title = `commit <sha>, ${figures.length === 0 ? 'no commit-graph' : 'commit-graph present'}`;
     try {
       const variant = await make();
+      // The CLI, its floor and (with a commit-graph) the loop take turns, so a shared
+      // machine's drifting load hits all three alike. Without a commit-graph one loop call
+      // can take seconds on a large history: one pass then.
       const runs: CliRun[] = [];
-      for (let run = 0; run < Math.max(2, context.sizes.runs); run++) runs.push(await cliRun(cli, variant, sha));
       const loops: number[] = [];
+      const floors = new FloorSamples({ cwd: variant.repository, tokens: [sha], revisions, details: true, sql: lens.floorSql });
       let contained = 0;
-      // Without a commit-graph one call can take seconds on a large history: one pass then.
-      const passes = variant.name === 'with' ? context.sizes.loopPasses : 1;
-      for (let pass = 0; pass < passes; pass++) {
-        const loop = await timed(() => mergeBaseLoop(variant, sha, revisions));
-        loops.push(loop.ms);
-        contained = loop.value;
+      const count = Math.max(2, context.sizes.runs);
+      for (let run = 0; run < count; run++) {
+        runs.push(await cliRun(cli, variant, sha));
+        await floors.take();
+        if (variant.name === 'with' || run === Math.floor(count / 2)) {
+          const loop = await timed(() => mergeBaseLoop(variant, sha, revisions));
+          loops.push(loop.ms);
+          contained = loop.value;
+        }
       }
-      const floor = await measureFloor(
-        { cwd: variant.repository, tokens: [sha], revisions, details: true, sql: lens.floorSql },
-        context.sizes.floorRuns,
-      ).catch((error: unknown) => error as Error);
+      const floor = floors.result();
       const product = median(runs.map((r) => r.ms));
       const loop = median(loops);
       const fewProcesses = !(processes instanceof Error) && processes.count <= 3;
@@ -94,7 +97,7 @@ export async function cliFigures(context: BenchContext): Promise<Figure[]> {
           `${scenario.label}; the commit asked about: ${sha.slice(0, 10)} (main line, after the middle deployment); ${runs[0].answer}`,
           `median of ${runs.length} CLI runs and ${loops.length} loop passes; the loop found ${contained} of ${revisions.length} revisions containing it`,
           `of the CLI's time, starting Node and loading the CLI bundle (\`--help\`) takes ${startup.toFixed(0)} ms`,
-          floor instanceof Error ? `floor: FAILED: ${floor.message}` : describeFloor(floor as FloorResult),
+          floor instanceof Error ? `floor: FAILED: ${floor.message}` : describeFloor(floor),
           ...(variant.name === 'without' ? commitGraphNote(scenario) : ['a local clone of the repository (hard links) with `git commit-graph write --reachable` over all its refs']),
         ],
       });

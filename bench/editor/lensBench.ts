@@ -7,7 +7,7 @@ import type { QueryOptions, QueryResult, Row, SqlQuery, Warehouse } from '../../
 import { Workspace } from '../../src/core/workspace';
 import type { BenchContext } from '../benchContext';
 import { failed, overhead, speedup, type Figure } from '../figures';
-import { describeFloor, floorMeasure } from '../floor/floor';
+import { describeFloor, floorMeasure, FloorSamples } from '../floor/floor';
 import { commitGraphNote } from '../history/commitGraphVariants';
 import { median, sample, seededRandom, timed } from '../stats';
 import { documentMix, type LensWorkspace } from './lensWorkspace';
@@ -57,9 +57,13 @@ export async function lensFigures(context: BenchContext): Promise<Figure[]> {
   const scenario = lens.scenario;
   try {
     const runs: ProductRun[] = [];
-    for (let run = 0; run < Math.max(2, context.sizes.runs); run++) runs.push(await productRun(lens));
+    const floors = new FloorSamples(context.lensFloorJob());
+    for (let run = 0; run < Math.max(2, context.sizes.runs); run++) {
+      runs.push(await productRun(lens));
+      await floors.take();
+    }
+    const floor = floors.result();
     const baseline = await perShaBaseline(lens, context.sizes.baselineShas);
-    const floor = await context.lensFloor().catch((error: unknown) => error as Error);
 
     const cold = median(runs.map((r) => r.coldMs));
     const warm = median(runs.map((r) => r.warmMs));

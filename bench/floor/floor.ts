@@ -37,27 +37,39 @@ export interface FloorResult {
 
 /** Runs the floor `runs` times, each in a fresh Node process; medians. Throws with the probe's reason when it fails. */
 export async function measureFloor(job: FloorJob, runs: number): Promise<FloorResult> {
+  const results: FloorResult[] = [];
+  for (let run = 0; run < runs; run++) results.push(await measureFloorOnce(job));
+  return medianFloor(results);
+}
+
+/**
+ * One run of the floor. Figures interleave these with the product's runs, so that on a
+ * shared machine whose load drifts both sides see the same load.
+ */
+export async function measureFloorOnce(job: FloorJob): Promise<FloorResult> {
   const dir = await mkdtemp(join(tmpdir(), 'pipeline-lens-floor-'));
   try {
     const file = join(dir, 'job.json');
     await writeFile(file, JSON.stringify(job));
-    const outputs: Required<Omit<ProbeOutput, 'error'>>[] = [];
-    for (let run = 0; run < runs; run++) {
-      const output = await probe(file);
-      if (output.error || output.ms === undefined) throw new Error(`the floor could not be measured: ${output.error ?? 'no result'}`);
-      outputs.push(output as Required<Omit<ProbeOutput, 'error'>>);
-    }
-    const keys = [...new Set(outputs.flatMap((o) => Object.keys(o.steps)))];
-    return {
-      ms: median(outputs.map((o) => o.ms)),
-      rssMB: median(outputs.map((o) => o.rssMB)),
-      peakMB: median(outputs.map((o) => o.peakMB)),
-      steps: Object.fromEntries(keys.map((k) => [k, median(outputs.map((o) => o.steps[k] ?? 0))])),
-      runs,
-    };
+    const output = await probe(file);
+    if (output.error || output.ms === undefined) throw new Error(`the floor could not be measured: ${output.error ?? 'no result'}`);
+    return { ms: output.ms, rssMB: output.rssMB ?? 0, peakMB: output.peakMB ?? 0, steps: output.steps ?? {}, runs: 1 };
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
+}
+
+/** Medians of several floor runs (each step's duration and size too). */
+export function medianFloor(results: FloorResult[]): FloorResult {
+  if (results.length === 0) throw new Error('the floor was not measured');
+  const keys = [...new Set(results.flatMap((r) => Object.keys(r.steps)))];
+  return {
+    ms: median(results.map((r) => r.ms)),
+    rssMB: median(results.map((r) => r.rssMB)),
+    peakMB: median(results.map((r) => r.peakMB)),
+    steps: Object.fromEntries(keys.map((k) => [k, median(results.map((r) => r.steps[k] ?? 0))])),
+    runs: results.reduce((n, r) => n + r.runs, 0),
+  };
 }
 
 function probe(jobFile: string): Promise<ProbeOutput> {
@@ -86,5 +98,29 @@ export function describeFloor(result: FloorResult): string {
   if (s.revList !== undefined) parts.push(`rev-list --parents ${s.revList.toFixed(0)} ms (${(s.revListBytes / 1024 / 1024).toFixed(1)} MB)`);
   if (s.query !== undefined) parts.push(`DuckDB open + query ${s.query.toFixed(0)} ms (${s.rows} rows${s.rows === 0 ? ': NONE, the bench warehouse does not cover the window' : ''})`);
   const serial = (s.catFile ?? 0) + (s.log ?? 0) + (s.revList ?? 0) + (s.query ?? 0);
-  return `floor (median of ${result.runs}, independent steps at once): ${parts.join(', ')}; ${serial.toFixed(0)} ms one after the other; its process held ${result.rssMB.toFixed(0)} MB RSS (peak ${result.peakMB.toFixed(0)} MB)`;
+  return `floor (median of ${result.runs}, runs between the product's; independent steps at once): ${parts.join(', ')}; ${serial.toFixed(0)} ms one after the other; its process held ${result.rssMB.toFixed(0)} MB RSS (peak ${result.peakMB.toFixed(0)} MB)`;
+}
+
+/**
+ * Floor runs taken one at a time between the product's runs; the first failure is kept and
+ * ends the sampling (the figure then says FAILED for its floor, with the reason).
+ */
+export class FloorSamples {
+  private readonly results: FloorResult[] = [];
+  private error: Error | null = null;
+
+  constructor(private readonly job: FloorJob | Promise<FloorJob>) {}
+
+  async take(): Promise<void> {
+    if (this.error) return;
+    try {
+      this.results.push(await measureFloorOnce(await this.job));
+    } catch (error) {
+      this.error = error instanceof Error ? error : new Error(String(error));
+    }
+  }
+
+  result(): FloorResult | Error {
+    return this.error ?? (this.results.length ? medianFloor(this.results) : new Error('the floor was not measured'));
+  }
 }

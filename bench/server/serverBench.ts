@@ -4,7 +4,7 @@ import { pathToFileURL } from 'node:url';
 import { scanShas } from '../../src/core/text/shaScanner';
 import type { BenchContext } from '../benchContext';
 import { failed, pending, type Figure } from '../figures';
-import { describeFloor, floorMeasure, measureFloor, type FloorResult } from '../floor/floor';
+import { describeFloor, floorMeasure, FloorSamples, type FloorResult } from '../floor/floor';
 import { commitGraphNote } from '../history/commitGraphVariants';
 import { documentMix, type LensWorkspace } from '../editor/lensWorkspace';
 import { median } from '../stats';
@@ -49,11 +49,19 @@ export async function serverFigures(context: BenchContext): Promise<Figure[]> {
   const lens = await context.lens();
   const scenario = lens.scenario;
   const runs: ColdRun[] = [];
+  const firstVisible = scenario.document.find((d) => d.kind !== 'detached');
+  const floorSamples = {
+    all: new FloorSamples(context.lensFloorJob()),
+    // The deployment answer for the first lens on screen: its SHA, the graph, no query.
+    first: new FloorSamples({ cwd: scenario.root, tokens: firstVisible ? [firstVisible.token] : [], revisions: scenario.deployments.map((d) => d.commit), details: true, sql: null }),
+  };
   let growth: { before: number; after: number; hovers: number; positions: number; latencies: number[]; firstPass: number[] } | Error | null = null;
   let runError: Error | null = null;
   try {
     for (let run = 0; run < context.sizes.runs; run++) {
       const last = run === context.sizes.runs - 1;
+      await floorSamples.first.take();
+      await floorSamples.all.take();
       const session = LspSession.start(server, lens.root);
       try {
         const result = await deadline(coldRun(session, lens, context.sizes.warmPasses), `cold run ${run + 1}`);
@@ -72,12 +80,9 @@ export async function serverFigures(context: BenchContext): Promise<Figure[]> {
     return IDS.map((id) => failed(id, GROUP, id, '', error));
   }
 
-  const firstVisible = scenario.document.find((d) => d.kind !== 'detached');
   const floors = {
-    all: await context.lensFloor().catch((error: unknown) => error as Error),
-    first: firstVisible
-      ? await measureFloor({ cwd: scenario.root, tokens: [firstVisible.token], revisions: scenario.deployments.map((d) => d.commit), details: true, sql: null }, context.sizes.floorRuns).catch((error: unknown) => error as Error)
-      : new Error('the document has no commit reachable from a ref'),
+    all: floorSamples.all.result(),
+    first: firstVisible ? floorSamples.first.result() : new Error('the document has no commit reachable from a ref'),
   };
   const floorOf = (f: FloorResult | Error, label: string) => (f instanceof Error ? null : floorMeasure(f, label));
   const floorNote = (f: FloorResult | Error) => (f instanceof Error ? `floor: FAILED: ${f.message}` : describeFloor(f));

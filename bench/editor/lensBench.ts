@@ -85,7 +85,7 @@ export async function lensFigures(context: BenchContext): Promise<Figure[]> {
       status: missing > 0 ? 'failed' : baseline.coldMs / cold >= 50 ? 'met' : 'missed',
       notes: [
         `${shape}; median of ${runs.length} runs; results ${first.results}`,
-        `${first.commits.size.toLocaleString('en-US')} commits answered; ${missing ? `${missing} commits reachable from a ref got NO answer; ` : ''}${detached.length ? `${detachedShown} of the ${detached.length} commits only on the detached HEAD got one (the graph is built from \`rev-parse --all\`, which leaves out HEAD)` : 'no commits only on a detached HEAD in this repository'}`,
+        `${first.commits.size.toLocaleString('en-US')} commits answered; ${missing ? `${missing} commit(s) reachable from a ref got NO answer; ` : ''}${detached.length ? `${detachedShown} of the ${detached.length} commits only on the detached HEAD got one (the graph is built from \`rev-parse --all\`, which leaves out HEAD)` : 'no commits only on a detached HEAD in this repository'}`,
         `product: ${first.gitProcesses} git processes, ${first.queries} warehouse queries; per-SHA path: ${lens.tokens.length.toLocaleString('en-US')} of each`,
         `product cold time: commit graph + resolution ${median(runs.map((r) => r.phases.graph)).toFixed(0)} ms, commit details ${median(runs.map((r) => r.phases.details)).toFixed(0)} ms, deployments + warehouse open + results query + assembly ${median(runs.map((r) => r.phases.rest)).toFixed(0)} ms`,
         `baseline: ${baseline.timed} SHAs timed (${baseline.perShaMs.toFixed(1)} ms each: 1 git process + 1 query) and extrapolated to ${lens.tokens.length.toLocaleString('en-US')}; its cold figure adds opening the repository and warehouse once (${baseline.openMs.toFixed(0)} ms)`,

@@ -66,7 +66,7 @@ const DETACHED_AT_MOST = 20;
 const DEPLOYED_SPAN = 20_000;
 /** Main-line commits whose changed files choose a real repository's services. */
 const FOLDER_SAMPLE = 5_000;
-const CACHE_VERSION = 1;
+const CACHE_VERSION = 2;
 
 /** The scenario for `root`, computed once per state of its refs and kept in the bench cache. */
 export async function benchScenario(root: string, options: ScenarioOptions, log: (line: string) => void): Promise<BenchScenario> {
@@ -140,11 +140,14 @@ async function computeScenario(root: string, key: string, head: string, refsList
   for (const sha of sample(side, Math.min(side.length, Math.round(rest * SIDE_SHARE)), random)) if (!chosen.has(sha)) chosen.set(sha, 'side');
   const mainPool = onMain.filter((sha) => !chosen.has(sha));
   for (const sha of sample(mainPool, options.sizes.shas - chosen.size, random)) chosen.set(sha, 'main');
-  const document = sample([...chosen.entries()], chosen.size, random).map(([sha, kind]) => ({
-    sha,
-    kind,
-    token: random() < 0.4 ? sha : abbreviate(sha, 7 + Math.floor(random() * 6)),
-  }));
+  const document = await unambiguous(
+    root,
+    sample([...chosen.entries()], chosen.size, random).map(([sha, kind]) => ({
+      sha,
+      kind,
+      token: random() < 0.4 ? sha : abbreviate(sha, 7 + Math.floor(random() * 6)),
+    })),
+  );
 
   const refNames = refsListing.split('\n').filter(Boolean).map((line) => line.slice(line.indexOf(' ') + 1));
   const count = (prefix: string) => refNames.filter((r) => r.startsWith(prefix)).length;
@@ -167,6 +170,21 @@ async function computeScenario(root: string, key: string, head: string, refsList
     document,
     cliSha,
   };
+}
+
+/**
+ * Abbreviations name one commit, as those git printed when they were copied did: one a
+ * large history makes ambiguous is lengthened (two characters at a time) until it is not.
+ */
+async function unambiguous(root: string, document: DocumentSha[]): Promise<DocumentSha[]> {
+  for (let round = 0; round < 10; round++) {
+    const input = document.map((d) => `${d.token}^{commit}\n`).join('');
+    const answers = (await runGit(root, ['cat-file', '--batch-check=%(objectname)'], input)).split('\n');
+    const ambiguous = document.filter((d, i) => answers[i]?.trim() !== d.sha);
+    if (ambiguous.length === 0) return document;
+    for (const d of ambiguous) d.token = d.sha.slice(0, Math.min(40, d.token.length + 2));
+  }
+  throw new Error('some abbreviated SHAs of the document stay ambiguous at full length; is the repository intact?');
 }
 
 /** The three top-level folders the most recent main-line commits change most often. */

@@ -41,17 +41,23 @@ export function commitGraphNote(scenario: BenchScenario): string[] {
   return scenario.copiedWithoutCommitGraph ? ['the repository given has a commit-graph file; these figures ran on a local copy of it (hard links, every ref) without one'] : [];
 }
 
-/** A clone of the scenario's repository with a commit-graph of every commit its refs reach; built once. */
+/**
+ * A copy of the scenario's repository (hard links, every ref) with a commit-graph of every
+ * commit its refs reach; built once. A mirror clone links the object files as they are, so
+ * it works even where a fetch would not (a partial clone missing some blobs).
+ */
 export async function commitGraphClone(scenario: BenchScenario, log: (line: string) => void): Promise<string> {
   const dir = await cacheDir(`graph-clone-${scenario.key}`);
   const root = join(dir, 'repo');
-  const graph = join(root, '.git', 'objects', 'info', 'commit-graph');
-  if (await stat(graph).then(() => true, () => false)) return root;
-  log(`cloning ${scenario.label} locally (hard links) and writing a commit-graph into the clone`);
+  const done = join(dir, 'complete');
+  if (await stat(done).then(() => true, () => false)) return root;
+  log(`copying ${scenario.label} locally (hard links, every ref) and writing a commit-graph into the copy`);
   await rm(root, { recursive: true, force: true });
-  await runGit(dir, ['clone', '-q', '--local', '--no-checkout', scenario.root, root]);
-  // Every commit any ref of the original reaches, pull refs and notes included.
-  await runGit(root, ['fetch', '-q', '--no-tags', scenario.root, '+refs/*:refs/mirror/*']);
+  await runGit(dir, ['clone', '-q', '--mirror', '--local', scenario.root, join(root, '.git')]);
+  // A working tree (left empty) makes it a repository the product opens; nothing reads files.
+  await runGit(root, ['config', '--bool', 'core.bare', 'false']);
+  await runGit(root, ['config', '--remove-section', 'remote.origin']);
   await runGit(root, ['commit-graph', 'write', '--reachable']);
+  await writeFile(done, scenario.key);
   return root;
 }

@@ -98,7 +98,7 @@ export async function cliFigures(context: BenchContext): Promise<Figure[]> {
           `median of ${runs.length} CLI runs and ${loops.length} loop passes; the loop found ${contained} of ${revisions.length} revisions containing it`,
           `of the CLI's time, starting Node and loading the CLI bundle (\`--help\`) takes ${startup.toFixed(0)} ms`,
           floor instanceof Error ? `floor: FAILED: ${floor.message}` : describeFloor(floor),
-          ...(variant.name === 'without' ? commitGraphNote(scenario) : ['a local clone of the repository (hard links) with `git commit-graph write --reachable` over all its refs']),
+          ...(variant.name === 'without' ? commitGraphNote(scenario) : ['a local copy of the repository (a mirror clone: hard links, every ref) with `git commit-graph write --reachable`']),
         ],
       });
     } catch (error) {

@@ -222,6 +222,46 @@ export class CommitGraph implements AncestryIndex {
     return set;
   }
 
+  /** The graph of the commits in `keep` (a bitset closed under parents), or this one when that is every commit. */
+  restrictedTo(keep: Uint32Array): CommitGraph {
+    const n = this.size;
+    const map = new Int32Array(n);
+    let kept = 0;
+    for (let id = 0; id < n; id += 1) map[id] = (keep[id >>> 5] & (1 << (id & 31))) !== 0 ? kept++ : -1;
+    if (kept === n) return this;
+    const w = this.oids.width;
+    const raw = this.oids.raw;
+    const bytes = new Uint8Array(kept * w);
+    const parentStart = new Int32Array(kept + 1);
+    let edges = 0;
+    for (let id = 0; id < n; id += 1) {
+      if (map[id] === -1) continue;
+      bytes.set(raw.subarray(id * w, id * w + w), map[id] * w);
+      edges += this.parentStart[id + 1] - this.parentStart[id];
+      parentStart[map[id] + 1] = edges;
+    }
+    const parentIds = new Int32Array(edges);
+    let at = 0;
+    for (let id = 0; id < n; id += 1) {
+      if (map[id] === -1) continue;
+      for (let i = this.parentStart[id]; i < this.parentStart[id + 1]; i += 1) parentIds[at++] = map[this.parentIds[i]];
+    }
+    return new CommitGraph({ oids: ObjectIdTable.fromBytes(w, bytes, kept), parentStart, parentIds });
+  }
+
+  /** Whether every commit is in the bitset. */
+  covers(set: Uint32Array): boolean {
+    const n = this.size;
+    for (let w = 0; w < n >>> 5; w += 1) if (set[w] !== -1 >>> 0) return false;
+    for (let id = n & ~31; id < n; id += 1) if ((set[id >>> 5] & (1 << (id & 31))) === 0) return false;
+    return true;
+  }
+
+  /** The arrays behind the graph, to extend it with another walk. */
+  arrays(): GraphArrays {
+    return { oids: this.oids, parentStart: this.parentStart, parentIds: this.parentIds };
+  }
+
   private nextWalk(): { stack: Int32Array; marks: Int32Array; walk: number } {
     if (!this.scratch || this.scratch.walk === 0x7fffffff) this.scratch = { stack: new Int32Array(this.size), marks: new Int32Array(this.size), walk: 0 };
     this.scratch.walk += 1;

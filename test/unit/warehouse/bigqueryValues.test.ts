@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { queryParameters } from '../../../src/core/warehouse/bigquery/bigqueryParams';
 import { normaliseBigQueryRow } from '../../../src/core/warehouse/bigquery/bigqueryRows';
-import { formatBytes, parseByteSize } from '../../../src/core/warehouse/bytes';
+import { formatBytes, parseByteSize } from '../../../src/core/report/bytes';
 import type { SqlQuery } from '../../../src/core/warehouse/types';
 
 describe('queryParameters', () => {

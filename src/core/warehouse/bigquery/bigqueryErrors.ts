@@ -1,4 +1,4 @@
-import { formatBytes } from '../bytes';
+import { formatBytes } from '../../report/bytes';
 import type { AttemptsExhausted } from './retryPolicy';
 import { WarehouseError, type CapSource } from '../types';
 

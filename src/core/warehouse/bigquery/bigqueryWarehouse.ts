@@ -6,7 +6,7 @@ import { createBigQueryClient } from './bigqueryClient';
 import { attemptsExhausted, cancelled, noAnswer, queryTooLong, translateBigQueryError, type BigQueryErrorContext } from './bigqueryErrors';
 import { queryParameters, type QueryParameter } from './bigqueryParams';
 import { normaliseBigQueryRow, type SchemaField } from './bigqueryRows';
-import { formatBytes } from '../bytes';
+import { formatBytes } from '../../report/bytes';
 import { classifyStatement } from '../statementKind';
 import { writeRefusal } from '../queryGuard';
 import { DeadlineExceeded, withinDeadline } from './requestDeadline';

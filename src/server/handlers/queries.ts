@@ -1,9 +1,9 @@
 import { ErrorCodes, ResponseError } from 'vscode-languageserver/node';
-import { tokenize } from '../core/warehouse/bigqueryTokens';
-import { assertRunnable, planQuery, writeRefusal } from '../core/warehouse/queryGuard';
-import type { ParamType, ParamValue, SqlQuery, Warehouse } from '../core/warehouse/types';
-import type { PlanQueryResult, QueryParams, RunQueryParams, RunQueryResult } from '../shared/protocol';
-import type { ServerWorkspace } from './serverWorkspace';
+import { tokenize } from '../../core/warehouse/bigqueryTokens';
+import { assertRunnable, planQuery, writeRefusal } from '../../core/warehouse/queryGuard';
+import type { ParamType, ParamValue, SqlQuery, Warehouse } from '../../core/warehouse/types';
+import type { PlanQueryResult, QueryParams, RunQueryParams, RunQueryResult } from '../../shared/protocol';
+import type { ServerWorkspace } from '../serverWorkspace';
 
 /** Rows sent to the client when it names no limit; the rest are counted, not sent. */
 const DEFAULT_MAX_ROWS = 10_000;

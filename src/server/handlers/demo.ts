@@ -1,5 +1,5 @@
-import { generateDemo } from '../../demo/generateDemo';
-import type { GenerateDemoParams, GenerateDemoResult } from '../shared/protocol';
+import { generateDemo } from '../../../demo/generateDemo';
+import type { GenerateDemoParams, GenerateDemoResult } from '../../shared/protocol';
 
 /**
  * The demo workspace, written by the generator the CLI uses. It runs here rather than in

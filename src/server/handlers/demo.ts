@@ -1,3 +1,4 @@
+import { ErrorCodes, ResponseError } from 'vscode-languageserver/node';
 import { generateDemo } from '../../../demo/generateDemo';
 import type { GenerateDemoParams, GenerateDemoResult } from '../../shared/protocol';
 
@@ -6,6 +7,10 @@ import type { GenerateDemoParams, GenerateDemoResult } from '../../shared/protoc
  * the extension host: it starts git and DuckDB, which the extension never loads.
  */
 export async function generateDemoWorkspace(params: GenerateDemoParams): Promise<GenerateDemoResult> {
-  const manifest = await generateDemo(params.dir);
-  return { root: manifest.root, commits: manifest.commits };
+  try {
+    const manifest = await generateDemo(params.dir);
+    return { root: manifest.root, commits: manifest.commits };
+  } catch (error) {
+    throw new ResponseError(ErrorCodes.InternalError, (error as Error).message);
+  }
 }

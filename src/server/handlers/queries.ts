@@ -1,9 +1,11 @@
-import { ErrorCodes, ResponseError } from 'vscode-languageserver/node';
+import { ErrorCodes, ResponseError, type CancellationToken } from 'vscode-languageserver/node';
 import { tokenize } from '../../core/warehouse/bigqueryTokens';
 import { assertRunnable, planQuery, writeRefusal } from '../../core/warehouse/queryGuard';
 import type { ParamType, ParamValue, SqlQuery, Warehouse } from '../../core/warehouse/types';
 import type { PlanQueryResult, QueryParams, RunQueryParams, RunQueryResult } from '../../shared/protocol';
+import type { ServerContext } from '../serverContext';
 import type { ServerWorkspace } from '../serverWorkspace';
+import { inWorkspace } from './workspaceRequest';
 
 /** Rows sent to the client when it names no limit; the rest are counted, not sent. */
 const DEFAULT_MAX_ROWS = 10_000;
@@ -38,17 +40,19 @@ function bytesCap(workspace: ServerWorkspace, warehouse: Warehouse): number | nu
  * billed), the text alone on the embedded engine. With parameters missing the engine is
  * not asked (a dry run needs their types); the client asks a person for them first.
  */
-export async function planEditorQuery(workspace: ServerWorkspace, params: QueryParams, signal?: AbortSignal): Promise<PlanQueryResult> {
-  const warehouse = await workspace.warehouse();
-  const { query, names, missing } = toQuery(params);
-  return {
-    warehouse: warehouse.kind,
-    warehouseDescription: warehouse.describe(),
-    parameters: names,
-    missingParameters: missing,
-    plan: missing.length ? null : await planQuery(warehouse, query, { signal }),
-    maximumBytesBilled: bytesCap(workspace, warehouse),
-  };
+export function planEditorQuery(context: ServerContext, params: QueryParams, token: CancellationToken): Promise<PlanQueryResult> {
+  return inWorkspace(context, params, token, async (workspace, signal) => {
+    const warehouse = await workspace.warehouse();
+    const { query, names, missing } = toQuery(params);
+    return {
+      warehouse: warehouse.kind,
+      warehouseDescription: warehouse.describe(),
+      parameters: names,
+      missingParameters: missing,
+      plan: missing.length ? null : await planQuery(warehouse, query, { signal }),
+      maximumBytesBilled: bytesCap(workspace, warehouse),
+    };
+  });
 }
 
 /**
@@ -56,25 +60,27 @@ export async function planEditorQuery(workspace: ServerWorkspace, params: QueryP
  * query is refused unless the client says a person confirmed it (the embedded engine
  * refuses regardless), and every BigQuery job carries the bytes cap.
  */
-export async function runEditorQuery(workspace: ServerWorkspace, params: RunQueryParams, signal?: AbortSignal): Promise<RunQueryResult> {
-  const warehouse = await workspace.warehouse();
-  const { query, missing } = toQuery(params);
-  if (missing.length) throw new ResponseError(ErrorCodes.InvalidParams, `The SQL uses ${missing.map((m) => `@${m}`).join(', ')} without a value.`);
-  const plan = await planQuery(warehouse, query, { signal });
-  const writeConfirmed = plan.kind !== 'query' && params.writeConfirmed === true;
-  if (plan.kind !== 'query' && warehouse.kind === 'embedded') throw writeRefusal('the SQL', plan.statementType, plan.targets, 'embedded');
-  const cap = bytesCap(workspace, warehouse);
-  assertRunnable(warehouse, plan, query, { writeConfirmed, maximumBytesBilled: cap });
-  const started = Date.now();
-  const result = await warehouse.query(query, { signal, writeConfirmed, maximumBytesBilled: cap ?? undefined });
-  const max = Math.max(1, Math.min(params.maxRows ?? DEFAULT_MAX_ROWS, 100_000));
-  return {
-    columns: result.columns,
-    rows: result.rows.slice(0, max),
-    totalRows: result.rows.length,
-    bytesProcessed: result.bytesProcessed,
-    durationMs: Date.now() - started,
-    statementType: plan.statementType,
-    warehouseDescription: warehouse.describe(),
-  };
+export function runEditorQuery(context: ServerContext, params: RunQueryParams, token: CancellationToken): Promise<RunQueryResult> {
+  return inWorkspace(context, params, token, async (workspace, signal) => {
+    const warehouse = await workspace.warehouse();
+    const { query, missing } = toQuery(params);
+    if (missing.length) throw new ResponseError(ErrorCodes.InvalidParams, `The SQL uses ${missing.map((m) => `@${m}`).join(', ')} without a value.`);
+    const plan = await planQuery(warehouse, query, { signal });
+    const writeConfirmed = plan.kind !== 'query' && params.writeConfirmed === true;
+    if (plan.kind !== 'query' && warehouse.kind === 'embedded') throw writeRefusal('the SQL', plan.statementType, plan.targets, 'embedded');
+    const cap = bytesCap(workspace, warehouse);
+    assertRunnable(warehouse, plan, query, { writeConfirmed, maximumBytesBilled: cap });
+    const started = Date.now();
+    const result = await warehouse.query(query, { signal, writeConfirmed, maximumBytesBilled: cap ?? undefined });
+    const max = Math.max(1, Math.min(params.maxRows ?? DEFAULT_MAX_ROWS, 100_000));
+    return {
+      columns: result.columns,
+      rows: result.rows.slice(0, max),
+      totalRows: result.rows.length,
+      bytesProcessed: result.bytesProcessed,
+      durationMs: Date.now() - started,
+      statementType: plan.statementType,
+      warehouseDescription: warehouse.describe(),
+    };
+  });
 }

@@ -10,14 +10,14 @@ import { MetricsInputError, modelMetrics, type MetricsBreakdown } from '../core/
 import { commitProvenance } from '../core/provenance/commitProvenance';
 import { EXIT_CODES, verifyDeployment } from '../core/verify/verifyDeployment';
 import type { DateWindow } from '../core/warehouse/catalog';
-import { formatBytes, parseByteSize } from '../core/warehouse/bytes';
+import { formatBytes, parseByteSize } from '../core/report/bytes';
 import { assertRunnable, planQuery, writeRefusal, type QueryPlan } from '../core/warehouse/queryGuard';
 import { WarehouseError, type ParamType, type ParamValue, type Warehouse } from '../core/warehouse/types';
 import { Workspace } from '../core/workspace';
 import { renderInvestigation } from './render/renderFindings';
 import { renderMetrics } from './render/renderMetrics';
 import { renderProvenance } from './render/renderProvenance';
-import { renderVerify } from './render/renderVerify';
+import { renderVerify } from '../core/report/renderVerify';
 import { textTable } from './render/textTable';
 import { confirmOnTerminal } from './confirmWrite';
 import { credentialHostsFromEnv } from './credentialHostsFromEnv';

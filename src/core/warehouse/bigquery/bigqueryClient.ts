@@ -1,8 +1,8 @@
 import { BigQuery } from '@google-cloud/bigquery';
 import { PassThroughClient } from 'google-auth-library';
 import { readFileSync } from 'node:fs';
-import { decideEndpoint, NO_CREDENTIAL_HOSTS, type CredentialHosts } from '../credentials/endpointPolicy';
-import { WarehouseError } from './types';
+import { decideEndpoint, NO_CREDENTIAL_HOSTS, type CredentialHosts } from '../../credentials/endpointPolicy';
+import { WarehouseError } from '../types';
 
 export const GOOGLE_BIGQUERY_ENDPOINT = 'https://bigquery.googleapis.com';
 

@@ -1,5 +1,5 @@
-import type { VerifyResult } from '../../core/verify/verifyDeployment';
-import { formatDuration, formatTimestamp, shortSha } from '../../core/report/format';
+import type { VerifyResult } from '../verify/verifyDeployment';
+import { formatDuration, formatTimestamp, shortSha } from './format';
 
 const MARK = { ok: '✓ OK', stale: '✗ STALE', unknown: '? UNKNOWN' } as const;
 

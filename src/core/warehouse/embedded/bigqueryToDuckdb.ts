@@ -9,8 +9,8 @@ import {
   tokenize,
   type Token,
   type TokenRange,
-} from './bigqueryTokens';
-import type { ParamType } from './types';
+} from '../bigqueryTokens';
+import type { ParamType } from '../types';
 
 /**
  * Rewrites BigQuery Standard SQL into DuckDB SQL that gives the same answers, for the

@@ -1,18 +1,18 @@
-import { writeRefusal } from './queryGuard';
+import { writeRefusal } from '../queryGuard';
 import { DuckDBConnection, DuckDBInstance, DuckDBPreparedStatement, StatementType } from '@duckdb/node-api';
 import { mkdtemp, realpath, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, dirname, extname, join, resolve, sep } from 'node:path';
-import type { EmbeddedWarehouseConfig } from '../config/types';
+import type { EmbeddedWarehouseConfig } from '../../config/types';
 import { toDuckdbSql } from './bigqueryToDuckdb';
-import { readDottedName, tokenize, type Token } from './bigqueryTokens';
+import { readDottedName, tokenize, type Token } from '../bigqueryTokens';
 import { cancelledError, translateDuckdbError } from './duckdbErrors';
 import { bigqueryMacrosSql } from './duckdbMacros';
 import { duckdbParams } from './duckdbParams';
 import { normaliseRow } from './duckdbRows';
-import { parseTableName, type TableName } from './identifiers';
-import { classifyStatement } from './statementKind';
-import { WarehouseError, type ParamType, type QueryOptions, type QueryResult, type SqlQuery, type Warehouse } from './types';
+import { parseTableName, type TableName } from '../identifiers';
+import { classifyStatement } from '../statementKind';
+import { WarehouseError, type ParamType, type QueryOptions, type QueryResult, type SqlQuery, type Warehouse } from '../types';
 
 export interface EmbeddedWarehouseOptions {
   /** Directory that relative paths in the config resolve from (the config file's). */

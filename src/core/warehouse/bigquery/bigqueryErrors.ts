@@ -1,6 +1,6 @@
-import { formatBytes } from './bytes';
+import { formatBytes } from '../../report/bytes';
 import type { AttemptsExhausted } from './retryPolicy';
-import { WarehouseError, type CapSource } from './types';
+import { WarehouseError, type CapSource } from '../types';
 
 /*
  * BigQuery's failures rephrased as what to do about them. The client rejects with an

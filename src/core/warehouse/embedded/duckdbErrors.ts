@@ -1,4 +1,4 @@
-import { WarehouseError } from './types';
+import { WarehouseError } from '../types';
 
 /**
  * DuckDB's error text rephrased for someone who wrote BigQuery SQL and a pipeline-lens.json:

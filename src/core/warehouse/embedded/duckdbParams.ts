@@ -1,5 +1,5 @@
-import { invalidParam } from './paramErrors';
-import { parseDate, parseTimestampMicros } from './temporalValues';
+import { invalidParam } from '../paramErrors';
+import { parseDate, parseTimestampMicros } from '../temporalValues';
 import {
   BIGINT,
   BOOLEAN,
@@ -14,7 +14,7 @@ import {
   type DuckDBType,
   type DuckDBValue,
 } from '@duckdb/node-api';
-import { WarehouseError, type ParamType, type ParamValue, type ScalarParamType, type SqlQuery } from './types';
+import { WarehouseError, type ParamType, type ParamValue, type ScalarParamType, type SqlQuery } from '../types';
 
 /**
  * Converts a query's BigQuery-typed parameters into DuckDB values of the declared types.

@@ -1,14 +1,14 @@
 import type { BigQuery, Job } from '@google-cloud/bigquery';
 import { randomUUID } from 'node:crypto';
-import type { BigQueryWarehouseConfig } from '../config/types';
-import type { CredentialHosts } from '../credentials/endpointPolicy';
+import type { BigQueryWarehouseConfig } from '../../config/types';
+import type { CredentialHosts } from '../../credentials/endpointPolicy';
 import { createBigQueryClient } from './bigqueryClient';
 import { attemptsExhausted, cancelled, noAnswer, queryTooLong, translateBigQueryError, type BigQueryErrorContext } from './bigqueryErrors';
 import { queryParameters, type QueryParameter } from './bigqueryParams';
 import { normaliseBigQueryRow, type SchemaField } from './bigqueryRows';
-import { formatBytes } from './bytes';
-import { classifyStatement } from './statementKind';
-import { writeRefusal } from './queryGuard';
+import { formatBytes } from '../../report/bytes';
+import { classifyStatement } from '../statementKind';
+import { writeRefusal } from '../queryGuard';
 import { DeadlineExceeded, withinDeadline } from './requestDeadline';
 import { AttemptsExhausted, BIGQUERY_RETRY_POLICY, CallAttempts, sleep, type RetryPolicy } from './retryPolicy';
 import {
@@ -21,7 +21,7 @@ import {
   type Row,
   type SqlQuery,
   type Warehouse,
-} from './types';
+} from '../types';
 
 export interface BigQueryWarehouseOptions {
   /** `dataset.table` (lowercase) → the pipeline-lens.json setting naming it, for "not found". */

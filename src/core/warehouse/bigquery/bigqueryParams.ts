@@ -1,7 +1,7 @@
-import { invalidParam } from './paramErrors';
-import { tokenize } from './bigqueryTokens';
-import { bigqueryTimestampText, parseDate, parseTimestampMicros } from './temporalValues';
-import { WarehouseError, type ParamType, type ParamValue, type ScalarParamType, type SqlQuery } from './types';
+import { invalidParam } from '../paramErrors';
+import { tokenize } from '../bigqueryTokens';
+import { bigqueryTimestampText, parseDate, parseTimestampMicros } from '../temporalValues';
+import { WarehouseError, type ParamType, type ParamValue, type ScalarParamType, type SqlQuery } from '../types';
 
 /*
  * A query's parameters as BigQuery's REST API takes them (`parameterMode: named`), built

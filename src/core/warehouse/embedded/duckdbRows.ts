@@ -1,4 +1,4 @@
-import { isoFromMicros } from './temporalValues';
+import { isoFromMicros } from '../temporalValues';
 import {
   DuckDBArrayValue,
   DuckDBDateValue,
@@ -13,7 +13,7 @@ import {
   DuckDBTimestampValue,
   type DuckDBValue,
 } from '@duckdb/node-api';
-import type { Row } from './types';
+import type { Row } from '../types';
 
 /**
  * DuckDB values in the shapes `types.ts` promises for every engine: DATE → `YYYY-MM-DD`,

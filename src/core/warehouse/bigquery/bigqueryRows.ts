@@ -1,5 +1,5 @@
-import { isoFromMicros, parseTimestampMicros } from './temporalValues';
-import type { Row } from './types';
+import { isoFromMicros, parseTimestampMicros } from '../temporalValues';
+import type { Row } from '../types';
 
 /*
  * Rows from the BigQuery client in the shapes `types.ts` promises for every engine, so a

@@ -8,6 +8,7 @@ import { investigate, InvestigationInputError } from '../core/findings/investiga
 import { GitError } from '../core/git/types';
 import { MetricsInputError, modelMetrics, type MetricsBreakdown } from '../core/metrics/modelMetrics';
 import { commitProvenance } from '../core/provenance/commitProvenance';
+import { rerunImpact } from '../core/rerun/rerunImpact';
 import { EXIT_CODES, verifyDeployment } from '../core/verify/verifyDeployment';
 import type { DateWindow } from '../core/warehouse/catalog';
 import { formatBytes, parseByteSize } from '../core/warehouse/bytes';
@@ -17,6 +18,7 @@ import { Workspace } from '../core/workspace';
 import { renderInvestigation } from './render/renderFindings';
 import { renderMetrics } from './render/renderMetrics';
 import { renderProvenance } from './render/renderProvenance';
+import { renderRerun } from './render/renderRerun';
 import { renderVerify } from './render/renderVerify';
 import { textTable } from './render/textTable';
 import { confirmOnTerminal } from './confirmWrite';
@@ -219,6 +221,23 @@ export function buildProgram(io: CliIO = PROCESS_IO, result: { exitCode: number 
         const report = await modelMetrics(w, options.model, options.by, { window, splitAt: options.splitAt });
         if (options.json) printJson('metrics', { ...report });
         else print(renderMetrics(report));
+      });
+    });
+
+  program
+    .command('rerun-impact')
+    .description('what re-runs (backfills, regenerations) of these game dates replaced: rows superseded, regenerated, deleted, and the hit rate on the same keys before and after')
+    .option('--from <date>', 'first game date re-run (YYYY-MM-DD)')
+    .option('--to <date>', 'last game date re-run (YYYY-MM-DD)')
+    .option('--model <id...>', 'only these models')
+    .option('--json', 'machine-readable output (see docs/cli.md)')
+    .action(async (options: { from?: string; to?: string; model?: string[]; json?: boolean }) => {
+      await withWorkspace(globals(), async (w) => {
+        const window = await windowFrom(options, () => w.defaultWindow());
+        const impact = await rerunImpact(w, { window, models: options.model });
+        if (!impact.recorded) throw new ConfigError(impact.reason, w.config.file, '/tables/predictions/columns/active');
+        if (options.json) printJson('rerun-impact', { window: impact.window, models: impact.models, markedBy: impact.markedBy, perModel: impact.perModel, largestChanges: impact.largestChanges });
+        else print(renderRerun(impact));
       });
     });
 

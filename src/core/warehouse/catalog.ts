@@ -1,4 +1,5 @@
 import type { PipelineLensConfig } from '../config/types';
+import { replacedRowMarker } from '../rerun/replacedRows';
 import { columnRef as col, tableRef } from './identifiers';
 import type { ParamType, ParamValue, SqlQuery } from './types';
 
@@ -321,4 +322,130 @@ FROM ${tableRef(table)} AS d
 WHERE d.${col(columns.service)} = ${q.param('service', 'STRING', service)}
 ORDER BY created_at`;
   return q.build('deployments', sql);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Re-runs: what a backfill or regeneration replaced.
+
+/**
+ * Per key (entity, date, model) in the slices a re-run touched (a model and date holding a
+ * replaced row): the latest replaced row against the row that stands, with the graded
+ * result. Shared by the counts and the per-key listing so both read the same pairs.
+ */
+function rerunPairs(config: PipelineLensConfig, q: QueryBuilder, window: DateWindow, models: string[] | undefined): string {
+  const marker = replacedRowMarker(config);
+  if (!marker) throw new Error('re-run queries need a replaced-row marker (tables.predictions.columns.active)');
+  const { predictions, graded } = config.tables;
+  const pc = predictions.columns;
+  const gc = graded.columns;
+  const modelParam = models?.length ? q.param('models', { array: 'STRING' }, models) : null;
+  const pModels = modelParam ? ` AND p.${col(pc.model)} IN UNNEST(${modelParam})` : '';
+  const gModels = modelParam ? ` AND g.${col(gc.model)} IN UNNEST(${modelParam})` : '';
+  const key = (a: string, b: string) => `${b}.entity = ${a}.entity AND ${b}.day = ${a}.day AND ${b}.model = ${a}.model`;
+  return `
+WITH marked AS (
+  SELECT p.${col(pc.entity)} AS entity, p.${col(pc.date)} AS day, p.${col(pc.model)} AS model,
+    p.${col(pc.predicted)} AS predicted, p.${col(pc.line)} AS line, p.${col(pc.createdAt)} AS created_at, p.${col(pc.commit)} AS commit_sha,
+    CASE WHEN ${marker.replaced('p')} THEN 'old' WHEN ${marker.current('p')} THEN 'new' END AS side
+  FROM ${tableRef(predictions.table)} AS p
+  WHERE ${windowFilter('p', pc.date, predictions.partitionColumn, q, window)}${pModels}
+),
+rerun AS (
+  SELECT DISTINCT model, day FROM marked WHERE side = 'old'
+),
+versions AS (
+  SELECT m.entity, m.day, m.model, m.side, m.predicted, m.line, m.created_at, m.commit_sha,
+    COUNT(*) OVER (PARTITION BY m.entity, m.day, m.model, m.side) AS copies,
+    ROW_NUMBER() OVER (PARTITION BY m.entity, m.day, m.model, m.side ORDER BY m.created_at DESC, m.predicted) AS recency
+  FROM marked AS m JOIN rerun ON rerun.model = m.model AND rerun.day = m.day
+  WHERE m.side IS NOT NULL
+),
+old_rows AS (SELECT * FROM versions WHERE side = 'old' AND recency = 1),
+new_rows AS (SELECT * FROM versions WHERE side = 'new' AND recency = 1),
+results AS (
+  SELECT g.${col(gc.entity)} AS entity, g.${col(gc.date)} AS day, g.${col(gc.model)} AS model, MAX(g.${col(gc.actual)}) AS actual
+  FROM ${tableRef(graded.table)} AS g
+  WHERE ${windowFilter('g', gc.date, graded.partitionColumn, q, window)} AND g.${col(gc.actual)} IS NOT NULL${gModels}
+  GROUP BY 1, 2, 3
+),
+joined AS (
+  SELECT
+    COALESCE(o.model, n.model) AS model, COALESCE(o.entity, n.entity) AS entity, COALESCE(o.day, n.day) AS day,
+    o.entity IS NOT NULL AS had_old, n.entity IS NOT NULL AS has_new,
+    o.copies AS old_copies, n.copies AS new_copies,
+    o.commit_sha AS old_commit, n.commit_sha AS new_commit,
+    o.predicted AS old_predicted, n.predicted AS new_predicted,
+    o.line AS old_line, n.line AS new_line,
+    o.created_at AS old_created, n.created_at AS new_created,
+    r.actual AS actual
+  FROM old_rows AS o
+  FULL OUTER JOIN new_rows AS n ON ${key('o', 'n')}
+  LEFT JOIN results AS r ON r.entity = COALESCE(o.entity, n.entity) AND r.day = COALESCE(o.day, n.day) AND r.model = COALESCE(o.model, n.model)
+),
+-- A standing row without a replaced one is the re-run's only when it was made once the
+-- re-run had started (the first regenerated row of its model and date); earlier, it is a
+-- row the re-run left alone.
+timed AS (
+  SELECT j.*, MIN(CASE WHEN j.had_old AND j.has_new THEN j.new_created END) OVER (PARTITION BY j.model, j.day) AS rerun_started
+  FROM joined AS j
+),
+pairs AS (
+  SELECT * FROM timed WHERE had_old OR new_created >= rerun_started
+)`;
+}
+
+/**
+ * What re-runs replaced in a window of dates, per model and pair of builds (the replaced
+ * row's and the standing row's): rows replaced, keys regenerated, deleted without
+ * replacement and added, how far predictions moved, and the paired 2×2 table of hits on
+ * the keys graded, each call judged against its own line. Aggregated here: at most one
+ * row per model and pair of builds comes back.
+ */
+export function rerunImpactQuery(config: PipelineLensConfig, window: DateWindow, models?: string[]): SqlQuery {
+  const q = new QueryBuilder();
+  const pairs = rerunPairs(config, q, window, models);
+  const both = 'had_old AND has_new';
+  const judged = `${both} AND actual IS NOT NULL AND old_line IS NOT NULL AND new_line IS NOT NULL AND actual != old_line AND actual != new_line`;
+  const oldHit = 'SIGN(old_predicted - old_line) = SIGN(actual - old_line)';
+  const newHit = 'SIGN(new_predicted - new_line) = SIGN(actual - new_line)';
+  const sql = `${pairs}
+SELECT model, old_commit, new_commit,
+  SUM(CASE WHEN had_old THEN old_copies ELSE 0 END) AS replaced_rows,
+  COUNTIF(had_old) AS replaced_keys,
+  COUNTIF(${both}) AS regenerated,
+  COUNTIF(had_old AND NOT has_new) AS deleted,
+  COUNTIF(has_new AND NOT had_old) AS added,
+  COUNTIF(old_copies > 1) AS replaced_repeatedly,
+  COUNTIF(new_copies > 1) AS several_current,
+  COUNTIF(${both} AND (old_predicted != new_predicted OR (old_predicted IS NULL) != (new_predicted IS NULL))) AS changed,
+  COUNTIF(${both} AND SIGN(old_predicted - old_line) != SIGN(new_predicted - new_line)) AS flipped,
+  SUM(CASE WHEN ${both} THEN ABS(new_predicted - old_predicted) END) AS abs_change_sum,
+  SUM(CASE WHEN ${both} THEN new_predicted - old_predicted END) AS change_sum,
+  COUNTIF(${both} AND new_predicted IS NOT NULL AND old_predicted IS NOT NULL) AS change_n,
+  MAX(CASE WHEN ${both} THEN ABS(new_predicted - old_predicted) END) AS max_abs_change,
+  COUNTIF(${judged} AND ${oldHit} AND ${newHit}) AS both_hit,
+  COUNTIF(${judged} AND ${oldHit} AND NOT ${newHit}) AS old_only,
+  COUNTIF(${judged} AND NOT ${oldHit} AND ${newHit}) AS new_only,
+  COUNTIF(${judged} AND NOT ${oldHit} AND NOT ${newHit}) AS neither,
+  MIN(old_created) AS old_first_created, MAX(old_created) AS old_last_created,
+  MIN(new_created) AS new_first_created, MAX(new_created) AS new_last_created,
+  MIN(day) AS first_day, MAX(day) AS last_day
+FROM pairs
+GROUP BY 1, 2, 3
+ORDER BY 1, 2, 3`;
+  return q.build('rerunImpact', sql);
+}
+
+/** The keys whose prediction a re-run moved most: old and new prediction, lines and result. */
+export function rerunChangesQuery(config: PipelineLensConfig, window: DateWindow, limit: number, models?: string[]): SqlQuery {
+  const q = new QueryBuilder();
+  const pairs = rerunPairs(config, q, window, models);
+  const top = q.param('limit', 'INT64', limit);
+  const sql = `${pairs}
+SELECT model, entity, day, old_predicted, new_predicted, old_line, new_line, actual, old_commit, new_commit
+FROM pairs
+WHERE had_old AND has_new AND old_predicted != new_predicted
+ORDER BY ABS(new_predicted - old_predicted) DESC, model, day, entity
+LIMIT ${top}`;
+  return q.build('rerunChanges', sql);
 }

@@ -23,6 +23,7 @@ import { renderVerify } from './render/renderVerify';
 import { textTable } from './render/textTable';
 import { confirmOnTerminal } from './confirmWrite';
 import { credentialHostsFromEnv } from './credentialHostsFromEnv';
+import { FAIL_LEVELS, failOnVerdict, type FailLevel } from './failOn';
 
 /** A mistake in how the command was called: said in one line, exit 2. */
 class UsageError extends Error {}
@@ -178,13 +179,26 @@ export function buildProgram(io: CliIO = PROCESS_IO, result: { exitCode: number 
     .option('--model <id...>', 'only these models')
     .option('--from <date>', 'first date (YYYY-MM-DD)')
     .option('--to <date>', 'last date (YYYY-MM-DD)')
+    .addOption(new Option('--fail-on <level>', 'exit 1 when a finding at this level exists: critical, or warning (critical, high or medium)').choices(FAIL_LEVELS))
     .option('--json', 'machine-readable output (see docs/cli.md)')
-    .action(async (options: { model?: string[]; from?: string; to?: string; json?: boolean }) => {
+    .action(async (options: { model?: string[]; from?: string; to?: string; failOn?: FailLevel; json?: boolean }) => {
       await withWorkspace(globals(), async (w) => {
         const window = await windowFrom(options, () => w.defaultWindow());
         const found = await investigate(w, { window, models: options.model });
-        if (options.json) printJson('investigate', { window: found.window, models: found.models, findings: found.findings, skipped: found.skipped });
-        else print(renderInvestigation(found, { configFile: w.config.file, warehouse: (await w.warehouse()).describe() }));
+        const verdict = options.failOn ? failOnVerdict(found.findings, options.failOn) : null;
+        if (options.json) {
+          printJson('investigate', {
+            window: found.window,
+            models: found.models,
+            findings: found.findings,
+            skipped: found.skipped,
+            ...(verdict ? { failOn: { level: verdict.level, matched: verdict.matched, exitCode: verdict.exitCode } } : {}),
+          });
+        } else {
+          print(renderInvestigation(found, { configFile: w.config.file, warehouse: (await w.warehouse()).describe() }));
+          if (verdict) print(verdict.summary);
+        }
+        if (verdict) result.exitCode = verdict.exitCode;
       });
     });
 

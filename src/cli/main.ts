@@ -8,16 +8,19 @@ import { investigate, InvestigationInputError } from '../core/findings/investiga
 import { GitError } from '../core/git/types';
 import { MetricsInputError, modelMetrics, type MetricsBreakdown } from '../core/metrics/modelMetrics';
 import { commitProvenance } from '../core/provenance/commitProvenance';
+import { checkReadiness } from '../core/readiness/readiness';
 import { rerunImpact } from '../core/rerun/rerunImpact';
 import { EXIT_CODES, verifyDeployment } from '../core/verify/verifyDeployment';
 import type { DateWindow } from '../core/warehouse/catalog';
 import { formatBytes, parseByteSize } from '../core/warehouse/bytes';
+import { parseDate } from '../core/warehouse/temporalValues';
 import { assertRunnable, planQuery, writeRefusal, type QueryPlan } from '../core/warehouse/queryGuard';
 import { WarehouseError, type ParamType, type ParamValue, type Warehouse } from '../core/warehouse/types';
 import { Workspace } from '../core/workspace';
 import { renderInvestigation } from './render/renderFindings';
 import { renderMetrics } from './render/renderMetrics';
 import { renderProvenance } from './render/renderProvenance';
+import { renderReadiness } from './render/renderReadiness';
 import { renderRerun } from './render/renderRerun';
 import { renderVerify } from './render/renderVerify';
 import { textTable } from './render/textTable';
@@ -90,6 +93,12 @@ function windowFrom(options: { from?: string; to?: string }, fallback: () => Pro
   }
   if (options.from && options.to && options.from > options.to) throw new UsageError(`--from ${options.from} is after --to ${options.to}.`);
   return fallback().then((w) => ({ from: options.from ?? w.from, to: options.to ?? w.to }));
+}
+
+function parseDays(text: string): number {
+  const days = Number(text);
+  if (!Number.isInteger(days) || days < 1 || days > 366) throw new UsageError(`--grading-days ${text} is not a number of days; give a whole number from 1 to 366.`);
+  return days;
 }
 
 function parseParam(spec: string, previous: Record<string, { type: ParamType; value: ParamValue }>) {
@@ -267,6 +276,22 @@ export function buildProgram(io: CliIO = PROCESS_IO, result: { exitCode: number 
         if (options.json) printJson('verify', { ...verdict, exitCode: EXIT_CODES[verdict.verdict] });
         else print(renderVerify(verdict));
         result.exitCode = EXIT_CODES[verdict.verdict];
+      });
+    });
+
+  program
+    .command('check')
+    .description('before the run for a date: feature store rows, critical-feature coverage, recent grading, every service serving HEAD. exit 0 ready, 1 not ready, 2 unknown')
+    .requiredOption('--date <date>', 'the game date about to be run (YYYY-MM-DD)')
+    .option('--grading-days <n>', 'days before the date that must be graded (default: readiness.gradingDays, 7)', parseDays)
+    .option('--json', 'machine-readable output (see docs/cli.md)')
+    .action(async (options: { date: string; gradingDays?: number; json?: boolean }) => {
+      if (parseDate(options.date) === null) throw new UsageError(`--date ${options.date} is not a date; use YYYY-MM-DD, e.g. 2026-02-03.`);
+      await withWorkspace(globals(), async (w) => {
+        const readiness = await checkReadiness(w, options.date, { gradingDays: options.gradingDays });
+        if (options.json) printJson('check', { ...readiness });
+        else print(renderReadiness(readiness));
+        result.exitCode = readiness.exitCode;
       });
     });
 

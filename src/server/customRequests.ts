@@ -6,6 +6,8 @@ import { commitProvenance } from '../core/provenance/commitProvenance';
 import { raceAbort } from '../core/provenance/trackedLoad';
 import { groupRunSessions, toRunRecord } from '../core/provenance/runSessions';
 import { verifyDeployment } from '../core/verify/verifyDeployment';
+import { checkReadiness } from '../core/readiness/readiness';
+import { parseDate } from '../core/warehouse/temporalValues';
 import { modelByDateQuery, modelCommitDateQuery, runsQuery, type DateWindow } from '../core/warehouse/catalog';
 import { wilson } from '../core/metrics/wilson';
 import { featureCoverageQuery } from '../core/warehouse/catalog';
@@ -42,7 +44,7 @@ import { serviceCommits } from './serviceCommits';
 import { toPath } from './workspaceRegistry';
 import { planEditorQuery, runEditorQuery } from './queryRequests';
 import { generateDemoWorkspace } from './demoRequest';
-import type { GenerateDemoParams, GenerateDemoResult, PlanQueryResult, QueryParams, RunQueryParams, RunQueryResult } from '../shared/protocol';
+import type { GenerateDemoParams, GenerateDemoResult, PlanQueryResult, QueryParams, ReadinessParams, ReadinessResponse, RunQueryParams, RunQueryResult } from '../shared/protocol';
 import { cancelled, isAbort, toAbortSignal } from './cancellation';
 import { provenanceMarkdown } from './provenanceMarkdown';
 import type { ServerContext } from './serverContext';
@@ -340,6 +342,11 @@ export class CustomRequests {
       const result = await raceAbort(verifyDeployment(workspace, params.service, params.target ?? 'HEAD'), signal);
       return { ...result, deployCommand: workspace.config.services.find((s) => s.name === params.service)?.deployCommand ?? null };
     });
+  }
+
+  checkReadiness(params: ReadinessParams, token: CancellationToken): Promise<ReadinessResponse> {
+    if (parseDate(params.date) === null) throw new ResponseError(ErrorCodes.InvalidParams, `${JSON.stringify(params.date)} is not a date; give YYYY-MM-DD, e.g. 2026-02-03.`);
+    return this.run(params, token, (workspace, signal) => raceAbort(checkReadiness(workspace, params.date, { gradingDays: params.gradingDays }), signal));
   }
 
   private async run<T>(params: WorkspaceScope, token: CancellationToken, task: (workspace: ServerWorkspace, signal: AbortSignal | undefined) => Promise<T>): Promise<T> {

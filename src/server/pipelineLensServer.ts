@@ -26,6 +26,7 @@ import {
   TimelineRequest,
   TreeRequest,
   VerifyRequest,
+  ReadinessRequest,
 } from '../shared/protocol';
 import { CommitLenses } from './commitLenses';
 import { QueryCounter } from './countingWarehouse';
@@ -120,6 +121,7 @@ export class PipelineLensServer {
     onRequest(c, FindingsRequest.type, (params, token) => this.requests.findings(params, token));
     onRequest(c, TimelineRequest.type, (params, token) => this.requests.timeline(params, token));
     onRequest(c, VerifyRequest.type, (params, token) => this.requests.verify(params, token));
+    onRequest(c, ReadinessRequest.type, (params, token) => this.requests.checkReadiness(params, token));
     onRequest(c, FeatureCoverageRequest.type, (params, token) => this.requests.featureCoverage(params, token));
     onRequest(c, RowSqlRequest.type, (params, token) => this.requests.rowSql(params, token));
     onRequest(c, DeploymentsRequest.type, (params, token) => this.requests.deployments(params, token));

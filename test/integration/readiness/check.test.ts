@@ -1,11 +1,8 @@
 import assert from 'node:assert/strict';
-import { writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { main } from '../../../src/cli/main';
 import { FakeBigQuery } from '../../fakes/fakeBigQuery';
-import { createGitFixture, type GitFixture } from '../../fixtures/gitFixture';
-import { createParityDataset, type ParityDataset } from '../bigquery/parityDataset';
+import { createReadyPipeline, type ReadyPipeline } from '../../fixtures/readyPipeline';
 
 /*
  * `check --date D` on a small pipeline where a date can be made ready: a git repository
@@ -14,49 +11,27 @@ import { createParityDataset, type ParityDataset } from '../bigquery/parityDatas
  */
 
 describe('check --date: readiness before a run', () => {
-  let repo: GitFixture;
-  let dataset: ParityDataset;
+  let pipeline: ReadyPipeline;
   let fake: FakeBigQuery;
 
   before(async () => {
-    repo = await createGitFixture([
-      { message: 'worker: first model', files: { 'worker/app.py': 'v1\n' }, date: '2025-12-19T10:00:00Z' },
-      { message: 'fix(worker): read the line', files: { 'worker/app.py': 'v2\n' }, date: '2026-01-06T03:17:00Z' },
-    ]);
-    dataset = await createParityDataset({ a: repo.shas[0], b: repo.shas[1] });
-    fake = await FakeBigQuery.start({ database: dataset.database });
-    const write = (name: string, warehouse: unknown, registry: unknown[], extra: Record<string, unknown> = {}) =>
-      writeFile(
-        join(repo.root, name),
-        JSON.stringify({
-          warehouse,
-          tables: dataset.tables,
-          features: { count: 4, registry },
-          services: [{ name: 'prediction-worker', paths: ['worker/**'], deployments: { kind: 'warehouse', table: 'ops.deployments' } }],
-          thresholds: { gradingCoverage: 0.5 },
-          ...extra,
-        }),
-      );
-    const critical = [
-      { index: 2, name: 'constant_one', minCoverage: 0.9 },
-      { index: 3, name: 'every_other_day', minCoverage: 0.5 },
-    ];
-    await write('embedded.json', { kind: 'embedded', database: dataset.database }, critical);
-    await write('bigquery.json', { kind: 'bigquery', project: 'pl-check', location: 'US', apiEndpoint: fake.url }, critical);
-    await write('no-critical.json', { kind: 'embedded', database: dataset.database }, [{ index: 2, name: 'constant_one' }]);
-    await write('strict-grading.json', { kind: 'embedded', database: dataset.database }, critical, { readiness: { gradingDays: 2 }, thresholds: { gradingCoverage: 0.99 } });
+    pipeline = await createReadyPipeline();
+    fake = await FakeBigQuery.start({ database: pipeline.dataset.database });
+    await pipeline.write('embedded.json');
+    await pipeline.write('bigquery.json', { warehouse: { kind: 'bigquery', project: 'pl-check', location: 'US', apiEndpoint: fake.url } });
+    await pipeline.write('no-critical.json', { registry: [{ index: 2, name: 'constant_one' }] });
+    await pipeline.write('strict-grading.json', { extra: { readiness: { gradingDays: 2 }, thresholds: { gradingCoverage: 0.99 } } });
   });
   after(async () => {
     await fake?.close();
-    await dataset?.cleanup();
-    await repo?.cleanup();
+    await pipeline?.cleanup();
   });
 
   const check = async (config: string, ...args: string[]) => {
     let stdout = '';
     let stderr = '';
-    const code = await main(['--cwd', repo.root, '--config', config, 'check', ...args], { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t) });
-    return { code, stdout, stderr, json: args.includes('--json') && code !== null && stdout ? JSON.parse(stdout) : null };
+    const code = await main(['--cwd', pipeline.repo.root, '--config', config, 'check', ...args], { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t) });
+    return { code, stdout, stderr, json: args.includes('--json') && stdout ? JSON.parse(stdout) : null };
   };
 
   for (const config of ['embedded.json', 'bigquery.json']) {

@@ -7,7 +7,9 @@ import { DeploymentError } from '../core/deployments/types';
 import { investigate, InvestigationInputError } from '../core/findings/investigate';
 import { GitError } from '../core/git/types';
 import { MetricsInputError, modelMetrics, type MetricsBreakdown } from '../core/metrics/modelMetrics';
-import { commitProvenance } from '../core/provenance/commitProvenance';
+import { commitProvenance, type CommitProvenance } from '../core/provenance/commitProvenance';
+import type { CommitLinks } from '../core/git/remoteLinks';
+import { rerunsAfterCommits } from '../core/rerun/commitReruns';
 import { checkReadiness } from '../core/readiness/readiness';
 import { rerunImpact } from '../core/rerun/rerunImpact';
 import { EXIT_CODES, verifyDeployment } from '../core/verify/verifyDeployment';
@@ -223,8 +225,18 @@ export function buildProgram(io: CliIO = PROCESS_IO, result: { exitCode: number 
       await withWorkspace(globals(), async (w) => {
         const window = await windowFrom(options, () => w.defaultWindow());
         const provenances = await commitProvenance(w, shas, { window });
-        if (options.json) printJson('commit', { commits: provenances });
-        else print(provenances.map(renderProvenance).join('\n\n'));
+        const found = provenances.flatMap((p) => (p.commit ? [p.commit.sha] : []));
+        const [links, reruns] = await Promise.all([
+          found.length ? (await w.git()).commitLinks(found) : Promise.resolve(new Map<string, CommitLinks>()),
+          rerunsAfterCommits(w, provenances, window),
+        ]);
+        const extras = (p: CommitProvenance) => ({
+          links: p.commit ? links.get(p.commit.sha) ?? null : null,
+          reruns: p.commit && reruns.recorded ? reruns.byCommit.get(p.commit.sha) ?? [] : null,
+          rerunsNotRecorded: reruns.recorded ? null : reruns.reason,
+        });
+        if (options.json) printJson('commit', { commits: provenances.map((p) => ({ ...p, ...extras(p) })) });
+        else print(provenances.map((p) => renderProvenance(p, extras(p))).join('\n\n'));
         if (provenances.some((p) => p.resolution !== 'found')) result.exitCode = 2;
       });
     });

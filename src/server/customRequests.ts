@@ -107,7 +107,7 @@ export class CustomRequests {
           return {
             workspaceRoot: workspace.root,
             provenance: { ...provenance, query: params.sha },
-            markdown: `# Commit ${full.slice(0, 8)}\n\n${provenanceMarkdown(provenance, view, { scope: params.scope, full: true })}\n`,
+            markdown: `# Commit ${full.slice(0, 8)}\n\n${provenanceMarkdown(provenance, view, { scope: params.scope, full: true, links: view.links.get(full) })}\n`,
           };
         }
       }

@@ -2,7 +2,8 @@ import type { CommitProvenance, ModelProvenance, ServiceProvenance } from '../co
 import type { PartState } from '../core/provenance/documentProvenance';
 import { formatCount, formatDuration, formatNumber, formatPointDifference, formatRate, formatTimestamp } from '../core/report/format';
 import { Commands, type CommitCommandArgs, type TimelineCommandArgs, type VerifyCommandArgs } from '../shared/protocol';
-import { commandLink, escapeMarkdown } from './commandLinks';
+import { commandLink, escapeMarkdown, webLink } from './commandLinks';
+import type { CommitLinks } from '../core/git/remoteLinks';
 import type { LensParts } from './lensTitle';
 
 const SHORT = 7;
@@ -12,6 +13,8 @@ export interface MarkdownOptions {
   scope?: string;
   /** The full report (files changed, every model) rather than a hover. */
   full?: boolean;
+  /** The commit's page on the remote and the pull request that merged it. */
+  links?: CommitLinks | null;
 }
 
 /**
@@ -26,7 +29,12 @@ export function provenanceMarkdown(p: CommitProvenance, parts: LensParts, option
   const out: string[] = [];
   out.push(`**\`${c.sha.slice(0, SHORT)}\`** ${escapeMarkdown(c.subject)}  `);
   const files = p.files === null ? 'files changed: unknown' : `${p.files.length} file${p.files.length === 1 ? '' : 's'} changed`;
-  out.push(`${escapeMarkdown(c.author)} · committed ${formatTimestamp(c.committedAt)} · ${files}`);
+  out.push(`${escapeMarkdown(c.author)} · committed ${formatTimestamp(c.committedAt)} · ${files}${options.links ? `  ` : ''}`);
+  if (options.links) {
+    const host = new URL(options.links.commit).host;
+    const pr = options.links.pullRequest;
+    out.push([webLink(`Commit on ${host}`, options.links.commit), ...(pr ? [webLink(`Pull request #${pr.number}`, pr.url)] : [])].join(' · '));
+  }
   out.push('');
   if (p.historyCut) out.push(`⚠ ${escapeMarkdown(p.historyCut.message)}`, '');
 

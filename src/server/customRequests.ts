@@ -46,7 +46,8 @@ import { planEditorQuery, runEditorQuery } from './queryRequests';
 import { generateDemoWorkspace } from './demoRequest';
 import type { GenerateDemoParams, GenerateDemoResult, PlanQueryResult, QueryParams, ReadinessParams, ReadinessResponse, RunQueryParams, RunQueryResult } from '../shared/protocol';
 import { cancelled, isAbort, toAbortSignal } from './cancellation';
-import { provenanceMarkdown } from './provenanceMarkdown';
+import { provenanceMarkdown, rerunsMarkdown } from './provenanceMarkdown';
+import { rerunsAfterCommits } from '../core/rerun/commitReruns';
 import type { ServerContext } from './serverContext';
 import type { ServerWorkspace } from './serverWorkspace';
 import type { QueryCounter } from './countingWarehouse';
@@ -104,10 +105,20 @@ export class CustomRequests {
         const view = await workspace.provenance.provenance([full], { signal, waitMs: null });
         provenance = view.commits.get(full);
         if (provenance) {
+          // The report a person opened may cost its own query: re-runs written after the commit.
+          let rerunSection = '';
+          if (view.window) {
+            try {
+              rerunSection = rerunsMarkdown(await raceAbort(rerunsAfterCommits(workspace, [provenance], view.window), signal), full);
+            } catch (error) {
+              if (isAbort(error)) throw error;
+              rerunSection = rerunsMarkdown({ recorded: false, reason: (error as Error).message }, full);
+            }
+          }
           return {
             workspaceRoot: workspace.root,
             provenance: { ...provenance, query: params.sha },
-            markdown: `# Commit ${full.slice(0, 8)}\n\n${provenanceMarkdown(provenance, view, { scope: params.scope, full: true, links: view.links.get(full) })}\n`,
+            markdown: `# Commit ${full.slice(0, 8)}\n\n${provenanceMarkdown(provenance, view, { scope: params.scope, full: true, links: view.links.get(full) })}\n${rerunSection ? `\n${rerunSection}` : ''}`,
           };
         }
       }

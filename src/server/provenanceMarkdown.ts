@@ -4,6 +4,8 @@ import { formatCount, formatDuration, formatNumber, formatPointDifference, forma
 import { Commands, type CommitCommandArgs, type TimelineCommandArgs, type VerifyCommandArgs } from '../shared/protocol';
 import { commandLink, escapeMarkdown, webLink } from './commandLinks';
 import type { CommitLinks } from '../core/git/remoteLinks';
+import type { CommitRerun, CommitReruns } from '../core/rerun/commitReruns';
+import { rerunLines } from '../core/rerun/rerunSummary';
 import type { LensParts } from './lensTitle';
 
 const SHORT = 7;
@@ -137,4 +139,26 @@ function resultsSection(p: CommitProvenance, state: PartState, full: boolean): s
 function slice(m: ModelProvenance['build']): string {
   if (m.predictions === 0 && m.graded === 0) return '—';
   return `${formatRate(m.hitRate)} · MAE ${formatNumber(m.mae)} · ${formatCount(m.predictions)} preds`;
+}
+
+const RERUN_WHEN: Record<CommitRerun['when'], string> = {
+  'before-deployment': 'before its deployment',
+  'after-deployment': 'after its deployment',
+  'not-deployed': 'while it is not deployed',
+};
+
+/** The report's section on re-runs written after the commit (the CLI's `commit` shows the same). */
+export function rerunsMarkdown(reruns: CommitReruns, sha: string): string {
+  if (!reruns.recorded) return `**Re-runs after this commit**: not recorded (${escapeMarkdown(reruns.reason)})\n`;
+  const list = reruns.byCommit.get(sha) ?? [];
+  if (list.length === 0) return '';
+  const out = ['**Re-runs after this commit**', ''];
+  for (const r of list) {
+    const { headline, details } = rerunLines(r.rerun);
+    const builds = r.builds === 'unknown' ? 'may or may not contain it (not in local history)' : r.builds.replace(' it', ' this commit');
+    out.push(`- ${r.builds === 'lack it' ? '⚠ ' : ''}${escapeMarkdown(headline)}: re-run ${RERUN_WHEN[r.when]}, by builds that ${builds}`);
+    for (const d of details) out.push(`  - ${escapeMarkdown(d)}`);
+  }
+  out.push('');
+  return out.join('\n');
 }

@@ -48,7 +48,7 @@ function stageAndPackage(stage, out, target, log, started) {
   writeFileSync(join(stage, '.vscodeignore'), vscodeignore.join('\n') + '\n');
 
   run(process.execPath, ['scripts/build.mjs', '--production', '--package', `--outdir=${join(stage, 'dist')}`], repoRoot, 'production build');
-  for (const file of ['extension.js', 'server.js', 'duckdb.node']) {
+  for (const file of ['extension.js', 'startExtension.js', 'server.js', 'duckdb.node']) {
     if (!existsSync(join(stage, 'dist', file))) throw new Error(`The packaging build produced no dist/${file}.`);
   }
 

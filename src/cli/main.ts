@@ -14,7 +14,7 @@ import { checkReadiness } from '../core/readiness/readiness';
 import { rerunImpact } from '../core/rerun/rerunImpact';
 import { EXIT_CODES, verifyDeployment } from '../core/verify/verifyDeployment';
 import type { DateWindow } from '../core/warehouse/catalog';
-import { formatBytes, parseByteSize } from '../core/warehouse/bytes';
+import { formatBytes, parseByteSize } from '../core/report/bytes';
 import { parseDate } from '../core/warehouse/temporalValues';
 import { assertRunnable, planQuery, writeRefusal, type QueryPlan } from '../core/warehouse/queryGuard';
 import { WarehouseError, type ParamType, type ParamValue, type Warehouse } from '../core/warehouse/types';
@@ -24,7 +24,7 @@ import { renderMetrics } from './render/renderMetrics';
 import { renderProvenance } from './render/renderProvenance';
 import { renderReadiness } from './render/renderReadiness';
 import { renderRerun } from './render/renderRerun';
-import { renderVerify } from './render/renderVerify';
+import { renderVerify } from '../core/report/renderVerify';
 import { textTable } from './render/textTable';
 import { confirmOnTerminal } from './confirmWrite';
 import { credentialHostsFromEnv } from './credentialHostsFromEnv';
@@ -246,7 +246,7 @@ export function buildProgram(io: CliIO = PROCESS_IO, result: { exitCode: number 
     .description('hit rate, MAE, bias, std, direction and high-edge hit rate of a model, with sample sizes and intervals')
     .requiredOption('--model <id>', 'model id')
     .addOption(new Option('--by <breakdown>', 'rows by').choices(['commit', 'date', 'period']).default('commit'))
-    .option('--split-at <sha|timestamp>', 'with --by period: a commit (builds containing it vs not) or a date/timestamp')
+    .option('--split-at <sha|date|time>', 'with --by period: a commit (builds containing it vs not), a date (by the date predicted for) or a time (by when each prediction was made)')
     .option('--from <date>', 'first date (YYYY-MM-DD)')
     .option('--to <date>', 'last date (YYYY-MM-DD)')
     .option('--json', 'machine-readable output (see docs/cli.md)')
@@ -271,7 +271,7 @@ export function buildProgram(io: CliIO = PROCESS_IO, result: { exitCode: number 
         const window = await windowFrom(options, () => w.defaultWindow());
         const impact = await rerunImpact(w, { window, models: options.model });
         if (!impact.recorded) throw new ConfigError(impact.reason, w.config.file, '/tables/predictions/columns/active');
-        if (options.json) printJson('rerun-impact', { window: impact.window, models: impact.models, markedBy: impact.markedBy, perModel: impact.perModel, largestChanges: impact.largestChanges });
+        if (options.json) printJson('rerun-impact', { window: impact.window, models: impact.models, markedBy: impact.markedBy, notRecorded: impact.notRecorded, perModel: impact.perModel, largestChanges: impact.largestChanges });
         else print(renderRerun(impact));
       });
     });

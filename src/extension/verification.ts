@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { renderVerify } from '../cli/render/renderVerify';
+import { renderVerify } from '../core/report/renderVerify';
 import { shortSha } from '../core/report/format';
 import { Commands, OwningServicesRequest, StatusRequest, VerifyRequest, type VerifyCommandArgs, type VerifyResponse } from '../shared/protocol';
 import type { CtxInit } from './ctx';

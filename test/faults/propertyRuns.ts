@@ -3,7 +3,7 @@ import fc from 'fast-check';
 /**
  * Generated inputs per property of the fault suite, in one place so they can be tuned
  * against the suite's time budget (< 20 s on two cores, plus the generated git histories of
- * verifyProperties.test.ts). `PIPELINE_LENS_PROPERTY_SCALE` multiplies every count, e.g. 10
+ * verifyProperties.test.ts and about a second per generated pipeline of plantedCauses). `PIPELINE_LENS_PROPERTY_SCALE` multiplies every count, e.g. 10
  * for a long soak run; the suite as committed runs at 1. Each property counts the inputs it
  * actually checked while it runs and fails when they fall short of its count (below).
  */
@@ -31,6 +31,8 @@ export const PROPERTY_RUNS = {
   servingVerifyRuns: 40,
   // Each run generates a git history and verifies three deployed/target pairs in it.
   verifyHistories: 16,
+  // Each is a whole pipeline (git, four tables, a full investigation on the embedded engine).
+  plantedCauses: 24,
 } as const;
 
 export type PropertyName = keyof typeof PROPERTY_RUNS;

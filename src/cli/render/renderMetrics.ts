@@ -25,10 +25,12 @@ export function renderMetrics(r: MetricsReport): string {
   if (r.comparison) {
     out.push('');
     out.push(
-      `after − before (split at ${r.comparison.split}, by ${r.comparison.splitKind === 'commit' ? 'builds containing it' : 'date'}): hit rate ${formatPointDifference(r.comparison.hitRate)}${
+      `after − before (split at ${r.comparison.split}, by ${r.comparison.splitKind === 'commit' ? 'builds containing it' : r.comparison.splitKind === 'time' ? 'when each prediction was made' : 'the date predicted for'}): hit rate ${formatPointDifference(r.comparison.hitRate)}${
         r.comparison.hitRate.significant ? '' : ' (interval includes zero: not established)'
       }; MAE ${r.comparison.mae.difference === null ? 'n/a' : `${r.comparison.mae.difference >= 0 ? '+' : ''}${r.comparison.mae.difference.toFixed(2)} [${r.comparison.mae.low.toFixed(2)}, ${r.comparison.mae.high.toFixed(2)}]`}`,
     );
   }
+  if (r.notRecorded.length) out.push('');
+  for (const line of r.notRecorded) out.push(`Not recorded: ${line}.`);
   return out.join('\n');
 }

@@ -6,7 +6,8 @@ import { textTable } from './textTable';
 export function renderRerun(r: RerunImpact & { recorded: true }): string {
   const out: string[] = [];
   const scope = r.models ? ` of ${r.models.join(', ')}` : '';
-  out.push(`Re-runs${scope}, game dates ${r.window.from}..${r.window.to} (replaced rows: ${r.markedBy} is FALSE)`);
+  out.push(`Re-runs${scope}, game dates ${r.window.from}..${r.window.to} (replaced rows marked by ${r.markedBy.join(', ')})`);
+  for (const n of r.notRecorded) out.push(`Not recorded: ${n}`);
   out.push('');
   if (r.perModel.length === 0) {
     out.push(`No row${scope} in this window is marked replaced: nothing was re-run, or the re-run did not mark what it replaced.`);

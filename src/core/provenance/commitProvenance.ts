@@ -120,7 +120,7 @@ export interface ProvenanceInputs {
  * not depend on how many SHAs are asked for: one resolve, one diff listing, one runs query,
  * one metrics query, one resolve of what those returned, one ancestry walk.
  */
-export async function commitProvenance(workspace: Workspace, shas: string[], options: { window?: DateWindow } = {}): Promise<CommitProvenance[]> {
+export async function commitProvenance(workspace: Workspace, shas: string[], options: { window?: DateWindow; withResults?: boolean } = {}): Promise<CommitProvenance[]> {
   const git = await workspace.git();
   const shallow = await git.shallowState();
   const window = options.window ?? (await workspace.defaultWindow());
@@ -146,7 +146,8 @@ export async function commitProvenance(workspace: Workspace, shas: string[], opt
   const warehouse = found.length ? await workspace.warehouse() : null;
   const [runRows, metricRows] = await Promise.all([
     warehouse && log && earliestCommit ? warehouse.query(runsQuery(workspace.config, earliestCommit, now)).then((r) => r.rows) : Promise.resolve([] as Row[]),
-    warehouse ? warehouse.query(modelByCommitQuery(workspace.config, { window })).then((r) => r.rows) : Promise.resolve([] as Row[]),
+    // Callers that only need deployments and runs (the gap detector) leave the results out.
+    warehouse && options.withResults !== false ? warehouse.query(modelByCommitQuery(workspace.config, { window })).then((r) => r.rows) : Promise.resolve([] as Row[]),
   ]);
   const runs = runRows.map(toRunRecord);
 

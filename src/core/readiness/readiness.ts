@@ -122,8 +122,12 @@ async function criticalCoverage(workspace: Workspace, date: string): Promise<Rea
   const modes = [...new Set(rows.map((r) => (r.mode === null || r.mode === undefined ? null : String(r.mode))))].sort();
   for (const mode of modes) {
     const results = critical.map((f) => {
-      const row = rows.find((r) => Number(r.feature_index) === f.index && (r.mode === null || r.mode === undefined ? null : String(r.mode)) === mode);
-      const coverage: Proportion = wilson(row ? Number(row.positive) : 0, row ? Number(row.row_count) : 0);
+      // The query splits each mode by the build that wrote the rows; coverage of a mode adds them up.
+      const matching = rows.filter((r) => Number(r.feature_index) === f.index && (r.mode === null || r.mode === undefined ? null : String(r.mode)) === mode);
+      const coverage: Proportion = wilson(
+        matching.reduce((s, r) => s + Number(r.positive), 0),
+        matching.reduce((s, r) => s + Number(r.row_count), 0),
+      );
       return { index: f.index, name: f.name, minCoverage: f.minCoverage!, coverage, below: coverage.rate !== null && coverage.rate < f.minCoverage! };
     });
     const below = results.filter((r) => r.below);

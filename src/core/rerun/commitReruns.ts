@@ -37,7 +37,7 @@ export async function rerunsAfterCommits(workspace: Workspace, provenances: Comm
     const reruns: CommitRerun[] = [];
     for (const m of impact.perModel) {
       if (!m.rerunMade || Date.parse(m.rerunMade.last) < Date.parse(commit.committedAt)) continue;
-      const writers = [...new Set(m.builds.filter((b) => b.regenerated + b.added > 0).map((b) => b.new))];
+      const writers = [...new Set(m.builds.filter((b) => b.regenerated + (b.added ?? 0) > 0).map((b) => b.new))];
       const answers = writers.map((b) => (b === null || !index?.knows(b) ? null : index.contains(b, commit.sha)));
       const verdict: CommitRerun['builds'] = answers.length === 0 || answers.includes(null) ? 'unknown' : answers.every(Boolean) ? 'contain it' : answers.some(Boolean) ? 'some contain it' : 'lack it';
       const when: CommitRerun['when'] = !deployedAt ? 'not-deployed' : Date.parse(m.rerunMade.first) < Date.parse(deployedAt) ? 'before-deployment' : 'after-deployment';

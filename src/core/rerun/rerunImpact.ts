@@ -20,7 +20,7 @@ export interface BuildPair {
   replacedRows: number;
   regenerated: number;
   deleted: number;
-  added: number;
+  added: number | null;
 }
 
 export interface ModelRerun {
@@ -35,26 +35,27 @@ export interface ModelRerun {
   regenerated: number;
   /** Replaced keys with no standing row: deleted without replacement. */
   deleted: number;
-  /** Keys the re-run wrote that had no row before. */
-  added: number;
+  /** Keys the re-run wrote that had no row before; null when rows carry no write time (tables.predictions.columns.createdAt). */
+  added: number | null;
   /** Keys replaced more than once; the comparison uses the latest replaced row. */
   replacedRepeatedly: number;
   /** Keys with more than one standing row, which should not happen; the latest is used. */
   severalCurrent: number;
-  /** Regenerated keys whose prediction differs from the replaced one. */
-  changed: number;
-  /** Regenerated keys whose call changed side of the line. */
-  flipped: number;
+  /** Regenerated keys whose prediction differs from the replaced one; null without tables.predictions.columns.predicted. */
+  changed: number | null;
+  /** Regenerated keys whose call changed side of the line; null without a predicted value and a line. */
+  flipped: number | null;
   /** Over regenerated keys with both predictions: mean of new − old, mean and largest |new − old|. */
   meanChange: number | null;
   meanAbsChange: number | null;
   maxAbsChange: number | null;
-  changeN: number;
+  changeN: number | null;
   /**
    * Hits of the replaced and the standing prediction on the same keys, judged against the
    * graded result (each call against its own line; keys not graded or on a push left out).
+   * Null when the config names no predicted value, line or actual result to judge by.
    */
-  hits: PairedTable & PairedComparison;
+  hits: (PairedTable & PairedComparison) | null;
   /** When the replaced rows were made, and when the rows that replaced them were. */
   replacedMade: Span | null;
   rerunMade: Span | null;
@@ -81,8 +82,10 @@ export type RerunImpact =
       recorded: true;
       window: DateWindow;
       models: string[] | null;
-      /** The config key that marks replaced rows. */
-      markedBy: string;
+      /** The config keys that mark replaced rows. */
+      markedBy: string[];
+      /** Figures the configured columns cannot give, each with the key to set. */
+      notRecorded: string[];
       perModel: ModelRerun[];
       /** The keys whose prediction moved most, largest first. */
       largestChanges: KeyChange[];
@@ -122,12 +125,19 @@ export async function rerunImpact(workspace: Workspace, options: { window: DateW
       recorded: false,
       window,
       models: models ?? null,
-      reason: `which predictions a re-run replaced is not recorded: tables.predictions.columns.active in ${workspace.config.file} names no column. Set it to the boolean column that is FALSE on replaced rows (e.g. "is_active").`,
+      reason: `which predictions a re-run replaced is not recorded: ${workspace.config.file} sets none of tables.predictions.columns.active, .superseded and .supersededAt. Name the column that marks replaced rows (e.g. "active": "is_active", a BOOL that is FALSE on replaced rows).`,
     };
   }
   const config = workspace.config;
   const warehouse = await workspace.warehouse();
-  const limit = options.changes ?? 10;
+  const pc = config.tables.predictions.columns;
+  const gc = config.tables.graded.columns;
+  const notRecorded: string[] = [];
+  if (!pc.createdAt) notRecorded.push('keys a re-run added: rows carry no write time (set tables.predictions.columns.createdAt)');
+  if (!pc.predicted) notRecorded.push('how far predictions moved: set tables.predictions.columns.predicted');
+  const judgeBy = [pc.predicted ? null : 'tables.predictions.columns.predicted', pc.line ? null : 'tables.predictions.columns.line', gc.actual ? null : 'tables.graded.columns.actual'].filter((k) => k !== null);
+  if (judgeBy.length) notRecorded.push(`hit rate on the same keys: set ${judgeBy.join(' and ')}`);
+  const limit = pc.predicted ? options.changes ?? 10 : 0;
   const [impact, changes] = await Promise.all([
     warehouse.query(rerunImpactQuery(config, window, models)).then((r) => r.rows),
     limit > 0 ? warehouse.query(rerunChangesQuery(config, window, limit, models)).then((r) => r.rows) : Promise.resolve([] as Row[]),
@@ -144,8 +154,11 @@ export async function rerunImpact(workspace: Workspace, options: { window: DateW
   const perModel: ModelRerun[] = [];
   for (const [model, rows] of byModel) {
     const sum = (column: string) => rows.reduce((s, r) => s + num(r[column]), 0);
-    const table: PairedTable = { bothHit: sum('both_hit'), oldOnly: sum('old_only'), newOnly: sum('new_only'), neither: sum('neither') };
-    const changeN = sum('change_n');
+    // NULL from the warehouse: the configured columns cannot give this figure.
+    const sumOrNull = (column: string) => (rows.some((r) => r[column] === null || r[column] === undefined) ? null : sum(column));
+    const bothHit = sumOrNull('both_hit');
+    const table: PairedTable | null = bothHit === null ? null : { bothHit, oldOnly: sum('old_only'), newOnly: sum('new_only'), neither: sum('neither') };
+    const changeN = sumOrNull('change_n');
     const maxes = rows.map((r) => numOrNull(r.max_abs_change)).filter((v): v is number => v !== null);
     let replacedMade: Span | null = null;
     let rerunMade: Span | null = null;
@@ -159,7 +172,7 @@ export async function rerunImpact(workspace: Workspace, options: { window: DateW
       replacedRows: num(r.replaced_rows),
       regenerated: num(r.regenerated),
       deleted: num(r.deleted),
-      added: num(r.added),
+      added: numOrNull(r.added),
     }));
     const regenerated = sum('regenerated');
     perModel.push({
@@ -169,16 +182,16 @@ export async function rerunImpact(workspace: Workspace, options: { window: DateW
       replacedKeys: sum('replaced_keys'),
       regenerated,
       deleted: sum('deleted'),
-      added: sum('added'),
+      added: sumOrNull('added'),
       replacedRepeatedly: sum('replaced_repeatedly'),
       severalCurrent: sum('several_current'),
-      changed: sum('changed'),
-      flipped: sum('flipped'),
-      meanChange: changeN > 0 ? sum('change_sum') / changeN : null,
-      meanAbsChange: changeN > 0 ? sum('abs_change_sum') / changeN : null,
+      changed: sumOrNull('changed'),
+      flipped: sumOrNull('flipped'),
+      meanChange: changeN ? sum('change_sum') / changeN : null,
+      meanAbsChange: changeN ? sum('abs_change_sum') / changeN : null,
       maxAbsChange: maxes.length ? Math.max(...maxes) : null,
       changeN,
-      hits: { ...table, ...comparePaired(table) },
+      hits: table ? { ...table, ...comparePaired(table) } : null,
       replacedMade,
       rerunMade,
       builds,
@@ -199,5 +212,5 @@ export async function rerunImpact(workspace: Workspace, options: { window: DateW
     oldCommit: full(r.old_commit),
     newCommit: full(r.new_commit),
   }));
-  return { recorded: true, window, models: models ?? null, markedBy: marker.configKey, perModel, largestChanges };
+  return { recorded: true, window, models: models ?? null, markedBy: marker.configKeys, notRecorded, perModel, largestChanges };
 }

@@ -26,22 +26,24 @@ export function rerunLines(m: ModelRerun): { headline: string; details: string[]
   const headline = `${m.model}: ${plural(m.replacedRows, 'row')} superseded for game dates ${dates}`;
   const details: string[] = [];
   details.push(
-    `${plural(m.regenerated, 'key')} regenerated, ${formatCount(m.deleted)} deleted without replacement, ${formatCount(m.added)} new${
+    `${plural(m.regenerated, 'key')} regenerated, ${formatCount(m.deleted)} deleted without replacement, ${m.added === null ? 'new keys not recorded (no write time)' : `${formatCount(m.added)} new`}${
       m.replacedRepeatedly ? `; ${plural(m.replacedRepeatedly, 'key')} replaced more than once (compared with the latest replaced row)` : ''
     }${m.severalCurrent ? `; ${plural(m.severalCurrent, 'key')} with more than one standing row (the latest is used)` : ''}`,
   );
   const oldBuilds = buildText(m.builds.filter((b) => b.replacedRows > 0).map((b) => b.old));
-  const newBuilds = buildText(m.builds.filter((b) => b.regenerated + b.added > 0).map((b) => b.new));
+  const newBuilds = buildText(m.builds.filter((b) => b.regenerated + (b.added ?? 0) > 0).map((b) => b.new));
   details.push(`replaced rows by ${oldBuilds} (made ${spanText(m.replacedMade)}); re-run rows by ${newBuilds} (made ${spanText(m.rerunMade)})`);
-  if (m.regenerated > 0) {
+  if (m.regenerated > 0 && m.changed === null) details.push('how far predictions moved: not recorded (tables.predictions.columns.predicted is not set)');
+  else if (m.regenerated > 0) {
     details.push(
       m.changed === 0
         ? `no regenerated prediction differs from the one it replaced (${plural(m.regenerated, 'key')} compared)`
-        : `${formatCount(m.changed)} of ${plural(m.regenerated, 'regenerated key')} changed prediction, ${formatCount(m.flipped)} changed side of the line; mean change ${signed(m.meanChange)}, mean |change| ${formatNumber(m.meanAbsChange)}, largest ${formatNumber(m.maxAbsChange)} (n=${formatCount(m.changeN)})`,
+        : `${formatCount(m.changed ?? 0)} of ${plural(m.regenerated, 'regenerated key')} changed prediction, ${m.flipped === null ? 'sides of the line not recorded (no line)' : `${formatCount(m.flipped)} changed side of the line`}; mean change ${signed(m.meanChange)}, mean |change| ${formatNumber(m.meanAbsChange)}, largest ${formatNumber(m.maxAbsChange)} (n=${formatCount(m.changeN ?? 0)})`,
     );
   }
   const h = m.hits;
-  if (h.n === 0) details.push('hit rate on the same keys: not known (no regenerated key is graded yet)');
+  if (h === null) details.push('hit rate on the same keys: not recorded (the config names no predicted value, line or actual result to judge by)');
+  else if (h.n === 0) details.push('hit rate on the same keys: not known (no regenerated key is graded yet)');
   else {
     const test = h.mcnemarP === null ? 'no key changed outcome' : `McNemar p=${h.mcnemarP < 0.001 ? h.mcnemarP.toExponential(1) : h.mcnemarP.toFixed(3)}, ${h.oldOnly} lost, ${h.newOnly} gained`;
     details.push(`hit rate on the same ${plural(h.n, 'graded key')}: ${formatRate(h.old)} before → ${formatRate(h.new)} after, change ${formatPointDifference(h.change)} (paired; ${test})`);

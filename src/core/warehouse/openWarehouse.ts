@@ -12,9 +12,9 @@ import type { Warehouse } from './types';
 export async function openWarehouse(config: PipelineLensConfig, options: { credentialHosts?: CredentialHosts } = {}): Promise<Warehouse> {
   const warehouse = config.warehouse;
   if (warehouse.kind === 'bigquery') {
-    const { BigQueryWarehouse } = require('./bigqueryWarehouse') as typeof import('./bigqueryWarehouse');
+    const { BigQueryWarehouse } = require('./bigquery/bigqueryWarehouse') as typeof import('./bigquery/bigqueryWarehouse');
     return BigQueryWarehouse.open(warehouse, { tableKeys: tableConfigKeys(config), configFile: config.file, credentialHosts: options.credentialHosts });
   }
-  const { EmbeddedWarehouse } = require('./embeddedWarehouse') as typeof import('./embeddedWarehouse');
+  const { EmbeddedWarehouse } = require('./embedded/embeddedWarehouse') as typeof import('./embedded/embeddedWarehouse');
   return EmbeddedWarehouse.open(warehouse, { baseDir: config.root });
 }

@@ -59,6 +59,13 @@ export async function createParityDataset(commits: { a: string; b: string } = { 
         ('p5', 17.5, 17.5, TIMESTAMPTZ '2026-01-11 08:00:02+00', TRUE)
       ) t(player_lookup, predicted, line_value, created_at, active),
       (VALUES (DATE '2026-01-10', 'catboost_v8')) k(game_date, system_id);
+    -- The same rows marked the other ways a pipeline may mark replaced rows: a timestamp set
+    -- when a row was replaced, and a flag TRUE on replaced rows.
+    CREATE TABLE preds.predictions_superseded AS
+      SELECT * EXCLUDE (is_active),
+        CASE WHEN is_active THEN NULL ELSE TIMESTAMPTZ '2026-01-11 10:00:00+00' END AS superseded_at,
+        NOT is_active AS superseded
+      FROM preds.predictions;
     CREATE TABLE preds.accuracy AS
       SELECT
         player_lookup, game_date, system_id, predicted_points,

@@ -110,6 +110,53 @@ describe('rerun-impact on both engines', () => {
     await writeFile(join(repo.root, 'unmarked.json'), JSON.stringify({ warehouse: { kind: 'embedded', database: dataset.database }, tables, services: [] }));
     const r = await run('unmarked.json');
     assert.equal(r.code, 2);
-    assert.match(r.stderr, /not recorded: tables\.predictions\.columns\.active .* names no column/);
+    assert.match(r.stderr, /not recorded: .*unmarked\.json sets none of tables\.predictions\.columns\.active, \.superseded and \.supersededAt/);
+  });
+
+  for (const [marker, columns] of [
+    ['supersededAt', { active: null, supersededAt: 'superseded_at' }],
+    ['superseded', { active: null, superseded: 'superseded' }],
+  ] as const) {
+    it(`reads replaced rows from ${marker} as it does from active, on both engines`, async () => {
+      const tables = { ...dataset.tables, predictions: { table: 'preds.predictions_superseded', partitionColumn: 'game_date', columns } };
+      await writeFile(join(repo.root, `${marker}-embedded.json`), JSON.stringify({ warehouse: { kind: 'embedded', database: dataset.database }, tables, services: [] }));
+      await writeFile(join(repo.root, `${marker}-bigquery.json`), JSON.stringify({ warehouse: { kind: 'bigquery', project: 'pl-rerun', location: 'US', apiEndpoint: fake.url }, tables, services: [] }));
+      const byActive = JSON.parse((await run('embedded.json', '--json')).stdout);
+      for (const engine of ['embedded', 'bigquery']) {
+        const r = await run(`${marker}-${engine}.json`, '--json');
+        assert.equal(r.code, 0, r.stderr);
+        const body = JSON.parse(r.stdout);
+        assert.deepEqual(body.markedBy, [`tables.predictions.columns.${marker}`]);
+        assert.deepEqual(body.perModel, byActive.perModel, engine);
+      }
+    });
+  }
+
+  it('says "not recorded", naming the key, for each figure a column set to null cannot give', async () => {
+    const tables = {
+      ...dataset.tables,
+      predictions: { table: 'preds.predictions', partitionColumn: 'game_date', columns: { line: null, createdAt: null } },
+    };
+    await writeFile(join(repo.root, 'sparse.json'), JSON.stringify({ warehouse: { kind: 'embedded', database: dataset.database }, tables, services: [] }));
+    const json = await run('sparse.json', '--json');
+    assert.equal(json.code, 0, json.stderr);
+    const body = JSON.parse(json.stdout);
+    const v8 = body.perModel.find((m: { model: string }) => m.model === 'catboost_v8');
+    assert.deepEqual([v8.replacedRows, v8.regenerated, v8.deleted], [5, 2, 2], 'what the marker alone gives is still counted');
+    assert.equal(v8.added, null, 'without write times a new key cannot be told from one the re-run left alone');
+    assert.equal(v8.hits, null);
+    assert.equal(v8.flipped, null);
+    assert.equal(v8.changed, 2, 'the predicted values are still there');
+    assert.equal(v8.rerunMade, null);
+    assert.ok(body.notRecorded.some((n: string) => n.includes('tables.predictions.columns.createdAt')));
+    assert.ok(body.notRecorded.some((n: string) => n.includes('tables.predictions.columns.line')));
+    await writeFile(join(repo.root, 'sparse-bigquery.json'), JSON.stringify({ warehouse: { kind: 'bigquery', project: 'pl-rerun', location: 'US', apiEndpoint: fake.url }, tables, services: [] }));
+    const onBigQuery = await run('sparse-bigquery.json', '--json');
+    assert.equal(onBigQuery.code, 0, onBigQuery.stderr);
+    assert.deepEqual(JSON.parse(onBigQuery.stdout), body, 'the typed NULLs read alike on both engines');
+    const text = await run('sparse.json');
+    assert.match(text.stdout, /Not recorded: hit rate on the same keys: set tables\.predictions\.columns\.line/);
+    assert.match(text.stdout, /2 keys regenerated, 2 deleted without replacement, new keys not recorded/);
+    assert.match(text.stdout, /hit rate on the same keys: not recorded/);
   });
 });

@@ -22,7 +22,7 @@ import { Workspace } from '../core/workspace';
 import { renderInvestigation } from './render/renderFindings';
 import { renderMetrics } from './render/renderMetrics';
 import { renderProvenance } from './render/renderProvenance';
-import { renderReadiness } from './render/renderReadiness';
+import { renderReadiness } from '../core/report/renderReadiness';
 import { renderRerun } from './render/renderRerun';
 import { renderVerify } from '../core/report/renderVerify';
 import { textTable } from './render/textTable';

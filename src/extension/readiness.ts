@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { renderReadiness } from '../cli/render/renderReadiness';
+import { renderReadiness } from '../core/report/renderReadiness';
 import { ReadinessRequest, type ReadinessCommandArgs, type ReadinessResponse } from '../shared/protocol';
 import type { CtxInit } from './ctx';
 

@@ -1,4 +1,4 @@
-import type { CheckVerdict, Readiness } from '../../core/readiness/readiness';
+import type { CheckVerdict, Readiness } from '../readiness/readiness';
 
 const MARK: Record<CheckVerdict, string> = { ready: '✓', 'not-ready': '✗', unknown: '?' };
 const HEADLINE: Record<CheckVerdict, string> = { ready: '✓ READY', 'not-ready': '✗ NOT READY', unknown: '? UNKNOWN' };

@@ -7,20 +7,28 @@ import { DeploymentError } from '../core/deployments/types';
 import { investigate, InvestigationInputError } from '../core/findings/investigate';
 import { GitError } from '../core/git/types';
 import { MetricsInputError, modelMetrics, type MetricsBreakdown } from '../core/metrics/modelMetrics';
-import { commitProvenance } from '../core/provenance/commitProvenance';
+import { commitProvenance, type CommitProvenance } from '../core/provenance/commitProvenance';
+import type { CommitLinks } from '../core/git/remoteLinks';
+import { rerunsAfterCommits } from '../core/rerun/commitReruns';
+import { checkReadiness } from '../core/readiness/readiness';
+import { rerunImpact } from '../core/rerun/rerunImpact';
 import { EXIT_CODES, verifyDeployment } from '../core/verify/verifyDeployment';
 import type { DateWindow } from '../core/warehouse/catalog';
 import { formatBytes, parseByteSize } from '../core/report/bytes';
+import { parseDate } from '../core/warehouse/temporalValues';
 import { assertRunnable, planQuery, writeRefusal, type QueryPlan } from '../core/warehouse/queryGuard';
 import { WarehouseError, type ParamType, type ParamValue, type Warehouse } from '../core/warehouse/types';
 import { Workspace } from '../core/workspace';
 import { renderInvestigation } from './render/renderFindings';
 import { renderMetrics } from './render/renderMetrics';
 import { renderProvenance } from './render/renderProvenance';
+import { renderReadiness } from '../core/report/renderReadiness';
+import { renderRerun } from './render/renderRerun';
 import { renderVerify } from '../core/report/renderVerify';
 import { textTable } from './render/textTable';
 import { confirmOnTerminal } from './confirmWrite';
 import { credentialHostsFromEnv } from './credentialHostsFromEnv';
+import { FAIL_LEVELS, failOnVerdict, type FailLevel } from './failOn';
 
 /** A mistake in how the command was called: said in one line, exit 2. */
 class UsageError extends Error {}
@@ -87,6 +95,12 @@ function windowFrom(options: { from?: string; to?: string }, fallback: () => Pro
   }
   if (options.from && options.to && options.from > options.to) throw new UsageError(`--from ${options.from} is after --to ${options.to}.`);
   return fallback().then((w) => ({ from: options.from ?? w.from, to: options.to ?? w.to }));
+}
+
+function parseDays(text: string): number {
+  const days = Number(text);
+  if (!Number.isInteger(days) || days < 1 || days > 366) throw new UsageError(`--grading-days ${text} is not a number of days; give a whole number from 1 to 366.`);
+  return days;
 }
 
 function parseParam(spec: string, previous: Record<string, { type: ParamType; value: ParamValue }>) {
@@ -176,13 +190,26 @@ export function buildProgram(io: CliIO = PROCESS_IO, result: { exitCode: number 
     .option('--model <id...>', 'only these models')
     .option('--from <date>', 'first date (YYYY-MM-DD)')
     .option('--to <date>', 'last date (YYYY-MM-DD)')
+    .addOption(new Option('--fail-on <level>', 'exit 1 when a finding at this level exists: critical, or warning (critical, high or medium)').choices(FAIL_LEVELS))
     .option('--json', 'machine-readable output (see docs/cli.md)')
-    .action(async (options: { model?: string[]; from?: string; to?: string; json?: boolean }) => {
+    .action(async (options: { model?: string[]; from?: string; to?: string; failOn?: FailLevel; json?: boolean }) => {
       await withWorkspace(globals(), async (w) => {
         const window = await windowFrom(options, () => w.defaultWindow());
         const found = await investigate(w, { window, models: options.model });
-        if (options.json) printJson('investigate', { window: found.window, models: found.models, findings: found.findings, skipped: found.skipped });
-        else print(renderInvestigation(found, { configFile: w.config.file, warehouse: (await w.warehouse()).describe() }));
+        const verdict = options.failOn ? failOnVerdict(found.findings, options.failOn) : null;
+        if (options.json) {
+          printJson('investigate', {
+            window: found.window,
+            models: found.models,
+            findings: found.findings,
+            skipped: found.skipped,
+            ...(verdict ? { failOn: { level: verdict.level, matched: verdict.matched, exitCode: verdict.exitCode } } : {}),
+          });
+        } else {
+          print(renderInvestigation(found, { configFile: w.config.file, warehouse: (await w.warehouse()).describe() }));
+          if (verdict) print(verdict.summary);
+        }
+        if (verdict) result.exitCode = verdict.exitCode;
       });
     });
 
@@ -198,8 +225,18 @@ export function buildProgram(io: CliIO = PROCESS_IO, result: { exitCode: number 
       await withWorkspace(globals(), async (w) => {
         const window = await windowFrom(options, () => w.defaultWindow());
         const provenances = await commitProvenance(w, shas, { window });
-        if (options.json) printJson('commit', { commits: provenances });
-        else print(provenances.map(renderProvenance).join('\n\n'));
+        const found = provenances.flatMap((p) => (p.commit ? [p.commit.sha] : []));
+        const [links, reruns] = await Promise.all([
+          found.length ? (await w.git()).commitLinks(found) : Promise.resolve(new Map<string, CommitLinks>()),
+          rerunsAfterCommits(w, provenances, window),
+        ]);
+        const extras = (p: CommitProvenance) => ({
+          links: p.commit ? links.get(p.commit.sha) ?? null : null,
+          reruns: p.commit && reruns.recorded ? reruns.byCommit.get(p.commit.sha) ?? [] : null,
+          rerunsNotRecorded: reruns.recorded ? null : reruns.reason,
+        });
+        if (options.json) printJson('commit', { commits: provenances.map((p) => ({ ...p, ...extras(p) })) });
+        else print(provenances.map((p) => renderProvenance(p, extras(p))).join('\n\n'));
         if (provenances.some((p) => p.resolution !== 'found')) result.exitCode = 2;
       });
     });
@@ -223,6 +260,23 @@ export function buildProgram(io: CliIO = PROCESS_IO, result: { exitCode: number 
     });
 
   program
+    .command('rerun-impact')
+    .description('what re-runs (backfills, regenerations) of these game dates replaced: rows superseded, regenerated, deleted, and the hit rate on the same keys before and after')
+    .option('--from <date>', 'first game date re-run (YYYY-MM-DD)')
+    .option('--to <date>', 'last game date re-run (YYYY-MM-DD)')
+    .option('--model <id...>', 'only these models')
+    .option('--json', 'machine-readable output (see docs/cli.md)')
+    .action(async (options: { from?: string; to?: string; model?: string[]; json?: boolean }) => {
+      await withWorkspace(globals(), async (w) => {
+        const window = await windowFrom(options, () => w.defaultWindow());
+        const impact = await rerunImpact(w, { window, models: options.model });
+        if (!impact.recorded) throw new ConfigError(impact.reason, w.config.file, '/tables/predictions/columns/active');
+        if (options.json) printJson('rerun-impact', { window: impact.window, models: impact.models, markedBy: impact.markedBy, notRecorded: impact.notRecorded, perModel: impact.perModel, largestChanges: impact.largestChanges });
+        else print(renderRerun(impact));
+      });
+    });
+
+  program
     .command('verify')
     .description('before a backfill: does the deployed revision contain every commit of the target touching the service? exit 0 ok, 1 stale, 2 unknown')
     .requiredOption('--service <name>', 'service from pipeline-lens.json')
@@ -234,6 +288,22 @@ export function buildProgram(io: CliIO = PROCESS_IO, result: { exitCode: number 
         if (options.json) printJson('verify', { ...verdict, exitCode: EXIT_CODES[verdict.verdict] });
         else print(renderVerify(verdict));
         result.exitCode = EXIT_CODES[verdict.verdict];
+      });
+    });
+
+  program
+    .command('check')
+    .description('before the run for a date: feature store rows, critical-feature coverage, recent grading, every service serving HEAD. exit 0 ready, 1 not ready, 2 unknown')
+    .requiredOption('--date <date>', 'the game date about to be run (YYYY-MM-DD)')
+    .option('--grading-days <n>', 'days before the date that must be graded (default: readiness.gradingDays, 7)', parseDays)
+    .option('--json', 'machine-readable output (see docs/cli.md)')
+    .action(async (options: { date: string; gradingDays?: number; json?: boolean }) => {
+      if (parseDate(options.date) === null) throw new UsageError(`--date ${options.date} is not a date; use YYYY-MM-DD, e.g. 2026-02-03.`);
+      await withWorkspace(globals(), async (w) => {
+        const readiness = await checkReadiness(w, options.date, { gradingDays: options.gradingDays });
+        if (options.json) printJson('check', { ...readiness });
+        else print(renderReadiness(readiness));
+        result.exitCode = readiness.exitCode;
       });
     });
 

@@ -1,5 +1,7 @@
 import { ResolvedShas } from '../git/shaResolver';
-import { modelCommitDateQuery, type DateWindow } from '../warehouse/catalog';
+import type { ThresholdsConfig } from '../config/types';
+import { formatCount, formatPercent } from '../report/format';
+import { modelCommitDateQuery, modelsSummaryQuery, type DateWindow } from '../warehouse/catalog';
 import type { Workspace } from '../workspace';
 import { addSums, EMPTY_SUMS, type MetricSums, sliceMetrics, sumsFromRow } from './aggregate';
 import { compareMeans, compareProportions, type MeanDifference, type ProportionDifference } from './compareProportions';
@@ -25,6 +27,8 @@ export interface MetricsReport {
   rows: MetricsRow[];
   /** For periods: after − before. */
   comparison: { hitRate: ProportionDifference; mae: MeanDifference; split: string; splitKind: 'commit' | 'date' } | null;
+  /** Rows whose figures rest on little grading: below the grading threshold, or too few graded rows to compare. */
+  warnings: string[];
 }
 
 export class MetricsInputError extends Error {}
@@ -40,11 +44,7 @@ export async function modelMetrics(
   if (by === 'period' && !options.splitAt) throw new MetricsInputError('--by period needs --split-at with a commit SHA or a date/timestamp (e.g. 2026-01-09 or 2026-01-30T19:10:00Z).');
   const warehouse = await workspace.warehouse();
   const rows = (await warehouse.query(modelCommitDateQuery(workspace.config, { window, models: [model] }))).rows;
-  if (rows.length === 0) {
-    throw new MetricsInputError(
-      `No predictions of model "${model}" in ${window.from}..${window.to} (table ${workspace.config.tables.predictions.table}). Check the model id (\`pipeline-lens investigate\` lists models with findings) or widen --from/--to.`,
-    );
-  }
+  if (rows.length === 0) throw new MetricsInputError(await unknownModelMessage(workspace, model, window));
   const git = await workspace.git();
   const resolved = await ResolvedShas.resolve(git, rows.map((r) => r.commit_sha as string | null));
 
@@ -118,5 +118,43 @@ export async function modelMetrics(
   }));
   const order = { before: 0, after: 1, 'unknown build': 2 } as Record<string, number>;
   result.sort((a, b) => (by === 'period' ? (order[a.key] ?? 3) - (order[b.key] ?? 3) : a.firstDay.localeCompare(b.firstDay) || a.key.localeCompare(b.key)));
-  return { model, by, window, rows: result, comparison };
+  return { model, by, window, rows: result, comparison, warnings: gradingWarnings(result, workspace.config.thresholds) };
+}
+
+/** Says which models the window does hold, so a mistyped id is one step from the right one. */
+async function unknownModelMessage(workspace: Workspace, model: string, window: DateWindow): Promise<string> {
+  const table = workspace.config.tables.predictions.table;
+  const warehouse = await workspace.warehouse();
+  const models = (await warehouse.query(modelsSummaryQuery(workspace.config, { window }))).rows
+    .filter((r) => Number(r.predictions) > 0 && r.model !== null)
+    .sort((a, b) => Number(b.predictions) - Number(a.predictions));
+  const head = `No predictions of model "${model}" in ${window.from}..${window.to} (table ${table}).`;
+  if (models.length === 0) return `${head} No model has predictions in that window: widen it with --from/--to.`;
+  const shown = models.slice(0, 20).map((r) => `${String(r.model)} (${formatCount(Number(r.predictions))})`);
+  const more = models.length > shown.length ? `, and ${models.length - shown.length} more` : '';
+  return `${head} Models with predictions there: ${shown.join(', ')}${more}. Give one of these to --model, or widen --from/--to.`;
+}
+
+/** A figure on thin grading is still printed, with a warning saying why it may not hold. */
+function gradingWarnings(rows: MetricsRow[], thresholds: ThresholdsConfig): string[] {
+  const warnings: string[] = [];
+  for (const row of rows) {
+    const m = row.metrics;
+    // Rows of builds git cannot place carry their count alone, no grading to judge.
+    if (m.predictions === 0 || row.key === 'unknown build') continue;
+    const days = row.firstDay === row.lastDay ? row.firstDay : `${row.firstDay}..${row.lastDay}`;
+    const name = `${row.key === row.label ? row.label : row.label.split(' ')[0]}${days ? ` (${days})` : ''}`;
+    const coverage = m.gradingCoverage ?? 0;
+    const thin = m.graded < thresholds.minSample;
+    if (coverage >= thresholds.gradingCoverage && !thin) continue;
+    const reasons: string[] = [];
+    if (coverage < thresholds.gradingCoverage) reasons.push(`below the ${formatPercent(thresholds.gradingCoverage, 0)} grading threshold (thresholds.gradingCoverage)`);
+    if (thin) reasons.push(`fewer than ${thresholds.minSample} graded rows (thresholds.minSample)`);
+    warnings.push(
+      `${name}: ${formatCount(m.graded)} of ${formatCount(m.predictions)} predictions graded (${formatPercent(m.gradingCoverage)}), ${reasons.join(' and ')}: its hit rate and errors describe the graded rows only${
+        thin ? ', and its interval is wide' : ''
+      }.`,
+    );
+  }
+  return warnings;
 }

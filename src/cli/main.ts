@@ -1,7 +1,6 @@
 import { Command, CommanderError, Option } from 'commander';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { generateDemo } from '../../demo/generateDemo';
 import { ConfigError } from '../core/config/configError';
 import { DeploymentError } from '../core/deployments/types';
 import { investigate, InvestigationInputError } from '../core/findings/investigate';
@@ -11,6 +10,7 @@ import { commitProvenance } from '../core/provenance/commitProvenance';
 import { EXIT_CODES, verifyDeployment } from '../core/verify/verifyDeployment';
 import type { DateWindow } from '../core/warehouse/catalog';
 import { formatBytes, parseByteSize } from '../core/warehouse/bytes';
+import { loadWithDuckdb } from '../core/warehouse/duckdbBinding';
 import { assertRunnable, planQuery, writeRefusal, type QueryPlan } from '../core/warehouse/queryGuard';
 import { parseParameterAssignment, type TypedParameter } from '../core/warehouse/parameterText';
 import { WarehouseError, type Warehouse } from '../core/warehouse/types';
@@ -165,6 +165,9 @@ export function buildProgram(io: CliIO = PROCESS_IO, result: { exitCode: number 
     .option('--investigate', 'also print the investigation of the demo')
     .action(async (options: { dir: string; investigate?: boolean }) => {
       const dir = resolve(here, globals().cwd ?? '.', options.dir);
+      // Loaded here: the generator writes Parquet through DuckDB, whose native binding the
+      // other commands need only on the embedded warehouse.
+      const { generateDemo } = loadWithDuckdb(() => require('../../demo/generateDemo') as typeof import('../../demo/generateDemo'));
       const manifest = await generateDemo(dir);
       print(`Demo workspace ready: ${manifest.root}`);
       if (!options.investigate) {

@@ -5,6 +5,7 @@ import { setActivationState, stateFromStatus } from './activationState';
 import type { PipelineLensApi, StartedApi } from './api';
 import { registerCommands, registerRestrictedCommands } from './commands';
 import type { Ctx, CtxInit } from './ctx';
+import { showDemoOnFirstStart } from './demoFirstStart';
 import { DeploymentsData } from './deploymentsData';
 import { DeploymentStatusItem } from './statusBar/deploymentStatusItem';
 import { DryRunStatusItem } from './statusBar/dryRunStatusItem';
@@ -45,6 +46,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Pipeli
   // Not awaited: the server's start and its initialize round trip would otherwise count as
   // activation, and VS Code waits for activation before it shows anything of ours.
   start(ctx).then(resolveStarted, (error: unknown) => output.error(`Pipeline Lens did not start: ${(error as Error).message}`));
+  void showDemoOnFirstStart(context, output);
   return { restricted: false, started };
 }
 

@@ -2,17 +2,22 @@ import type { MetricsReport, MetricsRow } from '../../core/metrics/modelMetrics'
 import { formatCount, formatNumber, formatPercent, formatPointDifference, formatRate } from '../../core/report/format';
 import { textTable, textTableWithin, wrapText } from './textTable';
 
+function cut(text: string, width: number): string {
+  return text.length <= width ? text : `${text.slice(0, width - 1)}…`;
+}
+
 /** A terminal's usual width; `--wide` prints one table however wide it gets. */
 export const TEXT_WIDTH = 100;
 
 /**
  * The metrics of one model as text. Within 100 columns the figures come in two tables on
- * the same rows (volume and hit rate; errors and direction), with long labels cut; `wide`
- * prints them in one table with labels whole.
+ * the same rows (volume and hit rate; errors and direction), commits named by their short
+ * SHA with their subjects listed below; `wide` prints one table with labels whole.
  */
 export function renderMetrics(r: MetricsReport, options: { wide?: boolean } = {}): string {
   const out: string[] = [`${r.model} by ${r.by} (${r.window.from}..${r.window.to})`, ''];
-  const label = (row: MetricsRow) => row.label;
+  const byCommit = r.by === 'commit' && !options.wide;
+  const label = (row: MetricsRow) => (byCommit && /^[0-9a-f]{9,}$/i.test(row.key) ? row.key.slice(0, 8) : row.label);
   const days = (row: MetricsRow) => (row.firstDay === row.lastDay ? row.firstDay : `${row.firstDay}..${row.lastDay}`);
   const volume = {
     header: ['days', 'preds', 'graded', 'coverage', 'hit rate [95% CI] n'],
@@ -36,6 +41,13 @@ export function renderMetrics(r: MetricsReport, options: { wide?: boolean } = {}
     out.push(textTableWithin(TEXT_WIDTH, 0, [r.by, ...errors.header], r.rows.map((row) => [label(row), ...errors.cells(row)])));
   }
   const width = options.wide ? Infinity : TEXT_WIDTH;
+  if (byCommit) {
+    out.push('');
+    for (const row of r.rows) {
+      const subject = row.commit ? row.commit.subject : row.label === row.key ? '' : 'not in local history';
+      if (subject) out.push(cut(`${label(row)}  ${subject}`, width));
+    }
+  }
   if (r.comparison) {
     const c = r.comparison;
     const mae = c.mae.difference === null ? 'n/a' : `${c.mae.difference >= 0 ? '+' : ''}${c.mae.difference.toFixed(2)} [${c.mae.low.toFixed(2)}, ${c.mae.high.toFixed(2)}]`;

@@ -29,6 +29,11 @@ export interface Figure {
   product: Measure | null;
   baseline: Measure | null;
   ratio: Ratio | null;
+  /**
+   * The least git and SQL work that gives the same answer (the git commands and the one
+   * query, nothing else), measured in the same run; product / floor is the overhead above it.
+   */
+  floor?: Measure | null;
   /** The goal as a sentence fragment, e.g. `≥ 100× and < 1 s cold`; empty when informative only. */
   goal: string;
   status: Status;
@@ -44,6 +49,13 @@ export function overhead(product: number, baseline: number): Ratio {
   return { value: product / baseline, kind: 'overhead' };
 }
 
+/** How many times the floor the product takes, e.g. `3.2× floor`. */
+export function formatFloorRatio(figure: Figure): string {
+  if (!figure.floor || !figure.product || figure.floor.value <= 0 || figure.floor.unit !== figure.product.unit) return '—';
+  const value = figure.product.value / figure.floor.value;
+  return `${value.toLocaleString('en-US', { maximumFractionDigits: value >= 10 ? 1 : 2, minimumFractionDigits: value >= 10 ? 1 : 2 })}× floor`;
+}
+
 /** A row that cannot be measured yet, with the reason. */
 export function pending(id: string, group: string, title: string, goal: string, reason: string): Figure {
   return { id, group, title, product: null, baseline: null, ratio: null, goal, status: 'pending', notes: [reason] };
@@ -51,7 +63,7 @@ export function pending(id: string, group: string, title: string, goal: string, 
 
 /** A row whose measurement threw: the table still prints, with the error in place of numbers. */
 export function failed(id: string, group: string, title: string, goal: string, error: unknown): Figure {
-  const message = error instanceof Error ? error.message.split('\n')[0] : String(error);
+  const message = (error instanceof Error ? error.message : String(error)).split('\n')[0];
   return { id, group, title, product: null, baseline: null, ratio: null, goal, status: 'failed', notes: [`failed: ${message}`] };
 }
 

@@ -1,17 +1,19 @@
 import { readFile, writeFile } from 'node:fs/promises';
-import { formatMeasure, formatRatio, formatStatus, type Figure } from './figures';
+import { formatFloorRatio, formatMeasure, formatRatio, formatStatus, type Figure } from './figures';
 import { machineLine, type MachineInfo } from './machine';
 
 export interface BenchReport {
-  version: 1;
+  version: 2;
   startedAt: string;
   durationSeconds: number;
   mode: 'full' | 'quick';
+  /** The repository measured: the generated history, or the one BENCH_REPO named. */
+  history: string;
   machine: MachineInfo;
   figures: Figure[];
 }
 
-const HEADERS = ['Figure', 'Product', 'Baseline', 'Ratio', 'Goal', 'Status'];
+const HEADERS = ['Figure', 'Product', 'Baseline', 'Ratio', 'Floor', 'Over floor', 'Goal', 'Status'];
 
 function cells(figure: Figure): string[] {
   return [
@@ -19,6 +21,8 @@ function cells(figure: Figure): string[] {
     formatMeasure(figure.product),
     formatMeasure(figure.baseline),
     formatRatio(figure.ratio),
+    formatMeasure(figure.floor ?? null),
+    formatFloorRatio(figure),
     figure.goal || '—',
     formatStatus(figure.status) || '—',
   ];
@@ -31,6 +35,7 @@ export function textReport(report: BenchReport): string {
   const line = (r: string[]) => r.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd();
   const out = [
     `Pipeline Lens benchmarks (${report.mode}), ${report.startedAt}, ${report.durationSeconds.toFixed(0)} s`,
+    `History: ${report.history}`,
     `Machine: ${machineLine(report.machine)}`,
     '',
     line(HEADERS),
@@ -49,6 +54,8 @@ export function markdownReport(report: BenchReport): string {
   const out = [
     `Measured ${report.startedAt.slice(0, 10)} in ${report.durationSeconds.toFixed(0)} s on ${escape(machineLine(report.machine))}.`,
     '',
+    `History: ${escape(report.history)}.`,
+    '',
     `| ${HEADERS.join(' | ')} |`,
     `|${HEADERS.map(() => '---').join('|')}|`,
     ...report.figures.map((f) => `| ${cells(f).map(escape).join(' | ')} |`),
@@ -58,17 +65,18 @@ export function markdownReport(report: BenchReport): string {
   return out.join('\n');
 }
 
-export const RESULTS_START = '<!-- bench:results:start -->';
-export const RESULTS_END = '<!-- bench:results:end -->';
+/** The README section a run rewrites: one for the generated history, one for a BENCH_REPO run. */
+export type ResultsSection = 'results' | 'repo-results';
 
-/** Replaces the results section of bench/README.md; the prose around it stays as written. */
-export async function updateReadme(file: string, report: BenchReport): Promise<boolean> {
+/** Replaces a results section of bench/README.md; the prose around it stays as written. */
+export async function updateReadme(file: string, report: BenchReport, section: ResultsSection = 'results'): Promise<boolean> {
   const text = await readFile(file, 'utf8').catch(() => null);
   if (text === null) return false;
-  const start = text.indexOf(RESULTS_START);
-  const end = text.indexOf(RESULTS_END);
+  const startMarker = `<!-- bench:${section}:start -->`;
+  const start = text.indexOf(startMarker);
+  const end = text.indexOf(`<!-- bench:${section}:end -->`);
   if (start === -1 || end < start) return false;
-  const updated = `${text.slice(0, start + RESULTS_START.length)}\n${markdownReport(report)}\n${text.slice(end)}`;
+  const updated = `${text.slice(0, start + startMarker.length)}\n${markdownReport(report)}\n${text.slice(end)}`;
   await writeFile(file, updated);
   return true;
 }

@@ -1,60 +1,74 @@
 /**
  * `npm run bench`: every performance figure the product promises, each beside its baseline
- * measured in the same run. Prints a table, writes bench/results/latest.json and the
- * results section of bench/README.md.
+ * and its floor measured in the same run. Prints a table, writes bench/results/latest.json and
+ * the results section of bench/README.md.
  *
- *   npm run bench                      full sizes (what the README records; < 10 min on 2 cores)
- *   npm run bench -- --quick           small sizes, for development; writes bench/results/quick.tmp only
- *   npm run bench -- --only ancestry,warehouse
+ *   npm run bench                      full sizes on the generated 205,000-commit history
+ *   npm run bench -- --quick           small sizes, for development; writes bench/results/partial.tmp only
+ *   npm run bench -- --only lens,server
+ *   BENCH_REPO=/path/to/clone npm run bench   the repository figures on a real clone
  *
- * Suites: ancestry, warehouse, extension, lens, server.
+ * Suites: lens, server, cli, ancestry, warehouse, extension.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
-import { ancestryBench, FULL_ANCESTRY, QUICK_ANCESTRY } from './ancestry/ancestryBench';
+import { join } from 'node:path';
+import { ancestryFigures } from './ancestry/ancestryBench';
+import { BenchContext } from './benchContext';
+import { cliFigures } from './cli/cliCommitBench';
 import { activationFigure } from './editor/activationBench';
 import { bundleFigures, minifiedClientFigure } from './editor/bundleBench';
-import { FULL_LENS, lensBench, QUICK_LENS } from './editor/lensBench';
-import { FULL_SERVER_MEMORY, QUICK_SERVER_MEMORY, serverMemoryBench } from './editor/serverMemoryBench';
+import { lensFigures } from './editor/lensBench';
 import { failed, type Figure } from './figures';
 import { describeMachine } from './machine';
 import { textReport, updateReadme, type BenchReport } from './report';
+import { serverFigures } from './server/serverBench';
 import { FULL_WAREHOUSE, QUICK_WAREHOUSE, warehouseBench } from './warehouse/warehouseBench';
-
-const ROOT = resolve(__dirname, '..');
 
 interface Suite {
   name: string;
+  /** Measures the repository (and so runs on BENCH_REPO's clone); the others do not depend on it. */
+  repository: boolean;
   /** Shown in place of the suite's rows if it throws before producing any. */
   fallback: { id: string; group: string; title: string; goal: string };
-  run: (quick: boolean, log: (line: string) => void) => Promise<Figure[]>;
+  run: (context: BenchContext) => Promise<Figure[]>;
 }
 
 const SUITES: Suite[] = [
   {
     name: 'lens',
-    fallback: { id: 'lens.cold', group: 'CodeLens/hover', title: '1,000 SHAs, cold', goal: '≥ 50×' },
-    run: (quick, log) => lensBench(quick ? QUICK_LENS : FULL_LENS, log),
-  },
-  {
-    name: 'ancestry',
-    fallback: { id: 'ancestry.cold', group: 'Ancestry', title: '1,000 SHAs × 100 revisions, cold', goal: '≥ 100× and < 1 s cold' },
-    run: (quick, log) => ancestryBench(quick ? QUICK_ANCESTRY : FULL_ANCESTRY, log),
-  },
-  {
-    name: 'warehouse',
-    fallback: { id: 'warehouse.models', group: 'Embedded warehouse', title: 'catalog queries', goal: '≤ 3× hand-written' },
-    run: (quick, log) => warehouseBench(quick ? QUICK_WAREHOUSE : FULL_WAREHOUSE, log),
-  },
-  {
-    name: 'extension',
-    fallback: { id: 'activation', group: 'Extension', title: 'activation and bundles', goal: '≤ 50 ms, client ≤ 500 KB' },
-    run: async (quick) => [await activationFigure(ROOT, quick ? 3 : 7), await minifiedClientFigure(ROOT), ...(await bundleFigures(ROOT))],
+    repository: true,
+    fallback: { id: 'lens.cold', group: 'CodeLens/hover, in process', title: '1,000 SHAs, cold', goal: '≥ 50× the per-SHA path' },
+    run: lensFigures,
   },
   {
     name: 'server',
-    fallback: { id: 'server.rss', group: 'Language server', title: 'RSS growth after 10,000 hovers over 1,000 SHAs', goal: 'growth ≤ 50 MB' },
-    run: (quick, log) => serverMemoryBench(ROOT, quick ? QUICK_SERVER_MEMORY : FULL_SERVER_MEMORY, log),
+    repository: true,
+    fallback: { id: 'server.firstLens', group: 'Language server', title: 'first lens shown, cold server', goal: '≤ 0.5 s' },
+    run: serverFigures,
+  },
+  {
+    name: 'cli',
+    repository: true,
+    fallback: { id: 'cli.commit', group: 'CLI', title: 'commit <sha>', goal: 'faster than the merge-base loop, ≤ 3 git processes' },
+    run: cliFigures,
+  },
+  {
+    name: 'ancestry',
+    repository: true,
+    fallback: { id: 'ancestry.cold', group: 'Ancestry', title: '1,000 SHAs × 102 deployed revisions, cold', goal: '≥ 100× and ≤ 1 s cold' },
+    run: ancestryFigures,
+  },
+  {
+    name: 'warehouse',
+    repository: false,
+    fallback: { id: 'warehouse.models', group: 'Embedded warehouse', title: 'catalog queries', goal: '≤ 3× hand-written' },
+    run: (context) => warehouseBench(context.quick ? QUICK_WAREHOUSE : FULL_WAREHOUSE, context.log),
+  },
+  {
+    name: 'extension',
+    repository: false,
+    fallback: { id: 'activation', group: 'Extension', title: 'activation and bundles', goal: '≤ 50 ms, client ≤ 500 KB' },
+    run: async (context) => [await activationFigure(context.projectRoot, context.quick ? 3 : 7), await minifiedClientFigure(context.projectRoot), ...(await bundleFigures(context.projectRoot))],
   },
 ];
 
@@ -67,42 +81,51 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write(`bench: unknown suite ${unknown.join(', ')}; suites: ${SUITES.map((s) => s.name).join(', ')}\n`);
     return 2;
   }
+  const benchRepo = process.env.BENCH_REPO || null;
   const startedAt = new Date();
   const started = Date.now();
   const machine = describeMachine();
+  let current = 'bench';
+  const context = new BenchContext(quick, benchRepo, process.env.BENCH_MAIN_REF || null, (line) => process.stderr.write(`[${current}] ${line}\n`));
   const figures: Figure[] = [];
-  for (const suite of SUITES) {
-    if (only && !only.has(suite.name)) continue;
-    const log = (line: string) => process.stderr.write(`[${suite.name}] ${line}\n`);
+  // A BENCH_REPO run measures what depends on the repository; the rest is the same on any.
+  const suites = SUITES.filter((s) => (only ? only.has(s.name) : !benchRepo || s.repository));
+  for (const suite of suites) {
+    current = suite.name;
     const suiteStarted = Date.now();
-    log('running');
+    context.log('running');
     try {
-      figures.push(...(await suite.run(quick, log)));
+      figures.push(...(await suite.run(context)));
     } catch (error) {
       const f = suite.fallback;
       figures.push(failed(f.id, f.group, f.title, f.goal, error));
-      log(`failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+      context.log(`failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
     }
-    log(`done in ${((Date.now() - suiteStarted) / 1000).toFixed(1)} s`);
+    context.log(`done in ${((Date.now() - suiteStarted) / 1000).toFixed(1)} s`);
   }
+  current = 'bench';
+  const history = suites.some((s) => s.repository) ? await context.describeHistory().catch((error: Error) => `FAILED: ${error.message.split('\n')[0]}`) : 'not measured in this run';
   const report: BenchReport = {
-    version: 1,
+    version: 2,
     startedAt: startedAt.toISOString(),
     durationSeconds: (Date.now() - started) / 1000,
     mode: quick ? 'quick' : 'full',
+    history,
     machine,
     figures,
   };
   process.stdout.write(textReport(report));
 
-  const results = join(ROOT, 'bench', 'results');
+  const results = join(context.projectRoot, 'bench', 'results');
   await mkdir(results, { recursive: true });
   // Only a full run of every suite is the record; partial and quick runs go to an ignored file.
   const complete = !quick && only === null;
-  const file = join(results, complete ? 'latest.json' : 'partial.tmp');
+  const file = join(results, complete ? (benchRepo ? 'latest-repo.json' : 'latest.json') : 'partial.tmp');
   await writeFile(file, `${JSON.stringify(report, null, 2)}\n`);
   process.stderr.write(`wrote ${file}\n`);
-  if (complete && (await updateReadme(join(ROOT, 'bench', 'README.md'), report))) process.stderr.write('updated the results in bench/README.md\n');
+  if (complete && (await updateReadme(join(context.projectRoot, 'bench', 'README.md'), report, benchRepo ? 'repo-results' : 'results'))) {
+    process.stderr.write('updated the results in bench/README.md\n');
+  }
   return figures.some((f) => f.status === 'failed') ? 1 : 0;
 }
 

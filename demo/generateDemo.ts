@@ -9,7 +9,7 @@ import { DEPLOYMENTS } from './deploymentPlan';
 import { excludeLocally, initRepository, writeHistory } from './gitHistoryWriter';
 import { COMMITS, PATHS } from './history';
 import { writeParquetTables } from './parquetWriter';
-import { buildScenario } from './scenario';
+import { buildScenario } from './scenario/buildScenario';
 import { handoffNote } from './workspaceDocs';
 
 export interface DemoManifest {

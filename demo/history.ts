@@ -3,20 +3,13 @@
  * incident record gives (DOMAIN.md). Each commit lists the files it writes; files that name
  * SHAs (deployment history, handoff note) are written from the SHAs of earlier commits.
  */
-import {
-  architectureDoc,
-  backfillPredictionsPy,
-  backfillRunbook,
-  deployScript,
-  featureLoaderPy,
-  featureStoreProcessorPy,
-  gitignore,
-  modelsPy,
-  orchestrationYaml,
-  workerDockerfile,
-  workerPy,
-  workerRequirements,
-} from './pipelineSources';
+import { backfillPredictionsPy } from './sources/backfillJob';
+import { featureLoaderPy } from './sources/featureLoader';
+import { featureStoreProcessorPy } from './sources/featureStoreProcessor';
+import { modelsPy } from './sources/models';
+import { deployScript, orchestrationYaml } from './sources/operations';
+import { architectureDoc, backfillRunbook, gitignore } from './sources/repositoryDocs';
+import { workerDockerfile, workerPy, workerRequirements } from './sources/worker';
 import { deploymentsJson, handoffNote, investigationSql, pipelineLensConfig, workspaceReadme } from './workspaceDocs';
 
 export interface Person {

@@ -8,7 +8,7 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import { createWriteStream } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { ScenarioTables } from './scenario';
+import type { ScenarioTables } from './scenario/rows';
 
 interface TableSpec {
   file: string;

@@ -21,7 +21,13 @@ export function pipelineLensConfig(): string {
       },
     },
     tables: {
-      predictions: { table: 'nba_predictions.player_prop_predictions', partitionColumn: 'game_date' },
+      predictions: {
+        table: 'nba_predictions.player_prop_predictions',
+        partitionColumn: 'game_date',
+        // The features the worker read, recorded with each prediction since the incident.
+        columns: { featureSnapshot: 'critical_features' },
+        featureSnapshotKeys: ['vegas_points_line', 'has_vegas_line', 'ppm_avg_last_10', 'team_win_pct'],
+      },
       graded: { table: 'nba_predictions.prediction_accuracy', partitionColumn: 'game_date' },
       featureStore: { table: 'nba_predictions.ml_feature_store_v2', partitionColumn: 'game_date' },
       executionLog: {

@@ -8,7 +8,10 @@ import { copyDuckdbBinding, duckdbBindingBesideBundle } from './nativeBindings.m
 const entries = [
   { in: 'src/cli/main.ts', out: 'cli', platform: 'node' },
   { in: 'src/server/main.ts', out: 'server', platform: 'node' },
+  // The extension is two bundles: what activation loads (commands, nothing heavy), and the
+  // language client with everything that talks to the server, required once activate returned.
   { in: 'src/extension/main.ts', out: 'extension', platform: 'node', external: ['vscode'] },
+  { in: 'src/extension/startExtension.ts', out: 'startExtension', platform: 'node', external: ['vscode'] },
 ];
 
 const production = process.argv.includes('--production');

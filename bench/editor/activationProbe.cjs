@@ -56,6 +56,7 @@ async function main() {
   };
   // Loaded before the clock starts: the stub's own cost is not the extension's.
   require(stubPath);
+  const cpuAtStart = process.cpuUsage();
   const clock = process.hrtime.bigint();
   const extension = require(bundle);
   const required = process.hrtime.bigint();
@@ -72,13 +73,25 @@ async function main() {
       error = e instanceof Error ? e.message : String(e);
     }
   }
+  const cpu = process.cpuUsage(cpuAtStart);
+  const processesAtActivation = started.length;
+  // What the extension does once activate has returned (loading the client, starting the
+  // server) is not activation, but it must still happen: wait for the server's process, bounded.
+  // (Under the stub the client never hears back from it, so `started` itself never resolves.)
+  const waitFrom = process.hrtime.bigint();
+  while (started.length === processesAtActivation && Number(process.hrtime.bigint() - waitFrom) / 1e6 < 5000) await new Promise((r) => setTimeout(r, 5));
+  const startedAfterMs = started.length > processesAtActivation ? Number(process.hrtime.bigint() - waitFrom) / 1e6 : null;
   const ms = (a, b) => Number(b - a) / 1e6;
   process.stdout.write(
     JSON.stringify({
       requireMs: ms(clock, required),
       activateMs: activated === null ? null : ms(required, activated),
+      // CPU time of this process over the same span: on a busy machine wall time also counts waiting for a core.
+      cpuMs: (cpu.user + cpu.system) / 1000,
       hasActivate: typeof extension.activate === 'function',
-      processesStarted: started.length,
+      processesStarted: processesAtActivation,
+      processesAfterActivation: started.length - processesAtActivation,
+      startedAfterMs,
       errorsShown: globalThis.__vscodeStubCalls.filter((c) => c === 'window.showErrorMessage').length,
       error,
     }) + '\n',

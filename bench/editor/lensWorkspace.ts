@@ -1,14 +1,15 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { benchHistory, type BenchHistory } from '../ancestry/benchHistory';
+import { Workspace } from '../../src/core/workspace';
 import { cacheDir } from '../cache';
-import { sample, seededRandom } from '../stats';
-import { benchTables, GRADED_TABLE, PREDICTIONS_TABLE, type BenchTables } from '../warehouse/benchTables';
+import type { BenchScenario } from '../history/benchScenario';
+import { benchTables, GRADED_TABLE, PREDICTIONS_TABLE, ROWS_PER_DAY, type BenchTables } from '../warehouse/benchTables';
+import { handWrittenMetricsSql } from '../warehouse/handWritten';
 
 /**
- * A workspace as an editor would open it: the generated history as its repository, a
- * deployment file, a warehouse whose rows carry real commits of that history, and a
- * Markdown document (a handoff note, a changelog) naming 1,000 of its commits.
+ * A workspace as an editor would open it: the scenario's repository, a deployment file with
+ * its deployed revisions, a warehouse whose rows carry the first service's deployed commits,
+ * and a Markdown document (a handoff note, a changelog) naming the scenario's 1,000 commits.
  */
 export interface LensWorkspace {
   /** Folder holding pipeline-lens.json (what a language server is given as workspace folder). */
@@ -18,72 +19,60 @@ export interface LensWorkspace {
   document: string;
   /** The distinct SHAs the document names, as written (abbreviated or full). */
   tokens: string[];
-  history: BenchHistory;
+  scenario: BenchScenario;
   tables: BenchTables;
-  service: string;
+  /** The results query a program wanting only the answer would write (the floor's query). */
+  floorSql: string;
 }
 
-export interface LensSizes {
-  commits: number;
-  rows: number;
-  shas: number;
-}
+export async function lensWorkspace(scenario: BenchScenario, rows: number, log: (line: string) => void): Promise<LensWorkspace> {
+  const first = scenario.services[0].name;
+  const builds = scenario.deployments.filter((d) => d.service === first).map((d) => d.commit);
+  const tables = await benchTables(rows, log, { builds, name: `lens-${scenario.key}`, firstDay: rowsFirstDay(scenario, rows) });
 
-const SERVICE = 'prediction-worker';
-const FIRST_DAY = Date.parse('2025-10-01T00:00:00Z');
-
-export async function lensWorkspace(sizes: LensSizes, log: (line: string) => void): Promise<LensWorkspace> {
-  const history = await benchHistory(sizes.commits, log);
-  const random = seededRandom(11);
-  // Forty deployments from the main line, in history order, over the last part of it.
-  const recentMain = history.mainline.slice(Math.floor(history.mainline.length / 2));
-  const builds = sample(recentMain, 40, random)
-    .sort((a, b) => a - b)
-    .map((i) => history.shas[i]);
-  const tables = await benchTables(sizes.rows, log, { builds, name: 'lens' });
-
-  const root = join(await cacheDir(`lens-${sizes.commits}-${sizes.rows}`), 'workspace');
+  const root = join(await cacheDir(`lens-${scenario.key}-${rows}`), 'workspace');
   await mkdir(root, { recursive: true });
-  const deployments = builds.map((commit, k) => ({
-    service: SERVICE,
-    revision: `${SERVICE}-${String(k + 1).padStart(5, '0')}`,
-    commit,
-    createdAt: new Date(FIRST_DAY + k * 5 * 86400_000 - 3600_000).toISOString(),
-    trafficPercent: null,
-  }));
-  await writeFile(join(root, 'deployments.json'), JSON.stringify(deployments, null, 1));
+  await writeFile(join(root, 'deployments.json'), JSON.stringify(scenario.deployments.map((d) => ({ ...d, trafficPercent: null })), null, 1));
   const config = {
-    repository: history.root,
+    repository: scenario.root,
     warehouse: { kind: 'embedded', files: { [PREDICTIONS_TABLE]: tables.predictionsFile, [GRADED_TABLE]: tables.gradedFile } },
     tables: {
       predictions: { table: PREDICTIONS_TABLE, partitionColumn: 'game_date' },
       graded: { table: GRADED_TABLE, partitionColumn: 'game_date' },
     },
-    services: [{ name: SERVICE, paths: ['lanes/**'], deployments: { kind: 'file', path: 'deployments.json' } }],
+    services: scenario.services.map((s) => ({ name: s.name, paths: [`${s.folder}/**`], deployments: { kind: 'file', path: 'deployments.json' } })),
   };
   const configFile = join(root, 'pipeline-lens.json');
   await writeFile(configFile, `${JSON.stringify(config, null, 2)}\n`);
 
-  // The deployed builds plus commits from anywhere, abbreviated as people paste them.
-  const others = sample(history.shas.filter((s) => !builds.includes(s)), sizes.shas - builds.length, random);
-  const chosen = [...builds, ...others];
-  const tokens = chosen.map((sha) => (random() < 0.4 ? sha : abbreviate(sha, 7 + Math.floor(random() * 6))));
   const lines = ['# Handoff: builds and fixes to check', ''];
-  tokens.forEach((token, i) => {
-    lines.push(i % 3 === 0 ? `- ${token}: deployed to ${SERVICE}, see \`${token}\` in the log` : `- fix (${token}) touching lanes/${i % 6}.txt`);
+  scenario.document.forEach(({ token }, i) => {
+    lines.push(i % 3 === 0 ? `- ${token}: deployed to ${first}, see \`${token}\` in the log` : `- fix (${token}) touching ${scenario.services[i % scenario.services.length].folder}`);
   });
   const document = `${lines.join('\n')}\n`;
   const documentFile = join(root, 'handoff.md');
   await writeFile(documentFile, document);
-  return { root, configFile, documentFile, document, tokens: [...new Set(tokens)], history, tables, service: SERVICE };
+
+  const workspace = Workspace.open({ configFile });
+  const window = await workspace.defaultWindow();
+  const floorSql = handWrittenMetricsSql(['model', 'commit'], { predictions: tables.predictionsFile, graded: tables.gradedFile }, window, workspace.config.thresholds.highEdge);
+  await workspace.close();
+  return { root, configFile, documentFile, document, tokens: [...new Set(scenario.document.map((d) => d.token))], scenario, tables, floorSql };
+}
+
+/** The document's commits of each kind, for notes: `102 deployed, 698 main line, 180 side, 20 detached`. */
+export function documentMix(scenario: BenchScenario): string {
+  const count = (kind: string) => scenario.document.filter((d) => d.kind === kind).length;
+  const full = scenario.document.filter((d) => d.token.length === 40).length;
+  return `${count('deployed')} deployed, ${count('main')} on the main line, ${count('side')} only on side branches or pull refs, ${count('detached')} only on the detached HEAD; ${full} written in full, the rest abbreviated to 7-12 characters`;
 }
 
 /**
- * A prefix of at least `length` characters holding a letter: the scanner rightly takes an
- * all-digit word for a number, so such an abbreviation would not count as a SHA on screen.
+ * The rows cover the days up to the last deployment (never past today): inside the window
+ * the product reads by default (from 30 days before the first deployment to today).
  */
-function abbreviate(sha: string, length: number): string {
-  let end = length;
-  while (end < sha.length && /^[0-9]+$/.test(sha.slice(0, end))) end++;
-  return sha.slice(0, end);
+function rowsFirstDay(scenario: BenchScenario, rows: number): string {
+  const days = Math.ceil(rows / ROWS_PER_DAY);
+  const last = Math.min(Math.max(...scenario.deployments.map((d) => Date.parse(d.createdAt))), Date.now() - 86400_000);
+  return new Date(last - days * 86400_000).toISOString().slice(0, 10);
 }

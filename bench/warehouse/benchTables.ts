@@ -23,7 +23,7 @@ const FIRST_DAY = '2025-10-01';
 const MODELS = ['catboost_v8', 'catboost_v9', 'catboost_v9_2026_02', 'xgboost_v1', 'lightgbm_v2', 'ensemble_v1', 'moving_average', 'similarity_v1'];
 const BUILDS = 40;
 /** Rows per day; with 5 M rows that is 100 days, 8 models × 6,250 players a day. */
-const ROWS_PER_DAY = 50_000;
+export const ROWS_PER_DAY = 50_000;
 
 /**
  * `rows` predictions and one graded row per prediction (10% not graded yet), written as
@@ -31,24 +31,25 @@ const ROWS_PER_DAY = 50_000;
  * partitioned export. Column names are the demo's (the config defaults). Reused from the
  * cache when the same size was generated before.
  */
-export async function benchTables(rows: number, log: (line: string) => void, options: { builds?: string[]; name?: string } = {}): Promise<BenchTables> {
+export async function benchTables(rows: number, log: (line: string) => void, options: { builds?: string[]; name?: string; firstDay?: string } = {}): Promise<BenchTables> {
   const dir = await cacheDir(`${options.name ?? 'warehouse'}-${rows}`);
   const builds = options.builds ?? null;
+  const firstDay = options.firstDay ?? FIRST_DAY;
   const days = Math.ceil(rows / ROWS_PER_DAY);
-  const last = new Date(Date.parse(`${FIRST_DAY}T00:00:00Z`) + (days - 1) * 86400_000).toISOString().slice(0, 10);
+  const last = new Date(Date.parse(`${firstDay}T00:00:00Z`) + (days - 1) * 86400_000).toISOString().slice(0, 10);
   const tables: BenchTables = {
     dir,
     configFile: join(dir, 'pipeline-lens.json'),
     predictionsFile: join(dir, 'predictions.parquet'),
     gradedFile: join(dir, 'graded.parquet'),
     rows,
-    window: { from: FIRST_DAY, to: last },
+    window: { from: firstDay, to: last },
     models: MODELS.length,
     builds: builds?.length ?? BUILDS,
   };
   const marker = join(dir, 'complete.json');
-  const done = await readFile(marker, 'utf8').then((t) => JSON.parse(t) as { rows: number; builds: string[] | null }).catch(() => null);
-  if (done?.rows === rows && JSON.stringify(done.builds ?? null) === JSON.stringify(builds)) return tables;
+  const done = await readFile(marker, 'utf8').then((t) => JSON.parse(t) as { rows: number; builds: string[] | null; firstDay?: string }).catch(() => null);
+  if (done?.rows === rows && JSON.stringify(done.builds ?? null) === JSON.stringify(builds) && (done.firstDay ?? FIRST_DAY) === firstDay) return tables;
 
   log(`generating ${rows.toLocaleString('en-US')} prediction and graded rows as Parquet (cached afterwards in ${dir})`);
   await rm(marker, { force: true });
@@ -66,7 +67,7 @@ export async function benchTables(rows: number, log: (line: string) => void, opt
       SELECT
         i,
         'player_' || lpad(CAST(i % ${ROWS_PER_DAY / MODELS.length} AS VARCHAR), 5, '0') AS player_lookup,
-        DATE '${FIRST_DAY}' + CAST(i // ${ROWS_PER_DAY} AS INTEGER) AS game_date,
+        DATE '${firstDay}' + CAST(i // ${ROWS_PER_DAY} AS INTEGER) AS game_date,
         ${models}[CAST((i // ${ROWS_PER_DAY / MODELS.length}) % ${MODELS.length} AS INTEGER) + 1] AS system_id,
         round(5 + (hash(i * 3 + 1) % 3000) / 100.0, 1) AS predicted_points,
         round(5 + (hash(i * 3 + 2) % 3000) / 100.0 * 2) / 2 AS line_value,
@@ -110,6 +111,6 @@ export async function benchTables(rows: number, log: (line: string) => void, opt
     },
   };
   await writeFile(tables.configFile, `${JSON.stringify(config, null, 2)}\n`);
-  await writeFile(marker, JSON.stringify({ rows, builds }));
+  await writeFile(marker, JSON.stringify({ rows, builds, firstDay }));
   return tables;
 }

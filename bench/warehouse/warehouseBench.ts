@@ -1,6 +1,6 @@
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { modelByCommitQuery, modelByDateQuery, modelsSummaryQuery, type MetricsFilter, type MetricsGrain } from '../../src/core/warehouse/catalog';
-import { normaliseRow } from '../../src/core/warehouse/duckdbRows';
+import { normaliseRow } from '../../src/core/warehouse/embedded/duckdbRows';
 import type { Row, SqlQuery, Warehouse } from '../../src/core/warehouse/types';
 import { Workspace } from '../../src/core/workspace';
 import type { PipelineLensConfig } from '../../src/core/config/types';

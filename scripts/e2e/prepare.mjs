@@ -11,7 +11,7 @@ export const extensionTestsSource = join(repoRoot, 'test', 'e2e', 'extension');
 /** `npm run build` unless told the caller already built (scripts/test.mjs passes --no-build). */
 export function buildExtension({ skip = false } = {}) {
   if (!skip) run(process.execPath, ['scripts/build.mjs'], 'build');
-  for (const file of ['dist/cli.js', 'dist/extension.js']) {
+  for (const file of ['dist/cli.js', 'dist/extension.js', 'dist/startExtension.js']) {
     if (!existsSync(join(repoRoot, file))) throw new Error(`${file} is missing: run \`npm run build\`.`);
   }
 }

@@ -9,8 +9,8 @@ import { MetricsInputError, modelMetrics, type MetricsBreakdown } from '../core/
 import { commitProvenance } from '../core/provenance/commitProvenance';
 import { EXIT_CODES, verifyDeployment } from '../core/verify/verifyDeployment';
 import type { DateWindow } from '../core/warehouse/catalog';
-import { formatBytes, parseByteSize } from '../core/warehouse/bytes';
-import { loadWithDuckdb } from '../core/warehouse/duckdbBinding';
+import { formatBytes, parseByteSize } from '../core/report/bytes';
+import { loadWithDuckdb } from '../core/warehouse/embedded/duckdbBinding';
 import { assertRunnable, planQuery, writeRefusal, type QueryPlan } from '../core/warehouse/queryGuard';
 import { parseParameterAssignment, type TypedParameter } from '../core/warehouse/parameterText';
 import { WarehouseError, type Warehouse } from '../core/warehouse/types';
@@ -18,7 +18,7 @@ import { Workspace } from '../core/workspace';
 import { renderInvestigation } from './render/renderFindings';
 import { renderMetrics } from './render/renderMetrics';
 import { renderProvenance } from './render/renderProvenance';
-import { renderVerify } from './render/renderVerify';
+import { renderVerify } from '../core/report/renderVerify';
 import { textTable } from './render/textTable';
 import { confirmOnTerminal } from './confirmWrite';
 import { credentialHostsFromEnv } from './credentialHostsFromEnv';
@@ -222,7 +222,7 @@ export function buildProgram(io: CliIO = PROCESS_IO, result: { exitCode: number 
     .description('hit rate, MAE, bias, std, direction and high-edge hit rate of a model, with sample sizes and intervals')
     .requiredOption('--model <id>', 'model id')
     .addOption(new Option('--by <breakdown>', 'rows by').choices(['commit', 'date', 'period']).default('commit'))
-    .option('--split-at <sha|timestamp>', 'with --by period: a commit (builds containing it vs not) or a date/timestamp')
+    .option('--split-at <sha|date|time>', 'with --by period: a commit (builds containing it vs not), a date (by the date predicted for) or a time (by when each prediction was made)')
     .option('--from <date>', 'first date (YYYY-MM-DD)')
     .option('--to <date>', 'last date (YYYY-MM-DD)')
     .option('--wide', 'one table however wide, labels whole (default: two tables within 100 columns)')

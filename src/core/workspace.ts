@@ -17,7 +17,8 @@ import type { Warehouse } from './warehouse/types';
 export class Workspace {
   private gitRepo: Promise<GitRepository> | null = null;
   private warehouseConnection: Promise<Warehouse> | null = null;
-  private readonly deploymentCache = new Map<string, Promise<Deployment[]>>();
+  private deploymentCache = new Map<string, Promise<Deployment[]>>();
+  private shared = false;
 
   /**
    * `credentialHosts`: the hosts the user (never the workspace) allows Google credentials
@@ -28,6 +29,20 @@ export class Workspace {
     private readonly now: () => Date = () => new Date(),
     readonly credentialHosts: CredentialHosts = NO_CREDENTIAL_HOSTS,
   ) {}
+
+  /**
+   * The same workspace read through another config (e.g. with a column the warehouse lacks
+   * left out): it shares this one's git repository, warehouse connection and deployments,
+   * and closing it closes nothing.
+   */
+  withConfig(config: PipelineLensConfig): Workspace {
+    const view = new Workspace(config, this.now);
+    view.gitRepo = this.git();
+    view.warehouseConnection = this.warehouse();
+    view.deploymentCache = this.deploymentCache;
+    view.shared = true;
+    return view;
+  }
 
   /** Opens the workspace whose pipeline-lens.json is `configFile`, or the first one found walking up from `cwd`. */
   static open(options: { configFile?: string; cwd?: string; now?: () => Date; credentialHosts?: CredentialHosts } = {}): Workspace {
@@ -106,6 +121,7 @@ export class Workspace {
   }
 
   async close(): Promise<void> {
+    if (this.shared) return;
     if (this.warehouseConnection) {
       const connection = await this.warehouseConnection.catch(() => null);
       await connection?.close();

@@ -1,3 +1,4 @@
+import type { Uri } from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import type { DeploymentStatusItem } from './statusBar/deploymentStatusItem';
 import type { DryRunStatusItem } from './statusBar/dryRunStatusItem';
@@ -8,6 +9,8 @@ import type { TimelinePanel } from './webviews/timelinePanel';
 /** The extension once its server runs: what the end-to-end tests look at through `activate()`'s result. */
 export interface StartedApi {
   client: LanguageClient;
+  /** The folder VS Code writes the Pipeline Lens output channel's log to (the extension's logUri). */
+  logFolder: Uri;
   views: PipelineViews;
   deploymentStatus: DeploymentStatusItem;
   dryRunStatus: DryRunStatusItem;

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 import { Commands } from '../shared/protocol';
+import { ServerRestarts } from './serverRestarts';
 import { initialSettings, withUserAllowedHosts } from './settings';
 
 /**
@@ -17,6 +18,7 @@ export function createClient(context: vscode.ExtensionContext, output: vscode.Lo
   const clientOptions: LanguageClientOptions = {
     documentSelector: [{ scheme: 'file' }, { scheme: 'untitled' }],
     outputChannel: output,
+    errorHandler: new ServerRestarts(),
     initializationOptions: { settings: initialSettings() },
     synchronize: {
       // A config edit reloads its workspace; a commit, checkout or fetch moves the refs
@@ -26,6 +28,8 @@ export function createClient(context: vscode.ExtensionContext, output: vscode.Lo
         vscode.workspace.createFileSystemWatcher('**/.git/HEAD'),
         vscode.workspace.createFileSystemWatcher('**/.git/packed-refs'),
         vscode.workspace.createFileSystemWatcher('**/.git/refs/**'),
+        // A deepening or unshallowing fetch moves the boundary of a shallow clone, not a ref.
+        vscode.workspace.createFileSystemWatcher('**/.git/shallow'),
       ],
     },
     // Only documents someone looks at are sent: opening a folder of logs should not ship

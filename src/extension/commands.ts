@@ -13,7 +13,8 @@ import {
 } from '../shared/protocol';
 import { buildComparison } from './buildComparison';
 import { createConfig } from './createConfig';
-import type { Ctx, CtxInit } from './ctx';
+import type { CommandRunner } from './commandRegistration';
+import type { CtxInit } from './ctx';
 import { openDemoWorkspace, type DemoCommandArgs } from './demoWorkspace';
 import { investigate } from './investigate';
 import { dryRunQuery, runQuery, type QueryCommandArgs } from './queries/runQuery';
@@ -102,37 +103,20 @@ export const COMMANDS: Record<CommandId, Factory> = {
   [Commands.showOutput]: (ctx) => () => ctx.output.show(),
 };
 
-/** Registers the table against a started extension. */
-export function registerCommands(ctx: CtxInit): vscode.Disposable[] {
-  return Object.entries(COMMANDS).map(([id, factory]) => {
-    const handler = factory(ctx) as (...args: unknown[]) => unknown;
-    return vscode.commands.registerCommand(id, async (...args: unknown[]) => {
-      try {
-        return await handler(...args);
-      } catch (error) {
-        ctx.output.error(`${id} failed: ${(error as Error).message}`);
-        void vscode.window.showErrorMessage(`Pipeline Lens: ${(error as Error).message}`);
-        return undefined;
-      }
-    });
-  });
-}
-
-/**
- * In Restricted Mode nothing runs (no server, no git, no warehouse); every command says why
- * instead of failing silently.
- */
-export function registerRestrictedCommands(ctx: Ctx): vscode.Disposable[] {
-  return Object.keys(COMMANDS).map((id) =>
-    vscode.commands.registerCommand(id, async () => {
-      if (id === Commands.showOutput) return ctx.output.show();
-      const choice = await vscode.window.showWarningMessage(
-        'Pipeline Lens is off in Restricted Mode: it runs git and queries the warehouse that pipeline-lens.json names. Trust this workspace to turn it on.',
-        'Manage Workspace Trust',
-      );
-      if (choice) await vscode.commands.executeCommand('workbench.trust.manage');
-    }),
-  );
+/** Runs the table's commands against a started extension; a failure is logged and shown, not thrown. */
+export function commandRunner(ctx: CtxInit): CommandRunner {
+  const handlers = new Map(Object.entries(COMMANDS).map(([id, factory]) => [id, factory(ctx) as (...args: unknown[]) => unknown]));
+  return async (id, args) => {
+    const handler = handlers.get(id);
+    if (!handler) return undefined;
+    try {
+      return await handler(...args);
+    } catch (error) {
+      ctx.output.error(`${id} failed: ${(error as Error).message}`);
+      void vscode.window.showErrorMessage(`Pipeline Lens: ${(error as Error).message}`);
+      return undefined;
+    }
+  };
 }
 
 /** The commit an argument names: CommitCommandArgs, or a node of one of the trees. */

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { renderVerify } from '../cli/render/renderVerify';
+import { renderVerify } from '../core/report/renderVerify';
 import { shortSha } from '../core/report/format';
 import { Commands, OwningServicesRequest, StatusRequest, VerifyRequest, type VerifyCommandArgs, type VerifyResponse } from '../shared/protocol';
 import type { CtxInit } from './ctx';
@@ -56,7 +56,8 @@ async function announce(ctx: CtxInit, r: VerifyResponse): Promise<void> {
     .map((m) => `${shortSha(m.sha)} "${m.subject}"`)
     .join(', ');
   const more = r.missing.length > 3 ? ` and ${r.missing.length - 3} more` : '';
-  const message = r.diverged
+  // Diverged, or nothing missing yet the files differ (a merge dropped a change): the reason says it.
+  const message = r.diverged || r.missing.length === 0
     ? `${r.service}: stale — ${r.reason}`
     : `${r.service}: stale — ${r.missing.length} commit${r.missing.length === 1 ? '' : 's'} not deployed: ${listed}${more}. A backfill now would run the old code.`;
   const actions = ['Show', ...(r.deployCommand ? ['Copy Deploy Command'] : []), 'Details'];

@@ -1,4 +1,5 @@
 import { servingSet } from '../core/deployments/servingSet';
+import { cutMessage, HistoryCut, isCut } from '../core/git/historyCut';
 import { verifyDeployment } from '../core/verify/verifyDeployment';
 import type { DeploymentsResult, ServiceDeployments, ServiceRevision } from '../shared/protocol';
 import type { ServerWorkspace } from './serverWorkspace';
@@ -31,7 +32,10 @@ export async function deploymentsOverview(workspace: ServerWorkspace): Promise<D
     return r?.status === 'found' ? r.commit.sha : null;
   };
   const fulls = [...new Set(recorded.map(fullOf).filter((c): c is string => !!c))];
-  const index = headSha ? await git.ancestryIndex([headSha, ...fulls]) : null;
+  const shallow = await git.shallowState();
+  const index = headSha ? await git.ancestryIndex([headSha, ...fulls, ...shallow.boundary]) : null;
+  // Counts that would include commits beyond a shallow clone's boundary are withheld, saying so.
+  const cut = index ? new HistoryCut(index, shallow) : null;
   const head = headSha ? (await git.commits([headSha])).get(headSha) ?? null : null;
 
   for (const { service: name, list } of all) {
@@ -45,6 +49,18 @@ export async function deploymentsOverview(workspace: ServerWorkspace): Promise<D
         const full = fullOf(d.commit);
         const known = !!(full && headSha && index?.knows(full));
         const r = full ? resolved.get(d.commit!) : undefined;
+        let behindHead: number | null = null;
+        let aheadOfHead: number | null = null;
+        let historyCut: string | null = null;
+        if (known && cut) {
+          const behind = cut.countBetween(full!, headSha!);
+          const ahead = cut.countBetween(headSha!, full!);
+          if (isCut(behind)) historyCut = cutMessage(behind.cutAt, `how many commits ${d.revision} is behind HEAD`);
+          else if (isCut(ahead)) historyCut = cutMessage(ahead.cutAt, `how many commits ${d.revision} is ahead of HEAD`);
+          else [behindHead, aheadOfHead] = [behind, ahead];
+        } else if (shallow.shallow && d.commit) {
+          historyCut = cutMessage(cut?.anyBoundary ?? shallow.boundary[0] ?? null, `how ${d.revision} relates to HEAD: its commit ${d.commit.slice(0, 7)} is not in local history`);
+        }
         return {
           revision: d.revision,
           commit: full ?? d.commit,
@@ -52,8 +68,9 @@ export async function deploymentsOverview(workspace: ServerWorkspace): Promise<D
           createdAt: d.createdAt,
           trafficPercent: d.trafficPercent,
           serving: serving.has(d),
-          behindHead: known ? index!.countBetween(full!, headSha!) : null,
-          aheadOfHead: known ? index!.countBetween(headSha!, full!) : null,
+          behindHead,
+          aheadOfHead,
+          historyCut,
         };
       });
     services.push({

@@ -1,6 +1,10 @@
 import { MarkupKind, type CancellationToken, type Hover, type HoverParams } from 'vscode-languageserver/node';
+import type { TextDocument } from 'vscode-languageserver-textdocument';
+import { cutMessage } from '../core/git/historyCut';
+import type { ProvenanceService } from '../core/provenance/documentProvenance';
 import { sqlHoverAt } from '../core/sql/sqlHover';
 import { cancelled, isAbort, toAbortSignal } from './cancellation';
+import { escapeMarkdown } from './commandLinks';
 import type { CommitLenses } from './commitLenses';
 import { isSqlDocument } from './documentScans';
 import { provenanceMarkdown } from './provenanceMarkdown';
@@ -43,7 +47,7 @@ export class Hovers {
       const tokens = this.context.scans.tokens(document).map((t) => t.text);
       const resolved = await workspace.provenance.resolveShas(this.lenses.commitsOf(document.uri) ? [shaToken.text] : tokens, signal);
       const sha = resolved.get(shaToken.text);
-      if (!sha) return null;
+      if (!sha) return await this.beyondTheCut(workspace.provenance, shaToken, document, signal);
       const view = await workspace.provenance.provenance([sha], {
         signal,
         waitMs: this.context.settings().hoverWarehouseBudgetMs,
@@ -61,5 +65,19 @@ export class Hovers {
       this.context.logger.warnOnce(`Hover on ${shaToken.text} failed: ${(error as Error).message}`);
       return null;
     }
+  }
+
+  /**
+   * A SHA-like token that names no local commit: in a shallow clone it may well be a commit
+   * beyond the cut, and the hover says so rather than nothing. Elsewhere it is just hex.
+   */
+  private async beyondTheCut(provenance: ProvenanceService, token: { text: string; start: number; end: number }, document: TextDocument, signal: AbortSignal | undefined): Promise<Hover | null> {
+    const cut = await provenance.historyCut(signal);
+    // An abbreviation several local commits share is in local history, just ambiguous.
+    if (!cut.shallow || (await provenance.shaLookup(signal)).resolve(token.text) !== null) return null;
+    return {
+      contents: { kind: MarkupKind.Markdown, value: escapeMarkdown(`${token.text} is not in local history: ${cutMessage(cut.anyBoundary, `whether it is a commit of this repository`)}.`) },
+      range: { start: document.positionAt(token.start), end: document.positionAt(token.end) },
+    };
   }
 }

@@ -21,6 +21,10 @@ const SHORT = 7;
 export function lensTitle(p: CommitProvenance, parts: LensParts, prefix = ''): string {
   const pieces: string[] = [];
   if (!p.commit) return `${prefix}${p.problem ?? 'not a commit of this repository'}`;
+  // A boundary commit of a shallow clone: which services it changed is itself unknown.
+  if (p.files === null) return `${prefix}? ${p.historyCut?.message ?? 'the files this commit changed are unknown'}`;
+  // Said once, at the end: every piece before it states only what the known history proves.
+  const cut = p.historyCut ? `⚠ ${p.historyCut.message}` : null;
   const touched = p.services.filter((s) => s.touchesService);
   if (p.services.length === 0) pieces.push('no services in pipeline-lens.json');
   else if (touched.length === 0) pieces.push('○ changes no service’s code');
@@ -31,7 +35,8 @@ export function lensTitle(p: CommitProvenance, parts: LensParts, prefix = ''): s
   if (touched.length && parts.runs.state === 'loading') pieces.push('⋯ runs loading');
   else if (gap.length) pieces.push(`⚠ ${describeRuns(gap)} ran on older code`);
 
-  // Results of builds containing a commit that changed no service say nothing about it.
+  // Results of builds containing a commit that changed no service say nothing about it, and
+  // which revisions contain it does not matter either: the cut changes nothing here.
   if (touched.length === 0) return prefix + pieces.join(SEPARATOR);
   if (parts.results.state === 'loading') pieces.push('⋯ results loading');
   else if (parts.results.state === 'ready') {
@@ -41,6 +46,7 @@ export function lensTitle(p: CommitProvenance, parts: LensParts, prefix = ''): s
       pieces.push(`${headline.model} ${formatRate(headline.containing.hitRate)}${others ? ` (+${others} model${others === 1 ? '' : 's'})` : ''}`);
     }
   }
+  if (cut) pieces.push(cut);
   return prefix + pieces.join(SEPARATOR);
 }
 
@@ -48,16 +54,26 @@ function serviceTitle(s: ServiceProvenance, committedAt: string): string {
   if (s.status === 'deployed' && s.firstDeployment) {
     const at = s.firstDeployment.createdAt;
     const when = at.slice(0, 10) === committedAt.slice(0, 10) ? at.slice(11, 16) : `${at.slice(0, 10)} ${at.slice(11, 16)}`;
+    // An earlier revision may have had it (history cut): the delay is an upper bound.
+    if (s.earlierUnknown.length) return `✓ ${s.service} by ${when}`;
     return `✓ ${s.service} ${when} (+${formatDuration(s.firstDeployment.delaySeconds)})`;
   }
   if (s.status === 'not-deployed') {
     if (s.servingUnknown) return `✗ not in ${s.service} (serving revision unknown)`;
     if (!s.serving) return `✗ ${s.service} has no deployment`;
-    const deployed = s.serving.commit ? s.serving.commit.slice(0, SHORT) : s.serving.revision;
-    const behind = s.behindBy ? `, ${s.behindBy} commit${s.behindBy === 1 ? '' : 's'} behind` : '';
-    return `✗ not in ${s.service} (deployed: ${deployed}${behind})`;
+    return `✗ not in ${s.service} (deployed: ${deployedName(s.serving)}${s.behindBy ? `, ${behind(s.behindBy)}` : ''})`;
   }
+  // What the known history does prove still reads: a count is only ever given when exact.
+  if (s.serving && s.behindBy) return `? ${s.service} unknown (deployed: ${deployedName(s.serving)}, ${behind(s.behindBy)})`;
   return `? ${s.service} unknown`;
+}
+
+function deployedName(serving: NonNullable<ServiceProvenance['serving']>): string {
+  return serving.commit ? serving.commit.slice(0, SHORT) : serving.revision;
+}
+
+function behind(n: number): string {
+  return `${n} commit${n === 1 ? '' : 's'} behind`;
 }
 
 /** `1 backfill`, `1 backfill + 2 daily runs`: what a person calls the runs, by mode. */

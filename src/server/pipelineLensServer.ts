@@ -9,31 +9,15 @@ import {
   type InitializeResult,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import {
-  CommitDiffRequest,
-  CommitProvenanceRequest,
-  DeploymentsRequest,
-  DidChangeStatusNotification,
-  FeatureCoverageRequest,
-  FindingsRequest,
-  GenerateDemoRequest,
-  OwningServicesRequest,
-  PlanQueryRequest,
-  RowSqlRequest,
-  RunQueryRequest,
-  RefreshNotification,
-  StatusRequest,
-  TimelineRequest,
-  TreeRequest,
-  VerifyRequest,
-} from '../shared/protocol';
+import { DidChangeStatusNotification, RefreshNotification } from '../shared/protocol';
 import { CommitLenses } from './commitLenses';
 import { QueryCounter } from './countingWarehouse';
-import { CustomRequests } from './customRequests';
+import { registerCustomRequests } from './customRequests';
 import { Debouncer } from './debouncer';
 import { DocumentScans, isSqlDocument } from './documentScans';
 import { Hovers } from './hovers';
-import { onNotification0, onRequest, onRequest0, sendNotification } from './protocolHandlers';
+import { serverStatus, type ServerCounters } from './handlers/status';
+import { onNotification0, sendNotification } from './protocolHandlers';
 import { ServerLogger } from './logger';
 import type { ServerContext } from './serverContext';
 import type { ServerWorkspace } from './serverWorkspace';
@@ -55,8 +39,7 @@ const REFRESH_DELAY_MS = 200;
 export class PipelineLensServer {
   private readonly documents = new TextDocuments(TextDocument);
   private readonly logger: ServerLogger;
-  private readonly counter = new QueryCounter();
-  private readonly gitCounter = { started: 0 };
+  private readonly counters: ServerCounters = { queries: new QueryCounter(), git: { started: 0 } };
   private readonly registry: WorkspaceRegistry;
   private readonly scans = new DocumentScans();
   private readonly debouncer = new Debouncer();
@@ -64,7 +47,6 @@ export class PipelineLensServer {
   private readonly lenses: CommitLenses;
   private readonly hovers: Hovers;
   private readonly sql: SqlSupport;
-  private readonly requests: CustomRequests;
   private settings: ServerSettings = DEFAULT_SETTINGS;
   /** The git the client named at start: kept when a later pull names none (a client may not answer for `git.path`). */
   private initialGitPath = '';
@@ -78,8 +60,8 @@ export class PipelineLensServer {
   constructor(private readonly connection: Connection) {
     this.logger = new ServerLogger(connection.console);
     this.registry = new WorkspaceRegistry({
-      counter: this.counter,
-      gitCounter: this.gitCounter,
+      counter: this.counters.queries,
+      gitCounter: this.counters.git,
       fault: warehouseFault(),
       gitBinary: () => this.settings.gitPath || undefined,
       credentialHosts: () => credentialHostsOf(this.settings),
@@ -96,7 +78,6 @@ export class PipelineLensServer {
     this.lenses = new CommitLenses(this.context);
     this.hovers = new Hovers(this.context, this.lenses);
     this.sql = new SqlSupport(this.context);
-    this.requests = new CustomRequests(this.context, this.counter, this.gitCounter);
   }
 
   listen(): void {
@@ -113,20 +94,7 @@ export class PipelineLensServer {
     c.onHover((params, token) => this.hovers.hover(params, token));
     c.onCompletion((params, token) => this.sql.completion(params, token));
 
-    onRequest0(c, StatusRequest.type, () => this.requests.status());
-    onRequest(c, CommitProvenanceRequest.type, (params, token) => this.requests.commitProvenance(params, token));
-    onRequest(c, CommitDiffRequest.type, (params, token) => this.requests.commitDiff(params, token));
-    onRequest(c, TreeRequest.type, (params, token) => this.requests.tree(params, token));
-    onRequest(c, FindingsRequest.type, (params, token) => this.requests.findings(params, token));
-    onRequest(c, TimelineRequest.type, (params, token) => this.requests.timeline(params, token));
-    onRequest(c, VerifyRequest.type, (params, token) => this.requests.verify(params, token));
-    onRequest(c, FeatureCoverageRequest.type, (params, token) => this.requests.featureCoverage(params, token));
-    onRequest(c, RowSqlRequest.type, (params, token) => this.requests.rowSql(params, token));
-    onRequest(c, DeploymentsRequest.type, (params, token) => this.requests.deployments(params, token));
-    onRequest(c, OwningServicesRequest.type, (params) => this.requests.owningServices(params));
-    onRequest(c, PlanQueryRequest.type, (params, token) => this.requests.planQuery(params, token));
-    onRequest(c, RunQueryRequest.type, (params, token) => this.requests.runQuery(params, token));
-    onRequest(c, GenerateDemoRequest.type, (params) => this.requests.generateDemo(params));
+    registerCustomRequests(c, this.context, this.counters);
     onNotification0(c, RefreshNotification.type, () => void this.refresh());
 
     c.onDidChangeConfiguration((change) => void this.configurationChanged(change.settings));
@@ -290,7 +258,7 @@ export class PipelineLensServer {
 
   private async publishStatus(): Promise<void> {
     try {
-      void sendNotification(this.connection, DidChangeStatusNotification.type, await this.requests.status());
+      void sendNotification(this.connection, DidChangeStatusNotification.type, await serverStatus(this.context, this.counters));
     } catch {
       // A status the client missed is sent again with the next change.
     }

@@ -25,14 +25,16 @@ export function provenanceMarkdown(p: CommitProvenance, parts: LensParts, option
   const c = p.commit;
   const out: string[] = [];
   out.push(`**\`${c.sha.slice(0, SHORT)}\`** ${escapeMarkdown(c.subject)}  `);
-  out.push(`${escapeMarkdown(c.author)} · committed ${formatTimestamp(c.committedAt)} · ${p.files.length} file${p.files.length === 1 ? '' : 's'} changed`);
+  const files = p.files === null ? 'files changed: unknown' : `${p.files.length} file${p.files.length === 1 ? '' : 's'} changed`;
+  out.push(`${escapeMarkdown(c.author)} · committed ${formatTimestamp(c.committedAt)} · ${files}`);
   out.push('');
+  if (p.historyCut) out.push(`⚠ ${escapeMarkdown(p.historyCut.message)}`, '');
 
   out.push(...servicesSection(p.services, parts.deployments));
   out.push(...runsSection(p.services, parts.runs));
   out.push(...resultsSection(p, parts.results, options.full ?? false));
 
-  if (options.full && p.files.length) {
+  if (options.full && p.files?.length) {
     out.push('**Files changed**', '');
     for (const f of p.files.slice(0, 200)) out.push(`- \`${f.replace(/`/g, '')}\``);
     if (p.files.length > 200) out.push(`- … ${p.files.length - 200} more`);
@@ -58,8 +60,11 @@ function servicesSection(services: ServiceProvenance[], state: PartState): strin
   if (state.state === 'loading') return ['_Deployments: loading…_', ''];
   const out = ['| service | first revision with it | deployed | after the commit |', '|---|---|---|---|'];
   for (const s of services) {
-    const name = `${escapeMarkdown(s.service)}${s.touchesService ? '' : ' (commit changes none of its paths)'}`;
-    if (s.status === 'deployed' && s.firstDeployment) {
+    const name = `${escapeMarkdown(s.service)}${s.touchesService === null ? ' (unknown whether the commit changes its paths)' : s.touchesService ? '' : ' (commit changes none of its paths)'}`;
+    if (s.status === 'deployed' && s.firstDeployment && s.earlierUnknown.length) {
+      // Earlier revisions may have had it (history cut): only "by then" is proven.
+      out.push(`| ${name} | ${escapeMarkdown(s.firstDeployment.revision)} (earlier ones unknown) | by ${formatTimestamp(s.firstDeployment.createdAt)} | at most +${formatDuration(s.firstDeployment.delaySeconds)} |`);
+    } else if (s.status === 'deployed' && s.firstDeployment) {
       out.push(`| ${name} | ${escapeMarkdown(s.firstDeployment.revision)} | ${formatTimestamp(s.firstDeployment.createdAt)} | +${formatDuration(s.firstDeployment.delaySeconds)} |`);
     } else if (s.status === 'not-deployed') {
       const serving = s.serving
@@ -69,7 +74,8 @@ function servicesSection(services: ServiceProvenance[], state: PartState): strin
           : 'no revision on record';
       out.push(`| ${name} | **not deployed** — ${serving} | | |`);
     } else {
-      out.push(`| ${name} | unknown: ${escapeMarkdown(s.problem ?? 'no answer')} | | |`);
+      const serving = s.serving && s.behindBy ? ` Serving ${escapeMarkdown(s.serving.revision)} is ${s.behindBy} commit${s.behindBy === 1 ? '' : 's'} behind it.` : '';
+      out.push(`| ${name} | unknown: ${escapeMarkdown(s.problem ?? 'no answer')}${serving} | | |`);
     }
   }
   out.push('');
@@ -100,6 +106,7 @@ function resultsSection(p: CommitProvenance, state: PartState, full: boolean): s
   if (state.state === 'loading') return ['_Results by build: loading… (the warehouse has not answered yet)_', ''];
   if (state.state === 'failed') return [`_Results by build: unavailable — ${escapeMarkdown(state.error)}_`, ''];
   if (state.state === 'absent') return [];
+  if (p.files === null) return ['Which services this commit changes is unknown, so results of the builds containing it are not shown.', ''];
   if (p.services.length && !p.services.some((s) => s.touchesService)) {
     return ['This commit changes none of the services’ paths, so the results of the builds containing it say nothing about it.', ''];
   }

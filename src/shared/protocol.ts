@@ -51,6 +51,8 @@ export interface WorkspaceStatus {
 }
 
 export interface ServerStatus {
+  /** The server's process id: what a crash report, or a test that stops the process, names. */
+  pid: number;
   workspaces: WorkspaceStatus[];
   /** Work done since the server started: the numbers the "constant per document" promise is checked against. */
   counters: { gitProcesses: number; warehouseQueries: number };
@@ -286,10 +288,12 @@ export interface ServiceRevision {
   trafficPercent: number | null;
   /** The revision receives traffic now (verification checks every such revision); false for all when that is not known. */
   serving: boolean;
-  /** Commits HEAD has that this revision lacks; null when its commit is not in local history. */
+  /** Commits HEAD has that this revision lacks; null when its commit is not in local history or the count depends on cut history. */
   behindHead: number | null;
   /** Commits this revision has that HEAD lacks. */
   aheadOfHead: number | null;
+  /** Why the distance to HEAD is not given in a shallow clone (what is cut, and how to fetch it); null otherwise. */
+  historyCut: string | null;
 }
 
 export interface ServiceDeployments {
@@ -425,36 +429,7 @@ export namespace VerifyRequest {
 // ---------------------------------------------------------------------------------------
 // Commands the server links to from lenses and hovers; the extension registers them.
 
-export const Commands = {
-  /** Args: [CommitCommandArgs] (optional: the SHA under the cursor, else asks). */
-  showCommitProvenance: 'pipelineLens.showCommitProvenance',
-  /** Args: [CommitCommandArgs]. */
-  showDiff: 'pipelineLens.showDiff',
-  /** Args: [CommitCommandArgs]. */
-  copySha: 'pipelineLens.copySha',
-  /** Args: [TimelineCommandArgs] (optional). */
-  openTimeline: 'pipelineLens.openTimeline',
-  /** Args: [VerifyCommandArgs] (optional: asks for the service). */
-  verifyService: 'pipelineLens.verifyService',
-  /** Ranked findings in the Findings view. */
-  investigate: 'pipelineLens.investigate',
-  /** Runs the active SQL file or selection. */
-  runQuery: 'pipelineLens.runQuery',
-  /** What the active SQL would do and scan, without running it. */
-  dryRunQuery: 'pipelineLens.dryRunQuery',
-  /** Args: [{ dir?: string; open?: boolean }] (optional: asks where). */
-  openDemoWorkspace: 'pipelineLens.openDemoWorkspace',
-  createConfig: 'pipelineLens.createConfig',
-  /** Tree items: the catalog SQL behind a models-tree row, as an editable untitled query. */
-  openRowSql: 'pipelineLens.openRowSql',
-  /** Tree items: a build against the build before it. */
-  compareWithPreviousBuild: 'pipelineLens.compareWithPreviousBuild',
-  refresh: 'pipelineLens.refresh',
-  showStatus: 'pipelineLens.showStatus',
-  showOutput: 'pipelineLens.showOutput',
-} as const;
-
-export type CommandId = (typeof Commands)[keyof typeof Commands];
+export { Commands, type CommandId } from './commandIds';
 
 export interface CommitCommandArgs {
   sha: string;

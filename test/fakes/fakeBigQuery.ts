@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { QueryParameter } from '../../src/core/warehouse/bigqueryParams';
+import type { QueryParameter } from '../../src/core/warehouse/bigquery/bigqueryParams';
 import { classifyStatement } from '../../src/core/warehouse/statementKind';
 import {
   cancelResponse,

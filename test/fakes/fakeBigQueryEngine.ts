@@ -11,12 +11,12 @@ import {
   type DuckDBType,
   type DuckDBValue,
 } from '@duckdb/node-api';
-import type { QueryParameter } from '../../src/core/warehouse/bigqueryParams';
-import { toDuckdbSql } from '../../src/core/warehouse/bigqueryToDuckdb';
+import type { QueryParameter } from '../../src/core/warehouse/bigquery/bigqueryParams';
+import { toDuckdbSql } from '../../src/core/warehouse/embedded/bigqueryToDuckdb';
 import { isTrivia, isWord, readDottedName, tokenize } from '../../src/core/warehouse/bigqueryTokens';
-import { bigqueryMacrosSql } from '../../src/core/warehouse/duckdbMacros';
-import { duckdbParams } from '../../src/core/warehouse/duckdbParams';
-import { normaliseValue } from '../../src/core/warehouse/duckdbRows';
+import { bigqueryMacrosSql } from '../../src/core/warehouse/embedded/duckdbMacros';
+import { duckdbParams } from '../../src/core/warehouse/embedded/duckdbParams';
+import { normaliseValue } from '../../src/core/warehouse/embedded/duckdbRows';
 import type { ParamType, ParamValue, ScalarParamType } from '../../src/core/warehouse/types';
 import type { TableFieldSchema, WireCell, WireValue } from './bigqueryResponses';
 

@@ -23,10 +23,13 @@ function columns(keys: string[], optional: string[] = []): fc.Arbitrary<JsonObje
   return fc.record(Object.fromEntries(entries) as Record<string, fc.Arbitrary<string | null>>, { requiredKeys: [] }) as fc.Arbitrary<JsonObject>;
 }
 
-const PREDICTION_COLUMNS = ['entity', 'date', 'model', 'predicted', 'line', 'commit', 'revision', 'createdAt', 'active'];
-const GRADED_COLUMNS = ['entity', 'date', 'model', 'predicted', 'actual', 'line', 'correct', 'commit'];
+const PREDICTION_COLUMNS = ['entity', 'date', 'model', 'predicted', 'line', 'commit', 'revision', 'createdAt', 'active', 'superseded', 'supersededAt', 'featureSnapshot'];
+const PREDICTION_OPTIONAL = ['predicted', 'line', 'commit', 'revision', 'createdAt', 'active', 'superseded', 'supersededAt', 'featureSnapshot'];
+const GRADED_COLUMNS = ['entity', 'date', 'model', 'predicted', 'actual', 'line', 'correct', 'commit', 'active', 'superseded', 'supersededAt'];
+const GRADED_OPTIONAL = ['predicted', 'actual', 'line', 'commit', 'active', 'superseded', 'supersededAt'];
 const FEATURE_COLUMNS = ['entity', 'date', 'features', 'mode', 'commit'];
-const LOG_COLUMNS = ['runId', 'commit', 'revision', 'start', 'end', 'date', 'model', 'rowsProduced', 'mode', 'status'];
+const LOG_COLUMNS = ['runId', 'commit', 'revision', 'start', 'end', 'date', 'lastDate', 'model', 'rowsProduced', 'mode', 'status'];
+const LOG_OPTIONAL = ['revision', 'end', 'lastDate', 'model', 'rowsProduced', 'mode', 'status'];
 const DEPLOYMENT_COLUMNS = ['service', 'revision', 'commit', 'createdAt', 'trafficPercent'];
 
 function tableConfig(columnKeys: string[], optional: string[] = []): fc.Arbitrary<JsonObject> {
@@ -57,7 +60,12 @@ const bigqueryWarehouse = fc
 /** A deployment source other than the execution log (which needs the log's service to match). */
 const deploymentSource = fc.oneof(
   filePath.map((path) => ({ kind: 'file', path }) as JsonObject),
-  fc.record({ table: tableName, columns: columns(DEPLOYMENT_COLUMNS, ['trafficPercent']) }, { requiredKeys: ['table'] }).map((d) => ({ kind: 'warehouse', ...d }) as JsonObject),
+  fc
+    .record(
+      { table: tableName, partitionColumn: fc.option(identifier, { nil: null }), lookbackDays: fc.integer({ min: 1, max: 36500 }), columns: columns(DEPLOYMENT_COLUMNS, ['trafficPercent']) },
+      { requiredKeys: ['table'] },
+    )
+    .map((d) => ({ kind: 'warehouse', ...d }) as JsonObject),
   fc
     .record(
       {
@@ -112,11 +120,15 @@ export const validConfig: fc.Arbitrary<JsonObject> = fc
   .record({
     repository: fc.option(fc.constantFrom('.', '..', 'repo', '/abs/repo'), { nil: undefined }),
     warehouse: fc.oneof(embeddedWarehouse, bigqueryWarehouse),
-    predictions: tableConfig(PREDICTION_COLUMNS, ['active']),
-    graded: tableConfig(GRADED_COLUMNS),
+    predictions: tableConfig(PREDICTION_COLUMNS, PREDICTION_OPTIONAL),
+    snapshotKeys: fc.option(fc.uniqueArray(identifier, { maxLength: 4 }), { nil: undefined }),
+    graded: tableConfig(GRADED_COLUMNS, GRADED_OPTIONAL),
     featureStore: fc.option(tableConfig(FEATURE_COLUMNS, ['mode', 'commit']), { nil: undefined }),
+    storage: fc.constantFrom('array', 'jsonArray', 'delimited', 'columns', undefined),
+    delimiter: fc.option(fc.constantFrom(',', ';', '|', '\t'), { nil: undefined }),
     expected: fc.option(tableConfig(['entity', 'date']), { nil: undefined }),
-    executionLog: fc.option(tableConfig(LOG_COLUMNS, ['revision', 'model', 'rowsProduced', 'mode', 'status']), { nil: undefined }),
+    executionLog: fc.option(tableConfig(LOG_COLUMNS, LOG_OPTIONAL), { nil: undefined }),
+    backfillModes: fc.option(fc.array(fc.constantFrom('backfill', 'rescore', 'Rebuild', 'manual'), { minLength: 1, maxLength: 3 }), { nil: undefined }),
     services: fc.uniqueArray(
       fc.record(
         {
@@ -135,12 +147,30 @@ export const validConfig: fc.Arbitrary<JsonObject> = fc
     modelFamilyPattern: fc.option(fc.constantFrom('^.*?v\\d+', '^[a-z]+', '(catboost|xgb)_v\\d', '.*'), { nil: undefined }),
   })
   .map((r) => {
-    const tables: JsonObject = { predictions: r.predictions, graded: r.graded };
-    if (r.featureStore) tables.featureStore = r.featureStore;
+    const predictions: JsonObject = { ...r.predictions };
+    if (r.snapshotKeys) predictions.featureSnapshotKeys = r.snapshotKeys;
+    const tables: JsonObject = { predictions, graded: r.graded };
+    let features = r.features as JsonObject | undefined;
+    if (r.featureStore) {
+      const store: JsonObject = { ...r.featureStore };
+      if (r.storage) store.storage = r.storage;
+      if (r.storage === 'delimited' && r.delimiter) store.delimiter = r.delimiter;
+      if (r.storage === 'columns') {
+        // One column per feature: the registry names them, and no column holds them all.
+        const cols = { ...((store.columns as JsonObject | undefined) ?? {}) };
+        delete cols.features;
+        store.columns = cols;
+        if (features) features = { ...features, registry: (features.registry as JsonObject[]).map((f) => ({ ...f, column: `c_${f.index as number}` })) };
+      } else if (store.columns && (store.columns as JsonObject).features === null) {
+        store.columns = { ...(store.columns as JsonObject), features: 'features' };
+      }
+      tables.featureStore = store;
+    }
     if (r.expected) tables.expected = r.expected;
     const services = r.services.map((s) => ({ ...s }) as JsonObject);
     if (r.executionLog) {
       const log: JsonObject = { ...r.executionLog };
+      if (r.backfillModes) log.backfillModes = r.backfillModes;
       if (services.length > 0) {
         // The log records one service; that one may read its deployments from it.
         const owner = services[r.logSourceService % services.length];
@@ -152,7 +182,7 @@ export const validConfig: fc.Arbitrary<JsonObject> = fc
     const config: JsonObject = { warehouse: r.warehouse, tables };
     if (r.repository !== undefined) config.repository = r.repository;
     if (services.length > 0 || r.logSourceService % 3 === 0) config.services = services;
-    if (r.features) config.features = r.features;
+    if (features) config.features = features;
     if (r.thresholds) config.thresholds = r.thresholds as JsonObject;
     if (r.modelFamilyPattern !== undefined) config.modelFamilyPattern = r.modelFamilyPattern;
     return config;

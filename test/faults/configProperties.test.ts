@@ -55,6 +55,12 @@ function unresolve(config: PipelineLensConfig): JsonObject {
   const raw = dropNulls(structuredClone(rest)) as JsonObject;
   const features = raw.features as { count: number; registry: unknown[] } | undefined;
   if (features && features.count === 0 && features.registry.length === 0) delete raw.features;
+  const tables = raw.tables as Record<string, JsonObject | undefined>;
+  const store = tables.featureStore as { storage?: { kind: string; delimiter?: string }; delimiter?: string } | undefined;
+  if (store?.storage) {
+    if (store.storage.delimiter !== undefined) store.delimiter = store.storage.delimiter;
+    (store as JsonObject).storage = store.storage.kind;
+  }
   for (const service of (raw.services ?? []) as Array<{ deployments?: { kind: string; useGcloud?: unknown } }>) {
     const d = service.deployments;
     if (d?.kind === 'cloudRun') d.useGcloud = d.useGcloud === 'always' ? true : d.useGcloud === 'never' ? false : 'auto';

@@ -190,7 +190,7 @@ describe('verify under generated histories', () => {
         );
         assert.ok(r.checked.every((c) => c.verdict === 'ok'));
       }),
-      runs('verifyHistories'),
+      runs('servingVerifyRuns'),
     );
     t.diagnostic(`histories verified: ${seen.ok + seen.stale + seen.unknown} (${JSON.stringify(seen)})`);
     // A property that never meets an ok proves nothing about oks.

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { toDuckdbSql } from '../../src/core/warehouse/bigqueryToDuckdb';
+import { toDuckdbSql } from '../../src/core/warehouse/embedded/bigqueryToDuckdb';
 import { tokenize } from '../../src/core/warehouse/bigqueryTokens';
 import type { ParamType } from '../../src/core/warehouse/types';
 import { missingFrom, readDuckdbSql, wellNested } from './duckdbLiterals';

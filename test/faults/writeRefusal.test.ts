@@ -8,7 +8,7 @@ import { after, before, describe, it } from 'node:test';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { main } from '../../src/cli/main';
 import { loadConfig } from '../../src/core/config/loadConfig';
-import { EmbeddedWarehouse } from '../../src/core/warehouse/embeddedWarehouse';
+import { EmbeddedWarehouse } from '../../src/core/warehouse/embedded/embeddedWarehouse';
 import { WarehouseError } from '../../src/core/warehouse/types';
 
 /*

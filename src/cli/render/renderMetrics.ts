@@ -54,7 +54,7 @@ export function renderMetrics(r: MetricsReport, options: { wide?: boolean } = {}
     out.push('');
     out.push(
       wrapText(
-        `after − before (split at ${c.split}, by ${c.splitKind === 'commit' ? 'builds containing it' : 'date'}): hit rate ${formatPointDifference(c.hitRate)}${
+        `after − before (split at ${c.split}, by ${c.splitKind === 'commit' ? 'builds containing it' : c.splitKind === 'time' ? 'when each prediction was made' : 'the date predicted for'}): hit rate ${formatPointDifference(c.hitRate)}${
           c.hitRate.significant ? '' : ' (interval includes zero: not established)'
         }; MAE ${mae}`,
         width,
@@ -62,6 +62,8 @@ export function renderMetrics(r: MetricsReport, options: { wide?: boolean } = {}
       ),
     );
   }
+  if (r.notRecorded.length) out.push('');
+  for (const line of r.notRecorded) out.push(wrapText(`Not recorded: ${line}.`, width, '  '));
   if (r.warnings.length) out.push('');
   for (const warning of r.warnings) out.push(wrapText(`warning: ${warning}`, width, '  '));
   return out.join('\n');

@@ -8,11 +8,16 @@ export function renderProvenance(p: CommitProvenance): string {
   const out: string[] = [];
   out.push(`commit ${c.sha}`);
   out.push(`  ${c.subject}`);
-  out.push(`  ${c.author} · committed ${formatTimestamp(c.committedAt)} · ${p.files.length} file(s) changed`);
+  out.push(`  ${c.author} · committed ${formatTimestamp(c.committedAt)} · ${p.files === null ? 'files changed unknown' : `${p.files.length} file(s) changed`}`);
   out.push('');
+  if (p.historyCut) out.push(`⚠ ${p.historyCut.message}`, '');
   for (const s of p.services) {
-    const head = `${s.service}${s.touchesService ? '' : ' (commit touches none of its paths)'}`;
-    if (s.status === 'deployed' && s.firstDeployment) {
+    const head = `${s.service}${s.touchesService === null ? ' (unknown whether the commit touches its paths)' : s.touchesService ? '' : ' (commit touches none of its paths)'}`;
+    if (s.status === 'deployed' && s.firstDeployment && s.earlierUnknown.length) {
+      out.push(
+        `✓ ${head}: in ${s.firstDeployment.revision} by ${formatTimestamp(s.firstDeployment.createdAt)} (at most +${formatDuration(s.firstDeployment.delaySeconds)} after the commit; earlier revisions ${s.earlierUnknown.join(', ')} unknown)`,
+      );
+    } else if (s.status === 'deployed' && s.firstDeployment) {
       out.push(`✓ ${head}: first in ${s.firstDeployment.revision} at ${formatTimestamp(s.firstDeployment.createdAt)} (+${formatDuration(s.firstDeployment.delaySeconds)} after the commit)`);
     } else if (s.status === 'not-deployed') {
       const serving = s.serving
@@ -22,7 +27,8 @@ export function renderProvenance(p: CommitProvenance): string {
           : 'nothing deployed';
       out.push(`✗ ${head}: not deployed; ${serving}${s.behindBy !== null ? `, ${s.behindBy} commit(s) behind this one` : ''}`);
     } else {
-      out.push(`? ${head}: unknown — ${s.problem}`);
+      const serving = s.serving && s.behindBy ? `; serving ${s.serving.revision} (${s.serving.commit ? shortSha(s.serving.commit) : 'commit unknown'}) is ${s.behindBy} commit(s) behind this one` : '';
+      out.push(`? ${head}: unknown — ${s.problem}${serving}`);
     }
     if (s.gapRuns.length) {
       out.push(`  ⚠ ${s.gapRuns.length} run session(s) on older code between the commit and the deployment:`);
@@ -35,7 +41,7 @@ export function renderProvenance(p: CommitProvenance): string {
       }
     }
   }
-  if (p.models.length) {
+  if (p.models.length && p.files !== null) {
     out.push('');
     out.push(`Results per model (${p.window.from}..${p.window.to}): builds containing this commit vs the build it replaced`);
     out.push(

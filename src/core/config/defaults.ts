@@ -23,6 +23,9 @@ export const DEFAULT_PREDICTION_COLUMNS: PredictionColumns = {
   revision: 'deployment_revision',
   createdAt: 'created_at',
   active: 'is_active',
+  superseded: null,
+  supersededAt: null,
+  featureSnapshot: null,
 };
 
 export const DEFAULT_GRADED_COLUMNS: GradedColumns = {
@@ -34,6 +37,9 @@ export const DEFAULT_GRADED_COLUMNS: GradedColumns = {
   line: 'line_value',
   correct: 'prediction_correct',
   commit: 'build_commit_sha',
+  active: null,
+  superseded: null,
+  supersededAt: null,
 };
 
 export const DEFAULT_FEATURE_STORE_COLUMNS: FeatureStoreColumns = {
@@ -51,6 +57,7 @@ export const DEFAULT_EXECUTION_LOG_COLUMNS: ExecutionLogColumns = {
   start: 'execution_start_timestamp',
   end: 'execution_end_timestamp',
   date: 'game_date',
+  lastDate: null,
   model: 'system_id',
   rowsProduced: 'players_predicted',
   mode: 'feature_source_mode',

@@ -14,7 +14,7 @@ import {
   DEFAULT_PREDICTION_COLUMNS,
   DEFAULT_THRESHOLDS,
 } from './defaults';
-import type { DeploymentSourceConfig, PipelineLensConfig, ServiceConfig, ServingRule, TableConfig, WarehouseConfig } from './types';
+import type { DeploymentSourceConfig, FeatureDefinition, FeatureStorage, PipelineLensConfig, ServiceConfig, ServingRule, TableConfig, WarehouseConfig } from './types';
 
 // The raw file as the schema allows it; everything optional is filled in by `resolveConfig`.
 interface RawTable {
@@ -22,10 +22,14 @@ interface RawTable {
   partitionColumn?: string | null;
   columns?: Record<string, string | null>;
   service?: string;
+  storage?: 'array' | 'jsonArray' | 'delimited' | 'columns';
+  delimiter?: string;
+  featureSnapshotKeys?: string[];
+  backfillModes?: string[];
 }
 type RawDeploymentSource =
   | { kind: 'file'; path: string; servingRule?: ServingRule }
-  | { kind: 'warehouse'; table: string; columns?: Record<string, string | null>; servingRule?: ServingRule }
+  | { kind: 'warehouse'; table: string; partitionColumn?: string | null; lookbackDays?: number; columns?: Record<string, string | null>; servingRule?: ServingRule }
   | {
       kind: 'cloudRun';
       project?: string;
@@ -52,7 +56,7 @@ interface RawConfig {
         queryTimeoutSeconds?: number;
       };
   tables: Record<string, RawTable | undefined>;
-  features?: { count: number; registry?: Array<{ index: number; name: string; description?: string; minCoverage?: number | null }> };
+  features?: { count?: number; registry?: Array<{ index?: number; column?: string; name: string; description?: string; minCoverage?: number | null }> };
   services?: Array<{
     name: string;
     paths: string[];
@@ -121,30 +125,23 @@ export function resolveConfig(raw: unknown, file: string): PipelineLensConfig {
     };
   };
 
-  const features = {
-    count: config.features?.count ?? 0,
-    registry: (config.features?.registry ?? []).map((f) => ({
-      index: f.index,
-      name: f.name,
-      description: f.description ?? '',
-      minCoverage: f.minCoverage ?? null,
-    })),
-  };
-  const seen = new Map<number, string>();
-  features.registry.forEach((f, i) => {
-    if (f.index >= features.count) {
-      throw new ConfigError(
-        `${file}: /features/registry/${i}/index is ${f.index}, outside the features array (features.count is ${features.count}); use an index from 0 to ${features.count - 1} or raise features.count.`,
-        file,
-        `/features/registry/${i}/index`,
-      );
-    }
-    const other = seen.get(f.index);
-    if (other !== undefined) {
-      throw new ConfigError(`${file}: /features/registry/${i} gives index ${f.index} a second name (${f.name}; it is already ${other}); keep one entry per index.`, file, `/features/registry/${i}/index`);
-    }
-    seen.set(f.index, f.name);
-  });
+  const storage = resolveStorage(config.tables.featureStore);
+  const features = resolveFeatures(config.features, storage, file);
+  const featureStore = table('featureStore', DEFAULT_FEATURE_STORE_COLUMNS);
+  if (featureStore && storage.kind === 'columns' && featureStore.columns.features !== null && config.tables.featureStore?.columns?.features !== undefined) {
+    throw new ConfigError(
+      `${file}: /tables/featureStore/columns/features names one column for every feature, but /tables/featureStore/storage is "columns" (one column per feature); remove it, or choose the storage the column holds (array, jsonArray, delimited).`,
+      file,
+      '/tables/featureStore/columns/features',
+    );
+  }
+  if (featureStore && storage.kind !== 'columns' && featureStore.columns.features === null) {
+    throw new ConfigError(
+      `${file}: /tables/featureStore/columns/features is null, but /tables/featureStore/storage is "${storage.kind}", which keeps every feature in that one column; name the column, or set storage to "columns" and give each registry entry its column.`,
+      file,
+      '/tables/featureStore/columns/features',
+    );
+  }
 
   const services: ServiceConfig[] = (config.services ?? []).map((s, i) => ({
     name: s.name,
@@ -173,6 +170,8 @@ export function resolveConfig(raw: unknown, file: string): PipelineLensConfig {
     }
   });
   const executionLog = table('executionLog', DEFAULT_EXECUTION_LOG_COLUMNS);
+  const predictions = table('predictions', DEFAULT_PREDICTION_COLUMNS)!;
+  const snapshotKeys = config.tables.predictions?.featureSnapshotKeys ?? features.registry.map((f) => f.name);
   let logService: string | null = logRaw?.service ?? null;
   if (logService === null && services.length === 1) logService = services[0].name;
   if (logService !== null && services.length > 0 && !names.has(logService)) {
@@ -196,10 +195,10 @@ export function resolveConfig(raw: unknown, file: string): PipelineLensConfig {
     repository: fromRoot(config.repository ?? '.'),
     warehouse,
     tables: {
-      predictions: table('predictions', DEFAULT_PREDICTION_COLUMNS)!,
+      predictions: { ...predictions, featureSnapshotKeys: predictions.columns.featureSnapshot ? snapshotKeys : [] },
       graded: table('graded', DEFAULT_GRADED_COLUMNS)!,
-      featureStore: table('featureStore', DEFAULT_FEATURE_STORE_COLUMNS),
-      executionLog: executionLog ? { ...executionLog, service: logService } : null,
+      featureStore: featureStore ? { ...featureStore, columns: storage.kind === 'columns' ? { ...featureStore.columns, features: null } : featureStore.columns, storage } : null,
+      executionLog: executionLog ? { ...executionLog, service: logService, backfillModes: logRaw?.backfillModes ?? null } : null,
       expected: table('expected', DEFAULT_EXPECTED_COLUMNS),
     },
     features,
@@ -217,6 +216,74 @@ export const DEFAULT_REQUEST_TIMEOUT_SECONDS = 30;
 export const DEFAULT_QUERY_TIMEOUT_SECONDS = 600;
 const DEFAULT_COMMIT_ENV = 'BUILD_COMMIT';
 const DEFAULT_LOOKBACK_DAYS = 180;
+/** A deployment table partitioned by time is read this far back: long enough for the oldest deployment that matters. */
+const DEFAULT_DEPLOYMENT_LOOKBACK_DAYS = 730;
+
+function resolveStorage(raw: RawTable | undefined): FeatureStorage {
+  switch (raw?.storage ?? 'array') {
+    case 'jsonArray':
+      return { kind: 'jsonArray' };
+    case 'delimited':
+      return { kind: 'delimited', delimiter: raw?.delimiter ?? ',' };
+    case 'columns':
+      return { kind: 'columns' };
+    default:
+      return { kind: 'array' };
+  }
+}
+
+/**
+ * The registry maps each feature to its position in the features column, or to its own
+ * column in a wide table, where positions only number the features (in registry order
+ * unless given) so that findings and requests can name them.
+ */
+function resolveFeatures(raw: RawConfig['features'], storage: FeatureStorage, file: string): { count: number; registry: FeatureDefinition[] } {
+  const entries = raw?.registry ?? [];
+  const wide = storage.kind === 'columns';
+  const registry: FeatureDefinition[] = entries.map((f, i) => {
+    if (wide && !f.column) {
+      throw new ConfigError(
+        `${file}: /features/registry/${i} (${f.name}) names no column, but /tables/featureStore/storage is "columns" (one column per feature); add "column": the name of its column.`,
+        file,
+        `/features/registry/${i}/column`,
+      );
+    }
+    if (!wide && f.index === undefined) {
+      throw new ConfigError(
+        `${file}: /features/registry/${i} (${f.name}) has no index; give its position in the features column (0 = first), or set /tables/featureStore/storage to "columns" for one column per feature.`,
+        file,
+        `/features/registry/${i}/index`,
+      );
+    }
+    return { index: f.index ?? i, column: wide ? f.column! : null, name: f.name, description: f.description ?? '', minCoverage: f.minCoverage ?? null };
+  });
+  const count = raw?.count ?? (wide ? registry.reduce((max, f) => Math.max(max, f.index + 1), 0) : 0);
+  if (raw && raw.count === undefined && !wide) {
+    throw new ConfigError(`${file}: /features/count is required: the length of the features array.`, file, '/features/count');
+  }
+  const seen = new Map<number, string>();
+  const columns = new Map<string, string>();
+  registry.forEach((f, i) => {
+    if (f.index >= count) {
+      throw new ConfigError(
+        `${file}: /features/registry/${i}/index is ${f.index}, outside the features array (features.count is ${count}); use an index from 0 to ${count - 1} or raise features.count.`,
+        file,
+        `/features/registry/${i}/index`,
+      );
+    }
+    const other = seen.get(f.index);
+    if (other !== undefined) {
+      throw new ConfigError(`${file}: /features/registry/${i} gives index ${f.index} a second name (${f.name}; it is already ${other}); keep one entry per index.`, file, `/features/registry/${i}/index`);
+    }
+    seen.set(f.index, f.name);
+    if (f.column) {
+      const owner = columns.get(f.column.toLowerCase());
+      if (owner !== undefined) throw new ConfigError(`${file}: /features/registry/${i}/column ${f.column} is already the column of ${owner}; each feature needs its own column.`, file, `/features/registry/${i}/column`);
+      columns.set(f.column.toLowerCase(), f.name);
+    }
+  });
+  return { count, registry };
+}
 
 function resolveWarehouse(raw: RawConfig['warehouse'], file: string, fromRoot: (p: string) => string): WarehouseConfig {
   if (raw.kind === 'bigquery') {
@@ -258,6 +325,8 @@ function resolveDeploymentSource(
       return {
         kind: 'warehouse',
         table: raw.table,
+        partitionColumn: raw.partitionColumn ?? null,
+        lookbackDays: raw.lookbackDays ?? DEFAULT_DEPLOYMENT_LOOKBACK_DAYS,
         columns: { ...DEFAULT_DEPLOYMENT_TABLE_COLUMNS, ...(raw.columns ?? {}) } as typeof DEFAULT_DEPLOYMENT_TABLE_COLUMNS,
         servingRule: raw.servingRule ?? 'traffic',
       };

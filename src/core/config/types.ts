@@ -36,47 +36,78 @@ export interface BigQueryWarehouseConfig {
 
 export type WarehouseConfig = EmbeddedWarehouseConfig | BigQueryWarehouseConfig;
 
+/*
+ * Columns typed `string | null` are optional: `null` says the table has no such column, and
+ * every detector that needs it reports "not checked" instead of guessing.
+ */
+
 export interface PredictionColumns {
   entity: string;
   date: string;
   model: string;
-  predicted: string;
-  line: string;
-  commit: string;
-  revision: string;
-  createdAt: string;
+  /** Predicted value, a number. */
+  predicted: string | null;
+  /** The line a prediction is compared with (over/under), a number. */
+  line: string | null;
+  /** SHA of the build that produced the row. */
+  commit: string | null;
+  revision: string | null;
+  /** When the row was written (TIMESTAMP): the prediction time. */
+  createdAt: string | null;
   /** Boolean column; rows where it is FALSE were superseded and are not counted. */
   active: string | null;
+  /** Boolean column; rows where it is TRUE were superseded and are not counted. */
+  superseded: string | null;
+  /** TIMESTAMP column; rows where it is set were superseded and are not counted. */
+  supersededAt: string | null;
+  /** JSON object of feature values the model read at prediction time, e.g. `{"has_vegas_line": 0}`. */
+  featureSnapshot: string | null;
 }
 
 export interface GradedColumns {
   entity: string;
   date: string;
   model: string;
-  predicted: string;
-  actual: string;
-  line: string;
+  predicted: string | null;
+  actual: string | null;
+  line: string | null;
   /** Boolean column, NULL until graded (or for a push). */
   correct: string;
-  commit: string;
+  /** Without it, graded rows take the build of their prediction (same entity, date and model). */
+  commit: string | null;
+  active: string | null;
+  superseded: string | null;
+  supersededAt: string | null;
 }
 
 export interface FeatureStoreColumns {
   entity: string;
   date: string;
-  /** ARRAY<FLOAT64>, read positionally. */
-  features: string;
+  /** The column holding every feature (array, JSON text or delimited text); null for one column per feature. */
+  features: string | null;
   mode: string | null;
   commit: string | null;
 }
+
+/** How the feature store holds a row's features. */
+export type FeatureStorage =
+  | { kind: 'array' }
+  | { kind: 'jsonArray' }
+  | { kind: 'delimited'; delimiter: string }
+  /** One column per feature (a wide table): each registry entry names its column. */
+  | { kind: 'columns' };
 
 export interface ExecutionLogColumns {
   runId: string;
   commit: string;
   revision: string | null;
   start: string;
-  end: string;
+  /** TIMESTAMP; without it a run ends when it started. */
+  end: string | null;
+  /** The date the run produced results for, or the first date of its range. */
   date: string;
+  /** The last date of the run's range, when a row covers several dates. */
+  lastDate: string | null;
   model: string | null;
   rowsProduced: string | null;
   mode: string | null;
@@ -104,17 +135,38 @@ export interface TableConfig<C> {
   columns: C;
 }
 
+export interface PredictionsTableConfig extends TableConfig<PredictionColumns> {
+  /** Keys of `columns.featureSnapshot` to read, each a feature's name at prediction time. */
+  featureSnapshotKeys: string[];
+}
+
+export interface FeatureStoreTableConfig extends TableConfig<FeatureStoreColumns> {
+  storage: FeatureStorage;
+}
+
+export interface ExecutionLogTableConfig extends TableConfig<ExecutionLogColumns> {
+  service: string | null;
+  /**
+   * Modes whose runs regenerate past dates (backfill, rebuild, rescore…), compared without
+   * case; null means any mode whose name says so (backfill, rerun, replay, rebuild…).
+   */
+  backfillModes: string[] | null;
+}
+
 export interface TablesConfig {
-  predictions: TableConfig<PredictionColumns>;
+  predictions: PredictionsTableConfig;
   graded: TableConfig<GradedColumns>;
-  featureStore: TableConfig<FeatureStoreColumns> | null;
-  executionLog: (TableConfig<ExecutionLogColumns> & { service: string | null }) | null;
+  featureStore: FeatureStoreTableConfig | null;
+  executionLog: ExecutionLogTableConfig | null;
   /** Who was expected to get a prediction on a date: the denominator of completeness. */
   expected: TableConfig<ExpectedColumns> | null;
 }
 
 export interface FeatureDefinition {
+  /** Position in the features array; for one column per feature, the entry's own number. */
   index: number;
+  /** The feature's column when the store has one column per feature, else null. */
+  column: string | null;
   name: string;
   description: string;
   /** Minimum share of rows where the value is > 0 before coverage is reported as low. */
@@ -122,7 +174,7 @@ export interface FeatureDefinition {
 }
 
 export interface FeaturesConfig {
-  /** Length of the features array. */
+  /** Length of the features array (for one column per feature: the number of feature columns). */
   count: number;
   registry: FeatureDefinition[];
 }
@@ -151,6 +203,16 @@ export interface CloudRunDeploymentConfig {
  */
 export type ServingRule = 'traffic' | 'newest';
 
+export interface WarehouseDeploymentConfig {
+  kind: 'warehouse';
+  table: string;
+  /** Column the table is partitioned on; the query then reads its last `lookbackDays`. */
+  partitionColumn: string | null;
+  lookbackDays: number;
+  columns: DeploymentTableColumns;
+  servingRule: ServingRule;
+}
+
 export interface ExecutionLogDeploymentConfig {
   kind: 'executionLog';
   /** How far back the log is read: the window its partition filter scans. */
@@ -160,7 +222,7 @@ export interface ExecutionLogDeploymentConfig {
 
 export type DeploymentSourceConfig =
   | { kind: 'file'; path: string; servingRule: ServingRule }
-  | { kind: 'warehouse'; table: string; columns: DeploymentTableColumns; servingRule: ServingRule }
+  | WarehouseDeploymentConfig
   | CloudRunDeploymentConfig
   | ExecutionLogDeploymentConfig;
 

@@ -29,7 +29,7 @@ export function openDeploymentSource(service: ServiceConfig, context: Deployment
     case 'file':
       return new FileDeploymentSource(source.path);
     case 'warehouse':
-      return new WarehouseDeploymentSource(context.warehouse, source.table, source.columns);
+      return new WarehouseDeploymentSource(context.warehouse, source, context.now, `services[${context.config.services.indexOf(service)}].deployments`);
     case 'executionLog':
       return new ExecutionLogDeploymentSource(context.warehouse, context.config, source.lookbackDays, context.now);
     case 'cloudRun': {

@@ -1,4 +1,4 @@
-import type { DeploymentTableColumns } from '../config/types';
+import type { WarehouseDeploymentConfig } from '../config/types';
 import { deploymentsQuery } from '../warehouse/catalog';
 import type { Warehouse } from '../warehouse/types';
 import { toDeployment } from './fileDeploymentSource';
@@ -8,9 +8,14 @@ import { DeploymentError, type Deployment, type DeploymentSource } from './types
 export class WarehouseDeploymentSource implements DeploymentSource {
   constructor(
     private readonly warehouse: () => Promise<Warehouse>,
-    private readonly table: string,
-    private readonly columns: DeploymentTableColumns,
+    private readonly source: WarehouseDeploymentConfig,
+    private readonly now: () => Date = () => new Date(),
+    private readonly configKey = 'services[].deployments',
   ) {}
+
+  private get table(): string {
+    return this.source.table;
+  }
 
   describe(): string {
     return `warehouse table ${this.table}`;
@@ -20,7 +25,7 @@ export class WarehouseDeploymentSource implements DeploymentSource {
     let rows;
     try {
       const warehouse = await this.warehouse();
-      rows = (await warehouse.query(deploymentsQuery(this.table, this.columns, service))).rows;
+      rows = (await warehouse.query(deploymentsQuery(this.source, service, this.now(), this.configKey))).rows;
     } catch (error) {
       throw new DeploymentError(`Cannot read deployments of ${service} from ${this.table}: ${(error as Error).message}`);
     }

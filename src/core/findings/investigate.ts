@@ -1,74 +1,106 @@
+import type { PipelineLensConfig } from '../config/types';
+import { cutMessage } from '../git/historyCut';
 import { ResolvedShas } from '../git/shaResolver';
 import { addSums, EMPTY_SUMS, sliceMetrics } from '../metrics/aggregate';
-import { commitProvenance } from '../provenance/commitProvenance';
-import { formatDuration, formatTimestamp, shortSha } from '../report/format';
+import { commitProvenance, type CommitProvenance } from '../provenance/commitProvenance';
+import { formatTimestamp, shortSha } from '../report/format';
 import {
   directionSkewQuery,
   featureCoverageQuery,
+  featureSnapshotQuery,
   featureStoreCompletenessQuery,
   modelCommitDateQuery,
-  modelFeatureCoverageQuery,
+  modelFeatureHealthQuery,
+  rowsWrittenQuery,
   type DateWindow,
 } from '../warehouse/catalog';
-import type { Row } from '../warehouse/types';
+import type { CatalogQuery } from '../warehouse/columnNeeds';
+import { WarehouseError, type Row } from '../warehouse/types';
 import { shiftDate, type Workspace } from '../workspace';
-import { deploymentGapFindings } from './deploymentGap';
+import { runChecked, type ColumnFault } from '../warehouse/checkedQuery';
+import { deploymentGapFindings, type RowsWritten } from './deploymentGap';
 import { directionSkewFindings } from './directionSkew';
-import { featureHealthFindings } from './featureHealth';
+import { featureHealth, type BrokenFeature } from './featureHealth';
 import { featureStoreFindings } from './featureStoreCompleteness';
 import { gradingCoverageFindings } from './gradingCoverage';
-import { daysBetween, detectShifts, modelSeries, shiftFinding, type FeatureMovement, type Shift } from './metricShift';
+import { detectShifts, modelSeries, shiftFinding, type Shift } from './metricShift';
 import { modelFamilyFindings } from './modelFamilies';
+import { inputCells, shiftInputs, type InputSeries, type ShiftInputs } from './shiftCauses';
 import { rank, type Finding } from './types';
 
 export interface Investigation {
   window: DateWindow;
   models: string[] | null;
   findings: Finding[];
-  /** Parts that could not be checked, and why (a missing table, an unreadable deployment source). */
+  /** Parts that could not be checked, and why: what is missing, the config key, the type it must be. */
   skipped: string[];
 }
 
 /** Nothing to investigate: said in one line, like any input error. */
 export class InvestigationInputError extends Error {}
 
-/** How many models' shifts get their inputs examined; each costs one query. */
+/** How many models' shifts get their inputs examined; each costs a query or two. */
 const EXPLAINED_SHIFTS = 3;
 
 /**
  * Every detector over one window, ranked. Aggregation happens in the warehouse: the engine
- * receives at most one row per model, build and date, never prediction rows.
+ * receives at most one row per model, build and date (or feature, mode and date), never
+ * prediction rows. A detector that cannot run (a column missing or of another type than it
+ * needs) is reported as not checked, with the setting at fault, and the rest still run.
  */
 export async function investigate(workspace: Workspace, options: { window?: DateWindow; models?: string[] } = {}): Promise<Investigation> {
-  const config = workspace.config;
   const window = options.window ?? (await workspace.defaultWindow());
   const models = options.models?.length ? options.models : undefined;
   const skipped: string[] = [];
   const warehouse = await workspace.warehouse();
   const git = await workspace.git();
+  let config = workspace.config;
 
-  const registryIndices = config.features.registry.length
-    ? config.features.registry.map((f) => f.index)
-    : Array.from({ length: config.features.count }, (_, i) => i);
-  const optional = async (what: string, available: boolean, run: () => Promise<Row[]>): Promise<Row[]> => {
-    if (!available) {
-      skipped.push(what);
-      return [];
+  const leftOutSaid = new Set<string>();
+  const sayLeftOut = (what: string, faults: ColumnFault[]) => {
+    for (const f of faults) {
+      if (leftOutSaid.has(f.need.key)) continue;
+      leftOutSaid.add(f.need.key);
+      skipped.push(`${what} without ${f.need.key}: ${f.message}`);
     }
-    return run();
   };
-  const [cells, coverage, completeness, skew] = await Promise.all([
-    warehouse.query(modelCommitDateQuery(config, { window, models })).then((r) => r.rows),
-    optional('feature coverage (no tables.featureStore or features.count)', !!config.tables.featureStore && registryIndices.length > 0, () =>
-      warehouse.query(featureCoverageQuery(config, window, registryIndices)).then((r) => r.rows),
-    ),
-    optional('feature-store completeness (needs tables.featureStore and tables.expected)', !!config.tables.featureStore && !!config.tables.expected, () =>
-      warehouse.query(featureStoreCompletenessQuery(config, window)).then((r) => r.rows),
-    ),
-    warehouse.query(directionSkewQuery(config, { window, models })).then((r) => r.rows),
-  ]);
+  // Detectors stopped by the same setting share one line: `feature health, inputs of m1's rows: …`.
+  const notCheckedFor = new Map<string, { what: string[]; at: number }>();
+  const notChecked = (what: string, reason: string) => {
+    const seen = notCheckedFor.get(reason);
+    if (!seen) {
+      notCheckedFor.set(reason, { what: [what], at: skipped.push(`${what}: ${reason}`) - 1 });
+      return;
+    }
+    seen.what.push(what);
+    skipped[seen.at] = `${seen.what.join(', ')}: ${reason}`;
+  };
+  /** Rows of a detector's query, or null (and a "not checked" line) when it cannot run. */
+  const checked = async (what: string, build: (c: PipelineLensConfig) => CatalogQuery): Promise<Row[] | null> => {
+    const result = await runChecked(warehouse, config, build, window);
+    if (!result.ok) {
+      notChecked(what, result.reason);
+      return null;
+    }
+    sayLeftOut(what, result.leftOut);
+    return result.rows;
+  };
 
-  if (cells.length === 0) {
+  // The results at the finest grain every other part sums up. A column it reads that the
+  // warehouse lacks and the config may leave out is left out for the whole investigation.
+  const core = await runChecked(warehouse, config, (c) => modelCommitDateQuery(c, { window, models }), window);
+  let cells: Row[] | null = null;
+  if (core.ok) {
+    cells = core.rows;
+    config = core.config;
+    sayLeftOut('results by model, build and date', core.leftOut);
+  } else if (core.error) {
+    // Not a setting of one detector (no such table, no access): nothing about results can be said.
+    throw core.error;
+  } else skipped.push(`metric shifts, grading coverage and model families: ${core.reason}`);
+  const view = config === workspace.config ? workspace : workspace.withConfig(config);
+
+  if (cells && cells.length === 0) {
     throw new InvestigationInputError(
       `No predictions in ${config.tables.predictions.table} or grading in ${config.tables.graded.table} between ${window.from} and ${window.to}${
         models ? ` for ${models.join(', ')}` : ''
@@ -76,16 +108,125 @@ export async function investigate(workspace: Workspace, options: { window?: Date
     );
   }
 
-  // Commits that touched a service's code since its oldest recorded deployment: candidates for gaps.
+  const registryIndices = config.features.registry.length ? config.features.registry.map((f) => f.index) : Array.from({ length: config.features.count }, (_, i) => i);
+  const hasFeatures = !!config.tables.featureStore && registryIndices.length > 0;
+  if (!config.tables.featureStore) skipped.push('feature health: no tables.featureStore in the config');
+  else if (registryIndices.length === 0) skipped.push('feature health: features.count and features.registry name no feature to check');
+  if (config.tables.featureStore && !config.tables.expected) skipped.push('feature-store completeness: needs tables.expected (who should have features on each date)');
+  const pc = config.tables.predictions.columns;
+  if (!pc.predicted || !pc.line) {
+    skipped.push(`direction skew: ${!pc.line ? 'tables.predictions.columns.line' : 'tables.predictions.columns.predicted'} is null; it needs the ${!pc.line ? 'line each prediction is compared with' : 'predicted value'} (a number)`);
+  }
+
+  const [coverage, completeness, skew] = await Promise.all([
+    hasFeatures ? checked('feature health', (c) => featureCoverageQuery(c, window, registryIndices)) : null,
+    config.tables.featureStore && config.tables.expected ? checked('feature-store completeness', (c) => featureStoreCompletenessQuery(c, window)) : null,
+    pc.predicted && pc.line ? checked('direction skew', (c) => directionSkewQuery(c, { window, models })) : null,
+  ]);
+
+  const provenances = await gapProvenances(view, window, skipped);
+  const rowsWritten = await countUnrecordedRows(view, provenances, (what, build) => checked(what, build), skipped);
+
+  const resolved = await ResolvedShas.resolve(git, [...(cells ?? []), ...(coverage ?? [])].map((r) => (r.commit_sha as string | null) ?? null));
+  const sha = (v: string | null) => resolved.full(v);
+  const series = cells ? modelSeries(cells, sha) : [];
+  const shifts = detectShifts(series, config.thresholds);
+  const deploymentsByCommit = await deployedBuilds(view, git);
+
+  const strongest = new Map<string, Shift>();
+  for (const s of shifts) {
+    const current = strongest.get(s.model);
+    if (!current || Math.abs(s.hitRate.difference ?? 0) > Math.abs(current.hitRate.difference ?? 0)) strongest.set(s.model, s);
+  }
+  const explained = [...strongest.values()].sort((a, b) => Math.abs(b.hitRate.difference ?? 0) - Math.abs(a.hitRate.difference ?? 0)).slice(0, EXPLAINED_SHIFTS);
+  const inputs = new Map<Shift, { inputs: ShiftInputs | null; notChecked: string | null }>();
+  await Promise.all(
+    explained.map(async (shift) => {
+      const result = await explainShift(shift, config, window, registryIndices, sha, checked);
+      inputs.set(shift, result);
+    }),
+  );
+
+  const health = coverage ? featureHealth(coverage, config.features.registry, config.thresholds, sha) : [];
+  tieHealthToShifts(health, explained, inputs);
+
+  const backfillModes = config.tables.executionLog?.backfillModes ?? null;
+  const gaps = deploymentGapFindings(provenances, { backfillModes, rowsWritten });
+  // Runs that may have executed older code, but whose build's history is cut, are named
+  // rather than silently left out of the gaps.
+  const found = new Set(gaps.map((f) => `${(f.data.commit as { sha: string }).sha} ${f.data.service}`));
+  for (const p of provenances) {
+    for (const s of p.services) {
+      if (!p.commit || !p.historyCut || s.touchesService === false || s.undecidedRuns === 0 || found.has(`${p.commit.sha} ${s.service}`)) continue;
+      skipped.push(`deployment gap of ${s.service} after ${shortSha(p.commit.sha)}: ${p.historyCut.message}`);
+    }
+  }
+  const findings: Finding[] = [
+    ...gaps,
+    ...shifts.map((shift) => {
+      const deployed = shift.at === 'build' && shift.after.commit ? deploymentsByCommit.get(shift.after.commit) : undefined;
+      const note = deployed
+        ? `Build ${shortSha(shift.after.commit!)} was deployed to ${deployed.service} as ${deployed.revision} at ${formatTimestamp(deployed.createdAt)}.`
+        : null;
+      const explanation = inputs.get(shift);
+      return shiftFinding(shift, explanation?.inputs ?? null, note, explanation?.notChecked ?? null);
+    }),
+    ...health.map((h) => h.finding),
+  ];
+
+  if (cells?.length) {
+    const lastDay = cells.reduce((max, r) => (String(r.day) > max ? String(r.day) : max), '');
+    const recent = { from: shiftDate(lastDay, -6), to: lastDay };
+    const perModel = new Map<string, typeof EMPTY_SUMS>();
+    for (const s of series) for (const c of s.cells) if (c.day >= recent.from && c.day <= recent.to) perModel.set(s.model, addSums(perModel.get(s.model) ?? EMPTY_SUMS, c.sums));
+    findings.push(...gradingCoverageFindings([...perModel].map(([model, sums]) => ({ model, metrics: sliceMetrics(sums) })), recent, config.thresholds));
+  }
+  if (completeness) findings.push(...featureStoreFindings(completeness, config.thresholds));
+  if (skew) findings.push(...directionSkewFindings(skew, config.thresholds));
+  findings.push(
+    ...modelFamilyFindings(
+      series
+        .map((s) => {
+          const active = s.cells.filter((c) => c.sums.predictions > 0).map((c) => c.day).sort();
+          return { model: s.model, firstDay: active[0] ?? '', lastDay: active[active.length - 1] ?? '', predictions: s.cells.reduce((n, c) => n + c.sums.predictions, 0) };
+        })
+        .filter((a) => a.firstDay !== ''),
+      config.modelFamilyPattern,
+    ),
+  );
+
+  return { window, models: models ?? null, findings: rank(findings), skipped };
+}
+
+/** Provenance of the commits that touched a service's code in the window: where deployment gaps are. */
+async function gapProvenances(workspace: Workspace, window: DateWindow, skipped: string[]): Promise<CommitProvenance[]> {
+  const config = workspace.config;
+  const git = await workspace.git();
   const candidates: string[] = [];
   const head = await git.head();
+  const shallow = await git.shallowState();
   for (const service of config.services) {
     try {
       const deployments = await workspace.deployments(service.name);
       const oldest = deployments.find((d) => d.commit);
-      const base = oldest?.commit ? await git.revParse(oldest.commit) : null;
+      let base = oldest?.commit ? await git.revParse(oldest.commit) : null;
+      if (!base && shallow.shallow && oldest) {
+        // The oldest deployed commit is beyond the cut: start from the oldest one the clone
+        // has, and say which gaps that leaves out.
+        for (const d of deployments) {
+          base = d.commit ? await git.revParse(d.commit) : null;
+          if (base) {
+            skipped.push(`deployment gaps of ${service.name} before ${d.revision}: ${cutMessage(shallow.boundary[0] ?? null, `what changed between its oldest deployment (${oldest.revision}, commit ${oldest.commit!.slice(0, 7)}, not in local history) and ${d.revision}`)}`);
+            break;
+          }
+        }
+      }
       if (!base) {
-        skipped.push(`deployment gaps of ${service.name} (no deployed commit found in local history)`);
+        skipped.push(
+          shallow.shallow
+            ? `deployment gaps of ${service.name}: ${cutMessage(shallow.boundary[0] ?? null, 'what changed since its deployments: none of their commits is in local history')}`
+            : `deployment gaps of ${service.name} (no deployed commit found in local history)`,
+        );
         continue;
       }
       const commits = await git.commitsBetween(base, head, service.paths);
@@ -94,96 +235,119 @@ export async function investigate(workspace: Workspace, options: { window?: Date
       skipped.push(`deployment gaps of ${service.name}: ${(error as Error).message}`);
     }
   }
-  const provenances = candidates.length ? await commitProvenance(workspace, [...new Set(candidates)], { window }) : [];
-
-  const resolved = await ResolvedShas.resolve(git, cells.map((r) => r.commit_sha as string | null));
-  const series = modelSeries(cells, (v) => resolved.full(v));
-  const shifts = detectShifts(series, config.thresholds);
-  const deploymentsByCommit = new Map<string, { service: string; revision: string; createdAt: string }>();
-  const deploymentLists = await Promise.all(config.services.map(async (s) => ({ service: s.name, list: await workspace.deployments(s.name).catch(() => []) })));
-  const deployedShas = await ResolvedShas.resolve(git, deploymentLists.flatMap((d) => d.list.map((x) => x.commit)));
-  for (const { service, list } of deploymentLists) {
-    for (const d of list) {
-      const full = deployedShas.full(d.commit);
-      if (full && !deploymentsByCommit.has(full)) deploymentsByCommit.set(full, { service, revision: d.revision, createdAt: d.createdAt });
-    }
+  if (candidates.length === 0) return [];
+  try {
+    return await commitProvenance(workspace, [...new Set(candidates)], { window, withResults: false });
+  } catch (error) {
+    if (!(error instanceof WarehouseError) || error.reason === 'cancelled') throw error;
+    skipped.push(`deployment gaps: ${error.message}`);
+    return [];
   }
+}
 
-  const strongest = new Map<string, Shift>();
-  for (const s of shifts) {
-    const current = strongest.get(s.model);
-    if (!current || Math.abs(s.hitRate.difference ?? 0) > Math.abs(current.hitRate.difference ?? 0)) strongest.set(s.model, s);
-  }
-  const explained = [...strongest.values()].sort((a, b) => Math.abs(b.hitRate.difference ?? 0) - Math.abs(a.hitRate.difference ?? 0)).slice(0, EXPLAINED_SHIFTS);
-  const movements = new Map<Shift, FeatureMovement[]>();
-  if (config.tables.featureStore && registryIndices.length) {
-    await Promise.all(
-      explained.map(async (shift) => {
-        // The week before the split against the later side: the comparison a person makes by hand.
-        const from = shiftDate(shift.splitDay, -8) > shift.before.from ? shiftDate(shift.splitDay, -8) : shift.before.from;
-        const rows = (await warehouse.query(modelFeatureCoverageQuery(config, shift.model, { from, to: shift.after.to }, shift.splitDay, registryIndices))).rows;
-        const names = new Map(config.features.registry.map((f) => [f.index, f.name]));
-        const byIndex = new Map<number, FeatureMovement>();
-        for (const r of rows) {
-          const index = Number(r.feature_index);
-          const m = byIndex.get(index) ?? { index, name: names.get(index) ?? `feature ${index}`, before: { rows: 0, positive: 0 }, after: { rows: 0, positive: 0 } };
-          const side = r.period === 'before' ? m.before : m.after;
-          side.rows += Number(r.row_count);
-          side.positive += Number(r.positive);
-          byIndex.set(index, m);
-        }
-        movements.set(shift, [...byIndex.values()]);
-      }),
+/**
+ * Rows written by the runs on old code whose log does not record them, counted in the
+ * predictions table by build, dates and the time the run took. Without a write time or a
+ * build column there is no honest count: those stay "not recorded".
+ */
+async function countUnrecordedRows(
+  workspace: Workspace,
+  provenances: CommitProvenance[],
+  checked: (what: string, build: (c: PipelineLensConfig) => CatalogQuery) => Promise<Row[] | null>,
+  skipped: string[],
+): Promise<RowsWritten> {
+  const counted: RowsWritten = new Map();
+  const sessions = provenances.flatMap((p) => p.services.flatMap((s) => s.gapRuns)).filter((r) => r.rowsProduced === null);
+  if (sessions.length === 0) return counted;
+  const pc = workspace.config.tables.predictions.columns;
+  const countable = sessions.filter((r) => r.commit && Date.parse(r.endedAt) > Date.parse(r.startedAt));
+  if (!pc.commit || !pc.createdAt) {
+    skipped.push(
+      `rows written by runs on old code: the execution log records none (tables.executionLog.columns.rowsProduced), and counting them in the predictions table needs tables.predictions.columns.${
+        pc.commit ? 'createdAt (when each row was written, a TIMESTAMP)' : 'commit (the build of each row)'
+      }`,
     );
+    return counted;
   }
-
-  const health = featureHealthFindings(coverage, config.features.registry, config.thresholds);
-  const episodeStart = new Map<number, string>();
-  for (const f of health) {
-    const index = Number(f.data.index);
-    const from = String(f.data.from);
-    if (!episodeStart.has(index) || from < episodeStart.get(index)!) episodeStart.set(index, from);
-  }
-  const findings: Finding[] = [
-    ...deploymentGapFindings(provenances),
-    ...shifts.map((shift) => {
-      const deployed = shift.at === 'build' && shift.after.commit ? deploymentsByCommit.get(shift.after.commit) : undefined;
-      const note = deployed
-        ? `Build ${shortSha(shift.after.commit!)} was deployed to ${deployed.service} as ${deployed.revision} at ${formatTimestamp(deployed.createdAt)}.`
-        : null;
-      const moved = (movements.get(shift) ?? []).map((m) => ({ ...m, episodeFrom: episodeStart.get(m.index) }));
-      return shiftFinding(shift, moved, note);
-    }),
-  ];
-
-  const drops = shifts.filter((s) => (s.hitRate.difference ?? 0) < 0);
-  for (const f of health) {
-    const from = String(f.data.from);
-    for (const shift of drops) {
-      const lag = daysBetween(shift.splitDay, from);
-      if (lag > 2) f.evidence.push(`Began ${formatDuration(lag * 86400)} after ${shift.model}'s drop on ${shift.splitDay}: it cannot have caused that drop.`);
-    }
-  }
-  findings.push(...health);
-
-  if (cells.length) {
-    const lastDay = cells.reduce((max, r) => (String(r.day) > max ? String(r.day) : max), '');
-    const recent = { from: shiftDate(lastDay, -6), to: lastDay };
-    const perModel = new Map<string, typeof EMPTY_SUMS>();
-    for (const s of series) for (const c of s.cells) if (c.day >= recent.from && c.day <= recent.to) perModel.set(s.model, addSums(perModel.get(s.model) ?? EMPTY_SUMS, c.sums));
-    findings.push(...gradingCoverageFindings([...perModel].map(([model, sums]) => ({ model, metrics: sliceMetrics(sums) })), recent, config.thresholds));
-  }
-  findings.push(...featureStoreFindings(completeness, config.thresholds));
-  findings.push(...directionSkewFindings(skew, config.thresholds));
-  findings.push(
-    ...modelFamilyFindings(
-      series.map((s) => {
-        const active = s.cells.filter((c) => c.sums.predictions > 0).map((c) => c.day).sort();
-        return { model: s.model, firstDay: active[0] ?? '', lastDay: active[active.length - 1] ?? '', predictions: s.cells.reduce((n, c) => n + c.sums.predictions, 0) };
-      }).filter((a) => a.firstDay !== ''),
-      config.modelFamilyPattern,
+  if (countable.length === 0) return counted;
+  const unique = [...new Map(countable.map((r) => [`${r.commit}|${r.startedAt}|${r.endedAt}|${r.firstDate}|${r.lastDate}`, r])).values()];
+  const rows = await checked('rows written by runs on old code', (c) =>
+    rowsWrittenQuery(
+      c,
+      unique.map((r) => ({ commit: r.commit!, startedAt: r.startedAt, endedAt: r.endedAt, firstDate: r.firstDate, lastDate: r.lastDate })),
     ),
   );
+  if (!rows) return counted;
+  const bySession = new Map(rows.map((r) => [Number(r.session), Number(r.rows_written)]));
+  unique.forEach((r, i) => {
+    const count = bySession.get(i) ?? 0;
+    for (const s of countable) {
+      if (s.commit === r.commit && s.startedAt === r.startedAt && s.endedAt === r.endedAt && s.firstDate === r.firstDate && s.lastDate === r.lastDate) counted.set(s, count);
+    }
+  });
+  return counted;
+}
 
-  return { window, models: models ?? null, findings: rank(findings), skipped };
+async function deployedBuilds(workspace: Workspace, git: Awaited<ReturnType<Workspace['git']>>) {
+  const byCommit = new Map<string, { service: string; revision: string; createdAt: string }>();
+  const lists = await Promise.all(workspace.config.services.map(async (s) => ({ service: s.name, list: await workspace.deployments(s.name).catch(() => []) })));
+  const shas = await ResolvedShas.resolve(git, lists.flatMap((d) => d.list.map((x) => x.commit)));
+  for (const { service, list } of lists) {
+    for (const d of list) {
+      const full = shas.full(d.commit);
+      if (full && !byCommit.has(full)) byCommit.set(full, { service, revision: d.revision, createdAt: d.createdAt });
+    }
+  }
+  return byCommit;
+}
+
+/** The inputs of a shift's rows on both sides: feature-store features and the values recorded with each prediction. */
+async function explainShift(
+  shift: Shift,
+  config: PipelineLensConfig,
+  window: DateWindow,
+  indices: number[],
+  sha: (v: string | null) => string | null,
+  checked: (what: string, build: (c: PipelineLensConfig) => CatalogQuery) => Promise<Row[] | null>,
+): Promise<{ inputs: ShiftInputs | null; notChecked: string | null }> {
+  const range = { from: shift.before.from < window.from ? window.from : shift.before.from, to: shift.after.to };
+  const pc = config.tables.predictions;
+  const notChecked: string[] = [];
+  const [features, snapshot] = await Promise.all([
+    config.tables.featureStore && indices.length ? checked(`inputs of ${shift.model}'s rows`, (c) => modelFeatureHealthQuery(c, shift.model, range, shift.splitDay, indices)) : null,
+    pc.columns.featureSnapshot && pc.featureSnapshotKeys.length ? checked(`values recorded with ${shift.model}'s predictions`, (c) => featureSnapshotQuery(c, shift.model, range, shift.splitDay)) : null,
+  ]);
+  if (config.tables.featureStore && indices.length && !features) notChecked.push('the feature store (see "Not checked" below)');
+  const names = new Map(config.features.registry.map((f) => [f.index, f.name]));
+  const series: InputSeries[] = [];
+  if (features) {
+    for (const [key, cells] of inputCells(features, 'feature_index', sha)) {
+      const index = Number(key);
+      series.push({ source: 'featureStore', label: names.get(index) ?? `feature ${index}`, index, cells });
+    }
+  }
+  if (snapshot) {
+    const byName = new Map(config.features.registry.map((f) => [f.name, f.index]));
+    for (const [key, cells] of inputCells(snapshot, 'snapshot_key', sha)) {
+      series.push({ source: 'snapshot', label: `${pc.columns.featureSnapshot}.${key}`, index: byName.get(key) ?? null, cells });
+    }
+  }
+  if (series.length === 0) return { inputs: null, notChecked: notChecked.length ? notChecked.join('; ') : null };
+  return { inputs: shiftInputs(shift, series, config.thresholds), notChecked: notChecked.length ? notChecked.join('; ') : null };
+}
+
+/** A broken feature says, from the rows, whether it is a candidate cause of each shift examined, or why not. */
+function tieHealthToShifts(health: BrokenFeature[], shifts: Shift[], inputs: Map<Shift, { inputs: ShiftInputs | null }>): void {
+  for (const h of health) {
+    for (const shift of shifts) {
+      const examined = inputs.get(shift)?.inputs;
+      if (!examined) continue;
+      const drop = (shift.hitRate.difference ?? 0) < 0 ? 'drop' : 'rise';
+      const at = shift.at === 'build' ? `with build ${shift.after.commit ? shortSha(shift.after.commit) : 'unknown'}` : `from ${shift.splitDay}`;
+      const cause = examined.causes.find((c) => c.source === 'featureStore' && c.index === h.index);
+      const dismissal = examined.dismissals.find((d) => d.source === 'featureStore' && d.index === h.index);
+      if (cause) h.finding.evidence.push(`On ${shift.model}'s own rows it is a candidate cause of the ${drop} ${at}: ${cause.text}`);
+      else if (dismissal) h.finding.evidence.push(`On ${shift.model}'s own rows, checked in every mode: ${dismissal.text}`);
+    }
+  }
 }

@@ -4,6 +4,7 @@ import { compareProportions, type ProportionDifference } from '../metrics/compar
 import type { SliceMetrics } from '../metrics/types';
 import { formatNumber, formatPointDifference, formatRate, shortSha } from '../report/format';
 import type { Row } from '../warehouse/types';
+import type { ShiftInputs } from './shiftCauses';
 import { SEVERITY_WEIGHT, type Finding } from './types';
 
 /** One model's rows at the (commit, day) grain, commits already resolved to full SHAs. */
@@ -134,46 +135,30 @@ export function daysBetween(a: string, b: string): number {
   return (Date.parse(`${b}T00:00:00Z`) - Date.parse(`${a}T00:00:00Z`)) / 86400_000;
 }
 
-/** What the inputs did across a shift: coverage of each feature before and after, for the model's own rows. */
-export interface FeatureMovement {
-  index: number;
-  name: string;
-  /** First day of a zero-rate or coverage episode of this feature, if one was found. */
-  episodeFrom?: string;
-  before: { rows: number; positive: number };
-  after: { rows: number; positive: number };
-}
+/** An error figure, or "not recorded" when graded rows exist but the tables hold no error for them. */
+const error = (slice: SliceMetrics, value: number | null) => (value === null && slice.graded > 1 ? 'not recorded' : formatNumber(value));
 
-export function shiftFinding(shift: Shift, movements: FeatureMovement[], deployNote: string | null): Finding {
+export function shiftFinding(shift: Shift, inputs: ShiftInputs | null, deployNote: string | null, notChecked: string | null = null): Finding {
   const fell = (shift.hitRate.difference ?? 0) < 0;
   const pts = Math.abs(shift.hitRate.difference ?? 0) * 100;
   const severity = fell ? 'high' : 'medium';
   const evidence = [
-    `Before (${shift.before.label}, ${shift.before.from}..${shift.before.to}): hit rate ${formatRate(shift.before.hitRate)}, MAE ${formatNumber(shift.before.mae)}, std of error ${formatNumber(
+    `Before (${shift.before.label}, ${shift.before.from}..${shift.before.to}): hit rate ${formatRate(shift.before.hitRate)}, MAE ${error(shift.before, shift.before.mae)}, std of error ${error(
+      shift.before,
       shift.before.stdError,
     )}, ${shift.before.predictions} predictions.`,
-    `After (${shift.after.label}, ${shift.after.from}..${shift.after.to}): hit rate ${formatRate(shift.after.hitRate)}, MAE ${formatNumber(shift.after.mae)}, std of error ${formatNumber(
+    `After (${shift.after.label}, ${shift.after.from}..${shift.after.to}): hit rate ${formatRate(shift.after.hitRate)}, MAE ${error(shift.after, shift.after.mae)}, std of error ${error(
+      shift.after,
       shift.after.stdError,
     )}, ${shift.after.predictions} predictions.`,
     `Difference ${formatPointDifference(shift.hitRate)} (95% interval excludes zero).`,
   ];
   if (deployNote) evidence.push(deployNote);
-  const explains: string[] = [];
-  for (const m of movements) {
-    if (m.before.rows === 0 || m.after.rows === 0) continue;
-    const b = m.before.positive / m.before.rows;
-    const a = m.after.positive / m.after.rows;
-    if (Math.abs(a - b) < 0.05) continue;
-    const moved = `${m.name} coverage ${(b * 100).toFixed(1)}% (n=${m.before.rows}) → ${(a * 100).toFixed(1)}% (n=${m.after.rows})`;
-    if ((a > b) === fell) {
-      evidence.push(`${moved}: ${a > b ? 'higher' : 'lower'} in the ${fell ? 'worse' : 'better'} period, so it does not explain the ${fell ? 'drop' : 'rise'}.`);
-    } else if (m.episodeFrom && daysBetween(shift.splitDay, m.episodeFrom) > 2) {
-      evidence.push(`${moved}, but it changed only from ${m.episodeFrom}, after the shift began on ${shift.splitDay}: not its cause.`);
-    } else {
-      explains.push(moved);
-      evidence.push(`${moved}: moved with the hit rate; a candidate cause.`);
-    }
-  }
+  for (const cause of inputs?.causes ?? []) evidence.push(cause.text);
+  for (const dismissal of inputs?.dismissals ?? []) evidence.push(dismissal.text);
+  if (inputs?.checked) evidence.push(inputs.checked);
+  if (notChecked) evidence.push(`Inputs not checked: ${notChecked}.`);
+  else if (fell && inputs && inputs.causes.length === 0) evidence.push('No input of these rows was broken more where results were worse: the cause is not in the checked inputs.');
   const modelTitle = `${shift.model} hit rate ${fell ? 'fell' : 'rose'} ${pts.toFixed(1)} pts ${shift.at === 'build' ? `with ${shift.after.label}` : `from ${shift.splitDay}`}`;
   return {
     kind: 'metric-shift',
@@ -186,7 +171,14 @@ export function shiftFinding(shift: Shift, movements: FeatureMovement[], deployN
       models: [shift.model],
       dates: [shift.splitDay],
       commits: [shift.before.commit, shift.after.commit].filter((c): c is string => !!c),
+      ...(inputs?.causes.some((c) => c.index !== null) ? { features: [...new Set(inputs.causes.flatMap((c) => (c.index === null ? [] : [c.index])))] } : {}),
     },
-    data: { ...shift, candidateCauses: explains },
+    data: {
+      ...shift,
+      candidateCauses: (inputs?.causes ?? []).map((c) => c.text),
+      causes: inputs?.causes ?? [],
+      dismissed: inputs?.dismissals ?? [],
+      inputsChecked: inputs?.checked ?? null,
+    },
   };
 }

@@ -2,6 +2,7 @@ export type FindingKind =
   | 'deployment-gap'
   | 'metric-shift'
   | 'feature-zero-rate'
+  | 'feature-frozen'
   | 'feature-coverage-drop'
   | 'grading-incomplete'
   | 'feature-store-incomplete'

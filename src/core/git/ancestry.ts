@@ -23,6 +23,8 @@ export class CommitGraph implements AncestryIndex {
   /** 1 + the longest parent chain below the commit; an ancestor always has a smaller one. */
   private readonly generation: Int32Array;
   private readonly ancestorSets = new Map<number, Uint32Array>();
+  private readonly descendantSets = new Map<number, Uint32Array>();
+  private children: { start: Int32Array; ids: Int32Array } | null = null;
   private readonly cacheCapacity: number;
 
   private constructor(shas: string[], ids: Map<string, number>, parentStart: Int32Array, parentIds: Int32Array) {
@@ -111,6 +113,66 @@ export class CommitGraph implements AncestryIndex {
       count += popcount(excluded ? reachable[i] & ~excluded[i] : reachable[i]);
     }
     return count;
+  }
+
+  /**
+   * Commits reachable from `to` that descend from `from` (`git rev-list --count
+   * --ancestry-path from..to`). When it equals `countBetween(from, to)`, every commit in the
+   * range is a descendant of `from`, so none can be an ancestor of it, whatever history
+   * lies beyond what the index holds.
+   */
+  countAncestryPath(from: string, to: string): number {
+    const t = this.ids.get(to.toLowerCase());
+    const f = this.ids.get(from.toLowerCase());
+    if (t === undefined || f === undefined) return 0;
+    const reachable = this.ancestorsOf(t);
+    const below = this.descendantsOf(f);
+    let count = 0;
+    for (let i = 0; i < reachable.length; i += 1) count += popcount(reachable[i] & below[i]);
+    return count;
+  }
+
+  /** Proper descendants of a commit, as a bitset; the child lists are built on first use. */
+  private descendantsOf(id: number): Uint32Array {
+    const cached = this.descendantSets.get(id);
+    if (cached) return cached;
+    const children = this.childLists();
+    const set = new Uint32Array(Math.ceil(this.shas.length / 32));
+    const stack = new Int32Array(this.shas.length);
+    let top = 0;
+    stack[top++] = id;
+    while (top > 0) {
+      const node = stack[--top];
+      for (let i = children.start[node]; i < children.start[node + 1]; i += 1) {
+        const child = children.ids[i];
+        const bit = 1 << (child & 31);
+        if ((set[child >>> 5] & bit) === 0) {
+          set[child >>> 5] |= bit;
+          stack[top++] = child;
+        }
+      }
+    }
+    if (this.descendantSets.size >= this.cacheCapacity) {
+      const oldest = this.descendantSets.keys().next().value;
+      if (oldest !== undefined) this.descendantSets.delete(oldest);
+    }
+    this.descendantSets.set(id, set);
+    return set;
+  }
+
+  private childLists(): { start: Int32Array; ids: Int32Array } {
+    if (this.children) return this.children;
+    const count = this.shas.length;
+    const start = new Int32Array(count + 1);
+    for (let i = 0; i < this.parentIds.length; i += 1) start[this.parentIds[i] + 1] += 1;
+    for (let id = 0; id < count; id += 1) start[id + 1] += start[id];
+    const fill = start.slice(0, count);
+    const ids = new Int32Array(this.parentIds.length);
+    for (let id = 0; id < count; id += 1) {
+      for (let i = this.parentStart[id]; i < this.parentStart[id + 1]; i += 1) ids[fill[this.parentIds[i]]++] = id;
+    }
+    this.children = { start, ids };
+    return this.children;
   }
 
   private ancestorsOf(id: number): Uint32Array {

@@ -2,9 +2,12 @@ import { stat } from 'node:fs/promises';
 import { resolve as resolvePath } from 'node:path';
 import { buildAncestryIndex } from './ancestry';
 import { GitRunner, type GitRunnerOptions } from './gitRunner';
-import { commitsBetween, filesChanged } from './pathChanges';
+import { readShallowState, type ShallowState } from './historyCut';
+import { commitsBetween, filesChanged, lastChange, type LastChange } from './pathChanges';
 import { isShallow, revParse } from './repositoryState';
 import { readCommits, resolveCommits } from './resolveCommits';
+import { historyBetween, type HistoryBetween } from './shallowBoundary';
+import { treeEntries, type TreeEntry } from './treeEntries';
 import { GitError, type AncestryIndex, type CommitInfo, type Resolution } from './types';
 import { dirtyFiles } from './workingTree';
 
@@ -64,6 +67,11 @@ export class GitRepository {
     return isShallow(this.runner);
   }
 
+  /** Whether the clone is shallow and its boundary commits, for the price of `isShallow`. */
+  shallowState(): Promise<ShallowState> {
+    return readShallowState(this.runner);
+  }
+
   /**
    * Everything reachable from `tips` (SHAs or revision names; ones missing locally are
    * skipped, and `knows` says so), indexed for any number of `contains` questions.
@@ -76,8 +84,33 @@ export class GitRepository {
    * Commits in `from..to`, newest first, touching any of the globs when given. Throws
    * GitError('unknown-commit') naming the missing revision, with how to fetch it.
    */
-  commitsBetween(from: string, to: string, pathGlobs?: string[]): Promise<CommitInfo[]> {
-    return commitsBetween(this.runner, from, to, pathGlobs);
+  commitsBetween(from: string, to: string, pathGlobs?: string[], exactPaths: readonly string[] = []): Promise<CommitInfo[]> {
+    return commitsBetween(this.runner, from, to, pathGlobs, exactPaths);
+  }
+
+  /** The newest commit of `rev` that touched the glob, with what it renamed or deleted (renames followed across the whole commit). */
+  lastChange(rev: string, glob: string): Promise<LastChange | null> {
+    return lastChange(this.runner, rev, glob);
+  }
+
+  /** Every file and gitlink of a commit's tree (a full SHA). */
+  treeEntries(commit: string): Promise<TreeEntry[]> {
+    return treeEntries(this.runner, commit);
+  }
+
+  /** The commits where this shallow clone's history stops; empty for a complete clone. */
+  async shallowBoundary(): Promise<string[]> {
+    return (await this.shallowState()).boundary;
+  }
+
+  /**
+   * Whether the history between two commits is whole in this clone: no shallow boundary in
+   * `a..b` or `b..a`. Pass the index already built over both when there is one.
+   */
+  async historyBetween(a: string, b: string, index?: AncestryIndex): Promise<HistoryBetween> {
+    const boundary = await this.shallowBoundary();
+    if (boundary.length === 0) return { complete: true };
+    return historyBetween(index ?? (await this.ancestryIndex([a, b])), boundary, a, b);
   }
 
   /** Repo-relative files each commit changed against its first parent; keyed by the SHAs given. */

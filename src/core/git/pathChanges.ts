@@ -7,15 +7,16 @@ import { GitError, type CommitInfo } from './types';
 
 /**
  * Commits reachable from `to` and not from `from`, newest first, limited to those touching
- * the globs. git's default history simplification applies, as in `git log from..to -- path`:
- * merges appear only when they change the paths themselves, and the side-branch commits
- * they bring in are listed on their own.
+ * the globs (or the exact paths, e.g. gitlinks the globs reach into). git's default history
+ * simplification applies, as in `git log from..to -- path`: merges appear only when they
+ * change the paths themselves, and the side-branch commits they bring in are listed on
+ * their own.
  */
-export async function commitsBetween(runner: GitRunner, from: string, to: string, pathGlobs?: string[]): Promise<CommitInfo[]> {
+export async function commitsBetween(runner: GitRunner, from: string, to: string, pathGlobs?: string[], exactPaths: readonly string[] = []): Promise<CommitInfo[]> {
   for (const rev of [from, to]) {
     if (!isSafeRevision(rev)) throw new GitError(`"${rev}" is not a revision git can look up.`, 'unknown-commit');
   }
-  const pathspecs = toPathspecs(pathGlobs ?? []);
+  const pathspecs = toPathspecs(pathGlobs ?? [], exactPaths);
   const args = [
     'log',
     '-z',
@@ -26,6 +27,9 @@ export async function commitsBetween(runner: GitRunner, from: string, to: string
     '--no-follow',
     '--no-color',
     '--encoding=UTF-8',
+    // A submodule bump is a change: diff.ignoreSubmodules or a submodule's `ignore` setting
+    // must not hide it.
+    '--ignore-submodules=none',
     `--format=${LOG_FORMAT}`,
     '--end-of-options',
     `${from}..${to}`,
@@ -71,4 +75,55 @@ export async function filesChanged(runner: GitRunner, shas: string[]): Promise<M
     }
   }
   return result;
+}
+
+/** The last commit that changed a glob's paths, and which of them it moved or removed. */
+export interface LastChange {
+  sha: string;
+  subject: string;
+  renamed: Array<{ from: string; to: string }>;
+  deleted: string[];
+}
+
+/**
+ * The newest commit of `rev` touching the glob, with renames detected across the whole
+ * commit (`--full-diff`), so a folder moved out of the glob shows where it went. Null when
+ * no commit ever touched it.
+ */
+export async function lastChange(runner: GitRunner, rev: string, glob: string): Promise<LastChange | null> {
+  if (!isSafeRevision(rev)) throw new GitError(`"${rev}" is not a revision git can look up.`, 'unknown-commit');
+  const output = await runner.text([
+    'log',
+    '-1',
+    '-z',
+    '-M',
+    '--full-diff',
+    '--name-status',
+    '--no-color',
+    '--no-show-signature',
+    '--no-follow',
+    '--encoding=UTF-8',
+    '--format=%H%x1f%s',
+    '--end-of-options',
+    rev,
+    '--',
+    ...toPathspecs([glob]),
+  ]);
+  // "<sha>\x1f<subject>\0", then "\n<status>\0<path>\0" (two paths after R and C statuses).
+  const tokens = output.split('\0');
+  const header = tokens[0]?.split('\x1f');
+  if (!header || !isFullSha(header[0] ?? '')) return null;
+  const change: LastChange = { sha: header[0], subject: header.slice(1).join('\x1f'), renamed: [], deleted: [] };
+  for (let i = 1; i < tokens.length; i += 1) {
+    const status = tokens[i].replace(/^\n+/, '');
+    if (!status) continue;
+    if (/^[RC]/.test(status)) {
+      if (status.startsWith('R')) change.renamed.push({ from: tokens[i + 1], to: tokens[i + 2] });
+      i += 2;
+    } else {
+      if (status === 'D') change.deleted.push(tokens[i + 1]);
+      i += 1;
+    }
+  }
+  return change;
 }

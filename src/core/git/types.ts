@@ -23,6 +23,8 @@ export interface AncestryIndex {
   knows(sha: string): boolean;
   /** Number of commits reachable from `to` but not from `from` (`git rev-list --count from..to`), answered in memory. */
   countBetween(from: string, to: string): number;
+  /** Commits of `from..to` that descend from `from` (`git rev-list --count --ancestry-path from..to`). */
+  countAncestryPath(from: string, to: string): number;
 }
 
 /** A failure a user can act on: `message` says what was wrong and what to do. */

@@ -9,9 +9,11 @@ export interface SliceMetrics {
   hitRate: Proportion;
   /** graded / predictions (can exceed 1 if the graded table holds rows the predictions table lacks). */
   gradingCoverage: number | null;
+  /** Null without graded rows, or when the graded table holds no predicted and actual value. */
   mae: number | null;
   bias: number | null;
   stdError: number | null;
-  directionAccuracy: Proportion;
-  highEdgeHitRate: Proportion;
+  /** Null when the tables hold no line (or no actual value) to be on the right side of: not recorded. */
+  directionAccuracy: Proportion | null;
+  highEdgeHitRate: Proportion | null;
 }

@@ -1,6 +1,7 @@
 import type { ServiceConfig } from '../config/types';
 import { servingAt, servingSet } from '../deployments/servingSet';
 import type { Deployment } from '../deployments/types';
+import { cutMessage, CutNotes, HistoryCut, isCut, type CutAt, type CutNote } from '../git/historyCut';
 import { pathMatcher } from '../git/pathMatcher';
 import { ResolvedShas } from '../git/shaResolver';
 import type { AncestryIndex, CommitInfo, Resolution } from '../git/types';
@@ -21,11 +22,17 @@ export interface DeploymentRef {
 
 export interface ServiceProvenance {
   service: string;
-  /** Whether the commit changes any of the service's paths. */
-  touchesService: boolean;
+  /** Whether the commit changes any of the service's paths; null when its changes are unknown (a boundary commit of a shallow clone). */
+  touchesService: boolean | null;
   status: 'deployed' | 'not-deployed' | 'unknown';
   /** First revision (by creation time) whose build contains the commit. */
   firstDeployment: (DeploymentRef & { delaySeconds: number }) | null;
+  /**
+   * Earlier revisions that may contain the commit too: their history is cut (shallow
+   * clone), so the first deployment is the first known to contain it, and may be later
+   * than the real one.
+   */
+  earlierUnknown: string[];
   /** Revision serving now (with a traffic split, the one with the largest share); null when none is deployed or it is not known. */
   serving: DeploymentRef | null;
   /** Why the revision serving now is not known, when revisions exist but the records cannot say which serves. */
@@ -36,6 +43,8 @@ export interface ServiceProvenance {
   behindBy: number | null;
   /** Runs of the service between the commit and its first deployment, on builds without it. */
   gapRuns: RunSession[];
+  /** Runs in that interval whose build may or may not contain the commit: its history is cut (shallow clone). */
+  undecidedRuns: number;
   /** Why the status is unknown, or what could not be checked. */
   problem: string | null;
 }
@@ -62,10 +71,13 @@ export interface CommitProvenance {
   /** Set when the SHA is not found: what to do about it. */
   problem: string | null;
   commit: CommitInfo | null;
-  files: string[];
+  /** Files the commit changed; null when unknown (a boundary commit of a shallow clone: its parents are not in the repository). */
+  files: string[] | null;
   services: ServiceProvenance[];
   models: ModelProvenance[];
   window: DateWindow;
+  /** What this answer cannot tell because the clone is shallow; null when nothing depends on cut history. */
+  historyCut: CutNote | null;
 }
 
 const ref = (d: Deployment): DeploymentRef => ({ revision: d.revision, commit: d.commit, createdAt: d.createdAt, trafficPercent: d.trafficPercent });
@@ -86,7 +98,6 @@ export interface ProvenanceInputs {
   /** The SHAs as asked for, in order. */
   queries: string[];
   resolutions: Map<string, Resolution>;
-  shallow: boolean;
   window: DateWindow;
   /** Files each found commit changed, keyed by full SHA. */
   files: Map<string, string[]>;
@@ -98,7 +109,8 @@ export interface ProvenanceInputs {
   /** Rows of `modelByCommitQuery` over the window. */
   metricRows: Row[];
   lookup: ShaLookup;
-  ancestry: AncestryIndex;
+  /** Ancestry, with the answers that depend on history a shallow clone cut off withheld. */
+  ancestry: HistoryCut;
   /** ISO-8601: the end of a gap for commits not deployed yet. */
   now: string;
 }
@@ -108,9 +120,9 @@ export interface ProvenanceInputs {
  * not depend on how many SHAs are asked for: one resolve, one diff listing, one runs query,
  * one metrics query, one resolve of what those returned, one ancestry walk.
  */
-export async function commitProvenance(workspace: Workspace, shas: string[], options: { window?: DateWindow } = {}): Promise<CommitProvenance[]> {
+export async function commitProvenance(workspace: Workspace, shas: string[], options: { window?: DateWindow; withResults?: boolean } = {}): Promise<CommitProvenance[]> {
   const git = await workspace.git();
-  const shallow = await git.isShallow();
+  const shallow = await git.shallowState();
   const window = options.window ?? (await workspace.defaultWindow());
   const resolutions = await git.resolve(shas);
   const found = [...resolutions.values()].flatMap((r) => (r.status === 'found' ? [r.commit] : []));
@@ -134,7 +146,8 @@ export async function commitProvenance(workspace: Workspace, shas: string[], opt
   const warehouse = found.length ? await workspace.warehouse() : null;
   const [runRows, metricRows] = await Promise.all([
     warehouse && log && earliestCommit ? warehouse.query(runsQuery(workspace.config, earliestCommit, now)).then((r) => r.rows) : Promise.resolve([] as Row[]),
-    warehouse ? warehouse.query(modelByCommitQuery(workspace.config, { window })).then((r) => r.rows) : Promise.resolve([] as Row[]),
+    // Callers that only need deployments and runs (the gap detector) leave the results out.
+    warehouse && options.withResults !== false ? warehouse.query(modelByCommitQuery(workspace.config, { window })).then((r) => r.rows) : Promise.resolve([] as Row[]),
   ]);
   const runs = runRows.map(toRunRecord);
 
@@ -145,12 +158,11 @@ export async function commitProvenance(workspace: Workspace, shas: string[], opt
     const full = resolved.full(v);
     if (full) tips.add(full);
   }
-  const ancestry = tips.size ? await git.ancestryIndex([...tips]) : EMPTY_ANCESTRY;
+  const ancestry = new HistoryCut(tips.size ? await git.ancestryIndex([...tips, ...shallow.boundary]) : EMPTY_ANCESTRY, shallow);
 
   return assembleProvenance({
     queries: shas,
     resolutions,
-    shallow,
     window,
     files,
     services,
@@ -176,7 +188,7 @@ function matcherFor(paths: string[]): (path: string) => boolean {
   return matcher;
 }
 
-const EMPTY_ANCESTRY: AncestryIndex = { contains: () => false, knows: () => false, countBetween: () => 0 };
+const EMPTY_ANCESTRY: AncestryIndex = { contains: () => false, knows: () => false, countBetween: () => 0, countAncestryPath: () => 0 };
 
 /** Provenance of each SHA asked for, from parts already gathered; no git, no warehouse. */
 export function assembleProvenance(inputs: ProvenanceInputs): CommitProvenance[] {
@@ -184,6 +196,8 @@ export function assembleProvenance(inputs: ProvenanceInputs): CommitProvenance[]
   return inputs.queries.map((query) => {
     const resolution = resolutions.get(query) ?? { status: 'unknown' as const };
     if (resolution.status !== 'found') {
+      const notes = new CutNotes();
+      if (resolution.status === 'unknown' && ancestry.shallow) notes.add({ cutAt: ancestry.anyBoundary }, `whether ${query} is a commit of this repository`);
       return {
         query,
         resolution: resolution.status,
@@ -191,20 +205,36 @@ export function assembleProvenance(inputs: ProvenanceInputs): CommitProvenance[]
         problem:
           resolution.status === 'ambiguous'
             ? `${query} is ambiguous: it starts ${resolution.candidates.length} commits (${resolution.candidates.map((c) => c.slice(0, 10)).join(', ')}); give more characters.`
-            : missingCommit(query, inputs.shallow),
+            : missingCommit(query, ancestry.shallow),
         commit: null,
         files: [],
         services: [],
         models: [],
         window,
+        historyCut: notes.note(),
       };
     }
     const commit = resolution.commit;
-    const changed = files.get(commit.sha) ?? [];
-    const touched = services.filter((s) => changed.some(matcherFor(s.paths)));
+    const notes = new CutNotes();
+    // git diffs a boundary commit against nothing, as if it added every file: its changes are unknown.
+    const boundary = ancestry.isBoundary(commit.sha);
+    if (boundary) notes.add({ cutAt: commit.sha }, 'which files this commit changed (its parents are not in this clone)');
+    const changed = boundary ? null : files.get(commit.sha) ?? [];
+    const touched = changed ? services.filter((s) => changed.some(matcherFor(s.paths))) : [];
     const relevant = touched.length ? touched : services;
     const serviceResults = relevant.map((s) =>
-      serviceProvenance(s, commit, deployments.get(s.name) ?? { error: `No deployments were read for ${s.name}.` }, touched.includes(s), runs, logService, lookup, ancestry, now),
+      serviceProvenance(
+        s,
+        commit,
+        deployments.get(s.name) ?? { error: `No deployments were read for ${s.name}.` },
+        changed ? touched.includes(s) : null,
+        runs,
+        logService,
+        lookup,
+        ancestry,
+        now,
+        notes,
+      ),
     );
     const primary = serviceResults.find((s) => s.touchesService) ?? serviceResults[0] ?? null;
     return {
@@ -215,8 +245,10 @@ export function assembleProvenance(inputs: ProvenanceInputs): CommitProvenance[]
       commit,
       files: changed,
       services: serviceResults,
-      models: modelProvenance(commit, primary, metricRows, lookup, ancestry),
+      // Results of builds containing a commit are about it only when it changed a service.
+      models: modelProvenance(commit, primary, metricRows, lookup, ancestry, touched.length ? notes : new CutNotes()),
       window,
+      historyCut: notes.note(),
     };
   });
 }
@@ -227,87 +259,161 @@ function missingCommit(sha: string, shallow: boolean): string {
     : `${sha} is not a commit of this repository: check the SHA, or run \`git fetch --all\` if it was pushed from elsewhere.`;
 }
 
+/** Up to three revision names, and how many more. */
+function revisionNames(list: Deployment[]): string {
+  const names = list.slice(0, 3).map((d) => d.revision);
+  return list.length > 3 ? `${names.join(', ')} and ${list.length - 3} more` : names.join(', ');
+}
+
 function serviceProvenance(
   service: ServiceConfig,
   commit: CommitInfo,
   deployments: DeploymentListing,
-  touchesService: boolean,
+  touchesService: boolean | null,
   runs: RunRecord[],
   logService: string | null,
   resolved: ShaLookup,
-  ancestry: AncestryIndex,
+  ancestry: HistoryCut,
   now: string,
+  notes: CutNotes,
 ): ServiceProvenance {
-  const base = { service: service.name, touchesService, firstDeployment: null, serving: null, servingUnknown: null, replaced: null, behindBy: null, gapRuns: [] as RunSession[] };
+  const base = {
+    service: service.name,
+    touchesService,
+    firstDeployment: null,
+    earlierUnknown: [],
+    serving: null,
+    servingUnknown: null,
+    replaced: null,
+    behindBy: null,
+    gapRuns: [] as RunSession[],
+    undecidedRuns: 0,
+  };
   if ('error' in deployments) return { ...base, status: 'unknown', problem: deployments.error };
   const list = deployments.list;
-  const contains = (d: Deployment): boolean | null => {
-    const full = resolved.full(d.commit);
-    return full ? ancestry.contains(full, commit.sha) : null;
+  const answers = new Map<Deployment, boolean | CutAt | null>();
+  /** true or false when proven; a cut when history a shallow clone lacks decides; null when the revision names no local commit. */
+  const contains = (d: Deployment): boolean | CutAt | null => {
+    if (!answers.has(d)) {
+      const full = resolved.full(d.commit);
+      answers.set(d, full ? ancestry.contains(full, commit.sha) : null);
+    }
+    return answers.get(d)!;
   };
   const first = list.find((d) => contains(d) === true) ?? null;
   const set = list.length ? servingSet(list, service, new Date(now)) : null;
   const serving = set?.known ? set.revisions[0] : null;
   const servingUnknown = set && !set.known ? set.reason : null;
-  const unknownRevisions = list.filter((d) => contains(d) === null);
+
+  const earlierCut = first ? list.slice(0, list.indexOf(first)).filter((d) => isCut(contains(d))) : [];
+  if (first && earlierCut.length) {
+    notes.add(contains(earlierCut[0]) as CutAt, `whether an earlier revision of ${service.name} (${revisionNames(earlierCut)}) already had this commit, so ${first.revision} may not be the first`);
+  }
 
   const gapEnd = first?.createdAt ?? now;
+  let undecidedRuns = 0;
+  let runsCutAt: CutAt | null = null;
   const gapRuns =
     logService === service.name
       ? groupRunSessions(
           runs.filter((r) => {
             if (r.startedAt <= commit.committedAt || r.startedAt >= gapEnd) return false;
             const full = resolved.full(r.commit);
-            return !full || !ancestry.contains(full, commit.sha);
+            // Outside a shallow clone a build missing from local history counts as older code;
+            // in one, it is as likely beyond the cut.
+            const has = full ? ancestry.contains(full, commit.sha) : ancestry.shallow ? { cutAt: ancestry.anyBoundary } : false;
+            if (isCut(has)) {
+              undecidedRuns += 1;
+              runsCutAt ??= has;
+              return false;
+            }
+            return !has;
           }),
         )
       : [];
-
-  let behindBy: number | null = null;
-  if (!first && serving) {
-    const servingFull = resolved.full(serving.commit);
-    if (servingFull) behindBy = ancestry.countBetween(servingFull, commit.sha);
+  if (runsCutAt) {
+    notes.add(runsCutAt, `whether ${undecidedRuns} run${undecidedRuns === 1 ? '' : 's'} of ${service.name} between the commit and ${first ? 'its deployment' : 'now'} had it`);
   }
+
   // What the first deployment replaced: the newest revision before it that lacks the commit.
   // Revisions created at the same instant from different builds leave it open, not picked by list order.
   const prior = first ? servingAt(list.filter((d) => d.createdAt < first.createdAt && contains(d) === false), first.createdAt) : null;
   const priorTie = prior && 'tied' in prior && new Set(prior.tied.map((d) => resolved.full(d.commit) ?? d.commit)).size > 1 ? prior.tied : null;
   const replaced = first ? (prior === null || priorTie ? null : 'tied' in prior ? prior.tied[0] : prior.revision) : serving;
-  const problem =
-    !first && unknownRevisions.length
-      ? `${unknownRevisions.length} revision(s) of ${service.name} name no commit known to local history (${unknownRevisions
-          .slice(0, 3)
-          .map((d) => d.revision)
-          .join(', ')}); they may contain it.`
-      : priorTie
-        ? `Revisions ${priorTie.map((d) => d.revision).join(', ')} of ${service.name} were created at the same instant (${priorTie[0].createdAt}) from different builds: which one the first deployment replaced is not known, so its results are not compared.`
-        : null;
+
+  let problem: string | null = priorTie
+    ? `Revisions ${priorTie.map((d) => d.revision).join(', ')} of ${service.name} were created at the same instant (${priorTie[0].createdAt}) from different builds: which one the first deployment replaced is not known, so its results are not compared.`
+    : null;
+  if (!first) {
+    const undecided = list.filter((d) => contains(d) === null || isCut(contains(d)));
+    if (undecided.length && ancestry.shallow) {
+      const cut = undecided.map(contains).find(isCut) ?? { cutAt: ancestry.anyBoundary };
+      const cutOnes = undecided.filter((d) => isCut(contains(d)));
+      const missing = undecided.filter((d) => contains(d) === null);
+      const reasons = [
+        cutOnes.length ? `${revisionNames(cutOnes)} with ${cutOnes.length === 1 ? 'its' : 'their'} history cut` : null,
+        missing.length ? `${revisionNames(missing)} with ${missing.length === 1 ? 'its commit' : 'their commits'} not in local history` : null,
+      ];
+      const what = `whether ${service.name} contains this commit (${reasons.filter(Boolean).join('; ')})`;
+      notes.add(cut, what);
+      problem = cutMessage(cut.cutAt, what);
+    } else if (undecided.length) {
+      problem = `${undecided.length} revision(s) of ${service.name} name no commit known to local history (${revisionNames(undecided)}); they may contain it.`;
+    }
+  }
+  let behindBy: number | null = null;
+  if (!first && serving) {
+    const servingFull = resolved.full(serving.commit);
+    if (servingFull) {
+      const count = ancestry.countBetween(servingFull, commit.sha);
+      if (isCut(count)) notes.add(count, `how many commits behind this one the serving build of ${service.name} (${servingFull.slice(0, 7)}) is`);
+      else behindBy = count;
+    }
+  }
   return {
     ...base,
     status: first ? 'deployed' : problem ? 'unknown' : 'not-deployed',
     firstDeployment: first ? { ...ref(first), delaySeconds: (Date.parse(first.createdAt) - Date.parse(commit.committedAt)) / 1000 } : null,
+    earlierUnknown: earlierCut.map((d) => d.revision),
     serving: serving ? ref(serving) : null,
     servingUnknown,
     replaced: replaced ? ref(replaced) : null,
     behindBy,
     gapRuns,
+    undecidedRuns,
     problem,
   };
 }
 
-function modelProvenance(commit: CommitInfo, primary: ServiceProvenance | null, rows: Row[], resolved: ShaLookup, ancestry: AncestryIndex): ModelProvenance[] {
+function modelProvenance(commit: CommitInfo, primary: ServiceProvenance | null, rows: Row[], resolved: ShaLookup, ancestry: HistoryCut, notes: CutNotes): ModelProvenance[] {
   const replacedFull = resolved.full(primary?.replaced?.commit ?? null);
   const byModel = new Map<string, { build: MetricSums; containing: MetricSums; replaced: MetricSums; lacking: MetricSums }>();
+  const undecidedBuilds = new Set<string>();
+  let undecidedRows = 0;
+  let cutAt: CutAt | null = null;
   for (const row of rows) {
     const model = String(row.model);
     const entry = byModel.get(model) ?? { build: EMPTY_SUMS, containing: EMPTY_SUMS, replaced: EMPTY_SUMS, lacking: EMPTY_SUMS };
-    const full = resolved.full(row.commit_sha as string | null);
+    const recorded = row.commit_sha as string | null;
+    const full = resolved.full(recorded);
     const sums = sumsFromRow(row);
+    // In a shallow clone a build missing from local history may be beyond the cut: its rows
+    // are neither "containing" nor "lacking".
+    const has = full ? ancestry.contains(full, commit.sha) : recorded && ancestry.shallow ? { cutAt: ancestry.anyBoundary } : null;
     if (full === commit.sha) entry.build = addSums(entry.build, sums);
-    if (full && ancestry.contains(full, commit.sha)) entry.containing = addSums(entry.containing, sums);
-    else if (full) entry.lacking = addSums(entry.lacking, sums);
+    if (has === true) entry.containing = addSums(entry.containing, sums);
+    else if (has === false) entry.lacking = addSums(entry.lacking, sums);
+    else if (isCut(has)) {
+      undecidedBuilds.add(full ?? String(recorded));
+      undecidedRows += sums.predictions;
+      cutAt ??= has;
+    }
     if (full && replacedFull && full === replacedFull) entry.replaced = addSums(entry.replaced, sums);
     byModel.set(model, entry);
+  }
+  if (cutAt) {
+    const n = undecidedBuilds.size;
+    notes.add(cutAt, `whether ${n} build${n === 1 ? '' : 's'} with ${undecidedRows} prediction${undecidedRows === 1 ? '' : 's'} in the window contain${n === 1 ? 's' : ''} it (left out of the results)`);
   }
   return [...byModel.entries()]
     .filter(([, e]) => e.containing.predictions + e.containing.graded + e.replaced.predictions + e.replaced.graded > 0)

@@ -1,14 +1,16 @@
 import { LRUCache } from 'lru-cache';
 import type { Deployment } from '../deployments/types';
 import { GitRunner } from '../git/gitRunner';
+import type { HistoryCut } from '../git/historyCut';
 import type { Resolution } from '../git/types';
 import { modelByCommitQuery, runsQuery, type DateWindow } from '../warehouse/catalog';
 import type { Row } from '../warehouse/types';
 import type { Workspace } from '../workspace';
 import { readCommitDetails, type CommitDetails } from './commitDetailsBatch';
-import { assembleProvenance, type CommitProvenance, type DeploymentListing, type ShaLookup } from './commitProvenance';
+import { assembleProvenance, type CommitProvenance, type DeploymentListing } from './commitProvenance';
 import { RefreshingCache } from './refreshingCache';
 import { loadSnapshot, readRefs, type RepositorySnapshot } from './repositorySnapshot';
+import type { ShaPrefixIndex } from './shaPrefixIndex';
 import { toRunRecord, type RunRecord } from './runSessions';
 import { raceAbort, throwIfAborted, TrackedLoad, waitFor } from './trackedLoad';
 
@@ -197,7 +199,6 @@ export class ProvenanceService {
         [provenance] = assembleProvenance({
           queries: [sha],
           resolutions: new Map([[sha, resolution]]),
-          shallow: snapshot.refs.shallow,
           window: windowValue ?? { from: '', to: '' },
           files: new Map([[detail.commit.sha, detail.files]]),
           services: this.workspace.config.services,
@@ -206,7 +207,7 @@ export class ProvenanceService {
           logService: this.workspace.config.tables.executionLog?.service ?? null,
           metricRows,
           lookup: snapshot.shas,
-          ancestry: snapshot.graph,
+          ancestry: snapshot.cut,
           now: new Date(this.options.now()).toISOString(),
         });
         this.assembled.set(memo, provenance);
@@ -227,8 +228,13 @@ export class ProvenanceService {
     return raceAbort(this.deployments().promise, signal);
   }
 
+  /** Whether the clone is shallow and where its history stops, as the current commit graph was read. */
+  async historyCut(signal?: AbortSignal): Promise<HistoryCut> {
+    return (await raceAbort(this.snapshot().promise, signal)).cut;
+  }
+
   /** The lookup behind every SHA the service resolves: prefix → full SHA, for commits reachable from a ref. */
-  async shaLookup(signal?: AbortSignal): Promise<ShaLookup> {
+  async shaLookup(signal?: AbortSignal): Promise<ShaPrefixIndex> {
     return (await raceAbort(this.snapshot().promise, signal)).shas;
   }
 

@@ -1,14 +1,17 @@
 import { CommitGraph } from '../git/ancestry';
 import type { GitRunner } from '../git/gitRunner';
+import { HistoryCut, readShallowFile } from '../git/historyCut';
 import { isFullSha } from '../git/revisions';
 import { ShaPrefixIndex } from './shaPrefixIndex';
 
 /** The state of the refs: what the cached commit graph was built from. */
 export interface RefsState {
-  /** The ref tips, sorted and joined: two equal signatures mean nothing moved. */
+  /** The ref tips and the shallow boundary, sorted and joined: two equal signatures mean nothing moved. */
   signature: string;
   tips: string[];
   shallow: boolean;
+  /** The shallow file's commits (where history stops); empty when the clone is whole. */
+  boundary: string[];
 }
 
 /**
@@ -20,19 +23,24 @@ export interface RefsState {
 export interface RepositorySnapshot {
   refs: RefsState;
   graph: CommitGraph;
+  /** The graph's answers, withheld where they depend on history a shallow clone cut off. */
+  cut: HistoryCut;
   shas: ShaPrefixIndex;
   loadedAt: number;
 }
 
 /**
- * One process: whether the clone is shallow, and the object every ref points at. `--all`
- * rather than HEAD alone, so that a SHA from another branch or a remote still resolves.
+ * One process: whether the clone is shallow, where its shallow file is (read from disk, so
+ * the boundary costs no process), and the object every ref points at. `--all` rather than
+ * HEAD alone, so that a SHA from another branch or a remote still resolves.
  */
 export async function readRefs(runner: GitRunner): Promise<RefsState> {
-  const lines = (await runner.text(['rev-parse', '--is-shallow-repository', '--all'])).split('\n').map((l) => l.trim());
+  const lines = (await runner.text(['rev-parse', '--is-shallow-repository', '--git-path', 'shallow', '--all'])).split('\n').map((l) => l.trim());
   const shallow = lines[0] === 'true';
-  const tips = [...new Set(lines.slice(1).filter(isFullSha).map((s) => s.toLowerCase()))].sort();
-  return { signature: tips.join(' '), tips, shallow };
+  const boundary = shallow ? await readShallowFile(runner.cwd, lines[1]) : [];
+  const tips = [...new Set(lines.slice(2).filter(isFullSha).map((s) => s.toLowerCase()))].sort();
+  // A deepening fetch moves the boundary without moving any ref: it is part of the state.
+  return { signature: [...tips, ...boundary.map((b) => `shallow:${b}`)].join(' '), tips, shallow, boundary };
 }
 
 /** One process: `rev-list --parents` from exactly the tips that were read, so graph and signature agree. */
@@ -44,5 +52,6 @@ export async function loadSnapshot(runner: GitRunner, refs: RefsState, now: numb
     const sha = space === -1 ? line.trim() : line.slice(0, space);
     if (sha) shas.push(sha);
   }
-  return { refs, graph: CommitGraph.fromRevList(output), shas: new ShaPrefixIndex(shas), loadedAt: now };
+  const graph = CommitGraph.fromRevList(output);
+  return { refs, graph, cut: new HistoryCut(graph, { shallow: refs.shallow, boundary: refs.boundary }), shas: new ShaPrefixIndex(shas), loadedAt: now };
 }

@@ -45,16 +45,23 @@ export function toRunRecord(row: Row): RunRecord {
     firstDate: String(row.first_date),
     lastDate: String(row.last_date),
     dates: Number(row.dates ?? 0),
-    rowsProduced: row.rows_produced === null || row.rows_produced === undefined ? null : Number(row.rows_produced),
+    // A run whose log rows record the count for some rows only has no total to give.
+    rowsProduced: row.rows_produced === null || row.rows_produced === undefined || Number(row.rows_unrecorded ?? 0) > 0 ? null : Number(row.rows_produced),
   };
 }
 
 const FAILED = /fail|error/i;
 
-/** Groups runs on the same build and mode that follow each other within `gapMinutes`. */
+/**
+ * Groups runs on the same build and mode that follow each other within `gapMinutes`. A
+ * session's rows are the sum of its runs' when every run that succeeded recorded them (a
+ * failed run without a count adds nothing); otherwise they are not known (null).
+ */
 export function groupRunSessions(runs: RunRecord[], gapMinutes = 30): RunSession[] {
   const sorted = [...runs].sort((a, b) => a.startedAt.localeCompare(b.startedAt));
   const sessions: RunSession[] = [];
+  const unknownRows = new Set<RunSession>();
+  const unrecorded = (run: RunRecord) => run.rowsProduced === null && !(run.status && FAILED.test(run.status));
   for (const run of sorted) {
     const last = sessions[sessions.length - 1];
     const close = last && Date.parse(run.startedAt) - Date.parse(last.endedAt) <= gapMinutes * 60_000;
@@ -63,10 +70,11 @@ export function groupRunSessions(runs: RunRecord[], gapMinutes = 30): RunSession
       if (run.firstDate < last.firstDate) last.firstDate = run.firstDate;
       if (run.lastDate > last.lastDate) last.lastDate = run.lastDate;
       last.runs += 1;
-      last.rowsProduced = run.rowsProduced === null ? last.rowsProduced : (last.rowsProduced ?? 0) + run.rowsProduced;
+      if (unrecorded(run)) unknownRows.add(last);
+      last.rowsProduced = unknownRows.has(last) ? null : run.rowsProduced === null ? last.rowsProduced : (last.rowsProduced ?? 0) + run.rowsProduced;
       if (run.status && FAILED.test(run.status)) last.failedRuns += 1;
     } else {
-      sessions.push({
+      const session: RunSession = {
         mode: run.mode,
         commit: run.commit,
         revision: run.revision,
@@ -77,7 +85,9 @@ export function groupRunSessions(runs: RunRecord[], gapMinutes = 30): RunSession
         runs: 1,
         rowsProduced: run.rowsProduced,
         failedRuns: run.status && FAILED.test(run.status) ? 1 : 0,
-      });
+      };
+      if (unrecorded(run)) unknownRows.add(session);
+      sessions.push(session);
     }
   }
   return sessions;

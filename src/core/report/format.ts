@@ -20,8 +20,12 @@ export function formatPercent(share: number | null, digits = 1): string {
   return share === null ? 'n/a' : `${(share * 100).toFixed(digits)}%`;
 }
 
-/** `58.5% [43.4, 72.2] n=41`: a rate is never shown without its interval and sample size. */
-export function formatRate(p: Proportion): string {
+/**
+ * `58.5% [43.4, 72.2] n=41`: a rate is never shown without its interval and sample size.
+ * Null is a rate the sources cannot give at all, which is not the same as none counted.
+ */
+export function formatRate(p: Proportion | null): string {
+  if (p === null) return 'not recorded';
   if (p.rate === null) return 'n/a (n=0)';
   return `${(p.rate * 100).toFixed(1)}% [${(p.low * 100).toFixed(1)}, ${(p.high * 100).toFixed(1)}] n=${p.n}`;
 }

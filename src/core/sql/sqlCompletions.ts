@@ -114,16 +114,35 @@ function columnItems(tables: string[], context: SqlContext, schemas: TableSchema
   }));
 }
 
+/** How a query reads one feature, as the store holds them; null when it cannot be said. */
+function featureExpression(context: SqlContext, feature: SqlContext['features'][number]): string | null {
+  const column = context.featuresColumn;
+  switch (context.featureStorage ?? 'array') {
+    case 'columns':
+      return feature.column ?? null;
+    case 'jsonArray':
+      return column ? `JSON_VALUE(${column}, '$[${feature.index}]')` : null;
+    case 'delimited':
+      return column ? `SPLIT(${column}, '${(context.featureDelimiter ?? ',').replace(/\\/g, '\\\\').replace(/'/g, "\\'")}')[OFFSET(${feature.index})]` : null;
+    default:
+      return column ? offsetExpression(column, feature.index) : null;
+  }
+}
+
 function featureItems(context: SqlContext): SqlCompletion[] {
-  const array = context.featuresColumn;
-  if (!array) return [];
-  return context.features.map((f) => ({
-    label: f.name,
-    kind: 'feature' as const,
-    detail: `${offsetExpression(array, f.index)} · feature ${f.index}`,
-    documentation: f.description || undefined,
-    insertText: offsetExpression(array, f.index),
-    filterText: f.name,
-    sortText: `2${String(f.index).padStart(5, '0')}`,
-  }));
+  return context.features.flatMap((f) => {
+    const expression = featureExpression(context, f);
+    if (!expression) return [];
+    return [
+      {
+        label: f.name,
+        kind: 'feature' as const,
+        detail: `${expression} · feature ${f.index}`,
+        documentation: f.description || undefined,
+        insertText: expression,
+        filterText: f.name,
+        sortText: `2${String(f.index).padStart(5, '0')}`,
+      },
+    ];
+  });
 }

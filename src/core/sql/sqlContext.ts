@@ -1,4 +1,5 @@
 import type { PipelineLensConfig } from '../config/types';
+import type { FeatureStorageKind } from './featureOffsets';
 
 /** A configured table as SQL tooling sees it: its name, what it is for, and its known columns. */
 export interface SqlTable {
@@ -15,6 +16,8 @@ export interface SqlFeature {
   index: number;
   name: string;
   description: string;
+  /** Its own column, when the store has one column per feature. */
+  column?: string | null;
 }
 
 /**
@@ -28,6 +31,10 @@ export interface SqlContext {
   /** Length of the feature array; 0 when the config does not say. */
   featureCount: number;
   features: SqlFeature[];
+  /** How the store holds features (default: an array). */
+  featureStorage?: FeatureStorageKind;
+  /** Separator of a delimited features column. */
+  featureDelimiter?: string;
 }
 
 const ROLE_LABELS: Record<string, string> = {
@@ -47,6 +54,7 @@ export function sqlContextFromConfig(config: PipelineLensConfig): SqlContext {
   for (const [role, table] of Object.entries(config.tables)) {
     if (!table) continue;
     const named = Object.values(table.columns as unknown as Record<string, string | null>).filter((c): c is string => typeof c === 'string');
+    if (role === 'featureStore') named.push(...config.features.registry.flatMap((f) => (f.column ? [f.column] : [])));
     const columns = [...new Set([...(table.partitionColumn ? [table.partitionColumn] : []), ...named])];
     tables.push({ name: table.table, role, partitionColumn: table.partitionColumn, columns });
   }
@@ -57,11 +65,14 @@ export function sqlContextFromConfig(config: PipelineLensConfig): SqlContext {
       tables.push({ name: source.table, role: 'deployments', partitionColumn: null, columns });
     }
   }
+  const storage = config.tables.featureStore?.storage ?? { kind: 'array' as const };
   return {
     tables,
-    featuresColumn: config.tables.featureStore?.columns.features ?? (config.features.count > 0 ? 'features' : null),
+    featuresColumn: storage.kind === 'columns' ? null : (config.tables.featureStore?.columns.features ?? (config.features.count > 0 ? 'features' : null)),
     featureCount: config.features.count,
-    features: config.features.registry.map((f) => ({ index: f.index, name: f.name, description: f.description })),
+    features: config.features.registry.map((f) => ({ index: f.index, name: f.name, description: f.description, column: f.column })),
+    featureStorage: storage.kind,
+    featureDelimiter: storage.kind === 'delimited' ? storage.delimiter : undefined,
   };
 }
 

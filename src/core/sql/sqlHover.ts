@@ -1,4 +1,4 @@
-import { findFeatureOffsets, offsetExpression } from './featureOffsets';
+import { findFeatureReferences, offsetExpression } from './featureOffsets';
 import { findTable, roleLabel, type SqlContext } from './sqlContext';
 import { sqlTokens } from './significantTokens';
 import { findTableReferences } from './tableReferences';
@@ -13,25 +13,38 @@ export interface SqlHover {
 /** What the workspace's config says about the feature offset or table under `offset`. */
 export function sqlHoverAt(sql: string, offset: number, context: SqlContext): SqlHover | null {
   const tokens = sqlTokens(sql);
-  const access = findFeatureOffsets(tokens, context.featuresColumn).find((a) => a.start <= offset && offset <= a.end);
-  if (access) {
-    const feature = context.features.find((f) => f.index === access.index);
-    const position = `index ${access.index}${context.featureCount > 0 ? ` of ${context.featureCount}` : ''}`;
+  const reference = findFeatureReferences(tokens, {
+    featuresColumn: context.featuresColumn,
+    storage: context.featureStorage ?? 'array',
+    columns: context.features.flatMap((f) => (f.column ? [{ column: f.column, index: f.index }] : [])),
+  }).find((r) => r.start <= offset && offset <= r.end);
+  if (reference) {
+    const feature = context.features.find((f) => f.index === reference.index);
+    const position = `index ${reference.index}${context.featureCount > 0 ? ` of ${context.featureCount}` : ''}`;
+    const access = reference.access;
+    const where = { start: reference.start, end: reference.end };
     if (!feature) {
-      const outside = context.featureCount > 0 && (access.index < 0 || access.index >= context.featureCount);
+      const outside = context.featureCount > 0 && (reference.index < 0 || reference.index >= context.featureCount);
+      const written = access ? `${access.accessor}(${access.written})` : `'$[${reference.index}]'`;
       return {
-        start: access.start,
-        end: access.end,
+        ...where,
         contents: outside
-          ? `**Outside the feature array**: \`${access.array}\` holds ${context.featureCount} values; ${access.accessor}(${access.written}) is ${position.replace(/ of \d+$/, '')}.`
+          ? `**Outside the feature array**: \`${context.featuresColumn}\` holds ${context.featureCount} values; ${written} is ${position.replace(/ of \d+$/, '')}.`
           : `**Feature ${position}** — not in the registry (features.registry in pipeline-lens.json).`,
       };
     }
+    if (reference.how === 'column') {
+      const lines = [`**${feature.name}** — feature ${reference.index}${context.featureCount > 0 ? ` of ${context.featureCount}` : ''}, column \`${feature.column}\``, ''];
+      if (feature.description) lines.push(feature.description);
+      return { ...where, contents: lines.join('\n').trimEnd() };
+    }
     const lines = [`**${feature.name}** — feature ${position}`, ''];
     if (feature.description) lines.push(feature.description, '');
-    const other = access.accessor.endsWith('ORDINAL') ? offsetExpression(access.array, access.index, 'OFFSET') : offsetExpression(access.array, access.index, 'ORDINAL');
-    lines.push(`\`${offsetExpression(access.array, access.index, access.accessor)}\` · same as \`${other}\``);
-    return { start: access.start, end: access.end, contents: lines.join('\n') };
+    if (access && !access.via) {
+      const other = access.accessor.endsWith('ORDINAL') ? offsetExpression(access.array, access.index, 'OFFSET') : offsetExpression(access.array, access.index, 'ORDINAL');
+      lines.push(`\`${offsetExpression(access.array, access.index, access.accessor)}\` · same as \`${other}\``);
+    } else lines.push(`\`${sql.slice(reference.start, reference.end)}\``);
+    return { ...where, contents: lines.join('\n') };
   }
   const ref = findTableReferences(tokens).find((r) => r.start <= offset && offset <= r.end);
   const table = ref ? findTable(context, ref.name) : null;

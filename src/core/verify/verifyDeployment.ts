@@ -2,8 +2,11 @@ import type { DeploymentSourceConfig, ServiceConfig } from '../config/types';
 import { servingSet } from '../deployments/servingSet';
 import type { Deployment } from '../deployments/types';
 import type { GitRepository } from '../git/gitRepository';
+import { entriesThatDiffer, globsMatchingNothing, reachedGitlinks, serviceEntries } from '../git/serviceTree';
+import type { TreeEntry } from '../git/treeEntries';
 import { GitError, type CommitInfo } from '../git/types';
 import type { Workspace } from '../workspace';
+import { explainUnmatchedGlobs } from './unmatchedPaths';
 
 export type Verdict = 'ok' | 'stale' | 'unknown';
 
@@ -13,6 +16,25 @@ export interface MissingCommit {
   author: string;
   committedAt: string;
   ageSeconds: number;
+}
+
+/**
+ * What one witness says about the deployed commit against the target: `agrees` (it found
+ * nothing missing or different), `objects` (it did), or `not checked` (verification stopped
+ * before it could look, and `says` why).
+ */
+export interface Witness {
+  answer: 'agrees' | 'objects' | 'not checked';
+  /** One sentence: what it compared and what it found. */
+  says: string;
+}
+
+/** `ok` needs both to agree. */
+export interface Witnesses {
+  /** Every commit of the target touching the service's paths is in the deployed commit (and the deployed commit has none the target lacks). */
+  ancestry: Witness;
+  /** The service's files and gitlinks are identical at the deployed commit and at the target. */
+  content: Witness;
 }
 
 export interface VerifyResult {
@@ -35,6 +57,8 @@ export interface VerifyResult {
   warnings: string[];
   /** Every revision receiving traffic, each with its own verdict; empty when what serves is not known. */
   checked: CheckedRevision[];
+  /** The two independent checks behind the verdict. */
+  witnesses: Witnesses;
 }
 
 export interface CheckedRevision {
@@ -80,6 +104,7 @@ export async function verifyDeployment(workspace: Workspace, serviceName: string
     diverged: false,
     warnings: [],
     checked: [],
+    witnesses: notChecked('verification stopped before the deployed commit and the target were compared'),
   };
   const unknown = (reason: string, hint: string | null = null, from: VerifyResult = base): VerifyResult => ({ ...from, verdict: 'unknown', reason, hint });
 
@@ -148,6 +173,11 @@ function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promi
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
+function notChecked(why: string): Witnesses {
+  const witness: Witness = { answer: 'not checked', says: `${why}.` };
+  return { ancestry: witness, content: witness };
+}
+
 /** The verdict for one deployed revision against the target. */
 async function checkRevision(
   workspace: Workspace,
@@ -163,25 +193,106 @@ async function checkRevision(
     warnings: [...base.warnings],
     deployed: { revision: serving.revision, commit: serving.commit, sha: null, createdAt: serving.createdAt, trafficPercent: serving.trafficPercent },
   };
-  const unknown = (reason: string, hint: string | null): VerifyResult => ({ ...result, verdict: 'unknown', reason, hint });
+  const unknown = (reason: string, hint: string | null, why: string): VerifyResult => ({ ...result, verdict: 'unknown', reason, hint, witnesses: notChecked(why) });
   if (!serving.commit) {
-    return unknown(`Revision ${serving.revision} of ${service.name} does not record the commit it was built from.`, recordCommitHint(service.deployments));
-  }
-
-  const shallow = await git.isShallow();
-  const resolution = (await git.resolve([serving.commit])).get(serving.commit);
-  if (!resolution || resolution.status !== 'found') {
     return unknown(
-      `The deployed commit ${serving.commit} (revision ${serving.revision}) is not in local history${resolution?.status === 'ambiguous' ? ' unambiguously' : ''}.`,
-      shallow
-        ? 'This clone is shallow: run `git fetch --unshallow` (or `git fetch --deepen=500`) and verify again.'
-        : 'Run `git fetch --all` so the deployed commit is known locally, then verify again.',
+      `Revision ${serving.revision} of ${service.name} does not record the commit it was built from.`,
+      recordCommitHint(service.deployments),
+      'the revision records no commit',
     );
   }
-  const deployedSha = resolution.commit.sha;
-  result.deployed!.sha = deployedSha;
+
+  try {
+    const resolution = (await git.resolve([serving.commit])).get(serving.commit);
+    if (!resolution || resolution.status !== 'found') {
+      const shallow = (await git.shallowBoundary()).length > 0;
+      return unknown(
+        `The deployed commit ${serving.commit} (revision ${serving.revision}) is not in local history${resolution?.status === 'ambiguous' ? ' unambiguously' : ''}.`,
+        shallow
+          ? 'This clone is shallow and the deployed commit lies below where its history stops: run `git fetch --unshallow` (or `git fetch --deepen=<N>`, N at least the number of commits made since the deployed one) and verify again.'
+          : 'Run `git fetch --all` so the deployed commit is known locally, then verify again.',
+        'the deployed commit is not in local history',
+      );
+    }
+    const deployedSha = resolution.commit.sha;
+    result.deployed!.sha = deployedSha;
+    return await compareCommits(workspace, git, service, serving, targetRev, targetSha, deployedSha, resolution.commit, result);
+  } catch (error) {
+    if (!(error instanceof GitError)) throw error;
+    return unknown(
+      `git failed while comparing the deployed commit with ${targetRev}, so nothing was concluded: ${error.message}`,
+      error.reason === 'git-missing' ? null : 'Run verify again; if git fails again, check the repository (`git fsck`) and the memory available to git.',
+      'git failed before the comparison finished',
+    );
+  }
+}
+
+/** Both witnesses, once the deployed commit is known locally. */
+async function compareCommits(
+  workspace: Workspace,
+  git: GitRepository,
+  service: ServiceConfig,
+  serving: Deployment,
+  targetRev: string,
+  targetSha: string,
+  deployedSha: string,
+  deployedCommit: CommitInfo,
+  result: VerifyResult,
+): Promise<VerifyResult> {
+  const unknown = (reason: string, hint: string | null, why: string): VerifyResult => ({ ...result, verdict: 'unknown', reason, hint, witnesses: notChecked(why) });
+  const short = (sha: string) => sha.slice(0, 8);
+  const paths = service.paths.join(', ');
+
+  // Paths that select nothing make both witnesses agree with anything: check them first.
+  const deployedTree = await git.treeEntries(deployedSha);
+  const targetTree = deployedSha === targetSha ? deployedTree : await git.treeEntries(targetSha);
+  const unmatched = globsMatchingNothing(service.paths, [targetTree, deployedTree]);
+  if (unmatched.length > 0) {
+    const explained = await explainUnmatchedGlobs(unmatched, {
+      git,
+      serviceIndex: workspace.config.services.indexOf(service),
+      configFile: workspace.config.file,
+      targetRev,
+      targetSha,
+      deployedSha,
+      entries: [...targetTree, ...deployedTree],
+    });
+    return unknown(explained.reason, explained.hint, 'the service\'s paths select no file');
+  }
+  const deployedFiles = serviceEntries(service.paths, deployedTree);
+  const targetFiles = serviceEntries(service.paths, targetTree);
+  if (deployedFiles.size === 0 && targetFiles.size === 0) {
+    return unknown(
+      `The exclusions in ${service.name}'s paths (${paths}) leave no file at ${targetRev} nor at the deployed ${short(deployedSha)}.`,
+      `Fix services[${workspace.config.services.indexOf(service)}].paths in ${workspace.config.file} so that they select the service's code, then verify again.`,
+      'the service\'s paths select no file',
+    );
+  }
 
   const index = await git.ancestryIndex([deployedSha, targetSha]);
+  if (deployedSha !== targetSha) {
+    const history = await git.historyBetween(deployedSha, targetSha, index);
+    if (!history.complete) {
+      const since = deployedCommit.committedAt.slice(0, 10);
+      return unknown(
+        `This clone is shallow and its history stops between the deployed ${short(deployedSha)} and ${targetRev} (at ${history.cutAt.map(short).join(', ')}): ` +
+          'a commit at the cut looks as if it added every file, so what the deployment lacks cannot be told.',
+        `Run \`git fetch --unshallow\` (or \`git fetch --shallow-since=${since}\`, which fetches the commits made since the deployed one and is enough unless a branch merged between them began earlier) and verify again.`,
+        'the history between the two commits is cut off in this shallow clone',
+      );
+    }
+  }
+
+  // Witness 2: the service's tree, gitlinks included, at both commits.
+  const differ = entriesThatDiffer(deployedFiles, targetFiles);
+  const listed = `${differ.slice(0, 3).join(', ')}${differ.length > 3 ? ` and ${differ.length - 3} more` : ''}`;
+  const content: Witness =
+    differ.length === 0
+      ? { answer: 'agrees', says: `the ${describeEntries([...targetFiles.values()])} under ${paths} ${targetFiles.size === 1 ? 'is' : 'are'} identical at the deployed ${short(deployedSha)} and at ${targetRev}.` }
+      : { answer: 'objects', says: `${listed} ${differ.length === 1 ? 'differs' : 'differ'} between the deployed ${short(deployedSha)} and ${targetRev}.` };
+
+  // Witness 1: commits touching the service's paths, gitlinks the globs reach into included.
+  const gitlinks = [...new Set(reachedGitlinks(service.paths, [...deployedTree, ...targetTree]))];
   const now = workspace.currentTime().getTime();
   const toMissing = (c: CommitInfo): MissingCommit => ({
     sha: c.sha,
@@ -190,53 +301,108 @@ async function checkRevision(
     committedAt: c.committedAt,
     ageSeconds: (now - Date.parse(c.committedAt)) / 1000,
   });
-
   const deployCommand = service.deployCommand ? `Deploy with: ${service.deployCommand}` : `Deploy ${service.name} from ${targetRev}, then verify again.`;
+  const witnessed = (ancestry: Witness): Witnesses => ({ ancestry, content });
+
+  if (deployedSha === targetSha) {
+    return {
+      ...result,
+      verdict: 'ok',
+      witnesses: witnessed({ answer: 'agrees', says: `the deployed commit is ${targetRev} itself.` }),
+      reason: `${service.name} runs ${targetRev} (${short(deployedSha)}) exactly, as revision ${serving.revision}.`,
+    };
+  }
+
   const targetInDeployed = index.contains(deployedSha, targetSha);
   const deployedInTarget = index.contains(targetSha, deployedSha);
 
-  if (deployedSha === targetSha) {
-    return { ...result, verdict: 'ok', reason: `${service.name} runs ${targetRev} (${deployedSha.slice(0, 8)}) exactly, as revision ${serving.revision}.` };
-  }
-
   if (!deployedInTarget) {
     // The deployed build has commits the target lacks: the backfill would run code that is not in the target.
-    const extra = await git.commitsBetween(targetSha, deployedSha, service.paths);
+    const extra = await git.commitsBetween(targetSha, deployedSha, service.paths, gitlinks);
     if (targetInDeployed && extra.length === 0) {
+      const beyond = index.countBetween(targetSha, deployedSha);
+      const ancestry: Witness = { answer: 'agrees', says: `the deployed ${short(deployedSha)} contains ${targetRev}, and none of the ${beyond} commit(s) it has beyond it touch ${paths}.` };
+      if (content.answer === 'objects') return contentObjects(result, witnessed(ancestry), service, targetRev, deployedSha, differ, deployCommand);
       return {
         ...result,
         verdict: 'ok',
-        reason: `${service.name}'s revision ${serving.revision} contains ${targetRev}; the ${index.countBetween(targetSha, deployedSha)} commit(s) it has beyond it touch none of the service's paths.`,
+        witnesses: witnessed(ancestry),
+        reason: `${service.name}'s revision ${serving.revision} contains ${targetRev}; the ${beyond} commit(s) it has beyond it touch none of the service's paths, and its files are ${targetRev}'s.`,
       };
     }
-    const missing = await git.commitsBetween(deployedSha, targetSha, service.paths);
+    const missing = await git.commitsBetween(deployedSha, targetSha, service.paths, gitlinks);
     return {
       ...result,
       verdict: 'stale',
       diverged: !targetInDeployed,
       missing: missing.map(toMissing),
+      witnesses: witnessed({
+        answer: 'objects',
+        says: targetInDeployed
+          ? `the deployed ${short(deployedSha)} has ${extra.length} commit(s) touching ${paths} that ${targetRev} lacks.`
+          : `the deployed ${short(deployedSha)} and ${targetRev} have diverged: ${extra.length} commit(s) touching ${paths} on the deployed side, ${missing.length} on the target's.`,
+      }),
       reason: targetInDeployed
-        ? `${service.name} runs ${deployedSha.slice(0, 8)}, which is ahead of ${targetRev} by ${extra.length} commit(s) touching the service: the backfill would run code that is not in your target.`
-        : `${service.name} runs ${deployedSha.slice(0, 8)}, which has diverged from ${targetRev}: it has ${extra.length} commit(s) touching the service that the target lacks, and lacks ${missing.length} of the target's.`,
-      hint: targetInDeployed ? `Verify against the deployed commit (--target ${deployedSha.slice(0, 8)}) or redeploy from ${targetRev}.` : deployCommand,
+        ? `${service.name} runs ${short(deployedSha)}, which is ahead of ${targetRev} by ${extra.length} commit(s) touching the service: the backfill would run code that is not in your target.`
+        : `${service.name} runs ${short(deployedSha)}, which has diverged from ${targetRev}: it has ${extra.length} commit(s) touching the service that the target lacks, and lacks ${missing.length} of the target's.`,
+      hint: targetInDeployed ? `Verify against the deployed commit (--target ${short(deployedSha)}) or redeploy from ${targetRev}.` : deployCommand,
     };
   }
 
-  const missing = await git.commitsBetween(deployedSha, targetSha, service.paths);
+  const missing = await git.commitsBetween(deployedSha, targetSha, service.paths, gitlinks);
   const ahead = index.countBetween(deployedSha, targetSha);
   result.unrelatedAhead = ahead - missing.length;
   if (missing.length === 0) {
+    const ancestry: Witness = { answer: 'agrees', says: `every commit of ${targetRev} touching ${paths} is in the deployed ${short(deployedSha)}.` };
+    if (content.answer === 'objects') return contentObjects(result, witnessed(ancestry), service, targetRev, deployedSha, differ, deployCommand);
     return {
       ...result,
       verdict: 'ok',
-      reason: `${service.name} (revision ${serving.revision}, ${deployedSha.slice(0, 8)}) has every commit of ${targetRev} that touches its paths; ${result.unrelatedAhead} unrelated commit(s) ahead.`,
+      witnesses: witnessed(ancestry),
+      reason: `${service.name} (revision ${serving.revision}, ${short(deployedSha)}) has every commit of ${targetRev} that touches its paths, and its files are ${targetRev}'s; ${result.unrelatedAhead} unrelated commit(s) ahead.`,
     };
   }
   return {
     ...result,
     verdict: 'stale',
     missing: missing.map(toMissing),
-    reason: `${service.name} (revision ${serving.revision}, ${deployedSha.slice(0, 8)}) lacks ${missing.length} commit(s) of ${targetRev} that touch its code: a backfill now would run the old code.`,
+    witnesses: witnessed({ answer: 'objects', says: `${missing.length} commit(s) of ${targetRev} touching ${paths} are not in the deployed ${short(deployedSha)}.` }),
+    reason: `${service.name} (revision ${serving.revision}, ${short(deployedSha)}) lacks ${missing.length} commit(s) of ${targetRev} that touch its code: a backfill now would run the old code.`,
     hint: deployCommand,
   };
+}
+
+/** History found nothing missing, yet the files differ: the content witness objects, so the deployed code is not the target's. */
+function contentObjects(
+  result: VerifyResult,
+  witnesses: Witnesses,
+  service: ServiceConfig,
+  targetRev: string,
+  deployedSha: string,
+  differ: string[],
+  deployCommand: string,
+): VerifyResult {
+  const first = differ[0];
+  return {
+    ...result,
+    verdict: 'stale',
+    witnesses,
+    reason:
+      `History says every commit touching ${service.paths.join(', ')} is deployed, but ${first}${differ.length > 1 ? ` (and ${differ.length - 1} more)` : ''} ` +
+      `${differ.length > 1 ? 'differ' : 'differs'} between the deployed ${deployedSha.slice(0, 8)} and ${targetRev}: a merge may have dropped a change, so the backfill would not run ${targetRev}'s code.`,
+    hint: `See what differs with \`git diff ${deployedSha.slice(0, 8)} ${targetRev} -- ${shellWord(first)}\`; ${deployCommand}`,
+  };
+}
+
+/** A path as one shell word, quoted only when it needs to be. */
+function shellWord(path: string): string {
+  return /^[\w./@%+=:,-]+$/.test(path) ? path : `'${path.replace(/'/g, `'\\''`)}'`;
+}
+
+/** "3 files", "2 files and 1 gitlink": what the content witness compared. */
+function describeEntries(entries: TreeEntry[]): string {
+  const gitlinks = entries.filter((e) => e.type === 'commit').length;
+  const files = entries.length - gitlinks;
+  const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+  return gitlinks ? `${plural(files, 'file')} and ${plural(gitlinks, 'gitlink')}` : plural(files, 'file');
 }

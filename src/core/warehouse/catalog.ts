@@ -1,12 +1,17 @@
-import type { PipelineLensConfig } from '../config/types';
+import type { DeploymentTableColumns, PipelineLensConfig } from '../config/types';
+import type { CatalogQuery, ColumnNeed, ColumnType, TableScope } from './columnNeeds';
+import { featureValueSql } from './featureValues';
 import { columnRef as col, tableRef } from './identifiers';
-import type { ParamType, ParamValue, SqlQuery } from './types';
+import { QueryBuilder } from './queryBuilder';
+import { requiredScope } from './tableScopes';
 
 /*
  * The catalog of built-in queries. Each is written once, in BigQuery Standard SQL kept to
  * the subset the embedded engine also runs, with identifiers from config (validated and
  * quoted) and every value a typed parameter. Every query on a partitioned table filters on
- * its partition column, so the bytes scanned grow with the window, not the table.
+ * its partition column, so the bytes scanned grow with the window, not the table. A column
+ * the config sets to null is never read: the figure it would give comes back NULL ("not
+ * recorded"), never 0.
  */
 
 export interface DateWindow {
@@ -22,84 +27,138 @@ export interface MetricsFilter {
   window: DateWindow;
   models?: string[];
   commits?: string[];
-}
-
-class QueryBuilder {
-  readonly params: Record<string, ParamValue> = {};
-  readonly types: Record<string, ParamType> = {};
-  param(name: string, type: ParamType, value: ParamValue): string {
-    this.params[name] = value;
-    this.types[name] = type;
-    return `@${name}`;
-  }
-  build(name: string, sql: string): SqlQuery {
-    return { name, sql: sql.trim(), params: this.params, types: this.types };
-  }
+  /**
+   * An instant (ISO-8601): rows also split by prediction time, `side` = `before` or `after`
+   * by when the prediction was written (tables.predictions.columns.createdAt); graded rows
+   * take their prediction's. Needs createdAt.
+   */
+  splitAt?: string;
 }
 
 /** The clause that keeps a scan inside the window, on the partition column when there is one. */
-function windowFilter(alias: string, dateColumn: string, partitionColumn: string | null, q: QueryBuilder, window: DateWindow): string {
+function windowFilter(q: QueryBuilder, scope: TableScope, alias: string, window: DateWindow): string {
   const from = q.param('from', 'DATE', window.from);
   const to = q.param('to', 'DATE', window.to);
-  const byDate = `${alias}.${col(dateColumn)} BETWEEN ${from} AND ${to}`;
-  if (partitionColumn === null || partitionColumn === dateColumn) return byDate;
-  return `${byDate} AND DATE(${alias}.${col(partitionColumn)}) BETWEEN ${from} AND ${to}`;
+  const time = scope.time!;
+  const byDate = `${q.column(scope, alias, time.key, time.column, time.type, false)} BETWEEN ${from} AND ${to}`;
+  if (scope.partitionColumn === null || scope.partitionColumn === time.column) return byDate;
+  return `${byDate} AND DATE(${q.column(scope, alias, `${scope.key}.partitionColumn`, scope.partitionColumn, 'any', false)}) BETWEEN ${from} AND ${to}`;
+}
+
+/** ` AND …` keeping only rows not replaced by a later run, by whichever flag the table has. */
+function currentRows(q: QueryBuilder, scope: TableScope, alias: string, c: { active: string | null; superseded: string | null; supersededAt: string | null }): string {
+  const parts: string[] = [];
+  if (c.active) parts.push(q.column(scope, alias, 'active', c.active, 'bool'));
+  if (c.superseded) parts.push(`${q.column(scope, alias, 'superseded', c.superseded, 'bool')} IS NOT TRUE`);
+  if (c.supersededAt) parts.push(`${q.column(scope, alias, 'supersededAt', c.supersededAt, 'timestamp')} IS NULL`);
+  return parts.map((p) => ` AND ${p}`).join('');
+}
+
+/** `alias.column` when configured, else a typed NULL: what the table does not hold stays unknown. */
+function optionalColumn(q: QueryBuilder, scope: TableScope, alias: string, key: string, column: string | null, type: ColumnType, nullType: string): string {
+  return column ? q.column(scope, alias, key, column, type) : `CAST(NULL AS ${nullType})`;
 }
 
 const GRAIN_COLUMNS: Record<MetricsGrain, string> = { model: 'model', commit: 'commit_sha', date: 'day' };
 
 /**
  * Additive aggregates of predictions and graded rows at the requested grain, so that callers
- * can add slices together (builds containing vs lacking a commit, periods) exactly.
+ * can add slices together (builds containing vs lacking a commit, periods) exactly. Sums a
+ * table cannot give (no line, no actual value) come back NULL.
  */
-export function metricsQuery(config: PipelineLensConfig, grain: MetricsGrain[], filter: MetricsFilter, name = 'metrics'): SqlQuery {
+export function metricsQuery(config: PipelineLensConfig, grain: MetricsGrain[], filter: MetricsFilter, name = 'metrics'): CatalogQuery {
   const q = new QueryBuilder();
-  const { predictions, graded } = config.tables;
-  const pc = predictions.columns;
-  const gc = graded.columns;
-  const keys = grain.map((g) => GRAIN_COLUMNS[g]);
-  const select = (c: { model: string; commit: string; date: string }, alias: string) =>
+  const pc = config.tables.predictions.columns;
+  const gc = config.tables.graded.columns;
+  const ps = requiredScope(config, 'predictions');
+  const gs = requiredScope(config, 'graded');
+  if (filter.splitAt && !pc.createdAt) throw new Error('metricsQuery: splitting by prediction time needs tables.predictions.columns.createdAt');
+  const keys = [...grain.map((g) => GRAIN_COLUMNS[g]), ...(filter.splitAt ? ['side'] : [])];
+  const byCommit = grain.includes('commit');
+  // Graded rows without a build column take their prediction's build; split by prediction time, its time too.
+  const gradedBuildFromPredictions = byCommit && gc.commit === null && pc.commit !== null;
+  const joinPredictions = gradedBuildFromPredictions || !!filter.splitAt;
+  const splitAt = filter.splitAt ? q.param('split_at', 'TIMESTAMP', filter.splitAt) : null;
+  const sideOf = (created: string) => `CASE WHEN ${created} IS NULL THEN CAST(NULL AS STRING) WHEN ${created} < ${splitAt} THEN 'before' ELSE 'after' END`;
+  const pCommit = () => optionalColumn(q, ps, 'p', 'commit', pc.commit, 'text', 'STRING');
+  const gCommit = () => (gradedBuildFromPredictions ? 'b.commit_sha' : optionalColumn(q, gs, 'g', 'commit', gc.commit, 'text', 'STRING'));
+  const selectKeys = (side: 'p' | 'g') =>
     grain
       .map((g) => {
-        const source = g === 'model' ? c.model : g === 'commit' ? c.commit : c.date;
-        return `${alias}.${col(source)} AS ${GRAIN_COLUMNS[g]}`;
+        const scope = side === 'p' ? ps : gs;
+        const c = side === 'p' ? pc : gc;
+        const source =
+          g === 'model' ? q.column(scope, side, 'model', c.model, 'any', false) : g === 'commit' ? (side === 'p' ? pCommit() : gCommit()) : q.column(scope, side, 'date', c.date, 'date', false);
+        return `${source} AS ${GRAIN_COLUMNS[g]}, `;
       })
-      .join(', ');
-  const filters = (c: { model: string; commit: string }, alias: string) => {
+      .join('') + (splitAt ? `${side === 'p' ? sideOf(q.column(ps, 'p', 'createdAt', pc.createdAt!, 'timestamp')) : sideOf('b.created_at')} AS side, ` : '');
+  const filters = (side: 'p' | 'g') => {
+    const scope = side === 'p' ? ps : gs;
+    const c = side === 'p' ? pc : gc;
     const parts: string[] = [];
-    if (filter.models?.length) parts.push(`${alias}.${col(c.model)} IN UNNEST(${q.param('models', { array: 'STRING' }, filter.models)})`);
-    if (filter.commits?.length) parts.push(`${alias}.${col(c.commit)} IN UNNEST(${q.param('commits', { array: 'STRING' }, filter.commits)})`);
+    if (filter.models?.length) parts.push(`${q.column(scope, side, 'model', c.model, 'any', false)} IN UNNEST(${q.param('models', { array: 'STRING' }, filter.models)})`);
+    if (filter.commits?.length) {
+      const commit = side === 'p' ? pCommit() : gCommit();
+      parts.push(`${commit} IN UNNEST(${q.param('commits', { array: 'STRING' }, filter.commits)})`);
+    }
     return parts.map((p) => ` AND ${p}`).join('');
   };
   const highEdge = q.param('high_edge', 'FLOAT64', config.thresholds.highEdge);
   const groupBy = keys.length ? `GROUP BY ${keys.map((_, i) => i + 1).join(', ')}` : '';
-  const selectKeys = (c: { model: string; commit: string; date: string }, alias: string) => (keys.length ? `${select(c, alias)}, ` : '');
-  const g = (c: string) => `g.${col(c)}`;
-  const err = `(${g(gc.predicted)} - ${g(gc.actual)})`;
-  const isGraded = `${g(gc.correct)} IS NOT NULL`;
-  const directional = `${isGraded} AND ${g(gc.actual)} != ${g(gc.line)}`;
-  const highEdgeRow = `${isGraded} AND ABS(${g(gc.predicted)} - ${g(gc.line)}) >= ${highEdge}`;
-  const activeFilter = pc.active ? ` AND p.${col(pc.active)}` : '';
+  const g = (key: 'predicted' | 'actual' | 'line', type: ColumnType = 'number') => q.column(gs, 'g', key, gc[key]!, type);
+  const correct = q.column(gs, 'g', 'correct', gc.correct, 'bool', false);
+  const isGraded = `${correct} IS NOT NULL`;
+  const hasError = gc.predicted !== null && gc.actual !== null;
+  const hasLine = gc.predicted !== null && gc.line !== null;
+  const err = hasError ? `(${g('predicted')} - ${g('actual')})` : '';
+  const errorSums = hasError
+    ? `SUM(CASE WHEN ${isGraded} THEN ABS${err} END) AS abs_error_sum,
+    SUM(CASE WHEN ${isGraded} THEN ${err} END) AS error_sum,
+    SUM(CASE WHEN ${isGraded} THEN ${err} * ${err} END) AS error_sq_sum,`
+    : `CAST(NULL AS FLOAT64) AS abs_error_sum, CAST(NULL AS FLOAT64) AS error_sum, CAST(NULL AS FLOAT64) AS error_sq_sum,`;
+  const directional = hasLine && gc.actual !== null ? `${isGraded} AND ${g('actual')} != ${g('line')}` : null;
+  const directionSums = directional
+    ? `COUNTIF(${directional}) AS direction_n,
+    COUNTIF(${directional} AND SIGN(${g('predicted')} - ${g('line')}) = SIGN(${g('actual')} - ${g('line')})) AS direction_hits,`
+    : `CAST(NULL AS INT64) AS direction_n, CAST(NULL AS INT64) AS direction_hits,`;
+  const highEdgeRow = hasLine ? `${isGraded} AND ABS(${g('predicted')} - ${g('line')}) >= ${highEdge}` : null;
+  const highEdgeSums = highEdgeRow
+    ? `COUNTIF(${highEdgeRow}) AS high_edge_n,
+    COUNTIF(${highEdgeRow} AND ${correct}) AS high_edge_hits`
+    : `CAST(NULL AS INT64) AS high_edge_n, CAST(NULL AS INT64) AS high_edge_hits`;
+  const builds = joinPredictions
+    ? `
+builds AS (
+  SELECT ${q.column(ps, 'p', 'entity', pc.entity, 'any', false)} AS entity, ${q.column(ps, 'p', 'date', pc.date, 'date', false)} AS day, ${q.column(ps, 'p', 'model', pc.model, 'any', false)} AS model,
+    ANY_VALUE(${pCommit()}) AS commit_sha, ${splitAt ? `MIN(${q.column(ps, 'p', 'createdAt', pc.createdAt!, 'timestamp')})` : 'CAST(NULL AS TIMESTAMP)'} AS created_at
+  FROM ${tableRef(ps.table)} AS p
+  WHERE ${windowFilter(q, ps, 'p', filter.window)}${currentRows(q, ps, 'p', pc)}
+  GROUP BY 1, 2, 3
+),`
+    : '';
+  const join = joinPredictions
+    ? ` LEFT JOIN builds AS b ON b.entity = ${q.column(gs, 'g', 'entity', gc.entity, 'any', false)} AND b.day = ${q.column(gs, 'g', 'date', gc.date, 'date', false)} AND b.model = ${q.column(gs, 'g', 'model', gc.model, 'any', false)}`
+    : '';
+  // A slice with predictions but no graded rows has 0 directional calls when the line is
+  // known, and an unknown number when it is not.
+  const zeroIfKnown = (column: string, known: boolean) => (known ? `COALESCE(scored.${column}, 0) AS ${column}` : `scored.${column}`);
   const sql = `
-WITH made AS (
-  SELECT ${selectKeys(pc, 'p')}COUNT(*) AS predictions
-  FROM ${tableRef(predictions.table)} AS p
-  WHERE ${windowFilter('p', pc.date, predictions.partitionColumn, q, filter.window)}${activeFilter}${filters(pc, 'p')}
+WITH${builds}
+made AS (
+  SELECT ${selectKeys('p')}COUNT(*) AS predictions
+  FROM ${tableRef(ps.table)} AS p
+  WHERE ${windowFilter(q, ps, 'p', filter.window)}${currentRows(q, ps, 'p', pc)}${filters('p')}
   ${groupBy}
 ),
 scored AS (
-  SELECT ${selectKeys(gc, 'g')}
+  SELECT ${selectKeys('g')}
     COUNTIF(${isGraded}) AS graded,
-    COUNTIF(${g(gc.correct)}) AS correct,
-    SUM(CASE WHEN ${isGraded} THEN ABS${err} END) AS abs_error_sum,
-    SUM(CASE WHEN ${isGraded} THEN ${err} END) AS error_sum,
-    SUM(CASE WHEN ${isGraded} THEN ${err} * ${err} END) AS error_sq_sum,
-    COUNTIF(${directional}) AS direction_n,
-    COUNTIF(${directional} AND SIGN(${g(gc.predicted)} - ${g(gc.line)}) = SIGN(${g(gc.actual)} - ${g(gc.line)})) AS direction_hits,
-    COUNTIF(${highEdgeRow}) AS high_edge_n,
-    COUNTIF(${highEdgeRow} AND ${g(gc.correct)}) AS high_edge_hits
-  FROM ${tableRef(graded.table)} AS g
-  WHERE ${windowFilter('g', gc.date, graded.partitionColumn, q, filter.window)}${filters(gc, 'g')}
+    COUNTIF(${correct}) AS correct,
+    ${errorSums}
+    ${directionSums}
+    ${highEdgeSums}
+  FROM ${tableRef(gs.table)} AS g${join}
+  WHERE ${windowFilter(q, gs, 'g', filter.window)}${currentRows(q, gs, 'g', gc)}${filters('g')}
   ${groupBy}
 )
 SELECT ${keys.length ? `${keys.join(', ')}, ` : ''}
@@ -107,10 +166,10 @@ SELECT ${keys.length ? `${keys.join(', ')}, ` : ''}
   COALESCE(scored.graded, 0) AS graded,
   COALESCE(scored.correct, 0) AS correct,
   scored.abs_error_sum, scored.error_sum, scored.error_sq_sum,
-  COALESCE(scored.direction_n, 0) AS direction_n,
-  COALESCE(scored.direction_hits, 0) AS direction_hits,
-  COALESCE(scored.high_edge_n, 0) AS high_edge_n,
-  COALESCE(scored.high_edge_hits, 0) AS high_edge_hits
+  ${zeroIfKnown('direction_n', directional !== null)},
+  ${zeroIfKnown('direction_hits', directional !== null)},
+  ${zeroIfKnown('high_edge_n', highEdgeRow !== null)},
+  ${zeroIfKnown('high_edge_hits', highEdgeRow !== null)}
 FROM made ${keys.length ? `FULL OUTER JOIN scored USING (${keys.join(', ')})` : 'CROSS JOIN scored'}
 ${keys.length ? `ORDER BY ${keys.join(', ')}` : ''}`;
   return q.build(name, sql);
@@ -125,33 +184,51 @@ export const commitAcrossModelsQuery = (config: PipelineLensConfig, filter: Metr
 export const modelCommitDateQuery = (config: PipelineLensConfig, filter: MetricsFilter) =>
   metricsQuery(config, ['model', 'commit', 'date'], filter, 'modelCommitDate');
 
-/** Runs of the service recorded in the execution log between two instants, one row per run id. */
-export function runsQuery(config: PipelineLensConfig, from: string, to: string): SqlQuery {
-  const log = config.tables.executionLog;
-  if (!log) throw new Error('runsQuery needs tables.executionLog');
-  const c = log.columns;
-  const q = new QueryBuilder();
+/** The clause keeping a scan of the execution log between two instants, on its partition column too. */
+function logWindow(q: QueryBuilder, config: PipelineLensConfig, from: string, to: string): string {
+  const scope = requiredScope(config, 'executionLog');
+  const c = config.tables.executionLog!.columns;
   const fromTs = q.param('from_ts', 'TIMESTAMP', from);
   const toTs = q.param('to_ts', 'TIMESTAMP', to);
-  const partition = log.partitionColumn && log.partitionColumn !== c.start ? ` AND l.${col(log.partitionColumn)} BETWEEN ${fromTs} AND ${toTs}` : '';
-  const optional = (column: string | null, expression: (c: string) => string, alias: string, fallback: string) =>
-    column ? `${expression(`l.${col(column)}`)} AS ${alias}` : `${fallback} AS ${alias}`;
+  const start = q.column(scope, 'l', 'start', c.start, 'timestamp', false);
+  const partition =
+    scope.partitionColumn && scope.partitionColumn !== c.start ? ` AND ${q.column(scope, 'l', `${scope.key}.partitionColumn`, scope.partitionColumn, 'timestamp', false)} BETWEEN ${fromTs} AND ${toTs}` : '';
+  return `${start} BETWEEN ${fromTs} AND ${toTs}${partition}`;
+}
+
+/**
+ * Runs of the service recorded in the execution log between two instants, one row per run
+ * id. A run's dates are its whole range (first to last date it produced); rows it wrote are
+ * NULL when the log does not record them.
+ */
+export function runsQuery(config: PipelineLensConfig, from: string, to: string): CatalogQuery {
+  const log = config.tables.executionLog;
+  if (!log) throw new Error('runsQuery needs tables.executionLog');
+  const scope = requiredScope(config, 'executionLog');
+  const c = log.columns;
+  const q = new QueryBuilder();
+  const l = (key: keyof typeof c, type: ColumnType) => q.column(scope, 'l', key, c[key]!, type, !['runId', 'commit', 'start', 'date'].includes(key));
+  const optional = (key: keyof typeof c, type: ColumnType, expression: (c: string) => string, alias: string, fallback: string) =>
+    c[key] ? `${expression(l(key, type))} AS ${alias}` : `${fallback} AS ${alias}`;
+  const start = l('start', 'timestamp');
+  const date = l('date', 'date');
   const sql = `
 SELECT
-  l.${col(c.runId)} AS run_id,
-  ANY_VALUE(l.${col(c.commit)}) AS commit_sha,
-  ${optional(c.revision, (x) => `ANY_VALUE(${x})`, 'revision', 'CAST(NULL AS STRING)')},
-  ${optional(c.mode, (x) => `ANY_VALUE(${x})`, 'mode', 'CAST(NULL AS STRING)')},
-  ${optional(c.status, (x) => `ANY_VALUE(${x})`, 'status', 'CAST(NULL AS STRING)')},
-  MIN(l.${col(c.start)}) AS started_at,
-  MAX(l.${col(c.end)}) AS ended_at,
-  MIN(l.${col(c.date)}) AS first_date,
-  MAX(l.${col(c.date)}) AS last_date,
-  COUNT(DISTINCT l.${col(c.date)}) AS dates,
-  ${optional(c.model, (x) => `COUNT(DISTINCT ${x})`, 'models', '0')},
-  ${optional(c.rowsProduced, (x) => `SUM(${x})`, 'rows_produced', 'CAST(NULL AS INT64)')}
-FROM ${tableRef(log.table)} AS l
-WHERE l.${col(c.start)} BETWEEN ${fromTs} AND ${toTs}${partition}
+  ${l('runId', 'any')} AS run_id,
+  ANY_VALUE(${l('commit', 'text')}) AS commit_sha,
+  ${optional('revision', 'any', (x) => `ANY_VALUE(${x})`, 'revision', 'CAST(NULL AS STRING)')},
+  ${optional('mode', 'any', (x) => `ANY_VALUE(${x})`, 'mode', 'CAST(NULL AS STRING)')},
+  ${optional('status', 'any', (x) => `ANY_VALUE(${x})`, 'status', 'CAST(NULL AS STRING)')},
+  MIN(${start}) AS started_at,
+  ${c.end ? `MAX(${l('end', 'timestamp')})` : `MAX(${start})`} AS ended_at,
+  MIN(${date}) AS first_date,
+  ${c.lastDate ? `MAX(COALESCE(${l('lastDate', 'date')}, ${date}))` : `MAX(${date})`} AS last_date,
+  COUNT(DISTINCT ${date}) AS dates,
+  ${optional('model', 'any', (x) => `COUNT(DISTINCT ${x})`, 'models', 'CAST(NULL AS INT64)')},
+  ${optional('rowsProduced', 'number', (x) => `SUM(${x})`, 'rows_produced', 'CAST(NULL AS INT64)')},
+  ${c.rowsProduced ? `COUNTIF(${l('rowsProduced', 'number')} IS NULL)` : 'CAST(NULL AS INT64)'} AS rows_unrecorded
+FROM ${tableRef(scope.table)} AS l
+WHERE ${logWindow(q, config, from, to)}
 GROUP BY 1
 ORDER BY started_at, run_id`;
   return q.build('runs', sql);
@@ -162,111 +239,165 @@ ORDER BY started_at, run_id`;
  * history of a team without access to its deploy tool's API. One row per commit and
  * revision (revision NULL when the log has no such column).
  */
-export function buildsFirstSeenQuery(config: PipelineLensConfig, from: string, to: string): SqlQuery {
+export function buildsFirstSeenQuery(config: PipelineLensConfig, from: string, to: string): CatalogQuery {
   const log = config.tables.executionLog;
   if (!log) throw new Error('buildsFirstSeenQuery needs tables.executionLog');
+  const scope = requiredScope(config, 'executionLog');
   const c = log.columns;
   const q = new QueryBuilder();
-  const fromTs = q.param('from_ts', 'TIMESTAMP', from);
-  const toTs = q.param('to_ts', 'TIMESTAMP', to);
-  const partition = log.partitionColumn && log.partitionColumn !== c.start ? ` AND l.${col(log.partitionColumn)} BETWEEN ${fromTs} AND ${toTs}` : '';
-  const revision = c.revision ? `l.${col(c.revision)}` : 'CAST(NULL AS STRING)';
-  const recorded = c.revision ? `(l.${col(c.commit)} IS NOT NULL OR l.${col(c.revision)} IS NOT NULL)` : `l.${col(c.commit)} IS NOT NULL`;
+  const commit = q.column(scope, 'l', 'commit', c.commit, 'text', false);
+  const start = q.column(scope, 'l', 'start', c.start, 'timestamp', false);
+  const revision = c.revision ? q.column(scope, 'l', 'revision', c.revision, 'any') : 'CAST(NULL AS STRING)';
+  const recorded = c.revision ? `(${commit} IS NOT NULL OR ${revision} IS NOT NULL)` : `${commit} IS NOT NULL`;
   const sql = `
 SELECT
-  l.${col(c.commit)} AS commit_sha,
+  ${commit} AS commit_sha,
   ${revision} AS revision,
-  MIN(l.${col(c.start)}) AS first_seen,
-  MAX(l.${col(c.start)}) AS last_seen,
-  COUNT(DISTINCT l.${col(c.runId)}) AS runs
-FROM ${tableRef(log.table)} AS l
-WHERE l.${col(c.start)} BETWEEN ${fromTs} AND ${toTs}${partition} AND ${recorded}
+  MIN(${start}) AS first_seen,
+  MAX(${start}) AS last_seen,
+  COUNT(DISTINCT ${q.column(scope, 'l', 'runId', c.runId, 'any', false)}) AS runs
+FROM ${tableRef(scope.table)} AS l
+WHERE ${logWindow(q, config, from, to)} AND ${recorded}
 GROUP BY 1, 2
 ORDER BY first_seen, commit_sha, revision`;
   return q.build('buildsFirstSeen', sql);
 }
 
-/** Coverage (> 0), zeros and NULLs of each requested feature index, per date and mode. */
-export function featureCoverageQuery(config: PipelineLensConfig, window: DateWindow, indices: number[]): SqlQuery {
-  const fs = config.tables.featureStore;
-  if (!fs) throw new Error('featureCoverageQuery needs tables.featureStore');
-  const c = fs.columns;
-  const q = new QueryBuilder();
-  const idx = q.param('indices', { array: 'INT64' }, indices);
-  const mode = c.mode ? `f.${col(c.mode)}` : 'CAST(NULL AS STRING)';
-  const value = `f.${col(c.features)}[SAFE_OFFSET(feature_index)]`;
-  const sql = `
-SELECT
-  f.${col(c.date)} AS day,
-  ${mode} AS mode,
-  feature_index,
-  COUNT(*) AS row_count,
+/** The aggregates of a feature's values that tell a broken input: empty, constant, or below its coverage. */
+function valueStats(value: string): string {
+  return `COUNT(*) AS row_count,
   COUNTIF(${value} > 0) AS positive,
   COUNTIF(${value} = 0) AS zeros,
   COUNTIF(${value} IS NULL) AS nulls,
-  AVG(${value}) AS mean
-FROM ${tableRef(fs.table)} AS f
-CROSS JOIN UNNEST(${idx}) AS feature_index
-WHERE ${windowFilter('f', c.date, fs.partitionColumn, q, window)}
-GROUP BY 1, 2, 3
-ORDER BY 1, 2, 3`;
-  return q.build('featureCoverage', sql);
+  AVG(${value}) AS mean,
+  MIN(${value}) AS min_value,
+  MAX(${value}) AS max_value,
+  SUM(${value} * ${value}) AS value_sq_sum`;
 }
 
 /**
- * Coverage of features over the rows a model actually predicted, split at a date: answers
- * "did the inputs change between the good and the bad period", which is what a cause needs.
+ * Coverage (> 0), zeros, NULLs and spread of each requested feature, per date, mode and the
+ * build that wrote the row (NULL where the store records no mode or build).
  */
-export function modelFeatureCoverageQuery(config: PipelineLensConfig, model: string, window: DateWindow, splitDate: string, indices: number[]): SqlQuery {
+export function featureCoverageQuery(config: PipelineLensConfig, window: DateWindow, indices: number[]): CatalogQuery {
   const fs = config.tables.featureStore;
-  if (!fs) throw new Error('modelFeatureCoverageQuery needs tables.featureStore');
-  const { predictions } = config.tables;
-  const pc = predictions.columns;
+  if (!fs) throw new Error('featureCoverageQuery needs tables.featureStore');
+  const scope = requiredScope(config, 'featureStore');
+  const c = fs.columns;
+  const q = new QueryBuilder();
+  const idx = q.param('indices', { array: 'INT64' }, indices);
+  const value = featureValueSql(q, fs, scope, 'f', 'feature_index', config.features.registry);
+  const sql = `
+SELECT
+  ${q.column(scope, 'f', 'date', c.date, 'date', false)} AS day,
+  ${optionalColumn(q, scope, 'f', 'mode', c.mode, 'any', 'STRING')} AS mode,
+  ${optionalColumn(q, scope, 'f', 'commit', c.commit, 'text', 'STRING')} AS commit_sha,
+  feature_index,
+  ${valueStats(value)}
+FROM ${tableRef(scope.table)} AS f
+CROSS JOIN UNNEST(${idx}) AS feature_index
+WHERE ${windowFilter(q, scope, 'f', window)}
+GROUP BY 1, 2, 3, 4
+ORDER BY 1, 2, 3, 4`;
+  return q.build('featureCoverage', sql);
+}
+
+/** The distinct (entity, date) a model predicted in a window, from rows still current. */
+function predictedRows(q: QueryBuilder, config: PipelineLensConfig, model: string, window: DateWindow): string {
+  const ps = requiredScope(config, 'predictions');
+  const pc = config.tables.predictions.columns;
+  return `
+  SELECT ${q.column(ps, 'p', 'entity', pc.entity, 'any', false)} AS entity, ${q.column(ps, 'p', 'date', pc.date, 'date', false)} AS day,
+    ANY_VALUE(${optionalColumn(q, ps, 'p', 'commit', pc.commit, 'text', 'STRING')}) AS commit_sha
+  FROM ${tableRef(ps.table)} AS p
+  WHERE ${windowFilter(q, ps, 'p', window)} AND ${q.column(ps, 'p', 'model', pc.model, 'any', false)} = ${q.param('model', 'STRING', model)}${currentRows(q, ps, 'p', pc)}
+  GROUP BY 1, 2`;
+}
+
+/**
+ * The inputs of the rows a model actually predicted, per build of the prediction, period
+ * (before or after a date) and feature-store mode: what a cause of a shift in that model's
+ * results has to show. Joined in the warehouse; only the aggregates come back.
+ */
+export function modelFeatureHealthQuery(config: PipelineLensConfig, model: string, window: DateWindow, splitDate: string, indices: number[]): CatalogQuery {
+  const fs = config.tables.featureStore;
+  if (!fs) throw new Error('modelFeatureHealthQuery needs tables.featureStore');
+  const scope = requiredScope(config, 'featureStore');
   const fc = fs.columns;
   const q = new QueryBuilder();
   const idx = q.param('indices', { array: 'INT64' }, indices);
-  const modelParam = q.param('model', 'STRING', model);
-  const split = q.param('split', 'DATE', splitDate);
-  const value = `f.${col(fc.features)}[SAFE_OFFSET(feature_index)]`;
-  const activeFilter = pc.active ? ` AND p.${col(pc.active)}` : '';
+  const value = featureValueSql(q, fs, scope, 'f', 'feature_index', config.features.registry);
   const sql = `
-WITH predicted AS (
-  SELECT DISTINCT p.${col(pc.entity)} AS entity, p.${col(pc.date)} AS day
-  FROM ${tableRef(predictions.table)} AS p
-  WHERE ${windowFilter('p', pc.date, predictions.partitionColumn, q, window)} AND p.${col(pc.model)} = ${modelParam}${activeFilter}
+WITH predicted AS (${predictedRows(q, config, model, window)}
 )
 SELECT
-  CASE WHEN f.${col(fc.date)} < ${split} THEN 'before' ELSE 'after' END AS period,
+  predicted.commit_sha AS commit_sha,
+  CASE WHEN predicted.day < ${q.param('split', 'DATE', splitDate)} THEN 'before' ELSE 'after' END AS period,
+  ${optionalColumn(q, scope, 'f', 'mode', fc.mode, 'any', 'STRING')} AS mode,
+  predicted.day AS day,
   feature_index,
-  COUNT(*) AS row_count,
-  COUNTIF(${value} > 0) AS positive
-FROM ${tableRef(fs.table)} AS f
-JOIN predicted ON predicted.entity = f.${col(fc.entity)} AND predicted.day = f.${col(fc.date)}
+  ${valueStats(value)}
+FROM ${tableRef(scope.table)} AS f
+JOIN predicted ON predicted.entity = ${q.column(scope, 'f', 'entity', fc.entity, 'any', false)} AND predicted.day = ${q.column(scope, 'f', 'date', fc.date, 'date', false)}
 CROSS JOIN UNNEST(${idx}) AS feature_index
-WHERE ${windowFilter('f', fc.date, fs.partitionColumn, q, window)}
-GROUP BY 1, 2
-ORDER BY 1, 2`;
-  return q.build('modelFeatureCoverage', sql);
+WHERE ${windowFilter(q, scope, 'f', window)}
+GROUP BY 1, 2, 3, 4, 5
+ORDER BY 1, 2, 3, 4, 5`;
+  return q.build('modelFeatureHealth', sql);
+}
+
+/**
+ * The feature values a model recorded with each prediction (a JSON object per row), per
+ * build and period: a worker that ran with defaults shows here even when the feature store
+ * was right. Keys are registry names, checked like column names before they reach SQL.
+ */
+export function featureSnapshotQuery(config: PipelineLensConfig, model: string, window: DateWindow, splitDate: string): CatalogQuery {
+  const predictions = config.tables.predictions;
+  const pc = predictions.columns;
+  if (!pc.featureSnapshot || predictions.featureSnapshotKeys.length === 0) throw new Error('featureSnapshotQuery needs tables.predictions.columns.featureSnapshot');
+  const ps = requiredScope(config, 'predictions');
+  const q = new QueryBuilder();
+  const snapshot = q.column(ps, 'p', 'featureSnapshot', pc.featureSnapshot, 'text');
+  const keys = predictions.featureSnapshotKeys.map((k) => col(k).slice(1, -1));
+  const raw = `CASE snapshot_key ${keys.map((k) => `WHEN '${k}' THEN JSON_VALUE(${snapshot}, '$.${k}')`).join(' ')} END`;
+  // JSON booleans read as 1 and 0, so a flag that is always false shows as zeros.
+  const value = `(CASE ${raw} WHEN 'true' THEN 1.0 WHEN 'false' THEN 0.0 ELSE SAFE_CAST(${raw} AS FLOAT64) END)`;
+  const date = q.column(ps, 'p', 'date', pc.date, 'date', false);
+  const sql = `
+SELECT
+  ${optionalColumn(q, ps, 'p', 'commit', pc.commit, 'text', 'STRING')} AS commit_sha,
+  CASE WHEN ${date} < ${q.param('split', 'DATE', splitDate)} THEN 'before' ELSE 'after' END AS period,
+  ${date} AS day,
+  snapshot_key,
+  ${valueStats(value)}
+FROM ${tableRef(ps.table)} AS p
+CROSS JOIN UNNEST(${q.param('snapshot_keys', { array: 'STRING' }, keys)}) AS snapshot_key
+WHERE ${windowFilter(q, ps, 'p', window)} AND ${q.column(ps, 'p', 'model', pc.model, 'any', false)} = ${q.param('model', 'STRING', model)}${currentRows(q, ps, 'p', pc)}
+GROUP BY 1, 2, 3, 4
+ORDER BY 1, 2, 3, 4`;
+  return q.build('featureSnapshot', sql);
 }
 
 /** Per date: entities expected, and how many of them have a feature-store row. */
-export function featureStoreCompletenessQuery(config: PipelineLensConfig, window: DateWindow): SqlQuery {
+export function featureStoreCompletenessQuery(config: PipelineLensConfig, window: DateWindow): CatalogQuery {
   const fs = config.tables.featureStore;
   const expected = config.tables.expected;
   if (!fs || !expected) throw new Error('featureStoreCompletenessQuery needs tables.featureStore and tables.expected');
   const q = new QueryBuilder();
+  const es = requiredScope(config, 'expected');
+  const fss = requiredScope(config, 'featureStore');
   const ec = expected.columns;
   const fc = fs.columns;
   const sql = `
 WITH wanted AS (
-  SELECT DISTINCT e.${col(ec.entity)} AS entity, e.${col(ec.date)} AS day
-  FROM ${tableRef(expected.table)} AS e
-  WHERE ${windowFilter('e', ec.date, expected.partitionColumn, q, window)}
+  SELECT DISTINCT ${q.column(es, 'e', 'entity', ec.entity, 'any', false)} AS entity, ${q.column(es, 'e', 'date', ec.date, 'date', false)} AS day
+  FROM ${tableRef(es.table)} AS e
+  WHERE ${windowFilter(q, es, 'e', window)}
 ),
 present AS (
-  SELECT DISTINCT f.${col(fc.entity)} AS entity, f.${col(fc.date)} AS day
-  FROM ${tableRef(fs.table)} AS f
-  WHERE ${windowFilter('f', fc.date, fs.partitionColumn, q, window)}
+  SELECT DISTINCT ${q.column(fss, 'f', 'entity', fc.entity, 'any', false)} AS entity, ${q.column(fss, 'f', 'date', fc.date, 'date', false)} AS day
+  FROM ${tableRef(fss.table)} AS f
+  WHERE ${windowFilter(q, fss, 'f', window)}
 )
 SELECT wanted.day AS day, COUNT(*) AS expected, COUNT(present.entity) AS with_features
 FROM wanted LEFT JOIN present ON present.entity = wanted.entity AND present.day = wanted.day
@@ -275,50 +406,152 @@ ORDER BY 1`;
   return q.build('featureStoreCompleteness', sql);
 }
 
-/** Per model and day: calls above and below the line, and how the graded ones did. */
-export function directionSkewQuery(config: PipelineLensConfig, filter: MetricsFilter): SqlQuery {
+/**
+ * Per model and day: calls above and below the line, and how the graded ones did, with
+ * how often the outcome itself landed above the line (the base rate a skew is judged by).
+ */
+export function directionSkewQuery(config: PipelineLensConfig, filter: MetricsFilter): CatalogQuery {
   const { predictions, graded } = config.tables;
   const pc = predictions.columns;
   const gc = graded.columns;
+  if (!pc.predicted || !pc.line) throw new Error('directionSkewQuery needs tables.predictions.columns.predicted and .line');
+  const ps = requiredScope(config, 'predictions');
+  const gs = requiredScope(config, 'graded');
   const q = new QueryBuilder();
-  const models = filter.models?.length ? ` AND p.${col(pc.model)} IN UNNEST(${q.param('models', { array: 'STRING' }, filter.models)})` : '';
-  const gModels = filter.models?.length ? ` AND g.${col(gc.model)} IN UNNEST(@models)` : '';
-  const activeFilter = pc.active ? ` AND p.${col(pc.active)}` : '';
+  const models = filter.models?.length ? ` AND ${q.column(ps, 'p', 'model', pc.model, 'any', false)} IN UNNEST(${q.param('models', { array: 'STRING' }, filter.models)})` : '';
+  const gModels = filter.models?.length ? ` AND ${q.column(gs, 'g', 'model', gc.model, 'any', false)} IN UNNEST(@models)` : '';
+  const predicted = q.column(ps, 'p', 'predicted', pc.predicted, 'number');
+  const line = q.column(ps, 'p', 'line', pc.line, 'number');
+  const correct = q.column(gs, 'g', 'correct', gc.correct, 'bool', false);
+  const outcomes =
+    gc.actual && gc.line
+      ? `COUNTIF(${correct} IS NOT NULL AND ${q.column(gs, 'g', 'actual', gc.actual, 'number')} > ${q.column(gs, 'g', 'line', gc.line, 'number')}) AS over_outcomes,
+    COUNTIF(${correct} IS NOT NULL AND ${q.column(gs, 'g', 'actual', gc.actual, 'number')} < ${q.column(gs, 'g', 'line', gc.line, 'number')}) AS under_outcomes`
+      : `CAST(NULL AS INT64) AS over_outcomes, CAST(NULL AS INT64) AS under_outcomes`;
   const sql = `
 WITH calls AS (
-  SELECT p.${col(pc.model)} AS model, p.${col(pc.date)} AS day,
-    COUNTIF(p.${col(pc.predicted)} > p.${col(pc.line)}) AS over_calls,
-    COUNTIF(p.${col(pc.predicted)} < p.${col(pc.line)}) AS under_calls
-  FROM ${tableRef(predictions.table)} AS p
-  WHERE ${windowFilter('p', pc.date, predictions.partitionColumn, q, filter.window)}${activeFilter}${models}
+  SELECT ${q.column(ps, 'p', 'model', pc.model, 'any', false)} AS model, ${q.column(ps, 'p', 'date', pc.date, 'date', false)} AS day,
+    COUNTIF(${predicted} > ${line}) AS over_calls,
+    COUNTIF(${predicted} < ${line}) AS under_calls
+  FROM ${tableRef(ps.table)} AS p
+  WHERE ${windowFilter(q, ps, 'p', filter.window)}${currentRows(q, ps, 'p', pc)}${models}
   GROUP BY 1, 2
 ),
 results AS (
-  SELECT g.${col(gc.model)} AS model, g.${col(gc.date)} AS day,
-    COUNTIF(g.${col(gc.correct)} IS NOT NULL) AS graded,
-    COUNTIF(g.${col(gc.correct)}) AS correct
-  FROM ${tableRef(graded.table)} AS g
-  WHERE ${windowFilter('g', gc.date, graded.partitionColumn, q, filter.window)}${gModels}
+  SELECT ${q.column(gs, 'g', 'model', gc.model, 'any', false)} AS model, ${q.column(gs, 'g', 'date', gc.date, 'date', false)} AS day,
+    COUNTIF(${correct} IS NOT NULL) AS graded,
+    COUNTIF(${correct}) AS correct,
+    ${outcomes}
+  FROM ${tableRef(gs.table)} AS g
+  WHERE ${windowFilter(q, gs, 'g', filter.window)}${currentRows(q, gs, 'g', gc)}${gModels}
   GROUP BY 1, 2
 )
-SELECT model, day, calls.over_calls, calls.under_calls, COALESCE(results.graded, 0) AS graded, COALESCE(results.correct, 0) AS correct
+SELECT model, day, calls.over_calls, calls.under_calls, COALESCE(results.graded, 0) AS graded, COALESCE(results.correct, 0) AS correct,
+  results.over_outcomes, results.under_outcomes
 FROM calls LEFT JOIN results USING (model, day)
 ORDER BY model, day`;
   return q.build('directionSkew', sql);
 }
 
-/** Deployments kept in a warehouse table. */
-export function deploymentsQuery(
-  table: string,
-  columns: { service: string; revision: string; commit: string; createdAt: string; trafficPercent: string | null },
-  service: string,
-): SqlQuery {
+/**
+ * Rows a run session wrote, counted in the predictions table by the session's build, its
+ * dates and the time it ran (each row's write time): for execution logs that do not record
+ * them. One row per session index; a session that wrote nothing gets no row.
+ */
+export function rowsWrittenQuery(config: PipelineLensConfig, sessions: Array<{ commit: string; startedAt: string; endedAt: string; firstDate: string; lastDate: string }>): CatalogQuery {
+  const pc = config.tables.predictions.columns;
+  if (!pc.commit || !pc.createdAt) throw new Error('rowsWrittenQuery needs tables.predictions.columns.commit and .createdAt');
+  if (sessions.length === 0) throw new Error('rowsWrittenQuery needs at least one session');
+  const ps = requiredScope(config, 'predictions');
   const q = new QueryBuilder();
+  const window = {
+    from: sessions.reduce((min, s) => (s.firstDate < min ? s.firstDate : min), sessions[0].firstDate),
+    to: sessions.reduce((max, s) => (s.lastDate > max ? s.lastDate : max), sessions[0].lastDate),
+  };
+  const commit = `LOWER(${q.column(ps, 'p', 'commit', pc.commit, 'text')})`;
+  const created = q.column(ps, 'p', 'createdAt', pc.createdAt, 'timestamp');
+  const date = q.column(ps, 'p', 'date', pc.date, 'date', false);
+  // Either record may abbreviate the SHA: a row matches when one starts with the other.
+  const branches = sessions.map((s, i) => {
+    const sha = q.param(`commit_${i}`, 'STRING', s.commit.toLowerCase());
+    return `WHEN (STARTS_WITH(${commit}, ${sha}) OR STARTS_WITH(${sha}, ${commit})) AND ${created} BETWEEN ${q.param(`from_ts_${i}`, 'TIMESTAMP', s.startedAt)} AND ${q.param(
+      `to_ts_${i}`,
+      'TIMESTAMP',
+      s.endedAt,
+    )} AND ${date} BETWEEN ${q.param(`first_date_${i}`, 'DATE', s.firstDate)} AND ${q.param(`last_date_${i}`, 'DATE', s.lastDate)} THEN ${i}`;
+  });
   const sql = `
-SELECT d.${col(columns.service)} AS service, d.${col(columns.revision)} AS revision, d.${col(columns.commit)} AS commit_sha,
-  d.${col(columns.createdAt)} AS created_at, ${columns.trafficPercent ? `d.${col(columns.trafficPercent)}` : 'CAST(NULL AS FLOAT64)'} AS traffic_percent
-FROM ${tableRef(table)} AS d
-WHERE d.${col(columns.service)} = ${q.param('service', 'STRING', service)}
+SELECT session, COUNT(*) AS rows_written
+FROM (
+  SELECT CASE ${branches.join('\n    ')} END AS session
+  FROM ${tableRef(ps.table)} AS p
+  WHERE ${windowFilter(q, ps, 'p', window)}
+)
+WHERE session IS NOT NULL
+GROUP BY 1
+ORDER BY 1`;
+  return q.build('rowsWritten', sql);
+}
+
+/**
+ * Whether one configured column exists and reads as the type a query needs: run after a
+ * query failed, to name the setting at fault. Reads one column over a short window.
+ */
+export function columnProbeQuery(need: ColumnNeed, window: DateWindow): CatalogQuery {
+  const q = new QueryBuilder();
+  const scope = need.scope;
+  const value = q.column(scope, 't', need.key, need.column, need.type, need.optional);
+  const probe: Record<ColumnType, string> = {
+    any: `COUNT(${value})`,
+    number: `COUNT(ABS(${value}))`,
+    bool: `COUNTIF(${value})`,
+    date: `COUNTIF(${value} BETWEEN ${q.param('probe_date', 'DATE', window.to)} AND ${q.param('probe_date_to', 'DATE', window.to)})`,
+    timestamp: `COUNTIF(${value} BETWEEN ${q.param('probe_ts', 'TIMESTAMP', `${window.to}T00:00:00Z`)} AND ${q.param('probe_ts_to', 'TIMESTAMP', `${window.to}T23:59:59Z`)})`,
+    text: `COUNT(LENGTH(${value}))`,
+    numberArray: `COUNT(ABS(${value}[SAFE_OFFSET(0)]))`,
+  };
+  // The table's own window filter: a probe of the date or partition column itself fails
+  // the same way the column does, which is what it is there to find out.
+  let where = 'TRUE';
+  const time = scope.time;
+  const partition = scope.partitionColumn;
+  if (time?.type === 'date') where = windowFilter(q, scope, 't', window);
+  else if (time) {
+    const from = q.param('from_ts', 'TIMESTAMP', `${window.from}T00:00:00Z`);
+    const to = q.param('to_ts', 'TIMESTAMP', `${window.to}T23:59:59Z`);
+    where = `${q.column(scope, 't', time.key, time.column, 'timestamp', false)} BETWEEN ${from} AND ${to}`;
+    if (partition && partition !== time.column) where += ` AND ${q.column(scope, 't', `${scope.key}.partitionColumn`, partition, 'timestamp', false)} BETWEEN ${from} AND ${to}`;
+  } else if (partition) {
+    where = `DATE(${q.column(scope, 't', `${scope.key}.partitionColumn`, partition, 'any', false)}) BETWEEN ${q.param('from', 'DATE', window.from)} AND ${q.param('to', 'DATE', window.to)}`;
+  }
+  return q.build('columnProbe', `SELECT ${probe[need.type]} AS n FROM ${tableRef(scope.table)} AS t WHERE ${where}`);
+}
+
+/** Deployments kept in a warehouse table, over its last `lookbackDays` when it is partitioned. */
+export function deploymentsQuery(
+  source: { table: string; partitionColumn: string | null; lookbackDays: number; columns: DeploymentTableColumns },
+  service: string,
+  now: Date,
+  configKey = 'services[].deployments',
+): CatalogQuery {
+  const q = new QueryBuilder();
+  const columns = source.columns;
+  const scope: TableScope = { key: configKey, table: source.table, partitionColumn: source.partitionColumn, time: null };
+  const d = (key: keyof DeploymentTableColumns, type: ColumnType) => q.column(scope, 'd', key, columns[key]!, type, key === 'trafficPercent');
+  let partition = '';
+  if (source.partitionColumn) {
+    const from = new Date(now.getTime() - source.lookbackDays * 86_400_000).toISOString().slice(0, 10);
+    partition = ` AND DATE(${q.column(scope, 'd', `${scope.key}.partitionColumn`, source.partitionColumn, 'any', false)}) BETWEEN ${q.param('from', 'DATE', from)} AND ${q.param(
+      'to',
+      'DATE',
+      now.toISOString().slice(0, 10),
+    )}`;
+  }
+  const sql = `
+SELECT ${d('service', 'any')} AS service, ${d('revision', 'any')} AS revision, ${d('commit', 'text')} AS commit_sha,
+  ${d('createdAt', 'timestamp')} AS created_at, ${columns.trafficPercent ? d('trafficPercent', 'number') : 'CAST(NULL AS FLOAT64)'} AS traffic_percent
+FROM ${tableRef(source.table)} AS d
+WHERE ${d('service', 'any')} = ${q.param('service', 'STRING', service)}${partition}
 ORDER BY created_at`;
   return q.build('deployments', sql);
 }

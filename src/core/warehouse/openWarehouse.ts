@@ -1,6 +1,6 @@
 import type { PipelineLensConfig } from '../config/types';
 import type { CredentialHosts } from '../credentials/endpointPolicy';
-import { loadWithDuckdb } from './duckdbBinding';
+import { loadWithDuckdb } from './embedded/duckdbBinding';
 import { tableConfigKeys } from './tableConfigKeys';
 import type { Warehouse } from './types';
 
@@ -13,9 +13,9 @@ import type { Warehouse } from './types';
 export async function openWarehouse(config: PipelineLensConfig, options: { credentialHosts?: CredentialHosts } = {}): Promise<Warehouse> {
   const warehouse = config.warehouse;
   if (warehouse.kind === 'bigquery') {
-    const { BigQueryWarehouse } = require('./bigqueryWarehouse') as typeof import('./bigqueryWarehouse');
+    const { BigQueryWarehouse } = require('./bigquery/bigqueryWarehouse') as typeof import('./bigquery/bigqueryWarehouse');
     return BigQueryWarehouse.open(warehouse, { tableKeys: tableConfigKeys(config), configFile: config.file, credentialHosts: options.credentialHosts });
   }
-  const { EmbeddedWarehouse } = loadWithDuckdb(() => require('./embeddedWarehouse') as typeof import('./embeddedWarehouse'));
+  const { EmbeddedWarehouse } = loadWithDuckdb(() => require('./embedded/embeddedWarehouse') as typeof import('./embedded/embeddedWarehouse'));
   return EmbeddedWarehouse.open(warehouse, { baseDir: config.root });
 }

@@ -1,4 +1,4 @@
-import { bytesOverCap } from './bigqueryErrors';
+import { bytesOverCap } from './bigquery/bigqueryErrors';
 import { classifyStatement, type StatementKind } from './statementKind';
 import { WarehouseError, type CapSource, type SqlQuery, type Warehouse } from './types';
 

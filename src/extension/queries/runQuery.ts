@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { formatBytes } from '../../core/warehouse/bytes';
+import { formatBytes } from '../../core/report/bytes';
 import { PlanQueryRequest, RunQueryRequest, type PlanQueryResult, type QueryParameterValue, type RunQueryResult } from '../../shared/protocol';
 import type { CtxInit } from '../ctx';
 import { QueryResultsPanel } from '../webviews/queryResultsPanel';

@@ -58,7 +58,13 @@ export class DeploymentStatusItem implements vscode.Disposable {
       this.item.text = `$(${worst ? 'warning' : 'cloud'}) ${parts.join(' · ')}`;
       this.item.backgroundColor = worst ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
       this.item.tooltip = new vscode.MarkdownString(
-        states.map((s) => `**${s.service}**: ${s.verification.verdict}. ${s.verification.reason.replace(/[*_`[\]]/g, '\\$&')}`).join('\n\n') + '\n\nClick to verify before a backfill.',
+        states
+          .map((s) => {
+            const v = s.verification;
+            const witnesses = (['ancestry', 'content'] as const).map((name) => `${name}: ${v.witnesses[name].answer} — ${v.witnesses[name].says}`).join('  \n');
+            return `**${s.service}**: ${v.verdict}. ${escapeMarkdown(v.reason)}\n\n${escapeMarkdown(witnesses)}`;
+          })
+          .join('\n\n') + '\n\nClick to verify before a backfill.',
       );
       this.item.command = { command: Commands.verifyService, title: 'Verify Deployment Before Backfill', arguments: [{ service: services[0] }] };
       this.item.show();
@@ -76,4 +82,8 @@ export class DeploymentStatusItem implements vscode.Disposable {
     for (const d of this.subscriptions.splice(0)) d.dispose();
     this.item.dispose();
   }
+}
+
+function escapeMarkdown(text: string): string {
+  return text.replace(/[*_`[\]]/g, '\\$&');
 }

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { formatBytes } from '../../core/warehouse/bytes';
+import { formatBytes } from '../../core/report/bytes';
 import { Commands, PlanQueryRequest } from '../../shared/protocol';
 import type { CtxInit } from '../ctx';
 import { rememberedParameters } from '../queries/queryParameters';

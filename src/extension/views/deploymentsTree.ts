@@ -72,7 +72,13 @@ export class DeploymentsTreeProvider implements vscode.TreeDataProvider<Deployme
         const item = new vscode.TreeItem(s.service, vscode.TreeItemCollapsibleState.Expanded);
         item.id = `service:${s.service}`;
         item.description =
-          v.verdict === 'ok' ? '✓ up to date with HEAD' : v.verdict === 'stale' ? `${v.missing.length} commit${v.missing.length === 1 ? '' : 's'} not deployed` : 'unknown: cannot verify';
+          v.verdict === 'ok'
+            ? '✓ up to date with HEAD'
+            : v.verdict === 'stale'
+              ? v.missing.length
+                ? `${v.missing.length} commit${v.missing.length === 1 ? '' : 's'} not deployed`
+                : 'deployed code differs from HEAD'
+              : 'unknown: cannot verify';
         item.iconPath =
           v.verdict === 'ok'
             ? new vscode.ThemeIcon('pass', new vscode.ThemeColor('charts.green'))
@@ -83,6 +89,8 @@ export class DeploymentsTreeProvider implements vscode.TreeDataProvider<Deployme
         md.appendMarkdown(`**${s.service}**: ${v.verdict}\n\n`);
         md.appendText(v.reason);
         if (v.hint) md.appendMarkdown('\n\n').appendText(v.hint);
+        md.appendMarkdown('\n\n').appendText(`ancestry: ${v.witnesses.ancestry.answer} — ${v.witnesses.ancestry.says}`);
+        md.appendMarkdown('\n\n').appendText(`content: ${v.witnesses.content.answer} — ${v.witnesses.content.says}`);
         md.appendMarkdown(`\n\nPaths: ${s.paths.map((p) => `\`${p}\``).join(', ')}`);
         item.tooltip = md;
         item.contextValue = 'service';
@@ -116,7 +124,7 @@ export class DeploymentsTreeProvider implements vscode.TreeDataProvider<Deployme
         parts.push(headDistance(r));
         item.description = parts.join(' · ');
         item.iconPath = r.serving ? new vscode.ThemeIcon('vm-running', new vscode.ThemeColor('charts.green')) : new vscode.ThemeIcon('vm-outline');
-        item.tooltip = `${r.revision}${r.serving ? ' (serving)' : ''}\ncommit ${r.commit ?? 'not recorded'}${r.subject ? `\n${r.subject}` : ''}\ncreated ${formatTimestamp(r.createdAt)}\n${headDistance(r)}`;
+        item.tooltip = `${r.revision}${r.serving ? ' (serving)' : ''}\ncommit ${r.commit ?? 'not recorded'}${r.subject ? `\n${r.subject}` : ''}\ncreated ${formatTimestamp(r.createdAt)}\n${r.historyCut ?? headDistance(r)}`;
         if (r.commit) {
           item.command = { command: Commands.showCommitProvenance, title: 'Show Commit Provenance', arguments: [{ sha: r.commit }] };
           item.contextValue = 'commit';
@@ -133,6 +141,7 @@ export class DeploymentsTreeProvider implements vscode.TreeDataProvider<Deployme
 }
 
 function headDistance(r: ServiceRevision): string {
+  if (r.historyCut) return 'distance to HEAD unknown: shallow clone';
   if (r.behindHead === null || r.aheadOfHead === null) return 'commit not in local history';
   if (r.behindHead === 0 && r.aheadOfHead === 0) return 'at HEAD';
   const parts = [];

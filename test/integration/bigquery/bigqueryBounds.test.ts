@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
-import { BigQueryWarehouse } from '../../../src/core/warehouse/bigqueryWarehouse';
-import { BIGQUERY_RETRY_POLICY } from '../../../src/core/warehouse/retryPolicy';
+import { BigQueryWarehouse } from '../../../src/core/warehouse/bigquery/bigqueryWarehouse';
+import { BIGQUERY_RETRY_POLICY } from '../../../src/core/warehouse/bigquery/retryPolicy';
 import { WarehouseError, type SqlQuery } from '../../../src/core/warehouse/types';
 import { FakeBigQuery } from '../../fakes/fakeBigQuery';
 import { bigqueryProfile, FAST } from './bigqueryProfile';

@@ -3,7 +3,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, beforeEach, describe, it } from 'node:test';
-import { BigQueryWarehouse } from '../../../src/core/warehouse/bigqueryWarehouse';
+import { BigQueryWarehouse } from '../../../src/core/warehouse/bigquery/bigqueryWarehouse';
 import { assertRunnable, planQuery } from '../../../src/core/warehouse/queryGuard';
 import { WarehouseError, type SqlQuery } from '../../../src/core/warehouse/types';
 import { FakeBigQuery } from '../../fakes/fakeBigQuery';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
-import { BigQueryWarehouse } from '../../../src/core/warehouse/bigqueryWarehouse';
+import { BigQueryWarehouse } from '../../../src/core/warehouse/bigquery/bigqueryWarehouse';
 import { WarehouseError, type ParamType, type ParamValue, type QueryProgress, type SqlQuery } from '../../../src/core/warehouse/types';
 import { FakeBigQuery } from '../../fakes/fakeBigQuery';
 import { JsonHttpServer } from '../../fakes/jsonHttpServer';

@@ -66,6 +66,20 @@ describe('the CLI on the demo workspace', () => {
     assert.ok(!shift.data.candidateCauses.some((c: string) => c.startsWith('vegas_points_line')));
   });
 
+  it('names the defaults the regressed build ran with as causes, from its own rows, and dismisses nothing by the calendar', async () => {
+    const json = JSON.parse((await run('investigate', '--json')).stdout);
+    const shift = json.findings.find((f: { kind: string; subjects: { models?: string[] } }) => f.kind === 'metric-shift' && f.subjects.models?.includes('catboost_v8'));
+    const causes = shift.data.causes as Array<{ source: string; input: string; kind: string; worse: { share: number }; frozenAt: number | null }>;
+    const recorded = (input: string) => causes.find((c) => c.source === 'snapshot' && c.input === `critical_features.${input}`);
+    assert.equal(recorded('has_vegas_line')?.kind, 'empty');
+    assert.equal(recorded('has_vegas_line')?.worse.share, 1, 'every row of the pre-fix build ran without a line');
+    assert.equal(recorded('ppm_avg_last_10')?.kind, 'frozen');
+    assert.equal(recorded('ppm_avg_last_10')?.frozenAt, 0.4, 'the default of the record');
+    assert.ok(!recorded('team_win_pct'), 'an input the worker did fill is no cause');
+    assert.ok(shift.data.inputsChecked.includes(`build ${demo.commits.preFixBuild.slice(0, 8)}`), shift.data.inputsChecked);
+    for (const f of json.findings) for (const e of f.evidence) assert.doesNotMatch(e, /cannot have caused/);
+  });
+
   it('gives the fix commit its deployment, delay, gap run and per-model results within 1.5 points of the record', async () => {
     const r = await run('commit', demo.commits.fix.slice(0, 8), '--json');
     assert.equal(r.code, 0, r.stderr);

@@ -47,7 +47,7 @@ describe('cost of a document with 1,000 SHAs', () => {
     for (const count of [10, COMMITS]) {
       const server = await LspHarness.start({ folders: [fixture.root] });
       try {
-        const zero = { counters: { gitProcesses: 0, warehouseQueries: 0 }, workspaces: [] } as ServerStatus;
+        const zero = { pid: 0, counters: { gitProcesses: 0, warehouseQueries: 0 }, workspaces: [] } as ServerStatus;
         // The server warms what every document shares when it starts: the commit graph
         // (rev-parse, rev-list), the deployments, the runs of the window.
         const ready = await warmStatus(server);

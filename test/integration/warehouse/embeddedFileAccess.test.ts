@@ -4,7 +4,7 @@ import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { EmbeddedWarehouse } from '../../../src/core/warehouse/embeddedWarehouse';
+import { EmbeddedWarehouse } from '../../../src/core/warehouse/embedded/embeddedWarehouse';
 import { WarehouseError, type SqlQuery } from '../../../src/core/warehouse/types';
 
 /*

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { copyFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { EmbeddedWarehouse } from '../../../src/core/warehouse/embeddedWarehouse';
+import { EmbeddedWarehouse } from '../../../src/core/warehouse/embedded/embeddedWarehouse';
 import { WarehouseError, type ParamType, type ParamValue, type SqlQuery } from '../../../src/core/warehouse/types';
 import { createEmbeddedFixture, type EmbeddedFixture } from './embeddedFixture';
 

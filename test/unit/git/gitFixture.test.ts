@@ -64,6 +64,39 @@ describe('createGitFixture', () => {
     }
   });
 
+  it('merges with -s ours and -X ours semantics when asked', async () => {
+    const history: FixtureCommit[] = [
+      { message: 'root', files: { 'a.txt': '0\n', 'b.txt': '0\n' }, date: '2026-01-01T00:00:00Z' },
+      { message: 'side', files: { 'a.txt': '1\n', 'b.txt': '1\n' }, date: '2026-01-02T00:00:00Z', branch: 'side' },
+      { message: 'main', files: { 'a.txt': '2\n' }, date: '2026-01-03T00:00:00Z', branch: 'main' },
+    ];
+    const ours = await createGitFixture([...history, { message: 'merge -s ours', files: {}, date: '2026-01-04T00:00:00Z', merge: 'side', mergeStrategy: 'ours' }]);
+    const preferOurs = await createGitFixture([...history, { message: 'merge -X ours', files: {}, date: '2026-01-04T00:00:00Z', merge: 'side', mergeStrategy: 'prefer-ours' }]);
+    try {
+      assert.deepEqual([await readFile(join(ours.root, 'a.txt'), 'utf8'), await readFile(join(ours.root, 'b.txt'), 'utf8')], ['2\n', '0\n'], '-s ours drops every change of the side branch');
+      assert.equal((await runGit(ours.root, ['rev-parse', 'HEAD^2'])).trim(), ours.shas[1], 'and still records it as merged');
+      assert.deepEqual([await readFile(join(preferOurs.root, 'a.txt'), 'utf8'), await readFile(join(preferOurs.root, 'b.txt'), 'utf8')], ['2\n', '1\n'], '-X ours keeps the side change that does not conflict');
+    } finally {
+      await ours.cleanup();
+      await preferOurs.cleanup();
+    }
+  });
+
+  it('writes gitlinks (submodule entries) into trees', async () => {
+    const lib = 'a'.repeat(40);
+    const fixture = await createGitFixture([
+      { message: 'root', files: { 'svc/app.py': 'v1\n', 'vendor/lib': { gitlink: lib } }, date: '2026-01-01T00:00:00Z' },
+      { message: 'bump', files: { 'vendor/lib': { gitlink: 'b'.repeat(40) } }, date: '2026-01-02T00:00:00Z' },
+    ]);
+    try {
+      assert.equal((await runGit(fixture.root, ['ls-tree', fixture.shas[0], 'vendor/lib'])).trim(), `160000 commit ${lib}\tvendor/lib`);
+      assert.equal((await runGit(fixture.root, ['diff-tree', '--name-only', '-r', fixture.shas[1]])).trim().split('\n').pop(), 'vendor/lib');
+      assert.equal((await runGit(fixture.root, ['status', '--porcelain'])).trim(), '', 'the working tree is clean');
+    } finally {
+      await fixture.cleanup();
+    }
+  });
+
   it('builds in a given folder and leaves that folder to its owner', async () => {
     const parent = await mkdtemp(join(tmpdir(), 'pipeline-lens-fixture-dir-'));
     try {

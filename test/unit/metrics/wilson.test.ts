@@ -81,7 +81,7 @@ describe('sliceMetrics', () => {
     // sample std of [2, -4, 6]
     assert.ok(Math.abs(m.stdError! - Math.sqrt(((2 - 4 / 3) ** 2 + (-4 - 4 / 3) ** 2 + (6 - 4 / 3) ** 2) / 2)) < 1e-9);
     assert.equal(m.hitRate.successes, 2);
-    assert.equal(m.directionAccuracy.n, 3);
+    assert.equal(m.directionAccuracy?.n, 3);
   });
 });
 

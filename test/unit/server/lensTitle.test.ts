@@ -37,6 +37,7 @@ function service(overrides: Partial<ServiceProvenance>): ServiceProvenance {
     touchesService: true,
     status: 'deployed',
     firstDeployment: { revision: 'prediction-worker-00069-wqf', commit: 'a'.repeat(40), createdAt: '2026-01-30T19:10:00.000Z', trafficPercent: 0, delaySeconds: 15 * 3600 + 53 * 60 },
+    earlierUnknown: [],
     serving: null,
     servingUnknown: null,
     replaced: null,
@@ -44,6 +45,7 @@ function service(overrides: Partial<ServiceProvenance>): ServiceProvenance {
     gapRuns: [
       { mode: 'backfill', commit: 'c'.repeat(40), revision: 'r67', startedAt: '2026-01-30T07:41:00.000Z', endedAt: '2026-01-30T08:37:00.000Z', firstDate: '2026-01-09', lastDate: '2026-01-28', runs: 20, rowsProduced: 2006, failedRuns: 0 },
     ],
+    undecidedRuns: 0,
     problem: null,
     ...overrides,
   };
@@ -60,6 +62,7 @@ function provenance(services: ServiceProvenance[], models: ModelProvenance[] = [
     services,
     models,
     window: { from: '2025-10-02', to: '2026-02-03' },
+    historyCut: null,
   };
 }
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { inlineParameters } from '../../../src/server/rowSql';
-import { sqlParameters } from '../../../src/server/queryRequests';
+import { sqlParameters } from '../../../src/server/handlers/queries';
 
 describe('SQL behind a tree row', () => {
   it('writes parameters in as BigQuery literals, leaving strings and comments alone', () => {

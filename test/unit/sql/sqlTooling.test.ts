@@ -154,3 +154,34 @@ describe('sqlCompletions', () => {
     assert.equal(sql.slice(result.replaceStart, result.replaceEnd), 'vega');
   });
 });
+
+describe('features held as text or in their own columns', () => {
+  const store = { name: 'grid.snapshots', role: 'featureStore', partitionColumn: 'day', columns: ['day', 'inputs'] };
+  const features = [
+    { index: 0, name: 'temperature_c', description: 'Air temperature', column: 'air_temp_c' },
+    { index: 1, name: 'humidity', description: 'Relative humidity', column: 'rel_humidity' },
+  ];
+  const text = (storage: 'jsonArray' | 'delimited'): SqlContext => ({ tables: [store], featuresColumn: 'inputs', featureCount: 2, features, featureStorage: storage, featureDelimiter: ';' });
+  const wide: SqlContext = { tables: [{ ...store, columns: ['day', 'air_temp_c', 'rel_humidity'] }], featuresColumn: null, featureCount: 2, features, featureStorage: 'columns' };
+
+  it('offers each feature as the layout reads it', () => {
+    const sql = 'SELECT  FROM grid.snapshots';
+    const insert = (context: SqlContext) => sqlCompletions(sql, 7, context).items.filter((i) => i.kind === 'feature').map((i) => i.insertText);
+    assert.deepEqual(insert(text('delimited')), ["SPLIT(inputs, ';')[OFFSET(0)]", "SPLIT(inputs, ';')[OFFSET(1)]"]);
+    assert.deepEqual(insert(text('jsonArray')), ["JSON_VALUE(inputs, '$[0]')", "JSON_VALUE(inputs, '$[1]')"]);
+    assert.deepEqual(insert(wide), ['air_temp_c', 'rel_humidity']);
+  });
+
+  it('names the feature of a position split out of text, a JSON path, or a wide column', () => {
+    const delimited = "SELECT SPLIT(s.inputs, ';')[SAFE_OFFSET(1)] FROM grid.snapshots s";
+    assert.match(sqlHoverAt(delimited, delimited.indexOf('SPLIT') + 1, text('delimited'))!.contents, /^\*\*humidity\*\* — feature index 1 of 2/);
+    const json = "SELECT JSON_VALUE(s.inputs, '$[0]'), JSON_EXTRACT_ARRAY(inputs)[OFFSET(1)] FROM grid.snapshots s";
+    assert.match(sqlHoverAt(json, json.indexOf('JSON_VALUE') + 1, text('jsonArray'))!.contents, /^\*\*temperature_c\*\*/);
+    assert.match(sqlHoverAt(json, json.indexOf('JSON_EXTRACT_ARRAY') + 1, text('jsonArray'))!.contents, /^\*\*humidity\*\*/);
+    const columns = 'SELECT s.rel_humidity, air_temp_c FROM grid.snapshots s';
+    assert.match(sqlHoverAt(columns, columns.indexOf('rel_') + 1, wide)!.contents, /^\*\*humidity\*\* — feature 1 of 2, column `rel_humidity`/);
+    assert.match(sqlHoverAt(columns, columns.indexOf('air_') + 1, wide)!.contents, /^\*\*temperature_c\*\*/);
+    const problems = sqlDiagnostics("SELECT SPLIT(inputs, ';')[OFFSET(5)] FROM grid.snapshots WHERE day = @d", text('delimited'));
+    assert.deepEqual(problems.map((p) => p.code), ['feature-offset-out-of-range']);
+  });
+});

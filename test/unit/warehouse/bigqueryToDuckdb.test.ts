@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { toDuckdbSql } from '../../../src/core/warehouse/bigqueryToDuckdb';
+import { toDuckdbSql } from '../../../src/core/warehouse/embedded/bigqueryToDuckdb';
 
 /*
  * One test per rewrite rule, plus the traps: text inside strings and comments that looks

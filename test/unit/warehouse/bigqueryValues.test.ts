@@ -1,9 +1,9 @@
 import { BigQuery } from '@google-cloud/bigquery';
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { queryParameters } from '../../../src/core/warehouse/bigqueryParams';
-import { normaliseBigQueryRow } from '../../../src/core/warehouse/bigqueryRows';
-import { formatBytes, parseByteSize } from '../../../src/core/warehouse/bytes';
+import { queryParameters } from '../../../src/core/warehouse/bigquery/bigqueryParams';
+import { normaliseBigQueryRow } from '../../../src/core/warehouse/bigquery/bigqueryRows';
+import { formatBytes, parseByteSize } from '../../../src/core/report/bytes';
 import type { SqlQuery } from '../../../src/core/warehouse/types';
 
 describe('queryParameters', () => {

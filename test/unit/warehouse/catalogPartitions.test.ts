@@ -72,6 +72,9 @@ function referencesColumn(tokens: Token[], alias: string, column: string): boole
 function partitionsOf(config: PipelineLensConfig): Record<string, string> {
   const out: Record<string, string> = {};
   for (const table of Object.values(config.tables)) if (table?.partitionColumn) out[table.table.toLowerCase()] = table.partitionColumn;
+  for (const service of config.services) {
+    if (service.deployments?.kind === 'warehouse' && service.deployments.partitionColumn) out[service.deployments.table.toLowerCase()] = service.deployments.partitionColumn;
+  }
   return out;
 }
 
@@ -81,7 +84,7 @@ function demoLikeConfig(overrides: Record<string, unknown> = {}): PipelineLensCo
     {
       warehouse: { kind: 'bigquery', project: 'nba-props-platform', location: 'US' },
       tables: {
-        predictions: { table: 'nba_predictions.player_prop_predictions', partitionColumn: 'game_date' },
+        predictions: { table: 'nba_predictions.player_prop_predictions', partitionColumn: 'game_date', columns: { featureSnapshot: 'critical_features' } },
         graded: { table: 'nba_predictions.prediction_accuracy', partitionColumn: 'game_date' },
         featureStore: { table: 'nba_predictions.ml_feature_store_v2', partitionColumn: 'game_date' },
         executionLog: { table: 'nba_predictions.prediction_execution_log', partitionColumn: 'execution_start_timestamp', service: 'prediction-worker' },
@@ -93,7 +96,7 @@ function demoLikeConfig(overrides: Record<string, unknown> = {}): PipelineLensCo
         {
           name: 'prediction-worker',
           paths: ['predictions/worker/**'],
-          deployments: { kind: 'warehouse', table: 'ops.deployments' },
+          deployments: { kind: 'warehouse', table: 'ops.deployments', partitionColumn: 'created_at' },
         },
       ],
     },
@@ -116,7 +119,7 @@ describe('every built-in query filters partitioned tables on their partition col
     [
       'partition columns other than the date columns',
       demoLikeConfig({
-        predictions: { table: 'nba_predictions.player_prop_predictions', partitionColumn: 'created_at' },
+        predictions: { table: 'nba_predictions.player_prop_predictions', partitionColumn: 'created_at', columns: { featureSnapshot: 'critical_features' } },
         graded: { table: 'nba_predictions.prediction_accuracy', partitionColumn: 'graded_at' },
         featureStore: { table: 'nba_predictions.ml_feature_store_v2', partitionColumn: 'snapshot_ts' },
         executionLog: { table: 'nba_predictions.prediction_execution_log', partitionColumn: 'log_date', service: 'prediction-worker' },

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { DuckDBDateValue, DuckDBListValue, DuckDBTimestampTZValue } from '@duckdb/node-api';
-import { duckdbParams, timestampMicros } from '../../../src/core/warehouse/duckdbParams';
+import { duckdbParams, timestampMicros } from '../../../src/core/warehouse/embedded/duckdbParams';
 import { WarehouseError, type SqlQuery } from '../../../src/core/warehouse/types';
 
 const query = (params: SqlQuery['params'], types: SqlQuery['types']): SqlQuery => ({ name: 'q', sql: '', params, types });

@@ -4,7 +4,7 @@
  * the page already), with what the statement cost, and buttons that ask the extension to
  * export them (the page cannot write files).
  */
-import { formatBytes } from '../../../core/warehouse/bytes';
+import { formatBytes } from '../../../core/report/bytes';
 import type { FromQueryResults, QueryResultsView, ToQueryResults } from '../queryResultsMessages';
 
 declare function acquireVsCodeApi(): { postMessage(message: FromQueryResults): void };

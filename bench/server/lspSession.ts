@@ -1,0 +1,120 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import { pathToFileURL } from 'node:url';
+import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
+
+export interface LensAnswer {
+  range: { start: { line: number; character: number } };
+  data?: unknown;
+  command?: { title: string };
+}
+
+/**
+ * The real language server (dist/server.js over stdio) driven as VS Code drives it: the
+ * same initialize capabilities, lens refresh support, configuration requests answered with
+ * the defaults (no settings).
+ */
+export class LspSession {
+  private stderrTail = '';
+  private refreshWaiters: Array<() => void> = [];
+
+  private constructor(
+    readonly connection: MessageConnection,
+    readonly child: ChildProcess,
+  ) {}
+
+  static start(server: string, cwd: string): LspSession {
+    const child = spawn(process.execPath, [server, '--stdio'], { cwd, stdio: ['pipe', 'pipe', 'pipe'] });
+    const connection = createMessageConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
+    const session = new LspSession(connection, child);
+    child.stderr!.on('data', (chunk: Buffer) => {
+      session.stderrTail = (session.stderrTail + chunk.toString('utf8')).slice(-4000);
+    });
+    connection.onRequest((method, params) => {
+      if (method === 'workspace/configuration') return ((params as { items?: unknown[] } | undefined)?.items ?? []).map(() => null);
+      if (method === 'workspace/codeLens/refresh') for (const wake of session.refreshWaiters.splice(0)) wake();
+      return null;
+    });
+    connection.onNotification(() => undefined);
+    connection.listen();
+    return session;
+  }
+
+  get stderr(): string {
+    return this.stderrTail;
+  }
+
+  async initialize(folder: string): Promise<void> {
+    const rootUri = pathToFileURL(folder).toString();
+    await this.connection.sendRequest('initialize', {
+      processId: process.pid,
+      rootUri,
+      workspaceFolders: [{ uri: rootUri, name: 'bench' }],
+      capabilities: {
+        textDocument: { hover: { contentFormat: ['markdown', 'plaintext'] }, codeLens: {} },
+        workspace: { configuration: true, workspaceFolders: true, codeLens: { refreshSupport: true } },
+      },
+    });
+    await this.connection.sendNotification('initialized', {});
+  }
+
+  async open(file: string, text: string): Promise<string> {
+    const uri = pathToFileURL(file).toString();
+    await this.connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'markdown', version: 1, text } });
+    return uri;
+  }
+
+  async codeLenses(uri: string): Promise<LensAnswer[]> {
+    return ((await this.connection.sendRequest('textDocument/codeLens', { textDocument: { uri } })) as LensAnswer[] | null) ?? [];
+  }
+
+  resolve(lens: LensAnswer): Promise<LensAnswer> {
+    return this.connection.sendRequest('codeLens/resolve', lens) as Promise<LensAnswer>;
+  }
+
+  hover(uri: string, position: { line: number; character: number }): Promise<unknown> {
+    return this.connection.sendRequest('textDocument/hover', { textDocument: { uri }, position });
+  }
+
+  /** Resolves at the server's next lens refresh request, or after `ms`. */
+  refreshOrTimeout(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      this.refreshWaiters.push(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+  }
+
+  /** Resident set size of the server process (Linux /proc). */
+  async rssMB(): Promise<number> {
+    const status = await readFile(`/proc/${this.child.pid}/status`, 'utf8');
+    const match = /^VmRSS:\s+(\d+)\s+kB/m.exec(status);
+    if (!match) throw new Error('VmRSS not found in /proc/<pid>/status');
+    return Number(match[1]) / 1024;
+  }
+
+  async stop(): Promise<void> {
+    try {
+      await Promise.race([this.connection.sendRequest('shutdown'), new Promise((r) => setTimeout(r, 2000))]);
+      await this.connection.sendNotification('exit');
+    } catch {
+      // Already gone.
+    }
+    this.connection.dispose();
+    if (this.child.exitCode === null) {
+      await new Promise((r) => setTimeout(r, 500));
+      if (this.child.exitCode === null) this.child.kill();
+    }
+  }
+}
+
+/** Runs `task` for 0..count-1 with at most `concurrency` in flight. */
+export async function inBatches(count: number, concurrency: number, task: (i: number) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < count) await task(next++);
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, count)) }, worker));
+}

@@ -1,0 +1,46 @@
+import type { SqlQuery } from './types';
+
+/** What a query asks of a configured column: that it exists and can be read as this type. */
+export type ColumnType = 'any' | 'number' | 'bool' | 'date' | 'timestamp' | 'text' | 'numberArray';
+
+/**
+ * A configured table as a query reads it: where in pipeline-lens.json it is named, and the
+ * column a scan of it filters on, so that a check of one of its columns scans as little.
+ */
+export interface TableScope {
+  /** The config path of the table's settings, e.g. `tables.predictions`. */
+  key: string;
+  table: string;
+  partitionColumn: string | null;
+  /** The column a window of it is read by (a DATE or a TIMESTAMP), and its config key. */
+  time: { column: string; type: 'date' | 'timestamp'; key: string } | null;
+}
+
+export interface ColumnNeed {
+  /** The config path naming the column, e.g. `tables.graded.columns.line`. */
+  key: string;
+  column: string;
+  type: ColumnType;
+  /** Whether the config may set it to null (the detector then runs without it or says why not). */
+  optional: boolean;
+  scope: TableScope;
+}
+
+/** A built-in query and the configured columns it reads, so a failure can be traced to a setting. */
+export interface CatalogQuery extends SqlQuery {
+  needs: ColumnNeed[];
+}
+
+export const TYPE_NAMES: Record<ColumnType, string> = {
+  any: 'a column',
+  number: 'a number (INT64, NUMERIC or FLOAT64)',
+  bool: 'a BOOL',
+  date: 'a DATE',
+  timestamp: 'a TIMESTAMP',
+  text: 'a STRING',
+  numberArray: 'an ARRAY of numbers',
+};
+
+export function isCatalogQuery(query: SqlQuery): query is CatalogQuery {
+  return Array.isArray((query as Partial<CatalogQuery>).needs);
+}

@@ -1,0 +1,90 @@
+import type { CancellationToken } from 'vscode-languageserver/node';
+import { servingSet } from '../../core/deployments/servingSet';
+import { addSums, EMPTY_SUMS, sliceMetrics, sumsFromRow, type MetricSums } from '../../core/metrics/aggregate';
+import { modelCommitDateQuery } from '../../core/warehouse/catalog';
+import type { RowSqlParams, RowSqlResult, TreeCommit, TreeDeployment, TreeResult, WindowOption, WorkspaceScope } from '../../shared/protocol';
+import { rowSql } from '../rowSql';
+import type { ServerContext } from '../serverContext';
+import { inWorkspace, viewThresholds } from './workspaceRequest';
+
+/** The models view: each model's results by the commit that produced them and by date, with the revisions each commit was deployed as. */
+export function modelsTree(context: ServerContext, params: WorkspaceScope & WindowOption, token: CancellationToken): Promise<TreeResult> {
+  return inWorkspace(context, params, token, async (workspace, signal) => {
+    const window = params.window ?? (await workspace.defaultWindow());
+    const [rows, lookup, listings] = await Promise.all([
+      workspace.warehouse().then((w) => w.query(modelCommitDateQuery(workspace.config, { window }), { signal })).then((r) => r.rows),
+      workspace.provenance.shaLookup(signal),
+      workspace.provenance.deploymentListings(signal),
+    ]);
+    const skipped: string[] = [];
+    const deployedAs = new Map<string, TreeDeployment[]>();
+    for (const [service, listing] of listings) {
+      if ('error' in listing) {
+        skipped.push(`deployments of ${service}: ${listing.error}`);
+        continue;
+      }
+      const set = listing.list.length ? servingSet(listing.list, workspace.service(service), workspace.currentTime()) : null;
+      const serving = new Set(set?.known ? set.revisions : []);
+      for (const d of listing.list) {
+        const full = lookup.full(d.commit) ?? d.commit;
+        if (!full) continue;
+        const list = deployedAs.get(full) ?? [];
+        list.push({ service, revision: d.revision, createdAt: d.createdAt, serving: serving.has(d) });
+        deployedAs.set(full, list);
+      }
+    }
+    const fulls = new Map<string, string | null>();
+    for (const r of rows) {
+      const raw = r.commit_sha as string | null;
+      if (raw && !fulls.has(raw)) fulls.set(raw, lookup.full(raw));
+    }
+    const details = await workspace.provenance.commitDetails([...fulls.values()].filter((v): v is string => !!v), signal);
+    const models = new Map<string, { sums: MetricSums; commits: Map<string, { sums: MetricSums; dates: Map<string, MetricSums> }> }>();
+    for (const r of rows) {
+      const model = String(r.model);
+      const raw = (r.commit_sha as string | null) ?? '(none)';
+      const commit = fulls.get(raw) ?? raw;
+      const day = String(r.day);
+      const sums = sumsFromRow(r);
+      const m = models.get(model) ?? { sums: EMPTY_SUMS, commits: new Map() };
+      m.sums = addSums(m.sums, sums);
+      const c = m.commits.get(commit) ?? { sums: EMPTY_SUMS, dates: new Map() };
+      c.sums = addSums(c.sums, sums);
+      c.dates.set(day, addSums(c.dates.get(day) ?? EMPTY_SUMS, sums));
+      m.commits.set(commit, c);
+      models.set(model, m);
+    }
+    return {
+      window,
+      thresholds: viewThresholds(workspace),
+      skipped,
+      models: [...models.entries()]
+        .sort(([a], [b]) => a.localeCompare(b))
+        .map(([model, m]) => ({
+          model,
+          metrics: sliceMetrics(m.sums),
+          commits: [...m.commits.entries()]
+            .map(([commit, c]): TreeCommit => {
+              const days = [...c.dates.keys()].sort();
+              const info = details.get(commit)?.commit ?? null;
+              return {
+                commit,
+                subject: info?.subject ?? null,
+                committedAt: info?.committedAt ?? null,
+                firstDate: days[0],
+                lastDate: days[days.length - 1],
+                metrics: sliceMetrics(c.sums),
+                dates: days.map((date) => ({ date, metrics: sliceMetrics(c.dates.get(date)!) })),
+                deployedAs: (deployedAs.get(commit) ?? []).sort((a, b) => a.createdAt.localeCompare(b.createdAt)),
+              };
+            })
+            .sort((a, b) => a.firstDate.localeCompare(b.firstDate) || a.commit.localeCompare(b.commit)),
+        })),
+    };
+  });
+}
+
+/** The catalog query behind a row of the models view, as SQL a person can edit and run. */
+export function treeRowSql(context: ServerContext, params: RowSqlParams, token: CancellationToken): Promise<RowSqlResult> {
+  return inWorkspace(context, params, token, async (workspace) => rowSql(workspace, params, params.window ?? (await workspace.defaultWindow())));
+}

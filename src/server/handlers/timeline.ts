@@ -1,0 +1,98 @@
+import { ErrorCodes, ResponseError, type CancellationToken } from 'vscode-languageserver/node';
+import { sliceMetrics, sumsFromRow } from '../../core/metrics/aggregate';
+import { wilson } from '../../core/metrics/wilson';
+import { groupRunSessions, toRunRecord } from '../../core/provenance/runSessions';
+import { featureCoverageQuery, modelByDateQuery, runsQuery, type DateWindow } from '../../core/warehouse/catalog';
+import type { FeatureCoverageParams, FeatureCoverageResult, TimelineParams, TimelineResult } from '../../shared/protocol';
+import { isAbort } from '../cancellation';
+import type { ServerContext } from '../serverContext';
+import { serviceCommits } from '../serviceCommits';
+import { inWorkspace, viewThresholds } from './workspaceRequest';
+
+/** The timeline chart: each model's results by date, with the deployments, runs and commits of the window. */
+export function timeline(context: ServerContext, params: TimelineParams, token: CancellationToken): Promise<TimelineResult> {
+  return inWorkspace(context, params, token, async (workspace, signal) => {
+    const config = workspace.config;
+    const window: DateWindow = params.window ?? (await workspace.defaultWindow());
+    const warehouse = await workspace.warehouse();
+    const skipped: string[] = [];
+    const [byDate, runRows, listings, lookup, commits] = await Promise.all([
+      warehouse.query(modelByDateQuery(config, { window, models: params.models }), { signal }).then((r) => r.rows),
+      config.tables.executionLog
+        ? warehouse
+            .query(runsQuery(config, `${window.from}T00:00:00Z`, `${window.to}T23:59:59.999Z`), { signal })
+            .then((r) => r.rows)
+            .catch((error: unknown) => {
+              if (isAbort(error)) throw error;
+              skipped.push(`runs: ${(error as Error).message}`);
+              return [];
+            })
+        : Promise.resolve([]),
+      workspace.provenance.deploymentListings(signal),
+      workspace.provenance.shaLookup(signal),
+      serviceCommits(workspace, window).catch((error: unknown) => {
+        skipped.push(`commits: ${(error as Error).message}`);
+        return [];
+      }),
+    ]);
+    const series = new Map<string, Array<{ date: string; metrics: ReturnType<typeof sliceMetrics> }>>();
+    for (const r of byDate) {
+      const list = series.get(String(r.model)) ?? [];
+      list.push({ date: String(r.day), metrics: sliceMetrics(sumsFromRow(r)) });
+      series.set(String(r.model), list);
+    }
+    const deployments = [];
+    for (const [service, listing] of listings) {
+      if ('error' in listing) {
+        skipped.push(`deployments of ${service}: ${listing.error}`);
+        continue;
+      }
+      for (const d of listing.list) deployments.push({ service, revision: d.revision, commit: lookup.full(d.commit) ?? d.commit, createdAt: d.createdAt });
+    }
+    return {
+      window,
+      series: [...series.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([model, days]) => ({ model, days: days.sort((a, b) => a.date.localeCompare(b.date)) })),
+      deployments: deployments.sort((a, b) => a.createdAt.localeCompare(b.createdAt)),
+      runs: groupRunSessions(runRows.map(toRunRecord)),
+      commits,
+      features: config.tables.featureStore ? config.features.registry.map((f) => ({ index: f.index, name: f.name })) : [],
+      thresholds: viewThresholds(workspace),
+      skipped,
+    };
+  });
+}
+
+/** The feature coverage lines of the timeline chart. */
+export function featureCoverage(context: ServerContext, params: FeatureCoverageParams, token: CancellationToken): Promise<FeatureCoverageResult> {
+  return inWorkspace(context, params, token, async (workspace, signal) => {
+    const config = workspace.config;
+    if (!config.tables.featureStore) throw new ResponseError(ErrorCodes.InvalidRequest, `${config.file} names no tables.featureStore, so there is no feature coverage to chart.`);
+    const window = params.window ?? (await workspace.defaultWindow());
+    const indices = [...new Set(params.features)].filter((i) => Number.isInteger(i) && i >= 0 && i < Math.max(config.features.count, 1));
+    if (indices.length === 0) return { window, series: [] };
+    const rows = (await (await workspace.warehouse()).query(featureCoverageQuery(config, window, indices), { signal })).rows;
+    // The query splits by mode; a chart of coverage per date adds the modes together.
+    const byFeature = new Map<number, Map<string, { rows: number; positive: number; zeros: number }>>();
+    for (const r of rows) {
+      const index = Number(r.feature_index);
+      const days = byFeature.get(index) ?? new Map();
+      const day = days.get(String(r.day)) ?? { rows: 0, positive: 0, zeros: 0 };
+      day.rows += Number(r.row_count ?? 0);
+      day.positive += Number(r.positive ?? 0);
+      day.zeros += Number(r.zeros ?? 0);
+      days.set(String(r.day), day);
+      byFeature.set(index, days);
+    }
+    const names = new Map(config.features.registry.map((f) => [f.index, f.name]));
+    return {
+      window,
+      series: indices.map((index) => ({
+        index,
+        name: names.get(index) ?? `feature ${index}`,
+        days: [...(byFeature.get(index) ?? new Map()).entries()]
+          .sort(([a], [b]) => a.localeCompare(b))
+          .map(([date, d]) => ({ date, coverage: wilson(d.positive, d.rows), zeros: d.zeros })),
+      })),
+    };
+  });
+}

@@ -1,0 +1,56 @@
+import assert from 'node:assert/strict';
+import { join, relative, sep } from 'node:path';
+import { describe, it } from 'node:test';
+import { build, type Metafile } from 'esbuild';
+
+/*
+ * Activation must stay cheap: VS Code waits for it before it shows anything of ours. What
+ * activation loads is the bundle of src/extension/main.ts; the language client, the
+ * protocol's message types and everything that talks to the server are a second bundle
+ * (src/extension/startExtension.ts) loaded once activate has returned. Built here as
+ * scripts/build.mjs builds them, and their inputs read from esbuild's metafile.
+ */
+const ROOT = join(__dirname, '../../..');
+
+async function inputsOf(entry: string): Promise<{ inputs: string[]; bytes: number }> {
+  const result = await build({
+    entryPoints: [join(ROOT, entry)],
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    minify: true,
+    write: false,
+    metafile: true,
+    logLevel: 'silent',
+    outdir: join(ROOT, 'dist'),
+    external: ['vscode'],
+  });
+  const metafile = result.metafile as Metafile;
+  return {
+    inputs: Object.keys(metafile.inputs).map((p) => relative(ROOT, join(ROOT, p)).split(sep).join('/')),
+    bytes: result.outputFiles.reduce((sum, f) => sum + f.contents.byteLength, 0),
+  };
+}
+
+const HEAVY = [/node_modules\/vscode-languageclient\//, /node_modules\/vscode-languageserver-protocol\//, /node_modules\/vscode-jsonrpc\//, /^src\/shared\/protocol\.ts$/, /^src\/core\//];
+
+describe('the activation bundle', () => {
+  it('loads neither the language client, nor the protocol’s message types, nor the engine', async () => {
+    const { inputs } = await inputsOf('src/extension/main.ts');
+    const heavy = inputs.filter((p) => HEAVY.some((pattern) => pattern.test(p)));
+    assert.deepEqual(heavy, [], `activation would load: ${heavy.slice(0, 5).join(', ')}`);
+    assert.ok(!inputs.includes('src/extension/startExtension.ts'), 'the second bundle is inlined into the first');
+  });
+
+  it('stays small: under 20 KB minified', async () => {
+    const { bytes } = await inputsOf('src/extension/main.ts');
+    assert.ok(bytes < 20 * 1024, `the activation bundle is ${(bytes / 1024).toFixed(0)} KB`);
+  });
+
+  it('leaves the language client to the second bundle, which has it', async () => {
+    const { inputs } = await inputsOf('src/extension/startExtension.ts');
+    assert.ok(inputs.some((p) => p.includes('node_modules/vscode-languageclient/')), 'startExtension bundles the language client');
+    assert.ok(inputs.includes('src/shared/protocol.ts'));
+  });
+});

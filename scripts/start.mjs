@@ -78,10 +78,12 @@ async function main() {
   const i = process.argv.indexOf('--port');
   const port = i > 0 ? Number(process.argv[i + 1]) : process.env.PIPELINE_LENS_PORT ? Number(process.env.PIPELINE_LENS_PORT) : undefined;
   // The repository itself is the installed extension: after `npm run build`, "Developer:
-  // Reload Window" in the browser picks up the change. The demo's README opens at startup,
-  // and the extension opens the handoff note and its view beside it (first start only).
+  // Reload Window" in the browser picks up the change. The extension opens the handoff note
+  // and its view (first start only); no startup editor of VS Code's own (a README preview, the
+  // Welcome page) opens in a folder to race it for the focus, and 'none' would tell the
+  // extension to open nothing either.
   const server = await step('Starting code-server on 127.0.0.1', () =>
-    startCodeServer({ name: 'start', extensions: { link: [repoRoot] }, port, settings: { 'workbench.startupEditor': 'readme' } }),
+    startCodeServer({ name: 'start', extensions: { link: [repoRoot] }, port, settings: { 'workbench.startupEditor': 'welcomePageInEmptyWorkbench' } }),
   );
 
   let stopping = false;

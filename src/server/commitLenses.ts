@@ -63,9 +63,9 @@ export class CommitLenses {
     }
     const shas = [...new Set([...byLine.values()].flatMap((l) => l.map((x) => x.sha)))];
     this.documentCommits.set(document.uri, { version: document.version, shas });
-    // Start the document's one git batch now, in document order, so the lenses on screen
-    // (the first lines) find their commits read first.
-    workspace.provenance.readDetails(shas);
+    // Start the document's one git batch now (its commits in document order, then the merges
+    // that brought them in), so resolving the visible lenses finds it done.
+    workspace.provenance.documentDetails(shas).catch(() => undefined);
     const lenses: CodeLens[] = [];
     for (const list of byLine.values()) {
       for (const found of list) {

@@ -90,6 +90,19 @@ export class CommitGraph implements AncestryIndex {
     return id < 0 ? null : this.oids.hexOf(id);
   }
 
+  /** The first parent (for a merge, the branch merged into); null for a root, a shallow boundary or an unknown commit. */
+  firstParent(sha: string): string | null {
+    const id = this.oids.idOf(sha);
+    if (id === -1 || this.parentStart[id] === this.parentStart[id + 1]) return null;
+    return this.oids.hexOf(this.parentIds[this.parentStart[id]]);
+  }
+
+  /** How many parents the walk recorded (2 or more for a merge). */
+  parentCount(sha: string): number {
+    const id = this.oids.idOf(sha);
+    return id === -1 ? 0 : this.parentStart[id + 1] - this.parentStart[id];
+  }
+
   contains(revision: string, commit: string): boolean {
     const r = this.oids.idOf(revision);
     const c = this.oids.idOf(commit);

@@ -1,5 +1,5 @@
 import { StringDecoder } from 'node:string_decoder';
-import { LOG_FORMAT, parseLogRecords } from '../git/commitInfo';
+import { parseLogRecords, subjectOf } from '../git/commitInfo';
 import type { GitRunner } from '../git/gitRunner';
 import { isFullSha } from '../git/revisions';
 import type { CommitInfo } from '../git/types';
@@ -8,10 +8,16 @@ export interface CommitDetails {
   commit: CommitInfo;
   /** Files changed against the first parent (everything, for a root commit). */
   files: string[];
+  /** The whole message, for what only a body says (a merge request a merge commit names). */
+  message: string;
 }
 
 /** Starts each commit's record; a path never begins with it in practice, a header always does. */
 const RECORD = '\x1e';
+/** A record start: the separator followed by a SHA and a field separator, so a message holding \x1e cannot split a record. */
+const RECORD_START = /\x1e(?=[0-9a-f]{40,64}\x1f)/;
+/** The fields of LOG_FORMAT with the raw message (`%B`) in place of the subject, last for the same reason. */
+const DETAILS_FORMAT = '%H%x1f%P%x1f%an%x1f%ae%x1f%at%x1f%ct%x1f%B';
 
 /**
  * Subject, author, times, parents and changed files of any number of commits in one git
@@ -52,12 +58,12 @@ export async function readCommitDetails(runner: GitRunner, shas: string[], onCom
       '--name-only',
       '--no-renames',
       '--diff-merges=first-parent',
-      `--format=${RECORD}${LOG_FORMAT}`,
+      `--format=${RECORD}${DETAILS_FORMAT}`,
     ],
     wanted.map((sha) => `${sha}\n`).join(''),
     (chunk) => {
       pending += decoder.write(chunk);
-      const records = pending.split(RECORD);
+      const records = pending.split(RECORD_START);
       // The last piece may still be growing: a record is whole once the next one starts.
       pending = records.pop() ?? '';
       for (const record of records) if (record) take(record);
@@ -71,8 +77,11 @@ export async function readCommitDetails(runner: GitRunner, shas: string[], onCom
 function parseRecord(record: string): CommitDetails | null {
   const headerEnd = record.indexOf('\0');
   const header = headerEnd === -1 ? record : record.slice(0, headerEnd);
-  const [commit] = parseLogRecords(header);
-  if (!commit) return null;
+  const [parsed] = parseLogRecords(header);
+  if (!parsed) return null;
+  // parseLogRecords read the raw message as the subject; the subject is its first paragraph, as %s gives it.
+  const message = parsed.subject.replace(/\n+$/, '');
+  const commit = { ...parsed, subject: subjectOf(message) };
   const files =
     headerEnd === -1
       ? []
@@ -81,5 +90,5 @@ function parseRecord(record: string): CommitDetails | null {
           .split('\0')
           .map((f) => f.replace(/^\n+/, ''))
           .filter(Boolean);
-  return { commit, files };
+  return { commit, files, message };
 }

@@ -1,6 +1,8 @@
 import { LRUCache } from 'lru-cache';
 import type { Deployment } from '../deployments/types';
+import { commitLinksOf, mergeThatBrought } from '../git/commitLinks';
 import { GitRunner } from '../git/gitRunner';
+import type { CommitLinks } from '../git/remoteLinks';
 import type { HistoryCut } from '../git/historyCut';
 import type { Resolution } from '../git/types';
 import { modelByCommitQuery, runsQuery, type DateWindow } from '../warehouse/catalog';
@@ -52,6 +54,8 @@ export interface ProvenanceView {
   runs: PartState;
   results: PartState;
   window: DateWindow | null;
+  /** Each asked commit's page on the remote and the pull request that merged it; empty without a remote of a known host. */
+  links: Map<string, CommitLinks>;
 }
 
 export type ProvenanceChange = 'refs' | 'deployments' | 'runs' | 'results';
@@ -83,6 +87,8 @@ export class ProvenanceService {
   private readonly onStorageProblem: ((message: string) => void) | undefined;
   /** The data key whose builds have their ancestor sets computed in the current graph. */
   private preparedFor = '';
+  /** Each commit's links as `provenance` made them, by graph and SHA, for `peek`. */
+  private readonly linkMemo = new Map<string, CommitLinks>();
   private snapshotLoad: TrackedLoad<RepositorySnapshot> | null = null;
   private snapshotCheckedAt = 0;
   private snapshotFailedAt = 0;
@@ -191,6 +197,18 @@ export class ProvenanceService {
   }
 
   /**
+   * Details of a document's commits and of the merge commits that brought them in (their
+   * messages name the pull requests linked to), in one git process: what a document needs
+   * before any of its lenses is resolved.
+   */
+  async documentDetails(shas: string[], signal?: AbortSignal): Promise<{ details: Map<string, CommitDetails>; merges: Map<string, string | null> }> {
+    const snapshot = await raceAbort(this.snapshot().promise, signal);
+    const merges = mergesOf(snapshot, shas);
+    const details = await this.commitDetails([...shas, ...[...merges.values()].filter((m): m is string => m !== null)], signal);
+    return { details, merges };
+  }
+
+  /**
    * Provenance of commits (full SHAs). git parts are awaited; deployments, runs and results
    * are awaited at most `waitMs` (null: until they settle), and the view says which of them
    * are still loading or failed, so a hover can answer within its budget. `batch` names
@@ -209,9 +227,16 @@ export class ProvenanceService {
     const snapshot = await raceAbort(snapshotLoad.promise, signal);
     // Details of the whole document's commits are read together, so the lenses of a document
     // resolved one by one still cost one git process; each waits only for its own commits.
+    // The merge commits that brought them in (found in memory) ride along: their messages
+    // name the pull requests linked to.
     const asked = [...new Set(shas.map((s) => s.toLowerCase()))];
-    if (asked.some((sha) => this.details.get(sha) === undefined)) this.readDetails(options.batch ? [...asked, ...options.batch] : asked);
-    const details = await this.commitDetails(asked, signal);
+    const merges = mergesOf(snapshot, asked);
+    const needed = [...asked, ...[...merges.values()].filter((m): m is string => m !== null)];
+    if (options.batch && needed.some((sha) => this.details.get(sha) === undefined)) {
+      const rest = mergesOf(snapshot, options.batch);
+      this.readDetails([...needed, ...options.batch, ...[...rest.values()].filter((m): m is string => m !== null)]);
+    }
+    const details = await this.commitDetails(needed, signal);
     const remaining = waitMs === null ? null : Math.max(0, waitMs - (this.options.now() - started));
     await waitFor([deployments.promise, window.promise, runs?.promise ?? Promise.resolve(), results.promise], remaining, signal);
     throwIfAborted(signal);
@@ -251,7 +276,17 @@ export class ProvenanceService {
       }
       commits.set(sha, provenance);
     }
-    return { commits, ...parts };
+    const links = new Map<string, CommitLinks>();
+    if (snapshot.refs.remote) {
+      for (const sha of commits.keys()) {
+        const merge = merges.get(sha) ?? null;
+        const link = commitLinksOf(snapshot.refs.remote, sha, details.get(sha)?.message ?? null, merge ? { sha: merge, message: details.get(merge)?.message ?? null } : null);
+        links.set(sha, link);
+        if (this.linkMemo.size >= this.options.maxCommits) this.linkMemo.clear();
+        this.linkMemo.set(`${snapshotLoad.id}:${sha}`, link);
+      }
+    }
+    return { commits, ...parts, links };
   }
 
   /**
@@ -271,7 +306,14 @@ export class ProvenanceService {
     if (deployments.state === 'loading' || window.state === 'loading' || runs?.state === 'loading' || results.state === 'loading') return null;
     const { key, parts } = this.dataKey(snapshotLoad, deployments, window, runs, results);
     const provenance = this.assembled.get(`${sha}:${key}`);
-    return provenance ? { commits: new Map([[sha, provenance]]), ...parts } : null;
+    if (!provenance) return null;
+    const links = new Map<string, CommitLinks>();
+    if (snapshotLoad.value?.refs.remote) {
+      const link = this.linkMemo.get(`${snapshotLoad.id}:${sha}`);
+      if (!link) return null;
+      links.set(sha, link);
+    }
+    return { commits: new Map([[sha, provenance]]), ...parts, links };
   }
 
   /** What an assembled provenance depends on, as a memo key, and the states of its parts. */
@@ -281,7 +323,7 @@ export class ProvenanceService {
     window: TrackedLoad<DateWindow>,
     runs: TrackedLoad<unknown> | null,
     results: TrackedLoad<{ window: DateWindow; rows: Row[] }>,
-  ): { key: string; parts: Omit<ProvenanceView, 'commits'> } {
+  ): { key: string; parts: Omit<ProvenanceView, 'commits' | 'links'> } {
     const key = [snapshotLoad.id, deployments.state === 'ready' ? deployments.id : deployments.state, runs ? (runs.state === 'ready' ? runs.id : runs.state) : 'none', results.state === 'ready' ? results.id : results.state].join(':');
     // The window the results were computed over, when they are in; it moves with the date.
     const windowValue = results.value?.window ?? window.value ?? null;
@@ -459,6 +501,18 @@ function prepareBuilds(graph: CommitGraph, deployments: Map<string, DeploymentLi
   for (const run of runs) add(run.commit);
   for (const row of rows) add(row.commit_sha as string | null);
   graph.prepare(builds);
+}
+
+/** Per commit (lowercase full SHA), the merge commit that brought it into HEAD's line, when the remote makes links worth it. */
+function mergesOf(snapshot: RepositorySnapshot, shas: string[]): Map<string, string | null> {
+  const merges = new Map<string, string | null>();
+  const { remote, head } = snapshot.refs;
+  if (!remote || !head) return merges;
+  for (const sha of shas) {
+    const key = sha.toLowerCase();
+    if (!merges.has(key) && snapshot.graph.knows(key)) merges.set(key, mergeThatBrought(snapshot.graph, head, key) ?? null);
+  }
+  return merges;
 }
 
 function partState(load: TrackedLoad<unknown>): PartState {

@@ -1,6 +1,8 @@
 import { CommitGraph, walkGraph } from '../git/ancestry';
 import type { GitRunner } from '../git/gitRunner';
 import { HistoryCut, readShallowFile } from '../git/historyCut';
+import { readRemoteFromConfigFile } from '../git/commitLinks';
+import type { RemoteRepository } from '../git/remoteLinks';
 import { isFullSha } from '../git/revisions';
 import type { SnapshotStore, StoredSnapshot } from './snapshotStore';
 
@@ -12,6 +14,10 @@ export interface RefsState {
   shallow: boolean;
   /** The shallow file's commits (where history stops); empty when the clone is whole. */
   boundary: string[];
+  /** The commit HEAD names; null before the first commit or on an unborn branch. */
+  head: string | null;
+  /** The repository's remote, for links out: read from its config file, so it costs no process. */
+  remote: RemoteRepository | null;
 }
 
 /**
@@ -29,27 +35,25 @@ export interface RepositorySnapshot extends StoredSnapshot {
 }
 
 /**
- * One process: whether the clone is shallow, where its shallow file is (read from disk, so
- * the boundary costs no process), and the object every ref and HEAD point at. `--all` rather
- * than HEAD alone, so that a SHA from another branch or a remote still resolves; HEAD besides,
- * because `--all` leaves it out and commits made on a detached HEAD are on no ref.
+ * One process: whether the clone is shallow, where its shallow file and its config are (both
+ * read from disk, so the boundary and the remote cost no process), the object every ref
+ * points at, and HEAD. `--all` rather than HEAD alone, so that a SHA from another branch or
+ * a remote still resolves. HEAD comes last, after the path of the HEAD file: rev-parse
+ * stops at a HEAD it cannot resolve (an unborn branch), and the path line marks where it starts.
  */
 export async function readRefs(runner: GitRunner): Promise<RefsState> {
-  const args = ['rev-parse', '--is-shallow-repository', '--git-path', 'shallow', '--all'];
-  let output: string;
-  try {
-    output = await runner.text([...args, 'HEAD']);
-  } catch (error) {
-    // An unborn HEAD (a repository, or a checked-out branch, with no commit yet) is no tip.
-    if (!/HEAD/.test((error as Error).message)) throw error;
-    output = await runner.text(args);
-  }
-  const lines = output.split('\n').map((l) => l.trim());
+  const lines = (await runner.text(['rev-parse', '--is-shallow-repository', '--git-path', 'shallow', '--git-path', 'config', '--all', '--git-path', 'HEAD', '--revs-only', 'HEAD']))
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l, i) => l !== '' || i < 3);
   const shallow = lines[0] === 'true';
   const boundary = shallow ? await readShallowFile(runner.cwd, lines[1]) : [];
-  const tips = [...new Set(lines.slice(2).filter(isFullSha).map((s) => s.toLowerCase()))].sort();
+  const remote = lines[2] ? await readRemoteFromConfigFile(runner.cwd, lines[2]) : null;
+  const last = lines[lines.length - 1];
+  const head = lines.length > 4 && isFullSha(last) && !isFullSha(lines[lines.length - 2]) ? last.toLowerCase() : null;
+  const tips = [...new Set(lines.slice(3).filter(isFullSha).map((s) => s.toLowerCase()))].sort();
   // A deepening fetch moves the boundary without moving any ref: it is part of the state.
-  return { signature: [...tips, ...boundary.map((b) => `shallow:${b}`)].join(' '), tips, shallow, boundary };
+  return { signature: [...tips, ...boundary.map((b) => `shallow:${b}`)].join(' '), tips, shallow, boundary, head, remote };
 }
 
 export interface SnapshotSources {

@@ -1,5 +1,5 @@
 import type { MetricsReport } from '../../core/metrics/modelMetrics';
-import { formatCount, formatNumber, formatPercent, formatPointDifference, formatRate } from '../../core/report/format';
+import { formatCount, formatMeasure, formatNumber, formatPercent, formatPointDifference, formatRate } from '../../core/report/format';
 import { textTable } from './textTable';
 
 export function renderMetrics(r: MetricsReport): string {
@@ -14,9 +14,9 @@ export function renderMetrics(r: MetricsReport): string {
         formatCount(row.metrics.graded),
         formatPercent(row.metrics.gradingCoverage),
         formatRate(row.metrics.hitRate),
-        formatNumber(row.metrics.mae),
-        formatNumber(row.metrics.bias),
-        formatNumber(row.metrics.stdError),
+        formatMeasure(row.metrics.mae, row.metrics.graded),
+        formatMeasure(row.metrics.bias, row.metrics.graded),
+        formatMeasure(row.metrics.stdError, row.metrics.graded),
         formatRate(row.metrics.directionAccuracy),
         formatRate(row.metrics.highEdgeHitRate),
       ]),
@@ -27,7 +27,7 @@ export function renderMetrics(r: MetricsReport): string {
     out.push(
       `after − before (split at ${r.comparison.split}, by ${r.comparison.splitKind === 'commit' ? 'builds containing it' : r.comparison.splitKind === 'time' ? 'when each prediction was made' : 'the date predicted for'}): hit rate ${formatPointDifference(r.comparison.hitRate)}${
         r.comparison.hitRate.significant ? '' : ' (interval includes zero: not established)'
-      }; MAE ${r.comparison.mae.difference === null ? 'n/a' : `${r.comparison.mae.difference >= 0 ? '+' : ''}${r.comparison.mae.difference.toFixed(2)} [${r.comparison.mae.low.toFixed(2)}, ${r.comparison.mae.high.toFixed(2)}]`}`,
+      }; MAE ${r.comparison.mae.difference === null ? 'not recorded' : `${r.comparison.mae.difference >= 0 ? '+' : ''}${r.comparison.mae.difference.toFixed(2)} [${r.comparison.mae.low.toFixed(2)}, ${r.comparison.mae.high.toFixed(2)}]`}`,
     );
   }
   if (r.notRecorded.length) out.push('');

@@ -1,5 +1,5 @@
 import type { CommitProvenance } from '../../core/provenance/commitProvenance';
-import { formatCount, formatDuration, formatNumber, formatPercent, formatPointDifference, formatRate, formatTimestamp, shortSha } from '../../core/report/format';
+import { formatCount, formatDuration, formatMeasure, formatNumber, formatPercent, formatPointDifference, formatRate, formatTimestamp, shortSha } from '../../core/report/format';
 import { textTable } from './textTable';
 
 export function renderProvenance(p: CommitProvenance): string {
@@ -51,10 +51,10 @@ export function renderProvenance(p: CommitProvenance): string {
           m.model,
           formatRate(m.containing.hitRate),
           formatCount(m.containing.predictions),
-          formatNumber(m.containing.mae),
+          formatMeasure(m.containing.mae, m.containing.graded),
           formatRate(m.replaced.hitRate),
           formatCount(m.replaced.predictions),
-          formatNumber(m.replaced.mae),
+          formatMeasure(m.replaced.mae, m.replaced.graded),
           formatPointDifference(m.hitRateChange),
         ]),
       ),

@@ -322,11 +322,14 @@ function datasets(series: TimelineResult['series'], t: TimelineResult, colours: 
   for (const c of state?.coverage ?? []) {
     sets.push({
       label: `coverage ${c.name}`,
-      data: c.days.map((d) => ({
-        x: dayValue(d.date),
-        y: pct(d.coverage.rate ?? 0),
-        text: `${c.name} (feature ${c.index}) > 0: ${pct(d.coverage.rate ?? 0)}% [${pct(d.coverage.low)}, ${pct(d.coverage.high)}] n=${d.coverage.n} rows`,
-      })),
+      // A day without feature rows has no coverage to draw: a gap, not 0%.
+      data: c.days
+        .filter((d) => d.coverage.rate !== null)
+        .map((d) => ({
+          x: dayValue(d.date),
+          y: pct(d.coverage.rate!),
+          text: `${c.name} (feature ${c.index}) > 0: ${pct(d.coverage.rate!)}% [${pct(d.coverage.low)}, ${pct(d.coverage.high)}] n=${d.coverage.n} rows`,
+        })),
       borderColor: coverageColour,
       borderDash: [6, 3],
       borderWidth: 2,

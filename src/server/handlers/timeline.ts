@@ -1,4 +1,5 @@
 import { ErrorCodes, ResponseError, type CancellationToken } from 'vscode-languageserver/node';
+import { isBackfill } from '../../core/findings/deploymentGap';
 import { sliceMetrics, sumsFromRow } from '../../core/metrics/aggregate';
 import { wilson } from '../../core/metrics/wilson';
 import { groupRunSessions, toRunRecord } from '../../core/provenance/runSessions';
@@ -53,7 +54,8 @@ export function timeline(context: ServerContext, params: TimelineParams, token: 
       window,
       series: [...series.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([model, days]) => ({ model, days: days.sort((a, b) => a.date.localeCompare(b.date)) })),
       deployments: deployments.sort((a, b) => a.createdAt.localeCompare(b.createdAt)),
-      runs: groupRunSessions(runRows.map(toRunRecord)),
+      // The gap detector's own rule: a marker says backfill exactly where a finding would.
+      runs: groupRunSessions(runRows.map(toRunRecord)).map((r) => ({ ...r, backfill: isBackfill(r, config.tables.executionLog?.backfillModes ?? null) })),
       commits,
       features: config.tables.featureStore ? config.features.registry.map((f) => ({ index: f.index, name: f.name })) : [],
       thresholds: viewThresholds(workspace),

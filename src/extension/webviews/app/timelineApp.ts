@@ -152,13 +152,15 @@ function markers(t: TimelineResult, focus: TimelineFocus): Marker[] {
     });
   }
   for (const r of t.runs) {
-    if ((r.mode ?? '').toLowerCase() !== 'backfill') continue;
+    if (!r.backfill) continue;
+    // Named as the pipeline names the mode (backfill, rescore, rebuild…).
+    const mode = r.mode ?? 'backfill';
     list.push({
       kind: 'backfill',
       at: dayValue(r.firstDate) - DAY_MS / 2,
       until: dayValue(r.lastDate) + DAY_MS / 2,
-      label: `backfill ${r.firstDate}..${r.lastDate}`,
-      detail: `Backfill of game dates ${r.firstDate}..${r.lastDate}, run ${stamp(r.startedAt)}–${r.endedAt.slice(11, 16)} on ${r.commit ? r.commit.slice(0, 8) : 'an unknown build'}${r.revision ? ` (${r.revision})` : ''}, ${r.runs} run(s)`,
+      label: `${mode} ${r.firstDate}..${r.lastDate}`,
+      detail: `${mode.charAt(0).toUpperCase()}${mode.slice(1)} of game dates ${r.firstDate}..${r.lastDate}, run ${stamp(r.startedAt)}–${r.endedAt.slice(11, 16)} on ${r.commit ? r.commit.slice(0, 8) : 'an unknown build'}${r.revision ? ` (${r.revision})` : ''}, ${r.runs} run(s)`,
       sha: r.commit,
       focused: isFocus(r.commit),
     });

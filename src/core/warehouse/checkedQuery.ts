@@ -111,7 +111,11 @@ async function probe(warehouse: Warehouse, need: ColumnNeed, window: DateWindow,
 
 function describeFault(need: ColumnNeed, problem: 'missing' | 'type'): ColumnFault {
   const setting = `${need.key} is "${need.column}"`;
-  const storage = need.key.endsWith('.columns.features') ? ' (or set tables.featureStore.storage to how the features are stored: array, jsonArray, delimited or columns)' : '';
+  const storage = need.key.endsWith('.columns.features')
+    ? ' (or set tables.featureStore.storage to how the features are stored: array, jsonArray, delimited or columns)'
+    : /\.columns\.(date|lastDate)$/.test(need.key)
+      ? ` (or set ${need.scope.key}.dateType to what the column holds: DATE, TIMESTAMP or DATETIME)`
+      : '';
   const fix = need.optional ? `; name the column that holds it, or set ${need.key} to null if the table has none` : `; name the column that holds it`;
   const message =
     problem === 'missing'

@@ -1,6 +1,6 @@
 import { compareProportions } from '../core/metrics/compareProportions';
 import type { SliceMetrics } from '../core/metrics/types';
-import { formatCount, formatMeasure, formatNumber, formatPercent, formatPointDifference, formatRate, formatTimestamp, shortSha } from '../core/report/format';
+import { formatCount, formatDirection, formatMeasure, formatNumber, formatPercent, formatPointDifference, formatRate, formatTimestamp, shortSha } from '../core/report/format';
 import type { TreeCommit, ViewThresholds } from '../shared/protocol';
 
 /**
@@ -28,7 +28,7 @@ export function buildComparison(model: string, before: TreeCommit, after: TreeCo
     row('MAE', (m) => formatMeasure(m.mae, m.graded)),
     row('bias', (m) => formatMeasure(m.bias, m.graded)),
     row('std of error', (m) => formatMeasure(m.stdError, m.graded)),
-    row('direction accuracy', (m) => formatRate(m.directionAccuracy)),
+    row('direction accuracy', (m) => formatDirection(m)),
     row('high-edge hit rate', (m) => formatRate(m.highEdgeHitRate)),
     '',
     `**Hit rate change:** ${formatPointDifference(diff)}${diff.difference === null ? '' : diff.significant ? ' — the 95% interval excludes zero.' : ' — the 95% interval includes zero: no evidence of a change.'}`,

@@ -1,5 +1,5 @@
 import type { MetricsReport } from '../../core/metrics/modelMetrics';
-import { formatCount, formatMeasure, formatNumber, formatPercent, formatPointDifference, formatRate } from '../../core/report/format';
+import { formatCount, formatDirection, formatMeasure, formatNumber, formatPercent, formatPointDifference, formatRate } from '../../core/report/format';
 import { textTable } from './textTable';
 
 export function renderMetrics(r: MetricsReport): string {
@@ -17,7 +17,7 @@ export function renderMetrics(r: MetricsReport): string {
         formatMeasure(row.metrics.mae, row.metrics.graded),
         formatMeasure(row.metrics.bias, row.metrics.graded),
         formatMeasure(row.metrics.stdError, row.metrics.graded),
-        formatRate(row.metrics.directionAccuracy),
+        formatDirection(row.metrics),
         formatRate(row.metrics.highEdgeHitRate),
       ]),
     ),

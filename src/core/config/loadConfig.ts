@@ -28,6 +28,7 @@ interface RawTable {
   backfillModes?: string[];
   dateType?: DayRule['type'];
   timeZone?: string;
+  lineMissingAs?: number | null;
 }
 type RawDeploymentSource =
   | { kind: 'file'; path: string; servingRule?: ServingRule }
@@ -125,6 +126,7 @@ export function resolveConfig(raw: unknown, file: string): PipelineLensConfig {
       partitionColumn: t.partitionColumn ?? null,
       columns: { ...defaults, ...(t.columns ?? {}) } as C,
       ...dayRule(t, key, file),
+      ...(typeof t.lineMissingAs === 'number' ? { lineMissingAs: t.lineMissingAs } : {}),
     };
   };
 

@@ -135,6 +135,8 @@ export interface TableConfig<C> {
   columns: C;
   /** How the date column holds its day; absent means a DATE. */
   day?: DayRule;
+  /** Predictions and graded tables: the value the line column holds when there is no line (e.g. 0); absent: only NULL. */
+  lineMissingAs?: number;
 }
 
 /*

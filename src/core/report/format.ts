@@ -31,6 +31,15 @@ export function formatRate(p: Proportion | null): string {
   return `${(p.rate * 100).toFixed(1)}% [${(p.low * 100).toFixed(1)}, ${(p.high * 100).toFixed(1)}] n=${p.n}`;
 }
 
+/**
+ * Direction accuracy with the graded rows it leaves out for having no line (NULL, or the
+ * value the table stores for none), so a rate over fewer rows than were graded says why.
+ */
+export function formatDirection(m: { directionAccuracy: Proportion | null; directionExcluded?: number | null }): string {
+  const excluded = m.directionExcluded ?? 0;
+  return `${formatRate(m.directionAccuracy)}${m.directionAccuracy && excluded > 0 ? ` (${formatCount(excluded)} without a line left out)` : ''}`;
+}
+
 /** Difference of two rates in percentage points with its interval. */
 export function formatPointDifference(d: { difference: number | null; low: number; high: number }): string {
   if (d.difference === null) return 'not comparable (a side has no sample)';

@@ -81,6 +81,15 @@ function currentRows(q: QueryBuilder, scope: TableScope, alias: string, c: { act
   return parts.map((p) => ` AND ${p}`).join('');
 }
 
+/**
+ * Whether a row has a line to be on the right side of: not NULL, and not the value the
+ * table stores for "no line" (tables.<role>.lineMissingAs, e.g. 0).
+ */
+function lineIsKnown(q: QueryBuilder, line: string, missingAs: number | undefined, role: string): string {
+  if (missingAs === undefined) return `(${line} IS NOT NULL)`;
+  return `(${line} IS NOT NULL AND ${line} != ${q.param(`line_missing_as_${role}`, 'FLOAT64', missingAs)})`;
+}
+
 /** `alias.column` when configured, else a typed NULL: what the table does not hold stays unknown. */
 function optionalColumn(q: QueryBuilder, scope: TableScope, alias: string, key: string, column: string | null, type: ColumnType, nullType: string): string {
   return column ? q.column(scope, alias, key, column, type) : `CAST(NULL AS ${nullType})`;
@@ -143,12 +152,14 @@ export function metricsQuery(config: PipelineLensConfig, grain: MetricsGrain[], 
     SUM(CASE WHEN ${isGraded} THEN ${err} END) AS error_sum,
     SUM(CASE WHEN ${isGraded} THEN ${err} * ${err} END) AS error_sq_sum,`
     : `CAST(NULL AS FLOAT64) AS abs_error_sum, CAST(NULL AS FLOAT64) AS error_sum, CAST(NULL AS FLOAT64) AS error_sq_sum,`;
-  const directional = hasLine && gc.actual !== null ? `${isGraded} AND ${g('actual')} != ${g('line')}` : null;
+  const lineKnown = hasLine ? lineIsKnown(q, g('line'), config.tables.graded.lineMissingAs, 'graded') : null;
+  const directional = lineKnown && gc.actual !== null ? `${isGraded} AND ${lineKnown} AND ${g('actual')} != ${g('line')}` : null;
   const directionSums = directional
     ? `COUNTIF(${directional}) AS direction_n,
-    COUNTIF(${directional} AND SIGN(${g('predicted')} - ${g('line')}) = SIGN(${g('actual')} - ${g('line')})) AS direction_hits,`
-    : `CAST(NULL AS INT64) AS direction_n, CAST(NULL AS INT64) AS direction_hits,`;
-  const highEdgeRow = hasLine ? `${isGraded} AND ABS(${g('predicted')} - ${g('line')}) >= ${highEdge}` : null;
+    COUNTIF(${directional} AND SIGN(${g('predicted')} - ${g('line')}) = SIGN(${g('actual')} - ${g('line')})) AS direction_hits,
+    COUNTIF(${isGraded} AND NOT ${lineKnown}) AS direction_excluded,`
+    : `CAST(NULL AS INT64) AS direction_n, CAST(NULL AS INT64) AS direction_hits, CAST(NULL AS INT64) AS direction_excluded,`;
+  const highEdgeRow = lineKnown ? `${isGraded} AND ${lineKnown} AND ABS(${g('predicted')} - ${g('line')}) >= ${highEdge}` : null;
   const highEdgeSums = highEdgeRow
     ? `COUNTIF(${highEdgeRow}) AS high_edge_n,
     COUNTIF(${highEdgeRow} AND ${correct}) AS high_edge_hits`
@@ -195,6 +206,7 @@ SELECT ${keys.length ? `${keys.join(', ')}, ` : ''}
   scored.abs_error_sum, scored.error_sum, scored.error_sq_sum,
   ${zeroIfKnown('direction_n', directional !== null)},
   ${zeroIfKnown('direction_hits', directional !== null)},
+  ${zeroIfKnown('direction_excluded', directional !== null)},
   ${zeroIfKnown('high_edge_n', highEdgeRow !== null)},
   ${zeroIfKnown('high_edge_hits', highEdgeRow !== null)}
 FROM made ${keys.length ? `FULL OUTER JOIN scored USING (${keys.join(', ')})` : 'CROSS JOIN scored'}
@@ -449,17 +461,19 @@ export function directionSkewQuery(config: PipelineLensConfig, filter: MetricsFi
   const gModels = filter.models?.length ? ` AND ${q.column(gs, 'g', 'model', gc.model, 'any', false)} IN UNNEST(@models)` : '';
   const predicted = q.column(ps, 'p', 'predicted', pc.predicted, 'number');
   const line = q.column(ps, 'p', 'line', pc.line, 'number');
+  const lineKnown = lineIsKnown(q, line, predictions.lineMissingAs, 'predictions');
   const correct = q.column(gs, 'g', 'correct', gc.correct, 'bool', false);
+  const gradedLine = gc.line ? lineIsKnown(q, q.column(gs, 'g', 'line', gc.line, 'number'), graded.lineMissingAs, 'graded') : '';
   const outcomes =
     gc.actual && gc.line
-      ? `COUNTIF(${correct} IS NOT NULL AND ${q.column(gs, 'g', 'actual', gc.actual, 'number')} > ${q.column(gs, 'g', 'line', gc.line, 'number')}) AS over_outcomes,
-    COUNTIF(${correct} IS NOT NULL AND ${q.column(gs, 'g', 'actual', gc.actual, 'number')} < ${q.column(gs, 'g', 'line', gc.line, 'number')}) AS under_outcomes`
+      ? `COUNTIF(${correct} IS NOT NULL AND ${gradedLine} AND ${q.column(gs, 'g', 'actual', gc.actual, 'number')} > ${q.column(gs, 'g', 'line', gc.line, 'number')}) AS over_outcomes,
+    COUNTIF(${correct} IS NOT NULL AND ${gradedLine} AND ${q.column(gs, 'g', 'actual', gc.actual, 'number')} < ${q.column(gs, 'g', 'line', gc.line, 'number')}) AS under_outcomes`
       : `CAST(NULL AS INT64) AS over_outcomes, CAST(NULL AS INT64) AS under_outcomes`;
   const sql = `
 WITH calls AS (
   SELECT ${q.column(ps, 'p', 'model', pc.model, 'any', false)} AS model, ${dayOf(q, ps, 'p', 'date', pc.date)} AS day,
-    COUNTIF(${predicted} > ${line}) AS over_calls,
-    COUNTIF(${predicted} < ${line}) AS under_calls
+    COUNTIF(${lineKnown} AND ${predicted} > ${line}) AS over_calls,
+    COUNTIF(${lineKnown} AND ${predicted} < ${line}) AS under_calls
   FROM ${tableRef(ps.table)} AS p
   WHERE ${windowFilter(q, ps, 'p', filter.window)}${currentRows(q, ps, 'p', pc)}${models}
   GROUP BY 1, 2

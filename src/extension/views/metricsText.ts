@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import type { SliceMetrics } from '../../core/metrics/types';
-import { formatCount, formatMeasure, formatNumber, formatPercent, formatRate } from '../../core/report/format';
+import { formatCount, formatDirection, formatMeasure, formatNumber, formatPercent, formatRate } from '../../core/report/format';
 import type { ViewThresholds } from '../../shared/protocol';
 
 /** `50.6% [46.8, 54.4] n=668 · MAE 5.80 · graded 29%`: never a rate without its interval and n. */
@@ -53,7 +53,7 @@ export function metricsTooltip(title: string, m: SliceMetrics, t: ViewThresholds
     ['MAE', formatMeasure(m.mae, m.graded)],
     ['bias', formatMeasure(m.bias, m.graded)],
     ['std of error', formatMeasure(m.stdError, m.graded)],
-    ['direction accuracy', formatRate(m.directionAccuracy)],
+    ['direction accuracy', formatDirection(m)],
     ['high-edge hit rate', formatRate(m.highEdgeHitRate)],
   ];
   md.appendMarkdown('| | |\n|---|---|\n');

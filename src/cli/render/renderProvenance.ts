@@ -65,5 +65,7 @@ export function renderProvenance(p: CommitProvenance): string {
       out.push(`Rows produced by exactly ${shortSha(c.sha)}: ${thisBuild.map((m) => `${m.model} ${formatRate(m.build.hitRate)} (${formatPercent(m.build.gradingCoverage)} graded)`).join('; ')}`);
     }
   }
+  if (p.notChecked?.length) out.push('');
+  for (const line of p.notChecked ?? []) out.push(`Not checked: ${line.replace(/: not checked: /, ': ')}.`);
   return out.join('\n');
 }

@@ -137,3 +137,24 @@ export function withoutColumns(config: PipelineLensConfig, keys: string[]): Pipe
   }
   return { ...config, tables: tables as unknown as PipelineLensConfig['tables'] };
 }
+
+/**
+ * A built-in query behind a view or a report: its rows, and what could not be checked,
+ * each note naming the setting, so a wrong or missing column costs a part of the view,
+ * not the view. `what` names the part ("runs in the gap", "results by build").
+ */
+export async function runForView(
+  warehouse: Warehouse,
+  config: PipelineLensConfig,
+  build: (config: PipelineLensConfig) => CatalogQuery,
+  window: DateWindow,
+  what: string,
+  signal?: AbortSignal,
+): Promise<{ rows: Row[]; notChecked: string[] }> {
+  const result = await runChecked(warehouse, config, build, window, signal);
+  if (!result.ok) {
+    if (result.error && !isQueryFault(result.error)) throw result.error;
+    return { rows: [], notChecked: [`${what}: not checked: ${result.reason}`] };
+  }
+  return { rows: result.rows, notChecked: result.leftOut.map((f) => `${what}: ${f.message}`) };
+}

@@ -3,6 +3,7 @@ import { isBackfill } from '../../core/findings/deploymentGap';
 import { sliceMetrics, sumsFromRow } from '../../core/metrics/aggregate';
 import { wilson } from '../../core/metrics/wilson';
 import { groupRunSessions, toRunRecord } from '../../core/provenance/runSessions';
+import { runForView } from '../../core/warehouse/checkedQuery';
 import { featureCoverageQuery, modelByDateQuery, runsQuery, type DateWindow } from '../../core/warehouse/catalog';
 import type { FeatureCoverageParams, FeatureCoverageResult, TimelineParams, TimelineResult } from '../../shared/protocol';
 import { isAbort } from '../cancellation';
@@ -18,11 +19,16 @@ export function timeline(context: ServerContext, params: TimelineParams, token: 
     const warehouse = await workspace.warehouse();
     const skipped: string[] = [];
     const [byDate, runRows, listings, lookup, commits] = await Promise.all([
-      warehouse.query(modelByDateQuery(config, { window, models: params.models }), { signal }).then((r) => r.rows),
+      runForView(warehouse, config, (c) => modelByDateQuery(c, { window, models: params.models }), window, 'results', signal).then((r) => {
+        skipped.push(...r.notChecked);
+        return r.rows;
+      }),
       config.tables.executionLog
-        ? warehouse
-            .query(runsQuery(config, `${window.from}T00:00:00Z`, `${window.to}T23:59:59.999Z`), { signal })
-            .then((r) => r.rows)
+        ? runForView(warehouse, config, (c) => runsQuery(c, `${window.from}T00:00:00Z`, `${window.to}T23:59:59.999Z`), window, 'runs', signal)
+            .then((r) => {
+              skipped.push(...r.notChecked);
+              return r.rows;
+            })
             .catch((error: unknown) => {
               if (isAbort(error)) throw error;
               skipped.push(`runs: ${(error as Error).message}`);

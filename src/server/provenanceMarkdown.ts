@@ -1,6 +1,6 @@
 import type { CommitProvenance, ModelProvenance, ServiceProvenance } from '../core/provenance/commitProvenance';
 import type { PartState } from '../core/provenance/documentProvenance';
-import { formatCount, formatDuration, formatNumber, formatPointDifference, formatRate, formatTimestamp } from '../core/report/format';
+import { formatCount, formatDuration, formatMeasure, formatNumber, formatPointDifference, formatRate, formatTimestamp } from '../core/report/format';
 import { Commands, type CommitCommandArgs, type TimelineCommandArgs, type VerifyCommandArgs } from '../shared/protocol';
 import { commandLink, escapeMarkdown, webLink } from './commandLinks';
 import type { CommitLinks } from '../core/git/remoteLinks';
@@ -138,7 +138,7 @@ function resultsSection(p: CommitProvenance, state: PartState, full: boolean): s
 
 function slice(m: ModelProvenance['build']): string {
   if (m.predictions === 0 && m.graded === 0) return '—';
-  return `${formatRate(m.hitRate)} · MAE ${formatNumber(m.mae)} · ${formatCount(m.predictions)} preds`;
+  return `${formatRate(m.hitRate)} · MAE ${formatMeasure(m.mae, m.graded)} · ${formatCount(m.predictions)} preds`;
 }
 
 const RERUN_WHEN: Record<CommitRerun['when'], string> = {

@@ -212,12 +212,17 @@ export interface TimelineCommit {
   services: string[];
 }
 
+/** A run session, and whether its mode regenerates past dates (tables.executionLog.backfillModes). */
+export interface TimelineRun extends RunSession {
+  backfill: boolean;
+}
+
 export interface TimelineResult {
   window: DateWindow;
   series: Array<{ model: string; days: TreeDate[] }>;
   deployments: TimelineDeployment[];
   /** Runs of the service the execution log records, grouped into sessions. */
-  runs: RunSession[];
+  runs: TimelineRun[];
   /** Commits touching any service's paths in the window, oldest first (at most 200). */
   commits: TimelineCommit[];
   /** The feature registry, for the coverage series a person can add. */

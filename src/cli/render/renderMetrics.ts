@@ -1,5 +1,5 @@
 import type { MetricsReport, MetricsRow } from '../../core/metrics/modelMetrics';
-import { formatCount, formatNumber, formatPercent, formatPointDifference, formatRate } from '../../core/report/format';
+import { formatCount, formatDirection, formatMeasure, formatNumber, formatPercent, formatPointDifference, formatRate } from '../../core/report/format';
 import { textTable, textTableWithin, wrapText } from './textTable';
 
 function cut(text: string, width: number): string {
@@ -26,10 +26,10 @@ export function renderMetrics(r: MetricsReport, options: { wide?: boolean } = {}
   const errors = {
     header: ['MAE', 'bias', 'std', 'direction', 'high-edge'],
     cells: (row: MetricsRow) => [
-      formatNumber(row.metrics.mae),
-      formatNumber(row.metrics.bias),
-      formatNumber(row.metrics.stdError),
-      formatRate(row.metrics.directionAccuracy),
+      formatMeasure(row.metrics.mae, row.metrics.graded),
+      formatMeasure(row.metrics.bias, row.metrics.graded),
+      formatMeasure(row.metrics.stdError, row.metrics.graded),
+      formatDirection(row.metrics),
       formatRate(row.metrics.highEdgeHitRate),
     ],
   };
@@ -50,7 +50,7 @@ export function renderMetrics(r: MetricsReport, options: { wide?: boolean } = {}
   }
   if (r.comparison) {
     const c = r.comparison;
-    const mae = c.mae.difference === null ? 'n/a' : `${c.mae.difference >= 0 ? '+' : ''}${c.mae.difference.toFixed(2)} [${c.mae.low.toFixed(2)}, ${c.mae.high.toFixed(2)}]`;
+    const mae = c.mae.difference === null ? 'not recorded' : `${c.mae.difference >= 0 ? '+' : ''}${c.mae.difference.toFixed(2)} [${c.mae.low.toFixed(2)}, ${c.mae.high.toFixed(2)}]`;
     out.push('');
     out.push(
       wrapText(

@@ -2,7 +2,7 @@ import type { CommitLinks } from '../../core/git/remoteLinks';
 import type { CommitProvenance } from '../../core/provenance/commitProvenance';
 import type { CommitRerun } from '../../core/rerun/commitReruns';
 import { rerunLines } from '../../core/rerun/rerunSummary';
-import { formatCount, formatDuration, formatNumber, formatPercent, formatPointDifference, formatRate, formatTimestamp, shortSha } from '../../core/report/format';
+import { formatCount, formatDuration, formatMeasure, formatNumber, formatPercent, formatPointDifference, formatRate, formatTimestamp, shortSha } from '../../core/report/format';
 import { textTable } from './textTable';
 
 /** What the commit report adds beside the provenance: links out, and re-runs after the commit. */
@@ -67,10 +67,10 @@ export function renderProvenance(p: CommitProvenance, extras: ProvenanceExtras =
           m.model,
           formatRate(m.containing.hitRate),
           formatCount(m.containing.predictions),
-          formatNumber(m.containing.mae),
+          formatMeasure(m.containing.mae, m.containing.graded),
           formatRate(m.replaced.hitRate),
           formatCount(m.replaced.predictions),
-          formatNumber(m.replaced.mae),
+          formatMeasure(m.replaced.mae, m.replaced.graded),
           formatPointDifference(m.hitRateChange),
         ]),
       ),
@@ -81,6 +81,8 @@ export function renderProvenance(p: CommitProvenance, extras: ProvenanceExtras =
       out.push(`Rows produced by exactly ${shortSha(c.sha)}: ${thisBuild.map((m) => `${m.model} ${formatRate(m.build.hitRate)} (${formatPercent(m.build.gradingCoverage)} graded)`).join('; ')}`);
     }
   }
+  if (p.notChecked?.length) out.push('');
+  for (const line of p.notChecked ?? []) out.push(`Not checked: ${line.replace(/: not checked: /, ': ')}.`);
   out.push(...rerunSection(extras));
   return out.join('\n');
 }

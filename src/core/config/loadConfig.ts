@@ -15,7 +15,7 @@ import {
   DEFAULT_PREDICTION_COLUMNS,
   DEFAULT_THRESHOLDS,
 } from './defaults';
-import type { DeploymentSourceConfig, FeatureDefinition, FeatureStorage, PipelineLensConfig, ServiceConfig, ServingRule, TableConfig, WarehouseConfig } from './types';
+import type { DayRule, DeploymentSourceConfig, FeatureDefinition, FeatureStorage, PipelineLensConfig, ServiceConfig, ServingRule, TableConfig, WarehouseConfig } from './types';
 
 // The raw file as the schema allows it; everything optional is filled in by `resolveConfig`.
 interface RawTable {
@@ -27,6 +27,9 @@ interface RawTable {
   delimiter?: string;
   featureSnapshotKeys?: string[];
   backfillModes?: string[];
+  dateType?: DayRule['type'];
+  timeZone?: string;
+  lineMissingAs?: number | null;
 }
 type RawDeploymentSource =
   | { kind: 'file'; path: string; servingRule?: ServingRule }
@@ -124,6 +127,8 @@ export function resolveConfig(raw: unknown, file: string): PipelineLensConfig {
       table: t.table,
       partitionColumn: t.partitionColumn ?? null,
       columns: { ...defaults, ...(t.columns ?? {}) } as C,
+      ...dayRule(t, key, file),
+      ...(typeof t.lineMissingAs === 'number' ? { lineMissingAs: t.lineMissingAs } : {}),
     };
   };
 
@@ -426,5 +431,38 @@ function describeOne(e: ErrorObject): string {
       return `${path} must not be empty`;
     default:
       return `${path} ${e.message ?? 'is invalid'}`;
+  }
+}
+
+// ---------------------------------------------------------------------------------------
+// Table time settings: dateType and timeZone
+
+/** IANA names only: both engines know them, where an offset such as +05:30 is not read alike. */
+const IANA_ZONE = /^(UTC|[A-Za-z]+(\/[A-Za-z0-9_+-]+)+)$/;
+
+/** The day rule of a table, when it sets one; a DATE column in UTC is the default and is left out. */
+function dayRule(raw: RawTable, role: string, file: string): { day?: DayRule } {
+  const type = raw.dateType ?? 'DATE';
+  const zone = raw.timeZone ?? 'UTC';
+  const at = `/tables/${role}/timeZone`;
+  if (raw.timeZone !== undefined && type === 'DATE') {
+    throw new ConfigError(
+      `${file}: ${at} is "${zone}", but /tables/${role}/dateType is DATE (a day has no time zone); set dateType to TIMESTAMP or DATETIME if the date column holds times, or remove timeZone.`,
+      file,
+      at,
+    );
+  }
+  if (!IANA_ZONE.test(zone) || !knownZone(zone)) {
+    throw new ConfigError(`${file}: ${at} "${zone}" is not a time zone name; use an IANA name such as "America/Los_Angeles", "Europe/Berlin" or "UTC".`, file, at);
+  }
+  return type === 'DATE' ? {} : { day: { type, timeZone: zone } };
+}
+
+function knownZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
   }
 }

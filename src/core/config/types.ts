@@ -133,6 +133,23 @@ export interface TableConfig<C> {
   /** Column the table is partitioned on; every built-in query filters on it. */
   partitionColumn: string | null;
   columns: C;
+  /** How the date column holds its day; absent means a DATE. */
+  day?: DayRule;
+  /** Predictions and graded tables: the value the line column holds when there is no line (e.g. 0); absent: only NULL. */
+  lineMissingAs?: number;
+}
+
+/*
+ * Table time settings (`dateType`, `timeZone` beside `columns`): a pipeline whose "day" is
+ * a TIMESTAMP, or a day in a time zone, is bucketed by that day on every engine.
+ */
+
+/** How a table's date column holds its day. */
+export interface DayRule {
+  /** DATE: the day itself; TIMESTAMP: an instant; DATETIME: wall-clock time read as UTC. */
+  type: 'DATE' | 'TIMESTAMP' | 'DATETIME';
+  /** IANA zone whose calendar days instants are bucketed by (UTC unless configured). */
+  timeZone: string;
 }
 
 export interface PredictionsTableConfig extends TableConfig<PredictionColumns> {

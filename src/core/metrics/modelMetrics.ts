@@ -146,6 +146,8 @@ function unrecordedFigures(config: PipelineLensConfig): string[] {
   const g = config.tables.graded.columns;
   const out: string[] = [];
   if (!g.line || !g.predicted) out.push(`direction accuracy and high-edge hit rate: tables.graded.columns.${!g.line ? 'line' : 'predicted'} is null (they need the line and the predicted value)`);
+  const missingAs = config.tables.graded.lineMissingAs;
+  if (g.line && g.predicted && missingAs !== undefined) out.push(`a line of ${missingAs} (tables.graded.lineMissingAs): no line; those graded rows are left out of direction accuracy and high-edge hit rate, and counted`);
   if (!g.actual || !g.predicted) out.push(`MAE, bias and std of error: tables.graded.columns.${!g.actual ? 'actual' : 'predicted'} is null`);
   return out;
 }

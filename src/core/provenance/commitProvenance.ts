@@ -9,6 +9,7 @@ import { addSums, EMPTY_SUMS, type MetricSums, sliceMetrics, sumsFromRow } from 
 import { compareProportions, type ProportionDifference } from '../metrics/compareProportions';
 import type { SliceMetrics } from '../metrics/types';
 import { modelByCommitQuery, runsQuery, type DateWindow } from '../warehouse/catalog';
+import { runForView } from '../warehouse/checkedQuery';
 import type { Row } from '../warehouse/types';
 import type { Workspace } from '../workspace';
 import { groupRunSessions, toRunRecord, type RunRecord, type RunSession } from './runSessions';
@@ -78,6 +79,8 @@ export interface CommitProvenance {
   window: DateWindow;
   /** What this answer cannot tell because the clone is shallow; null when nothing depends on cut history. */
   historyCut: CutNote | null;
+  /** Parts not checked (or checked without a setting), each naming the config key and why. */
+  notChecked?: string[];
 }
 
 const ref = (d: Deployment): DeploymentRef => ({ revision: d.revision, commit: d.commit, createdAt: d.createdAt, trafficPercent: d.trafficPercent });
@@ -113,6 +116,8 @@ export interface ProvenanceInputs {
   ancestry: HistoryCut;
   /** ISO-8601: the end of a gap for commits not deployed yet. */
   now: string;
+  /** Parts the sources could not answer, naming the setting (see runForView). */
+  notChecked?: string[];
 }
 
 /**
@@ -144,11 +149,21 @@ export async function commitProvenance(workspace: Workspace, shas: string[], opt
   const log = workspace.config.tables.executionLog;
   const earliestCommit = found.reduce<string | null>((min, c) => (min === null || c.committedAt < min ? c.committedAt : min), null);
   const warehouse = found.length ? await workspace.warehouse() : null;
-  const [runRows, metricRows] = await Promise.all([
-    warehouse && log && earliestCommit ? warehouse.query(runsQuery(workspace.config, earliestCommit, now)).then((r) => r.rows) : Promise.resolve([] as Row[]),
+  const config = workspace.config;
+  const none = { rows: [] as Row[], notChecked: [] as string[] };
+  const [runPart, metricPart] = await Promise.all([
+    warehouse && log && earliestCommit
+      ? runForView(warehouse, config, (c) => runsQuery(c, earliestCommit, now), { from: earliestCommit.slice(0, 10), to: now.slice(0, 10) }, 'runs in the gap')
+      : Promise.resolve(none),
     // Callers that only need deployments and runs (the gap detector) leave the results out.
-    warehouse && options.withResults !== false ? warehouse.query(modelByCommitQuery(workspace.config, { window })).then((r) => r.rows) : Promise.resolve([] as Row[]),
+    warehouse && options.withResults !== false ? runForView(warehouse, config, (c) => modelByCommitQuery(c, { window }), window, 'results by build') : Promise.resolve(none),
   ]);
+  const runRows = runPart.rows;
+  const metricRows = metricPart.rows;
+  const notChecked = [...runPart.notChecked, ...metricPart.notChecked];
+  if (warehouse && options.withResults !== false && !config.tables.predictions.columns.commit) {
+    notChecked.push('results by build: not checked: tables.predictions.columns.commit is null (results by build need the column naming the build that wrote each row)');
+  }
   const runs = runRows.map(toRunRecord);
 
   const deploymentCommits = [...deploymentLists.values()].flatMap((v) => ('list' in v ? v.list.map((d) => d.commit) : []));
@@ -173,6 +188,7 @@ export async function commitProvenance(workspace: Workspace, shas: string[], opt
     lookup: resolved,
     ancestry,
     now,
+    notChecked,
   });
 }
 
@@ -212,6 +228,7 @@ export function assembleProvenance(inputs: ProvenanceInputs): CommitProvenance[]
         models: [],
         window,
         historyCut: notes.note(),
+        notChecked: [],
       };
     }
     const commit = resolution.commit;
@@ -249,6 +266,7 @@ export function assembleProvenance(inputs: ProvenanceInputs): CommitProvenance[]
       models: modelProvenance(commit, primary, metricRows, lookup, ancestry, touched.length ? notes : new CutNotes()),
       window,
       historyCut: notes.note(),
+      notChecked: inputs.notChecked ?? [],
     };
   });
 }

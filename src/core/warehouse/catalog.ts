@@ -36,12 +36,39 @@ export interface MetricsFilter {
   splitAt?: string;
 }
 
+/**
+ * The day a row belongs to, as a DATE: the date column itself, or, when the table's
+ * dateType says it holds times, the calendar day in the table's time zone of that instant
+ * (a DATETIME is read as UTC wall-clock time first). Every grouping, join and filter by
+ * day goes through here, so both engines bucket a row into the same day.
+ */
+function dayOf(q: QueryBuilder, scope: TableScope, alias: string, key: string, column: string, optional = false): string {
+  const day = scope.day;
+  if (!day) return q.column(scope, alias, key, column, 'date', optional);
+  const zone = q.param(`time_zone_${day.role}`, 'STRING', day.timeZone);
+  if (day.type === 'TIMESTAMP') return `DATE(${q.column(scope, alias, key, column, 'timestamp', optional)}, ${zone})`;
+  return `DATE(TIMESTAMP(${q.column(scope, alias, key, column, 'datetime', optional)}), ${zone})`;
+}
+
+/** `YYYY-MM-DD` plus `days`. */
+function addDays(date: string, days: number): string {
+  const d = new Date(`${date}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + days);
+  return d.toISOString().slice(0, 10);
+}
+
 /** The clause that keeps a scan inside the window, on the partition column when there is one. */
 function windowFilter(q: QueryBuilder, scope: TableScope, alias: string, window: DateWindow): string {
   const from = q.param('from', 'DATE', window.from);
   const to = q.param('to', 'DATE', window.to);
   const time = scope.time!;
-  const byDate = `${q.column(scope, alias, time.key, time.column, time.type, false)} BETWEEN ${from} AND ${to}`;
+  let byDate = `${dayOf(q, scope, alias, time.key, time.column)} BETWEEN ${from} AND ${to}`;
+  if (scope.day) {
+    // A day in any zone lies within a day either side of the same UTC dates: a plain bound
+    // on the column's own date, so that a scan of a table partitioned on it is pruned.
+    const raw = q.column(scope, alias, time.key, time.column, scope.day.type === 'TIMESTAMP' ? 'timestamp' : 'datetime', false);
+    byDate += ` AND DATE(${raw}) BETWEEN ${q.param('from_padded', 'DATE', addDays(window.from, -1))} AND ${q.param('to_padded', 'DATE', addDays(window.to, 1))}`;
+  }
   if (scope.partitionColumn === null || scope.partitionColumn === time.column) return byDate;
   return `${byDate} AND DATE(${q.column(scope, alias, `${scope.key}.partitionColumn`, scope.partitionColumn, 'any', false)}) BETWEEN ${from} AND ${to}`;
 }
@@ -50,6 +77,15 @@ function windowFilter(q: QueryBuilder, scope: TableScope, alias: string, window:
 function currentRows(q: QueryBuilder, scope: TableScope, alias: string, c: ReplacedColumns): string {
   const marker = rowMarker(c, scope.key);
   return marker ? ` AND ${marker.current(q, scope, alias)}` : '';
+}
+
+/**
+ * Whether a row has a line to be on the right side of: not NULL, and not the value the
+ * table stores for "no line" (tables.<role>.lineMissingAs, e.g. 0).
+ */
+function lineIsKnown(q: QueryBuilder, line: string, missingAs: number | undefined, role: string): string {
+  if (missingAs === undefined) return `(${line} IS NOT NULL)`;
+  return `(${line} IS NOT NULL AND ${line} != ${q.param(`line_missing_as_${role}`, 'FLOAT64', missingAs)})`;
 }
 
 /** `alias.column` when configured, else a typed NULL: what the table does not hold stays unknown. */
@@ -86,7 +122,7 @@ export function metricsQuery(config: PipelineLensConfig, grain: MetricsGrain[], 
         const scope = side === 'p' ? ps : gs;
         const c = side === 'p' ? pc : gc;
         const source =
-          g === 'model' ? q.column(scope, side, 'model', c.model, 'any', false) : g === 'commit' ? (side === 'p' ? pCommit() : gCommit()) : q.column(scope, side, 'date', c.date, 'date', false);
+          g === 'model' ? q.column(scope, side, 'model', c.model, 'any', false) : g === 'commit' ? (side === 'p' ? pCommit() : gCommit()) : dayOf(q, scope, side, 'date', c.date);
         return `${source} AS ${GRAIN_COLUMNS[g]}, `;
       })
       .join('') + (splitAt ? `${side === 'p' ? sideOf(q.column(ps, 'p', 'createdAt', pc.createdAt!, 'timestamp')) : sideOf('b.created_at')} AS side, ` : '');
@@ -114,12 +150,14 @@ export function metricsQuery(config: PipelineLensConfig, grain: MetricsGrain[], 
     SUM(CASE WHEN ${isGraded} THEN ${err} END) AS error_sum,
     SUM(CASE WHEN ${isGraded} THEN ${err} * ${err} END) AS error_sq_sum,`
     : `CAST(NULL AS FLOAT64) AS abs_error_sum, CAST(NULL AS FLOAT64) AS error_sum, CAST(NULL AS FLOAT64) AS error_sq_sum,`;
-  const directional = hasLine && gc.actual !== null ? `${isGraded} AND ${g('actual')} != ${g('line')}` : null;
+  const lineKnown = hasLine ? lineIsKnown(q, g('line'), config.tables.graded.lineMissingAs, 'graded') : null;
+  const directional = lineKnown && gc.actual !== null ? `${isGraded} AND ${lineKnown} AND ${g('actual')} != ${g('line')}` : null;
   const directionSums = directional
     ? `COUNTIF(${directional}) AS direction_n,
-    COUNTIF(${directional} AND SIGN(${g('predicted')} - ${g('line')}) = SIGN(${g('actual')} - ${g('line')})) AS direction_hits,`
-    : `CAST(NULL AS INT64) AS direction_n, CAST(NULL AS INT64) AS direction_hits,`;
-  const highEdgeRow = hasLine ? `${isGraded} AND ABS(${g('predicted')} - ${g('line')}) >= ${highEdge}` : null;
+    COUNTIF(${directional} AND SIGN(${g('predicted')} - ${g('line')}) = SIGN(${g('actual')} - ${g('line')})) AS direction_hits,
+    COUNTIF(${isGraded} AND NOT ${lineKnown}) AS direction_excluded,`
+    : `CAST(NULL AS INT64) AS direction_n, CAST(NULL AS INT64) AS direction_hits, CAST(NULL AS INT64) AS direction_excluded,`;
+  const highEdgeRow = lineKnown ? `${isGraded} AND ${lineKnown} AND ABS(${g('predicted')} - ${g('line')}) >= ${highEdge}` : null;
   const highEdgeSums = highEdgeRow
     ? `COUNTIF(${highEdgeRow}) AS high_edge_n,
     COUNTIF(${highEdgeRow} AND ${correct}) AS high_edge_hits`
@@ -127,7 +165,7 @@ export function metricsQuery(config: PipelineLensConfig, grain: MetricsGrain[], 
   const builds = joinPredictions
     ? `
 builds AS (
-  SELECT ${q.column(ps, 'p', 'entity', pc.entity, 'any', false)} AS entity, ${q.column(ps, 'p', 'date', pc.date, 'date', false)} AS day, ${q.column(ps, 'p', 'model', pc.model, 'any', false)} AS model,
+  SELECT ${q.column(ps, 'p', 'entity', pc.entity, 'any', false)} AS entity, ${dayOf(q, ps, 'p', 'date', pc.date)} AS day, ${q.column(ps, 'p', 'model', pc.model, 'any', false)} AS model,
     ANY_VALUE(${pCommit()}) AS commit_sha, ${splitAt ? `MIN(${q.column(ps, 'p', 'createdAt', pc.createdAt!, 'timestamp')})` : 'CAST(NULL AS TIMESTAMP)'} AS created_at
   FROM ${tableRef(ps.table)} AS p
   WHERE ${windowFilter(q, ps, 'p', filter.window)}${currentRows(q, ps, 'p', pc)}
@@ -135,7 +173,7 @@ builds AS (
 ),`
     : '';
   const join = joinPredictions
-    ? ` LEFT JOIN builds AS b ON b.entity = ${q.column(gs, 'g', 'entity', gc.entity, 'any', false)} AND b.day = ${q.column(gs, 'g', 'date', gc.date, 'date', false)} AND b.model = ${q.column(gs, 'g', 'model', gc.model, 'any', false)}`
+    ? ` LEFT JOIN builds AS b ON b.entity = ${q.column(gs, 'g', 'entity', gc.entity, 'any', false)} AND b.day = ${dayOf(q, gs, 'g', 'date', gc.date)} AND b.model = ${q.column(gs, 'g', 'model', gc.model, 'any', false)}`
     : '';
   // A slice with predictions but no graded rows has 0 directional calls when the line is
   // known, and an unknown number when it is not.
@@ -166,6 +204,7 @@ SELECT ${keys.length ? `${keys.join(', ')}, ` : ''}
   scored.abs_error_sum, scored.error_sum, scored.error_sq_sum,
   ${zeroIfKnown('direction_n', directional !== null)},
   ${zeroIfKnown('direction_hits', directional !== null)},
+  ${zeroIfKnown('direction_excluded', directional !== null)},
   ${zeroIfKnown('high_edge_n', highEdgeRow !== null)},
   ${zeroIfKnown('high_edge_hits', highEdgeRow !== null)}
 FROM made ${keys.length ? `FULL OUTER JOIN scored USING (${keys.join(', ')})` : 'CROSS JOIN scored'}
@@ -209,7 +248,7 @@ export function runsQuery(config: PipelineLensConfig, from: string, to: string):
   const optional = (key: keyof typeof c, type: ColumnType, expression: (c: string) => string, alias: string, fallback: string) =>
     c[key] ? `${expression(l(key, type))} AS ${alias}` : `${fallback} AS ${alias}`;
   const start = l('start', 'timestamp');
-  const date = l('date', 'date');
+  const date = dayOf(q, scope, 'l', 'date', c.date);
   const sql = `
 SELECT
   ${l('runId', 'any')} AS run_id,
@@ -220,7 +259,7 @@ SELECT
   MIN(${start}) AS started_at,
   ${c.end ? `MAX(${l('end', 'timestamp')})` : `MAX(${start})`} AS ended_at,
   MIN(${date}) AS first_date,
-  ${c.lastDate ? `MAX(COALESCE(${l('lastDate', 'date')}, ${date}))` : `MAX(${date})`} AS last_date,
+  ${c.lastDate ? `MAX(COALESCE(${dayOf(q, scope, 'l', 'lastDate', c.lastDate, true)}, ${date}))` : `MAX(${date})`} AS last_date,
   COUNT(DISTINCT ${date}) AS dates,
   ${optional('model', 'any', (x) => `COUNT(DISTINCT ${x})`, 'models', 'CAST(NULL AS INT64)')},
   ${optional('rowsProduced', 'number', (x) => `SUM(${x})`, 'rows_produced', 'CAST(NULL AS INT64)')},
@@ -287,7 +326,7 @@ export function featureCoverageQuery(config: PipelineLensConfig, window: DateWin
   const value = featureValueSql(q, fs, scope, 'f', 'feature_index', config.features.registry);
   const sql = `
 SELECT
-  ${q.column(scope, 'f', 'date', c.date, 'date', false)} AS day,
+  ${dayOf(q, scope, 'f', 'date', c.date)} AS day,
   ${optionalColumn(q, scope, 'f', 'mode', c.mode, 'any', 'STRING')} AS mode,
   ${optionalColumn(q, scope, 'f', 'commit', c.commit, 'text', 'STRING')} AS commit_sha,
   feature_index,
@@ -305,7 +344,7 @@ function predictedRows(q: QueryBuilder, config: PipelineLensConfig, model: strin
   const ps = requiredScope(config, 'predictions');
   const pc = config.tables.predictions.columns;
   return `
-  SELECT ${q.column(ps, 'p', 'entity', pc.entity, 'any', false)} AS entity, ${q.column(ps, 'p', 'date', pc.date, 'date', false)} AS day,
+  SELECT ${q.column(ps, 'p', 'entity', pc.entity, 'any', false)} AS entity, ${dayOf(q, ps, 'p', 'date', pc.date)} AS day,
     ANY_VALUE(${optionalColumn(q, ps, 'p', 'commit', pc.commit, 'text', 'STRING')}) AS commit_sha
   FROM ${tableRef(ps.table)} AS p
   WHERE ${windowFilter(q, ps, 'p', window)} AND ${q.column(ps, 'p', 'model', pc.model, 'any', false)} = ${q.param('model', 'STRING', model)}${currentRows(q, ps, 'p', pc)}
@@ -336,7 +375,7 @@ SELECT
   feature_index,
   ${valueStats(value)}
 FROM ${tableRef(scope.table)} AS f
-JOIN predicted ON predicted.entity = ${q.column(scope, 'f', 'entity', fc.entity, 'any', false)} AND predicted.day = ${q.column(scope, 'f', 'date', fc.date, 'date', false)}
+JOIN predicted ON predicted.entity = ${q.column(scope, 'f', 'entity', fc.entity, 'any', false)} AND predicted.day = ${dayOf(q, scope, 'f', 'date', fc.date)}
 CROSS JOIN UNNEST(${idx}) AS feature_index
 WHERE ${windowFilter(q, scope, 'f', window)}
 GROUP BY 1, 2, 3, 4, 5
@@ -360,7 +399,7 @@ export function featureSnapshotQuery(config: PipelineLensConfig, model: string, 
   const raw = `CASE snapshot_key ${keys.map((k) => `WHEN '${k}' THEN JSON_VALUE(${snapshot}, '$.${k}')`).join(' ')} END`;
   // JSON booleans read as 1 and 0, so a flag that is always false shows as zeros.
   const value = `(CASE ${raw} WHEN 'true' THEN 1.0 WHEN 'false' THEN 0.0 ELSE SAFE_CAST(${raw} AS FLOAT64) END)`;
-  const date = q.column(ps, 'p', 'date', pc.date, 'date', false);
+  const date = dayOf(q, ps, 'p', 'date', pc.date);
   const sql = `
 SELECT
   ${optionalColumn(q, ps, 'p', 'commit', pc.commit, 'text', 'STRING')} AS commit_sha,
@@ -388,12 +427,12 @@ export function featureStoreCompletenessQuery(config: PipelineLensConfig, window
   const fc = fs.columns;
   const sql = `
 WITH wanted AS (
-  SELECT DISTINCT ${q.column(es, 'e', 'entity', ec.entity, 'any', false)} AS entity, ${q.column(es, 'e', 'date', ec.date, 'date', false)} AS day
+  SELECT DISTINCT ${q.column(es, 'e', 'entity', ec.entity, 'any', false)} AS entity, ${dayOf(q, es, 'e', 'date', ec.date)} AS day
   FROM ${tableRef(es.table)} AS e
   WHERE ${windowFilter(q, es, 'e', window)}
 ),
 present AS (
-  SELECT DISTINCT ${q.column(fss, 'f', 'entity', fc.entity, 'any', false)} AS entity, ${q.column(fss, 'f', 'date', fc.date, 'date', false)} AS day
+  SELECT DISTINCT ${q.column(fss, 'f', 'entity', fc.entity, 'any', false)} AS entity, ${dayOf(q, fss, 'f', 'date', fc.date)} AS day
   FROM ${tableRef(fss.table)} AS f
   WHERE ${windowFilter(q, fss, 'f', window)}
 )
@@ -420,23 +459,25 @@ export function directionSkewQuery(config: PipelineLensConfig, filter: MetricsFi
   const gModels = filter.models?.length ? ` AND ${q.column(gs, 'g', 'model', gc.model, 'any', false)} IN UNNEST(@models)` : '';
   const predicted = q.column(ps, 'p', 'predicted', pc.predicted, 'number');
   const line = q.column(ps, 'p', 'line', pc.line, 'number');
+  const lineKnown = lineIsKnown(q, line, predictions.lineMissingAs, 'predictions');
   const correct = q.column(gs, 'g', 'correct', gc.correct, 'bool', false);
+  const gradedLine = gc.line ? lineIsKnown(q, q.column(gs, 'g', 'line', gc.line, 'number'), graded.lineMissingAs, 'graded') : '';
   const outcomes =
     gc.actual && gc.line
-      ? `COUNTIF(${correct} IS NOT NULL AND ${q.column(gs, 'g', 'actual', gc.actual, 'number')} > ${q.column(gs, 'g', 'line', gc.line, 'number')}) AS over_outcomes,
-    COUNTIF(${correct} IS NOT NULL AND ${q.column(gs, 'g', 'actual', gc.actual, 'number')} < ${q.column(gs, 'g', 'line', gc.line, 'number')}) AS under_outcomes`
+      ? `COUNTIF(${correct} IS NOT NULL AND ${gradedLine} AND ${q.column(gs, 'g', 'actual', gc.actual, 'number')} > ${q.column(gs, 'g', 'line', gc.line, 'number')}) AS over_outcomes,
+    COUNTIF(${correct} IS NOT NULL AND ${gradedLine} AND ${q.column(gs, 'g', 'actual', gc.actual, 'number')} < ${q.column(gs, 'g', 'line', gc.line, 'number')}) AS under_outcomes`
       : `CAST(NULL AS INT64) AS over_outcomes, CAST(NULL AS INT64) AS under_outcomes`;
   const sql = `
 WITH calls AS (
-  SELECT ${q.column(ps, 'p', 'model', pc.model, 'any', false)} AS model, ${q.column(ps, 'p', 'date', pc.date, 'date', false)} AS day,
-    COUNTIF(${predicted} > ${line}) AS over_calls,
-    COUNTIF(${predicted} < ${line}) AS under_calls
+  SELECT ${q.column(ps, 'p', 'model', pc.model, 'any', false)} AS model, ${dayOf(q, ps, 'p', 'date', pc.date)} AS day,
+    COUNTIF(${lineKnown} AND ${predicted} > ${line}) AS over_calls,
+    COUNTIF(${lineKnown} AND ${predicted} < ${line}) AS under_calls
   FROM ${tableRef(ps.table)} AS p
   WHERE ${windowFilter(q, ps, 'p', filter.window)}${currentRows(q, ps, 'p', pc)}${models}
   GROUP BY 1, 2
 ),
 results AS (
-  SELECT ${q.column(gs, 'g', 'model', gc.model, 'any', false)} AS model, ${q.column(gs, 'g', 'date', gc.date, 'date', false)} AS day,
+  SELECT ${q.column(gs, 'g', 'model', gc.model, 'any', false)} AS model, ${dayOf(q, gs, 'g', 'date', gc.date)} AS day,
     COUNTIF(${correct} IS NOT NULL) AS graded,
     COUNTIF(${correct}) AS correct,
     ${outcomes}
@@ -468,7 +509,7 @@ export function rowsWrittenQuery(config: PipelineLensConfig, sessions: Array<{ c
   };
   const commit = `LOWER(${q.column(ps, 'p', 'commit', pc.commit, 'text')})`;
   const created = q.column(ps, 'p', 'createdAt', pc.createdAt, 'timestamp');
-  const date = q.column(ps, 'p', 'date', pc.date, 'date', false);
+  const date = dayOf(q, ps, 'p', 'date', pc.date);
   // Either record may abbreviate the SHA: a row matches when one starts with the other.
   const branches = sessions.map((s, i) => {
     const sha = q.param(`commit_${i}`, 'STRING', s.commit.toLowerCase());
@@ -505,6 +546,7 @@ export function columnProbeQuery(need: ColumnNeed, window: DateWindow): CatalogQ
     bool: `COUNTIF(${value})`,
     date: `COUNTIF(${value} BETWEEN ${q.param('probe_date', 'DATE', window.to)} AND ${q.param('probe_date_to', 'DATE', window.to)})`,
     timestamp: `COUNTIF(${value} BETWEEN ${q.param('probe_ts', 'TIMESTAMP', `${window.to}T00:00:00Z`)} AND ${q.param('probe_ts_to', 'TIMESTAMP', `${window.to}T23:59:59Z`)})`,
+    datetime: `COUNTIF(DATETIME_TRUNC(${value}, DAY) IS NOT NULL)`,
     text: `COUNT(LENGTH(${value}))`,
     numberArray: `COUNT(ABS(${value}[SAFE_OFFSET(0)]))`,
   };

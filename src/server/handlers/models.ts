@@ -2,6 +2,7 @@ import type { CancellationToken } from 'vscode-languageserver/node';
 import { servingSet } from '../../core/deployments/servingSet';
 import { addSums, EMPTY_SUMS, sliceMetrics, sumsFromRow, type MetricSums } from '../../core/metrics/aggregate';
 import { modelCommitDateQuery } from '../../core/warehouse/catalog';
+import { runForView } from '../../core/warehouse/checkedQuery';
 import type { RowSqlParams, RowSqlResult, TreeCommit, TreeDeployment, TreeResult, WindowOption, WorkspaceScope } from '../../shared/protocol';
 import { rowSql } from '../rowSql';
 import type { ServerContext } from '../serverContext';
@@ -11,12 +12,14 @@ import { inWorkspace, viewThresholds } from './workspaceRequest';
 export function modelsTree(context: ServerContext, params: WorkspaceScope & WindowOption, token: CancellationToken): Promise<TreeResult> {
   return inWorkspace(context, params, token, async (workspace, signal) => {
     const window = params.window ?? (await workspace.defaultWindow());
-    const [rows, lookup, listings] = await Promise.all([
-      workspace.warehouse().then((w) => w.query(modelCommitDateQuery(workspace.config, { window }), { signal })).then((r) => r.rows),
+    const [results, lookup, listings] = await Promise.all([
+      workspace.warehouse().then((w) => runForView(w, workspace.config, (c) => modelCommitDateQuery(c, { window }), window, 'results', signal)),
       workspace.provenance.shaLookup(signal),
       workspace.provenance.deploymentListings(signal),
     ]);
-    const skipped: string[] = [];
+    const rows = results.rows;
+    const skipped: string[] = [...results.notChecked];
+    if (!workspace.config.tables.predictions.columns.commit) skipped.push('results by build: not checked: tables.predictions.columns.commit is null (results by build need the column naming the build that wrote each row)');
     const deployedAs = new Map<string, TreeDeployment[]>();
     for (const [service, listing] of listings) {
       if ('error' in listing) {

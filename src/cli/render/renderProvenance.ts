@@ -11,6 +11,10 @@ export function renderProvenance(p: CommitProvenance): string {
   out.push(`  ${c.author} · committed ${formatTimestamp(c.committedAt)} · ${p.files === null ? 'files changed unknown' : `${p.files.length} file(s) changed`}`);
   out.push('');
   if (p.historyCut) out.push(`⚠ ${p.historyCut.message}`, '');
+  if (p.files !== null && p.services.length && !p.services.some((s) => s.touchesService)) {
+    const near = p.nearestStage;
+    out.push(`○ touches no configured stage${near ? ` (nearest by path: ${near.service}, whose paths include "${near.glob}"; this commit changed ${near.file})` : ''}`, '');
+  }
   for (const s of p.services) {
     const head = `${s.service}${s.touchesService === null ? ' (unknown whether the commit touches its paths)' : s.touchesService ? '' : ' (commit touches none of its paths)'}`;
     if (s.status === 'deployed' && s.firstDeployment && s.earlierUnknown.length) {

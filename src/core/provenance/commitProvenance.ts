@@ -11,6 +11,7 @@ import type { SliceMetrics } from '../metrics/types';
 import { modelByCommitQuery, runsQuery, type DateWindow } from '../warehouse/catalog';
 import type { Row } from '../warehouse/types';
 import type { Workspace } from '../workspace';
+import { nearestStage, type NearestStage } from './nearestStage';
 import { groupRunSessions, toRunRecord, type RunRecord, type RunSession } from './runSessions';
 
 export interface DeploymentRef {
@@ -78,6 +79,8 @@ export interface CommitProvenance {
   window: DateWindow;
   /** What this answer cannot tell because the clone is shallow; null when nothing depends on cut history. */
   historyCut: CutNote | null;
+  /** When the commit touches no configured stage: the stage whose paths come closest, if any shares a folder with it. */
+  nearestStage: NearestStage | null;
 }
 
 const ref = (d: Deployment): DeploymentRef => ({ revision: d.revision, commit: d.commit, createdAt: d.createdAt, trafficPercent: d.trafficPercent });
@@ -212,6 +215,7 @@ export function assembleProvenance(inputs: ProvenanceInputs): CommitProvenance[]
         models: [],
         window,
         historyCut: notes.note(),
+        nearestStage: null,
       };
     }
     const commit = resolution.commit;
@@ -249,6 +253,7 @@ export function assembleProvenance(inputs: ProvenanceInputs): CommitProvenance[]
       models: modelProvenance(commit, primary, metricRows, lookup, ancestry, touched.length ? notes : new CutNotes()),
       window,
       historyCut: notes.note(),
+      nearestStage: changed && touched.length === 0 ? nearestStage(changed, services) : null,
     };
   });
 }

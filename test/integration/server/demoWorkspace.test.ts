@@ -79,7 +79,7 @@ describe('language server on the demo workspace', () => {
 
   it('a docs-only commit touches no service, and its lens says so without results', async () => {
     const titles = await server.lensTitles(noteUri);
-    const docs = titles.filter((t) => t.title.includes('changes no service'));
+    const docs = titles.filter((t) => t.title.includes('touches no configured stage'));
     for (const t of docs) assert.doesNotMatch(t.title, /%/);
   });
 

@@ -318,10 +318,12 @@ function serviceProvenance(
   const gapEnd = first?.createdAt ?? now;
   let undecidedRuns = 0;
   let runsCutAt: CutAt | null = null;
+  // A log with a stage column holds every stage's runs: each stage reads only its own.
+  const stageRuns = runs.some((r) => r.stage !== null) ? runs.filter((r) => r.stage === service.name) : logService === service.name ? runs : [];
   const gapRuns =
-    logService === service.name
+    stageRuns.length
       ? groupRunSessions(
-          runs.filter((r) => {
+          stageRuns.filter((r) => {
             if (r.startedAt <= commit.committedAt || r.startedAt >= gapEnd) return false;
             const full = resolved.full(r.commit);
             // Outside a shallow clone a build missing from local history counts as older code;

@@ -226,7 +226,8 @@ SELECT
   COUNT(DISTINCT ${date}) AS dates,
   ${optional('model', 'any', (x) => `COUNT(DISTINCT ${x})`, 'models', 'CAST(NULL AS INT64)')},
   ${optional('rowsProduced', 'number', (x) => `SUM(${x})`, 'rows_produced', 'CAST(NULL AS INT64)')},
-  ${c.rowsProduced ? `COUNTIF(${l('rowsProduced', 'number')} IS NULL)` : 'CAST(NULL AS INT64)'} AS rows_unrecorded
+  ${c.rowsProduced ? `COUNTIF(${l('rowsProduced', 'number')} IS NULL)` : 'CAST(NULL AS INT64)'} AS rows_unrecorded,
+  ${optional('stage', 'any', (x) => `ANY_VALUE(${x})`, 'stage', 'CAST(NULL AS STRING)')}
 FROM ${tableRef(scope.table)} AS l
 WHERE ${logWindow(q, config, from, to)}
 GROUP BY 1
@@ -239,7 +240,7 @@ ORDER BY started_at, run_id`;
  * history of a team without access to its deploy tool's API. One row per commit and
  * revision (revision NULL when the log has no such column).
  */
-export function buildsFirstSeenQuery(config: PipelineLensConfig, from: string, to: string): CatalogQuery {
+export function buildsFirstSeenQuery(config: PipelineLensConfig, from: string, to: string, stage: string | null = null): CatalogQuery {
   const log = config.tables.executionLog;
   if (!log) throw new Error('buildsFirstSeenQuery needs tables.executionLog');
   const scope = requiredScope(config, 'executionLog');
@@ -249,6 +250,8 @@ export function buildsFirstSeenQuery(config: PipelineLensConfig, from: string, t
   const start = q.column(scope, 'l', 'start', c.start, 'timestamp', false);
   const revision = c.revision ? q.column(scope, 'l', 'revision', c.revision, 'any') : 'CAST(NULL AS STRING)';
   const recorded = c.revision ? `(${commit} IS NOT NULL OR ${revision} IS NOT NULL)` : `${commit} IS NOT NULL`;
+  // A log shared by several stages is read for one stage at a time, never counted for all.
+  const ofStage = c.stage && stage !== null ? ` AND ${q.column(scope, 'l', 'stage', c.stage, 'any')} = ${q.param('stage', 'STRING', stage)}` : '';
   const sql = `
 SELECT
   ${commit} AS commit_sha,
@@ -257,7 +260,7 @@ SELECT
   MAX(${start}) AS last_seen,
   COUNT(DISTINCT ${q.column(scope, 'l', 'runId', c.runId, 'any', false)}) AS runs
 FROM ${tableRef(scope.table)} AS l
-WHERE ${logWindow(q, config, from, to)} AND ${recorded}
+WHERE ${logWindow(q, config, from, to)} AND ${recorded}${ofStage}
 GROUP BY 1, 2
 ORDER BY first_seen, commit_sha, revision`;
   return q.build('buildsFirstSeen', sql);

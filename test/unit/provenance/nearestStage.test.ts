@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import type { ServiceConfig } from '../../../src/core/config/types';
 import { nearestStage } from '../../../src/core/provenance/nearestStage';
 
-const stage = (name: string, paths: string[]): ServiceConfig => ({ name, paths, deployments: null, deployCommand: null });
+const stage = (name: string, paths: string[]): ServiceConfig => ({ name, paths, deployments: null, deployCommand: null, table: null });
 const stages = [stage('prediction-worker', ['predictions/worker/**', 'shared/config/**']), stage('feature-store-processor', ['data_processors/precompute/ml_feature_store/**'])];
 
 describe('nearestStage', () => {

@@ -116,6 +116,7 @@ function resultsSection(p: CommitProvenance, state: PartState, full: boolean): s
       '',
     ];
   }
+  if (p.resultsNotApplicable) return [`Results by build are not shown: ${escapeMarkdown(p.resultsNotApplicable)}`, ''];
   const models = p.models.filter((m) => m.build.predictions + m.containing.predictions + m.replaced.predictions > 0);
   if (models.length === 0) return [`No predictions by builds containing this commit in ${p.window.from} → ${p.window.to}.`, ''];
   const replaced = p.models.find((m) => m.replaced.commit)?.replaced.commit ?? null;

@@ -45,6 +45,7 @@ export function renderProvenance(p: CommitProvenance): string {
       }
     }
   }
+  if (p.resultsNotApplicable) out.push('', `Results by build are not shown: ${p.resultsNotApplicable}`);
   if (p.models.length && p.files !== null) {
     out.push('');
     out.push(`Results per model (${p.window.from}..${p.window.to}): builds containing this commit vs the build it replaced`);

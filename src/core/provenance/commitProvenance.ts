@@ -81,6 +81,8 @@ export interface CommitProvenance {
   historyCut: CutNote | null;
   /** When the commit touches no configured stage: the stage whose paths come closest, if any shares a folder with it. */
   nearestStage: NearestStage | null;
+  /** Why results by build are not given for this commit (a stage whose builds the prediction rows do not record), else null. */
+  resultsNotApplicable: string | null;
 }
 
 const ref = (d: Deployment): DeploymentRef => ({ revision: d.revision, commit: d.commit, createdAt: d.createdAt, trafficPercent: d.trafficPercent });
@@ -216,6 +218,7 @@ export function assembleProvenance(inputs: ProvenanceInputs): CommitProvenance[]
         window,
         historyCut: notes.note(),
         nearestStage: null,
+        resultsNotApplicable: null,
       };
     }
     const commit = resolution.commit;
@@ -241,6 +244,11 @@ export function assembleProvenance(inputs: ProvenanceInputs): CommitProvenance[]
       ),
     );
     const primary = serviceResults.find((s) => s.touchesService) ?? serviceResults[0] ?? null;
+    // Prediction rows record the scorer's build, not the feature build they read: for a stage
+    // stamping another table, "builds containing the commit" would mean scorer builds that
+    // merely descend from it, which says nothing about the rows this stage wrote.
+    const primaryConfig = services.find((s) => s.name === primary?.service);
+    const resultsByThisBuild = !primaryConfig?.table || primaryConfig.table !== 'featureStore';
     return {
       query,
       resolution: 'found' as const,
@@ -250,10 +258,13 @@ export function assembleProvenance(inputs: ProvenanceInputs): CommitProvenance[]
       files: changed,
       services: serviceResults,
       // Results of builds containing a commit are about it only when it changed a service.
-      models: modelProvenance(commit, primary, metricRows, lookup, ancestry, touched.length ? notes : new CutNotes()),
+      models: resultsByThisBuild ? modelProvenance(commit, primary, metricRows, lookup, ancestry, touched.length ? notes : new CutNotes()) : [],
       window,
       historyCut: notes.note(),
       nearestStage: changed && touched.length === 0 ? nearestStage(changed, services) : null,
+      resultsNotApplicable: resultsByThisBuild
+        ? null
+        : `${primaryConfig!.name} stamps tables.${primaryConfig!.table}; prediction rows record the scorer's build, so results by builds containing this commit would not be about the rows ${primaryConfig!.name} wrote.`,
     };
   });
 }

@@ -305,6 +305,31 @@ ORDER BY 1, 2, 3, 4`;
   return q.build('featureCoverage', sql);
 }
 
+/**
+ * Rows a stage wrote, per build recorded in its table, mode (feature store only) and date:
+ * where no execution log records a stage's runs, its own table says which build wrote what.
+ */
+export function stageBuildsQuery(config: PipelineLensConfig, role: 'predictions' | 'graded' | 'featureStore', window: DateWindow): CatalogQuery {
+  const table = config.tables[role];
+  if (!table) throw new Error(`stageBuildsQuery needs tables.${role}`);
+  const scope = requiredScope(config, role);
+  const c = table.columns as { date: string; commit: string | null; mode?: string | null };
+  if (!c.commit) throw new Error(`stageBuildsQuery needs tables.${role}.columns.commit`);
+  const q = new QueryBuilder();
+  const current = role === 'featureStore' ? '' : currentRows(q, scope, 't', table.columns as { active: string | null; superseded: string | null; supersededAt: string | null });
+  const sql = `
+SELECT
+  ${q.column(scope, 't', 'commit', c.commit, 'text', false)} AS commit_sha,
+  ${optionalColumn(q, scope, 't', 'mode', c.mode ?? null, 'any', 'STRING')} AS mode,
+  ${q.column(scope, 't', 'date', c.date, 'date', false)} AS day,
+  COUNT(*) AS rows_written
+FROM ${tableRef(scope.table)} AS t
+WHERE ${windowFilter(q, scope, 't', window)}${current}
+GROUP BY 1, 2, 3
+ORDER BY 3, 1, 2`;
+  return q.build('stageBuilds', sql);
+}
+
 /** The distinct (entity, date) a model predicted in a window, from rows still current. */
 function predictedRows(q: QueryBuilder, config: PipelineLensConfig, model: string, window: DateWindow): string {
   const ps = requiredScope(config, 'predictions');

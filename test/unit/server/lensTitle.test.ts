@@ -64,6 +64,7 @@ function provenance(services: ServiceProvenance[], models: ModelProvenance[] = [
     window: { from: '2025-10-02', to: '2026-02-03' },
     historyCut: null,
     nearestStage: null,
+    resultsNotApplicable: null,
   };
 }
 

@@ -46,9 +46,10 @@ describe('decomposeRate (Kitagawa shift-share), against figures computed by hand
     close(d.mix, (200 / 460 - 0.4) * 0.995 + (260 / 460 - 0.6) * 0.495, 'mix');
     close(d.within, 0.01 * ((0.4 + 200 / 460) / 2) - 0.99 * ((0.6 + 260 / 460) / 2), 'within');
     close(d.mix + d.within, 200 / 460 - 0.99, 'parts add up to the change');
-    // A group that appears: before A 90/100; after A 90/100 and C 0/100 → 0.9 → 0.45, all mix.
-    const appear = decomposeRate([{ group: 'A', n: 100, hits: 90 }], [{ group: 'A', n: 100, hits: 90 }, { group: 'C', n: 100, hits: 0 }]);
-    close(appear.mix, -0.45, 'mix when a group appears');
+    // A group that appears: before A 90/100; after A 90/100 and C 50/100 → 0.9 → 0.7, all mix:
+    // A (0.5 − 1)·0.9 = −0.45, C (0.5 − 0)·0.5 = +0.25.
+    const appear = decomposeRate([{ group: 'A', n: 100, hits: 90 }], [{ group: 'A', n: 100, hits: 90 }, { group: 'C', n: 100, hits: 50 }]);
+    close(appear.mix, -0.2, 'mix when a group appears');
     close(appear.within, 0, 'within when a group appears');
   });
 

@@ -169,6 +169,7 @@ the backfill ran, and what did it do to the results?
 - \`data_processors/precompute/ml_feature_store/\`: the feature store (33 positional features).
 - \`backfill_jobs/predictions/\`: the backfill script (it calls the *deployed* service).
 - \`deployments/prediction-worker.json\`: the Cloud Run revisions and the commit each was built from.
+- \`deployments/feature-store-processor.json\`: the feature store processor's deployments (a stage of its own).
 - \`sql/\`: the queries the team ran (BigQuery SQL).
 - \`docs/handoffs/\`: the engineer's handoff note, with the SHAs that matter.
 - \`data/\`: the warehouse extract (not committed; regenerate the workspace to get it back).

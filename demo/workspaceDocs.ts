@@ -4,7 +4,7 @@
  * engineer's handoff note.
  */
 import { DEMO_FEATURES, FEATURE_COUNT } from './featureRegistry';
-import { DEPLOYMENTS, SERVICE } from './deploymentPlan';
+import { DEPLOYMENTS, PROCESSOR_DEPLOYS, PROCESSOR_SERVICE, SERVICE } from './deploymentPlan';
 
 const short = (sha: string | undefined) => (sha ?? '').slice(0, 8);
 
@@ -48,6 +48,13 @@ export function pipelineLensConfig(): string {
         deployments: { kind: 'file', path: 'deployments/prediction-worker.json' },
         deployCommand: 'bin/deploy-prediction-worker.sh',
       },
+      {
+        name: PROCESSOR_SERVICE,
+        paths: ['data_processors/precompute/ml_feature_store/**'],
+        deployments: { kind: 'file', path: 'deployments/feature-store-processor.json' },
+        // The build each feature row records: its runs are not in the prediction execution log.
+        table: 'featureStore',
+      },
     ],
     thresholds: {},
   };
@@ -60,6 +67,16 @@ export function deploymentsJson(shas: Record<string, string>): string {
     const commit = shas[d.commitRole];
     if (!commit) throw new Error(`Deployment ${d.revision} names commit role ${d.commitRole}, which is not committed yet`);
     return { service: SERVICE, revision: d.revision, commit, createdAt: d.createdAt, trafficPercent: d === last ? 100 : 0 };
+  });
+  return `${JSON.stringify(rows, null, 2)}\n`;
+}
+
+export function processorDeploymentsJson(shas: Record<string, string>): string {
+  const last = PROCESSOR_DEPLOYS[PROCESSOR_DEPLOYS.length - 1];
+  const rows = PROCESSOR_DEPLOYS.map((d) => {
+    const commit = shas[d.commitRole];
+    if (!commit) throw new Error(`Deployment ${d.revision} names commit role ${d.commitRole}, which is not committed yet`);
+    return { service: PROCESSOR_SERVICE, revision: d.revision, commit, createdAt: d.at, trafficPercent: d === last ? 100 : 0 };
   });
   return `${JSON.stringify(rows, null, 2)}\n`;
 }
@@ -152,6 +169,7 @@ the backfill ran, and what did it do to the results?
 - \`data_processors/precompute/ml_feature_store/\`: the feature store (33 positional features).
 - \`backfill_jobs/predictions/\`: the backfill script (it calls the *deployed* service).
 - \`deployments/prediction-worker.json\`: the Cloud Run revisions and the commit each was built from.
+- \`deployments/feature-store-processor.json\`: the feature store processor's deployments (a stage of its own).
 - \`sql/\`: the queries the team ran (BigQuery SQL).
 - \`docs/handoffs/\`: the engineer's handoff note, with the SHAs that matter.
 - \`data/\`: the warehouse extract (not committed; regenerate the workspace to get it back).

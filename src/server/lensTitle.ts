@@ -27,7 +27,7 @@ export function lensTitle(p: CommitProvenance, parts: LensParts, prefix = ''): s
   const cut = p.historyCut ? `⚠ ${p.historyCut.message}` : null;
   const touched = p.services.filter((s) => s.touchesService);
   if (p.services.length === 0) pieces.push('no services in pipeline-lens.json');
-  else if (touched.length === 0) pieces.push('○ changes no service’s code');
+  else if (touched.length === 0) pieces.push(noStageTitle(p));
   else if (parts.deployments.state === 'loading') pieces.push('⋯ deployments loading');
   else for (const s of touched) pieces.push(serviceTitle(s, p.commit.committedAt));
 
@@ -48,6 +48,12 @@ export function lensTitle(p: CommitProvenance, parts: LensParts, prefix = ''): s
   }
   if (cut) pieces.push(cut);
   return prefix + pieces.join(SEPARATOR);
+}
+
+/** Never a ✓: a commit outside every stage's paths is in no build that anything records. */
+export function noStageTitle(p: Pick<CommitProvenance, 'nearestStage'>): string {
+  const near = p.nearestStage;
+  return `○ touches no configured stage${near ? ` (nearest by path: ${near.service}, ${near.glob})` : ''}`;
 }
 
 function serviceTitle(s: ServiceProvenance, committedAt: string): string {

@@ -118,8 +118,15 @@ function resultsSection(p: CommitProvenance, state: PartState, full: boolean): s
   if (state.state === 'absent') return [];
   if (p.files === null) return ['Which services this commit changes is unknown, so results of the builds containing it are not shown.', ''];
   if (p.services.length && !p.services.some((s) => s.touchesService)) {
-    return ['This commit changes none of the services’ paths, so the results of the builds containing it say nothing about it.', ''];
+    const near = p.nearestStage;
+    return [
+      `This commit touches no configured stage${
+        near ? ` (nearest by path: ${escapeMarkdown(near.service)}, whose paths include \`${near.glob}\`; it changed \`${near.file}\`)` : ''
+      }, so the results of the builds containing it say nothing about it.`,
+      '',
+    ];
   }
+  if (p.resultsNotApplicable) return [`Results by build are not shown: ${escapeMarkdown(p.resultsNotApplicable)}`, ''];
   const models = p.models.filter((m) => m.build.predictions + m.containing.predictions + m.replaced.predictions > 0);
   if (models.length === 0) return [`No predictions by builds containing this commit in ${p.window.from} → ${p.window.to}.`, ''];
   const replaced = p.models.find((m) => m.replaced.commit)?.replaced.commit ?? null;

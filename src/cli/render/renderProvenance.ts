@@ -27,6 +27,10 @@ export function renderProvenance(p: CommitProvenance, extras: ProvenanceExtras =
   }
   out.push('');
   if (p.historyCut) out.push(`⚠ ${p.historyCut.message}`, '');
+  if (p.files !== null && p.services.length && !p.services.some((s) => s.touchesService)) {
+    const near = p.nearestStage;
+    out.push(`○ touches no configured stage${near ? ` (nearest by path: ${near.service}, whose paths include "${near.glob}"; this commit changed ${near.file})` : ''}`, '');
+  }
   for (const s of p.services) {
     const head = `${s.service}${s.touchesService === null ? ' (unknown whether the commit touches its paths)' : s.touchesService ? '' : ' (commit touches none of its paths)'}`;
     if (s.status === 'deployed' && s.firstDeployment && s.earlierUnknown.length) {
@@ -57,6 +61,7 @@ export function renderProvenance(p: CommitProvenance, extras: ProvenanceExtras =
       }
     }
   }
+  if (p.resultsNotApplicable) out.push('', `Results by build are not shown: ${p.resultsNotApplicable}`);
   if (p.models.length && p.files !== null) {
     out.push('');
     out.push(`Results per model (${p.window.from}..${p.window.to}): builds containing this commit vs the build it replaced`);

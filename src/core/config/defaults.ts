@@ -63,6 +63,7 @@ export const DEFAULT_EXECUTION_LOG_COLUMNS: ExecutionLogColumns = {
   rowsProduced: 'players_predicted',
   mode: 'feature_source_mode',
   status: 'status',
+  stage: null,
 };
 
 export const DEFAULT_EXPECTED_COLUMNS: ExpectedColumns = {

@@ -15,7 +15,7 @@ import {
   DEFAULT_PREDICTION_COLUMNS,
   DEFAULT_THRESHOLDS,
 } from './defaults';
-import type { DayRule, DeploymentSourceConfig, FeatureDefinition, FeatureStorage, PipelineLensConfig, ServiceConfig, ServingRule, TableConfig, WarehouseConfig } from './types';
+import type { DayRule, DeploymentSourceConfig, FeatureDefinition, FeatureStorage, PipelineLensConfig, ServiceConfig, ServingRule, StageTable, TableConfig, WarehouseConfig } from './types';
 
 // The raw file as the schema allows it; everything optional is filled in by `resolveConfig`.
 interface RawTable {
@@ -66,6 +66,7 @@ interface RawConfig {
     paths: string[];
     deployments?: RawDeploymentSource;
     deployCommand?: string;
+    table?: StageTable;
   }>;
   thresholds?: Partial<PipelineLensConfig['thresholds']>;
   modelFamilyPattern?: string;
@@ -155,6 +156,7 @@ export function resolveConfig(raw: unknown, file: string): PipelineLensConfig {
     paths: s.paths,
     deployments: resolveDeploymentSource(s.deployments, fromRoot, { file, at: `/services/${i}/deployments`, warehouse }),
     deployCommand: s.deployCommand ?? null,
+    table: s.table ?? null,
   }));
   const names = new Set<string>();
   services.forEach((s, i) => {
@@ -168,7 +170,9 @@ export function resolveConfig(raw: unknown, file: string): PipelineLensConfig {
     const at = `/services/${i}/deployments`;
     if (!logRaw) throw new ConfigError(`${file}: ${at} reads deployments from the execution log, but /tables/executionLog is not set; configure the table or choose another deployment source.`, file, at);
     const logService = logRaw.service ?? (services.length === 1 ? s.name : null);
-    if (logService !== s.name) {
+    // A log with a stage column records every stage's runs, each under its own name.
+    const stageColumn = (logRaw.columns as { stage?: string | null } | undefined)?.stage;
+    if (logService !== s.name && !stageColumn) {
       throw new ConfigError(
         `${file}: ${at} reads deployments of ${s.name} from the execution log, which records runs of ${logService ?? 'an unnamed service'} (/tables/executionLog/service); set that to "${s.name}" or choose another deployment source.`,
         file,
@@ -188,6 +192,16 @@ export function resolveConfig(raw: unknown, file: string): PipelineLensConfig {
       '/tables/executionLog/service',
     );
   }
+
+  services.forEach((s, i) => {
+    if (!s.table) return;
+    const stamped = s.table === 'featureStore' ? featureStore : table(s.table, s.table === 'predictions' ? DEFAULT_PREDICTION_COLUMNS : DEFAULT_GRADED_COLUMNS);
+    const at = `/services/${i}/table`;
+    if (!stamped) throw new ConfigError(`${file}: ${at} is "${s.table}", but /tables/${s.table} is not set; configure that table or remove the key.`, file, at);
+    if (!(stamped.columns as { commit: string | null }).commit) {
+      throw new ConfigError(`${file}: ${at} is "${s.table}", whose /tables/${s.table}/columns/commit is null: a stage is traced by the build each row records; name that column.`, file, at);
+    }
+  });
 
   const pattern = config.modelFamilyPattern ?? DEFAULT_MODEL_FAMILY_PATTERN;
   try {

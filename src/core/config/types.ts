@@ -112,6 +112,8 @@ export interface ExecutionLogColumns {
   rowsProduced: string | null;
   mode: string | null;
   status: string | null;
+  /** Which stage (a service's name) each run belongs to, when several share one log. */
+  stage: string | null;
 }
 
 export interface ExpectedColumns {
@@ -243,6 +245,9 @@ export type DeploymentSourceConfig =
   | CloudRunDeploymentConfig
   | ExecutionLogDeploymentConfig;
 
+/** Tables whose rows a stage stamps with its build (their `columns.commit`). */
+export type StageTable = 'predictions' | 'graded' | 'featureStore';
+
 export interface ServiceConfig {
   name: string;
   /** Globs relative to the repository root: the code this service runs. */
@@ -250,6 +255,11 @@ export interface ServiceConfig {
   deployments: DeploymentSourceConfig | null;
   /** Shown when a verification finds the service stale. */
   deployCommand: string | null;
+  /**
+   * The table whose build column this stage stamps: rows it wrote on a build lacking a
+   * commit are the stage's gap when the execution log does not record its runs.
+   */
+  table: StageTable | null;
 }
 
 export interface ThresholdsConfig {

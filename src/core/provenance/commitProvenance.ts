@@ -12,6 +12,7 @@ import { modelByCommitQuery, runsQuery, type DateWindow } from '../warehouse/cat
 import { runForView } from '../warehouse/checkedQuery';
 import type { Row } from '../warehouse/types';
 import type { Workspace } from '../workspace';
+import { nearestStage, type NearestStage } from './nearestStage';
 import { groupRunSessions, toRunRecord, type RunRecord, type RunSession } from './runSessions';
 
 export interface DeploymentRef {
@@ -81,6 +82,10 @@ export interface CommitProvenance {
   historyCut: CutNote | null;
   /** Parts not checked (or checked without a setting), each naming the config key and why. */
   notChecked?: string[];
+  /** When the commit touches no configured stage: the stage whose paths come closest, if any shares a folder with it. */
+  nearestStage: NearestStage | null;
+  /** Why results by build are not given for this commit (a stage whose builds the prediction rows do not record), else null. */
+  resultsNotApplicable: string | null;
 }
 
 const ref = (d: Deployment): DeploymentRef => ({ revision: d.revision, commit: d.commit, createdAt: d.createdAt, trafficPercent: d.trafficPercent });
@@ -229,6 +234,8 @@ export function assembleProvenance(inputs: ProvenanceInputs): CommitProvenance[]
         window,
         historyCut: notes.note(),
         notChecked: [],
+        nearestStage: null,
+        resultsNotApplicable: null,
       };
     }
     const commit = resolution.commit;
@@ -254,6 +261,11 @@ export function assembleProvenance(inputs: ProvenanceInputs): CommitProvenance[]
       ),
     );
     const primary = serviceResults.find((s) => s.touchesService) ?? serviceResults[0] ?? null;
+    // Prediction rows record the scorer's build, not the feature build they read: for a stage
+    // stamping another table, "builds containing the commit" would mean scorer builds that
+    // merely descend from it, which says nothing about the rows this stage wrote.
+    const primaryConfig = services.find((s) => s.name === primary?.service);
+    const resultsByThisBuild = !primaryConfig?.table || primaryConfig.table !== 'featureStore';
     return {
       query,
       resolution: 'found' as const,
@@ -263,10 +275,14 @@ export function assembleProvenance(inputs: ProvenanceInputs): CommitProvenance[]
       files: changed,
       services: serviceResults,
       // Results of builds containing a commit are about it only when it changed a service.
-      models: modelProvenance(commit, primary, metricRows, lookup, ancestry, touched.length ? notes : new CutNotes()),
+      models: resultsByThisBuild ? modelProvenance(commit, primary, metricRows, lookup, ancestry, touched.length ? notes : new CutNotes()) : [],
       window,
       historyCut: notes.note(),
       notChecked: inputs.notChecked ?? [],
+      nearestStage: changed && touched.length === 0 ? nearestStage(changed, services) : null,
+      resultsNotApplicable: resultsByThisBuild
+        ? null
+        : `${primaryConfig!.name} stamps tables.${primaryConfig!.table}; prediction rows record the scorer's build, so results by builds containing this commit would not be about the rows ${primaryConfig!.name} wrote.`,
     };
   });
 }
@@ -331,10 +347,12 @@ function serviceProvenance(
   const gapEnd = first?.createdAt ?? now;
   let undecidedRuns = 0;
   let runsCutAt: CutAt | null = null;
+  // A log with a stage column holds every stage's runs: each stage reads only its own.
+  const stageRuns = runs.some((r) => r.stage !== null) ? runs.filter((r) => r.stage === service.name) : logService === service.name ? runs : [];
   const gapRuns =
-    logService === service.name
+    stageRuns.length
       ? groupRunSessions(
-          runs.filter((r) => {
+          stageRuns.filter((r) => {
             if (r.startedAt <= commit.committedAt || r.startedAt >= gapEnd) return false;
             const full = resolved.full(r.commit);
             // Outside a shallow clone a build missing from local history counts as older code;

@@ -263,7 +263,8 @@ SELECT
   COUNT(DISTINCT ${date}) AS dates,
   ${optional('model', 'any', (x) => `COUNT(DISTINCT ${x})`, 'models', 'CAST(NULL AS INT64)')},
   ${optional('rowsProduced', 'number', (x) => `SUM(${x})`, 'rows_produced', 'CAST(NULL AS INT64)')},
-  ${c.rowsProduced ? `COUNTIF(${l('rowsProduced', 'number')} IS NULL)` : 'CAST(NULL AS INT64)'} AS rows_unrecorded
+  ${c.rowsProduced ? `COUNTIF(${l('rowsProduced', 'number')} IS NULL)` : 'CAST(NULL AS INT64)'} AS rows_unrecorded,
+  ${optional('stage', 'any', (x) => `ANY_VALUE(${x})`, 'stage', 'CAST(NULL AS STRING)')}
 FROM ${tableRef(scope.table)} AS l
 WHERE ${logWindow(q, config, from, to)}
 GROUP BY 1
@@ -276,7 +277,7 @@ ORDER BY started_at, run_id`;
  * history of a team without access to its deploy tool's API. One row per commit and
  * revision (revision NULL when the log has no such column).
  */
-export function buildsFirstSeenQuery(config: PipelineLensConfig, from: string, to: string): CatalogQuery {
+export function buildsFirstSeenQuery(config: PipelineLensConfig, from: string, to: string, stage: string | null = null): CatalogQuery {
   const log = config.tables.executionLog;
   if (!log) throw new Error('buildsFirstSeenQuery needs tables.executionLog');
   const scope = requiredScope(config, 'executionLog');
@@ -286,6 +287,8 @@ export function buildsFirstSeenQuery(config: PipelineLensConfig, from: string, t
   const start = q.column(scope, 'l', 'start', c.start, 'timestamp', false);
   const revision = c.revision ? q.column(scope, 'l', 'revision', c.revision, 'any') : 'CAST(NULL AS STRING)';
   const recorded = c.revision ? `(${commit} IS NOT NULL OR ${revision} IS NOT NULL)` : `${commit} IS NOT NULL`;
+  // A log shared by several stages is read for one stage at a time, never counted for all.
+  const ofStage = c.stage && stage !== null ? ` AND ${q.column(scope, 'l', 'stage', c.stage, 'any')} = ${q.param('stage', 'STRING', stage)}` : '';
   const sql = `
 SELECT
   ${commit} AS commit_sha,
@@ -294,7 +297,7 @@ SELECT
   MAX(${start}) AS last_seen,
   COUNT(DISTINCT ${q.column(scope, 'l', 'runId', c.runId, 'any', false)}) AS runs
 FROM ${tableRef(scope.table)} AS l
-WHERE ${logWindow(q, config, from, to)} AND ${recorded}
+WHERE ${logWindow(q, config, from, to)} AND ${recorded}${ofStage}
 GROUP BY 1, 2
 ORDER BY first_seen, commit_sha, revision`;
   return q.build('buildsFirstSeen', sql);
@@ -337,6 +340,31 @@ WHERE ${windowFilter(q, scope, 'f', window)}
 GROUP BY 1, 2, 3, 4
 ORDER BY 1, 2, 3, 4`;
   return q.build('featureCoverage', sql);
+}
+
+/**
+ * Rows a stage wrote, per build recorded in its table, mode (feature store only) and date:
+ * where no execution log records a stage's runs, its own table says which build wrote what.
+ */
+export function stageBuildsQuery(config: PipelineLensConfig, role: 'predictions' | 'graded' | 'featureStore', window: DateWindow): CatalogQuery {
+  const table = config.tables[role];
+  if (!table) throw new Error(`stageBuildsQuery needs tables.${role}`);
+  const scope = requiredScope(config, role);
+  const c = table.columns as { date: string; commit: string | null; mode?: string | null };
+  if (!c.commit) throw new Error(`stageBuildsQuery needs tables.${role}.columns.commit`);
+  const q = new QueryBuilder();
+  const current = role === 'featureStore' ? '' : currentRows(q, scope, 't', table.columns as { active: string | null; superseded: string | null; supersededAt: string | null });
+  const sql = `
+SELECT
+  ${q.column(scope, 't', 'commit', c.commit, 'text', false)} AS commit_sha,
+  ${optionalColumn(q, scope, 't', 'mode', c.mode ?? null, 'any', 'STRING')} AS mode,
+  ${q.column(scope, 't', 'date', c.date, 'date', false)} AS day,
+  COUNT(*) AS rows_written
+FROM ${tableRef(scope.table)} AS t
+WHERE ${windowFilter(q, scope, 't', window)}${current}
+GROUP BY 1, 2, 3
+ORDER BY 3, 1, 2`;
+  return q.build('stageBuilds', sql);
 }
 
 /** The distinct (entity, date) a model predicted in a window, from rows still current. */

@@ -55,6 +55,30 @@ describe('the CLI on the demo workspace', () => {
     assert.equal(gap.data.gapRuns[0].endedAt.slice(11, 16), '08:37');
   });
 
+  it("ranks the feature-store processor's gap: its Vegas fix never deployed, the Feb 1-2 backfill-mode rows written on the build before it", async () => {
+    const json = JSON.parse((await run('investigate', '--json')).stdout);
+    const index = json.findings.findIndex((f: { kind: string; subjects: { services?: string[] } }) => f.kind === 'deployment-gap' && f.subjects.services?.includes('feature-store-processor'));
+    assert.ok(index >= 0 && index < 3, `ranked ${index + 1}: ${json.findings.map((f: { title: string }) => f.title).join('\n')}`);
+    const gap = json.findings[index];
+    assert.equal(gap.severity, 'critical');
+    assert.equal(gap.data.commit.sha, demo.commits.vegasSourceFix);
+    assert.equal(gap.data.deployment, null);
+    assert.deepEqual(gap.subjects.dates, ['2026-02-01', '2026-02-02']);
+    assert.equal(gap.data.rowsOnOldCode, 922);
+    assert.ok(gap.subjects.commits.includes(demo.commits.usageSpikeFix), 'the rows carry the build deployed before the fix');
+    assert.match(gap.title, /feature-store-processor still lacks it/);
+  });
+
+  it('says a commit outside every stage touches no configured stage, and places the processor fix against its own stage', async () => {
+    const docs = await run('commit', demo.commits.docsOnly);
+    assert.equal(docs.code, 0, docs.stderr);
+    assert.match(docs.stdout, /○ touches no configured stage/);
+    assert.doesNotMatch(docs.stdout, /✓/);
+    const fix = await run('commit', demo.commits.vegasSourceFix);
+    assert.match(fix.stdout, new RegExp(`✗ feature-store-processor: not deployed; serving feature-store-processor-00038-f6j \\(${demo.commits.usageSpikeFix.slice(0, 8)}\\), 1 commit\\(s\\) behind`));
+    assert.match(fix.stdout, /Results by build are not shown: feature-store-processor stamps tables\.featureStore/);
+  });
+
   it('never ranks the Vegas coverage, higher in the bad period, as the cause of the drop', async () => {
     const json = JSON.parse((await run('investigate', '--json')).stdout);
     const shift = json.findings.find((f: { kind: string; subjects: { models?: string[] } }) => f.kind === 'metric-shift' && f.subjects.models?.includes('catboost_v8'));

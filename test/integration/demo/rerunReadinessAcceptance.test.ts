@@ -68,9 +68,11 @@ describe('re-runs, readiness, exit codes and links on the demo', () => {
   it('check --date 2026-02-03 says not ready, exit 1, and why', async () => {
     const r = await run('check', '--date', '2026-02-03');
     assert.equal(r.code, 1, r.stdout + r.stderr);
-    assert.match(r.stdout, /^✗ NOT READY for 2026-02-03: 2 of 4 checks failed, 2 could not be made \(exit 1\)\./);
+    assert.match(r.stdout, /^✗ NOT READY for 2026-02-03: 3 of 5 checks failed, 2 could not be made \(exit 1\)\./);
     assert.match(r.stdout, /✗ grading of 2026-01-27\.\.2026-02-02: 8 of 8 models are graded below 80% \(thresholds\.gradingCoverage\): catboost_v8 364\/1,206/);
     assert.match(r.stdout, /✗ prediction-worker serves HEAD's code: stale: .*lacks 1 commit/);
+    // Every stage is verified: the feature-store processor's Vegas fix was never deployed.
+    assert.match(r.stdout, /✗ feature-store-processor serves HEAD's code: stale: .*lacks 1 commit/);
     assert.match(r.stdout, /\? feature store rows for 2026-02-03: nba_analytics\.upcoming_player_game_context lists no entity for 2026-02-03/);
     const json = JSON.parse((await run('check', '--date', '2026-02-02', '--json')).stdout);
     const coverage = json.checks.find((c: { kind: string; data: { mode?: string } }) => c.kind === 'critical-feature-coverage' && c.data.mode === 'backfill');
@@ -82,7 +84,8 @@ describe('re-runs, readiness, exit codes and links on the demo', () => {
   it('investigate --fail-on critical exits 1 on the deployment gap', async () => {
     const r = await run('investigate', '--fail-on', 'critical');
     assert.equal(r.code, 1, r.stderr);
-    assert.match(r.stdout, /--fail-on critical: 1 critical finding: exit 1\.$/m);
+    // The prediction worker's backfill gap and the feature-store processor's undeployed Vegas fix.
+    assert.match(r.stdout, /--fail-on critical: 2 critical findings: exit 1\.$/m);
   });
 
   it('the commit report of the fix names the backfill that re-ran without it, and links to the remote', async () => {

@@ -63,6 +63,8 @@ function provenance(services: ServiceProvenance[], models: ModelProvenance[] = [
     models,
     window: { from: '2025-10-02', to: '2026-02-03' },
     historyCut: null,
+    nearestStage: null,
+    resultsNotApplicable: null,
   };
 }
 
@@ -83,9 +85,17 @@ describe('lensTitle', () => {
     assert.equal(lensTitle(p, { deployments: loading, runs: loading, results: { state: 'failed', error: 'x' } }), '⋯ deployments loading · ⋯ runs loading');
   });
 
-  it('leaves results out for a commit that changes no service', () => {
+  it('leaves results out for a commit that touches no configured stage, never a ✓', () => {
     const p = provenance([service({ touchesService: false, gapRuns: [] })], [model('m', [10, 10, 5], [10, 10, 5])]);
-    assert.equal(lensTitle(p, parts, 'abc1234: '), 'abc1234: ○ changes no service’s code');
+    assert.equal(lensTitle(p, parts, 'abc1234: '), 'abc1234: ○ touches no configured stage');
+  });
+
+  it('names the nearest stage by path when one shares a folder with the commit', () => {
+    const p = {
+      ...provenance([service({ touchesService: false, gapRuns: [] })]),
+      nearestStage: { service: 'feature-store-processor', glob: 'data_processors/precompute/ml_feature_store/**', file: 'data_processors/precompute/odds.py', sharedFolders: 2 },
+    };
+    assert.equal(lensTitle(p, parts), '○ touches no configured stage (nearest by path: feature-store-processor, data_processors/precompute/ml_feature_store/**)');
   });
 
   it('names runs by mode', () => {

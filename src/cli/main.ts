@@ -33,6 +33,7 @@ interface GlobalOptions {
   debug?: boolean;
   requestTimeout?: number;
   queryTimeout?: number;
+  profile?: string;
 }
 
 export interface CliIO {
@@ -48,7 +49,7 @@ function openWorkspace(globals: GlobalOptions): Workspace {
   const cwd = globals.cwd ? resolve(globals.cwd) : process.cwd();
   const credentialHosts = credentialHostsFromEnv(process.env);
   if ('problem' in credentialHosts) throw new UsageError(credentialHosts.problem);
-  const workspace = Workspace.open({ configFile: globals.config ? resolve(cwd, globals.config) : undefined, cwd, credentialHosts });
+  const workspace = Workspace.open({ configFile: globals.config ? resolve(cwd, globals.config) : undefined, cwd, credentialHosts, profile: globals.profile });
   const warehouse = workspace.config.warehouse;
   if (warehouse.kind !== 'bigquery' || (globals.requestTimeout === undefined && globals.queryTimeout === undefined)) return workspace;
   // The flags win over pipeline-lens.json for this run.
@@ -141,6 +142,7 @@ export function buildProgram(io: CliIO = PROCESS_IO, result: { exitCode: number 
     .option('--config <path>', 'pipeline-lens.json to use (default: found by walking up from the working directory)')
     .option('--cwd <dir>', 'run as if started in this directory')
     .option('--debug', 'print stack traces of errors')
+    .option('--profile <name>', 'warehouse profile from pipeline-lens.json "warehouses" (default: defaultWarehouse)')
     .option('--request-timeout <seconds>', 'how long one request to BigQuery may go unanswered (default: warehouse.requestTimeoutSeconds, 30)', parseSeconds('--request-timeout'))
     .option('--query-timeout <seconds>', 'how long one BigQuery query may run before its job is cancelled (default: warehouse.queryTimeoutSeconds, 600)', parseSeconds('--query-timeout'))
     .showHelpAfterError()

@@ -21,6 +21,7 @@ import { renderVerify } from '../core/report/renderVerify';
 import { textTable } from './render/textTable';
 import { confirmOnTerminal } from './confirmWrite';
 import { credentialHostsFromEnv } from './credentialHostsFromEnv';
+import { registerCompareProfiles } from './commands/compareProfiles';
 
 /** A mistake in how the command was called: said in one line, exit 2. */
 class UsageError extends Error {}
@@ -316,6 +317,19 @@ export function buildProgram(io: CliIO = PROCESS_IO, result: { exitCode: number 
         });
       },
     );
+
+  registerCompareProfiles(program, {
+    open: () => openWorkspace(globals()),
+    credentialHosts: () => {
+      const hosts = credentialHostsFromEnv(process.env);
+      if ('problem' in hosts) throw new UsageError(hosts.problem);
+      return hosts;
+    },
+    usageError: (message) => new UsageError(message),
+    print,
+    printJson,
+    setExitCode: (code) => (result.exitCode = code),
+  });
 
   return program;
 }

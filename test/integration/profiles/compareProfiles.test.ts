@@ -51,6 +51,7 @@ describe('warehouse profiles: compare-profiles and --profile', () => {
           staging: { kind: 'embedded', database: 'staging.duckdb' },
           'staging-bq': { kind: 'bigquery', project: 'pl-staging', location: 'US', apiEndpoint: fake.url },
           replica: { kind: 'embedded', database: 'warehouse.duckdb' },
+          remote: { kind: 'bigquery', project: 'pl-remote', location: 'US', apiEndpoint: 'https://bq.example.com' },
         },
         defaultWarehouse: 'production',
         tables: dataset.tables,
@@ -108,7 +109,7 @@ describe('warehouse profiles: compare-profiles and --profile', () => {
   it('refuses an unknown profile or a bad pair, naming the profiles, with exit 2', async () => {
     const unknown = await run('compare-profiles', '--date', DATE, '--profiles', 'production,qa');
     assert.equal(unknown.code, 2);
-    assert.match(unknown.stderr, /No warehouse profile "qa".*production, staging, staging-bq, replica/);
+    assert.match(unknown.stderr, /No warehouse profile "qa".*production, staging, staging-bq, replica, remote/);
     const one = await run('compare-profiles', '--date', DATE, '--profiles', 'production');
     assert.equal(one.code, 2);
     assert.match(one.stderr, /must name two different profiles/);
@@ -121,6 +122,9 @@ describe('warehouse profiles: compare-profiles and --profile', () => {
     assert.equal(await count(), 5);
     assert.equal(await count('--profile', 'staging'), 4);
     assert.equal(await count('--profile', 'staging-bq'), 4);
+    const refused = await run('--profile', 'remote', 'query', sql);
+    assert.equal(refused.code, 2);
+    assert.match(refused.stderr, /warehouses\.remote\.apiEndpoint in .* sends BigQuery requests to bq\.example\.com, which is not Google's endpoint/, 'the credentials policy applies to each profile, naming it');
     const wrong = await run('--profile', 'qa', 'query', sql);
     assert.equal(wrong.code, 2);
     assert.match(wrong.stderr, /No warehouse profile "qa"/);

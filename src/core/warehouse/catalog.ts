@@ -653,3 +653,40 @@ GROUP BY 1
 ORDER BY 1`;
   return q.build('featureStoreEntities', sql);
 }
+
+/**
+ * The artifacts each build of each model ran, from the same column as servedArtifactsQuery:
+ * what the models view shows under a build. Rows NULL when the log does not count them.
+ */
+export function artifactsByBuildQuery(config: PipelineLensConfig, window: DateWindow, runsUntil: string): CatalogQuery {
+  const pc = config.tables.predictions.columns;
+  const log = config.tables.executionLog;
+  const q = new QueryBuilder();
+  let sql: string;
+  if (pc.artifact !== null) {
+    const ps = requiredScope(config, 'predictions');
+    sql = `
+SELECT ${q.column(ps, 'p', 'model', pc.model, 'any', false)} AS model, ${optionalColumn(q, ps, 'p', 'commit', pc.commit, 'text', 'STRING')} AS commit_sha,
+  CAST(${q.column(ps, 'p', 'artifact', pc.artifact, 'text')} AS STRING) AS artifact, COUNT(*) AS row_count
+FROM ${tableRef(ps.table)} AS p
+WHERE ${windowFilter(q, ps, 'p', window)}${currentRows(q, ps, 'p', pc)}
+GROUP BY 1, 2, 3
+ORDER BY 1, 2, 3`;
+  } else if (log?.columns.artifact && log.columns.model) {
+    const ls = requiredScope(config, 'executionLog');
+    const c = log.columns;
+    const date = q.column(ls, 'l', 'date', c.date, 'date', false);
+    const rows = c.rowsProduced ? q.column(ls, 'l', 'rowsProduced', c.rowsProduced, 'number') : null;
+    sql = `
+SELECT ${q.column(ls, 'l', 'model', c.model!, 'any')} AS model, ${q.column(ls, 'l', 'commit', c.commit, 'text', false)} AS commit_sha,
+  CAST(${q.column(ls, 'l', 'artifact', c.artifact!, 'text')} AS STRING) AS artifact,
+  ${rows ? `CASE WHEN COUNTIF(${rows} IS NULL) > 0 THEN CAST(NULL AS INT64) ELSE CAST(SUM(${rows}) AS INT64) END` : 'CAST(NULL AS INT64)'} AS row_count
+FROM ${tableRef(ls.table)} AS l
+WHERE ${logWindow(q, config, `${window.from}T00:00:00Z`, runsUntil)} AND ${date} BETWEEN ${q.param('from', 'DATE', window.from)} AND ${q.param('to', 'DATE', window.to)}
+GROUP BY 1, 2, 3
+ORDER BY 1, 2, 3`;
+  } else {
+    throw new Error('artifactsByBuildQuery needs tables.predictions.columns.artifact, or tables.executionLog.columns.artifact and .model');
+  }
+  return q.build('artifactsByBuild', sql);
+}

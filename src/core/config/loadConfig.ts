@@ -11,6 +11,7 @@ import {
   DEFAULT_FEATURE_STORE_COLUMNS,
   DEFAULT_GRADED_COLUMNS,
   DEFAULT_MODEL_FAMILY_PATTERN,
+  DEFAULT_READINESS,
   DEFAULT_PREDICTION_COLUMNS,
   DEFAULT_THRESHOLDS,
   DEFAULT_WAREHOUSE_PROFILE,
@@ -71,6 +72,7 @@ interface RawConfig {
   }>;
   thresholds?: Partial<PipelineLensConfig['thresholds']>;
   modelFamilyPattern?: string;
+  readiness?: Partial<PipelineLensConfig['readiness']>;
 }
 
 let validator: ReturnType<Ajv['compile']> | null = null;
@@ -214,6 +216,7 @@ export function resolveConfig(raw: unknown, file: string): PipelineLensConfig {
     modelFamilyPattern: pattern,
     models: resolveModelRegistry(config.models, file),
     warehouseProfiles,
+    readiness: { ...DEFAULT_READINESS, ...(config.readiness ?? {}) },
   };
 }
 

@@ -285,6 +285,12 @@ export interface WarehouseProfiles {
   active: string;
 }
 
+/** What `check --date D` asks of the days before D. */
+export interface ReadinessConfig {
+  /** How many days before D must be graded to the gradingCoverage threshold. */
+  gradingDays: number;
+}
+
 export interface PipelineLensConfig {
   /** Absolute path of the config file. */
   file: string;
@@ -303,4 +309,5 @@ export interface PipelineLensConfig {
   models: ModelRegistryEntry[];
   /** The warehouse profiles; `warehouse` is the active one. */
   warehouseProfiles: WarehouseProfiles;
+  readiness: ReadinessConfig;
 }

@@ -29,6 +29,7 @@ import { renderVerify } from '../core/report/renderVerify';
 import { textTable } from './render/textTable';
 import { confirmOnTerminal } from './confirmWrite';
 import { credentialHostsFromEnv } from './credentialHostsFromEnv';
+import { registerCompareProfiles } from './commands/compareProfiles';
 import { FAIL_LEVELS, failOnVerdict, type FailLevel } from './failOn';
 import { inputPath } from './inputPath';
 
@@ -43,6 +44,7 @@ interface GlobalOptions {
   debug?: boolean;
   requestTimeout?: number;
   queryTimeout?: number;
+  profile?: string;
 }
 
 export interface CliIO {
@@ -66,7 +68,7 @@ function openWorkspace(globals: GlobalOptions, here: string): Workspace {
     if ('tried' in found) throw new UsageError(`--config ${globals.config}: no such file (looked for ${found.tried.join(' and ')}).`);
     configFile = found.path;
   }
-  const workspace = Workspace.open({ configFile, cwd, credentialHosts });
+  const workspace = Workspace.open({ configFile, cwd, credentialHosts, profile: globals.profile });
   const warehouse = workspace.config.warehouse;
   if (warehouse.kind !== 'bigquery' || (globals.requestTimeout === undefined && globals.queryTimeout === undefined)) return workspace;
   // The flags win over pipeline-lens.json for this run.
@@ -164,6 +166,7 @@ export function buildProgram(io: CliIO = PROCESS_IO, result: { exitCode: number 
     .option('--config <path>', 'pipeline-lens.json to use (default: found by walking up from the working directory)')
     .option('--cwd <dir>', 'run as if started in this directory')
     .option('--debug', 'print stack traces of errors')
+    .option('--profile <name>', 'warehouse profile from pipeline-lens.json "warehouses" (default: defaultWarehouse)')
     .option('--request-timeout <seconds>', 'how long one request to BigQuery may go unanswered (default: warehouse.requestTimeoutSeconds, 30)', parseSeconds('--request-timeout'))
     .option('--query-timeout <seconds>', 'how long one BigQuery query may run before its job is cancelled (default: warehouse.queryTimeoutSeconds, 600)', parseSeconds('--query-timeout'))
     .showHelpAfterError()
@@ -408,6 +411,19 @@ export function buildProgram(io: CliIO = PROCESS_IO, result: { exitCode: number 
         });
       },
     );
+
+  registerCompareProfiles(program, {
+    open: () => openWorkspace(globals(), here),
+    credentialHosts: () => {
+      const hosts = credentialHostsFromEnv(process.env);
+      if ('problem' in hosts) throw new UsageError(hosts.problem);
+      return hosts;
+    },
+    usageError: (message) => new UsageError(message),
+    print,
+    printJson,
+    setExitCode: (code) => (result.exitCode = code),
+  });
 
   return program;
 }

@@ -136,6 +136,17 @@ export interface TreeCommit {
   dates: TreeDate[];
   /** Revisions built from this commit, oldest first; empty when it was never deployed (or the sources could not be read). */
   deployedAs: TreeDeployment[];
+  /** The model files this build ran for the model; null when no table records them (tables.*.columns.artifact). */
+  artifacts?: TreeArtifact[] | null;
+}
+
+export interface TreeArtifact {
+  /** null: rows that record no artifact. */
+  artifact: string | null;
+  /** Rows it made; null when not recorded. */
+  rows: number | null;
+  /** What the model registry says of it, or null when it does not list it. */
+  registry: { model: string; registered: boolean; experiment: string | null; metrics: Record<string, number> } | null;
 }
 
 export interface TreeModel {

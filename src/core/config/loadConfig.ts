@@ -14,8 +14,10 @@ import {
   DEFAULT_READINESS,
   DEFAULT_PREDICTION_COLUMNS,
   DEFAULT_THRESHOLDS,
+  DEFAULT_WAREHOUSE_PROFILE,
 } from './defaults';
-import type { DayRule, DeploymentSourceConfig, FeatureDefinition, FeatureStorage, PipelineLensConfig, ServiceConfig, ServingRule, StageTable, TableConfig, WarehouseConfig } from './types';
+import { resolveModelRegistry, type RawModelEntry } from './modelRegistryConfig';
+import type { DayRule, DeploymentSourceConfig, FeatureDefinition, FeatureStorage, PipelineLensConfig, ServiceConfig, ServingRule, StageTable, TableConfig, WarehouseConfig, WarehouseProfiles } from './types';
 
 // The raw file as the schema allows it; everything optional is filled in by `resolveConfig`.
 interface RawTable {
@@ -45,20 +47,24 @@ type RawDeploymentSource =
       useGcloud?: boolean | 'auto';
     }
   | { kind: 'executionLog'; lookbackDays?: number; servingRule?: ServingRule };
+type RawWarehouse =
+  | { kind: 'embedded'; database?: string; files?: Record<string, string> }
+  | {
+      kind: 'bigquery';
+      project: string;
+      location: string;
+      apiEndpoint?: string;
+      maximumBytesBilled?: number;
+      keyFilename?: string;
+      requestTimeoutSeconds?: number;
+      queryTimeoutSeconds?: number;
+    };
 interface RawConfig {
   repository?: string;
-  warehouse:
-    | { kind: 'embedded'; database?: string; files?: Record<string, string> }
-    | {
-        kind: 'bigquery';
-        project: string;
-        location: string;
-        apiEndpoint?: string;
-        maximumBytesBilled?: number;
-        keyFilename?: string;
-        requestTimeoutSeconds?: number;
-        queryTimeoutSeconds?: number;
-      };
+  warehouse?: RawWarehouse;
+  warehouses?: Record<string, RawWarehouse>;
+  defaultWarehouse?: string;
+  models?: Record<string, RawModelEntry>;
   tables: Record<string, RawTable | undefined>;
   features?: { count?: number; registry?: Array<{ index?: number; column?: string; name: string; description?: string; minCoverage?: number | null }> };
   services?: Array<{
@@ -120,7 +126,8 @@ export function resolveConfig(raw: unknown, file: string): PipelineLensConfig {
   const root = dirname(file);
   const fromRoot = (p: string) => (isAbsolute(p) ? p : resolve(root, p));
 
-  const warehouse = resolveWarehouse(config.warehouse, file, fromRoot);
+  const warehouseProfiles = resolveWarehouseProfiles(config, file, fromRoot);
+  const warehouse = warehouseProfiles.byName[warehouseProfiles.active];
   const table = <C>(key: string, defaults: C): TableConfig<C> | null => {
     const t = config.tables[key];
     if (!t) return null;
@@ -226,8 +233,46 @@ export function resolveConfig(raw: unknown, file: string): PipelineLensConfig {
     services,
     thresholds: { ...DEFAULT_THRESHOLDS, ...(config.thresholds ?? {}) },
     modelFamilyPattern: pattern,
+    models: resolveModelRegistry(config.models, file),
+    warehouseProfiles,
     readiness: { ...DEFAULT_READINESS, ...(config.readiness ?? {}) },
   };
+}
+
+/**
+ * `warehouse` alone is the profile "default"; `warehouses` names several, `defaultWarehouse`
+ * the one used unless another is selected. Both at once would leave it unclear which
+ * `warehouse` means, so that is refused.
+ */
+function resolveWarehouseProfiles(config: RawConfig, file: string, fromRoot: (p: string) => string): WarehouseProfiles {
+  if (config.warehouse && config.warehouses) {
+    throw new ConfigError(
+      `${file}: /warehouse and /warehouses are both set; keep one: move the single warehouse into /warehouses under a name (and name it in /defaultWarehouse), or remove /warehouses.`,
+      file,
+      '/warehouses',
+    );
+  }
+  if (config.warehouse) {
+    if (config.defaultWarehouse !== undefined && config.defaultWarehouse !== DEFAULT_WAREHOUSE_PROFILE) {
+      throw new ConfigError(`${file}: /defaultWarehouse is "${config.defaultWarehouse}", but there is no /warehouses map; the single /warehouse is the profile "${DEFAULT_WAREHOUSE_PROFILE}".`, file, '/defaultWarehouse');
+    }
+    const only = resolveWarehouse(config.warehouse, file, fromRoot, '/warehouse');
+    return { byName: { [DEFAULT_WAREHOUSE_PROFILE]: only }, defaultName: DEFAULT_WAREHOUSE_PROFILE, active: DEFAULT_WAREHOUSE_PROFILE };
+  }
+  if (!config.warehouses) {
+    throw new ConfigError(`${file}: /warehouse is required (where the tables live), or /warehouses with /defaultWarehouse for several named profiles.`, file, '/warehouse');
+  }
+  const names = Object.keys(config.warehouses);
+  const defaultName = config.defaultWarehouse ?? (names.length === 1 ? names[0] : undefined);
+  if (defaultName === undefined) {
+    throw new ConfigError(`${file}: /defaultWarehouse is required with several /warehouses (${names.join(', ')}): name the profile used unless another is selected.`, file, '/defaultWarehouse');
+  }
+  if (!names.includes(defaultName)) {
+    throw new ConfigError(`${file}: /defaultWarehouse is "${defaultName}", which is not a profile in /warehouses (${names.join(', ')}); name one of them.`, file, '/defaultWarehouse');
+  }
+  const byName: Record<string, WarehouseConfig> = {};
+  for (const name of names) byName[name] = resolveWarehouse(config.warehouses[name], file, fromRoot, `/warehouses/${name}`);
+  return { byName, defaultName, active: defaultName };
 }
 
 /** 10 GiB: enough for the built-in queries over months of a large table, small enough to notice a runaway scan. */
@@ -307,7 +352,7 @@ function resolveFeatures(raw: RawConfig['features'], storage: FeatureStorage, fi
   return { count, registry };
 }
 
-function resolveWarehouse(raw: RawConfig['warehouse'], file: string, fromRoot: (p: string) => string): WarehouseConfig {
+function resolveWarehouse(raw: RawWarehouse, file: string, fromRoot: (p: string) => string, at: string): WarehouseConfig {
   if (raw.kind === 'bigquery') {
     return {
       kind: 'bigquery',
@@ -318,13 +363,14 @@ function resolveWarehouse(raw: RawConfig['warehouse'], file: string, fromRoot: (
       keyFilename: raw.keyFilename ? fromRoot(raw.keyFilename) : null,
       requestTimeoutSeconds: raw.requestTimeoutSeconds ?? DEFAULT_REQUEST_TIMEOUT_SECONDS,
       queryTimeoutSeconds: raw.queryTimeoutSeconds ?? DEFAULT_QUERY_TIMEOUT_SECONDS,
+      configKey: at.slice(1).replace(/\//g, '.'),
     };
   }
   if (!raw.database && !raw.files) {
     throw new ConfigError(
-      `${file}: /warehouse needs "database" (a DuckDB file) or "files" (table name → Parquet/CSV/NDJSON file) for the embedded warehouse.`,
+      `${file}: ${at} needs "database" (a DuckDB file) or "files" (table name → Parquet/CSV/NDJSON file) for the embedded warehouse.`,
       file,
-      '/warehouse',
+      at,
     );
   }
   return {

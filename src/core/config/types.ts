@@ -32,6 +32,8 @@ export interface BigQueryWarehouseConfig {
   requestTimeoutSeconds: number;
   /** How long one query may run, polls included, before its job is cancelled. */
   queryTimeoutSeconds: number;
+  /** Where pipeline-lens.json sets it, for messages: `warehouse`, or `warehouses.staging` for a profile. */
+  configKey?: string;
 }
 
 export type WarehouseConfig = EmbeddedWarehouseConfig | BigQueryWarehouseConfig;
@@ -62,6 +64,8 @@ export interface PredictionColumns {
   supersededAt: string | null;
   /** JSON object of feature values the model read at prediction time, e.g. `{"has_vegas_line": 0}`. */
   featureSnapshot: string | null;
+  /** The model file (path or registry URI) that made the row: who "catboost_v9" really was. */
+  artifact: string | null;
 }
 
 export interface GradedColumns {
@@ -114,6 +118,8 @@ export interface ExecutionLogColumns {
   status: string | null;
   /** Which stage (a service's name) each run belongs to, when several share one log. */
   stage: string | null;
+  /** The model file (path or registry URI) the run loaded for its model. */
+  artifact: string | null;
 }
 
 export interface ExpectedColumns {
@@ -276,6 +282,36 @@ export interface ThresholdsConfig {
   minSample: number;
 }
 
+/*
+ * Model identity: what the team's registry says each model id is. The tables say which
+ * artifact actually served (tables.*.columns.artifact); the findings compare the two.
+ */
+
+export interface ModelArtifact {
+  /** Path or registry URI of the model file, compared exactly with what the tables record. */
+  artifact: string;
+  experiment: string | null;
+  /** Dates the model was trained on, inclusive `YYYY-MM-DD`. */
+  trainingWindow: { from: string; to: string } | null;
+  /** Offline (holdout) figures, by name: `mae`, `hitRate` (a share), anything else numeric. */
+  metrics: Record<string, number>;
+}
+
+export interface ModelRegistryEntry extends ModelArtifact {
+  model: string;
+  /** Other artifacts of this model the team knows of (earlier or rejected trainings), with their own figures. */
+  versions: ModelArtifact[];
+}
+
+/** The named warehouses of a workspace (production, staging…) and the one in use. */
+export interface WarehouseProfiles {
+  /** Profile name → warehouse; the single `warehouse` of a config without `warehouses` is the profile `default`. */
+  byName: Record<string, WarehouseConfig>;
+  defaultName: string;
+  /** The profile `warehouse` is; the default unless one was selected. */
+  active: string;
+}
+
 /** What `check --date D` asks of the days before D. */
 export interface ReadinessConfig {
   /** How many days before D must be graded to the gradingCoverage threshold. */
@@ -296,5 +332,9 @@ export interface PipelineLensConfig {
   thresholds: ThresholdsConfig;
   /** Names that make model ids of one family, e.g. `catboost_v9` and `catboost_v9_2026_02`. */
   modelFamilyPattern: string;
+  /** The model registry (`models`); empty when the config has none. */
+  models: ModelRegistryEntry[];
+  /** The warehouse profiles; `warehouse` is the active one. */
+  warehouseProfiles: WarehouseProfiles;
   readiness: ReadinessConfig;
 }

@@ -26,6 +26,7 @@ import { featureStoreFindings } from './featureStoreCompleteness';
 import { gradingCoverageFindings } from './gradingCoverage';
 import { detectShifts, modelSeries, shiftFinding, type Shift } from './metricShift';
 import { modelFamilyFindings } from './modelFamilies';
+import { checkModelIdentity } from './modelIdentity';
 import { inputCells, shiftInputs, type InputSeries, type ShiftInputs } from './shiftCauses';
 import { stageRowsGapFindings, type StageRows } from './stageRowsGap';
 import { rank, type Finding } from './types';
@@ -198,6 +199,9 @@ export async function investigate(workspace: Workspace, options: { window?: Date
       config.modelFamilyPattern,
     ),
   );
+
+  const modelsSeen = cells ? new Set(series.filter((s) => s.cells.some((c) => c.sums.predictions > 0)).map((s) => s.model)) : null;
+  findings.push(...(await checkModelIdentity(config, { window, models }, modelsSeen, view.currentTime().toISOString(), checked, skipped)));
 
   return { window, models: models ?? null, findings: rank(findings), skipped };
 }

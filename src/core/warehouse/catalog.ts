@@ -624,6 +624,141 @@ ORDER BY created_at`;
   return q.build('deployments', sql);
 }
 
+/**
+ * Which artifact (model file) served each model id, from the column that records it: the
+ * predictions table's when configured (each row), else the execution log's (each run).
+ * Per model and artifact: the first and last date it served, the rows it made (NULL when
+ * the log does not count them), and how the graded rows it made did. A graded row belongs
+ * to the artifact of its prediction (same entity, date and model) or, from the log, to the
+ * artifact of the last run for its model and date, the run whose rows are current.
+ */
+export function servedArtifactsQuery(config: PipelineLensConfig, window: DateWindow, runsUntil: string): CatalogQuery {
+  const pc = config.tables.predictions.columns;
+  const log = config.tables.executionLog;
+  const fromPredictions = pc.artifact !== null;
+  if (!fromPredictions && !(log?.columns.artifact && log.columns.model)) {
+    throw new Error('servedArtifactsQuery needs tables.predictions.columns.artifact, or tables.executionLog.columns.artifact and .model');
+  }
+  const q = new QueryBuilder();
+  const gs = requiredScope(config, 'graded');
+  const gc = config.tables.graded.columns;
+  let source: string;
+  let assigned: string;
+  let assignedJoin: string;
+  if (fromPredictions) {
+    const ps = requiredScope(config, 'predictions');
+    source = `
+made AS (
+  SELECT ${q.column(ps, 'p', 'model', pc.model, 'any', false)} AS model, ${q.column(ps, 'p', 'entity', pc.entity, 'any', false)} AS entity,
+    ${q.column(ps, 'p', 'date', pc.date, 'date', false)} AS day, COALESCE(CAST(${q.column(ps, 'p', 'artifact', pc.artifact!, 'text')} AS STRING), '') AS artifact
+  FROM ${tableRef(ps.table)} AS p
+  WHERE ${windowFilter(q, ps, 'p', window)}${currentRows(q, ps, 'p', pc)}
+),
+served AS (
+  SELECT model, artifact, MIN(day) AS first_day, MAX(day) AS last_day, COUNT(*) AS row_count, CAST(NULL AS INT64) AS runs
+  FROM made GROUP BY 1, 2
+),`;
+    assigned = `
+assigned AS (SELECT model, entity, day, MIN(artifact) AS artifact FROM made GROUP BY 1, 2, 3),`;
+    assignedJoin = `a.model = ${q.column(gs, 'g', 'model', gc.model, 'any', false)} AND a.entity = ${q.column(gs, 'g', 'entity', gc.entity, 'any', false)} AND a.day = ${q.column(gs, 'g', 'date', gc.date, 'date', false)}`;
+  } else {
+    const ls = requiredScope(config, 'executionLog');
+    const c = log!.columns;
+    const failed = c.status ? ` AND NOT REGEXP_CONTAINS(LOWER(COALESCE(CAST(${q.column(ls, 'l', 'status', c.status, 'any')} AS STRING), '')), 'fail|error')` : '';
+    const date = q.column(ls, 'l', 'date', c.date, 'date', false);
+    // A run produces for dates up to its start (a backfill, long after): runs are read from the window's first date to `runsUntil`.
+    source = `
+runs AS (
+  SELECT ${q.column(ls, 'l', 'model', c.model!, 'any')} AS model, ${date} AS day, COALESCE(CAST(${q.column(ls, 'l', 'artifact', c.artifact!, 'text')} AS STRING), '') AS artifact,
+    ${q.column(ls, 'l', 'start', c.start, 'timestamp', false)} AS started,
+    ${c.rowsProduced ? q.column(ls, 'l', 'rowsProduced', c.rowsProduced, 'number') : 'CAST(NULL AS INT64)'} AS rows_produced
+  FROM ${tableRef(ls.table)} AS l
+  WHERE ${logWindow(q, config, `${window.from}T00:00:00Z`, runsUntil)} AND ${date} BETWEEN ${q.param('from', 'DATE', window.from)} AND ${q.param('to', 'DATE', window.to)}${failed}
+),
+served AS (
+  SELECT model, artifact, MIN(day) AS first_day, MAX(day) AS last_day,
+    CASE WHEN COUNTIF(rows_produced IS NULL) > 0 THEN CAST(NULL AS INT64) ELSE CAST(SUM(rows_produced) AS INT64) END AS row_count, COUNT(*) AS runs
+  FROM runs GROUP BY 1, 2
+),`;
+    assigned = `
+ranked AS (SELECT model, day, artifact, ROW_NUMBER() OVER (PARTITION BY model, day ORDER BY started DESC, artifact) AS recency FROM runs),
+assigned AS (SELECT model, day, artifact FROM ranked WHERE recency = 1),`;
+    assignedJoin = `a.model = ${q.column(gs, 'g', 'model', gc.model, 'any', false)} AND a.day = ${q.column(gs, 'g', 'date', gc.date, 'date', false)}`;
+  }
+  const correct = q.column(gs, 'g', 'correct', gc.correct, 'bool', false);
+  const hasError = gc.predicted !== null && gc.actual !== null;
+  const err = hasError ? `ABS(${q.column(gs, 'g', 'predicted', gc.predicted!, 'number')} - ${q.column(gs, 'g', 'actual', gc.actual!, 'number')})` : null;
+  const sql = `
+WITH${source}${assigned}
+scored AS (
+  SELECT a.model AS model, a.artifact AS artifact,
+    COUNTIF(${correct} IS NOT NULL) AS graded,
+    COUNTIF(${correct}) AS correct,
+    ${err ? `COUNTIF(${correct} IS NOT NULL AND ${err} IS NOT NULL) AS error_n, SUM(CASE WHEN ${correct} IS NOT NULL THEN ${err} END) AS abs_error_sum` : 'CAST(NULL AS INT64) AS error_n, CAST(NULL AS FLOAT64) AS abs_error_sum'}
+  FROM ${tableRef(gs.table)} AS g
+  JOIN assigned AS a ON ${assignedJoin}
+  WHERE ${windowFilter(q, gs, 'g', window)}${currentRows(q, gs, 'g', gc)}
+  GROUP BY 1, 2
+)
+SELECT served.model AS model, NULLIF(served.artifact, '') AS artifact, served.first_day AS first_day, served.last_day AS last_day, served.row_count AS row_count, served.runs AS runs,
+  COALESCE(scored.graded, 0) AS graded, COALESCE(scored.correct, 0) AS correct, ${err ? 'COALESCE(scored.error_n, 0)' : 'scored.error_n'} AS error_n, scored.abs_error_sum AS abs_error_sum
+FROM served LEFT JOIN scored ON scored.model = served.model AND scored.artifact = served.artifact
+ORDER BY model, first_day, artifact`;
+  return q.build('servedArtifacts', sql);
+}
+
+/** The entities with a feature-store row on one date: compared between two warehouses, which no single query can join. */
+export function featureStoreEntitiesQuery(config: PipelineLensConfig, date: string): CatalogQuery {
+  const fs = config.tables.featureStore;
+  if (!fs) throw new Error('featureStoreEntitiesQuery needs tables.featureStore');
+  const scope = requiredScope(config, 'featureStore');
+  const q = new QueryBuilder();
+  const sql = `
+SELECT CAST(${q.column(scope, 'f', 'entity', fs.columns.entity, 'any', false)} AS STRING) AS entity, COUNT(*) AS row_count
+FROM ${tableRef(scope.table)} AS f
+WHERE ${windowFilter(q, scope, 'f', { from: date, to: date })}
+GROUP BY 1
+ORDER BY 1`;
+  return q.build('featureStoreEntities', sql);
+}
+
+/**
+ * The artifacts each build of each model ran, from the same column as servedArtifactsQuery:
+ * what the models view shows under a build. Rows NULL when the log does not count them.
+ */
+export function artifactsByBuildQuery(config: PipelineLensConfig, window: DateWindow, runsUntil: string): CatalogQuery {
+  const pc = config.tables.predictions.columns;
+  const log = config.tables.executionLog;
+  const q = new QueryBuilder();
+  let sql: string;
+  if (pc.artifact !== null) {
+    const ps = requiredScope(config, 'predictions');
+    sql = `
+SELECT ${q.column(ps, 'p', 'model', pc.model, 'any', false)} AS model, ${optionalColumn(q, ps, 'p', 'commit', pc.commit, 'text', 'STRING')} AS commit_sha,
+  CAST(${q.column(ps, 'p', 'artifact', pc.artifact, 'text')} AS STRING) AS artifact, COUNT(*) AS row_count
+FROM ${tableRef(ps.table)} AS p
+WHERE ${windowFilter(q, ps, 'p', window)}${currentRows(q, ps, 'p', pc)}
+GROUP BY 1, 2, 3
+ORDER BY 1, 2, 3`;
+  } else if (log?.columns.artifact && log.columns.model) {
+    const ls = requiredScope(config, 'executionLog');
+    const c = log.columns;
+    const date = q.column(ls, 'l', 'date', c.date, 'date', false);
+    const rows = c.rowsProduced ? q.column(ls, 'l', 'rowsProduced', c.rowsProduced, 'number') : null;
+    sql = `
+SELECT ${q.column(ls, 'l', 'model', c.model!, 'any')} AS model, ${q.column(ls, 'l', 'commit', c.commit, 'text', false)} AS commit_sha,
+  CAST(${q.column(ls, 'l', 'artifact', c.artifact!, 'text')} AS STRING) AS artifact,
+  ${rows ? `CASE WHEN COUNTIF(${rows} IS NULL) > 0 THEN CAST(NULL AS INT64) ELSE CAST(SUM(${rows}) AS INT64) END` : 'CAST(NULL AS INT64)'} AS row_count
+FROM ${tableRef(ls.table)} AS l
+WHERE ${logWindow(q, config, `${window.from}T00:00:00Z`, runsUntil)} AND ${date} BETWEEN ${q.param('from', 'DATE', window.from)} AND ${q.param('to', 'DATE', window.to)}
+GROUP BY 1, 2, 3
+ORDER BY 1, 2, 3`;
+  } else {
+    throw new Error('artifactsByBuildQuery needs tables.predictions.columns.artifact, or tables.executionLog.columns.artifact and .model');
+  }
+  return q.build('artifactsByBuild', sql);
+}
+
 // ---------------------------------------------------------------------------------------------
 // Re-runs: what a backfill or regeneration replaced.
 

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { formatTimestamp, shortSha } from '../../core/report/format';
-import { Commands, TreeRequest, type TreeCommit, type TreeDate, type TreeModel, type TreeResult, type ViewThresholds } from '../../shared/protocol';
+import { Commands, TreeRequest, type TreeArtifact, type TreeCommit, type TreeDate, type TreeModel, type TreeResult, type ViewThresholds } from '../../shared/protocol';
 import { judge, judgementIcon, metricsSummary, metricsTooltip } from './metricsText';
 import { classifyProblem, errorItem, messageOf, setViewProblem } from './viewProblems';
 
@@ -9,6 +9,7 @@ export type ModelsNode =
   | { kind: 'model'; model: TreeModel; thresholds: ViewThresholds }
   | { kind: 'build'; model: TreeModel; build: TreeCommit; previous: TreeCommit | null; thresholds: ViewThresholds }
   | { kind: 'date'; model: TreeModel; build: TreeCommit; day: TreeDate; thresholds: ViewThresholds }
+  | { kind: 'artifact'; model: TreeModel; build: TreeCommit; artifact: TreeArtifact }
   | { kind: 'skipped'; text: string }
   | { kind: 'error'; message: string };
 
@@ -68,7 +69,8 @@ export class ModelsTreeProvider implements vscode.TreeDataProvider<ModelsNode>, 
         .reverse();
     }
     if (node.kind === 'build') {
-      return node.build.dates.map((day) => ({ kind: 'date' as const, model: node.model, build: node.build, day, thresholds: node.thresholds }));
+      const artifacts = (node.build.artifacts ?? []).map((artifact): ModelsNode => ({ kind: 'artifact', model: node.model, build: node.build, artifact }));
+      return [...artifacts, ...node.build.dates.map((day): ModelsNode => ({ kind: 'date', model: node.model, build: node.build, day, thresholds: node.thresholds }))];
     }
     return [];
   }
@@ -112,6 +114,29 @@ export class ModelsTreeProvider implements vscode.TreeDataProvider<ModelsNode>, 
         item.contextValue = node.previous ? 'build.hasPrevious' : 'build';
         return item;
       }
+      case 'artifact': {
+        const a = node.artifact;
+        const item = new vscode.TreeItem(a.artifact ? `model file ${a.artifact.split('/').pop()}` : 'model file not recorded');
+        item.id = `artifact:${node.model.model}:${node.build.commit}:${a.artifact ?? ''}`;
+        const r = a.registry;
+        const standing = !a.artifact
+          ? 'the rows record no artifact'
+          : !r
+            ? 'not in the registry'
+            : r.registered && r.model === node.model.model
+              ? 'registered'
+              : r.registered
+                ? `registered for ${r.model}`
+                : `a non-registered version of ${r.model}`;
+        const offline = r && Object.keys(r.metrics).length ? ` · offline ${Object.entries(r.metrics).map(([k, v]) => `${k} ${v}`).join(', ')}` : '';
+        item.description = `${standing}${offline} · ${a.rows === null ? 'rows not recorded' : `${a.rows} rows`}`;
+        item.tooltip = [a.artifact ?? 'No artifact recorded', r?.experiment ? `Experiment ${r.experiment}` : null, `${node.model.model} build ${shortSha(node.build.commit)}: ${standing}`]
+          .filter(Boolean)
+          .join('\n');
+        item.iconPath = new vscode.ThemeIcon(!a.artifact || !r || !(r.registered && r.model === node.model.model) ? 'warning' : 'package');
+        item.contextValue = 'artifact';
+        return item;
+      }
       case 'date': {
         const d = node.day;
         const item = new vscode.TreeItem(d.date, vscode.TreeItemCollapsibleState.None);
@@ -150,6 +175,6 @@ function deploymentText(b: TreeCommit): string {
 export function rowSubject(node: ModelsNode | undefined): { model?: string; commit?: string; date?: string } {
   if (!node || node.kind === 'error' || node.kind === 'skipped') return {};
   if (node.kind === 'model') return { model: node.model.model };
-  if (node.kind === 'build') return { model: node.model.model, commit: node.build.commit };
+  if (node.kind === 'build' || node.kind === 'artifact') return { model: node.model.model, commit: node.build.commit };
   return { model: node.model.model, commit: node.build.commit, date: node.day.date };
 }

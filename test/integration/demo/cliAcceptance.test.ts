@@ -79,6 +79,35 @@ describe('the CLI on the demo workspace', () => {
     assert.match(fix.stdout, /Results by build are not shown: feature-store-processor stamps tables\.featureStore/);
   });
 
+  it('makes the three-V9s confusion a finding with both artifacts and both offline MAEs, and the served figures with n', async () => {
+    const r = await run('investigate');
+    assert.equal(r.code, 0, r.stderr);
+    const title = r.stdout.split('\n').find((l) => /served v9_20260124\.cbm/.test(l));
+    assert.ok(title, r.stdout);
+    assert.match(title!, /\[high\] catboost_v9_2026_02 \(an artifact of catboost_v9\) served v9_20260124\.cbm, not the registered v9_feb_retrain_20260131\.cbm: offline MAE 5\.08 vs 4\.12/);
+
+    const json = JSON.parse((await run('investigate', '--json')).stdout);
+    const mismatch = json.findings.find((f: { kind: string }) => f.kind === 'model-artifact-mismatch');
+    assert.equal(mismatch.data.model, 'catboost_v9_2026_02');
+    assert.equal(mismatch.data.served.artifact, 'gs://courtside-models/catboost_v9/v9_20260124.cbm');
+    assert.equal(mismatch.data.served.registry.metrics.mae, 5.08);
+    assert.equal(mismatch.data.registered.artifact, 'gs://courtside-models/catboost_v9/v9_feb_retrain_20260131.cbm');
+    assert.equal(mismatch.data.registered.metrics.mae, 4.12);
+    assert.deepEqual([mismatch.data.served.rows, mismatch.data.served.graded, mismatch.data.served.firstDay, mismatch.data.served.lastDay], [222, 0, '2026-02-01', '2026-02-02']);
+
+    // The id catboost_v9 itself changed files on Feb 2: the January model, then V9_FEB_RETRAIN.
+    const changed = json.findings.find((f: { kind: string; data: { model: string } }) => f.kind === 'model-artifact-changed' && f.data.model === 'catboost_v9');
+    const files = changed.data.artifacts.map((a: { artifact: string; firstDay: string; rows: number; maeN: number; mae: number | null }) => [a.artifact.split('/').pop(), a.firstDay, a.rows, a.maeN > 0]);
+    assert.deepEqual(files, [
+      ['model_20260105.cbm', '2026-01-09', 2482, true],
+      ['v9_feb_retrain_20260131.cbm', '2026-02-02', 177, false],
+    ]);
+    assert.ok(changed.data.artifacts[0].mae > 0, 'the served MAE of the January file comes from its graded rows');
+
+    const never = json.findings.filter((f: { kind: string }) => f.kind === 'model-never-served').map((f: { data: { model: string } }) => f.data.model);
+    assert.deepEqual(never, ['catboost_v10']);
+  });
+
   it('never ranks the Vegas coverage, higher in the bad period, as the cause of the drop', async () => {
     const json = JSON.parse((await run('investigate', '--json')).stdout);
     const shift = json.findings.find((f: { kind: string; subjects: { models?: string[] } }) => f.kind === 'metric-shift' && f.subjects.models?.includes('catboost_v8'));

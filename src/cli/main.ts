@@ -11,6 +11,7 @@ import { commitProvenance } from '../core/provenance/commitProvenance';
 import { EXIT_CODES, verifyDeployment } from '../core/verify/verifyDeployment';
 import type { DateWindow } from '../core/warehouse/catalog';
 import { formatBytes, parseByteSize } from '../core/report/bytes';
+import { investigationMarkdown } from '../core/report/investigationMarkdown';
 import { assertRunnable, planQuery, writeRefusal, type QueryPlan } from '../core/warehouse/queryGuard';
 import { WarehouseError, type ParamType, type ParamValue, type Warehouse } from '../core/warehouse/types';
 import { Workspace } from '../core/workspace';
@@ -177,11 +178,16 @@ export function buildProgram(io: CliIO = PROCESS_IO, result: { exitCode: number 
     .option('--from <date>', 'first date (YYYY-MM-DD)')
     .option('--to <date>', 'last date (YYYY-MM-DD)')
     .option('--json', 'machine-readable output (see docs/cli.md)')
-    .action(async (options: { model?: string[]; from?: string; to?: string; json?: boolean }) => {
+    .option('--markdown', 'the report as markdown: the handoff note the editor exports')
+    .action(async (options: { model?: string[]; from?: string; to?: string; json?: boolean; markdown?: boolean }) => {
+      if (options.json && options.markdown) throw new UsageError('--json and --markdown both choose the output; give one.');
       await withWorkspace(globals(), async (w) => {
         const window = await windowFrom(options, () => w.defaultWindow());
         const found = await investigate(w, { window, models: options.model });
-        if (options.json) printJson('investigate', { window: found.window, models: found.models, findings: found.findings, skipped: found.skipped });
+        if (options.markdown) {
+          const source = { configFile: w.config.file, warehouse: (await w.warehouse()).describe() };
+          print(investigationMarkdown(found, { source, generatedAt: new Date().toISOString() }).trimEnd());
+        } else if (options.json) printJson('investigate', { window: found.window, models: found.models, findings: found.findings, skipped: found.skipped });
         else print(renderInvestigation(found, { configFile: w.config.file, warehouse: (await w.warehouse()).describe() }));
       });
     });

@@ -12,6 +12,7 @@ import { DryRunStatusItem } from './statusBar/dryRunStatusItem';
 import { registerViews } from './views/pipelineViews';
 import { VirtualDocuments } from './virtualDocuments';
 import { QueryResultsPanel } from './webviews/queryResultsPanel';
+import { ReportPanel } from './webviews/reportPanel';
 import { TimelinePanel } from './webviews/timelinePanel';
 
 /** The extension once its language server runs: what activation's commands and `started` resolve to. */
@@ -57,6 +58,7 @@ export async function startExtension(ctx: Ctx): Promise<StartedExtension> {
       dryRunStatus,
       timeline: () => TimelinePanel.open(),
       queryResults: () => QueryResultsPanel.open(),
+      report: () => ReportPanel.open(),
     },
     run,
     stop: () => client.stop(),

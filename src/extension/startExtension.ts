@@ -7,6 +7,7 @@ import type { CommandRunner } from './commandRegistration';
 import { commandRunner } from './commands';
 import type { Ctx, CtxInit } from './ctx';
 import { DeploymentsData } from './deploymentsData';
+import { registerStatementLenses } from './queries/statementLenses';
 import { DeploymentStatusItem } from './statusBar/deploymentStatusItem';
 import { DryRunStatusItem } from './statusBar/dryRunStatusItem';
 import { registerViews } from './views/pipelineViews';
@@ -48,7 +49,7 @@ export async function startExtension(ctx: Ctx): Promise<StartedExtension> {
   watchStatus(init, statusChanges);
   const deploymentStatus = new DeploymentStatusItem(init);
   const dryRunStatus = new DryRunStatusItem(init);
-  subscriptions.push(deploymentStatus, dryRunStatus);
+  subscriptions.push(deploymentStatus, dryRunStatus, registerStatementLenses());
   return {
     api: {
       client,

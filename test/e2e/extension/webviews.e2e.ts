@@ -130,6 +130,18 @@ describe('Timeline, queries and the demo generator in a real extension host', fu
     api.report()!.dispose();
   });
 
+  it('puts "▶ Run · Dry run" over each statement of a SQL file, and Run runs that statement', async () => {
+    const doc = await vscode.workspace.openTextDocument({ language: 'bqsql', content: "SELECT 1 AS one;\n\n-- the second\nSELECT 'two' AS two\n" });
+    const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', doc.uri, 100);
+    const runs = lenses.filter((l) => l.command?.title === '▶ Run');
+    assert.deepEqual(runs.map((l) => l.range.start.line), [0, 3], 'one Run lens per statement, on its first line');
+    assert.deepEqual(lenses.filter((l) => l.command?.title === 'Dry run').map((l) => l.range.start.line), [0, 3]);
+    const second = runs[1].command!;
+    const result = await vscode.commands.executeCommand<RunQueryResult>(second.command, ...(second.arguments ?? []));
+    assert.deepEqual(result.rows, [{ two: 'two' }]);
+    api.queryResults()?.dispose();
+  });
+
   it('generates the demo workspace with the bundled generator', async function () {
     this.timeout(60_000);
     const dir = join(mkdtempSync(join(tmpdir(), 'pipeline-lens-demo-')), 'demo');

@@ -89,7 +89,7 @@ describe('Timeline, queries and the demo generator in a real extension host', fu
     const evidence = result.findings.reduce((n, f) => n + f.evidence.length, 0);
     assert.ok(items >= evidence, `every line of evidence is listed (${items} items, ${evidence} lines)`);
     assert.match(shown.html, /<a href="command:pipelineLens\.exportHandoffNote"/);
-    assert.match(shown.html, /<a href="command:pipelineLens\.showCommitProvenance\?[^"]+">Provenance of 38ab3820<\/a>/);
+    assert.match(shown.html, /<a href="command:pipelineLens\.showCommitProvenance\?[^"]+"[^>]*>Provenance of 38ab3820<\/a>/);
     assert.match(shown.html, /<a href="command:pipelineLens\.openTimeline\?/);
   });
 

@@ -8,6 +8,7 @@ import {
   StatusRequest,
   type CommandId,
   type CommitCommandArgs,
+  type ReadinessCommandArgs,
   type TimelineCommandArgs,
   type VerifyCommandArgs,
 } from '../shared/protocol';
@@ -19,6 +20,7 @@ import { openDemoWorkspace, type DemoCommandArgs } from './demoWorkspace';
 import { exportHandoffNote, type HandoffNoteArgs } from './handoffNote';
 import { investigate } from './investigate';
 import { dryRunQuery, runQuery, type QueryCommandArgs } from './queries/runQuery';
+import { readinessCommand } from './readiness';
 import { statusMarkdown } from './statusReport';
 import { verifyCommand } from './verification';
 import { rowSubject, type ModelsNode } from './views/modelsTree';
@@ -59,6 +61,8 @@ export const COMMANDS: Record<CommandId, Factory> = {
   [Commands.openTimeline]: (ctx) => async (arg?: unknown) => TimelinePanel.show(ctx, timelineArgs(arg)),
 
   [Commands.verifyService]: (ctx) => async (arg?: unknown) => verifyCommand(ctx, verifyArgs(arg)),
+
+  [Commands.checkReadiness]: (ctx) => async (arg?: ReadinessCommandArgs) => readinessCommand(ctx, arg && typeof arg === 'object' ? arg : undefined),
 
   [Commands.investigate]: (ctx) => async () => investigate(ctx),
 

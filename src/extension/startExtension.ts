@@ -6,6 +6,7 @@ import { createClient } from './client';
 import type { CommandRunner } from './commandRegistration';
 import { commandRunner } from './commands';
 import type { Ctx, CtxInit } from './ctx';
+import { showDemoOnFirstStart } from './demoFirstStart';
 import { DeploymentsData } from './deploymentsData';
 import { registerStatementLenses } from './queries/statementLenses';
 import { DeploymentStatusItem } from './statusBar/deploymentStatusItem';
@@ -50,6 +51,7 @@ export async function startExtension(ctx: Ctx): Promise<StartedExtension> {
   const deploymentStatus = new DeploymentStatusItem(init);
   const dryRunStatus = new DryRunStatusItem(init);
   subscriptions.push(deploymentStatus, dryRunStatus, registerStatementLenses());
+  void showDemoOnFirstStart(ctx.extension, ctx.output);
   return {
     api: {
       client,

@@ -63,7 +63,7 @@ export class CommitLenses {
     const shas = [...new Set([...byLine.values()].flatMap((l) => l.map((x) => x.sha)))];
     this.documentCommits.set(document.uri, { version: document.version, shas });
     // Start the document's one git batch now, so resolving the visible lenses finds it done.
-    workspace.provenance.commitDetails(shas).catch(() => undefined);
+    workspace.provenance.documentDetails(shas).catch(() => undefined);
     const lenses: CodeLens[] = [];
     for (const list of byLine.values()) {
       for (const found of list) {

@@ -15,6 +15,8 @@ export const Commands = {
   openTimeline: 'pipelineLens.openTimeline',
   /** Args: [VerifyCommandArgs] (optional: asks for the service). */
   verifyService: 'pipelineLens.verifyService',
+  /** Args: [ReadinessCommandArgs] (optional: asks for the date). */
+  checkReadiness: 'pipelineLens.checkReadiness',
   /** Ranked findings as a rendered report (and in the Findings view). */
   investigate: 'pipelineLens.investigate',
   /** Runs the active SQL file or selection. */

@@ -10,6 +10,7 @@ import type { SliceMetrics } from '../core/metrics/types';
 import type { CommitProvenance } from '../core/provenance/commitProvenance';
 import type { RunSession } from '../core/provenance/runSessions';
 import type { VerifyResult } from '../core/verify/verifyDeployment';
+import type { Readiness } from '../core/readiness/readiness';
 import type { Proportion } from '../core/metrics/wilson';
 import type { DateWindow } from '../core/warehouse/catalog';
 import type { QueryPlan } from '../core/warehouse/queryGuard';
@@ -431,6 +432,24 @@ export namespace VerifyRequest {
 }
 
 // ---------------------------------------------------------------------------------------
+// Readiness before a run
+
+export interface ReadinessParams extends WorkspaceScope {
+  /** The game date about to be run, `YYYY-MM-DD`. */
+  date: string;
+  /** Days before the date that must be graded; the config's readiness.gradingDays when omitted. */
+  gradingDays?: number;
+}
+
+/** The same checks and verdict as `pipeline-lens check --date D`. */
+export type ReadinessResponse = Readiness;
+
+export namespace ReadinessRequest {
+  export const method = 'pipelineLens/checkReadiness';
+  export const type = new RequestType<ReadinessParams, ReadinessResponse, void>(method);
+}
+
+// ---------------------------------------------------------------------------------------
 // Commands the server links to from lenses and hovers; the extension registers them.
 
 export { Commands, type CommandId } from './commandIds';
@@ -455,4 +474,9 @@ export interface TimelineCommandArgs {
 export interface VerifyCommandArgs {
   scope?: string;
   service?: string;
+}
+
+export interface ReadinessCommandArgs {
+  scope?: string;
+  date?: string;
 }

@@ -1,14 +1,30 @@
+import type { CommitLinks } from '../../core/git/remoteLinks';
 import type { CommitProvenance } from '../../core/provenance/commitProvenance';
+import type { CommitRerun } from '../../core/rerun/commitReruns';
+import { rerunLines } from '../../core/rerun/rerunSummary';
 import { formatCount, formatDuration, formatNumber, formatPercent, formatPointDifference, formatRate, formatTimestamp, shortSha } from '../../core/report/format';
 import { textTable } from './textTable';
 
-export function renderProvenance(p: CommitProvenance): string {
+/** What the commit report adds beside the provenance: links out, and re-runs after the commit. */
+export interface ProvenanceExtras {
+  links?: CommitLinks | null;
+  /** Re-runs written after the commit; null when which rows were replaced is not recorded. */
+  reruns?: CommitRerun[] | null;
+  rerunsNotRecorded?: string | null;
+}
+
+export function renderProvenance(p: CommitProvenance, extras: ProvenanceExtras = {}): string {
   if (!p.commit) return `${p.query}: ${p.problem}`;
   const c = p.commit;
   const out: string[] = [];
   out.push(`commit ${c.sha}`);
   out.push(`  ${c.subject}`);
   out.push(`  ${c.author} · committed ${formatTimestamp(c.committedAt)} · ${p.files === null ? 'files changed unknown' : `${p.files.length} file(s) changed`}`);
+  if (extras.links) {
+    out.push(`  ${extras.links.commit}`);
+    const pr = extras.links.pullRequest;
+    if (pr) out.push(`  pull request #${pr.number}: ${pr.url}${pr.namedBy !== c.sha ? ` (merged by ${shortSha(pr.namedBy)})` : ''}`);
+  }
   out.push('');
   if (p.historyCut) out.push(`⚠ ${p.historyCut.message}`, '');
   for (const s of p.services) {
@@ -65,5 +81,24 @@ export function renderProvenance(p: CommitProvenance): string {
       out.push(`Rows produced by exactly ${shortSha(c.sha)}: ${thisBuild.map((m) => `${m.model} ${formatRate(m.build.hitRate)} (${formatPercent(m.build.gradingCoverage)} graded)`).join('; ')}`);
     }
   }
+  out.push(...rerunSection(extras));
   return out.join('\n');
+}
+
+const WHEN: Record<CommitRerun['when'], string> = {
+  'before-deployment': 'before its deployment',
+  'after-deployment': 'after its deployment',
+  'not-deployed': 'while it is not deployed',
+};
+
+function rerunSection(extras: ProvenanceExtras): string[] {
+  if (extras.rerunsNotRecorded) return ['', `Re-runs after this commit: not recorded (${extras.rerunsNotRecorded})`];
+  if (!extras.reruns?.length) return [];
+  const out = ['', 'Re-runs after this commit:'];
+  for (const r of extras.reruns) {
+    const { headline, details } = rerunLines(r.rerun);
+    out.push(`  ${r.builds === 'lack it' ? '⚠ ' : ''}${headline}: re-run ${WHEN[r.when]}, by builds that ${r.builds === 'unknown' ? 'may or may not contain it (not in local history)' : r.builds.replace(' it', ' this commit')}`);
+    for (const d of details) out.push(`    ${d}`);
+  }
+  return out;
 }

@@ -5,6 +5,7 @@ import type {
   FeatureStoreColumns,
   GradedColumns,
   PredictionColumns,
+  ReadinessConfig,
   ThresholdsConfig,
 } from './types';
 
@@ -87,6 +88,9 @@ export const DEFAULT_THRESHOLDS: ThresholdsConfig = {
   directionSkew: 0.65,
   minSample: 30,
 };
+
+/** A week: the span over which the team reads grading coverage. */
+export const DEFAULT_READINESS: ReadinessConfig = { gradingDays: 7 };
 
 /** The name up to and including its version token: `catboost_v9_2026_02` → `catboost_v9`. */
 export const DEFAULT_MODEL_FAMILY_PATTERN = '^.*?v\\d+';

@@ -11,6 +11,7 @@ import {
   DEFAULT_FEATURE_STORE_COLUMNS,
   DEFAULT_GRADED_COLUMNS,
   DEFAULT_MODEL_FAMILY_PATTERN,
+  DEFAULT_READINESS,
   DEFAULT_PREDICTION_COLUMNS,
   DEFAULT_THRESHOLDS,
 } from './defaults';
@@ -65,6 +66,7 @@ interface RawConfig {
   }>;
   thresholds?: Partial<PipelineLensConfig['thresholds']>;
   modelFamilyPattern?: string;
+  readiness?: Partial<PipelineLensConfig['readiness']>;
 }
 
 let validator: ReturnType<Ajv['compile']> | null = null;
@@ -205,6 +207,7 @@ export function resolveConfig(raw: unknown, file: string): PipelineLensConfig {
     services,
     thresholds: { ...DEFAULT_THRESHOLDS, ...(config.thresholds ?? {}) },
     modelFamilyPattern: pattern,
+    readiness: { ...DEFAULT_READINESS, ...(config.readiness ?? {}) },
   };
 }
 

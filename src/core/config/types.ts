@@ -249,6 +249,12 @@ export interface ThresholdsConfig {
   minSample: number;
 }
 
+/** What `check --date D` asks of the days before D. */
+export interface ReadinessConfig {
+  /** How many days before D must be graded to the gradingCoverage threshold. */
+  gradingDays: number;
+}
+
 export interface PipelineLensConfig {
   /** Absolute path of the config file. */
   file: string;
@@ -263,4 +269,5 @@ export interface PipelineLensConfig {
   thresholds: ThresholdsConfig;
   /** Names that make model ids of one family, e.g. `catboost_v9` and `catboost_v9_2026_02`. */
   modelFamilyPattern: string;
+  readiness: ReadinessConfig;
 }

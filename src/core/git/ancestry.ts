@@ -87,6 +87,19 @@ export class CommitGraph implements AncestryIndex {
     return this.ids.has(sha.toLowerCase());
   }
 
+  /** The first parent (for a merge, the branch merged into); null for a root, a shallow boundary or an unknown commit. */
+  firstParent(sha: string): string | null {
+    const id = this.ids.get(sha.toLowerCase());
+    if (id === undefined || this.parentStart[id] === this.parentStart[id + 1]) return null;
+    return this.shas[this.parentIds[this.parentStart[id]]];
+  }
+
+  /** How many parents the walk recorded (2 or more for a merge). */
+  parentCount(sha: string): number {
+    const id = this.ids.get(sha.toLowerCase());
+    return id === undefined ? 0 : this.parentStart[id + 1] - this.parentStart[id];
+  }
+
   contains(revision: string, commit: string): boolean {
     const r = this.ids.get(revision.toLowerCase());
     const c = this.ids.get(commit.toLowerCase());

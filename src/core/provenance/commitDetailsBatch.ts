@@ -1,4 +1,4 @@
-import { LOG_FORMAT, parseLogRecords } from '../git/commitInfo';
+import { parseLogRecords, subjectOf } from '../git/commitInfo';
 import type { GitRunner } from '../git/gitRunner';
 import { isFullSha } from '../git/revisions';
 import type { CommitInfo } from '../git/types';
@@ -7,10 +7,16 @@ export interface CommitDetails {
   commit: CommitInfo;
   /** Files changed against the first parent (everything, for a root commit). */
   files: string[];
+  /** The whole message, for what only a body says (a merge request a merge commit names). */
+  message: string;
 }
 
 /** Starts each commit's record; a path never begins with it in practice, a header always does. */
 const RECORD = '\x1e';
+/** A record start: the separator followed by a SHA and a field separator, so a message holding \x1e cannot split a record. */
+const RECORD_START = /\x1e(?=[0-9a-f]{40,64}\x1f)/;
+/** The fields of LOG_FORMAT with the raw message (`%B`) in place of the subject, last for the same reason. */
+const DETAILS_FORMAT = '%H%x1f%P%x1f%an%x1f%ae%x1f%at%x1f%ct%x1f%B';
 
 /**
  * Subject, author, times, parents and changed files of any number of commits in one git
@@ -40,16 +46,19 @@ export async function readCommitDetails(runner: GitRunner, shas: string[]): Prom
       '--name-only',
       '--no-renames',
       '--diff-merges=first-parent',
-      `--format=${RECORD}${LOG_FORMAT}`,
+      `--format=${RECORD}${DETAILS_FORMAT}`,
     ],
     wanted.map((sha) => `${sha}\n`).join(''),
   );
-  for (const record of output.split(RECORD)) {
+  for (const record of output.split(RECORD_START)) {
     if (!record) continue;
     const headerEnd = record.indexOf('\0');
     const header = headerEnd === -1 ? record : record.slice(0, headerEnd);
-    const [commit] = parseLogRecords(header);
-    if (!commit) continue;
+    const [parsed] = parseLogRecords(header);
+    if (!parsed) continue;
+    // parseLogRecords read the raw message as the subject; the subject is its first paragraph, as %s gives it.
+    const message = parsed.subject.replace(/\n+$/, '');
+    const commit = { ...parsed, subject: subjectOf(message) };
     const files =
       headerEnd === -1
         ? []
@@ -58,7 +67,7 @@ export async function readCommitDetails(runner: GitRunner, shas: string[]): Prom
             .split('\0')
             .map((f) => f.replace(/^\n+/, ''))
             .filter(Boolean);
-    result.set(commit.sha.toLowerCase(), { commit, files });
+    result.set(commit.sha.toLowerCase(), { commit, files, message });
   }
   return result;
 }

@@ -1,6 +1,8 @@
 import { LRUCache } from 'lru-cache';
 import type { Deployment } from '../deployments/types';
+import { commitLinksOf, mergeThatBrought } from '../git/commitLinks';
 import { GitRunner } from '../git/gitRunner';
+import type { CommitLinks } from '../git/remoteLinks';
 import type { HistoryCut } from '../git/historyCut';
 import type { Resolution } from '../git/types';
 import { modelByCommitQuery, runsQuery, type DateWindow } from '../warehouse/catalog';
@@ -44,6 +46,8 @@ export interface ProvenanceView {
   runs: PartState;
   results: PartState;
   window: DateWindow | null;
+  /** Each asked commit's page on the remote and the pull request that merged it; empty without a remote of a known host. */
+  links: Map<string, CommitLinks>;
 }
 
 export type ProvenanceChange = 'refs' | 'deployments' | 'runs' | 'results';
@@ -159,6 +163,18 @@ export class ProvenanceService {
   }
 
   /**
+   * Details of a document's commits and of the merge commits that brought them in (their
+   * messages name the pull requests linked to), in one git process: what a document needs
+   * before any of its lenses is resolved.
+   */
+  async documentDetails(shas: string[], signal?: AbortSignal): Promise<{ details: Map<string, CommitDetails>; merges: Map<string, string | null> }> {
+    const snapshot = await raceAbort(this.snapshot().promise, signal);
+    const merges = mergesOf(snapshot, shas);
+    const details = await this.commitDetails([...shas, ...[...merges.values()].filter((m): m is string => m !== null)], signal);
+    return { details, merges };
+  }
+
+  /**
    * Provenance of commits (full SHAs). git parts are awaited; deployments, runs and results
    * are awaited at most `waitMs` (null: until they settle), and the view says which of them
    * are still loading or failed, so a hover can answer within its budget. `batch` names
@@ -176,8 +192,9 @@ export class ProvenanceService {
     const results = this.results();
     const snapshot = await raceAbort(snapshotLoad.promise, signal);
     // Details of the whole document's commits are read together, so the lenses of a document
-    // resolved one by one still cost one git process.
-    const details = await this.commitDetails(options.batch ? [...shas, ...options.batch] : shas, signal);
+    // resolved one by one still cost one git process. The merge commits that brought them in
+    // (found in memory) ride along: their messages name the pull requests linked to.
+    const { details, merges } = await this.documentDetails(options.batch ? [...shas, ...options.batch] : shas, signal);
     const remaining = waitMs === null ? null : Math.max(0, waitMs - (this.options.now() - started));
     await waitFor([deployments.promise, window.promise, runs?.promise ?? Promise.resolve(), results.promise], remaining, signal);
     throwIfAborted(signal);
@@ -214,8 +231,16 @@ export class ProvenanceService {
       }
       commits.set(sha, provenance);
     }
+    const links = new Map<string, CommitLinks>();
+    if (snapshot.refs.remote) {
+      for (const sha of commits.keys()) {
+        const merge = merges.get(sha) ?? null;
+        links.set(sha, commitLinksOf(snapshot.refs.remote, sha, details.get(sha)?.message ?? null, merge ? { sha: merge, message: details.get(merge)?.message ?? null } : null));
+      }
+    }
     return {
       commits,
+      links,
       deployments: partState(deployments),
       runs: runs ? partState(runs) : { state: 'absent', reason: 'no tables.executionLog in pipeline-lens.json' },
       results: windowValue === null && window.state === 'failed' ? partState(window) : partState(results),
@@ -366,6 +391,18 @@ export class ProvenanceService {
     const error = load.state === 'failed' ? load.error ?? 'unreadable' : 'The deployment history is still loading.';
     return new Map(this.workspace.config.services.map((s) => [s.name, { error }]));
   }
+}
+
+/** Per commit (lowercase full SHA), the merge commit that brought it into HEAD's line, when the remote makes links worth it. */
+function mergesOf(snapshot: RepositorySnapshot, shas: string[]): Map<string, string | null> {
+  const merges = new Map<string, string | null>();
+  const { remote, head } = snapshot.refs;
+  if (!remote || !head) return merges;
+  for (const sha of shas) {
+    const key = sha.toLowerCase();
+    if (!merges.has(key) && snapshot.graph.knows(key)) merges.set(key, mergeThatBrought(snapshot.graph, head, key) ?? null);
+  }
+  return merges;
 }
 
 function partState(load: TrackedLoad<unknown>): PartState {

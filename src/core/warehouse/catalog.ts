@@ -1,4 +1,5 @@
 import type { DeploymentTableColumns, PipelineLensConfig } from '../config/types';
+import { replacedRowMarker, rowMarker, type ReplacedColumns } from '../rerun/replacedRows';
 import type { CatalogQuery, ColumnNeed, ColumnType, TableScope } from './columnNeeds';
 import { featureValueSql } from './featureValues';
 import { columnRef as col, tableRef } from './identifiers';
@@ -46,12 +47,9 @@ function windowFilter(q: QueryBuilder, scope: TableScope, alias: string, window:
 }
 
 /** ` AND …` keeping only rows not replaced by a later run, by whichever flag the table has. */
-function currentRows(q: QueryBuilder, scope: TableScope, alias: string, c: { active: string | null; superseded: string | null; supersededAt: string | null }): string {
-  const parts: string[] = [];
-  if (c.active) parts.push(q.column(scope, alias, 'active', c.active, 'bool'));
-  if (c.superseded) parts.push(`${q.column(scope, alias, 'superseded', c.superseded, 'bool')} IS NOT TRUE`);
-  if (c.supersededAt) parts.push(`${q.column(scope, alias, 'supersededAt', c.supersededAt, 'timestamp')} IS NULL`);
-  return parts.map((p) => ` AND ${p}`).join('');
+function currentRows(q: QueryBuilder, scope: TableScope, alias: string, c: ReplacedColumns): string {
+  const marker = rowMarker(c, scope.key);
+  return marker ? ` AND ${marker.current(q, scope, alias)}` : '';
 }
 
 /** `alias.column` when configured, else a typed NULL: what the table does not hold stays unknown. */
@@ -554,4 +552,150 @@ FROM ${tableRef(source.table)} AS d
 WHERE ${d('service', 'any')} = ${q.param('service', 'STRING', service)}${partition}
 ORDER BY created_at`;
   return q.build('deployments', sql);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Re-runs: what a backfill or regeneration replaced.
+
+/**
+ * Per key (entity, date, model) in the slices a re-run touched (a model and date holding a
+ * replaced row): the latest replaced row against the row that stands, with the graded
+ * result. Shared by the counts and the per-key listing so both read the same pairs. A
+ * column the config sets to null comes through as a typed NULL.
+ */
+function rerunPairs(config: PipelineLensConfig, q: QueryBuilder, window: DateWindow, models: string[] | undefined): string {
+  const marker = replacedRowMarker(config);
+  if (!marker) throw new Error('re-run queries need tables.predictions.columns.active, .superseded or .supersededAt');
+  const pc = config.tables.predictions.columns;
+  const gc = config.tables.graded.columns;
+  const ps = requiredScope(config, 'predictions');
+  const gs = requiredScope(config, 'graded');
+  const modelParam = models?.length ? q.param('models', { array: 'STRING' }, models) : null;
+  const p = (key: 'entity' | 'date' | 'model') => q.column(ps, 'p', key, pc[key], key === 'date' ? 'date' : 'any', false);
+  const g = (key: 'entity' | 'date' | 'model') => q.column(gs, 'g', key, gc[key], key === 'date' ? 'date' : 'any', false);
+  const pModels = modelParam ? ` AND ${p('model')} IN UNNEST(${modelParam})` : '';
+  const gModels = modelParam ? ` AND ${g('model')} IN UNNEST(${modelParam})` : '';
+  const current = marker.current(q, ps, 'p');
+  const key = (a: string, b: string) => `${b}.entity = ${a}.entity AND ${b}.day = ${a}.day AND ${b}.model = ${a}.model`;
+  // Without an actual-result column nothing is graded: no join, and every result is NULL.
+  const results = gc.actual
+    ? `
+results AS (
+  SELECT ${g('entity')} AS entity, ${g('date')} AS day, ${g('model')} AS model, MAX(${q.column(gs, 'g', 'actual', gc.actual, 'number')}) AS actual
+  FROM ${tableRef(gs.table)} AS g
+  WHERE ${windowFilter(q, gs, 'g', window)} AND ${q.column(gs, 'g', 'actual', gc.actual, 'number')} IS NOT NULL${currentRows(q, gs, 'g', gc)}${gModels}
+  GROUP BY 1, 2, 3
+),`
+    : '';
+  const resultsJoin = gc.actual ? '\n  LEFT JOIN results AS r ON r.entity = COALESCE(o.entity, n.entity) AND r.day = COALESCE(o.day, n.day) AND r.model = COALESCE(o.model, n.model)' : '';
+  return `
+WITH marked AS (
+  SELECT ${p('entity')} AS entity, ${p('date')} AS day, ${p('model')} AS model,
+    ${optionalColumn(q, ps, 'p', 'predicted', pc.predicted, 'number', 'FLOAT64')} AS predicted,
+    ${optionalColumn(q, ps, 'p', 'line', pc.line, 'number', 'FLOAT64')} AS line,
+    ${optionalColumn(q, ps, 'p', 'createdAt', pc.createdAt, 'timestamp', 'TIMESTAMP')} AS created_at,
+    ${optionalColumn(q, ps, 'p', 'commit', pc.commit, 'text', 'STRING')} AS commit_sha,
+    CASE WHEN ${current} THEN 'new' WHEN NOT (${current}) THEN 'old' END AS side
+  FROM ${tableRef(ps.table)} AS p
+  WHERE ${windowFilter(q, ps, 'p', window)}${pModels}
+),
+rerun AS (
+  SELECT DISTINCT model, day FROM marked WHERE side = 'old'
+),
+versions AS (
+  SELECT m.entity, m.day, m.model, m.side, m.predicted, m.line, m.created_at, m.commit_sha,
+    COUNT(*) OVER (PARTITION BY m.entity, m.day, m.model, m.side) AS copies,
+    ROW_NUMBER() OVER (PARTITION BY m.entity, m.day, m.model, m.side ORDER BY m.created_at DESC, m.predicted) AS recency
+  FROM marked AS m JOIN rerun ON rerun.model = m.model AND rerun.day = m.day
+  WHERE m.side IS NOT NULL
+),
+old_rows AS (SELECT * FROM versions WHERE side = 'old' AND recency = 1),
+new_rows AS (SELECT * FROM versions WHERE side = 'new' AND recency = 1),${results}
+joined AS (
+  SELECT
+    COALESCE(o.model, n.model) AS model, COALESCE(o.entity, n.entity) AS entity, COALESCE(o.day, n.day) AS day,
+    o.entity IS NOT NULL AS had_old, n.entity IS NOT NULL AS has_new,
+    o.copies AS old_copies, n.copies AS new_copies,
+    o.commit_sha AS old_commit, n.commit_sha AS new_commit,
+    o.predicted AS old_predicted, n.predicted AS new_predicted,
+    o.line AS old_line, n.line AS new_line,
+    o.created_at AS old_created, n.created_at AS new_created,
+    ${gc.actual ? 'r.actual' : 'CAST(NULL AS FLOAT64)'} AS actual
+  FROM old_rows AS o
+  FULL OUTER JOIN new_rows AS n ON ${key('o', 'n')}${resultsJoin}
+),
+-- A standing row without a replaced one is the re-run's only when it was made once the
+-- re-run had started (the first regenerated row of its model and date); earlier, it is a
+-- row the re-run left alone. Without write times no such row can be told apart.
+timed AS (
+  SELECT j.*, MIN(CASE WHEN j.had_old AND j.has_new THEN j.new_created END) OVER (PARTITION BY j.model, j.day) AS rerun_started
+  FROM joined AS j
+),
+pairs AS (
+  SELECT * FROM timed WHERE had_old OR new_created >= rerun_started
+)`;
+}
+
+/**
+ * What re-runs replaced in a window of dates, per model and pair of builds (the replaced
+ * row's and the standing row's): rows replaced, keys regenerated, deleted without
+ * replacement and added, how far predictions moved, and the paired 2×2 table of hits on
+ * the keys graded, each call judged against its own line. Aggregated here: at most one
+ * row per model and pair of builds comes back. Figures the configured columns cannot give
+ * (no predicted value, line, actual result or write time) come back NULL.
+ */
+export function rerunImpactQuery(config: PipelineLensConfig, window: DateWindow, models?: string[]): CatalogQuery {
+  const q = new QueryBuilder();
+  const pairs = rerunPairs(config, q, window, models);
+  const pc = config.tables.predictions.columns;
+  const gc = config.tables.graded.columns;
+  const both = 'had_old AND has_new';
+  const ifKnown = (known: boolean, sql: string, type: string) => (known ? sql : `CAST(NULL AS ${type})`);
+  const hasPredicted = pc.predicted !== null;
+  const hasCalls = hasPredicted && pc.line !== null;
+  const judgeable = hasCalls && gc.actual !== null;
+  const judged = `${both} AND actual IS NOT NULL AND old_line IS NOT NULL AND new_line IS NOT NULL AND actual != old_line AND actual != new_line`;
+  const oldHit = 'SIGN(old_predicted - old_line) = SIGN(actual - old_line)';
+  const newHit = 'SIGN(new_predicted - new_line) = SIGN(actual - new_line)';
+  const sql = `${pairs}
+SELECT model, old_commit, new_commit,
+  SUM(CASE WHEN had_old THEN old_copies ELSE 0 END) AS replaced_rows,
+  COUNTIF(had_old) AS replaced_keys,
+  COUNTIF(${both}) AS regenerated,
+  COUNTIF(had_old AND NOT has_new) AS deleted,
+  ${ifKnown(pc.createdAt !== null, 'COUNTIF(has_new AND NOT had_old)', 'INT64')} AS added,
+  COUNTIF(old_copies > 1) AS replaced_repeatedly,
+  COUNTIF(new_copies > 1) AS several_current,
+  ${ifKnown(hasPredicted, `COUNTIF(${both} AND (old_predicted != new_predicted OR (old_predicted IS NULL) != (new_predicted IS NULL)))`, 'INT64')} AS changed,
+  ${ifKnown(hasCalls, `COUNTIF(${both} AND SIGN(old_predicted - old_line) != SIGN(new_predicted - new_line))`, 'INT64')} AS flipped,
+  SUM(CASE WHEN ${both} THEN ABS(new_predicted - old_predicted) END) AS abs_change_sum,
+  SUM(CASE WHEN ${both} THEN new_predicted - old_predicted END) AS change_sum,
+  ${ifKnown(hasPredicted, `COUNTIF(${both} AND new_predicted IS NOT NULL AND old_predicted IS NOT NULL)`, 'INT64')} AS change_n,
+  MAX(CASE WHEN ${both} THEN ABS(new_predicted - old_predicted) END) AS max_abs_change,
+  ${ifKnown(judgeable, `COUNTIF(${judged} AND ${oldHit} AND ${newHit})`, 'INT64')} AS both_hit,
+  ${ifKnown(judgeable, `COUNTIF(${judged} AND ${oldHit} AND NOT ${newHit})`, 'INT64')} AS old_only,
+  ${ifKnown(judgeable, `COUNTIF(${judged} AND NOT ${oldHit} AND ${newHit})`, 'INT64')} AS new_only,
+  ${ifKnown(judgeable, `COUNTIF(${judged} AND NOT ${oldHit} AND NOT ${newHit})`, 'INT64')} AS neither,
+  MIN(old_created) AS old_first_created, MAX(old_created) AS old_last_created,
+  MIN(new_created) AS new_first_created, MAX(new_created) AS new_last_created,
+  MIN(day) AS first_day, MAX(day) AS last_day
+FROM pairs
+GROUP BY 1, 2, 3
+ORDER BY 1, 2, 3`;
+  return q.build('rerunImpact', sql);
+}
+
+/** The keys whose prediction a re-run moved most: old and new prediction, lines and result. */
+export function rerunChangesQuery(config: PipelineLensConfig, window: DateWindow, limit: number, models?: string[]): CatalogQuery {
+  if (!config.tables.predictions.columns.predicted) throw new Error('rerunChangesQuery needs tables.predictions.columns.predicted');
+  const q = new QueryBuilder();
+  const pairs = rerunPairs(config, q, window, models);
+  const top = q.param('limit', 'INT64', limit);
+  const sql = `${pairs}
+SELECT model, entity, day, old_predicted, new_predicted, old_line, new_line, actual, old_commit, new_commit
+FROM pairs
+WHERE had_old AND has_new AND old_predicted != new_predicted
+ORDER BY ABS(new_predicted - old_predicted) DESC, model, day, entity
+LIMIT ${top}`;
+  return q.build('rerunChanges', sql);
 }

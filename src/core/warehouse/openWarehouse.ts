@@ -1,5 +1,6 @@
 import type { PipelineLensConfig } from '../config/types';
 import type { CredentialHosts } from '../credentials/endpointPolicy';
+import { loadWithDuckdb } from './embedded/duckdbBinding';
 import { tableConfigKeys } from './tableConfigKeys';
 import type { Warehouse } from './types';
 
@@ -15,6 +16,6 @@ export async function openWarehouse(config: PipelineLensConfig, options: { crede
     const { BigQueryWarehouse } = require('./bigquery/bigqueryWarehouse') as typeof import('./bigquery/bigqueryWarehouse');
     return BigQueryWarehouse.open(warehouse, { tableKeys: tableConfigKeys(config), configFile: config.file, credentialHosts: options.credentialHosts });
   }
-  const { EmbeddedWarehouse } = require('./embedded/embeddedWarehouse') as typeof import('./embedded/embeddedWarehouse');
+  const { EmbeddedWarehouse } = loadWithDuckdb(() => require('./embedded/embeddedWarehouse') as typeof import('./embedded/embeddedWarehouse'));
   return EmbeddedWarehouse.open(warehouse, { baseDir: config.root });
 }

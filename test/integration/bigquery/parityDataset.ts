@@ -7,7 +7,7 @@ import { join } from 'node:path';
  * A small warehouse in one DuckDB file, with the default column names, that the embedded
  * engine opens directly and the fake BigQuery serves: the same rows behind both paths.
  * It has what makes engines disagree if they can: NULLs in every column type, microsecond
- * timestamps, superseded rows, pushes (NULL grading), zero and NULL features, a run without
+ * timestamps, superseded rows and a regeneration that moved, deleted and added keys, pushes (NULL grading), zero and NULL features, a run without
  * a revision, a deployment without traffic.
  *
  * 5 entities × 12 days (2026-01-01..12) × 2 models; commit A before 2026-01-06, B after.
@@ -46,6 +46,26 @@ export async function createParityDataset(commits: { a: string; b: string } = { 
         TIMESTAMPTZ '2026-01-01 07:00:00.123456+00' + to_days(d) + to_microseconds(e * 1001) AS created_at,
         NOT (e = 1 AND d = 3) AS is_active
       FROM range(5) t1(e), range(12) t2(d), (VALUES ('catboost_v8'), ('xgb_v3')) t3(m);
+    -- A regeneration of catboost_v8 on 2026-01-10 by build B: p0 and p1 re-predicted (p1
+    -- twice, p0 across the line), p2 deleted without replacement, p5 new.
+    UPDATE preds.predictions SET is_active = FALSE
+      WHERE system_id = 'catboost_v8' AND game_date = DATE '2026-01-10' AND player_lookup IN ('p0', 'p1', 'p2');
+    INSERT INTO preds.predictions
+      SELECT player_lookup, game_date, system_id, predicted, line_value, '${commits.b}', 'worker-00002-bbb', created_at, active
+      FROM (VALUES
+        ('p0', -3.0, 2.5, TIMESTAMPTZ '2026-01-11 08:00:00.000001+00', TRUE),
+        ('p1', 9.75, 5.5, TIMESTAMPTZ '2026-01-11 08:00:01+00', FALSE),
+        ('p1', 4.0, 5.5, TIMESTAMPTZ '2026-01-11 09:30:00+00', TRUE),
+        ('p5', 17.5, 17.5, TIMESTAMPTZ '2026-01-11 08:00:02+00', TRUE)
+      ) t(player_lookup, predicted, line_value, created_at, active),
+      (VALUES (DATE '2026-01-10', 'catboost_v8')) k(game_date, system_id);
+    -- The same rows marked the other ways a pipeline may mark replaced rows: a timestamp set
+    -- when a row was replaced, and a flag TRUE on replaced rows.
+    CREATE TABLE preds.predictions_superseded AS
+      SELECT * EXCLUDE (is_active),
+        CASE WHEN is_active THEN NULL ELSE TIMESTAMPTZ '2026-01-11 10:00:00+00' END AS superseded_at,
+        NOT is_active AS superseded
+      FROM preds.predictions;
     CREATE TABLE preds.accuracy AS
       SELECT
         player_lookup, game_date, system_id, predicted_points,

@@ -14,6 +14,7 @@ import { rerunImpact } from '../core/rerun/rerunImpact';
 import { EXIT_CODES, verifyDeployment } from '../core/verify/verifyDeployment';
 import type { DateWindow } from '../core/warehouse/catalog';
 import { formatBytes, parseByteSize } from '../core/report/bytes';
+import { investigationMarkdown } from '../core/report/investigationMarkdown';
 import { parseDate } from '../core/warehouse/temporalValues';
 import { loadWithDuckdb } from '../core/warehouse/embedded/duckdbBinding';
 import { assertRunnable, planQuery, writeRefusal, type QueryPlan } from '../core/warehouse/queryGuard';
@@ -208,7 +209,9 @@ export function buildProgram(io: CliIO = PROCESS_IO, result: { exitCode: number 
     .option('--to <date>', 'last date (YYYY-MM-DD)')
     .addOption(new Option('--fail-on <level>', 'exit 1 when a finding at this level exists: critical, or warning (critical, high or medium)').choices(FAIL_LEVELS))
     .option('--json', 'machine-readable output (see docs/cli.md)')
-    .action(async (options: { model?: string[]; from?: string; to?: string; failOn?: FailLevel; json?: boolean }) => {
+    .option('--markdown', 'the report as markdown: the handoff note the editor exports')
+    .action(async (options: { model?: string[]; from?: string; to?: string; failOn?: FailLevel; json?: boolean; markdown?: boolean }) => {
+      if (options.json && options.markdown) throw new UsageError('--json and --markdown both choose the output; give one.');
       await withWorkspace(globals(), here, async (w) => {
         const window = await windowFrom(options, () => w.defaultWindow());
         const found = await investigate(w, { window, models: options.model });
@@ -221,6 +224,10 @@ export function buildProgram(io: CliIO = PROCESS_IO, result: { exitCode: number 
             skipped: found.skipped,
             ...(verdict ? { failOn: { level: verdict.level, matched: verdict.matched, exitCode: verdict.exitCode } } : {}),
           });
+        } else if (options.markdown) {
+          const source = { configFile: w.config.file, warehouse: (await w.warehouse()).describe() };
+          print(investigationMarkdown(found, { source, generatedAt: new Date().toISOString() }).trimEnd());
+          if (verdict) io.stderr(`${verdict.summary}\n`);
         } else {
           print(renderInvestigation(found, { configFile: w.config.file, warehouse: (await w.warehouse()).describe() }));
           if (verdict) print(verdict.summary);

@@ -107,7 +107,7 @@ export class CommitLenses {
     return {
       ...lens,
       command: {
-        title: lensTitle(provenance, view, data.label ? `${data.label}: ` : ''),
+        title: lensTitle(provenance, view, data.label ? `${data.label}: ` : '', this.context.settings().primaryModels),
         command: Commands.showCommitProvenance,
         arguments: [args],
       },

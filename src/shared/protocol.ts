@@ -186,6 +186,10 @@ export interface FindingsParams extends WorkspaceScope, WindowOption {
 }
 
 export interface FindingsResult {
+  /** The workspace that answered: where a handoff note of these findings is written. */
+  workspaceRoot: string;
+  /** Where the figures came from, for a report read away from the editor. */
+  source: { configFile: string; warehouse: string };
   window: DateWindow;
   findings: Finding[];
   /** Parts that could not be checked, and why. */

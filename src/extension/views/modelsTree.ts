@@ -2,7 +2,8 @@ import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { formatTimestamp, shortSha } from '../../core/report/format';
 import { Commands, TreeRequest, type TreeArtifact, type TreeCommit, type TreeDate, type TreeModel, type TreeResult, type ViewThresholds } from '../../shared/protocol';
-import { judge, judgementIcon, metricsSummary, metricsTooltip } from './metricsText';
+import { escapeMarkdown } from '../../core/report/markdown';
+import { judge, judgementIcon, metricsTooltip, rateDescription, rateLabel } from './metricsText';
 import { classifyProblem, errorItem, messageOf, setViewProblem } from './viewProblems';
 
 export type ModelsNode =
@@ -87,9 +88,9 @@ export class ModelsTreeProvider implements vscode.TreeDataProvider<ModelsNode>, 
       }
       case 'model': {
         const m = node.model;
-        const item = new vscode.TreeItem(m.model, vscode.TreeItemCollapsibleState.Collapsed);
+        const item = new vscode.TreeItem(rateLabel(m.model, m.metrics), vscode.TreeItemCollapsibleState.Collapsed);
         item.id = `model:${m.model}`;
-        item.description = `${metricsSummary(m.metrics)} · ${m.commits.length} build${m.commits.length === 1 ? '' : 's'}`;
+        item.description = `${rateDescription(m.metrics)} · ${m.commits.length} build${m.commits.length === 1 ? '' : 's'}`;
         item.iconPath = judgementIcon('symbol-class', judge(m.metrics, node.thresholds));
         item.tooltip = metricsTooltip(m.model, m.metrics, node.thresholds);
         item.contextValue = 'model';
@@ -98,13 +99,13 @@ export class ModelsTreeProvider implements vscode.TreeDataProvider<ModelsNode>, 
       case 'build': {
         const b = node.build;
         const sha = shortSha(b.commit);
-        const item = new vscode.TreeItem(`${sha}${b.subject ? ` ${b.subject}` : ''}`, vscode.TreeItemCollapsibleState.Collapsed);
+        const item = new vscode.TreeItem(rateLabel(sha, b.metrics), vscode.TreeItemCollapsibleState.Collapsed);
         item.id = `build:${node.model.model}:${b.commit}`;
         const deployed = deploymentText(b);
-        item.description = `${metricsSummary(b.metrics)} · ${b.firstDate}..${b.lastDate} · ${deployed}`;
+        item.description = `${rateDescription(b.metrics)} · ${b.subject ? `${b.subject} · ` : ''}${b.firstDate}..${b.lastDate} · ${deployed}`;
         item.iconPath = judgementIcon('git-commit', judge(b.metrics, node.thresholds));
         const extra = [
-          `Build \`${b.commit}\`${b.committedAt ? `, committed ${formatTimestamp(b.committedAt)}` : ''}`,
+          `Build \`${b.commit}\`${b.committedAt ? `, committed ${formatTimestamp(b.committedAt)}` : ''}${b.subject ? `: ${escapeMarkdown(b.subject)}` : ''}`,
           `Predictions for game dates ${b.firstDate}..${b.lastDate}`,
           b.deployedAs.length
             ? `Deployed as ${b.deployedAs.map((d) => `${d.revision} (${d.service}, ${formatTimestamp(d.createdAt)}${d.serving ? ', serving now' : ''})`).join(', ')}`
@@ -139,9 +140,9 @@ export class ModelsTreeProvider implements vscode.TreeDataProvider<ModelsNode>, 
       }
       case 'date': {
         const d = node.day;
-        const item = new vscode.TreeItem(d.date, vscode.TreeItemCollapsibleState.None);
+        const item = new vscode.TreeItem(rateLabel(d.date, d.metrics), vscode.TreeItemCollapsibleState.None);
         item.id = `date:${node.model.model}:${node.build.commit}:${d.date}`;
-        item.description = metricsSummary(d.metrics);
+        item.description = rateDescription(d.metrics);
         item.iconPath = judgementIcon('calendar', judge(d.metrics, node.thresholds));
         item.tooltip = metricsTooltip(`${node.model.model} · ${shortSha(node.build.commit)} · ${d.date}`, d.metrics, node.thresholds);
         item.contextValue = 'date';

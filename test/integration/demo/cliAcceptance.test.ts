@@ -108,6 +108,33 @@ describe('the CLI on the demo workspace', () => {
     assert.deepEqual(never, ['catboost_v10']);
   });
 
+  it('investigate --markdown prints the handoff report: every finding in full, headlines within 80 characters, whole SHAs, open items', async () => {
+    const json = JSON.parse((await run('investigate', '--json')).stdout);
+    const r = await run('investigate', '--markdown');
+    assert.equal(r.code, 0, r.stderr);
+    const md = r.stdout;
+    assert.match(md, /^# Investigation of \d{4}-\d{2}-\d{2} → \d{4}-\d{2}-\d{2}\n/);
+    assert.match(md, /config .*pipeline-lens\.json · warehouse embedded DuckDB/);
+    // The full sentence of every finding is there, as written once markdown's escapes are read.
+    const unescaped = md.replace(/\\(.)/g, '$1');
+    for (const f of json.findings as Array<{ title: string; evidence: string[] }>) {
+      assert.ok(unescaped.includes(f.title), `the full title of: ${f.title}`);
+      for (const e of f.evidence) assert.ok(unescaped.includes(e), `evidence: ${e}`);
+    }
+    const headings = md.split('\n').filter((l) => /^### \d+\. \[/.test(l));
+    assert.equal(headings.length, json.findings.length);
+    for (const h of headings) assert.ok(h.replace(/^### \d+\. \[\w+\] /, '').replace(/\\/g, '').length <= 80, h);
+    // Whole SHAs, so the editor's lenses annotate the note.
+    assert.ok(md.includes(`\`${demo.commits.fix}\``), 'the fix SHA, whole');
+    assert.match(md, /## Open items\n\n- \[ \] Backfill of 2026-01-09\.\.2026-01-28 ran 07:41–08:37 on older build/);
+    assert.ok(!md.includes('command:'), 'no editor links in a document meant for a file');
+    assert.ok(md.includes('catboost_v8 hit rate fell'), 'identifiers read as written');
+
+    const both = await run('investigate', '--markdown', '--json');
+    assert.equal(both.code, 2);
+    assert.match(both.stderr, /--json and --markdown both choose the output; give one/);
+  });
+
   it('never ranks the Vegas coverage, higher in the bad period, as the cause of the drop', async () => {
     const json = JSON.parse((await run('investigate', '--json')).stdout);
     const shift = json.findings.find((f: { kind: string; subjects: { models?: string[] } }) => f.kind === 'metric-shift' && f.subjects.models?.includes('catboost_v8'));

@@ -41,7 +41,8 @@ describe('language server on the demo workspace', () => {
   before(async () => {
     dir = await mkdtemp(join(tmpdir(), 'pipeline-lens-server-demo-'));
     demo = await generateDemo(join(dir, 'demo'));
-    server = await LspHarness.start({ folders: [demo.root] });
+    // The incident's team reads catboost_v8 first: the lens leads with it.
+    server = await LspHarness.start({ folders: [demo.root], settings: { primaryModels: ['catboost_v8'] } });
     await server.ready();
     note = await readFile(join(demo.root, HANDOFF), 'utf8');
     noteUri = await server.open(join(demo.root, HANDOFF), 'markdown');

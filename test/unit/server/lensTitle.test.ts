@@ -71,7 +71,8 @@ function provenance(services: ServiceProvenance[], models: ModelProvenance[] = [
 describe('lensTitle', () => {
   it('reads deployed, runs on older code and the headline result at a glance', () => {
     const p = provenance([service({})], [model('catboost_v8', [559, 41, 24], [2303, 668, 338]), model('catboost_v9', [346, 140, 116], [2313, 2060, 1600])]);
-    assert.equal(lensTitle(p, parts), '✓ prediction-worker 19:10 (+15h53m) · ⚠ 1 backfill ran on older code · catboost_v8 58.5% [43.4, 72.2] n=41 (+1 model)');
+    assert.equal(lensTitle(p, parts), '✓ prediction-worker 19:10 (+15h53m) · ⚠ 1 backfill ran on older code · catboost_v9 82.9% [75.8, 88.2] n=140 (+1 model)');
+    assert.equal(lensTitle(p, parts, '', ['catboost_v8']), '✓ prediction-worker 19:10 (+15h53m) · ⚠ 1 backfill ran on older code · catboost_v8 58.5% [43.4, 72.2] n=41 (+1 model)');
   });
 
   it('says how far behind an undeployed commit the deployed build is', () => {
@@ -103,9 +104,15 @@ describe('lensTitle', () => {
     assert.equal(describeRuns([run('backfill'), run('daily'), run('daily'), run('rerun'), run(null)]), '1 backfill + 2 daily runs + 1 rerun + 1 run');
   });
 
-  it('heads with the model whose hit rate moved most, else the one with most graded rows', () => {
-    assert.equal(headlineModel([model('a', [100, 50, 30], [100, 50, 29]), model('b', [10, 10, 9], [100, 100, 50])])?.model, 'b');
+  it('heads with the most graded model, not a thinly graded one that moved most', () => {
+    assert.equal(headlineModel([model('a', [100, 50, 30], [100, 50, 29]), model('b', [10, 10, 9], [100, 100, 50])])?.model, 'a');
     assert.equal(headlineModel([model('a', [100, 0, 0], [0, 0, 0])]), null);
+  });
+
+  it('heads with the first configured primary model that has graded rows', () => {
+    const models = [model('a', [100, 50, 30], [100, 50, 29]), model('b', [10, 10, 9], [100, 100, 50]), model('c', [10, 0, 0], [10, 0, 0])];
+    assert.equal(headlineModel(models, ['c', 'b'])?.model, 'b');
+    assert.equal(headlineModel(models, ['missing'])?.model, 'a');
   });
 });
 

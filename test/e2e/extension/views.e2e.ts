@@ -41,7 +41,12 @@ describe('The Pipeline Lens views, populated from the demo', function () {
     assert.equal((preFix.iconPath as vscode.ThemeIcon).color?.id, 'charts.red');
 
     const preFixNode = builds[items.indexOf(preFix)];
-    const dates = await api.views.models.getChildren(preFixNode);
+    const children = await api.views.models.getChildren(preFixNode);
+    // The model file the build ran comes first, then its game dates.
+    const artifact = children.find((n) => n.kind === 'artifact');
+    assert.ok(artifact, 'the build shows the model file it ran');
+    assert.match(label(api.views.models.getTreeItem(artifact)), /^model file \S+\.cbm$/);
+    const dates = children.filter((n) => n.kind === 'date');
     assert.ok(dates.length >= 20, `the pre-fix build has its game dates (${dates.length})`);
     assert.match(label(api.views.models.getTreeItem(dates[0])), /^2026-01-\d\d \d+\.\d%$/);
   });

@@ -17,6 +17,8 @@ describe('views on a pipeline of another domain', () => {
   let pipeline: EnergyPipeline;
   /** The same pipeline, its config naming optional columns the tables lack, or none. */
   let sparse: EnergyPipeline;
+  /** The same pipeline, its runs' start column misnamed and its predictions naming no build: neither part can be read at all. */
+  let unreadable: EnergyPipeline;
   let server: LspHarness;
 
   before(async () => {
@@ -28,7 +30,13 @@ describe('views on a pipeline of another domain', () => {
         Object.assign(c.tables.graded.columns, { actual: 'observed_kw', line: null });
       },
     });
-    server = await LspHarness.start({ folders: [pipeline.root, sparse.root] });
+    unreadable = await createEnergyPipeline({
+      editConfig: (c) => {
+        c.tables.executionLog.columns.start = 'began_at';
+        c.tables.predictions.columns.commit = null;
+      },
+    });
+    server = await LspHarness.start({ folders: [pipeline.root, sparse.root, unreadable.root] });
     await server.ready();
   });
 
@@ -36,6 +44,7 @@ describe('views on a pipeline of another domain', () => {
     await server?.stop();
     await pipeline?.cleanup();
     await sparse?.cleanup();
+    await unreadable?.cleanup();
   });
 
   const ask = <R>(method: string, params: unknown) => server.connection.sendRequest(method, params) as Promise<R>;
@@ -99,5 +108,17 @@ describe('views on a pipeline of another domain', () => {
     assert.match(lens.title, /^✓ [\w-]+ 2026-03-16 18:00 \(\+/, lens.title);
     assert.match(lens.title, /gbm_v2 \d/, lens.title);
     assert.doesNotMatch(lens.title, /Pipeline Lens:|not checked|unavailable/i, lens.title);
+  });
+
+  it('hover when runs and results cannot be read at all: "Not checked", naming each setting, never "none ran" or "no predictions"', async () => {
+    const text = `The fix ${unreadable.sha.fix.slice(0, 10)} went out late.\n`;
+    const uri = await server.open(join(unreadable.root, 'hover-unreadable.md'), 'markdown', text);
+    await server.hover(uri, positionOf(text, unreadable.sha.fix.slice(0, 10), 2));
+    await settled();
+    const plain = ((await server.hover(uri, positionOf(text, unreadable.sha.fix.slice(0, 10), 2))) ?? '').replace(/\\_/g, '_');
+    assert.match(plain, /\| [\w-]+ \| [\w-]+ \| 2026-03-16 18:00 UTC \| \+/, plain);
+    assert.doesNotMatch(plain, /No run executed older code|No predictions by builds|unavailable/, plain);
+    assert.match(plain, /Not checked: runs in the gap: tables\.executionLog\.columns\.start is "began_at", but grid_ops\.job_runs has no such column/, plain);
+    assert.match(plain, /Not checked: results by build: tables\.predictions\.columns\.commit is null/, plain);
   });
 });

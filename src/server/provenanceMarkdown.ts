@@ -43,6 +43,8 @@ export function provenanceMarkdown(p: CommitProvenance, parts: LensParts, option
   out.push(...servicesSection(p.services, parts.deployments));
   out.push(...runsSection(p.services, parts.runs));
   out.push(...resultsSection(p, parts.results, options.full ?? false));
+  // The same wording as the CLI's `commit`: each names the setting to fix.
+  for (const note of p.notChecked ?? []) out.push(`_Not checked: ${escapeMarkdown(note.replace(/: not checked: /, ': '))}._`, '');
 
   if (options.full && p.files?.length) {
     out.push('**Files changed**', '');

@@ -1,6 +1,6 @@
 import type { RerunImpact } from '../../core/rerun/rerunImpact';
 import { rerunLines } from '../../core/rerun/rerunSummary';
-import { formatCount, shortSha } from '../../core/report/format';
+import { formatCount, NOT_RECORDED, shortSha } from '../../core/report/format';
 import { textTable } from './textTable';
 
 export function renderRerun(r: RerunImpact & { recorded: true }): string {
@@ -21,7 +21,8 @@ export function renderRerun(r: RerunImpact & { recorded: true }): string {
   }
   if (r.largestChanges.length) {
     out.push(`Largest changes (${r.largestChanges.length}):`);
-    const num = (v: number | null) => (v === null ? 'n/a' : String(v));
+    // A row without a line holds none: the sources do not record one.
+    const num = (v: number | null) => (v === null ? NOT_RECORDED : String(v));
     out.push(
       textTable(
         ['model', 'date', 'entity', 'old', 'new', 'line', 'actual', 'builds'],

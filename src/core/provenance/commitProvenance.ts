@@ -88,6 +88,9 @@ export interface CommitProvenance {
   resultsNotApplicable: string | null;
 }
 
+/** Without the column naming each row's build, no row can be tied to a commit. */
+export const NO_BUILD_COLUMN = 'results by build: not checked: tables.predictions.columns.commit is null (results by build need the column naming the build that wrote each row)';
+
 const ref = (d: Deployment): DeploymentRef => ({ revision: d.revision, commit: d.commit, createdAt: d.createdAt, trafficPercent: d.trafficPercent });
 
 /** Anything that maps SHA strings as records hold them (often abbreviated) to full SHAs. */
@@ -166,9 +169,7 @@ export async function commitProvenance(workspace: Workspace, shas: string[], opt
   const runRows = runPart.rows;
   const metricRows = metricPart.rows;
   const notChecked = [...runPart.notChecked, ...metricPart.notChecked];
-  if (warehouse && options.withResults !== false && !config.tables.predictions.columns.commit) {
-    notChecked.push('results by build: not checked: tables.predictions.columns.commit is null (results by build need the column naming the build that wrote each row)');
-  }
+  if (warehouse && options.withResults !== false && !config.tables.predictions.columns.commit) notChecked.push(NO_BUILD_COLUMN);
   const runs = runRows.map(toRunRecord);
 
   const deploymentCommits = [...deploymentLists.values()].flatMap((v) => ('list' in v ? v.list.map((d) => d.commit) : []));

@@ -6,10 +6,11 @@ import type { CommitLinks } from '../git/remoteLinks';
 import type { HistoryCut } from '../git/historyCut';
 import type { Resolution } from '../git/types';
 import { modelByCommitQuery, runsQuery, type DateWindow } from '../warehouse/catalog';
+import { runForView } from '../warehouse/checkedQuery';
 import type { Row } from '../warehouse/types';
 import type { Workspace } from '../workspace';
 import { readCommitDetails, type CommitDetails } from './commitDetailsBatch';
-import { assembleProvenance, type CommitProvenance, type DeploymentListing } from './commitProvenance';
+import { assembleProvenance, NO_BUILD_COLUMN, type CommitProvenance, type DeploymentListing } from './commitProvenance';
 import { RefreshingCache } from './refreshingCache';
 import { loadSnapshot, readRefs, type RepositorySnapshot } from './repositorySnapshot';
 import type { CommitGraph } from '../git/ancestry';
@@ -58,6 +59,23 @@ export interface ProvenanceView {
   links: Map<string, CommitLinks>;
 }
 
+/** The runs a document's commits are checked against, and what could not be read of them. */
+interface RunPart {
+  records: RunRecord[];
+  notChecked: string[];
+  /** False when the query could not run at all: no records means "not known". */
+  answered: boolean;
+}
+
+/** Results by build over the window they were computed for, and what could not be read of them. */
+interface ResultPart {
+  window: DateWindow;
+  rows: Row[];
+  notChecked: string[];
+  /** False when no row could be tied to a build: no rows means "not known". */
+  answered: boolean;
+}
+
 export type ProvenanceChange = 'refs' | 'deployments' | 'runs' | 'results';
 
 const DEFAULTS = {
@@ -96,8 +114,8 @@ export class ProvenanceService {
   private readonly details: LRUCache<string, TrackedLoad<CommitDetails | null>>;
   private readonly deploymentLoads: RefreshingCache<Map<string, DeploymentListing>>;
   private readonly windowLoads: RefreshingCache<DateWindow>;
-  private readonly runLoads: RefreshingCache<RunRecord[]>;
-  private readonly resultLoads: RefreshingCache<{ window: DateWindow; rows: Row[] }>;
+  private readonly runLoads: RefreshingCache<RunPart>;
+  private readonly resultLoads: RefreshingCache<ResultPart>;
   private readonly assembled: LRUCache<string, CommitProvenance>;
   private readonly listeners = new Set<(change: ProvenanceChange) => void>();
 
@@ -244,8 +262,9 @@ export class ProvenanceService {
     const { key, parts } = this.dataKey(snapshotLoad, deployments, window, runs, results);
     const windowValue = parts.window;
     const deploymentLists = deployments.value ?? this.placeholderDeployments(deployments);
-    const runRecords = runs?.value ?? [];
+    const runRecords = runs?.value?.records ?? [];
     const metricRows = results.value?.rows ?? [];
+    const notChecked = [...(runs?.value?.notChecked ?? []), ...(results.value?.notChecked ?? [])];
     if (this.preparedFor !== key) {
       this.preparedFor = key;
       prepareBuilds(snapshot.graph, deploymentLists, runRecords, metricRows);
@@ -271,6 +290,7 @@ export class ProvenanceService {
           lookup: snapshot.graph,
           ancestry: snapshot.cut,
           now: new Date(this.options.now()).toISOString(),
+          notChecked,
         });
         this.assembled.set(memo, provenance);
       }
@@ -321,8 +341,8 @@ export class ProvenanceService {
     snapshotLoad: TrackedLoad<RepositorySnapshot>,
     deployments: TrackedLoad<unknown>,
     window: TrackedLoad<DateWindow>,
-    runs: TrackedLoad<unknown> | null,
-    results: TrackedLoad<{ window: DateWindow; rows: Row[] }>,
+    runs: TrackedLoad<RunPart> | null,
+    results: TrackedLoad<ResultPart>,
   ): { key: string; parts: Omit<ProvenanceView, 'commits' | 'links'> } {
     const key = [snapshotLoad.id, deployments.state === 'ready' ? deployments.id : deployments.state, runs ? (runs.state === 'ready' ? runs.id : runs.state) : 'none', results.state === 'ready' ? results.id : results.state].join(':');
     // The window the results were computed over, when they are in; it moves with the date.
@@ -331,8 +351,8 @@ export class ProvenanceService {
       key,
       parts: {
         deployments: partState(deployments),
-        runs: runs ? partState(runs) : { state: 'absent', reason: 'no tables.executionLog in pipeline-lens.json' },
-        results: windowValue === null && window.state === 'failed' ? partState(window) : partState(results),
+        runs: runs ? answeredState(runs) : { state: 'absent', reason: 'no tables.executionLog in pipeline-lens.json' },
+        results: windowValue === null && window.state === 'failed' ? partState(window) : answeredState(results),
         window: windowValue,
       },
     };
@@ -447,32 +467,43 @@ export class ProvenanceService {
    * load: a window recomputed every few minutes must not make them look cold (and show
    * "loading") when the refresh would serve the previous answer meanwhile.
    */
-  private runs(): TrackedLoad<RunRecord[]> | null {
+  /*
+   * Both read through runForView: a column the config names but the table lacks costs a
+   * note naming the setting, not the part (the same wording as the tree and `commit`).
+   * When the settings are right that is still the one query each.
+   */
+  private runs(): TrackedLoad<RunPart> | null {
     const config = this.workspace.config;
     if (!config.tables.executionLog) return null;
     return this.runLoads.get('default', async () => {
       const range = await this.window().promise;
       const to = new Date(this.options.now()).toISOString();
-      const rows = await this.query((signal) => this.workspace.warehouse().then((w) => w.query(runsQuery(config, `${range.from}T00:00:00Z`, to), { signal })));
-      return rows.map(toRunRecord);
+      const probed = { from: range.from, to: to.slice(0, 10) };
+      const part = await this.query((signal) =>
+        this.workspace.warehouse().then((w) => runForView(w, config, (c) => runsQuery(c, `${range.from}T00:00:00Z`, to), probed, 'runs in the gap', signal)),
+      );
+      return { records: part.rows.map(toRunRecord), notChecked: part.notChecked, answered: part.answered };
     });
   }
 
-  private results(): TrackedLoad<{ window: DateWindow; rows: Row[] }> {
+  private results(): TrackedLoad<ResultPart> {
     return this.resultLoads.get('default', async () => {
       const range = await this.window().promise;
-      const rows = await this.query((signal) => this.workspace.warehouse().then((w) => w.query(modelByCommitQuery(this.workspace.config, { window: range }), { signal })));
-      return { window: range, rows };
+      const part = await this.query((signal) =>
+        this.workspace.warehouse().then((w) => runForView(w, this.workspace.config, (c) => modelByCommitQuery(c, { window: range }), range, 'results by build', signal)),
+      );
+      if (!this.workspace.config.tables.predictions.columns.commit) return { window: range, rows: part.rows, notChecked: [...part.notChecked, NO_BUILD_COLUMN], answered: false };
+      return { window: range, rows: part.rows, notChecked: part.notChecked, answered: part.answered };
     });
   }
 
   /** A shared warehouse read: nobody's cancellation stops it, but it cannot hang forever. */
-  private async query(run: (signal: AbortSignal) => Promise<{ rows: Row[] }>): Promise<Row[]> {
+  private async query<T>(run: (signal: AbortSignal) => Promise<T>): Promise<T> {
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(), this.options.loadTimeoutMs);
     try {
       return await withTimeout(
-        run(controller.signal).then((r) => r.rows),
+        run(controller.signal),
         this.options.loadTimeoutMs,
         'the warehouse query',
       );
@@ -519,6 +550,12 @@ function partState(load: TrackedLoad<unknown>): PartState {
   if (load.state === 'ready') return { state: 'ready' };
   if (load.state === 'failed') return { state: 'failed', error: load.error ?? 'failed' };
   return { state: 'loading' };
+}
+
+/** A part read but not answered (its query could not run) is absent: the hover's "Not checked" lines say why. */
+function answeredState(load: TrackedLoad<{ answered: boolean; notChecked: string[] }>): PartState {
+  if (load.state === 'ready' && load.value && !load.value.answered) return { state: 'absent', reason: load.value.notChecked.join('; ') };
+  return partState(load);
 }
 
 async function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {

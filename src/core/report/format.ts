@@ -16,9 +16,14 @@ export function formatDuration(seconds: number): string {
   return `${sign}${secs}s`;
 }
 
+/** A figure the sources do not hold: never 0, never "n/a". */
+export const NOT_RECORDED = 'not recorded';
+/** A rate or mean over no rows: there was nothing to compute it over. */
+export const NO_SAMPLE = 'no sample (n=0)';
+
 /** A share the sources cannot give (null) is "not recorded", never a number. */
 export function formatPercent(share: number | null, digits = 1): string {
-  return share === null ? 'not recorded' : `${(share * 100).toFixed(digits)}%`;
+  return share === null ? NOT_RECORDED : `${(share * 100).toFixed(digits)}%`;
 }
 
 /**
@@ -26,8 +31,8 @@ export function formatPercent(share: number | null, digits = 1): string {
  * Null is a rate the sources cannot give at all, which is not the same as none counted.
  */
 export function formatRate(p: Proportion | null): string {
-  if (p === null) return 'not recorded';
-  if (p.rate === null) return 'no sample (n=0)';
+  if (p === null) return NOT_RECORDED;
+  if (p.rate === null) return NO_SAMPLE;
   return `${(p.rate * 100).toFixed(1)}% [${(p.low * 100).toFixed(1)}, ${(p.high * 100).toFixed(1)}] n=${p.n}`;
 }
 
@@ -48,7 +53,18 @@ export function formatPointDifference(d: { difference: number | null; low: numbe
 }
 
 export function formatNumber(value: number | null, digits = 2): string {
-  return value === null || !Number.isFinite(value) ? 'not recorded' : value.toFixed(digits);
+  return value === null || !Number.isFinite(value) ? NOT_RECORDED : value.toFixed(digits);
+}
+
+/**
+ * A mean or extreme over `n` rows: with `n` unknown the figure is not recorded, over no
+ * rows there is no sample; `signed` puts a + on gains.
+ */
+export function formatOverRows(value: number | null, n: number | null, digits = 2, signed = false): string {
+  if (n === null) return NOT_RECORDED;
+  if (n === 0) return NO_SAMPLE;
+  if (value === null || !Number.isFinite(value)) return NOT_RECORDED;
+  return `${signed && value >= 0 ? '+' : ''}${value.toFixed(digits)}`;
 }
 
 /**

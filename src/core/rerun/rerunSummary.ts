@@ -1,4 +1,4 @@
-import { formatCount, formatNumber, formatPointDifference, formatRate, formatTimestamp, shortSha } from '../report/format';
+import { formatCount, formatOverRows, formatPointDifference, formatRate, formatTimestamp, NOT_RECORDED, shortSha } from '../report/format';
 import type { ModelRerun, Span } from './rerunImpact';
 
 const plural = (n: number, one: string, many = `${one}s`) => `${formatCount(n)} ${n === 1 ? one : many}`;
@@ -38,7 +38,7 @@ export function rerunLines(m: ModelRerun): { headline: string; details: string[]
     details.push(
       m.changed === 0
         ? `no regenerated prediction differs from the one it replaced (${plural(m.regenerated, 'key')} compared)`
-        : `${formatCount(m.changed ?? 0)} of ${plural(m.regenerated, 'regenerated key')} changed prediction, ${m.flipped === null ? 'sides of the line not recorded (no line)' : `${formatCount(m.flipped)} changed side of the line`}; mean change ${signed(m.meanChange)}, mean |change| ${formatNumber(m.meanAbsChange)}, largest ${formatNumber(m.maxAbsChange)} (n=${formatCount(m.changeN ?? 0)})`,
+        : `${formatCount(m.changed ?? 0)} of ${plural(m.regenerated, 'regenerated key')} changed prediction, ${m.flipped === null ? 'sides of the line not recorded (no line)' : `${formatCount(m.flipped)} changed side of the line`}; mean change ${formatOverRows(m.meanChange, m.changeN, 2, true)}, mean |change| ${formatOverRows(m.meanAbsChange, m.changeN)}, largest ${formatOverRows(m.maxAbsChange, m.changeN)} (n=${m.changeN === null ? NOT_RECORDED : formatCount(m.changeN)})`,
     );
   }
   const h = m.hits;
@@ -50,8 +50,4 @@ export function rerunLines(m: ModelRerun): { headline: string; details: string[]
   }
   if (m.sameBuild) details.push(`the re-run ran the same build as the rows it replaced (${buildText(m.builds.map((b) => b.new))}): a change committed since is not in what it wrote`);
   return { headline, details };
-}
-
-function signed(x: number | null): string {
-  return x === null ? 'n/a' : `${x >= 0 ? '+' : ''}${x.toFixed(2)}`;
 }

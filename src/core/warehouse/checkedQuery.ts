@@ -141,7 +141,8 @@ export function withoutColumns(config: PipelineLensConfig, keys: string[]): Pipe
 /**
  * A built-in query behind a view or a report: its rows, and what could not be checked,
  * each note naming the setting, so a wrong or missing column costs a part of the view,
- * not the view. `what` names the part ("runs in the gap", "results by build").
+ * not the view. `what` names the part ("runs in the gap", "results by build"). Not
+ * `answered`: the query could not run at all, so no rows means "not known", not "none".
  */
 export async function runForView(
   warehouse: Warehouse,
@@ -150,11 +151,11 @@ export async function runForView(
   window: DateWindow,
   what: string,
   signal?: AbortSignal,
-): Promise<{ rows: Row[]; notChecked: string[] }> {
+): Promise<{ rows: Row[]; notChecked: string[]; answered: boolean }> {
   const result = await runChecked(warehouse, config, build, window, signal);
   if (!result.ok) {
     if (result.error && !isQueryFault(result.error)) throw result.error;
-    return { rows: [], notChecked: [`${what}: not checked: ${result.reason}`] };
+    return { rows: [], notChecked: [`${what}: not checked: ${result.reason}`], answered: false };
   }
-  return { rows: result.rows, notChecked: result.leftOut.map((f) => `${what}: ${f.message}`) };
+  return { rows: result.rows, notChecked: result.leftOut.map((f) => `${what}: ${f.message}`), answered: true };
 }

@@ -158,5 +158,8 @@ describe('rerun-impact on both engines', () => {
     assert.match(text.stdout, /Not recorded: hit rate on the same keys: set tables\.predictions\.columns\.line/);
     assert.match(text.stdout, /2 keys regenerated, 2 deleted without replacement, new keys not recorded/);
     assert.match(text.stdout, /hit rate on the same keys: not recorded/);
+    // No line column: the largest changes say so in the shared wording.
+    assert.match(text.stdout, /Largest changes[\s\S]*catboost_v8 .* not recorded /, text.stdout);
+    assert.doesNotMatch(text.stdout, /n\/a/, text.stdout);
   });
 });

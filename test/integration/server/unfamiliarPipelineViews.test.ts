@@ -4,7 +4,7 @@ import { pathToFileURL } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import { TimelineRequest, TreeRequest, type TimelineResult, type TreeResult } from '../../../src/shared/protocol';
 import { createEnergyPipeline, type EnergyPipeline } from '../../fixtures/energy/energyPipeline';
-import { LspHarness } from './lspHarness';
+import { LspHarness, positionOf } from './lspHarness';
 
 /*
  * The views of a pipeline the product was not shaped around, asked of the real language
@@ -17,6 +17,8 @@ describe('views on a pipeline of another domain', () => {
   let pipeline: EnergyPipeline;
   /** The same pipeline, its config naming optional columns the tables lack, or none. */
   let sparse: EnergyPipeline;
+  /** The same pipeline, its runs' start column misnamed and its predictions naming no build: neither part can be read at all. */
+  let unreadable: EnergyPipeline;
   let server: LspHarness;
 
   before(async () => {
@@ -28,7 +30,13 @@ describe('views on a pipeline of another domain', () => {
         Object.assign(c.tables.graded.columns, { actual: 'observed_kw', line: null });
       },
     });
-    server = await LspHarness.start({ folders: [pipeline.root, sparse.root] });
+    unreadable = await createEnergyPipeline({
+      editConfig: (c) => {
+        c.tables.executionLog.columns.start = 'began_at';
+        c.tables.predictions.columns.commit = null;
+      },
+    });
+    server = await LspHarness.start({ folders: [pipeline.root, sparse.root, unreadable.root] });
     await server.ready();
   });
 
@@ -36,6 +44,7 @@ describe('views on a pipeline of another domain', () => {
     await server?.stop();
     await pipeline?.cleanup();
     await sparse?.cleanup();
+    await unreadable?.cleanup();
   });
 
   const ask = <R>(method: string, params: unknown) => server.connection.sendRequest(method, params) as Promise<R>;
@@ -63,5 +72,53 @@ describe('views on a pipeline of another domain', () => {
     assert.ok(t.runs.length > 0);
     assert.ok(t.skipped.some((s) => /tables\.executionLog\.columns\.mode is "trigger_kind", but grid_ops\.job_runs has no such column/.test(s)), t.skipped.join('\n'));
     assert.ok(t.skipped.some((s) => /tables\.graded\.columns\.actual is "observed_kw"/.test(s)), t.skipped.join('\n'));
+  });
+
+  /** The hover and the lens wait a bounded time for the warehouse: these tests are about what it answers, so it has answered first. */
+  const settled = async () => {
+    for (;;) {
+      const { workspaces } = await server.status();
+      if (workspaces.every((w) => ['ready', 'failed'].includes(w.runs) && ['ready', 'failed'].includes(w.results))) return;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  };
+
+  it('hover on the fix: deployment, runs and results without the missing columns, and a "Not checked" line naming each setting', async () => {
+    const text = `The fix ${sparse.sha.fix.slice(0, 10)} went out late.\n`;
+    const uri = await server.open(join(sparse.root, 'hover-notes.md'), 'markdown', text);
+    await server.hover(uri, positionOf(text, sparse.sha.fix.slice(0, 10), 2));
+    await settled();
+    const hover = (await server.hover(uri, positionOf(text, sparse.sha.fix.slice(0, 10), 2))) ?? '';
+    assert.match(hover, /\| [\w-]+ \| [\w-]+ \| 2026-03-16 18:00 UTC \| \+/, hover);
+    assert.doesNotMatch(hover, /unavailable/, hover);
+    assert.match(hover, /\*\*Results by build\*\*/, hover);
+    // Markdown escapes the underscores of column names.
+    const plain = hover.replace(/\\_/g, '_');
+    assert.match(plain, /Not checked: runs in the gap: tables\.executionLog\.columns\.mode is "trigger_kind", but grid_ops\.job_runs has no such column/, plain);
+    assert.match(plain, /Not checked: results by build: tables\.graded\.columns\.actual is "observed_kw", but grid_ops\.forecast_scores has no such column/, plain);
+  });
+
+  it('lens on the fix: the deployment and the results, not an error', async () => {
+    const text = `fix: ${sparse.sha.fix}\n`;
+    const uri = await server.open(join(sparse.root, 'lens-notes.md'), 'markdown', text);
+    await server.lensTitles(uri);
+    await settled();
+    const [lens] = await server.lensTitles(uri);
+    assert.ok(lens, 'a lens on the fix');
+    assert.match(lens.title, /^✓ [\w-]+ 2026-03-16 18:00 \(\+/, lens.title);
+    assert.match(lens.title, /gbm_v2 \d/, lens.title);
+    assert.doesNotMatch(lens.title, /Pipeline Lens:|not checked|unavailable/i, lens.title);
+  });
+
+  it('hover when runs and results cannot be read at all: "Not checked", naming each setting, never "none ran" or "no predictions"', async () => {
+    const text = `The fix ${unreadable.sha.fix.slice(0, 10)} went out late.\n`;
+    const uri = await server.open(join(unreadable.root, 'hover-unreadable.md'), 'markdown', text);
+    await server.hover(uri, positionOf(text, unreadable.sha.fix.slice(0, 10), 2));
+    await settled();
+    const plain = ((await server.hover(uri, positionOf(text, unreadable.sha.fix.slice(0, 10), 2))) ?? '').replace(/\\_/g, '_');
+    assert.match(plain, /\| [\w-]+ \| [\w-]+ \| 2026-03-16 18:00 UTC \| \+/, plain);
+    assert.doesNotMatch(plain, /No run executed older code|No predictions by builds|unavailable/, plain);
+    assert.match(plain, /Not checked: runs in the gap: tables\.executionLog\.columns\.start is "began_at", but grid_ops\.job_runs has no such column/, plain);
+    assert.match(plain, /Not checked: results by build: tables\.predictions\.columns\.commit is null/, plain);
   });
 });

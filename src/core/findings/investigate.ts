@@ -118,7 +118,9 @@ export async function investigate(workspace: Workspace, options: { window?: Date
   const hasFeatures = !!config.tables.featureStore && registryIndices.length > 0;
   if (!config.tables.featureStore) skipped.push('feature health: no tables.featureStore in the config');
   else if (registryIndices.length === 0) skipped.push('feature health: features.count and features.registry name no feature to check');
-  if (config.tables.featureStore && !config.tables.expected) skipped.push('feature-store completeness: needs tables.expected (who should have features on each date)');
+  if (config.tables.featureStore && !config.tables.expected) {
+    skipped.push('feature-store completeness and the population/within-group split of coverage drops: need tables.expected (who should have features on each date)');
+  }
   const pc = config.tables.predictions.columns;
   if (!pc.predicted || !pc.line) {
     skipped.push(`direction skew: ${!pc.line ? 'tables.predictions.columns.line' : 'tables.predictions.columns.predicted'} is null; it needs the ${!pc.line ? 'line each prediction is compared with' : 'predicted value'} (a number)`);

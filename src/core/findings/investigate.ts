@@ -2,12 +2,14 @@ import type { PipelineLensConfig } from '../config/types';
 import { cutMessage } from '../git/historyCut';
 import { ResolvedShas } from '../git/shaResolver';
 import { addSums, EMPTY_SUMS, sliceMetrics } from '../metrics/aggregate';
+import { decomposeRate } from '../metrics/rateDecomposition';
 import { commitProvenance, type CommitProvenance } from '../provenance/commitProvenance';
 import { formatTimestamp, shortSha } from '../report/format';
 import {
   directionSkewQuery,
   featureCoverageQuery,
   featureSnapshotQuery,
+  coverageByExpectedQuery,
   featureStoreCompletenessQuery,
   modelCommitDateQuery,
   modelFeatureHealthQuery,
@@ -19,6 +21,7 @@ import type { CatalogQuery } from '../warehouse/columnNeeds';
 import { WarehouseError, type Row } from '../warehouse/types';
 import { shiftDate, type Workspace } from '../workspace';
 import { runChecked, type ColumnFault } from '../warehouse/checkedQuery';
+import { coverageGroups, withDecomposition, type ChangePoint } from './coverageDecomposition';
 import { deploymentGapFindings, type RowsWritten } from './deploymentGap';
 import { directionSkewFindings } from './directionSkew';
 import { featureHealth, type BrokenFeature } from './featureHealth';
@@ -115,7 +118,9 @@ export async function investigate(workspace: Workspace, options: { window?: Date
   const hasFeatures = !!config.tables.featureStore && registryIndices.length > 0;
   if (!config.tables.featureStore) skipped.push('feature health: no tables.featureStore in the config');
   else if (registryIndices.length === 0) skipped.push('feature health: features.count and features.registry name no feature to check');
-  if (config.tables.featureStore && !config.tables.expected) skipped.push('feature-store completeness: needs tables.expected (who should have features on each date)');
+  if (config.tables.featureStore && !config.tables.expected) {
+    skipped.push('feature-store completeness and the population/within-group split of coverage drops: need tables.expected (who should have features on each date)');
+  }
   const pc = config.tables.predictions.columns;
   if (!pc.predicted || !pc.line) {
     skipped.push(`direction skew: ${!pc.line ? 'tables.predictions.columns.line' : 'tables.predictions.columns.predicted'} is null; it needs the ${!pc.line ? 'line each prediction is compared with' : 'predicted value'} (a number)`);
@@ -176,7 +181,7 @@ export async function investigate(workspace: Workspace, options: { window?: Date
       const explanation = inputs.get(shift);
       return shiftFinding(shift, explanation?.inputs ?? null, note, explanation?.notChecked ?? null);
     }),
-    ...health.map((h) => h.finding),
+    ...(await Promise.all(health.map((h) => decomposedCoverage(h, coverage ?? [], window, config, sha, deploymentsByCommit, checked)))),
   ];
 
   if (cells?.length) {
@@ -204,6 +209,37 @@ export async function investigate(workspace: Workspace, options: { window?: Date
   findings.push(...(await checkModelIdentity(config, { window, models }, modelsSeen, view.currentTime().toISOString(), checked, skipped)));
 
   return { window, models: models ?? null, findings: rank(findings), skipped };
+}
+
+/**
+ * A coverage drop with a level before it, split into population and within-group change
+ * over the expected list; other findings, and drops where the config names no expected
+ * list, come back as they are.
+ */
+async function decomposedCoverage(
+  h: BrokenFeature,
+  coverage: Row[],
+  window: DateWindow,
+  config: PipelineLensConfig,
+  sha: (v: string | null) => string | null,
+  deployments: Map<string, NonNullable<ChangePoint['deployment']>>,
+  checked: (what: string, build: (c: PipelineLensConfig) => CatalogQuery) => Promise<Row[] | null>,
+): Promise<Finding> {
+  if (h.finding.kind !== 'feature-coverage-drop' || typeof h.finding.data.before !== 'number' || !config.tables.expected) return h.finding;
+  const rows = await checked(`coverage decomposition of ${h.name}`, (c) => coverageByExpectedQuery(c, { from: window.from, to: h.to }, h.from, h.index, h.mode));
+  if (!rows) return h.finding;
+  const { before, after } = coverageGroups(rows);
+  const ofMode = coverage.filter((r) => Number(r.feature_index) === h.index && (r.mode === null || r.mode === undefined ? null : String(r.mode)) === h.mode);
+  const buildOn = (day: string) => {
+    const r = ofMode.find((x) => String(x.day) === day && x.commit_sha !== null && x.commit_sha !== undefined);
+    return r ? sha(String(r.commit_sha)) ?? String(r.commit_sha) : null;
+  };
+  const lastBefore = ofMode.reduce((max, r) => (String(r.day) < h.from && String(r.day) > max ? String(r.day) : max), '');
+  const at = buildOn(h.from);
+  const change: ChangePoint = { before: lastBefore ? buildOn(lastBefore) : null, at, deployment: at ? deployments.get(at) ?? null : null };
+  const daysWhere = (test: (day: string) => boolean) => new Set(ofMode.map((r) => String(r.day)).filter(test)).size;
+  const days = { before: daysWhere((d) => d < h.from), after: daysWhere((d) => d >= h.from && d <= h.to) };
+  return withDecomposition(h.finding, h.name, decomposeRate(before, after), change, days);
 }
 
 /** Provenance of the commits that touched a service's code in the window: where deployment gaps are. */

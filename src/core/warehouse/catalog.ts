@@ -472,6 +472,46 @@ ORDER BY 1`;
 }
 
 /**
+ * One feature's rows before and after a date, in one mode, split by whether the entity was
+ * on the expected list for its date (tables.expected), with how many had the feature > 0:
+ * the groups a coverage change is decomposed over (who is in the population vs how well
+ * each group is covered).
+ */
+export function coverageByExpectedQuery(config: PipelineLensConfig, window: DateWindow, splitDate: string, index: number, mode: string | null): CatalogQuery {
+  const fs = config.tables.featureStore;
+  const expected = config.tables.expected;
+  if (!fs || !expected) throw new Error('coverageByExpectedQuery needs tables.featureStore and tables.expected');
+  const q = new QueryBuilder();
+  const es = requiredScope(config, 'expected');
+  const fss = requiredScope(config, 'featureStore');
+  const ec = expected.columns;
+  const fc = fs.columns;
+  const value = featureValueSql(q, fs, fss, 'f', q.param('feature_index', 'INT64', index), config.features.registry);
+  const day = dayOf(q, fss, 'f', 'date', fc.date);
+  const ofMode = fc.mode && mode !== null ? ` AND CAST(${q.column(fss, 'f', 'mode', fc.mode, 'any')} AS STRING) = ${q.param('mode', 'STRING', mode)}` : '';
+  const sql = `
+WITH wanted AS (
+  SELECT DISTINCT ${q.column(es, 'e', 'entity', ec.entity, 'any', false)} AS entity, ${dayOf(q, es, 'e', 'date', ec.date)} AS day
+  FROM ${tableRef(es.table)} AS e
+  WHERE ${windowFilter(q, es, 'e', window)}
+),
+rows_ AS (
+  SELECT ${q.column(fss, 'f', 'entity', fc.entity, 'any', false)} AS entity, ${day} AS day, ${value} AS value
+  FROM ${tableRef(fss.table)} AS f
+  WHERE ${windowFilter(q, fss, 'f', window)}${ofMode}
+)
+SELECT
+  CASE WHEN rows_.day < ${q.param('split', 'DATE', splitDate)} THEN 'before' ELSE 'after' END AS period,
+  CASE WHEN wanted.entity IS NULL THEN 'not expected' ELSE 'expected' END AS grp,
+  COUNT(*) AS row_count,
+  COUNTIF(rows_.value > 0) AS positive
+FROM rows_ LEFT JOIN wanted ON wanted.entity = rows_.entity AND wanted.day = rows_.day
+GROUP BY 1, 2
+ORDER BY 1, 2`;
+  return q.build('coverageByExpected', sql);
+}
+
+/**
  * Per model and day: calls above and below the line, and how the graded ones did, with
  * how often the outcome itself landed above the line (the base rate a skew is judged by).
  */

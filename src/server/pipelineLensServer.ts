@@ -9,7 +9,7 @@ import {
   type InitializeResult,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { DidChangeStatusNotification, RefreshNotification } from '../shared/protocol';
+import { DidChangeStatusNotification, RefreshNotification, SelectProfileRequest, type SelectProfileParams, type SelectProfileResult } from '../shared/protocol';
 import { CommitLenses } from './commitLenses';
 import { QueryCounter } from './countingWarehouse';
 import { registerCustomRequests } from './customRequests';
@@ -17,7 +17,7 @@ import { Debouncer } from './debouncer';
 import { DocumentScans, isSqlDocument } from './documentScans';
 import { Hovers } from './hovers';
 import { serverStatus, type ServerCounters } from './handlers/status';
-import { onNotification0, sendNotification } from './protocolHandlers';
+import { onNotification0, onRequest, sendNotification } from './protocolHandlers';
 import { ServerLogger } from './logger';
 import type { ServerContext } from './serverContext';
 import type { ServerWorkspace } from './serverWorkspace';
@@ -70,6 +70,10 @@ export class PipelineLensServer {
       storageFolder: () => this.storageFolder,
       onStorageProblem: (message) => this.logger.warnOnce(message),
       onLoaded: (entry) => this.workspaceLoaded(entry),
+      onProfileFallback: (message) => {
+        this.logger.warn(message);
+        void this.connection.window.showWarningMessage(`Pipeline Lens: ${message}`);
+      },
     });
     this.context = {
       documents: this.documents,
@@ -100,6 +104,7 @@ export class PipelineLensServer {
 
     registerCustomRequests(c, this.context, this.counters);
     onNotification0(c, RefreshNotification.type, () => void this.refresh());
+    onRequest(c, SelectProfileRequest.type, (params) => this.selectProfile(params));
 
     c.onDidChangeConfiguration((change) => void this.configurationChanged(change.settings));
     c.onDidChangeWatchedFiles((change) => void this.filesChanged(change.changes.map((f) => f.uri)));
@@ -118,8 +123,12 @@ export class PipelineLensServer {
   }
 
   private initialize(params: InitializeParams): InitializeResult {
-    const options = (params.initializationOptions ?? {}) as { settings?: unknown; storagePath?: unknown };
+    const options = (params.initializationOptions ?? {}) as { settings?: unknown; storagePath?: unknown; profiles?: unknown };
     if (options.settings) this.settings = parseSettings(options.settings);
+    if (options.profiles && typeof options.profiles === 'object') {
+      const chosen = Object.entries(options.profiles).filter((e): e is [string, string] => typeof e[1] === 'string' && isAbsolute(e[0]));
+      this.registry.setChosenProfiles(Object.fromEntries(chosen));
+    }
     if (typeof options.storagePath === 'string' && isAbsolute(options.storagePath)) this.storageFolder = options.storagePath;
     this.initialGitPath = this.settings.gitPath;
     this.reportInvalidHosts();
@@ -167,6 +176,28 @@ export class PipelineLensServer {
     for (const document of this.documents.all()) this.validate(document.uri);
     this.refreshLenses();
     void this.publishStatus();
+  }
+
+  /** Reopens the workspace of the scope through another profile, then redraws what shows its figures. */
+  private async selectProfile(params: SelectProfileParams): Promise<SelectProfileResult> {
+    await this.registry.loaded;
+    const entry = this.registry.forScope(params.scope);
+    if (!entry) throw new Error(`No pipeline-lens.json in ${this.folders.join(', ') || 'the workspace'}: there is no warehouse profile to choose. Create one (Pipeline Lens: Create Config).`);
+    const old = entry.workspace;
+    if (old) {
+      this.subscriptions.get(old)?.();
+      this.subscriptions.delete(old);
+      this.partial.delete(old);
+    }
+    const next = await this.registry.selectProfile(entry, params.profile);
+    const active = next.workspace?.config.warehouseProfiles.active ?? params.profile ?? '';
+    this.logger.info(`${next.root} now reads the warehouse profile "${active}".`);
+    void next.workspace?.provenance.warm();
+    for (const document of this.documents.all()) this.validate(document.uri);
+    this.refreshLenses();
+    void this.publishStatus();
+    const asked = params.profile ?? next.workspace?.config.warehouseProfiles.defaultName ?? active;
+    return { root: next.root, activeProfile: active, notice: asked === active ? null : `The profile "${asked}" could not be read; ${next.root} reads "${active}".` };
   }
 
   private workspaceLoaded(entry: WorkspaceEntry): void {

@@ -2,6 +2,8 @@ import { basename, isAbsolute } from 'node:path';
 import {
   CodeLensRefreshRequest,
   DidChangeConfigurationNotification,
+  MessageType,
+  ShowMessageNotification,
   TextDocuments,
   TextDocumentSyncKind,
   type Connection,
@@ -72,7 +74,7 @@ export class PipelineLensServer {
       onLoaded: (entry) => this.workspaceLoaded(entry),
       onProfileFallback: (message) => {
         this.logger.warn(message);
-        void this.connection.window.showWarningMessage(`Pipeline Lens: ${message}`);
+        this.showWarning(message);
       },
     });
     this.context = {
@@ -203,7 +205,7 @@ export class PipelineLensServer {
   private workspaceLoaded(entry: WorkspaceEntry): void {
     if (entry.problem) {
       this.logger.error(`Pipeline Lens cannot use ${entry.configFile}: ${entry.problem}`);
-      void this.connection.window.showWarningMessage(`Pipeline Lens: ${entry.problem}`);
+      this.showWarning(entry.problem);
       return;
     }
     const workspace = entry.workspace!;
@@ -216,6 +218,14 @@ export class PipelineLensServer {
       void this.publishStatus();
     });
     this.subscriptions.set(workspace, unsubscribe);
+  }
+
+  /**
+   * A notification, not window.showWarningMessage: that sends a request whose rejection,
+   * from a client that does not answer it, would end the server.
+   */
+  private showWarning(message: string): void {
+    void this.connection.sendNotification(ShowMessageNotification.type, { type: MessageType.Warning, message: `Pipeline Lens: ${message}` }).catch(() => undefined);
   }
 
   private async refresh(): Promise<void> {

@@ -2,6 +2,7 @@ import type { Uri } from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import type { DeploymentStatusItem } from './statusBar/deploymentStatusItem';
 import type { DryRunStatusItem } from './statusBar/dryRunStatusItem';
+import type { WarehouseProfileItem } from './statusBar/warehouseProfileItem';
 import type { PipelineViews } from './views/pipelineViews';
 import type { QueryResultsPanel } from './webviews/queryResultsPanel';
 import type { ReportPanel } from './webviews/reportPanel';
@@ -15,6 +16,7 @@ export interface StartedApi {
   views: PipelineViews;
   deploymentStatus: DeploymentStatusItem;
   dryRunStatus: DryRunStatusItem;
+  profileStatus: WarehouseProfileItem;
   timeline(): TimelinePanel | undefined;
   queryResults(): QueryResultsPanel | undefined;
   /** The rendered report panel (provenance, investigation, status), if open. */

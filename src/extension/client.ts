@@ -3,6 +3,7 @@ import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerO
 import { Commands } from '../shared/protocol';
 import { ServerRestarts } from './serverRestarts';
 import { initialSettings, withUserAllowedHosts } from './settings';
+import { chosenProfiles } from './warehouseProfile';
 
 /**
  * The language client: the server (dist/server.js, bundled next to this file) runs in its
@@ -21,7 +22,8 @@ export function createClient(context: vscode.ExtensionContext, output: vscode.Lo
     errorHandler: new ServerRestarts(),
     // The commit graph of a large history takes seconds to walk: the server keeps it in the
     // extension's storage for this workspace (never in the repository) for the next session.
-    initializationOptions: { settings: initialSettings(), storagePath: (context.storageUri ?? context.globalStorageUri).fsPath },
+    // The warehouse profile chosen in an earlier session is read from the start.
+    initializationOptions: { settings: initialSettings(), storagePath: (context.storageUri ?? context.globalStorageUri).fsPath, profiles: chosenProfiles(context) },
     synchronize: {
       // A config edit reloads its workspace; a commit, checkout or fetch moves the refs
       // the lenses are computed against.

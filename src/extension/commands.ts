@@ -23,6 +23,7 @@ import { dryRunQuery, runQuery, type QueryCommandArgs } from './queries/runQuery
 import { readinessCommand } from './readiness';
 import { statusMarkdown } from './statusReport';
 import { verifyCommand } from './verification';
+import { selectWarehouseProfile, type SelectProfileArgs } from './warehouseProfile';
 import { rowSubject, type ModelsNode } from './views/modelsTree';
 import { ReportPanel } from './webviews/reportPanel';
 import { TimelinePanel } from './webviews/timelinePanel';
@@ -110,6 +111,8 @@ export const COMMANDS: Record<CommandId, Factory> = {
   [Commands.showOutput]: (ctx) => () => ctx.output.show(),
 
   [Commands.exportHandoffNote]: (ctx) => async (args?: HandoffNoteArgs) => exportHandoffNote(ctx, args),
+
+  [Commands.selectWarehouseProfile]: (ctx) => async (args?: SelectProfileArgs) => selectWarehouseProfile(ctx, args && typeof args === 'object' ? args : undefined),
 };
 
 /** Runs the table's commands against a started extension; a failure is logged and shown, not thrown. */

@@ -11,6 +11,7 @@ import { DeploymentsData } from './deploymentsData';
 import { registerStatementLenses } from './queries/statementLenses';
 import { DeploymentStatusItem } from './statusBar/deploymentStatusItem';
 import { DryRunStatusItem } from './statusBar/dryRunStatusItem';
+import { WarehouseProfileItem } from './statusBar/warehouseProfileItem';
 import { registerViews } from './views/pipelineViews';
 import { VirtualDocuments } from './virtualDocuments';
 import { QueryResultsPanel } from './webviews/queryResultsPanel';
@@ -47,10 +48,12 @@ export async function startExtension(ctx: Ctx): Promise<StartedExtension> {
     await setActivationState('serverFailed');
     void vscode.window.showErrorMessage('Pipeline Lens: the language server did not start; see the Pipeline Lens output.');
   }
+  // Before watchStatus: the first status must reach it.
+  const profileStatus = new WarehouseProfileItem(init);
   watchStatus(init, statusChanges);
   const deploymentStatus = new DeploymentStatusItem(init);
   const dryRunStatus = new DryRunStatusItem(init);
-  subscriptions.push(deploymentStatus, dryRunStatus, registerStatementLenses());
+  subscriptions.push(profileStatus, deploymentStatus, dryRunStatus, registerStatementLenses());
   void showDemoOnFirstStart(ctx.extension, ctx.output);
   return {
     api: {
@@ -59,6 +62,7 @@ export async function startExtension(ctx: Ctx): Promise<StartedExtension> {
       views,
       deploymentStatus,
       dryRunStatus,
+      profileStatus,
       timeline: () => TimelinePanel.open(),
       queryResults: () => QueryResultsPanel.open(),
       report: () => ReportPanel.open(),

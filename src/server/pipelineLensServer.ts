@@ -2,6 +2,8 @@ import { basename, isAbsolute } from 'node:path';
 import {
   CodeLensRefreshRequest,
   DidChangeConfigurationNotification,
+  MessageType,
+  ShowMessageNotification,
   TextDocuments,
   TextDocumentSyncKind,
   type Connection,
@@ -9,7 +11,7 @@ import {
   type InitializeResult,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { DidChangeStatusNotification, RefreshNotification } from '../shared/protocol';
+import { DidChangeStatusNotification, RefreshNotification, SelectProfileRequest, type SelectProfileParams, type SelectProfileResult } from '../shared/protocol';
 import { CommitLenses } from './commitLenses';
 import { QueryCounter } from './countingWarehouse';
 import { registerCustomRequests } from './customRequests';
@@ -17,7 +19,7 @@ import { Debouncer } from './debouncer';
 import { DocumentScans, isSqlDocument } from './documentScans';
 import { Hovers } from './hovers';
 import { serverStatus, type ServerCounters } from './handlers/status';
-import { onNotification0, sendNotification } from './protocolHandlers';
+import { onNotification0, onRequest, sendNotification } from './protocolHandlers';
 import { ServerLogger } from './logger';
 import type { ServerContext } from './serverContext';
 import type { ServerWorkspace } from './serverWorkspace';
@@ -70,6 +72,10 @@ export class PipelineLensServer {
       storageFolder: () => this.storageFolder,
       onStorageProblem: (message) => this.logger.warnOnce(message),
       onLoaded: (entry) => this.workspaceLoaded(entry),
+      onProfileFallback: (message) => {
+        this.logger.warn(message);
+        this.showWarning(message);
+      },
     });
     this.context = {
       documents: this.documents,
@@ -100,6 +106,7 @@ export class PipelineLensServer {
 
     registerCustomRequests(c, this.context, this.counters);
     onNotification0(c, RefreshNotification.type, () => void this.refresh());
+    onRequest(c, SelectProfileRequest.type, (params) => this.selectProfile(params));
 
     c.onDidChangeConfiguration((change) => void this.configurationChanged(change.settings));
     c.onDidChangeWatchedFiles((change) => void this.filesChanged(change.changes.map((f) => f.uri)));
@@ -118,8 +125,12 @@ export class PipelineLensServer {
   }
 
   private initialize(params: InitializeParams): InitializeResult {
-    const options = (params.initializationOptions ?? {}) as { settings?: unknown; storagePath?: unknown };
+    const options = (params.initializationOptions ?? {}) as { settings?: unknown; storagePath?: unknown; profiles?: unknown };
     if (options.settings) this.settings = parseSettings(options.settings);
+    if (options.profiles && typeof options.profiles === 'object') {
+      const chosen = Object.entries(options.profiles).filter((e): e is [string, string] => typeof e[1] === 'string' && isAbsolute(e[0]));
+      this.registry.setChosenProfiles(Object.fromEntries(chosen));
+    }
     if (typeof options.storagePath === 'string' && isAbsolute(options.storagePath)) this.storageFolder = options.storagePath;
     this.initialGitPath = this.settings.gitPath;
     this.reportInvalidHosts();
@@ -169,10 +180,32 @@ export class PipelineLensServer {
     void this.publishStatus();
   }
 
+  /** Reopens the workspace of the scope through another profile, then redraws what shows its figures. */
+  private async selectProfile(params: SelectProfileParams): Promise<SelectProfileResult> {
+    await this.registry.loaded;
+    const entry = this.registry.forScope(params.scope);
+    if (!entry) throw new Error(`No pipeline-lens.json in ${this.folders.join(', ') || 'the workspace'}: there is no warehouse profile to choose. Create one (Pipeline Lens: Create Config).`);
+    const old = entry.workspace;
+    if (old) {
+      this.subscriptions.get(old)?.();
+      this.subscriptions.delete(old);
+      this.partial.delete(old);
+    }
+    const next = await this.registry.selectProfile(entry, params.profile);
+    const active = next.workspace?.config.warehouseProfiles.active ?? params.profile ?? '';
+    this.logger.info(`${next.root} now reads the warehouse profile "${active}".`);
+    void next.workspace?.provenance.warm();
+    for (const document of this.documents.all()) this.validate(document.uri);
+    this.refreshLenses();
+    void this.publishStatus();
+    const asked = params.profile ?? next.workspace?.config.warehouseProfiles.defaultName ?? active;
+    return { root: next.root, activeProfile: active, notice: asked === active ? null : `The profile "${asked}" could not be read; ${next.root} reads "${active}".` };
+  }
+
   private workspaceLoaded(entry: WorkspaceEntry): void {
     if (entry.problem) {
       this.logger.error(`Pipeline Lens cannot use ${entry.configFile}: ${entry.problem}`);
-      void this.connection.window.showWarningMessage(`Pipeline Lens: ${entry.problem}`);
+      this.showWarning(entry.problem);
       return;
     }
     const workspace = entry.workspace!;
@@ -185,6 +218,14 @@ export class PipelineLensServer {
       void this.publishStatus();
     });
     this.subscriptions.set(workspace, unsubscribe);
+  }
+
+  /**
+   * A notification, not window.showWarningMessage: that sends a request whose rejection,
+   * from a client that does not answer it, would end the server.
+   */
+  private showWarning(message: string): void {
+    void this.connection.sendNotification(ShowMessageNotification.type, { type: MessageType.Warning, message: `Pipeline Lens: ${message}` }).catch(() => undefined);
   }
 
   private async refresh(): Promise<void> {

@@ -1,6 +1,8 @@
 import { dirname, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { findConfigFile, loadConfig } from '../core/config/loadConfig';
+import { withWarehouseProfile } from '../core/config/warehouseProfiles';
+import type { PipelineLensConfig } from '../core/config/types';
 import type { CredentialHosts } from '../core/credentials/endpointPolicy';
 import type { QueryCounter } from './countingWarehouse';
 import { ServerWorkspace } from './serverWorkspace';
@@ -25,6 +27,8 @@ export interface RegistryOptions {
   storageFolder: () => string | undefined;
   onStorageProblem: (message: string) => void;
   onLoaded: (entry: WorkspaceEntry) => void;
+  /** A chosen profile the config no longer names: the workspace reads its default instead. */
+  onProfileFallback: (message: string) => void;
 }
 
 /**
@@ -39,6 +43,8 @@ export class WorkspaceRegistry {
   /** forScope's answers for the current entries: every lens and hover asks, with the same few URIs. */
   private readonly scopes = new Map<string, WorkspaceEntry>();
   private markLoaded!: () => void;
+  /** Warehouse profile chosen in the editor, by workspace root; absent: the config's default. */
+  private readonly chosenProfiles = new Map<string, string>();
   /**
    * Resolves once the folders the client opened with have been looked at. Requests wait on
    * it: one that arrives between `initialize` and the first load (a command that also
@@ -64,6 +70,29 @@ export class WorkspaceRegistry {
     this.scopes.clear();
     this.markLoaded();
     await Promise.all(previous.map((e) => e.workspace?.close().catch(() => undefined)));
+  }
+
+  /** Profiles the editor chose before this server started (workspace root → profile). */
+  setChosenProfiles(profiles: Record<string, string>): void {
+    this.chosenProfiles.clear();
+    for (const [root, name] of Object.entries(profiles)) this.chosenProfiles.set(resolve(root), name);
+  }
+
+  /**
+   * Reopens one workspace through another profile (null: its default); the old workspace
+   * is closed. An unknown name is refused before anything changes, naming the profiles.
+   */
+  async selectProfile(entry: WorkspaceEntry, profile: string | null): Promise<WorkspaceEntry> {
+    const config = entry.workspace?.config ?? null;
+    if (!config) throw new Error(`Pipeline Lens cannot use ${entry.configFile}: ${entry.problem ?? 'it did not load'}. Fix it, then choose a profile.`);
+    withWarehouseProfile(config, profile);
+    if (profile === null || profile === config.warehouseProfiles.defaultName) this.chosenProfiles.delete(entry.root);
+    else this.chosenProfiles.set(entry.root, profile);
+    const next = this.load(entry.configFile);
+    this.entries = this.entries.map((e) => (e === entry ? next : e));
+    this.scopes.clear();
+    await entry.workspace?.close().catch(() => undefined);
+    return next;
   }
 
   /** The workspace a document URI or folder path belongs to. */
@@ -96,7 +125,7 @@ export class WorkspaceRegistry {
     const root = dirname(configFile);
     let entry: WorkspaceEntry;
     try {
-      const config = loadConfig(configFile);
+      const config = this.withChosenProfile(loadConfig(configFile));
       const workspace = new ServerWorkspace(config, {
         counter: this.options.counter,
         gitCounter: this.options.gitCounter,
@@ -112,6 +141,18 @@ export class WorkspaceRegistry {
     }
     this.options.onLoaded(entry);
     return entry;
+  }
+
+  private withChosenProfile(config: PipelineLensConfig): PipelineLensConfig {
+    const chosen = this.chosenProfiles.get(config.root);
+    if (chosen === undefined) return config;
+    if (Object.hasOwn(config.warehouseProfiles.byName, chosen)) return withWarehouseProfile(config, chosen);
+    // Said once: the choice is forgotten, so the next reload reads the default silently.
+    this.chosenProfiles.delete(config.root);
+    this.options.onProfileFallback(
+      `The warehouse profile "${chosen}" chosen for ${config.root} is no longer in ${config.file} (its profiles: ${Object.keys(config.warehouseProfiles.byName).join(', ')}); reading the default profile "${config.warehouseProfiles.defaultName}". Run "Pipeline Lens: Select Warehouse Profile" to choose another.`,
+    );
+    return config;
   }
 }
 

@@ -35,6 +35,8 @@ export const Commands = {
   showOutput: 'pipelineLens.showOutput',
   /** The investigation as a markdown note in the workspace (docs/handoffs/); asks for the path. */
   exportHandoffNote: 'pipelineLens.exportHandoffNote',
+  /** Args: [SelectProfileArgs] (optional: asks which profile). */
+  selectWarehouseProfile: 'pipelineLens.selectWarehouseProfile',
 } as const;
 
 export type CommandId = (typeof Commands)[keyof typeof Commands];

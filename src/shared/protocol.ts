@@ -49,6 +49,18 @@ export interface WorkspaceStatus {
   deployments: 'none' | 'loading' | 'ready' | 'failed';
   runs: 'none' | 'loading' | 'ready' | 'failed';
   results: 'none' | 'loading' | 'ready' | 'failed';
+  /** The warehouse profiles pipeline-lens.json names, the default first (empty when the config could not be read). */
+  profiles: WarehouseProfileSummary[];
+  /** The profile the workspace reads now; null when the config could not be read. */
+  activeProfile: string | null;
+}
+
+export interface WarehouseProfileSummary {
+  name: string;
+  isDefault: boolean;
+  kind: 'embedded' | 'bigquery';
+  /** `project pl-staging, location US` or `database staging.duckdb`: what tells two profiles apart in a picker. */
+  detail: string;
 }
 
 export interface ServerStatus {
@@ -74,6 +86,31 @@ export namespace DidChangeStatusNotification {
 export namespace RefreshNotification {
   export const method = 'pipelineLens/refresh';
   export const type = new NotificationType0(method);
+}
+
+export interface SelectProfileParams extends WorkspaceScope {
+  /** A profile of the workspace's pipeline-lens.json; null: back to its default. */
+  profile: string | null;
+}
+
+export interface SelectProfileResult {
+  root: string;
+  /** The profile the workspace reads after the request. */
+  activeProfile: string;
+  /** Said when the profile asked for is not the one now read (the config no longer names it), else null. */
+  notice: string | null;
+}
+
+/**
+ * Client → server: read one workspace through another warehouse profile. The workspace is
+ * reopened (caches dropped, warehouse opened under the credentials policy as for the
+ * default), then lenses are refreshed and a status change is sent. The choice is the
+ * editor's (kept per workspace by the client and sent again at start in
+ * `initializationOptions.profiles`, workspace root → profile), never written to the config.
+ */
+export namespace SelectProfileRequest {
+  export const method = 'pipelineLens/selectProfile';
+  export const type = new RequestType<SelectProfileParams, SelectProfileResult, void>(method);
 }
 
 // ---------------------------------------------------------------------------------------

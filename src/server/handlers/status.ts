@@ -1,4 +1,7 @@
-import type { ServerStatus } from '../../shared/protocol';
+import { basename } from 'node:path';
+import { warehouseProfileNames } from '../../core/config/warehouseProfiles';
+import type { PipelineLensConfig, WarehouseConfig } from '../../core/config/types';
+import type { ServerStatus, WarehouseProfileSummary } from '../../shared/protocol';
 import type { QueryCounter } from '../countingWarehouse';
 import type { ServerContext } from '../serverContext';
 
@@ -27,7 +30,29 @@ export async function serverStatus(context: ServerContext, counters: ServerCount
       deployments: cache?.deployments ?? 'none',
       runs: cache?.runs ?? 'none',
       results: cache?.results ?? 'none',
+      profiles: w ? profileSummaries(w.config) : [],
+      activeProfile: w?.config.warehouseProfiles.active ?? null,
     });
   }
   return { pid: process.pid, workspaces, counters: { gitProcesses, warehouseQueries: counters.queries.count } };
+}
+
+/** The config's profiles, the default first, each described by what tells it apart. */
+export function profileSummaries(config: PipelineLensConfig): WarehouseProfileSummary[] {
+  return warehouseProfileNames(config).map((name) => {
+    const warehouse = config.warehouseProfiles.byName[name];
+    return { name, isDefault: name === config.warehouseProfiles.defaultName, kind: warehouse.kind, detail: describeWarehouse(warehouse) };
+  });
+}
+
+function describeWarehouse(warehouse: WarehouseConfig): string {
+  switch (warehouse.kind) {
+    case 'bigquery':
+      return `project ${warehouse.project}, location ${warehouse.location}`;
+    case 'embedded': {
+      const files = Object.keys(warehouse.files ?? {}).length;
+      const parts = [warehouse.database ? `database ${basename(warehouse.database)}` : null, files ? `${files} file${files === 1 ? '' : 's'}` : null];
+      return parts.filter((p) => p !== null).join(', ') || 'no tables';
+    }
+  }
 }

@@ -24,6 +24,7 @@ import {
   PublishDiagnosticsNotification,
   RegistrationRequest,
   ShowMessageNotification,
+  ShowMessageRequest,
   ShutdownRequest,
   type CodeLens,
   type CompletionItem,
@@ -49,6 +50,8 @@ export interface ServerOptions {
   inheritEnv?: boolean;
   /** `tsx` runs src/server/main.ts; `dist` runs the bundle npm run build makes. */
   entry?: 'tsx' | 'dist';
+  /** Warehouse profiles the editor chose earlier, by workspace root (initializationOptions.profiles). */
+  profiles?: Record<string, string>;
   /** Sent after the initialize response and before `initialized`, as a command that activated the extension may be. */
   earlyRequest?: { method: string; params: unknown };
 }
@@ -95,6 +98,10 @@ export class LspHarness {
       harness.diagnostics.set(p.uri, p.diagnostics);
       for (const w of harness.diagnosticWaiters.splice(0)) w();
     });
+    connection.onRequest(ShowMessageRequest.type, (p) => {
+      harness.logs.push(`[shown] ${p.message}`);
+      return null;
+    });
     connection.onRequest(CodeLensRefreshRequest.type, () => {
       harness.lensRefreshes++;
     });
@@ -112,7 +119,7 @@ export class LspHarness {
         workspace: { codeLens: { refreshSupport: true }, configuration: true, workspaceFolders: true },
         textDocument: { hover: { contentFormat: ['markdown'] }, codeLens: {} },
       },
-      initializationOptions: { settings: options.settings ?? {} },
+      initializationOptions: { settings: options.settings ?? {}, ...(options.profiles ? { profiles: options.profiles } : {}) },
     });
     if (options.earlyRequest) {
       harness.earlyResponse = connection.sendRequest(options.earlyRequest.method, options.earlyRequest.params);

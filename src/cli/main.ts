@@ -118,7 +118,11 @@ async function windowFrom(options: { from?: string; to?: string }, workspace: Wo
   if (options.from && options.to) return { from: options.from, to: options.to };
   const fallback = await workspace.defaultWindowBasis();
   if (fallback.note) io.stderr(`${fallback.note}\n`);
-  return { from: options.from ?? fallback.window.from, to: options.to ?? fallback.window.to };
+  const window = { from: options.from ?? fallback.window.from, to: options.to ?? fallback.window.to };
+  // A bound named past the data's own range (e.g. --from two weeks ago on data that stopped
+  // earlier) takes the other bound from the calendar, so the window is never reversed.
+  if (window.from > window.to) return { from: options.from ?? fallback.calendar.from, to: options.to ?? fallback.calendar.to };
+  return window;
 }
 
 function parseDays(text: string): number {

@@ -16,6 +16,8 @@ export interface DefaultWindow {
   window: DateWindow;
   basis: 'data' | 'calendar';
   note: string | null;
+  /** The calendar window the data was looked for in: first deployment (or 120 days back) to today. */
+  calendar: DateWindow;
 }
 
 /**
@@ -122,27 +124,39 @@ export class Workspace {
 
   /** The default window and what it rests on: the data, or the calendar when the data could not say. */
   defaultWindowBasis(): Promise<DefaultWindow> {
-    this.dataWindow ??= this.windowFromData();
+    if (!this.dataWindow) {
+      const loading = this.windowFromData();
+      this.dataWindow = loading;
+      // Only an answer from the data is kept: a failed or empty read is asked again next time.
+      void loading.then((found) => {
+        if (found.basis !== 'data' && this.dataWindow === loading) this.dataWindow = null;
+      });
+    }
     return this.dataWindow;
   }
 
   private async windowFromData(): Promise<DefaultWindow> {
     const calendar = await this.calendarWindow();
     const table = this.config.tables.predictions.table;
+    // A warehouse that cannot be opened fails the command that needs it with its own
+    // message; a note here would only say the same thing twice.
+    const warehouse = await this.warehouse().catch(() => null);
+    if (!warehouse) return { window: calendar, calendar, basis: 'calendar', note: null };
     try {
-      const warehouse = await this.warehouse();
       const row = (await warehouse.query(predictionDaysQuery(this.config, calendar))).rows[0];
       const first = parseDate(row?.first_day);
       const last = parseDate(row?.last_day);
-      if (first && last) return { window: { from: first, to: last }, basis: 'data', note: null };
+      if (first && last) return { window: { from: first, to: last }, basis: 'data', note: null, calendar };
       return {
         window: calendar,
+        calendar,
         basis: 'calendar',
         note: `${table} has no rows from ${calendar.from} to ${calendar.to}, so the window runs to today; pass --from/--to (or a window) to look elsewhere.`,
       };
     } catch (e) {
       return {
         window: calendar,
+        calendar,
         basis: 'calendar',
         note: `Could not read the days ${table} holds (${e instanceof Error ? e.message : String(e)}), so the window runs to today; check tables.predictions in ${this.config.file}.`,
       };

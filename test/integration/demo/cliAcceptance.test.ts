@@ -117,6 +117,10 @@ describe('the CLI on the demo workspace', () => {
     assert.equal(r.stderr, '', 'a window read from the data needs no note');
     const named = JSON.parse((await run('investigate', '--json', '--from', '2026-01-01')).stdout);
     assert.deepEqual(named.window, { from: '2026-01-01', to: '2026-02-02' });
+    // A --from past the data's last day is not reversed: the window then runs to today.
+    const later = JSON.parse((await run('investigate', '--json', '--from', '2026-03-01')).stdout);
+    assert.equal(later.window.from, '2026-03-01');
+    assert.ok(later.window.to >= later.window.from, JSON.stringify(later.window));
   });
 
   it('investigate --markdown prints the handoff report: every finding in full, headlines within 80 characters, whole SHAs, open items', async () => {

@@ -31,6 +31,17 @@ export class DemoFolderError extends Error {
   }
 }
 
+/** The demo's own editor settings: kept out of its history, like the marker. */
+export const DEMO_SETTINGS = '.vscode/settings.json';
+
+/**
+ * The story is catboost_v8's regression, so its lenses and hovers lead with that model
+ * rather than with whichever model has most graded rows.
+ */
+function demoSettings(): string {
+  return `${JSON.stringify({ 'pipelineLens.primaryModels': ['catboost_v8'] }, null, 2)}\n`;
+}
+
 /**
  * The marker's content: what it is, and the file the extension opens the first time the
  * workspace is opened (src/extension/demoFirstStart.ts).
@@ -72,6 +83,9 @@ export async function generateDemo(dir: string): Promise<DemoManifest> {
   await writeFile(join(root, DEMO_MARKER), demoMarker(), 'utf8');
   await initRepository(root);
   await excludeLocally(root, `/${DEMO_MARKER}`);
+  await mkdir(join(root, '.vscode'), { recursive: true });
+  await writeFile(join(root, DEMO_SETTINGS), demoSettings(), 'utf8');
+  await excludeLocally(root, `/${DEMO_SETTINGS}`);
 
   const commits = await writeHistory(root, COMMITS);
   // The note was committed before the last worker commit existed; the engineer's morning

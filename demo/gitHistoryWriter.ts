@@ -4,7 +4,7 @@
  * GIT_* variable of the caller leaks in, and file modes are set explicitly.
  */
 import { execFile } from 'node:child_process';
-import { chmod, mkdir, writeFile } from 'node:fs/promises';
+import { appendFile, chmod, mkdir, writeFile } from 'node:fs/promises';
 import { devNull } from 'node:os';
 import { dirname, join } from 'node:path';
 import { EXECUTABLE_PATHS, type PlannedCommit } from './history';
@@ -76,5 +76,5 @@ export async function writeHistory(root: string, commits: readonly PlannedCommit
 
 /** Keeps a file out of `git status` without committing a rule for it. */
 export async function excludeLocally(root: string, pattern: string): Promise<void> {
-  await writeFile(join(root, '.git', 'info', 'exclude'), `${pattern}\n`, 'utf8');
+  await appendFile(join(root, '.git', 'info', 'exclude'), `${pattern}\n`, 'utf8');
 }

@@ -107,7 +107,7 @@ function onlyService(workspace: Workspace): string {
 }
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
-function windowFrom(options: { from?: string; to?: string }, fallback: () => Promise<DateWindow>): Promise<DateWindow> {
+async function windowFrom(options: { from?: string; to?: string }, workspace: Workspace, io: CliIO): Promise<DateWindow> {
   for (const [flag, value] of [
     ['--from', options.from],
     ['--to', options.to],
@@ -115,7 +115,14 @@ function windowFrom(options: { from?: string; to?: string }, fallback: () => Pro
     if (value !== undefined && (!DATE.test(value) || Number.isNaN(Date.parse(value)))) throw new UsageError(`${flag} ${value} is not a date; use YYYY-MM-DD, e.g. 2026-01-09.`);
   }
   if (options.from && options.to && options.from > options.to) throw new UsageError(`--from ${options.from} is after --to ${options.to}.`);
-  return fallback().then((w) => ({ from: options.from ?? w.from, to: options.to ?? w.to }));
+  if (options.from && options.to) return { from: options.from, to: options.to };
+  const fallback = await workspace.defaultWindowBasis();
+  if (fallback.note) io.stderr(`${fallback.note}\n`);
+  const window = { from: options.from ?? fallback.window.from, to: options.to ?? fallback.window.to };
+  // A bound named past the data's own range (e.g. --from two weeks ago on data that stopped
+  // earlier) takes the other bound from the calendar, so the window is never reversed.
+  if (window.from > window.to) return { from: options.from ?? fallback.calendar.from, to: options.to ?? fallback.calendar.to };
+  return window;
 }
 
 function parseDays(text: string): number {
@@ -213,7 +220,7 @@ export function buildProgram(io: CliIO = PROCESS_IO, result: { exitCode: number 
     .action(async (options: { model?: string[]; from?: string; to?: string; failOn?: FailLevel; json?: boolean; markdown?: boolean }) => {
       if (options.json && options.markdown) throw new UsageError('--json and --markdown both choose the output; give one.');
       await withWorkspace(globals(), here, async (w) => {
-        const window = await windowFrom(options, () => w.defaultWindow());
+        const window = await windowFrom(options, w, io);
         const found = await investigate(w, { window, models: options.model });
         const verdict = options.failOn ? failOnVerdict(found.findings, options.failOn) : null;
         if (options.json) {
@@ -246,7 +253,7 @@ export function buildProgram(io: CliIO = PROCESS_IO, result: { exitCode: number 
     .action(async (shas: string[], options: { from?: string; to?: string; json?: boolean }) => {
       for (const sha of shas) if (!/^[0-9a-f]{4,40}$/i.test(sha)) throw new UsageError(`"${sha}" is not a commit SHA: give 4 to 40 hexadecimal characters.`);
       await withWorkspace(globals(), here, async (w) => {
-        const window = await windowFrom(options, () => w.defaultWindow());
+        const window = await windowFrom(options, w, io);
         const provenances = await commitProvenance(w, shas, { window });
         const found = provenances.flatMap((p) => (p.commit ? [p.commit.sha] : []));
         const [links, reruns] = await Promise.all([
@@ -276,7 +283,7 @@ export function buildProgram(io: CliIO = PROCESS_IO, result: { exitCode: number 
     .option('--json', 'machine-readable output (see docs/cli.md)')
     .action(async (options: { model: string; by: MetricsBreakdown; splitAt?: string; from?: string; to?: string; wide?: boolean; json?: boolean }) => {
       await withWorkspace(globals(), here, async (w) => {
-        const window = await windowFrom(options, () => w.defaultWindow());
+        const window = await windowFrom(options, w, io);
         const report = await modelMetrics(w, options.model, options.by, { window, splitAt: options.splitAt });
         if (options.json) printJson('metrics', { ...report });
         else print(renderMetrics(report, { wide: options.wide }));
@@ -292,7 +299,7 @@ export function buildProgram(io: CliIO = PROCESS_IO, result: { exitCode: number 
     .option('--json', 'machine-readable output (see docs/cli.md)')
     .action(async (options: { from?: string; to?: string; model?: string[]; json?: boolean }) => {
       await withWorkspace(globals(), here, async (w) => {
-        const window = await windowFrom(options, () => w.defaultWindow());
+        const window = await windowFrom(options, w, io);
         const impact = await rerunImpact(w, { window, models: options.model });
         if (!impact.recorded) throw new ConfigError(impact.reason, w.config.file, '/tables/predictions/columns/active');
         if (options.json) printJson('rerun-impact', { window: impact.window, models: impact.models, markedBy: impact.markedBy, notRecorded: impact.notRecorded, perModel: impact.perModel, largestChanges: impact.largestChanges });

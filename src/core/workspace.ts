@@ -6,9 +6,19 @@ import { NO_CREDENTIAL_HOSTS, type CredentialHosts } from './credentials/endpoin
 import { openDeploymentSource } from './deployments/openDeploymentSource';
 import type { Deployment, DeploymentSource } from './deployments/types';
 import { GitRepository } from './git/gitRepository';
-import type { DateWindow } from './warehouse/catalog';
+import { predictionDaysQuery, type DateWindow } from './warehouse/catalog';
+import { parseDate } from './warehouse/temporalValues';
 import { openWarehouse } from './warehouse/openWarehouse';
 import type { Warehouse } from './warehouse/types';
+
+/** The default report window, whether it follows the data or the calendar, and why when not the data. */
+export interface DefaultWindow {
+  window: DateWindow;
+  basis: 'data' | 'calendar';
+  note: string | null;
+  /** The calendar window the data was looked for in: first deployment (or 120 days back) to today. */
+  calendar: DateWindow;
+}
 
 /**
  * Everything the engine knows about one workspace: its config, and the git repository,
@@ -20,6 +30,7 @@ export class Workspace {
   private warehouseConnection: Promise<Warehouse> | null = null;
   private deploymentCache = new Map<string, Promise<Deployment[]>>();
   private shared = false;
+  private dataWindow: Promise<DefaultWindow> | null = null;
 
   /**
    * `credentialHosts`: the hosts the user (never the workspace) allows Google credentials
@@ -103,11 +114,60 @@ export class Workspace {
   }
 
   /**
-   * The window built-in queries scan when the user names none: from the first deployment
-   * on record (or 120 days back) to today. Bounded on purpose: every built-in query filters
-   * on the partition column, so a window is always needed.
+   * The window built-in queries scan when the user names none: the days the predictions
+   * table holds (so a report on old data does not run to today), found inside the
+   * calendar window below and read once per workspace.
    */
   async defaultWindow(): Promise<DateWindow> {
+    return (await this.defaultWindowBasis()).window;
+  }
+
+  /** The default window and what it rests on: the data, or the calendar when the data could not say. */
+  defaultWindowBasis(): Promise<DefaultWindow> {
+    if (!this.dataWindow) {
+      const loading = this.windowFromData();
+      this.dataWindow = loading;
+      // Only an answer from the data is kept: a failed or empty read is asked again next time.
+      void loading.then((found) => {
+        if (found.basis !== 'data' && this.dataWindow === loading) this.dataWindow = null;
+      });
+    }
+    return this.dataWindow;
+  }
+
+  private async windowFromData(): Promise<DefaultWindow> {
+    const calendar = await this.calendarWindow();
+    const table = this.config.tables.predictions.table;
+    // A warehouse that cannot be opened fails the command that needs it with its own
+    // message; a note here would only say the same thing twice.
+    const warehouse = await this.warehouse().catch(() => null);
+    if (!warehouse) return { window: calendar, calendar, basis: 'calendar', note: null };
+    try {
+      const row = (await warehouse.query(predictionDaysQuery(this.config, calendar))).rows[0];
+      const first = parseDate(row?.first_day);
+      const last = parseDate(row?.last_day);
+      if (first && last) return { window: { from: first, to: last }, basis: 'data', note: null, calendar };
+      return {
+        window: calendar,
+        calendar,
+        basis: 'calendar',
+        note: `${table} has no rows from ${calendar.from} to ${calendar.to}, so the window runs to today; pass --from/--to (or a window) to look elsewhere.`,
+      };
+    } catch (e) {
+      return {
+        window: calendar,
+        calendar,
+        basis: 'calendar',
+        note: `Could not read the days ${table} holds (${e instanceof Error ? e.message : String(e)}), so the window runs to today; check tables.predictions in ${this.config.file}.`,
+      };
+    }
+  }
+
+  /**
+   * From the first deployment on record (or 120 days back) to today. Bounded on purpose:
+   * every built-in query filters on the partition column, so a window is always needed.
+   */
+  private async calendarWindow(): Promise<DateWindow> {
     const today = this.now().toISOString().slice(0, 10);
     let earliest: string | null = null;
     for (const service of this.config.services) {

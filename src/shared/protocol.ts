@@ -25,7 +25,7 @@ export interface WorkspaceScope {
 }
 
 export interface WindowOption {
-  /** Defaults to the workspace's default window (from the first deployment to today). */
+  /** Defaults to the workspace's default window: the days the predictions table holds. */
   window?: DateWindow;
 }
 

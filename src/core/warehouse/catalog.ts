@@ -443,6 +443,19 @@ ORDER BY 1, 2, 3, 4`;
   return q.build('featureSnapshot', sql);
 }
 
+/**
+ * The first and last day the predictions table holds inside `window`: the default report
+ * window follows the data, not the calendar. Bounded by the window like every other scan,
+ * so a partitioned table is pruned rather than read whole.
+ */
+export function predictionDaysQuery(config: PipelineLensConfig, window: DateWindow): CatalogQuery {
+  const q = new QueryBuilder();
+  const ps = requiredScope(config, 'predictions');
+  const day = dayOf(q, ps, 'p', 'date', config.tables.predictions.columns.date);
+  const sql = `SELECT MIN(${day}) AS first_day, MAX(${day}) AS last_day FROM ${tableRef(ps.table)} AS p WHERE ${windowFilter(q, ps, 'p', window)}`;
+  return q.build('predictionDays', sql);
+}
+
 /** Per date: entities expected, and how many of them have a feature-store row. */
 export function featureStoreCompletenessQuery(config: PipelineLensConfig, window: DateWindow): CatalogQuery {
   const fs = config.tables.featureStore;

@@ -108,6 +108,24 @@ describe('the CLI on the demo workspace', () => {
     assert.deepEqual(never, ['catboost_v10']);
   });
 
+  it("defaults the report window to the days the predictions table holds, not to today", async () => {
+    const r = await run('investigate', '--json');
+    assert.equal(r.code, 0, r.stderr);
+    const { window } = JSON.parse(r.stdout);
+    // The demo's predictions run from November 2025 to the day the retrain landed (Feb 2).
+    assert.deepEqual(window, { from: '2025-11-01', to: '2026-02-02' });
+    assert.equal(r.stderr, '', 'a window read from the data needs no note');
+    const named = JSON.parse((await run('investigate', '--json', '--from', '2026-01-01')).stdout);
+    assert.deepEqual(named.window, { from: '2026-01-01', to: '2026-02-02' });
+    // A --from past the data's last day is not reversed: the window runs on to today, and
+    // the empty window is named as such.
+    const later = await run('investigate', '--json', '--from', '2026-03-01');
+    assert.equal(later.code, 2);
+    const [, from, to] = /between (\d{4}-\d{2}-\d{2}) and (\d{4}-\d{2}-\d{2})/.exec(later.stderr) ?? [];
+    assert.equal(from, '2026-03-01', later.stderr);
+    assert.ok(to >= from, later.stderr);
+  });
+
   it('investigate --markdown prints the handoff report: every finding in full, headlines within 80 characters, whole SHAs, open items', async () => {
     const json = JSON.parse((await run('investigate', '--json')).stdout);
     const r = await run('investigate', '--markdown');

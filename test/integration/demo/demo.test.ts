@@ -131,6 +131,10 @@ describe('demo workspace', () => {
       assert.ok(!tracked.some((f) => f.startsWith('data/')));
       const status = (await git(manifest.root, ['status', '--porcelain'])).trimEnd().split('\n');
       assert.deepEqual(status, [' M docs/handoffs/2026-02-02-prediction-regression.md']);
+      // The story's model leads the lenses, through a workspace setting kept out of the history.
+      const settings = JSON.parse(await readFile(join(manifest.root, '.vscode', 'settings.json'), 'utf8'));
+      assert.deepEqual(settings['pipelineLens.primaryModels'], ['catboost_v8']);
+      assert.ok(!tracked.includes('.vscode/settings.json'));
       const note = await readFile(join(manifest.root, 'docs/handoffs/2026-02-02-prediction-regression.md'), 'utf8');
       for (const role of ['fix', 'preFixBuild', 'v9Retrain', 'undeployedWorker']) {
         assert.ok(note.includes(`\`${manifest.commits[role].slice(0, 8)}\``), `note names ${role} in a code span`);

@@ -41,8 +41,9 @@ describe('language server on the demo workspace', () => {
   before(async () => {
     dir = await mkdtemp(join(tmpdir(), 'pipeline-lens-server-demo-'));
     demo = await generateDemo(join(dir, 'demo'));
-    // The incident's team reads catboost_v8 first: the lens leads with it.
-    server = await LspHarness.start({ folders: [demo.root], settings: { primaryModels: ['catboost_v8'] } });
+    // The settings VS Code reads from the demo's .vscode/settings.json, as the client passes them.
+    const workspaceSettings = JSON.parse(await readFile(join(demo.root, '.vscode', 'settings.json'), 'utf8')) as Record<string, unknown>;
+    server = await LspHarness.start({ folders: [demo.root], settings: { primaryModels: workspaceSettings['pipelineLens.primaryModels'] } });
     await server.ready();
     note = await readFile(join(demo.root, HANDOFF), 'utf8');
     noteUri = await server.open(join(demo.root, HANDOFF), 'markdown');

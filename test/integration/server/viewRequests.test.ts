@@ -8,6 +8,7 @@ import { generateDemo, type DemoManifest } from '../../../demo/generateDemo';
 import {
   DeploymentsRequest,
   FeatureCoverageRequest,
+  FindingsRequest,
   OwningServicesRequest,
   PlanQueryRequest,
   RowSqlRequest,
@@ -16,6 +17,7 @@ import {
   TreeRequest,
   type DeploymentsResult,
   type FeatureCoverageResult,
+  type FindingsResult,
   type PlanQueryResult,
   type RowSqlResult,
   type RunQueryResult,
@@ -54,6 +56,14 @@ describe('server requests behind the views and queries', () => {
     assert.deepEqual(preFix.deployedAs.map((d) => [d.revision, d.serving]), [['prediction-worker-00067-tz9', false]]);
     assert.equal(tree.thresholds.hitRate, 0.55);
     assert.deepEqual(tree.skipped, []);
+  });
+
+  it("tree and findings: the default window is the days the predictions hold, not a range running to today", async () => {
+    const tree = await ask<TreeResult>(TreeRequest.method, {});
+    const findings = await ask<FindingsResult>(FindingsRequest.method, {});
+    // The demo's predictions run from November 2025 to Feb 2, 2026.
+    assert.deepEqual(tree.window, { from: '2025-11-01', to: '2026-02-02' });
+    assert.deepEqual(findings.window, tree.window);
   });
 
   it('tree: each build of a model shows the model file it ran and what the registry says of it', async () => {

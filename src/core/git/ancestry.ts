@@ -54,7 +54,7 @@ export class CommitGraph implements AncestryIndex {
         shas.push(sha);
       }
     }
-    const lists: number[][] = new Array(shas.length);
+    const lists: number[][] = new Array<number[]>(shas.length);
     for (const line of lines) {
       const fields = line.trim().toLowerCase().split(' ');
       const id = ids.get(fields[0]);

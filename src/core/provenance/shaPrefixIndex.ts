@@ -17,6 +17,7 @@ export class ShaPrefixIndex implements ShaLookup {
   }
 
   /** The one commit starting with `prefix`, 'ambiguous' when several do, null when none does. */
+  // eslint-disable-next-line @typescript-eslint/no-redundant-type-constituents -- 'ambiguous' names the answer a caller must handle
   resolve(prefix: string): string | 'ambiguous' | null {
     const p = prefix.toLowerCase();
     if (p.length < 4 || !/^[0-9a-f]+$/.test(p)) return null;

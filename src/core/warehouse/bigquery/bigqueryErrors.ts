@@ -270,6 +270,7 @@ function unreachable(context: BigQueryErrorContext, message: string): WarehouseE
 /** The server's own sentence: the first inner error's (the client joins several into a list). */
 function serverMessage(e: ApiErrorLike): string {
   const first = Array.isArray(e.errors) ? e.errors.find((x) => x?.message)?.message : undefined;
+  // eslint-disable-next-line @typescript-eslint/no-base-to-string -- the client may reject with a bare string, which ApiErrorLike does not admit
   const text = first ?? (e.message || String(e));
   return text.trim().replace(/\.$/, '');
 }

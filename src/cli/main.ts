@@ -342,7 +342,8 @@ export async function main(argv: string[], io: CliIO = PROCESS_IO): Promise<numb
 }
 
 if (require.main === module) {
-  main(process.argv.slice(2)).then((code) => {
+  // main answers every failure with an exit code; it does not reject.
+  void main(process.argv.slice(2)).then((code) => {
     process.exitCode = code;
   });
 }

@@ -57,7 +57,7 @@ export class WorkspaceRegistry {
     const previous = this.entries;
     this.entries = [...configFiles].map((file) => this.load(file));
     this.markLoaded();
-    await Promise.all(previous.map((e) => e.workspace?.close().catch(() => undefined)));
+    await Promise.all(previous.flatMap((e) => (e.workspace ? [e.workspace.close().catch(() => undefined)] : [])));
   }
 
   /** The workspace a document URI or folder path belongs to. */
@@ -74,7 +74,7 @@ export class WorkspaceRegistry {
 
   async close(): Promise<void> {
     this.markLoaded();
-    await Promise.all(this.entries.map((e) => e.workspace?.close().catch(() => undefined)));
+    await Promise.all(this.entries.flatMap((e) => (e.workspace ? [e.workspace.close().catch(() => undefined)] : [])));
     this.entries = [];
   }
 

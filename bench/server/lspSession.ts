@@ -65,11 +65,11 @@ export class LspSession {
   }
 
   async codeLenses(uri: string): Promise<LensAnswer[]> {
-    return ((await this.connection.sendRequest('textDocument/codeLens', { textDocument: { uri } })) as LensAnswer[] | null) ?? [];
+    return (await this.connection.sendRequest<LensAnswer[] | null>('textDocument/codeLens', { textDocument: { uri } })) ?? [];
   }
 
   resolve(lens: LensAnswer): Promise<LensAnswer> {
-    return this.connection.sendRequest('codeLens/resolve', lens) as Promise<LensAnswer>;
+    return this.connection.sendRequest<LensAnswer>('codeLens/resolve', lens);
   }
 
   hover(uri: string, position: { line: number; character: number }): Promise<unknown> {

@@ -27,19 +27,22 @@ export const DEPLOYMENTS: readonly PlannedDeployment[] = [
   { revision: 'prediction-worker-00072-5d8', commitRole: 'v9Retrain', createdAt: '2026-02-02T20:07:00Z', models: [...WITH_V1_1, 'catboost_v9'] },
 ];
 
+export const PROCESSOR_SERVICE = 'feature-store-processor';
+
 /**
- * When the feature store processor's builds went live (it is deployed by hand, outside
- * pipeline-lens.json). The Vegas-source fix of 2026-01-31 22:15 was committed but never
- * deployed, so the feature rows of Feb 1-2 still come from the build before it.
+ * When the feature store processor's builds went live: a stage of its own in
+ * pipeline-lens.json, with its own deployment history. The Vegas-source fix of 2026-01-31
+ * 22:15 was committed but never deployed, so the feature rows of Feb 1-2 still come from
+ * the build before it.
  */
-export const PROCESSOR_DEPLOYS: readonly { commitRole: string; at: string }[] = [
-  { commitRole: 'initial', at: '2025-11-01T09:40:00Z' },
-  { commitRole: 'opponentFeatures', at: '2025-11-12T17:00:00Z' },
-  { commitRole: 'backfillModeWiden', at: '2025-12-10T12:00:00Z' },
-  { commitRole: 'usageSpikeBreak', at: '2025-12-15T10:30:00Z' },
-  { commitRole: 'paceBreak', at: '2026-01-12T11:00:00Z' },
-  { commitRole: 'paceFix', at: '2026-01-23T11:30:00Z' },
-  { commitRole: 'vegasSourceChange', at: '2026-01-31T10:05:00Z' },
-  { commitRole: 'usageSpikeFix', at: '2026-01-31T18:40:00Z' },
+export const PROCESSOR_DEPLOYS: readonly { commitRole: string; at: string; revision: string }[] = [
+  { commitRole: 'initial', at: '2025-11-01T09:40:00Z', revision: 'feature-store-processor-00031-k2p' },
+  { commitRole: 'opponentFeatures', at: '2025-11-12T17:00:00Z', revision: 'feature-store-processor-00032-r8d' },
+  { commitRole: 'backfillModeWiden', at: '2025-12-10T12:00:00Z', revision: 'feature-store-processor-00033-x4m' },
+  { commitRole: 'usageSpikeBreak', at: '2025-12-15T10:30:00Z', revision: 'feature-store-processor-00034-b7q' },
+  { commitRole: 'paceBreak', at: '2026-01-12T11:00:00Z', revision: 'feature-store-processor-00035-h3w' },
+  { commitRole: 'paceFix', at: '2026-01-23T11:30:00Z', revision: 'feature-store-processor-00036-n9c' },
+  { commitRole: 'vegasSourceChange', at: '2026-01-31T10:05:00Z', revision: 'feature-store-processor-00037-t5v' },
+  { commitRole: 'usageSpikeFix', at: '2026-01-31T18:40:00Z', revision: 'feature-store-processor-00038-f6j' },
 ];
 

@@ -10,7 +10,7 @@ import { modelsPy } from './sources/models';
 import { deployScript, orchestrationYaml } from './sources/operations';
 import { architectureDoc, backfillRunbook, gitignore } from './sources/repositoryDocs';
 import { workerDockerfile, workerPy, workerRequirements } from './sources/worker';
-import { deploymentsJson, handoffNote, investigationSql, pipelineLensConfig, workspaceReadme } from './workspaceDocs';
+import { deploymentsJson, handoffNote, processorDeploymentsJson, investigationSql, pipelineLensConfig, workspaceReadme } from './workspaceDocs';
 
 export interface Person {
   name: string;
@@ -35,6 +35,7 @@ export const PATHS = {
   deploy: 'bin/deploy-prediction-worker.sh',
   orchestration: 'orchestration/daily_predictions.yaml',
   deployments: 'deployments/prediction-worker.json',
+  processorDeployments: 'deployments/feature-store-processor.json',
   config: 'pipeline-lens.json',
   handoff: 'docs/handoffs/2026-02-02-prediction-regression.md',
 } as const;
@@ -240,6 +241,7 @@ registered yesterday by mistake; disabled.`,
     files: (ctx) => ({
       [PATHS.config]: pipelineLensConfig(),
       [PATHS.deployments]: deploymentsJson(ctx.shas),
+      [PATHS.processorDeployments]: processorDeploymentsJson(ctx.shas),
       ...investigationSql(),
       'README.md': workspaceReadme(),
     }),

@@ -98,6 +98,7 @@ const SPECS: Record<keyof ScenarioTables, TableSpec> = {
       ['pct_with_shot_zones', 'DOUBLE'],
       ['feature_source_mode', 'VARCHAR'],
       ['orchestration_run_id', 'VARCHAR'],
+      ['model_artifact', 'VARCHAR'],
     ],
     orderBy: 'execution_start_timestamp, system_id, game_date',
   },

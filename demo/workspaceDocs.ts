@@ -4,7 +4,8 @@
  * engineer's handoff note.
  */
 import { DEMO_FEATURES, FEATURE_COUNT } from './featureRegistry';
-import { DEPLOYMENTS, SERVICE } from './deploymentPlan';
+import { DEPLOYMENTS, PROCESSOR_DEPLOYS, PROCESSOR_SERVICE, SERVICE } from './deploymentPlan';
+import { MODEL_ARTIFACTS } from './sources/models';
 
 const short = (sha: string | undefined) => (sha ?? '').slice(0, 8);
 
@@ -34,6 +35,8 @@ export function pipelineLensConfig(): string {
         table: 'nba_predictions.prediction_execution_log',
         partitionColumn: 'execution_start_timestamp',
         service: SERVICE,
+        // The model file each run loaded: who "catboost_v9" was on each date.
+        columns: { artifact: 'model_artifact' },
       },
       expected: { table: 'nba_analytics.upcoming_player_game_context', partitionColumn: 'game_date' },
     },
@@ -48,8 +51,41 @@ export function pipelineLensConfig(): string {
         deployments: { kind: 'file', path: 'deployments/prediction-worker.json' },
         deployCommand: 'bin/deploy-prediction-worker.sh',
       },
+      {
+        name: PROCESSOR_SERVICE,
+        paths: ['data_processors/precompute/ml_feature_store/**'],
+        deployments: { kind: 'file', path: 'deployments/feature-store-processor.json' },
+        // The build each feature row records: its runs are not in the prediction execution log.
+        table: 'featureStore',
+      },
     ],
     thresholds: {},
+    // The team's model registry: the artifact each id should run, and its holdout figures.
+    models: {
+      catboost_v8: {
+        artifact: MODEL_ARTIFACTS.catboostV8,
+        experiment: 'catboost_v8_2025_10',
+        trainingWindow: { from: '2024-10-22', to: '2025-10-15' },
+      },
+      catboost_v9: {
+        artifact: MODEL_ARTIFACTS.v9FebRetrain,
+        experiment: 'V9_FEB_RETRAIN',
+        trainingWindow: { from: '2025-11-02', to: '2026-01-31' },
+        metrics: { mae: 4.12, hitRate: 0.746 },
+        versions: [
+          { artifact: MODEL_ARTIFACTS.v9January, experiment: 'catboost_v9_2026_01', trainingWindow: { from: '2025-10-01', to: '2026-01-04' } },
+          { artifact: MODEL_ARTIFACTS.v9Variant, experiment: 'catboost_v9_2026_02', trainingWindow: { from: '2025-11-02', to: '2026-01-24' }, metrics: { mae: 5.08, hitRate: 0.508 } },
+        ],
+      },
+      similarity_balanced_v1: { artifact: MODEL_ARTIFACTS.similarity },
+      zone_matchup_v1: { artifact: MODEL_ARTIFACTS.zone },
+      catboost_v10: {
+        artifact: 'gs://courtside-models/catboost_v10/v10_shot_zones_20260201.cbm',
+        experiment: 'V10_SHOT_ZONES',
+        trainingWindow: { from: '2025-11-02', to: '2026-01-31' },
+        metrics: { mae: 4.05, hitRate: 0.731 },
+      },
+    },
   };
   return `${JSON.stringify(config, null, 2)}\n`;
 }
@@ -60,6 +96,16 @@ export function deploymentsJson(shas: Record<string, string>): string {
     const commit = shas[d.commitRole];
     if (!commit) throw new Error(`Deployment ${d.revision} names commit role ${d.commitRole}, which is not committed yet`);
     return { service: SERVICE, revision: d.revision, commit, createdAt: d.createdAt, trafficPercent: d === last ? 100 : 0 };
+  });
+  return `${JSON.stringify(rows, null, 2)}\n`;
+}
+
+export function processorDeploymentsJson(shas: Record<string, string>): string {
+  const last = PROCESSOR_DEPLOYS[PROCESSOR_DEPLOYS.length - 1];
+  const rows = PROCESSOR_DEPLOYS.map((d) => {
+    const commit = shas[d.commitRole];
+    if (!commit) throw new Error(`Deployment ${d.revision} names commit role ${d.commitRole}, which is not committed yet`);
+    return { service: PROCESSOR_SERVICE, revision: d.revision, commit, createdAt: d.at, trafficPercent: d === last ? 100 : 0 };
   });
   return `${JSON.stringify(rows, null, 2)}\n`;
 }
@@ -152,6 +198,7 @@ the backfill ran, and what did it do to the results?
 - \`data_processors/precompute/ml_feature_store/\`: the feature store (33 positional features).
 - \`backfill_jobs/predictions/\`: the backfill script (it calls the *deployed* service).
 - \`deployments/prediction-worker.json\`: the Cloud Run revisions and the commit each was built from.
+- \`deployments/feature-store-processor.json\`: the feature store processor's deployments (a stage of its own).
 - \`sql/\`: the queries the team ran (BigQuery SQL).
 - \`docs/handoffs/\`: the engineer's handoff note, with the SHAs that matter.
 - \`data/\`: the warehouse extract (not committed; regenerate the workspace to get it back).

@@ -16,7 +16,8 @@ const entries = [
 
 const production = process.argv.includes('--production');
 // Packaging (scripts/package.mjs): a VSIX has no node_modules, so DuckDB's binding is
-// copied beside the bundles and required from there; `--outdir=<dir>` builds elsewhere.
+// copied beside the bundles and required from there; `--outdir=<dir>` builds elsewhere;
+// `--no-binding` leaves the copy to the caller (another platform's binding).
 const packaging = process.argv.includes('--package');
 const outdir = process.argv.find((a) => a.startsWith('--outdir='))?.slice('--outdir='.length) ?? 'dist';
 for (const entry of entries.filter((e) => existsSync(e.in))) {
@@ -35,7 +36,7 @@ for (const entry of entries.filter((e) => existsSync(e.in))) {
     plugins: packaging ? [duckdbBindingBesideBundle()] : [],
   });
 }
-if (packaging) copyDuckdbBinding(outdir);
+if (packaging && !process.argv.includes('--no-binding')) copyDuckdbBinding(outdir);
 
 // Webview scripts run in a webview's browser sandbox, not in Node: one browser bundle per
 // panel (chart.js inside the timeline's), loaded from dist/webviews/ under the panel's CSP.

@@ -44,11 +44,13 @@ export class LspSession {
     return this.stderrTail;
   }
 
-  async initialize(folder: string): Promise<void> {
+  /** `storagePath`: the folder VS Code gives the extension for this workspace (where the server keeps its commit graph). */
+  async initialize(folder: string, storagePath?: string): Promise<void> {
     const rootUri = pathToFileURL(folder).toString();
     await this.connection.sendRequest('initialize', {
       processId: process.pid,
       rootUri,
+      ...(storagePath ? { initializationOptions: { storagePath } } : {}),
       workspaceFolders: [{ uri: rootUri, name: 'bench' }],
       capabilities: {
         textDocument: { hover: { contentFormat: ['markdown', 'plaintext'] }, codeLens: {} },

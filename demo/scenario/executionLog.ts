@@ -1,5 +1,6 @@
 /** The execution log (prediction_execution_log): one row per model and date of every run, failed ones included. */
 import { Random } from '../random';
+import { artifactAt, type ModelsStage } from '../sources/models';
 import type { ExecutionRow } from './rows';
 import { commitOf, usesDefaultFeatures, type Cell } from './runs';
 import type { Slate } from './slates';
@@ -7,6 +8,23 @@ import type { Slate } from './slates';
 function uuidFrom(rng: Random): string {
   const h = rng.hex(32);
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}
+
+/** The models.py each revision's commit carries (the fix changed the worker, not the registry). */
+const MODELS_STAGE_OF_ROLE: Record<string, ModelsStage> = {
+  initial: 'initial',
+  similarityZone: 'similarityZone',
+  earlyBuild: 'earlyBuild',
+  preFixBuild: 'preFix',
+  fix: 'preFix',
+  v9Variant: 'v9Variant',
+  v9Retrain: 'v9Retrain',
+};
+
+function modelsStageOf(role: string): ModelsStage {
+  const stage = MODELS_STAGE_OF_ROLE[role];
+  if (!stage) throw new Error(`No models.py stage for the commit role ${role}: add it to MODELS_STAGE_OF_ROLE`);
+  return stage;
 }
 
 /** `vegas`: whether a player had a Vegas line in the feature store on a date (`date|player`). */
@@ -38,6 +56,7 @@ export function executionLogRows(cells: Cell[], slates: Slate[], vegas: Map<stri
       pct_with_shot_zones: c.failed ? null : Math.round(execRng.uniform(86, 97) * 10) / 10,
       feature_source_mode: c.kind === 'backfill' ? 'backfill' : 'daily',
       orchestration_run_id: c.orchestration,
+      model_artifact: artifactAt(modelsStageOf(c.revision.commitRole), c.system),
     });
   }
   return executionLog;

@@ -61,6 +61,8 @@ export interface ExecutionRow {
   pct_with_shot_zones: number | null;
   feature_source_mode: 'daily' | 'backfill';
   orchestration_run_id: string | null;
+  /** The model file the run loaded (null for ensembles and baselines). */
+  model_artifact: string | null;
 }
 
 export interface ExpectedRow {

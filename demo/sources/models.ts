@@ -4,6 +4,34 @@ import { atLeast } from './stages';
 export type ModelsStage = 'initial' | 'similarityZone' | 'earlyBuild' | 'preFix' | 'v9Variant' | 'v9Retrain';
 const MODELS_ORDER: ModelsStage[] = ['initial', 'similarityZone', 'earlyBuild', 'preFix', 'v9Variant', 'v9Retrain'];
 
+/** The model files of the registry, as models.py and the execution log name them. */
+export const MODEL_ARTIFACTS = {
+  catboostV8: 'gs://courtside-models/catboost_v8/model_20251020.cbm',
+  similarity: 'gs://courtside-models/similarity/balanced_v1.parquet',
+  zone: 'gs://courtside-models/zone/matchup_v1.json',
+  v9January: 'gs://courtside-models/catboost_v9/model_20260105.cbm',
+  v9Variant: 'gs://courtside-models/catboost_v9/v9_20260124.cbm',
+  v9FebRetrain: 'gs://courtside-models/catboost_v9/v9_feb_retrain_20260131.cbm',
+} as const;
+
+/** The file a system loaded at a stage of models.py; null for ensembles and baselines, which load none. */
+export function artifactAt(stage: ModelsStage, system: string): string | null {
+  switch (system) {
+    case 'catboost_v8':
+      return MODEL_ARTIFACTS.catboostV8;
+    case 'similarity_balanced_v1':
+      return MODEL_ARTIFACTS.similarity;
+    case 'zone_matchup_v1':
+      return MODEL_ARTIFACTS.zone;
+    case 'catboost_v9':
+      return atLeast(MODELS_ORDER, stage, 'v9Retrain') ? MODEL_ARTIFACTS.v9FebRetrain : MODEL_ARTIFACTS.v9January;
+    case 'catboost_v9_2026_02':
+      return MODEL_ARTIFACTS.v9Variant;
+    default:
+      return null;
+  }
+}
+
 export function modelsPy(stage: ModelsStage): string {
   const since = (s: ModelsStage) => atLeast(MODELS_ORDER, stage, s);
   const entries: string[] = [

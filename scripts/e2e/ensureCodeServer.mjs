@@ -1,10 +1,12 @@
 // Installs what the real-VS-Code tests need, from Debian's packages and the npm registry
 // only: Chromium, ripgrep and the Kerberos headers from Debian; code-server from npm into
 // .vscode-test/code-server/. A second run is a no-op (a stamp file records the install).
+// The terminal gets one line per step; what apt-get, npm and node-gyp print goes to
+// .vscode-test/install.log (its last lines are shown when a step fails).
 //
 //   node scripts/e2e/ensureCodeServer.mjs
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { appendFileSync, closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { delimiter, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -15,10 +17,14 @@ import {
   codeServerPackageDir,
   codeServerStamp,
   codeServerVersion,
-  log,
+  installLog,
+  log as e2eLog,
   repoRoot,
   vscodeTestDir,
 } from './layout.mjs';
+
+/** Where progress lines go: `ensureCodeServer({ log })` sets it for its run. */
+let log = e2eLog;
 
 /** Each Debian package and a file that shows it is installed. */
 const debianPackages = [
@@ -31,7 +37,9 @@ const debianPackages = [
   },
 ];
 
-export async function ensureCodeServer() {
+/** `log`: prints one progress line (default `[e2e] …`). */
+export async function ensureCodeServer({ log: progress = e2eLog } = {}) {
+  log = progress;
   const started = Date.now();
   // ripgrep and the Kerberos headers matter only while code-server is being installed.
   ensureDebianPackages(isInstalled() ? debianPackages.filter((pkg) => pkg.name === 'chromium') : debianPackages);
@@ -43,8 +51,9 @@ export async function ensureCodeServer() {
   await withInstallLock(() => {
     // Another run may have installed it while this one waited for the lock.
     if (isInstalled()) return;
+    log(`installing code-server ${codeServerVersion} into ${relativeToRepo(codeServerInstallDir)} (first run, a minute or two; output in ${relativeToRepo(installLog)})`);
     installCodeServer();
-    log(`installed in ${Math.round((Date.now() - started) / 1000)} s`);
+    log(`code-server installed in ${Math.round((Date.now() - started) / 1000)} s`);
   });
   return { entry: codeServerEntry };
 }
@@ -111,7 +120,7 @@ function ensureDebianPackages(needed) {
         (existsSync(chromiumPath) ? '.' : `, or point PIPELINE_LENS_CHROMIUM at a Chromium binary.`),
     );
   }
-  log(`apt-get install ${names.join(' ')}`);
+  log(`apt-get install ${names.join(' ')} (output in ${relativeToRepo(installLog)})`);
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
   run('apt-get', ['update', '-q'], { env });
   run('apt-get', ['install', '-y', '-q', '--no-install-recommends', ...names], { env });
@@ -134,7 +143,7 @@ function installCodeServer() {
 
   // Phase 1: the package alone. Its postinstall (VS Code's own dependencies, native
   // modules, ripgrep) needs the environment prepared below.
-  log(`npm install code-server@${codeServerVersion} (phase 1: --ignore-scripts)`);
+  log(`npm install code-server@${codeServerVersion} (without its install scripts)`);
   npm(['install', '--ignore-scripts', '--no-audit', '--no-fund', '--no-package-lock', `code-server@${codeServerVersion}`]);
 
   // @vscode/ripgrep's postinstall downloads from GitHub, unless it finds the tarball in
@@ -142,11 +151,14 @@ function installCodeServer() {
   const tmp = mkdtempSync(join(vscodeTestDir, 'install-tmp-'));
   try {
     seedRipgrepCache(tmp);
-    log('npm rebuild (phase 2: code-server postinstall, native modules)');
-    npm(['rebuild', '--foreground-scripts'], {
+    log("npm rebuild: code-server's postinstall, VS Code's dependencies and native modules");
+    // code-server's postinstall.sh refuses to run as root unless npm_config_unsafe_perm is
+    // "true", a setting npm 7 removed: set for npm itself, npm warns "Unknown env config
+    // unsafe-perm". Only the scripts get it, through a shell that sets it.
+    const scriptShell = join(tmp, 'script-shell.sh');
+    writeFileSync(scriptShell, '#!/bin/sh\nnpm_config_unsafe_perm=true exec /bin/sh "$@"\n', { mode: 0o755 });
+    npm(['rebuild', '--foreground-scripts', `--script-shell=${scriptShell}`], {
       TMPDIR: tmp,
-      // code-server's postinstall refuses to run as root without it.
-      npm_config_unsafe_perm: 'true',
       // node-pty's postinstall runs `npx node-gyp`.
       npm_config_yes: 'true',
     });
@@ -155,7 +167,7 @@ function installCodeServer() {
   }
 
   if (!existsSync(join(codeServerPackageDir, 'lib', 'vscode', 'node_modules', '@vscode', 'ripgrep', 'bin', 'rg'))) {
-    throw new Error('code-server installed without its ripgrep binary; see the output above.');
+    throw new Error(`code-server installed without its ripgrep binary; see ${installLog}.`);
   }
   writeFileSync(
     codeServerStamp,
@@ -176,17 +188,16 @@ function seedRipgrepCache(tmp) {
   const rgDir = rg.slice(0, rg.lastIndexOf('/'));
   const tarball = join(cache, `ripgrep-${tag}-${target}.tar.gz`);
   run('tar', ['czf', tarball, '-C', rgDir, 'rg']);
-  log(`seeded ${tarball.slice(tmp.length + 1)} with ${rg}`);
+  appendFileSync(installLog, `seeded ${tarball.slice(tmp.length + 1)} with ${rg}\n`);
 }
 
 /** The ripgrep release tag that @vscode/ripgrep@version downloads (its postinstall's VERSION). */
 function ripgrepTag(version, tmp) {
   const packDir = join(tmp, 'ripgrep-pack');
   mkdirSync(packDir);
-  const name = execFileSync('npm', ['pack', '--silent', `@vscode/ripgrep@${version}`], { cwd: packDir, encoding: 'utf8' })
-    .trim()
-    .split('\n')
-    .pop();
+  run('npm', ['pack', '--silent', `@vscode/ripgrep@${version}`], { cwd: packDir });
+  const name = readdirSync(packDir).find((f) => f.endsWith('.tgz'));
+  if (!name) throw new Error(`npm pack @vscode/ripgrep@${version} left no tarball; see ${installLog}.`);
   const source = execFileSync('tar', ['xzOf', join(packDir, name), 'package/lib/postinstall.js'], { encoding: 'utf8' });
   const tag = /const VERSION = '([^']+)'/.exec(source)?.[1];
   if (!tag) throw new Error(`Cannot read the ripgrep tag from @vscode/ripgrep@${version}'s postinstall.js.`);
@@ -197,11 +208,30 @@ function npm(args, extraEnv = {}) {
   run('npm', args, { cwd: codeServerInstallDir, env: { ...process.env, ...extraEnv } });
 }
 
+/** Runs a step with its output appended to the install log; a failure shows the log's last lines. */
 function run(command, args, options = {}) {
-  const result = spawnSync(command, args, { stdio: 'inherit', ...options });
-  if (result.status !== 0) {
-    throw new Error(`${command} ${args.join(' ')} failed (${result.error?.message ?? `exit ${result.status}`}).`);
+  appendFileSync(installLog, `\n$ ${command} ${args.join(' ')}\n`);
+  const output = logOutput();
+  let result;
+  try {
+    result = spawnSync(command, args, { stdio: ['ignore', output, output], ...options });
+  } finally {
+    closeSync(output);
   }
+  if (result.status !== 0) {
+    const tail = readFileSync(installLog, 'utf8').trimEnd().split('\n').slice(-25).join('\n');
+    throw new Error(`${command} ${args.join(' ')} failed (${result.error?.message ?? `exit ${result.status}`}). The last lines of ${installLog}:\n${tail}`);
+  }
+}
+
+/** A descriptor appending to the install log (the caller closes it). */
+function logOutput() {
+  mkdirSync(vscodeTestDir, { recursive: true });
+  return openSync(installLog, 'a');
+}
+
+function relativeToRepo(path) {
+  return path.startsWith(repoRoot + '/') ? path.slice(repoRoot.length + 1) : path;
 }
 
 function onPath(name) {

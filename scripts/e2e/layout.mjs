@@ -14,6 +14,9 @@ export const codeServerPackageDir = join(codeServerInstallDir, 'node_modules', '
 export const codeServerEntry = join(codeServerPackageDir, 'out', 'node', 'entry.js');
 export const codeServerStamp = join(codeServerInstallDir, `installed-${codeServerVersion}.json`);
 
+/** What the installs print (apt-get, npm, node-gyp): kept here, not on the terminal. */
+export const installLog = join(vscodeTestDir, 'install.log');
+
 /** Scratch folders of runs (homes, user data, demo workspaces); safe to delete. */
 export const runsDir = join(vscodeTestDir, 'runs');
 

@@ -1,26 +1,38 @@
 import { Command, CommanderError, Option } from 'commander';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { generateDemo } from '../../demo/generateDemo';
 import { ConfigError } from '../core/config/configError';
 import { DeploymentError } from '../core/deployments/types';
 import { investigate, InvestigationInputError } from '../core/findings/investigate';
 import { GitError } from '../core/git/types';
 import { MetricsInputError, modelMetrics, type MetricsBreakdown } from '../core/metrics/modelMetrics';
-import { commitProvenance } from '../core/provenance/commitProvenance';
+import { commitProvenance, type CommitProvenance } from '../core/provenance/commitProvenance';
+import type { CommitLinks } from '../core/git/remoteLinks';
+import { rerunsAfterCommits } from '../core/rerun/commitReruns';
+import { checkReadiness } from '../core/readiness/readiness';
+import { rerunImpact } from '../core/rerun/rerunImpact';
 import { EXIT_CODES, verifyDeployment } from '../core/verify/verifyDeployment';
 import type { DateWindow } from '../core/warehouse/catalog';
 import { formatBytes, parseByteSize } from '../core/report/bytes';
+import { investigationMarkdown } from '../core/report/investigationMarkdown';
+import { parseDate } from '../core/warehouse/temporalValues';
+import { loadWithDuckdb } from '../core/warehouse/embedded/duckdbBinding';
 import { assertRunnable, planQuery, writeRefusal, type QueryPlan } from '../core/warehouse/queryGuard';
-import { WarehouseError, type ParamType, type ParamValue, type Warehouse } from '../core/warehouse/types';
+import { parseParameterAssignment, type TypedParameter } from '../core/warehouse/parameterText';
+import { WarehouseError, type Warehouse } from '../core/warehouse/types';
 import { Workspace } from '../core/workspace';
 import { renderInvestigation } from './render/renderFindings';
 import { renderMetrics } from './render/renderMetrics';
 import { renderProvenance } from './render/renderProvenance';
+import { renderReadiness } from '../core/report/renderReadiness';
+import { renderRerun } from './render/renderRerun';
 import { renderVerify } from '../core/report/renderVerify';
 import { textTable } from './render/textTable';
 import { confirmOnTerminal } from './confirmWrite';
 import { credentialHostsFromEnv } from './credentialHostsFromEnv';
+import { registerCompareProfiles } from './commands/compareProfiles';
+import { FAIL_LEVELS, failOnVerdict, type FailLevel } from './failOn';
+import { inputPath } from './inputPath';
 
 /** A mistake in how the command was called: said in one line, exit 2. */
 class UsageError extends Error {}
@@ -33,6 +45,7 @@ interface GlobalOptions {
   debug?: boolean;
   requestTimeout?: number;
   queryTimeout?: number;
+  profile?: string;
 }
 
 export interface CliIO {
@@ -40,15 +53,23 @@ export interface CliIO {
   stderr: (text: string) => void;
   /** Asks a person to confirm a write: true for "yes", null when there is no terminal to ask on. */
   confirm?: (question: string) => Promise<boolean | null>;
+  /** Where the user stands (default: the process's working directory); relative paths start here. */
+  cwd?: string;
 }
 
 const PROCESS_IO: CliIO = { stdout: (t) => process.stdout.write(t), stderr: (t) => process.stderr.write(t), confirm: confirmOnTerminal };
 
-function openWorkspace(globals: GlobalOptions): Workspace {
-  const cwd = globals.cwd ? resolve(globals.cwd) : process.cwd();
+function openWorkspace(globals: GlobalOptions, here: string): Workspace {
+  const cwd = globals.cwd ? resolve(here, globals.cwd) : here;
   const credentialHosts = credentialHostsFromEnv(process.env);
   if ('problem' in credentialHosts) throw new UsageError(credentialHosts.problem);
-  const workspace = Workspace.open({ configFile: globals.config ? resolve(cwd, globals.config) : undefined, cwd, credentialHosts });
+  let configFile: string | undefined;
+  if (globals.config) {
+    const found = inputPath(globals.config, here, globals.cwd);
+    if ('tried' in found) throw new UsageError(`--config ${globals.config}: no such file (looked for ${found.tried.join(' and ')}).`);
+    configFile = found.path;
+  }
+  const workspace = Workspace.open({ configFile, cwd, credentialHosts, profile: globals.profile });
   const warehouse = workspace.config.warehouse;
   if (warehouse.kind !== 'bigquery' || (globals.requestTimeout === undefined && globals.queryTimeout === undefined)) return workspace;
   // The flags win over pipeline-lens.json for this run.
@@ -68,13 +89,21 @@ function parseSeconds(flag: string): (text: string) => number {
   };
 }
 
-async function withWorkspace<T>(globals: GlobalOptions, run: (w: Workspace) => Promise<T>): Promise<T> {
-  const workspace = openWorkspace(globals);
+async function withWorkspace<T>(globals: GlobalOptions, here: string, run: (w: Workspace) => Promise<T>): Promise<T> {
+  const workspace = openWorkspace(globals, here);
   try {
     return await run(workspace);
   } finally {
     await workspace.close();
   }
+}
+
+/** The service `verify` checks when none is named: the configured one, if there is exactly one. */
+function onlyService(workspace: Workspace): string {
+  const names = workspace.config.services.map((s) => s.name);
+  if (names.length === 1) return names[0];
+  if (names.length === 0) throw new UsageError(`${workspace.config.file} configures no service; add one under "services" (see docs/configuration.md) to verify its deployment.`);
+  throw new UsageError(`${workspace.config.file} configures ${names.length} services (${names.join(', ')}); name the one to verify with --service, e.g. --service ${names[0]}.`);
 }
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
@@ -89,19 +118,16 @@ function windowFrom(options: { from?: string; to?: string }, fallback: () => Pro
   return fallback().then((w) => ({ from: options.from ?? w.from, to: options.to ?? w.to }));
 }
 
-function parseParam(spec: string, previous: Record<string, { type: ParamType; value: ParamValue }>) {
-  const match = /^([A-Za-z_][A-Za-z0-9_]*)(?::(STRING|INT64|FLOAT64|BOOL|DATE|TIMESTAMP))?=(.*)$/s.exec(spec);
-  if (!match) throw new UsageError(`--param ${spec} is not name=value or name:TYPE=value (TYPE: STRING, INT64, FLOAT64, BOOL, DATE, TIMESTAMP).`);
-  const [, name, type = 'STRING', raw] = match;
-  let value: ParamValue = raw;
-  if (type === 'INT64' || type === 'FLOAT64') {
-    value = Number(raw);
-    if (!Number.isFinite(value) || (type === 'INT64' && !Number.isInteger(value))) throw new UsageError(`--param ${name}: "${raw}" is not a ${type}.`);
-  } else if (type === 'BOOL') {
-    if (raw !== 'true' && raw !== 'false') throw new UsageError(`--param ${name}: use true or false.`);
-    value = raw === 'true';
-  }
-  return { ...previous, [name]: { type: type as ParamType, value } };
+function parseDays(text: string): number {
+  const days = Number(text);
+  if (!Number.isInteger(days) || days < 1 || days > 366) throw new UsageError(`--grading-days ${text} is not a number of days; give a whole number from 1 to 366.`);
+  return days;
+}
+
+function parseParam(spec: string, previous: Record<string, TypedParameter>): Record<string, TypedParameter> {
+  const assignment = parseParameterAssignment(spec);
+  if ('problem' in assignment) throw new UsageError(`--param ${assignment.problem} (the rule: docs/cli.md, "Query parameters").`);
+  return { ...previous, [assignment.name]: assignment.parameter };
 }
 
 function parseMaxBytes(text: string): number {
@@ -141,12 +167,14 @@ export function buildProgram(io: CliIO = PROCESS_IO, result: { exitCode: number 
     .option('--config <path>', 'pipeline-lens.json to use (default: found by walking up from the working directory)')
     .option('--cwd <dir>', 'run as if started in this directory')
     .option('--debug', 'print stack traces of errors')
+    .option('--profile <name>', 'warehouse profile from pipeline-lens.json "warehouses" (default: defaultWarehouse)')
     .option('--request-timeout <seconds>', 'how long one request to BigQuery may go unanswered (default: warehouse.requestTimeoutSeconds, 30)', parseSeconds('--request-timeout'))
     .option('--query-timeout <seconds>', 'how long one BigQuery query may run before its job is cancelled (default: warehouse.queryTimeoutSeconds, 600)', parseSeconds('--query-timeout'))
     .showHelpAfterError()
     .configureOutput({ writeOut: (t) => io.stdout(t), writeErr: (t) => io.stderr(t) })
     .exitOverride();
   const globals = () => program.opts<GlobalOptions>();
+  const here = io.cwd ?? process.cwd();
 
   program
     .command('demo')
@@ -154,7 +182,10 @@ export function buildProgram(io: CliIO = PROCESS_IO, result: { exitCode: number 
     .option('--dir <dir>', 'where to create it', 'pipeline-lens-demo')
     .option('--investigate', 'also print the investigation of the demo')
     .action(async (options: { dir: string; investigate?: boolean }) => {
-      const dir = resolve(globals().cwd ?? process.cwd(), options.dir);
+      const dir = resolve(here, globals().cwd ?? '.', options.dir);
+      // Loaded here: the generator writes Parquet through DuckDB, whose native binding the
+      // other commands need only on the embedded warehouse.
+      const { generateDemo } = loadWithDuckdb(() => require('../../demo/generateDemo') as typeof import('../../demo/generateDemo'));
       const manifest = await generateDemo(dir);
       print(`Demo workspace ready: ${manifest.root}`);
       if (!options.investigate) {
@@ -162,7 +193,7 @@ export function buildProgram(io: CliIO = PROCESS_IO, result: { exitCode: number 
         return;
       }
       print('');
-      await withWorkspace({ ...globals(), cwd: manifest.root, config: undefined }, async (w) => {
+      await withWorkspace({ ...globals(), cwd: manifest.root, config: undefined }, here, async (w) => {
         print(renderInvestigation(await investigate(w), { configFile: w.config.file, warehouse: (await w.warehouse()).describe() }));
       });
       print('');
@@ -176,13 +207,32 @@ export function buildProgram(io: CliIO = PROCESS_IO, result: { exitCode: number 
     .option('--model <id...>', 'only these models')
     .option('--from <date>', 'first date (YYYY-MM-DD)')
     .option('--to <date>', 'last date (YYYY-MM-DD)')
+    .addOption(new Option('--fail-on <level>', 'exit 1 when a finding at this level exists: critical, or warning (critical, high or medium)').choices(FAIL_LEVELS))
     .option('--json', 'machine-readable output (see docs/cli.md)')
-    .action(async (options: { model?: string[]; from?: string; to?: string; json?: boolean }) => {
-      await withWorkspace(globals(), async (w) => {
+    .option('--markdown', 'the report as markdown: the handoff note the editor exports')
+    .action(async (options: { model?: string[]; from?: string; to?: string; failOn?: FailLevel; json?: boolean; markdown?: boolean }) => {
+      if (options.json && options.markdown) throw new UsageError('--json and --markdown both choose the output; give one.');
+      await withWorkspace(globals(), here, async (w) => {
         const window = await windowFrom(options, () => w.defaultWindow());
         const found = await investigate(w, { window, models: options.model });
-        if (options.json) printJson('investigate', { window: found.window, models: found.models, findings: found.findings, skipped: found.skipped });
-        else print(renderInvestigation(found, { configFile: w.config.file, warehouse: (await w.warehouse()).describe() }));
+        const verdict = options.failOn ? failOnVerdict(found.findings, options.failOn) : null;
+        if (options.json) {
+          printJson('investigate', {
+            window: found.window,
+            models: found.models,
+            findings: found.findings,
+            skipped: found.skipped,
+            ...(verdict ? { failOn: { level: verdict.level, matched: verdict.matched, exitCode: verdict.exitCode } } : {}),
+          });
+        } else if (options.markdown) {
+          const source = { configFile: w.config.file, warehouse: (await w.warehouse()).describe() };
+          print(investigationMarkdown(found, { source, generatedAt: new Date().toISOString() }).trimEnd());
+          if (verdict) io.stderr(`${verdict.summary}\n`);
+        } else {
+          print(renderInvestigation(found, { configFile: w.config.file, warehouse: (await w.warehouse()).describe() }));
+          if (verdict) print(verdict.summary);
+        }
+        if (verdict) result.exitCode = verdict.exitCode;
       });
     });
 
@@ -195,11 +245,21 @@ export function buildProgram(io: CliIO = PROCESS_IO, result: { exitCode: number 
     .option('--json', 'machine-readable output (see docs/cli.md)')
     .action(async (shas: string[], options: { from?: string; to?: string; json?: boolean }) => {
       for (const sha of shas) if (!/^[0-9a-f]{4,40}$/i.test(sha)) throw new UsageError(`"${sha}" is not a commit SHA: give 4 to 40 hexadecimal characters.`);
-      await withWorkspace(globals(), async (w) => {
+      await withWorkspace(globals(), here, async (w) => {
         const window = await windowFrom(options, () => w.defaultWindow());
         const provenances = await commitProvenance(w, shas, { window });
-        if (options.json) printJson('commit', { commits: provenances });
-        else print(provenances.map(renderProvenance).join('\n\n'));
+        const found = provenances.flatMap((p) => (p.commit ? [p.commit.sha] : []));
+        const [links, reruns] = await Promise.all([
+          found.length ? (await w.git()).commitLinks(found) : Promise.resolve(new Map<string, CommitLinks>()),
+          rerunsAfterCommits(w, provenances, window),
+        ]);
+        const extras = (p: CommitProvenance) => ({
+          links: p.commit ? links.get(p.commit.sha) ?? null : null,
+          reruns: p.commit && reruns.recorded ? reruns.byCommit.get(p.commit.sha) ?? [] : null,
+          rerunsNotRecorded: reruns.recorded ? null : reruns.reason,
+        });
+        if (options.json) printJson('commit', { commits: provenances.map((p) => ({ ...p, ...extras(p) })) });
+        else print(provenances.map((p) => renderProvenance(p, extras(p))).join('\n\n'));
         if (provenances.some((p) => p.resolution !== 'found')) result.exitCode = 2;
       });
     });
@@ -212,25 +272,43 @@ export function buildProgram(io: CliIO = PROCESS_IO, result: { exitCode: number 
     .option('--split-at <sha|date|time>', 'with --by period: a commit (builds containing it vs not), a date (by the date predicted for) or a time (by when each prediction was made)')
     .option('--from <date>', 'first date (YYYY-MM-DD)')
     .option('--to <date>', 'last date (YYYY-MM-DD)')
+    .option('--wide', 'one table however wide, labels whole (default: two tables within 100 columns)')
     .option('--json', 'machine-readable output (see docs/cli.md)')
-    .action(async (options: { model: string; by: MetricsBreakdown; splitAt?: string; from?: string; to?: string; json?: boolean }) => {
-      await withWorkspace(globals(), async (w) => {
+    .action(async (options: { model: string; by: MetricsBreakdown; splitAt?: string; from?: string; to?: string; wide?: boolean; json?: boolean }) => {
+      await withWorkspace(globals(), here, async (w) => {
         const window = await windowFrom(options, () => w.defaultWindow());
         const report = await modelMetrics(w, options.model, options.by, { window, splitAt: options.splitAt });
         if (options.json) printJson('metrics', { ...report });
-        else print(renderMetrics(report));
+        else print(renderMetrics(report, { wide: options.wide }));
+      });
+    });
+
+  program
+    .command('rerun-impact')
+    .description('what re-runs (backfills, regenerations) of these game dates replaced: rows superseded, regenerated, deleted, and the hit rate on the same keys before and after')
+    .option('--from <date>', 'first game date re-run (YYYY-MM-DD)')
+    .option('--to <date>', 'last game date re-run (YYYY-MM-DD)')
+    .option('--model <id...>', 'only these models')
+    .option('--json', 'machine-readable output (see docs/cli.md)')
+    .action(async (options: { from?: string; to?: string; model?: string[]; json?: boolean }) => {
+      await withWorkspace(globals(), here, async (w) => {
+        const window = await windowFrom(options, () => w.defaultWindow());
+        const impact = await rerunImpact(w, { window, models: options.model });
+        if (!impact.recorded) throw new ConfigError(impact.reason, w.config.file, '/tables/predictions/columns/active');
+        if (options.json) printJson('rerun-impact', { window: impact.window, models: impact.models, markedBy: impact.markedBy, notRecorded: impact.notRecorded, perModel: impact.perModel, largestChanges: impact.largestChanges });
+        else print(renderRerun(impact));
       });
     });
 
   program
     .command('verify')
     .description('before a backfill: does the deployed revision contain every commit of the target touching the service? exit 0 ok, 1 stale, 2 unknown')
-    .requiredOption('--service <name>', 'service from pipeline-lens.json')
+    .option('--service <name>', 'service from pipeline-lens.json (default: the only one configured)')
     .option('--target <rev>', 'revision the backfill is meant to run', 'HEAD')
     .option('--json', 'machine-readable output (see docs/cli.md)')
-    .action(async (options: { service: string; target: string; json?: boolean }) => {
-      await withWorkspace(globals(), async (w) => {
-        const verdict = await verifyDeployment(w, options.service, options.target);
+    .action(async (options: { service?: string; target: string; json?: boolean }) => {
+      await withWorkspace(globals(), here, async (w) => {
+        const verdict = await verifyDeployment(w, options.service ?? onlyService(w), options.target);
         if (options.json) printJson('verify', { ...verdict, exitCode: EXIT_CODES[verdict.verdict] });
         else print(renderVerify(verdict));
         result.exitCode = EXIT_CODES[verdict.verdict];
@@ -238,10 +316,31 @@ export function buildProgram(io: CliIO = PROCESS_IO, result: { exitCode: number 
     });
 
   program
+    .command('check')
+    .description('before the run for a date: feature store rows, critical-feature coverage, recent grading, every service serving HEAD. exit 0 ready, 1 not ready, 2 unknown')
+    .requiredOption('--date <date>', 'the game date about to be run (YYYY-MM-DD)')
+    .option('--grading-days <n>', 'days before the date that must be graded (default: readiness.gradingDays, 7)', parseDays)
+    .option('--json', 'machine-readable output (see docs/cli.md)')
+    .action(async (options: { date: string; gradingDays?: number; json?: boolean }) => {
+      if (parseDate(options.date) === null) throw new UsageError(`--date ${options.date} is not a date; use YYYY-MM-DD, e.g. 2026-02-03.`);
+      await withWorkspace(globals(), here, async (w) => {
+        const readiness = await checkReadiness(w, options.date, { gradingDays: options.gradingDays });
+        if (options.json) printJson('check', { ...readiness });
+        else print(renderReadiness(readiness));
+        result.exitCode = readiness.exitCode;
+      });
+    });
+
+  program
     .command('query')
     .description('run a read-only SQL query (BigQuery dialect) on the configured warehouse; FILE or - for standard input')
     .argument('<file>', 'SQL file, or - to read standard input')
-    .option('--param <name[:TYPE]=value>', 'query parameter, repeatable (@name in the SQL)', parseParam, {})
+    .option(
+      '--param <name[:TYPE]=value>',
+      'query parameter for @name, repeatable; typed by its value (2026-01-09 DATE, 2026-01-30T07:41:00Z TIMESTAMP, 42 INT64, 0.5 FLOAT64, true BOOL, else STRING) or by :TYPE',
+      parseParam,
+      {},
+    )
     .option('--dry-run', 'ask the warehouse what the statement is and how many bytes it would scan; run nothing')
     .option('--allow-write', 'let a statement that changes data (DML, DDL) run on BigQuery, after you type yes at the terminal')
     .option('--max-bytes <size>', 'bytes-billed cap for this query (e.g. 500MB, 20GiB) instead of warehouse.maximumBytesBilled', parseMaxBytes)
@@ -249,16 +348,21 @@ export function buildProgram(io: CliIO = PROCESS_IO, result: { exitCode: number 
     .action(
       async (
         file: string,
-        options: { param: Record<string, { type: ParamType; value: ParamValue }>; dryRun?: boolean; allowWrite?: boolean; maxBytes?: number; json?: boolean },
+        options: { param: Record<string, TypedParameter>; dryRun?: boolean; allowWrite?: boolean; maxBytes?: number; json?: boolean },
       ) => {
         let sql: string;
-        try {
-          sql = file === '-' ? readFileSync(0, 'utf8') : readFileSync(resolve(globals().cwd ?? process.cwd(), file), 'utf8');
-        } catch {
-          throw new UsageError(`Cannot read ${file}: no such file or not readable.`);
+        if (file === '-') sql = readFileSync(0, 'utf8');
+        else {
+          const found = inputPath(file, here, globals().cwd);
+          if ('tried' in found) throw new UsageError(`Cannot read ${file}: no such file (looked for ${found.tried.join(' and ')}).`);
+          try {
+            sql = readFileSync(found.path, 'utf8');
+          } catch (error) {
+            throw new UsageError(`Cannot read ${found.path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}; check that it is a readable file.`);
+          }
         }
         if (sql.trim() === '') throw new UsageError(`${file === '-' ? 'Standard input' : file} holds no SQL.`);
-        await withWorkspace(globals(), async (w) => {
+        await withWorkspace(globals(), here, async (w) => {
           const warehouse = await w.warehouse();
           const params = Object.fromEntries(Object.entries(options.param).map(([k, v]) => [k, v.value]));
           const types = Object.fromEntries(Object.entries(options.param).map(([k, v]) => [k, v.type]));
@@ -314,6 +418,19 @@ export function buildProgram(io: CliIO = PROCESS_IO, result: { exitCode: number 
         });
       },
     );
+
+  registerCompareProfiles(program, {
+    open: () => openWorkspace(globals(), here),
+    credentialHosts: () => {
+      const hosts = credentialHostsFromEnv(process.env);
+      if ('problem' in hosts) throw new UsageError(hosts.problem);
+      return hosts;
+    },
+    usageError: (message) => new UsageError(message),
+    print,
+    printJson,
+    setExitCode: (code) => (result.exitCode = code),
+  });
 
   return program;
 }

@@ -1,5 +1,6 @@
 import { ConfigError } from './config/configError';
 import { findConfigFile, loadConfig } from './config/loadConfig';
+import { withWarehouseProfile } from './config/warehouseProfiles';
 import type { PipelineLensConfig, ServiceConfig } from './config/types';
 import { NO_CREDENTIAL_HOSTS, type CredentialHosts } from './credentials/endpointPolicy';
 import { openDeploymentSource } from './deployments/openDeploymentSource';
@@ -44,15 +45,18 @@ export class Workspace {
     return view;
   }
 
-  /** Opens the workspace whose pipeline-lens.json is `configFile`, or the first one found walking up from `cwd`. */
-  static open(options: { configFile?: string; cwd?: string; now?: () => Date; credentialHosts?: CredentialHosts } = {}): Workspace {
+  /**
+   * Opens the workspace whose pipeline-lens.json is `configFile`, or the first one found
+   * walking up from `cwd`, reading the warehouse profile `profile` (default: the config's).
+   */
+  static open(options: { configFile?: string; cwd?: string; now?: () => Date; credentialHosts?: CredentialHosts; profile?: string | null } = {}): Workspace {
     const file = options.configFile ?? findConfigFile(options.cwd ?? process.cwd());
     if (!file) {
       throw new ConfigError(
         `No pipeline-lens.json in ${options.cwd ?? process.cwd()} or any folder above it. Run \`pipeline-lens demo\` to try the demo, or create one (see docs/configuration.md) and pass --config.`,
       );
     }
-    return new Workspace(loadConfig(file), options.now, options.credentialHosts);
+    return new Workspace(withWarehouseProfile(loadConfig(file), options.profile), options.now, options.credentialHosts);
   }
 
   currentTime(): Date {

@@ -4,6 +4,7 @@ import type { DeploymentStatusItem } from './statusBar/deploymentStatusItem';
 import type { DryRunStatusItem } from './statusBar/dryRunStatusItem';
 import type { PipelineViews } from './views/pipelineViews';
 import type { QueryResultsPanel } from './webviews/queryResultsPanel';
+import type { ReportPanel } from './webviews/reportPanel';
 import type { TimelinePanel } from './webviews/timelinePanel';
 
 /** The extension once its server runs: what the end-to-end tests look at through `activate()`'s result. */
@@ -16,6 +17,8 @@ export interface StartedApi {
   dryRunStatus: DryRunStatusItem;
   timeline(): TimelinePanel | undefined;
   queryResults(): QueryResultsPanel | undefined;
+  /** The rendered report panel (provenance, investigation, status), if open. */
+  report(): ReportPanel | undefined;
 }
 
 /**

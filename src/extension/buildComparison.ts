@@ -1,6 +1,6 @@
 import { compareProportions } from '../core/metrics/compareProportions';
 import type { SliceMetrics } from '../core/metrics/types';
-import { formatCount, formatNumber, formatPercent, formatPointDifference, formatRate, formatTimestamp, shortSha } from '../core/report/format';
+import { formatCount, formatDirection, formatMeasure, formatNumber, formatPercent, formatPointDifference, formatRate, formatTimestamp, shortSha } from '../core/report/format';
 import type { TreeCommit, ViewThresholds } from '../shared/protocol';
 
 /**
@@ -19,16 +19,16 @@ export function buildComparison(model: string, before: TreeCommit, after: TreeCo
     '',
     `| | before: ${name(before)} | after: ${name(after)} |`,
     '|---|---|---|',
-    `| committed | ${before.committedAt ? formatTimestamp(before.committedAt) : 'n/a'} | ${after.committedAt ? formatTimestamp(after.committedAt) : 'n/a'} |`,
+    `| committed | ${before.committedAt ? formatTimestamp(before.committedAt) : 'not in local git history'} | ${after.committedAt ? formatTimestamp(after.committedAt) : 'not in local git history'} |`,
     `| game dates | ${before.firstDate}..${before.lastDate} | ${after.firstDate}..${after.lastDate} |`,
     `| deployed as | ${deployed(before)} | ${deployed(after)} |`,
     row('predictions', (m) => formatCount(m.predictions)),
     row('graded', (m) => `${formatCount(m.graded)} (${formatPercent(m.gradingCoverage)})`),
     row('hit rate', (m) => formatRate(m.hitRate)),
-    row('MAE', (m) => formatNumber(m.mae)),
-    row('bias', (m) => formatNumber(m.bias)),
-    row('std of error', (m) => formatNumber(m.stdError)),
-    row('direction accuracy', (m) => formatRate(m.directionAccuracy)),
+    row('MAE', (m) => formatMeasure(m.mae, m.graded)),
+    row('bias', (m) => formatMeasure(m.bias, m.graded)),
+    row('std of error', (m) => formatMeasure(m.stdError, m.graded)),
+    row('direction accuracy', (m) => formatDirection(m)),
     row('high-edge hit rate', (m) => formatRate(m.highEdgeHitRate)),
     '',
     `**Hit rate change:** ${formatPointDifference(diff)}${diff.difference === null ? '' : diff.significant ? ' — the 95% interval excludes zero.' : ' — the 95% interval includes zero: no evidence of a change.'}`,

@@ -19,7 +19,9 @@ export function createClient(context: vscode.ExtensionContext, output: vscode.Lo
     documentSelector: [{ scheme: 'file' }, { scheme: 'untitled' }],
     outputChannel: output,
     errorHandler: new ServerRestarts(),
-    initializationOptions: { settings: initialSettings() },
+    // The commit graph of a large history takes seconds to walk: the server keeps it in the
+    // extension's storage for this workspace (never in the repository) for the next session.
+    initializationOptions: { settings: initialSettings(), storagePath: (context.storageUri ?? context.globalStorageUri).fsPath },
     synchronize: {
       // A config edit reloads its workspace; a commit, checkout or fetch moves the refs
       // the lenses are computed against.

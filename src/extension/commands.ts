@@ -8,6 +8,7 @@ import {
   StatusRequest,
   type CommandId,
   type CommitCommandArgs,
+  type ReadinessCommandArgs,
   type TimelineCommandArgs,
   type VerifyCommandArgs,
 } from '../shared/protocol';
@@ -16,10 +17,14 @@ import { createConfig } from './createConfig';
 import type { CommandRunner } from './commandRegistration';
 import type { CtxInit } from './ctx';
 import { openDemoWorkspace, type DemoCommandArgs } from './demoWorkspace';
+import { exportHandoffNote, type HandoffNoteArgs } from './handoffNote';
 import { investigate } from './investigate';
 import { dryRunQuery, runQuery, type QueryCommandArgs } from './queries/runQuery';
+import { readinessCommand } from './readiness';
+import { statusMarkdown } from './statusReport';
 import { verifyCommand } from './verification';
 import { rowSubject, type ModelsNode } from './views/modelsTree';
+import { ReportPanel } from './webviews/reportPanel';
 import { TimelinePanel } from './webviews/timelinePanel';
 
 type Factory = (ctx: CtxInit) => (...args: never[]) => unknown;
@@ -35,7 +40,7 @@ export const COMMANDS: Record<CommandId, Factory> = {
     const target = commitOf(arg) ?? shaUnderCursor() ?? (await askForSha());
     if (!target) return undefined;
     const result = await ctx.client.sendRequest(CommitProvenanceRequest.type, target);
-    await ctx.documents.show(`commit/${target.sha.slice(0, 12)}.md`, result.markdown, 'markdown');
+    await ReportPanel.show(ctx, { title: `Commit ${target.sha.slice(0, 8)}`, markdown: result.markdown });
     return result;
   },
 
@@ -56,6 +61,8 @@ export const COMMANDS: Record<CommandId, Factory> = {
   [Commands.openTimeline]: (ctx) => async (arg?: unknown) => TimelinePanel.show(ctx, timelineArgs(arg)),
 
   [Commands.verifyService]: (ctx) => async (arg?: unknown) => verifyCommand(ctx, verifyArgs(arg)),
+
+  [Commands.checkReadiness]: (ctx) => async (arg?: ReadinessCommandArgs) => readinessCommand(ctx, arg && typeof arg === 'object' ? arg : undefined),
 
   [Commands.investigate]: (ctx) => async () => investigate(ctx),
 
@@ -85,7 +92,7 @@ export const COMMANDS: Record<CommandId, Factory> = {
       return;
     }
     const markdown = buildComparison(node.model.model, node.previous, node.build, node.thresholds);
-    await ctx.documents.show(`compare/${node.model.model}-${node.previous.commit.slice(0, 8)}-${node.build.commit.slice(0, 8)}.md`, markdown, 'markdown');
+    await ReportPanel.show(ctx, { title: `${node.model.model} ${node.previous.commit.slice(0, 8)} → ${node.build.commit.slice(0, 8)}`, markdown });
     return markdown;
   },
 
@@ -96,11 +103,13 @@ export const COMMANDS: Record<CommandId, Factory> = {
 
   [Commands.showStatus]: (ctx) => async () => {
     const status = await ctx.client.sendRequest(StatusRequest.type);
-    await ctx.documents.show('status.json', JSON.stringify(status, null, 2), 'json');
+    await ReportPanel.show(ctx, { title: 'Pipeline Lens Status', markdown: statusMarkdown(status) });
     return status;
   },
 
   [Commands.showOutput]: (ctx) => () => ctx.output.show(),
+
+  [Commands.exportHandoffNote]: (ctx) => async (args?: HandoffNoteArgs) => exportHandoffNote(ctx, args),
 };
 
 /** Runs the table's commands against a started extension; a failure is logged and shown, not thrown. */

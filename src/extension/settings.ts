@@ -13,6 +13,7 @@ export function initialSettings(): Record<string, unknown> {
     maxFileSize: own.get('maxFileSize'),
     debounceMs: own.get('debounceMs'),
     gitPath: own.get('gitPath'),
+    primaryModels: own.get('primaryModels'),
     credentials: { allowedHosts: userAllowedHosts() },
   };
   if (!settings.gitPath) {

@@ -6,12 +6,15 @@ import { createClient } from './client';
 import type { CommandRunner } from './commandRegistration';
 import { commandRunner } from './commands';
 import type { Ctx, CtxInit } from './ctx';
+import { showDemoOnFirstStart } from './demoFirstStart';
 import { DeploymentsData } from './deploymentsData';
+import { registerStatementLenses } from './queries/statementLenses';
 import { DeploymentStatusItem } from './statusBar/deploymentStatusItem';
 import { DryRunStatusItem } from './statusBar/dryRunStatusItem';
 import { registerViews } from './views/pipelineViews';
 import { VirtualDocuments } from './virtualDocuments';
 import { QueryResultsPanel } from './webviews/queryResultsPanel';
+import { ReportPanel } from './webviews/reportPanel';
 import { TimelinePanel } from './webviews/timelinePanel';
 
 /** The extension once its language server runs: what activation's commands and `started` resolve to. */
@@ -47,7 +50,8 @@ export async function startExtension(ctx: Ctx): Promise<StartedExtension> {
   watchStatus(init, statusChanges);
   const deploymentStatus = new DeploymentStatusItem(init);
   const dryRunStatus = new DryRunStatusItem(init);
-  subscriptions.push(deploymentStatus, dryRunStatus);
+  subscriptions.push(deploymentStatus, dryRunStatus, registerStatementLenses());
+  void showDemoOnFirstStart(ctx.extension, ctx.output);
   return {
     api: {
       client,
@@ -57,6 +61,7 @@ export async function startExtension(ctx: Ctx): Promise<StartedExtension> {
       dryRunStatus,
       timeline: () => TimelinePanel.open(),
       queryResults: () => QueryResultsPanel.open(),
+      report: () => ReportPanel.open(),
     },
     run,
     stop: () => client.stop(),

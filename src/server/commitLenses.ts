@@ -1,4 +1,5 @@
 import type { CancellationToken, CodeLens, CodeLensParams } from 'vscode-languageserver/node';
+import type { ProvenanceView } from '../core/provenance/documentProvenance';
 import { Commands, type CommitCommandArgs } from '../shared/protocol';
 import { cancelled, isAbort, toAbortSignal } from './cancellation';
 import { lensTitle } from './lensTitle';
@@ -62,8 +63,9 @@ export class CommitLenses {
     }
     const shas = [...new Set([...byLine.values()].flatMap((l) => l.map((x) => x.sha)))];
     this.documentCommits.set(document.uri, { version: document.version, shas });
-    // Start the document's one git batch now, so resolving the visible lenses finds it done.
-    workspace.provenance.commitDetails(shas).catch(() => undefined);
+    // Start the document's one git batch now (its commits in document order, then the merges
+    // that brought them in), so resolving the visible lenses finds it done.
+    workspace.provenance.documentDetails(shas).catch(() => undefined);
     const lenses: CodeLens[] = [];
     for (const list of byLine.values()) {
       for (const found of list) {
@@ -79,6 +81,9 @@ export class CommitLenses {
     if (!data?.sha) return lens;
     const workspace = workspaceFor(this.context, data.uri);
     if (!workspace) return { ...lens, command: { title: 'Pipeline Lens: no workspace for this document', command: '' } };
+    // A document asked again is answered from memory, without the machinery of waiting.
+    const ready = workspace.provenance.peek(data.sha);
+    if (ready) return this.titled(lens, data, ready);
     const signal = toAbortSignal(token);
     try {
       const view = await workspace.provenance.provenance([data.sha], {
@@ -86,22 +91,26 @@ export class CommitLenses {
         waitMs: this.context.settings().lensWarehouseWaitMs,
         batch: this.documentCommits.get(data.uri)?.shas,
       });
-      const provenance = view.commits.get(data.sha);
-      if (!provenance) return { ...lens, command: { title: 'commit details unavailable', command: '' } };
       if ([view.deployments, view.runs, view.results].some((p) => p.state === 'loading')) this.context.servedPartial(workspace);
-      const args: CommitCommandArgs = { sha: data.sha, scope: data.uri };
-      return {
-        ...lens,
-        command: {
-          title: lensTitle(provenance, view, data.label ? `${data.label}: ` : ''),
-          command: Commands.showCommitProvenance,
-          arguments: [args],
-        },
-      };
+      return this.titled(lens, data, view);
     } catch (error) {
       if (isAbort(error)) throw cancelled();
       this.context.logger.warnOnce(`Could not resolve the lens of ${data.sha}: ${(error as Error).message}`);
       return { ...lens, command: { title: `Pipeline Lens: ${(error as Error).message}`, command: '' } };
     }
+  }
+
+  private titled(lens: CodeLens, data: LensData, view: ProvenanceView): CodeLens {
+    const provenance = view.commits.get(data.sha);
+    if (!provenance) return { ...lens, command: { title: 'commit details unavailable', command: '' } };
+    const args: CommitCommandArgs = { sha: data.sha, scope: data.uri };
+    return {
+      ...lens,
+      command: {
+        title: lensTitle(provenance, view, data.label ? `${data.label}: ` : '', this.context.settings().primaryModels),
+        command: Commands.showCommitProvenance,
+        arguments: [args],
+      },
+    };
   }
 }

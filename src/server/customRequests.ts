@@ -8,6 +8,7 @@ import {
   GenerateDemoRequest,
   OwningServicesRequest,
   PlanQueryRequest,
+  ReadinessRequest,
   RowSqlRequest,
   RunQueryRequest,
   StatusRequest,
@@ -20,6 +21,7 @@ import { findings } from './handlers/findings';
 import { modelsTree, treeRowSql } from './handlers/models';
 import { commitDiff, commitProvenance } from './handlers/provenance';
 import { planEditorQuery, runEditorQuery } from './handlers/queries';
+import { readiness } from './handlers/readiness';
 import { serverStatus, type ServerCounters } from './handlers/status';
 import { featureCoverage, timeline } from './handlers/timeline';
 import { deployments, owningServices, verify } from './handlers/verification';
@@ -39,6 +41,7 @@ export function registerCustomRequests(c: Connection, context: ServerContext, co
   onRequest(c, FindingsRequest.type, (params, token) => findings(context, params, token));
   onRequest(c, TimelineRequest.type, (params, token) => timeline(context, params, token));
   onRequest(c, VerifyRequest.type, (params, token) => verify(context, params, token));
+  onRequest(c, ReadinessRequest.type, (params, token) => readiness(context, params, token));
   onRequest(c, FeatureCoverageRequest.type, (params, token) => featureCoverage(context, params, token));
   onRequest(c, RowSqlRequest.type, (params, token) => treeRowSql(context, params, token));
   onRequest(c, DeploymentsRequest.type, (params, token) => deployments(context, params, token));

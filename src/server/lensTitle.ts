@@ -18,7 +18,7 @@ const SHORT = 7;
  * runs that executed older code in between, and the result of the builds containing it,
  * e.g. `✓ prediction-worker 19:10 (+15h53m) · ⚠ 1 backfill ran on older code · catboost_v8 58.5% [43.4, 72.2] n=41`.
  */
-export function lensTitle(p: CommitProvenance, parts: LensParts, prefix = ''): string {
+export function lensTitle(p: CommitProvenance, parts: LensParts, prefix = '', primaryModels: string[] = []): string {
   const pieces: string[] = [];
   if (!p.commit) return `${prefix}${p.problem ?? 'not a commit of this repository'}`;
   // A boundary commit of a shallow clone: which services it changed is itself unknown.
@@ -27,7 +27,7 @@ export function lensTitle(p: CommitProvenance, parts: LensParts, prefix = ''): s
   const cut = p.historyCut ? `⚠ ${p.historyCut.message}` : null;
   const touched = p.services.filter((s) => s.touchesService);
   if (p.services.length === 0) pieces.push('no services in pipeline-lens.json');
-  else if (touched.length === 0) pieces.push('○ changes no service’s code');
+  else if (touched.length === 0) pieces.push(noStageTitle(p));
   else if (parts.deployments.state === 'loading') pieces.push('⋯ deployments loading');
   else for (const s of touched) pieces.push(serviceTitle(s, p.commit.committedAt));
 
@@ -40,7 +40,7 @@ export function lensTitle(p: CommitProvenance, parts: LensParts, prefix = ''): s
   if (touched.length === 0) return prefix + pieces.join(SEPARATOR);
   if (parts.results.state === 'loading') pieces.push('⋯ results loading');
   else if (parts.results.state === 'ready') {
-    const headline = headlineModel(p.models);
+    const headline = headlineModel(p.models, primaryModels);
     if (headline) {
       const others = p.models.filter((m) => m !== headline && m.containing.graded > 0).length;
       pieces.push(`${headline.model} ${formatRate(headline.containing.hitRate)}${others ? ` (+${others} model${others === 1 ? '' : 's'})` : ''}`);
@@ -48,6 +48,12 @@ export function lensTitle(p: CommitProvenance, parts: LensParts, prefix = ''): s
   }
   if (cut) pieces.push(cut);
   return prefix + pieces.join(SEPARATOR);
+}
+
+/** Never a ✓: a commit outside every stage's paths is in no build that anything records. */
+export function noStageTitle(p: Pick<CommitProvenance, 'nearestStage'>): string {
+  const near = p.nearestStage;
+  return `○ touches no configured stage${near ? ` (nearest by path: ${near.service}, ${near.glob})` : ''}`;
 }
 
 function serviceTitle(s: ServiceProvenance, committedAt: string): string {
@@ -90,13 +96,17 @@ export function describeRuns(runs: RunSession[]): string {
 }
 
 /**
- * The model a lens names: the one whose hit rate moved most between the build the commit
- * replaced and the builds containing it; failing that, the one with most graded rows.
+ * The model a lens and a hover lead with: the first of the team's primary models
+ * (`pipelineLens.primaryModels`) with graded rows in the builds containing the commit, else
+ * the one with most graded rows, the model the team reads most. Ranking by the largest move
+ * instead would put a thinly graded model first, whose move is mostly noise.
  */
-export function headlineModel(models: ModelProvenance[]): ModelProvenance | null {
+export function headlineModel(models: ModelProvenance[], primaryModels: string[] = []): ModelProvenance | null {
   const graded = models.filter((m) => m.containing.graded > 0);
   if (graded.length === 0) return null;
-  const compared = graded.filter((m) => m.hitRateChange.difference !== null);
-  if (compared.length) return compared.reduce((best, m) => (Math.abs(m.hitRateChange.difference!) > Math.abs(best.hitRateChange.difference!) ? m : best));
+  for (const name of primaryModels) {
+    const primary = graded.find((m) => m.model === name);
+    if (primary) return primary;
+  }
   return graded.reduce((best, m) => (m.containing.graded > best.containing.graded ? m : best));
 }

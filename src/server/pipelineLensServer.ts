@@ -1,4 +1,4 @@
-import { basename } from 'node:path';
+import { basename, isAbsolute } from 'node:path';
 import {
   CodeLensRefreshRequest,
   DidChangeConfigurationNotification,
@@ -53,6 +53,8 @@ export class PipelineLensServer {
   private clientPullsSettings = false;
   private clientRefreshesLenses = false;
   private folders: string[] = [];
+  /** Where the client lets the server keep data between sessions (its storage folder for this workspace). */
+  private storageFolder: string | undefined;
   /** Workspaces that answered a lens or hover before their data was in. */
   private readonly partial = new Set<ServerWorkspace>();
   private readonly subscriptions = new Map<ServerWorkspace, () => void>();
@@ -65,6 +67,8 @@ export class PipelineLensServer {
       fault: warehouseFault(),
       gitBinary: () => this.settings.gitPath || undefined,
       credentialHosts: () => credentialHostsOf(this.settings),
+      storageFolder: () => this.storageFolder,
+      onStorageProblem: (message) => this.logger.warnOnce(message),
       onLoaded: (entry) => this.workspaceLoaded(entry),
     });
     this.context = {
@@ -114,8 +118,9 @@ export class PipelineLensServer {
   }
 
   private initialize(params: InitializeParams): InitializeResult {
-    const options = (params.initializationOptions ?? {}) as { settings?: unknown };
+    const options = (params.initializationOptions ?? {}) as { settings?: unknown; storagePath?: unknown };
     if (options.settings) this.settings = parseSettings(options.settings);
+    if (typeof options.storagePath === 'string' && isAbsolute(options.storagePath)) this.storageFolder = options.storagePath;
     this.initialGitPath = this.settings.gitPath;
     this.reportInvalidHosts();
     this.clientPullsSettings = !!params.capabilities.workspace?.configuration;

@@ -1,8 +1,11 @@
 import type { CommitProvenance, ModelProvenance, ServiceProvenance } from '../core/provenance/commitProvenance';
 import type { PartState } from '../core/provenance/documentProvenance';
-import { formatCount, formatDuration, formatNumber, formatPointDifference, formatRate, formatTimestamp } from '../core/report/format';
+import { formatCount, formatDuration, formatMeasure, formatNumber, formatPointDifference, formatRate, formatTimestamp } from '../core/report/format';
 import { Commands, type CommitCommandArgs, type TimelineCommandArgs, type VerifyCommandArgs } from '../shared/protocol';
-import { commandLink, escapeMarkdown } from './commandLinks';
+import { commandLink, escapeMarkdown, webLink } from './commandLinks';
+import type { CommitLinks } from '../core/git/remoteLinks';
+import type { CommitRerun, CommitReruns } from '../core/rerun/commitReruns';
+import { rerunLines } from '../core/rerun/rerunSummary';
 import type { LensParts } from './lensTitle';
 
 const SHORT = 7;
@@ -12,6 +15,8 @@ export interface MarkdownOptions {
   scope?: string;
   /** The full report (files changed, every model) rather than a hover. */
   full?: boolean;
+  /** The commit's page on the remote and the pull request that merged it. */
+  links?: CommitLinks | null;
 }
 
 /**
@@ -26,7 +31,12 @@ export function provenanceMarkdown(p: CommitProvenance, parts: LensParts, option
   const out: string[] = [];
   out.push(`**\`${c.sha.slice(0, SHORT)}\`** ${escapeMarkdown(c.subject)}  `);
   const files = p.files === null ? 'files changed: unknown' : `${p.files.length} file${p.files.length === 1 ? '' : 's'} changed`;
-  out.push(`${escapeMarkdown(c.author)} · committed ${formatTimestamp(c.committedAt)} · ${files}`);
+  out.push(`${escapeMarkdown(c.author)} · committed ${formatTimestamp(c.committedAt)} · ${files}${options.links ? `  ` : ''}`);
+  if (options.links) {
+    const host = new URL(options.links.commit).host;
+    const pr = options.links.pullRequest;
+    out.push([webLink(`Commit on ${host}`, options.links.commit), ...(pr ? [webLink(`Pull request #${pr.number}`, pr.url)] : [])].join(' · '));
+  }
   out.push('');
   if (p.historyCut) out.push(`⚠ ${escapeMarkdown(p.historyCut.message)}`, '');
 
@@ -108,8 +118,15 @@ function resultsSection(p: CommitProvenance, state: PartState, full: boolean): s
   if (state.state === 'absent') return [];
   if (p.files === null) return ['Which services this commit changes is unknown, so results of the builds containing it are not shown.', ''];
   if (p.services.length && !p.services.some((s) => s.touchesService)) {
-    return ['This commit changes none of the services’ paths, so the results of the builds containing it say nothing about it.', ''];
+    const near = p.nearestStage;
+    return [
+      `This commit touches no configured stage${
+        near ? ` (nearest by path: ${escapeMarkdown(near.service)}, whose paths include \`${near.glob}\`; it changed \`${near.file}\`)` : ''
+      }, so the results of the builds containing it say nothing about it.`,
+      '',
+    ];
   }
+  if (p.resultsNotApplicable) return [`Results by build are not shown: ${escapeMarkdown(p.resultsNotApplicable)}`, ''];
   const models = p.models.filter((m) => m.build.predictions + m.containing.predictions + m.replaced.predictions > 0);
   if (models.length === 0) return [`No predictions by builds containing this commit in ${p.window.from} → ${p.window.to}.`, ''];
   const replaced = p.models.find((m) => m.replaced.commit)?.replaced.commit ?? null;
@@ -128,5 +145,27 @@ function resultsSection(p: CommitProvenance, state: PartState, full: boolean): s
 
 function slice(m: ModelProvenance['build']): string {
   if (m.predictions === 0 && m.graded === 0) return '—';
-  return `${formatRate(m.hitRate)} · MAE ${formatNumber(m.mae)} · ${formatCount(m.predictions)} preds`;
+  return `${formatRate(m.hitRate)} · MAE ${formatMeasure(m.mae, m.graded)} · ${formatCount(m.predictions)} preds`;
+}
+
+const RERUN_WHEN: Record<CommitRerun['when'], string> = {
+  'before-deployment': 'before its deployment',
+  'after-deployment': 'after its deployment',
+  'not-deployed': 'while it is not deployed',
+};
+
+/** The report's section on re-runs written after the commit (the CLI's `commit` shows the same). */
+export function rerunsMarkdown(reruns: CommitReruns, sha: string): string {
+  if (!reruns.recorded) return `**Re-runs after this commit**: not recorded (${escapeMarkdown(reruns.reason)})\n`;
+  const list = reruns.byCommit.get(sha) ?? [];
+  if (list.length === 0) return '';
+  const out = ['**Re-runs after this commit**', ''];
+  for (const r of list) {
+    const { headline, details } = rerunLines(r.rerun);
+    const builds = r.builds === 'unknown' ? 'may or may not contain it (not in local history)' : r.builds.replace(' it', ' this commit');
+    out.push(`- ${r.builds === 'lack it' ? '⚠ ' : ''}${escapeMarkdown(headline)}: re-run ${RERUN_WHEN[r.when]}, by builds that ${builds}`);
+    for (const d of details) out.push(`  - ${escapeMarkdown(d)}`);
+  }
+  out.push('');
+  return out.join('\n');
 }

@@ -17,6 +17,9 @@ export interface ServerWorkspaceOptions {
   gitBinary?: string;
   /** Hosts the user allows credentials to go to (from a machine-scoped setting, never the workspace's). */
   credentialHosts?: CredentialHosts;
+  /** The editor's storage folder for this workspace: the commit graph is kept there between sessions. */
+  storageFolder?: string;
+  onStorageProblem?: (message: string) => void;
 }
 
 /**
@@ -38,7 +41,12 @@ export class ServerWorkspace extends Workspace {
     private readonly serverOptions: ServerWorkspaceOptions,
   ) {
     super(config, undefined, serverOptions.credentialHosts);
-    this.provenance = new ProvenanceService(this, { gitBinary: serverOptions.gitBinary, gitCounter: serverOptions.gitCounter });
+    this.provenance = new ProvenanceService(this, {
+      gitBinary: serverOptions.gitBinary,
+      gitCounter: serverOptions.gitCounter,
+      storageFolder: serverOptions.storageFolder,
+      onStorageProblem: serverOptions.onStorageProblem,
+    });
     this.sql = sqlContextFromConfig(config);
     this.runner = new GitRunner(config.repository, serverOptions.gitBinary ? { binary: serverOptions.gitBinary } : {}, serverOptions.gitCounter);
   }

@@ -20,6 +20,8 @@ export interface ServerSettings {
   credentialHosts: string[];
   /** Entries of that setting that are not `host` or `host:port`, to be reported. */
   invalidCredentialHosts: string[];
+  /** Models lenses and hovers lead with (`pipelineLens.primaryModels`), in order; empty: the most graded. */
+  primaryModels: string[];
 }
 
 export const DEFAULT_SETTINGS: ServerSettings = {
@@ -31,6 +33,7 @@ export const DEFAULT_SETTINGS: ServerSettings = {
   gitPath: '',
   credentialHosts: [],
   invalidCredentialHosts: [],
+  primaryModels: [],
 };
 
 /**
@@ -57,6 +60,7 @@ export function parseSettings(raw: unknown, gitFallback: unknown = null): Server
     gitPath: typeof r.gitPath === 'string' && r.gitPath !== '' ? r.gitPath : typeof fallback === 'string' ? fallback : DEFAULT_SETTINGS.gitPath,
     credentialHosts: hosts,
     invalidCredentialHosts: invalid,
+    primaryModels: Array.isArray(r.primaryModels) ? r.primaryModels.filter((m): m is string => typeof m === 'string' && m.trim() !== '') : [],
   };
 }
 

@@ -21,6 +21,9 @@ export interface RegistryOptions {
   fault: WarehouseFault;
   gitBinary: () => string | undefined;
   credentialHosts: () => CredentialHosts;
+  /** The editor's storage folder (none: nothing is kept between sessions). */
+  storageFolder: () => string | undefined;
+  onStorageProblem: (message: string) => void;
   onLoaded: (entry: WorkspaceEntry) => void;
 }
 
@@ -33,6 +36,8 @@ export interface RegistryOptions {
  */
 export class WorkspaceRegistry {
   private entries: WorkspaceEntry[] = [];
+  /** forScope's answers for the current entries: every lens and hover asks, with the same few URIs. */
+  private readonly scopes = new Map<string, WorkspaceEntry>();
   private markLoaded!: () => void;
   /**
    * Resolves once the folders the client opened with have been looked at. Requests wait on
@@ -56,6 +61,7 @@ export class WorkspaceRegistry {
     }
     const previous = this.entries;
     this.entries = [...configFiles].map((file) => this.load(file));
+    this.scopes.clear();
     this.markLoaded();
     await Promise.all(previous.flatMap((e) => (e.workspace ? [e.workspace.close().catch(() => undefined)] : [])));
   }
@@ -64,18 +70,26 @@ export class WorkspaceRegistry {
   forScope(scope: string | undefined): WorkspaceEntry | null {
     const usable = this.entries;
     if (usable.length === 0) return null;
+    const known = scope === undefined ? undefined : this.scopes.get(scope);
+    if (known) return known;
+    let found = usable[0];
     const path = scope ? toPath(scope) : null;
     if (path) {
       const holders = usable.filter((e) => isInside(path, e.root)).sort((a, b) => b.root.length - a.root.length);
-      if (holders.length) return holders[0];
+      if (holders.length) found = holders[0];
     }
-    return usable[0];
+    if (scope !== undefined) {
+      if (this.scopes.size >= 1000) this.scopes.clear();
+      this.scopes.set(scope, found);
+    }
+    return found;
   }
 
   async close(): Promise<void> {
     this.markLoaded();
     await Promise.all(this.entries.flatMap((e) => (e.workspace ? [e.workspace.close().catch(() => undefined)] : [])));
     this.entries = [];
+    this.scopes.clear();
   }
 
   private load(configFile: string): WorkspaceEntry {
@@ -89,6 +103,8 @@ export class WorkspaceRegistry {
         fault: this.options.fault,
         gitBinary: this.options.gitBinary(),
         credentialHosts: this.options.credentialHosts(),
+        storageFolder: this.options.storageFolder(),
+        onStorageProblem: this.options.onStorageProblem,
       });
       entry = { root: config.root, configFile, workspace, problem: null };
     } catch (error) {

@@ -15,7 +15,9 @@ export const Commands = {
   openTimeline: 'pipelineLens.openTimeline',
   /** Args: [VerifyCommandArgs] (optional: asks for the service). */
   verifyService: 'pipelineLens.verifyService',
-  /** Ranked findings in the Findings view. */
+  /** Args: [ReadinessCommandArgs] (optional: asks for the date). */
+  checkReadiness: 'pipelineLens.checkReadiness',
+  /** Ranked findings as a rendered report (and in the Findings view). */
   investigate: 'pipelineLens.investigate',
   /** Runs the active SQL file or selection. */
   runQuery: 'pipelineLens.runQuery',
@@ -31,6 +33,8 @@ export const Commands = {
   refresh: 'pipelineLens.refresh',
   showStatus: 'pipelineLens.showStatus',
   showOutput: 'pipelineLens.showOutput',
+  /** The investigation as a markdown note in the workspace (docs/handoffs/); asks for the path. */
+  exportHandoffNote: 'pipelineLens.exportHandoffNote',
 } as const;
 
 export type CommandId = (typeof Commands)[keyof typeof Commands];

@@ -10,6 +10,7 @@ import type { SliceMetrics } from '../core/metrics/types';
 import type { CommitProvenance } from '../core/provenance/commitProvenance';
 import type { RunSession } from '../core/provenance/runSessions';
 import type { VerifyResult } from '../core/verify/verifyDeployment';
+import type { Readiness } from '../core/readiness/readiness';
 import type { Proportion } from '../core/metrics/wilson';
 import type { DateWindow } from '../core/warehouse/catalog';
 import type { QueryPlan } from '../core/warehouse/queryGuard';
@@ -135,6 +136,17 @@ export interface TreeCommit {
   dates: TreeDate[];
   /** Revisions built from this commit, oldest first; empty when it was never deployed (or the sources could not be read). */
   deployedAs: TreeDeployment[];
+  /** The model files this build ran for the model; null when no table records them (tables.*.columns.artifact). */
+  artifacts?: TreeArtifact[] | null;
+}
+
+export interface TreeArtifact {
+  /** null: rows that record no artifact. */
+  artifact: string | null;
+  /** Rows it made; null when not recorded. */
+  rows: number | null;
+  /** What the model registry says of it, or null when it does not list it. */
+  registry: { model: string; registered: boolean; experiment: string | null; metrics: Record<string, number> } | null;
 }
 
 export interface TreeModel {
@@ -174,6 +186,10 @@ export interface FindingsParams extends WorkspaceScope, WindowOption {
 }
 
 export interface FindingsResult {
+  /** The workspace that answered: where a handoff note of these findings is written. */
+  workspaceRoot: string;
+  /** Where the figures came from, for a report read away from the editor. */
+  source: { configFile: string; warehouse: string };
   window: DateWindow;
   findings: Finding[];
   /** Parts that could not be checked, and why. */
@@ -211,12 +227,17 @@ export interface TimelineCommit {
   services: string[];
 }
 
+/** A run session, and whether its mode regenerates past dates (tables.executionLog.backfillModes). */
+export interface TimelineRun extends RunSession {
+  backfill: boolean;
+}
+
 export interface TimelineResult {
   window: DateWindow;
   series: Array<{ model: string; days: TreeDate[] }>;
   deployments: TimelineDeployment[];
   /** Runs of the service the execution log records, grouped into sessions. */
-  runs: RunSession[];
+  runs: TimelineRun[];
   /** Commits touching any service's paths in the window, oldest first (at most 200). */
   commits: TimelineCommit[];
   /** The feature registry, for the coverage series a person can add. */
@@ -427,6 +448,24 @@ export namespace VerifyRequest {
 }
 
 // ---------------------------------------------------------------------------------------
+// Readiness before a run
+
+export interface ReadinessParams extends WorkspaceScope {
+  /** The game date about to be run, `YYYY-MM-DD`. */
+  date: string;
+  /** Days before the date that must be graded; the config's readiness.gradingDays when omitted. */
+  gradingDays?: number;
+}
+
+/** The same checks and verdict as `pipeline-lens check --date D`. */
+export type ReadinessResponse = Readiness;
+
+export namespace ReadinessRequest {
+  export const method = 'pipelineLens/checkReadiness';
+  export const type = new RequestType<ReadinessParams, ReadinessResponse, void>(method);
+}
+
+// ---------------------------------------------------------------------------------------
 // Commands the server links to from lenses and hovers; the extension registers them.
 
 export { Commands, type CommandId } from './commandIds';
@@ -451,4 +490,9 @@ export interface TimelineCommandArgs {
 export interface VerifyCommandArgs {
   scope?: string;
   service?: string;
+}
+
+export interface ReadinessCommandArgs {
+  scope?: string;
+  date?: string;
 }

@@ -51,8 +51,20 @@ const configShaped = fc.record(
 
 /** The resolved config written back as pipeline-lens.json would hold it. */
 function unresolve(config: PipelineLensConfig): JsonObject {
-  const { file: _file, root: _root, ...rest } = config;
+  const { file: _file, root: _root, models, warehouseProfiles, ...rest } = config;
   const raw = dropNulls(structuredClone(rest)) as JsonObject;
+  // The single warehouse is the profile "default"; where the file sets it is not a setting.
+  delete (raw.warehouse as JsonObject).configKey;
+  if (Object.keys(warehouseProfiles.byName).length > 1) {
+    delete raw.warehouse;
+    raw.warehouses = Object.fromEntries(Object.entries(warehouseProfiles.byName).map(([name, w]) => [name, (({ configKey: _k, ...r }) => dropNulls(r))(w as { configKey?: string })])) as JsonObject;
+    raw.defaultWarehouse = warehouseProfiles.defaultName;
+  }
+  if (models.length) {
+    raw.models = Object.fromEntries(
+      models.map(({ model, versions, ...registered }) => [model, dropNulls({ ...registered, ...(versions.length ? { versions } : {}) })]),
+    ) as JsonObject;
+  }
   const features = raw.features as { count: number; registry: unknown[] } | undefined;
   if (features && features.count === 0 && features.registry.length === 0) delete raw.features;
   const tables = raw.tables as Record<string, JsonObject | undefined>;

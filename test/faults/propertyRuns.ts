@@ -33,6 +33,8 @@ export const PROPERTY_RUNS = {
   verifyHistories: 16,
   // Each is a whole pipeline (git, four tables, a full investigation on the embedded engine).
   plantedCauses: 24,
+  // Pure arithmetic on generated group counts.
+  rateDecompositionPlanted: 3_000,
 } as const;
 
 export type PropertyName = keyof typeof PROPERTY_RUNS;

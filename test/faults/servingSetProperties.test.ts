@@ -27,7 +27,7 @@ const FILE: DeploymentSourceConfig = { kind: 'file', path: '/ws/deployments.json
 const NEWEST: DeploymentSourceConfig = { ...FILE, servingRule: 'newest' };
 const CLOUD_RUN: DeploymentSourceConfig = { kind: 'cloudRun', project: 'p', region: 'us-west2', service: null, commitEnv: 'BUILD_COMMIT', commitLabel: null, apiEndpoint: null, useGcloud: 'auto' };
 
-const service = (deployments: DeploymentSourceConfig): ServiceConfig => ({ name: 'worker', paths: ['worker/**'], deployments, deployCommand: null });
+const service = (deployments: DeploymentSourceConfig): ServiceConfig => ({ name: 'worker', paths: ['worker/**'], deployments, deployCommand: null, table: null });
 const future = (d: Deployment) => Date.parse(d.createdAt) > NOW.getTime() + FUTURE_TOLERANCE_MS;
 
 /** Traffic as sources hold it: a split of 100 over some revisions, shares that do not add up, or none. */

@@ -1,36 +1,70 @@
-import type { MetricsReport } from '../../core/metrics/modelMetrics';
-import { formatCount, formatNumber, formatPercent, formatPointDifference, formatRate } from '../../core/report/format';
-import { textTable } from './textTable';
+import type { MetricsReport, MetricsRow } from '../../core/metrics/modelMetrics';
+import { formatCount, formatDirection, formatMeasure, formatNumber, formatPercent, formatPointDifference, formatRate } from '../../core/report/format';
+import { textTable, textTableWithin, wrapText } from './textTable';
 
-export function renderMetrics(r: MetricsReport): string {
+function cut(text: string, width: number): string {
+  return text.length <= width ? text : `${text.slice(0, width - 1)}…`;
+}
+
+/** A terminal's usual width; `--wide` prints one table however wide it gets. */
+export const TEXT_WIDTH = 100;
+
+/**
+ * The metrics of one model as text. Within 100 columns the figures come in two tables on
+ * the same rows (volume and hit rate; errors and direction), commits named by their short
+ * SHA with their subjects listed below; `wide` prints one table with labels whole.
+ */
+export function renderMetrics(r: MetricsReport, options: { wide?: boolean } = {}): string {
   const out: string[] = [`${r.model} by ${r.by} (${r.window.from}..${r.window.to})`, ''];
-  out.push(
-    textTable(
-      [r.by, 'days', 'preds', 'graded', 'coverage', 'hit rate [95% CI] n', 'MAE', 'bias', 'std', 'direction', 'high-edge'],
-      r.rows.map((row) => [
-        r.by === 'commit' ? row.label.slice(0, 48) : row.label,
-        row.firstDay === row.lastDay ? row.firstDay : `${row.firstDay}..${row.lastDay}`,
-        formatCount(row.metrics.predictions),
-        formatCount(row.metrics.graded),
-        formatPercent(row.metrics.gradingCoverage),
-        formatRate(row.metrics.hitRate),
-        formatNumber(row.metrics.mae),
-        formatNumber(row.metrics.bias),
-        formatNumber(row.metrics.stdError),
-        formatRate(row.metrics.directionAccuracy),
-        formatRate(row.metrics.highEdgeHitRate),
-      ]),
-    ),
-  );
+  const byCommit = r.by === 'commit' && !options.wide;
+  const label = (row: MetricsRow) => (byCommit && /^[0-9a-f]{9,}$/i.test(row.key) ? row.key.slice(0, 8) : row.label);
+  const days = (row: MetricsRow) => (row.firstDay === row.lastDay ? row.firstDay : `${row.firstDay}..${row.lastDay}`);
+  const volume = {
+    header: ['days', 'preds', 'graded', 'coverage', 'hit rate [95% CI] n'],
+    cells: (row: MetricsRow) => [days(row), formatCount(row.metrics.predictions), formatCount(row.metrics.graded), formatPercent(row.metrics.gradingCoverage), formatRate(row.metrics.hitRate)],
+  };
+  const errors = {
+    header: ['MAE', 'bias', 'std', 'direction', 'high-edge'],
+    cells: (row: MetricsRow) => [
+      formatMeasure(row.metrics.mae, row.metrics.graded),
+      formatMeasure(row.metrics.bias, row.metrics.graded),
+      formatMeasure(row.metrics.stdError, row.metrics.graded),
+      formatDirection(row.metrics),
+      formatRate(row.metrics.highEdgeHitRate),
+    ],
+  };
+  if (options.wide) {
+    out.push(textTable([r.by, ...volume.header, ...errors.header], r.rows.map((row) => [label(row), ...volume.cells(row), ...errors.cells(row)])));
+  } else {
+    out.push(textTableWithin(TEXT_WIDTH, 0, [r.by, ...volume.header], r.rows.map((row) => [label(row), ...volume.cells(row)])));
+    out.push('');
+    out.push(textTableWithin(TEXT_WIDTH, 0, [r.by, ...errors.header], r.rows.map((row) => [label(row), ...errors.cells(row)])));
+  }
+  const width = options.wide ? Infinity : TEXT_WIDTH;
+  if (byCommit) {
+    out.push('');
+    for (const row of r.rows) {
+      const subject = row.commit ? row.commit.subject : row.label === row.key ? '' : 'not in local history';
+      if (subject) out.push(cut(`${label(row)}  ${subject}`, width));
+    }
+  }
   if (r.comparison) {
+    const c = r.comparison;
+    const mae = c.mae.difference === null ? 'not recorded' : `${c.mae.difference >= 0 ? '+' : ''}${c.mae.difference.toFixed(2)} [${c.mae.low.toFixed(2)}, ${c.mae.high.toFixed(2)}]`;
     out.push('');
     out.push(
-      `after − before (split at ${r.comparison.split}, by ${r.comparison.splitKind === 'commit' ? 'builds containing it' : r.comparison.splitKind === 'time' ? 'when each prediction was made' : 'the date predicted for'}): hit rate ${formatPointDifference(r.comparison.hitRate)}${
-        r.comparison.hitRate.significant ? '' : ' (interval includes zero: not established)'
-      }; MAE ${r.comparison.mae.difference === null ? 'n/a' : `${r.comparison.mae.difference >= 0 ? '+' : ''}${r.comparison.mae.difference.toFixed(2)} [${r.comparison.mae.low.toFixed(2)}, ${r.comparison.mae.high.toFixed(2)}]`}`,
+      wrapText(
+        `after − before (split at ${c.split}, by ${c.splitKind === 'commit' ? 'builds containing it' : c.splitKind === 'time' ? 'when each prediction was made' : 'the date predicted for'}): hit rate ${formatPointDifference(c.hitRate)}${
+          c.hitRate.significant ? '' : ' (interval includes zero: not established)'
+        }; MAE ${mae}`,
+        width,
+        '  ',
+      ),
     );
   }
   if (r.notRecorded.length) out.push('');
-  for (const line of r.notRecorded) out.push(`Not recorded: ${line}.`);
+  for (const line of r.notRecorded) out.push(wrapText(`Not recorded: ${line}.`, width, '  '));
+  if (r.warnings.length) out.push('');
+  for (const warning of r.warnings) out.push(wrapText(`warning: ${warning}`, width, '  '));
   return out.join('\n');
 }

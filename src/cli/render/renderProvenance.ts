@@ -1,16 +1,36 @@
+import type { CommitLinks } from '../../core/git/remoteLinks';
 import type { CommitProvenance } from '../../core/provenance/commitProvenance';
-import { formatCount, formatDuration, formatNumber, formatPercent, formatPointDifference, formatRate, formatTimestamp, shortSha } from '../../core/report/format';
+import type { CommitRerun } from '../../core/rerun/commitReruns';
+import { rerunLines } from '../../core/rerun/rerunSummary';
+import { formatCount, formatDuration, formatMeasure, formatNumber, formatPercent, formatPointDifference, formatRate, formatTimestamp, shortSha } from '../../core/report/format';
 import { textTable } from './textTable';
 
-export function renderProvenance(p: CommitProvenance): string {
+/** What the commit report adds beside the provenance: links out, and re-runs after the commit. */
+export interface ProvenanceExtras {
+  links?: CommitLinks | null;
+  /** Re-runs written after the commit; null when which rows were replaced is not recorded. */
+  reruns?: CommitRerun[] | null;
+  rerunsNotRecorded?: string | null;
+}
+
+export function renderProvenance(p: CommitProvenance, extras: ProvenanceExtras = {}): string {
   if (!p.commit) return `${p.query}: ${p.problem}`;
   const c = p.commit;
   const out: string[] = [];
   out.push(`commit ${c.sha}`);
   out.push(`  ${c.subject}`);
   out.push(`  ${c.author} · committed ${formatTimestamp(c.committedAt)} · ${p.files === null ? 'files changed unknown' : `${p.files.length} file(s) changed`}`);
+  if (extras.links) {
+    out.push(`  ${extras.links.commit}`);
+    const pr = extras.links.pullRequest;
+    if (pr) out.push(`  pull request #${pr.number}: ${pr.url}${pr.namedBy !== c.sha ? ` (merged by ${shortSha(pr.namedBy)})` : ''}`);
+  }
   out.push('');
   if (p.historyCut) out.push(`⚠ ${p.historyCut.message}`, '');
+  if (p.files !== null && p.services.length && !p.services.some((s) => s.touchesService)) {
+    const near = p.nearestStage;
+    out.push(`○ touches no configured stage${near ? ` (nearest by path: ${near.service}, whose paths include "${near.glob}"; this commit changed ${near.file})` : ''}`, '');
+  }
   for (const s of p.services) {
     const head = `${s.service}${s.touchesService === null ? ' (unknown whether the commit touches its paths)' : s.touchesService ? '' : ' (commit touches none of its paths)'}`;
     if (s.status === 'deployed' && s.firstDeployment && s.earlierUnknown.length) {
@@ -41,6 +61,7 @@ export function renderProvenance(p: CommitProvenance): string {
       }
     }
   }
+  if (p.resultsNotApplicable) out.push('', `Results by build are not shown: ${p.resultsNotApplicable}`);
   if (p.models.length && p.files !== null) {
     out.push('');
     out.push(`Results per model (${p.window.from}..${p.window.to}): builds containing this commit vs the build it replaced`);
@@ -51,10 +72,10 @@ export function renderProvenance(p: CommitProvenance): string {
           m.model,
           formatRate(m.containing.hitRate),
           formatCount(m.containing.predictions),
-          formatNumber(m.containing.mae),
+          formatMeasure(m.containing.mae, m.containing.graded),
           formatRate(m.replaced.hitRate),
           formatCount(m.replaced.predictions),
-          formatNumber(m.replaced.mae),
+          formatMeasure(m.replaced.mae, m.replaced.graded),
           formatPointDifference(m.hitRateChange),
         ]),
       ),
@@ -65,5 +86,26 @@ export function renderProvenance(p: CommitProvenance): string {
       out.push(`Rows produced by exactly ${shortSha(c.sha)}: ${thisBuild.map((m) => `${m.model} ${formatRate(m.build.hitRate)} (${formatPercent(m.build.gradingCoverage)} graded)`).join('; ')}`);
     }
   }
+  if (p.notChecked?.length) out.push('');
+  for (const line of p.notChecked ?? []) out.push(`Not checked: ${line.replace(/: not checked: /, ': ')}.`);
+  out.push(...rerunSection(extras));
   return out.join('\n');
+}
+
+const WHEN: Record<CommitRerun['when'], string> = {
+  'before-deployment': 'before its deployment',
+  'after-deployment': 'after its deployment',
+  'not-deployed': 'while it is not deployed',
+};
+
+function rerunSection(extras: ProvenanceExtras): string[] {
+  if (extras.rerunsNotRecorded) return ['', `Re-runs after this commit: not recorded (${extras.rerunsNotRecorded})`];
+  if (!extras.reruns?.length) return [];
+  const out = ['', 'Re-runs after this commit:'];
+  for (const r of extras.reruns) {
+    const { headline, details } = rerunLines(r.rerun);
+    out.push(`  ${r.builds === 'lack it' ? '⚠ ' : ''}${headline}: re-run ${WHEN[r.when]}, by builds that ${r.builds === 'unknown' ? 'may or may not contain it (not in local history)' : r.builds.replace(' it', ' this commit')}`);
+    for (const d of details) out.push(`    ${d}`);
+  }
+  return out;
 }

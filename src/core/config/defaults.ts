@@ -5,6 +5,7 @@ import type {
   FeatureStoreColumns,
   GradedColumns,
   PredictionColumns,
+  ReadinessConfig,
   ThresholdsConfig,
 } from './types';
 
@@ -26,6 +27,7 @@ export const DEFAULT_PREDICTION_COLUMNS: PredictionColumns = {
   superseded: null,
   supersededAt: null,
   featureSnapshot: null,
+  artifact: null,
 };
 
 export const DEFAULT_GRADED_COLUMNS: GradedColumns = {
@@ -62,6 +64,8 @@ export const DEFAULT_EXECUTION_LOG_COLUMNS: ExecutionLogColumns = {
   rowsProduced: 'players_predicted',
   mode: 'feature_source_mode',
   status: 'status',
+  stage: null,
+  artifact: null,
 };
 
 export const DEFAULT_EXPECTED_COLUMNS: ExpectedColumns = {
@@ -88,7 +92,13 @@ export const DEFAULT_THRESHOLDS: ThresholdsConfig = {
   minSample: 30,
 };
 
+/** A week: the span over which the team reads grading coverage. */
+export const DEFAULT_READINESS: ReadinessConfig = { gradingDays: 7 };
+
 /** The name up to and including its version token: `catboost_v9_2026_02` → `catboost_v9`. */
 export const DEFAULT_MODEL_FAMILY_PATTERN = '^.*?v\\d+';
+
+/** The profile name of a config's single `warehouse`. */
+export const DEFAULT_WAREHOUSE_PROFILE = 'default';
 
 export const CONFIG_FILE_NAME = 'pipeline-lens.json';

@@ -11,10 +11,13 @@ import {
   DEFAULT_FEATURE_STORE_COLUMNS,
   DEFAULT_GRADED_COLUMNS,
   DEFAULT_MODEL_FAMILY_PATTERN,
+  DEFAULT_READINESS,
   DEFAULT_PREDICTION_COLUMNS,
   DEFAULT_THRESHOLDS,
+  DEFAULT_WAREHOUSE_PROFILE,
 } from './defaults';
-import type { DeploymentSourceConfig, FeatureDefinition, FeatureStorage, PipelineLensConfig, ServiceConfig, ServingRule, TableConfig, WarehouseConfig } from './types';
+import { resolveModelRegistry, type RawModelEntry } from './modelRegistryConfig';
+import type { DayRule, DeploymentSourceConfig, FeatureDefinition, FeatureStorage, PipelineLensConfig, ServiceConfig, ServingRule, StageTable, TableConfig, WarehouseConfig, WarehouseProfiles } from './types';
 
 // The raw file as the schema allows it; everything optional is filled in by `resolveConfig`.
 interface RawTable {
@@ -26,6 +29,9 @@ interface RawTable {
   delimiter?: string;
   featureSnapshotKeys?: string[];
   backfillModes?: string[];
+  dateType?: DayRule['type'];
+  timeZone?: string;
+  lineMissingAs?: number | null;
 }
 type RawDeploymentSource =
   | { kind: 'file'; path: string; servingRule?: ServingRule }
@@ -41,20 +47,24 @@ type RawDeploymentSource =
       useGcloud?: boolean | 'auto';
     }
   | { kind: 'executionLog'; lookbackDays?: number; servingRule?: ServingRule };
+type RawWarehouse =
+  | { kind: 'embedded'; database?: string; files?: Record<string, string> }
+  | {
+      kind: 'bigquery';
+      project: string;
+      location: string;
+      apiEndpoint?: string;
+      maximumBytesBilled?: number;
+      keyFilename?: string;
+      requestTimeoutSeconds?: number;
+      queryTimeoutSeconds?: number;
+    };
 interface RawConfig {
   repository?: string;
-  warehouse:
-    | { kind: 'embedded'; database?: string; files?: Record<string, string> }
-    | {
-        kind: 'bigquery';
-        project: string;
-        location: string;
-        apiEndpoint?: string;
-        maximumBytesBilled?: number;
-        keyFilename?: string;
-        requestTimeoutSeconds?: number;
-        queryTimeoutSeconds?: number;
-      };
+  warehouse?: RawWarehouse;
+  warehouses?: Record<string, RawWarehouse>;
+  defaultWarehouse?: string;
+  models?: Record<string, RawModelEntry>;
   tables: Record<string, RawTable | undefined>;
   features?: { count?: number; registry?: Array<{ index?: number; column?: string; name: string; description?: string; minCoverage?: number | null }> };
   services?: Array<{
@@ -62,9 +72,11 @@ interface RawConfig {
     paths: string[];
     deployments?: RawDeploymentSource;
     deployCommand?: string;
+    table?: StageTable;
   }>;
   thresholds?: Partial<PipelineLensConfig['thresholds']>;
   modelFamilyPattern?: string;
+  readiness?: Partial<PipelineLensConfig['readiness']>;
 }
 
 let validator: ReturnType<Ajv['compile']> | null = null;
@@ -114,14 +126,17 @@ export function resolveConfig(raw: unknown, file: string): PipelineLensConfig {
   const root = dirname(file);
   const fromRoot = (p: string) => (isAbsolute(p) ? p : resolve(root, p));
 
-  const warehouse = resolveWarehouse(config.warehouse, file, fromRoot);
+  const warehouseProfiles = resolveWarehouseProfiles(config, file, fromRoot);
+  const warehouse = warehouseProfiles.byName[warehouseProfiles.active];
   const table = <C>(key: string, defaults: C): TableConfig<C> | null => {
     const t = config.tables[key];
     if (!t) return null;
     return {
       table: t.table,
       partitionColumn: t.partitionColumn ?? null,
-      columns: { ...defaults, ...(t.columns ?? {}) },
+      columns: { ...defaults, ...(t.columns ?? {}) } as C,
+      ...dayRule(t, key, file),
+      ...(typeof t.lineMissingAs === 'number' ? { lineMissingAs: t.lineMissingAs } : {}),
     };
   };
 
@@ -148,6 +163,7 @@ export function resolveConfig(raw: unknown, file: string): PipelineLensConfig {
     paths: s.paths,
     deployments: resolveDeploymentSource(s.deployments, fromRoot, { file, at: `/services/${i}/deployments`, warehouse }),
     deployCommand: s.deployCommand ?? null,
+    table: s.table ?? null,
   }));
   const names = new Set<string>();
   services.forEach((s, i) => {
@@ -161,7 +177,9 @@ export function resolveConfig(raw: unknown, file: string): PipelineLensConfig {
     const at = `/services/${i}/deployments`;
     if (!logRaw) throw new ConfigError(`${file}: ${at} reads deployments from the execution log, but /tables/executionLog is not set; configure the table or choose another deployment source.`, file, at);
     const logService = logRaw.service ?? (services.length === 1 ? s.name : null);
-    if (logService !== s.name) {
+    // A log with a stage column records every stage's runs, each under its own name.
+    const stageColumn = (logRaw.columns as { stage?: string | null } | undefined)?.stage;
+    if (logService !== s.name && !stageColumn) {
       throw new ConfigError(
         `${file}: ${at} reads deployments of ${s.name} from the execution log, which records runs of ${logService ?? 'an unnamed service'} (/tables/executionLog/service); set that to "${s.name}" or choose another deployment source.`,
         file,
@@ -181,6 +199,16 @@ export function resolveConfig(raw: unknown, file: string): PipelineLensConfig {
       '/tables/executionLog/service',
     );
   }
+
+  services.forEach((s, i) => {
+    if (!s.table) return;
+    const stamped = s.table === 'featureStore' ? featureStore : table(s.table, s.table === 'predictions' ? DEFAULT_PREDICTION_COLUMNS : DEFAULT_GRADED_COLUMNS);
+    const at = `/services/${i}/table`;
+    if (!stamped) throw new ConfigError(`${file}: ${at} is "${s.table}", but /tables/${s.table} is not set; configure that table or remove the key.`, file, at);
+    if (!(stamped.columns as { commit: string | null }).commit) {
+      throw new ConfigError(`${file}: ${at} is "${s.table}", whose /tables/${s.table}/columns/commit is null: a stage is traced by the build each row records; name that column.`, file, at);
+    }
+  });
 
   const pattern = config.modelFamilyPattern ?? DEFAULT_MODEL_FAMILY_PATTERN;
   try {
@@ -205,7 +233,46 @@ export function resolveConfig(raw: unknown, file: string): PipelineLensConfig {
     services,
     thresholds: { ...DEFAULT_THRESHOLDS, ...(config.thresholds ?? {}) },
     modelFamilyPattern: pattern,
+    models: resolveModelRegistry(config.models, file),
+    warehouseProfiles,
+    readiness: { ...DEFAULT_READINESS, ...(config.readiness ?? {}) },
   };
+}
+
+/**
+ * `warehouse` alone is the profile "default"; `warehouses` names several, `defaultWarehouse`
+ * the one used unless another is selected. Both at once would leave it unclear which
+ * `warehouse` means, so that is refused.
+ */
+function resolveWarehouseProfiles(config: RawConfig, file: string, fromRoot: (p: string) => string): WarehouseProfiles {
+  if (config.warehouse && config.warehouses) {
+    throw new ConfigError(
+      `${file}: /warehouse and /warehouses are both set; keep one: move the single warehouse into /warehouses under a name (and name it in /defaultWarehouse), or remove /warehouses.`,
+      file,
+      '/warehouses',
+    );
+  }
+  if (config.warehouse) {
+    if (config.defaultWarehouse !== undefined && config.defaultWarehouse !== DEFAULT_WAREHOUSE_PROFILE) {
+      throw new ConfigError(`${file}: /defaultWarehouse is "${config.defaultWarehouse}", but there is no /warehouses map; the single /warehouse is the profile "${DEFAULT_WAREHOUSE_PROFILE}".`, file, '/defaultWarehouse');
+    }
+    const only = resolveWarehouse(config.warehouse, file, fromRoot, '/warehouse');
+    return { byName: { [DEFAULT_WAREHOUSE_PROFILE]: only }, defaultName: DEFAULT_WAREHOUSE_PROFILE, active: DEFAULT_WAREHOUSE_PROFILE };
+  }
+  if (!config.warehouses) {
+    throw new ConfigError(`${file}: /warehouse is required (where the tables live), or /warehouses with /defaultWarehouse for several named profiles.`, file, '/warehouse');
+  }
+  const names = Object.keys(config.warehouses);
+  const defaultName = config.defaultWarehouse ?? (names.length === 1 ? names[0] : undefined);
+  if (defaultName === undefined) {
+    throw new ConfigError(`${file}: /defaultWarehouse is required with several /warehouses (${names.join(', ')}): name the profile used unless another is selected.`, file, '/defaultWarehouse');
+  }
+  if (!names.includes(defaultName)) {
+    throw new ConfigError(`${file}: /defaultWarehouse is "${defaultName}", which is not a profile in /warehouses (${names.join(', ')}); name one of them.`, file, '/defaultWarehouse');
+  }
+  const byName: Record<string, WarehouseConfig> = {};
+  for (const name of names) byName[name] = resolveWarehouse(config.warehouses[name], file, fromRoot, `/warehouses/${name}`);
+  return { byName, defaultName, active: defaultName };
 }
 
 /** 10 GiB: enough for the built-in queries over months of a large table, small enough to notice a runaway scan. */
@@ -227,7 +294,7 @@ function resolveStorage(raw: RawTable | undefined): FeatureStorage {
       return { kind: 'delimited', delimiter: raw?.delimiter ?? ',' };
     case 'columns':
       return { kind: 'columns' };
-    case 'array':
+    default:
       return { kind: 'array' };
   }
 }
@@ -285,7 +352,7 @@ function resolveFeatures(raw: RawConfig['features'], storage: FeatureStorage, fi
   return { count, registry };
 }
 
-function resolveWarehouse(raw: RawConfig['warehouse'], file: string, fromRoot: (p: string) => string): WarehouseConfig {
+function resolveWarehouse(raw: RawWarehouse, file: string, fromRoot: (p: string) => string, at: string): WarehouseConfig {
   if (raw.kind === 'bigquery') {
     return {
       kind: 'bigquery',
@@ -296,13 +363,14 @@ function resolveWarehouse(raw: RawConfig['warehouse'], file: string, fromRoot: (
       keyFilename: raw.keyFilename ? fromRoot(raw.keyFilename) : null,
       requestTimeoutSeconds: raw.requestTimeoutSeconds ?? DEFAULT_REQUEST_TIMEOUT_SECONDS,
       queryTimeoutSeconds: raw.queryTimeoutSeconds ?? DEFAULT_QUERY_TIMEOUT_SECONDS,
+      configKey: at.slice(1).replace(/\//g, '.'),
     };
   }
   if (!raw.database && !raw.files) {
     throw new ConfigError(
-      `${file}: /warehouse needs "database" (a DuckDB file) or "files" (table name → Parquet/CSV/NDJSON file) for the embedded warehouse.`,
+      `${file}: ${at} needs "database" (a DuckDB file) or "files" (table name → Parquet/CSV/NDJSON file) for the embedded warehouse.`,
       file,
-      '/warehouse',
+      at,
     );
   }
   return {
@@ -327,7 +395,7 @@ function resolveDeploymentSource(
         table: raw.table,
         partitionColumn: raw.partitionColumn ?? null,
         lookbackDays: raw.lookbackDays ?? DEFAULT_DEPLOYMENT_LOOKBACK_DAYS,
-        columns: { ...DEFAULT_DEPLOYMENT_TABLE_COLUMNS, ...(raw.columns ?? {}) },
+        columns: { ...DEFAULT_DEPLOYMENT_TABLE_COLUMNS, ...(raw.columns ?? {}) } as typeof DEFAULT_DEPLOYMENT_TABLE_COLUMNS,
         servingRule: raw.servingRule ?? 'traffic',
       };
     case 'executionLog':
@@ -423,5 +491,38 @@ function describeOne(e: ErrorObject): string {
       return `${path} must not be empty`;
     default:
       return `${path} ${e.message ?? 'is invalid'}`;
+  }
+}
+
+// ---------------------------------------------------------------------------------------
+// Table time settings: dateType and timeZone
+
+/** IANA names only: both engines know them, where an offset such as +05:30 is not read alike. */
+const IANA_ZONE = /^(UTC|[A-Za-z]+(\/[A-Za-z0-9_+-]+)+)$/;
+
+/** The day rule of a table, when it sets one; a DATE column in UTC is the default and is left out. */
+function dayRule(raw: RawTable, role: string, file: string): { day?: DayRule } {
+  const type = raw.dateType ?? 'DATE';
+  const zone = raw.timeZone ?? 'UTC';
+  const at = `/tables/${role}/timeZone`;
+  if (raw.timeZone !== undefined && type === 'DATE') {
+    throw new ConfigError(
+      `${file}: ${at} is "${zone}", but /tables/${role}/dateType is DATE (a day has no time zone); set dateType to TIMESTAMP or DATETIME if the date column holds times, or remove timeZone.`,
+      file,
+      at,
+    );
+  }
+  if (!IANA_ZONE.test(zone) || !knownZone(zone)) {
+    throw new ConfigError(`${file}: ${at} "${zone}" is not a time zone name; use an IANA name such as "America/Los_Angeles", "Europe/Berlin" or "UTC".`, file, at);
+  }
+  return type === 'DATE' ? {} : { day: { type, timeZone: zone } };
+}
+
+function knownZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
   }
 }

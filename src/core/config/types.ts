@@ -32,6 +32,8 @@ export interface BigQueryWarehouseConfig {
   requestTimeoutSeconds: number;
   /** How long one query may run, polls included, before its job is cancelled. */
   queryTimeoutSeconds: number;
+  /** Where pipeline-lens.json sets it, for messages: `warehouse`, or `warehouses.staging` for a profile. */
+  configKey?: string;
 }
 
 export type WarehouseConfig = EmbeddedWarehouseConfig | BigQueryWarehouseConfig;
@@ -62,6 +64,8 @@ export interface PredictionColumns {
   supersededAt: string | null;
   /** JSON object of feature values the model read at prediction time, e.g. `{"has_vegas_line": 0}`. */
   featureSnapshot: string | null;
+  /** The model file (path or registry URI) that made the row: who "catboost_v9" really was. */
+  artifact: string | null;
 }
 
 export interface GradedColumns {
@@ -112,6 +116,10 @@ export interface ExecutionLogColumns {
   rowsProduced: string | null;
   mode: string | null;
   status: string | null;
+  /** Which stage (a service's name) each run belongs to, when several share one log. */
+  stage: string | null;
+  /** The model file (path or registry URI) the run loaded for its model. */
+  artifact: string | null;
 }
 
 export interface ExpectedColumns {
@@ -133,6 +141,23 @@ export interface TableConfig<C> {
   /** Column the table is partitioned on; every built-in query filters on it. */
   partitionColumn: string | null;
   columns: C;
+  /** How the date column holds its day; absent means a DATE. */
+  day?: DayRule;
+  /** Predictions and graded tables: the value the line column holds when there is no line (e.g. 0); absent: only NULL. */
+  lineMissingAs?: number;
+}
+
+/*
+ * Table time settings (`dateType`, `timeZone` beside `columns`): a pipeline whose "day" is
+ * a TIMESTAMP, or a day in a time zone, is bucketed by that day on every engine.
+ */
+
+/** How a table's date column holds its day. */
+export interface DayRule {
+  /** DATE: the day itself; TIMESTAMP: an instant; DATETIME: wall-clock time read as UTC. */
+  type: 'DATE' | 'TIMESTAMP' | 'DATETIME';
+  /** IANA zone whose calendar days instants are bucketed by (UTC unless configured). */
+  timeZone: string;
 }
 
 export interface PredictionsTableConfig extends TableConfig<PredictionColumns> {
@@ -226,6 +251,9 @@ export type DeploymentSourceConfig =
   | CloudRunDeploymentConfig
   | ExecutionLogDeploymentConfig;
 
+/** Tables whose rows a stage stamps with its build (their `columns.commit`). */
+export type StageTable = 'predictions' | 'graded' | 'featureStore';
+
 export interface ServiceConfig {
   name: string;
   /** Globs relative to the repository root: the code this service runs. */
@@ -233,6 +261,11 @@ export interface ServiceConfig {
   deployments: DeploymentSourceConfig | null;
   /** Shown when a verification finds the service stale. */
   deployCommand: string | null;
+  /**
+   * The table whose build column this stage stamps: rows it wrote on a build lacking a
+   * commit are the stage's gap when the execution log does not record its runs.
+   */
+  table: StageTable | null;
 }
 
 export interface ThresholdsConfig {
@@ -249,6 +282,42 @@ export interface ThresholdsConfig {
   minSample: number;
 }
 
+/*
+ * Model identity: what the team's registry says each model id is. The tables say which
+ * artifact actually served (tables.*.columns.artifact); the findings compare the two.
+ */
+
+export interface ModelArtifact {
+  /** Path or registry URI of the model file, compared exactly with what the tables record. */
+  artifact: string;
+  experiment: string | null;
+  /** Dates the model was trained on, inclusive `YYYY-MM-DD`. */
+  trainingWindow: { from: string; to: string } | null;
+  /** Offline (holdout) figures, by name: `mae`, `hitRate` (a share), anything else numeric. */
+  metrics: Record<string, number>;
+}
+
+export interface ModelRegistryEntry extends ModelArtifact {
+  model: string;
+  /** Other artifacts of this model the team knows of (earlier or rejected trainings), with their own figures. */
+  versions: ModelArtifact[];
+}
+
+/** The named warehouses of a workspace (production, staging…) and the one in use. */
+export interface WarehouseProfiles {
+  /** Profile name → warehouse; the single `warehouse` of a config without `warehouses` is the profile `default`. */
+  byName: Record<string, WarehouseConfig>;
+  defaultName: string;
+  /** The profile `warehouse` is; the default unless one was selected. */
+  active: string;
+}
+
+/** What `check --date D` asks of the days before D. */
+export interface ReadinessConfig {
+  /** How many days before D must be graded to the gradingCoverage threshold. */
+  gradingDays: number;
+}
+
 export interface PipelineLensConfig {
   /** Absolute path of the config file. */
   file: string;
@@ -263,4 +332,9 @@ export interface PipelineLensConfig {
   thresholds: ThresholdsConfig;
   /** Names that make model ids of one family, e.g. `catboost_v9` and `catboost_v9_2026_02`. */
   modelFamilyPattern: string;
+  /** The model registry (`models`); empty when the config has none. */
+  models: ModelRegistryEntry[];
+  /** The warehouse profiles; `warehouse` is the active one. */
+  warehouseProfiles: WarehouseProfiles;
+  readiness: ReadinessConfig;
 }

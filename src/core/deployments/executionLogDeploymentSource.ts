@@ -34,7 +34,7 @@ export class ExecutionLogDeploymentSource implements DeploymentSource {
     let rows: Row[];
     try {
       const warehouse = await this.warehouse();
-      rows = (await warehouse.query(buildsFirstSeenQuery(this.config, from.toISOString(), to.toISOString()))).rows;
+      rows = (await warehouse.query(buildsFirstSeenQuery(this.config, from.toISOString(), to.toISOString(), service))).rows;
     } catch (error) {
       throw new DeploymentError(`Cannot read the runs of ${service} from the execution log ${log.table}: ${(error as Error).message}`);
     }

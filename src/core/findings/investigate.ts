@@ -12,6 +12,7 @@ import {
   modelCommitDateQuery,
   modelFeatureHealthQuery,
   rowsWrittenQuery,
+  stageBuildsQuery,
   type DateWindow,
 } from '../warehouse/catalog';
 import type { CatalogQuery } from '../warehouse/columnNeeds';
@@ -25,7 +26,9 @@ import { featureStoreFindings } from './featureStoreCompleteness';
 import { gradingCoverageFindings } from './gradingCoverage';
 import { detectShifts, modelSeries, shiftFinding, type Shift } from './metricShift';
 import { modelFamilyFindings } from './modelFamilies';
+import { checkModelIdentity } from './modelIdentity';
 import { inputCells, shiftInputs, type InputSeries, type ShiftInputs } from './shiftCauses';
+import { stageRowsGapFindings, type StageRows } from './stageRowsGap';
 import { rank, type Finding } from './types';
 
 export interface Investigation {
@@ -161,8 +164,10 @@ export async function investigate(workspace: Workspace, options: { window?: Date
       skipped.push(`deployment gap of ${s.service} after ${shortSha(p.commit.sha)}: ${p.historyCut.message}`);
     }
   }
+  const stageGaps = await stageRowGaps(view, provenances, (what, build) => checked(what, build), skipped);
   const findings: Finding[] = [
     ...gaps,
+    ...stageGaps,
     ...shifts.map((shift) => {
       const deployed = shift.at === 'build' && shift.after.commit ? deploymentsByCommit.get(shift.after.commit) : undefined;
       const note = deployed
@@ -194,6 +199,9 @@ export async function investigate(workspace: Workspace, options: { window?: Date
       config.modelFamilyPattern,
     ),
   );
+
+  const modelsSeen = cells ? new Set(series.filter((s) => s.cells.some((c) => c.sums.predictions > 0)).map((s) => s.model)) : null;
+  findings.push(...(await checkModelIdentity(config, { window, models }, modelsSeen, view.currentTime().toISOString(), checked, skipped)));
 
   return { window, models: models ?? null, findings: rank(findings), skipped };
 }
@@ -286,6 +294,51 @@ async function countUnrecordedRows(
     }
   });
   return counted;
+}
+
+/**
+ * Gaps of the stages whose runs the execution log does not record, read from the builds
+ * their own table records. One query per such stage, one ancestry walk for all.
+ */
+async function stageRowGaps(
+  workspace: Workspace,
+  provenances: CommitProvenance[],
+  checked: (what: string, build: (c: PipelineLensConfig) => CatalogQuery) => Promise<Row[] | null>,
+  skipped: string[],
+): Promise<Finding[]> {
+  const config = workspace.config;
+  const logService = config.tables.executionLog?.service ?? null;
+  const stages = config.services.filter((s) => s.table && s.name !== logService);
+  const concerned = stages.filter((s) => provenances.some((p) => p.services.some((x) => x.service === s.name && x.touchesService)));
+  if (concerned.length === 0) return [];
+  const git = await workspace.git();
+  if ((await git.shallowState()).shallow) {
+    skipped.push(`deployment gaps of ${concerned.map((s) => s.name).join(', ')} from the builds their tables record: this clone is shallow, so which builds lack a commit is not proven; run git fetch --unshallow`);
+    return [];
+  }
+  const window = provenances[0].window;
+  const rowsByStage = new Map<string, StageRows[]>();
+  for (const stage of concerned) {
+    const rows = await checked(`rows ${stage.name} wrote (tables.${stage.table})`, (c) => stageBuildsQuery(c, stage.table!, window));
+    if (!rows) continue;
+    rowsByStage.set(
+      stage.name,
+      rows.filter((r) => r.commit_sha !== null).map((r) => ({ commit: String(r.commit_sha), mode: r.mode === null ? null : String(r.mode), day: String(r.day), rows: Number(r.rows_written) })),
+    );
+  }
+  const builds = [...rowsByStage.values()].flatMap((rows) => rows.map((r) => r.commit));
+  const resolved = await ResolvedShas.resolve(git, builds);
+  const commits = provenances.flatMap((p) => (p.commit ? [p.commit.sha] : []));
+  const tips = [...new Set([...builds.map((b) => resolved.full(b)).filter((b): b is string => b !== null), ...commits])];
+  const index = await git.ancestryIndex(tips);
+  // A build that is not in local history is not proven to lack anything: it is left out.
+  const lacks = (build: string, commit: string) => {
+    const full = resolved.full(build);
+    return full !== null && index.knows(full) && !index.contains(full, commit);
+  };
+  const unknownBuilds = [...new Set(builds.filter((b) => resolved.full(b) === null))];
+  if (unknownBuilds.length) skipped.push(`rows of ${unknownBuilds.length} build(s) recorded in stage tables that are not commits of this repository (${unknownBuilds.slice(0, 3).map((b) => shortSha(b)).join(', ')}): left out of the stages' deployment gaps`);
+  return stageRowsGapFindings(provenances, config.services, rowsByStage, lacks, { backfillModes: config.tables.executionLog?.backfillModes ?? null });
 }
 
 async function deployedBuilds(workspace: Workspace, git: Awaited<ReturnType<Workspace['git']>>) {

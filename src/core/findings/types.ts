@@ -7,7 +7,10 @@ export type FindingKind =
   | 'grading-incomplete'
   | 'feature-store-incomplete'
   | 'direction-skew'
-  | 'model-family-overlap';
+  | 'model-family-overlap'
+  | 'model-artifact-changed'
+  | 'model-artifact-mismatch'
+  | 'model-never-served';
 
 export type Severity = 'critical' | 'high' | 'medium' | 'low';
 

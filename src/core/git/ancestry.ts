@@ -1,39 +1,46 @@
 import type { GitRunner } from './gitRunner';
-import { isFullSha, isSafeRevision } from './revisions';
+import { ObjectIdTable } from './objectIdTable';
+import { RevListReader, type GraphArrays } from './revListReader';
+import { isSafeRevision } from './revisions';
 import type { AncestryIndex } from './types';
 
 /**
- * Ancestor sets are cached per revision. A set costs one bit per commit, so the cap is a
- * byte budget: about ten thousand revisions on a 50,000-commit history, still hundreds on
- * a history of a million.
+ * Ancestor sets are cached per revision, one bit per commit: 25 KB each on a history of
+ * 200,000 commits, so this budget holds about 650 revisions there.
  */
-const CACHE_BUDGET_BYTES = 64 * 1024 * 1024;
+const CACHE_BUDGET_BYTES = 16 * 1024 * 1024;
+
+/** Prefix lookups of record values (the same few SHAs asked thousands of times) remembered before the memo is cleared. */
+const PREFIX_MEMO_LIMIT = 50_000;
 
 /**
- * The commit graph from one `git rev-list --parents` walk. Each query is answered in
- * memory: a generation-number check rejects most "newer commit in older revision" pairs
- * outright, and otherwise the revision's full ancestor set is computed once as a bitset and
- * reused for every later question about that revision.
+ * The commit graph from `git rev-list --parents`, held as typed arrays: commits are integer
+ * ids, their SHAs bytes in one buffer. Each query is answered in memory: a generation-number
+ * check rejects most "newer commit in older revision" pairs outright, and otherwise the
+ * revision's ancestor set is a bitset computed once (many revisions at a time with
+ * `prepare`) and reused for every later question about that revision.
  */
 export class CommitGraph implements AncestryIndex {
-  private readonly ids: Map<string, number>;
-  private readonly shas: string[];
-  private readonly parentStart: Int32Array;
-  private readonly parentIds: Int32Array;
+  readonly oids: ObjectIdTable;
+  readonly parentStart: Int32Array;
+  readonly parentIds: Int32Array;
   /** 1 + the longest parent chain below the commit; an ancestor always has a smaller one. */
-  private readonly generation: Int32Array;
+  readonly generation: Int32Array;
   private readonly ancestorSets = new Map<number, Uint32Array>();
   private readonly descendantSets = new Map<number, Uint32Array>();
   private children: { start: Int32Array; ids: Int32Array } | null = null;
+  private topological: Int32Array | null = null;
   private readonly cacheCapacity: number;
+  private readonly prefixMemo = new Map<string, number>();
+  /** Scratch for walks, shared since they never overlap: a stack and per-commit marks stamped with a walk number. */
+  private scratch: { stack: Int32Array; marks: Int32Array; walk: number } | null = null;
 
-  private constructor(shas: string[], ids: Map<string, number>, parentStart: Int32Array, parentIds: Int32Array) {
-    this.shas = shas;
-    this.ids = ids;
-    this.parentStart = parentStart;
-    this.parentIds = parentIds;
-    this.generation = computeGenerations(shas.length, parentStart, parentIds);
-    const bytesPerSet = Math.ceil(shas.length / 32) * 4;
+  constructor(arrays: GraphArrays, generation?: Int32Array) {
+    this.oids = arrays.oids;
+    this.parentStart = arrays.parentStart;
+    this.parentIds = arrays.parentIds;
+    this.generation = generation ?? computeGenerations(arrays.oids.size, arrays.parentStart, arrays.parentIds);
+    const bytesPerSet = Math.ceil(this.size / 32) * 4;
     this.cacheCapacity = Math.max(8, Math.floor(CACHE_BUDGET_BYTES / Math.max(bytesPerSet, 1)));
   }
 
@@ -42,59 +49,119 @@ export class CommitGraph implements AncestryIndex {
    * Parents not listed themselves (the edge of a shallow clone) are dropped: nothing
    * beyond them is known.
    */
-  static fromRevList(output: string): CommitGraph {
-    const lines = output.split('\n');
-    const shas: string[] = [];
-    const ids = new Map<string, number>();
-    for (const line of lines) {
-      const space = line.indexOf(' ');
-      const sha = (space === -1 ? line : line.slice(0, space)).trim().toLowerCase();
-      if (sha && !ids.has(sha)) {
-        ids.set(sha, shas.length);
-        shas.push(sha);
-      }
-    }
-    const lists: number[][] = new Array<number[]>(shas.length);
-    for (const line of lines) {
-      const fields = line.trim().toLowerCase().split(' ');
-      const id = ids.get(fields[0]);
-      if (id === undefined || lists[id] !== undefined) continue;
-      const list: number[] = [];
-      for (let i = 1; i < fields.length; i += 1) {
-        const parent = ids.get(fields[i]);
-        if (parent !== undefined) list.push(parent);
-      }
-      lists[id] = list;
-    }
-    const parentStart = new Int32Array(shas.length + 1);
-    let total = 0;
-    for (let id = 0; id < shas.length; id += 1) {
-      parentStart[id] = total;
-      total += lists[id]?.length ?? 0;
-    }
-    parentStart[shas.length] = total;
-    const parentIds = new Int32Array(total);
-    for (let id = 0; id < shas.length; id += 1) parentIds.set(lists[id] ?? [], parentStart[id]);
-    return new CommitGraph(shas, ids, parentStart, parentIds);
+  static fromRevList(output: string | Buffer): CommitGraph {
+    const reader = new RevListReader();
+    reader.push(typeof output === 'string' ? Buffer.from(output, 'latin1') : output);
+    return new CommitGraph(reader.finish());
+  }
+
+  static empty(): CommitGraph {
+    return new CommitGraph({ oids: new ObjectIdTable(20, 16), parentStart: new Int32Array(1), parentIds: new Int32Array(0) });
   }
 
   /** Number of commits in the index. */
   get size(): number {
-    return this.shas.length;
+    return this.oids.size;
+  }
+
+  /** Id of a full SHA (any case), or -1. */
+  idOf(sha: string): number {
+    return this.oids.idOf(sha);
+  }
+
+  shaOf(id: number): string {
+    return this.oids.hexOf(id);
   }
 
   knows(sha: string): boolean {
-    return this.ids.has(sha.toLowerCase());
+    return this.oids.idOf(sha) !== -1;
+  }
+
+  /** The one commit starting with `prefix` (4+ hex digits, any case), 'ambiguous' when several do, null when none does. */
+  resolve(prefix: string): string | 'ambiguous' | null {
+    const id = this.prefixId(prefix);
+    return id === -2 ? 'ambiguous' : id === -1 ? null : this.oids.hexOf(id);
+  }
+
+  /** The full SHA a record's value names (abbreviated or full), or null when it names none or several. */
+  full(value: string | null | undefined): string | null {
+    if (!value) return null;
+    const id = this.prefixId(value);
+    return id < 0 ? null : this.oids.hexOf(id);
+  }
+
+  /** The first parent (for a merge, the branch merged into); null for a root, a shallow boundary or an unknown commit. */
+  firstParent(sha: string): string | null {
+    const id = this.oids.idOf(sha);
+    if (id === -1 || this.parentStart[id] === this.parentStart[id + 1]) return null;
+    return this.oids.hexOf(this.parentIds[this.parentStart[id]]);
+  }
+
+  /** How many parents the walk recorded (2 or more for a merge). */
+  parentCount(sha: string): number {
+    const id = this.oids.idOf(sha);
+    return id === -1 ? 0 : this.parentStart[id + 1] - this.parentStart[id];
   }
 
   contains(revision: string, commit: string): boolean {
-    const r = this.ids.get(revision.toLowerCase());
-    const c = this.ids.get(commit.toLowerCase());
-    if (r === undefined || c === undefined) return false;
+    const r = this.oids.idOf(revision);
+    const c = this.oids.idOf(commit);
+    if (r === -1 || c === -1) return false;
+    return this.containsId(r, c);
+  }
+
+  containsId(r: number, c: number): boolean {
     if (r === c) return true;
     if (this.generation[c] >= this.generation[r]) return false;
     const set = this.ancestorsOf(r);
     return (set[c >>> 5] & (1 << (c & 31))) !== 0;
+  }
+
+  /**
+   * Computes the ancestor sets of many revisions in a few passes over the graph (32 per
+   * pass) rather than one walk each: a document's lenses ask about every deployed revision
+   * and every build in the warehouse. Unknown SHAs are ignored.
+   */
+  prepare(revisions: Iterable<string>): void {
+    const wanted: number[] = [];
+    for (const revision of revisions) {
+      const id = this.oids.idOf(revision);
+      if (id !== -1 && !this.ancestorSets.has(id) && !wanted.includes(id)) wanted.push(id);
+    }
+    const room = Math.max(0, this.cacheCapacity - this.ancestorSets.size);
+    if (wanted.length === 0 || wanted.length > room) return;
+    const n = this.size;
+    const words = Math.ceil(n / 32);
+    const order = this.topologicalOrder();
+    const masks = new Int32Array(n);
+    const block = new Int32Array(32);
+    for (let offset = 0; offset < wanted.length; offset += 32) {
+      const chunk = wanted.slice(offset, offset + 32);
+      masks.fill(0);
+      chunk.forEach((id, j) => (masks[id] |= 1 << j));
+      // Children before parents: what reaches a commit reaches its parents.
+      for (let k = 0; k < n; k += 1) {
+        const node = order[k];
+        const m = masks[node];
+        if (m === 0) continue;
+        for (let i = this.parentStart[node]; i < this.parentStart[node + 1]; i += 1) masks[this.parentIds[i]] |= m;
+      }
+      const sets = chunk.map(() => new Uint32Array(words));
+      // Bit j of commit c's mask is bit c of revision j's set: transposed 32 commits at a time.
+      for (let w = 0; w < words; w += 1) {
+        let any = 0;
+        for (let b = 0; b < 32; b += 1) {
+          const node = w * 32 + b;
+          const m = node < n ? masks[node] : 0;
+          block[31 - b] = m;
+          any |= m;
+        }
+        if (any === 0) continue;
+        transpose32(block);
+        for (let j = 0; j < chunk.length; j += 1) sets[j][w] = block[31 - j];
+      }
+      chunk.forEach((id, j) => this.ancestorSets.set(id, sets[j]));
+    }
   }
 
   /**
@@ -103,14 +170,26 @@ export class CommitGraph implements AncestryIndex {
    * `to`, since nothing known is excluded.
    */
   countBetween(from: string, to: string): number {
-    const t = this.ids.get(to.toLowerCase());
-    if (t === undefined) return 0;
-    const f = this.ids.get(from.toLowerCase());
-    const reachable = this.ancestorsOf(t);
-    const excluded = f === undefined ? undefined : this.ancestorsOf(f);
+    const t = this.oids.idOf(to);
+    if (t === -1) return 0;
+    const f = this.oids.idOf(from);
+    if (f !== -1 && this.containsId(f, t)) return 0;
+    const excluded = f === -1 ? null : this.ancestorsOf(f);
+    // Only the commits counted are visited: a serving build a few commits behind costs a few steps.
+    const { stack, marks, walk } = this.nextWalk();
+    let top = 0;
     let count = 0;
-    for (let i = 0; i < reachable.length; i += 1) {
-      count += popcount(excluded ? reachable[i] & ~excluded[i] : reachable[i]);
+    stack[top++] = t;
+    marks[t] = walk;
+    while (top > 0) {
+      const node = stack[--top];
+      count += 1;
+      for (let i = this.parentStart[node]; i < this.parentStart[node + 1]; i += 1) {
+        const parent = this.parentIds[i];
+        if (marks[parent] === walk || (excluded && (excluded[parent >>> 5] & (1 << (parent & 31))) !== 0)) continue;
+        marks[parent] = walk;
+        stack[top++] = parent;
+      }
     }
     return count;
   }
@@ -122,9 +201,9 @@ export class CommitGraph implements AncestryIndex {
    * lies beyond what the index holds.
    */
   countAncestryPath(from: string, to: string): number {
-    const t = this.ids.get(to.toLowerCase());
-    const f = this.ids.get(from.toLowerCase());
-    if (t === undefined || f === undefined) return 0;
+    const t = this.oids.idOf(to);
+    const f = this.oids.idOf(from);
+    if (t === -1 || f === -1) return 0;
     const reachable = this.ancestorsOf(t);
     const below = this.descendantsOf(f);
     let count = 0;
@@ -132,13 +211,107 @@ export class CommitGraph implements AncestryIndex {
     return count;
   }
 
+  /** Ids of every commit reachable from the given ids, as a bitset. */
+  reachableFrom(ids: Iterable<number>): Uint32Array {
+    const set = new Uint32Array(Math.ceil(this.size / 32));
+    const { stack } = this.nextWalk();
+    let top = 0;
+    for (const id of ids) {
+      if ((set[id >>> 5] & (1 << (id & 31))) !== 0) continue;
+      set[id >>> 5] |= 1 << (id & 31);
+      stack[top++] = id;
+    }
+    while (top > 0) {
+      const node = stack[--top];
+      for (let i = this.parentStart[node]; i < this.parentStart[node + 1]; i += 1) {
+        const parent = this.parentIds[i];
+        const bit = 1 << (parent & 31);
+        if ((set[parent >>> 5] & bit) === 0) {
+          set[parent >>> 5] |= bit;
+          stack[top++] = parent;
+        }
+      }
+    }
+    return set;
+  }
+
+  /** The graph of the commits in `keep` (a bitset closed under parents), or this one when that is every commit. */
+  restrictedTo(keep: Uint32Array): CommitGraph {
+    const n = this.size;
+    const map = new Int32Array(n);
+    let kept = 0;
+    for (let id = 0; id < n; id += 1) map[id] = (keep[id >>> 5] & (1 << (id & 31))) !== 0 ? kept++ : -1;
+    if (kept === n) return this;
+    const w = this.oids.width;
+    const raw = this.oids.raw;
+    const bytes = new Uint8Array(kept * w);
+    const parentStart = new Int32Array(kept + 1);
+    let edges = 0;
+    for (let id = 0; id < n; id += 1) {
+      if (map[id] === -1) continue;
+      bytes.set(raw.subarray(id * w, id * w + w), map[id] * w);
+      edges += this.parentStart[id + 1] - this.parentStart[id];
+      parentStart[map[id] + 1] = edges;
+    }
+    const parentIds = new Int32Array(edges);
+    let at = 0;
+    for (let id = 0; id < n; id += 1) {
+      if (map[id] === -1) continue;
+      for (let i = this.parentStart[id]; i < this.parentStart[id + 1]; i += 1) parentIds[at++] = map[this.parentIds[i]];
+    }
+    return new CommitGraph({ oids: ObjectIdTable.fromBytes(w, bytes, kept), parentStart, parentIds });
+  }
+
+  /** Whether every commit is in the bitset. */
+  covers(set: Uint32Array): boolean {
+    const n = this.size;
+    for (let w = 0; w < n >>> 5; w += 1) if (set[w] !== -1 >>> 0) return false;
+    for (let id = n & ~31; id < n; id += 1) if ((set[id >>> 5] & (1 << (id & 31))) === 0) return false;
+    return true;
+  }
+
+  /** The arrays behind the graph, to extend it with another walk. */
+  arrays(): GraphArrays {
+    return { oids: this.oids, parentStart: this.parentStart, parentIds: this.parentIds };
+  }
+
+  private nextWalk(): { stack: Int32Array; marks: Int32Array; walk: number } {
+    if (!this.scratch || this.scratch.walk === 0x7fffffff) this.scratch = { stack: new Int32Array(this.size), marks: new Int32Array(this.size), walk: 0 };
+    this.scratch.walk += 1;
+    return this.scratch;
+  }
+
+  private prefixId(value: string): number {
+    const known = this.prefixMemo.get(value);
+    if (known !== undefined) return known;
+    const id = value.length < 4 ? -1 : this.oids.findPrefix(value);
+    if (this.prefixMemo.size >= PREFIX_MEMO_LIMIT) this.prefixMemo.clear();
+    this.prefixMemo.set(value, id);
+    return id;
+  }
+
+  /** Commit ids ordered children first (by generation, highest first). */
+  private topologicalOrder(): Int32Array {
+    if (this.topological) return this.topological;
+    const n = this.size;
+    let highest = 0;
+    for (let id = 0; id < n; id += 1) if (this.generation[id] > highest) highest = this.generation[id];
+    const starts = new Int32Array(highest + 2);
+    for (let id = 0; id < n; id += 1) starts[highest - this.generation[id] + 1] += 1;
+    for (let g = 0; g <= highest; g += 1) starts[g + 1] += starts[g];
+    const order = new Int32Array(n);
+    for (let id = 0; id < n; id += 1) order[starts[highest - this.generation[id]]++] = id;
+    this.topological = order;
+    return order;
+  }
+
   /** Proper descendants of a commit, as a bitset; the child lists are built on first use. */
   private descendantsOf(id: number): Uint32Array {
     const cached = this.descendantSets.get(id);
     if (cached) return cached;
     const children = this.childLists();
-    const set = new Uint32Array(Math.ceil(this.shas.length / 32));
-    const stack = new Int32Array(this.shas.length);
+    const set = new Uint32Array(Math.ceil(this.size / 32));
+    const { stack } = this.nextWalk();
     let top = 0;
     stack[top++] = id;
     while (top > 0) {
@@ -152,17 +325,13 @@ export class CommitGraph implements AncestryIndex {
         }
       }
     }
-    if (this.descendantSets.size >= this.cacheCapacity) {
-      const oldest = this.descendantSets.keys().next().value;
-      if (oldest !== undefined) this.descendantSets.delete(oldest);
-    }
-    this.descendantSets.set(id, set);
+    remember(this.descendantSets, id, set, this.cacheCapacity);
     return set;
   }
 
   private childLists(): { start: Int32Array; ids: Int32Array } {
     if (this.children) return this.children;
-    const count = this.shas.length;
+    const count = this.size;
     const start = new Int32Array(count + 1);
     for (let i = 0; i < this.parentIds.length; i += 1) start[this.parentIds[i] + 1] += 1;
     for (let id = 0; id < count; id += 1) start[id + 1] += start[id];
@@ -178,29 +347,18 @@ export class CommitGraph implements AncestryIndex {
   private ancestorsOf(id: number): Uint32Array {
     const cached = this.ancestorSets.get(id);
     if (cached) return cached;
-    const set = new Uint32Array(Math.ceil(this.shas.length / 32));
-    const stack = new Int32Array(this.shas.length);
-    let top = 0;
-    stack[top++] = id;
-    set[id >>> 5] |= 1 << (id & 31);
-    while (top > 0) {
-      const node = stack[--top];
-      for (let i = this.parentStart[node]; i < this.parentStart[node + 1]; i += 1) {
-        const parent = this.parentIds[i];
-        const bit = 1 << (parent & 31);
-        if ((set[parent >>> 5] & bit) === 0) {
-          set[parent >>> 5] |= bit;
-          stack[top++] = parent;
-        }
-      }
-    }
-    if (this.ancestorSets.size >= this.cacheCapacity) {
-      const oldest = this.ancestorSets.keys().next().value;
-      if (oldest !== undefined) this.ancestorSets.delete(oldest);
-    }
-    this.ancestorSets.set(id, set);
+    const set = this.reachableFrom([id]);
+    remember(this.ancestorSets, id, set, this.cacheCapacity);
     return set;
   }
+}
+
+function remember(cache: Map<number, Uint32Array>, id: number, set: Uint32Array, capacity: number): void {
+  if (cache.size >= capacity) {
+    const oldest = cache.keys().next().value;
+    if (oldest !== undefined) cache.delete(oldest);
+  }
+  cache.set(id, set);
 }
 
 function popcount(word: number): number {
@@ -209,7 +367,22 @@ function popcount(word: number): number {
   return Math.imul((v + (v >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24;
 }
 
-function computeGenerations(count: number, parentStart: Int32Array, parentIds: Int32Array): Int32Array {
+/**
+ * Transposes a 32×32 bit matrix in place (Hacker's Delight, 7-3): afterwards bit (31 - c) of
+ * row r is what bit (31 - r) of row c was.
+ */
+function transpose32(a: Int32Array): void {
+  let m = 0x0000ffff;
+  for (let j = 16; j !== 0; j >>>= 1, m ^= m << j) {
+    for (let k = 0; k < 32; k = (k + j + 1) & ~j) {
+      const t = (a[k] ^ (a[k + j] >>> j)) & m;
+      a[k] ^= t;
+      a[k + j] ^= t << j;
+    }
+  }
+}
+
+export function computeGenerations(count: number, parentStart: Int32Array, parentIds: Int32Array): Int32Array {
   const generation = new Int32Array(count);
   // Iterative post-order: histories are far deeper than the JS call stack. A commit is
   // expanded once but may be pushed once per child, hence room for every edge.
@@ -245,16 +418,23 @@ function computeGenerations(count: number, parentStart: Int32Array, parentIds: I
 }
 
 /**
- * Index over everything reachable from `tips` with two git processes whatever the number of
- * tips: one `cat-file --batch-check` drops tips missing from local history (rev-list would
- * abort on the first one), one `rev-list --parents` walks the rest.
+ * Runs `git rev-list --parents` over `revisions` (one per line on stdin, `--not` lines
+ * allowed) and reads its output as it streams. `--ignore-missing` skips revisions local
+ * history lacks (and abbreviations several commits share) instead of failing the walk.
+ */
+export async function walkGraph(runner: GitRunner, revisions: string[], base: GraphArrays | null = null): Promise<GraphArrays> {
+  const reader = new RevListReader(base);
+  await runner.stream(['rev-list', '--parents', '--ignore-missing', '--stdin'], revisions.map((r) => `${r}\n`).join(''), (chunk) => reader.push(chunk));
+  return reader.finish();
+}
+
+/**
+ * Index over everything reachable from `tips` (SHAs, abbreviations or names; ones missing
+ * locally are skipped, and `knows` says so) with one git process whatever the number of tips.
  */
 export async function buildAncestryIndex(runner: GitRunner, tips: string[]): Promise<CommitGraph> {
   const wanted = [...new Set(tips.filter(isSafeRevision))];
-  if (wanted.length === 0) return CommitGraph.fromRevList('');
-  const checked = await runner.text(['cat-file', '--batch-check=%(objectname)'], wanted.map((tip) => `${tip}^{commit}\n`).join(''));
-  const present = [...new Set(checked.split('\n').map((line) => line.trim()).filter(isFullSha))];
-  if (present.length === 0) return CommitGraph.fromRevList('');
-  const output = await runner.text(['rev-list', '--parents', '--stdin'], present.map((sha) => `${sha}\n`).join(''));
-  return CommitGraph.fromRevList(output);
+  if (wanted.length === 0) return CommitGraph.empty();
+  // `^{commit}` peels tags, and picks the commit among objects an abbreviation shares.
+  return new CommitGraph(await walkGraph(runner, wanted.map((tip) => `${tip}^{commit}`)));
 }

@@ -1,6 +1,8 @@
 import { stat } from 'node:fs/promises';
 import { resolve as resolvePath } from 'node:path';
 import { buildAncestryIndex } from './ancestry';
+import { readCommitLinks } from './commitLinks';
+import type { CommitLinks } from './remoteLinks';
 import { GitRunner, type GitRunnerOptions } from './gitRunner';
 import { readShallowState, type ShallowState } from './historyCut';
 import { commitsBetween, filesChanged, lastChange, type LastChange } from './pathChanges';
@@ -121,6 +123,11 @@ export class GitRepository {
   /** Uncommitted changes under the globs (staged, unstaged, untracked and not ignored). */
   dirtyFiles(pathGlobs: string[]): Promise<string[]> {
     return dirtyFiles(this.runner, pathGlobs);
+  }
+
+  /** Each commit's page on the remote (remote.origin.url) and the pull request that merged it; absent without a known remote. */
+  commitLinks(shas: string[]): Promise<Map<string, CommitLinks>> {
+    return readCommitLinks(this.runner, shas);
   }
 
   /** Commit details keyed by the SHAs given; SHAs git does not have are absent. */

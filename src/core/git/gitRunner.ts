@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { simpleGit, type SimpleGit } from 'simple-git';
 import { GitError } from './types';
 
@@ -52,6 +53,50 @@ export class GitRunner {
    */
   catFileBytes(options: string[], input: string): Promise<Buffer> {
     return this.run(['cat-file', ...options], input, [], (git) => git.binaryCatFile(options));
+  }
+
+  /**
+   * Runs git and hands its stdout to `onData` chunk by chunk, for outputs too large to hold
+   * as one string (a `rev-list` of a whole history is tens of megabytes) or whose first
+   * records are wanted before the last. simple-git gathers all output before it answers,
+   * so this is the one call that spawns git itself; it applies the same rules: the same
+   * config, and any exit but a clean 0 (or a signal) is a GitError whatever was read.
+   */
+  stream(args: string[], input: string | undefined, onData: (chunk: Buffer) => void): Promise<void> {
+    this.counter.started += 1;
+    const binary = this.options.binary ?? 'git';
+    return new Promise<void>((resolve, reject) => {
+      let failure: unknown = null;
+      const stderr: Buffer[] = [];
+      const child = spawn(binary, ['-c', 'core.fsmonitor=false', ...args], { cwd: this.cwd, stdio: ['pipe', 'pipe', 'pipe'], windowsHide: true });
+      child.stdout.on('data', (chunk: Buffer) => {
+        if (failure) return;
+        try {
+          onData(chunk);
+        } catch (error) {
+          failure = error;
+          child.kill();
+        }
+      });
+      child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
+      // git may exit before reading all its input (a fatal error); its status says why.
+      child.stdin.on('error', () => undefined);
+      child.on('error', (error) => {
+        failure ??= error;
+      });
+      child.on('close', (code, signal) => {
+        const text = Buffer.concat(stderr).toString('utf8').trim();
+        if (!failure && code !== 0) {
+          failure =
+            code === null
+              ? new Error(`git ${args[0] ?? ''} was killed by a signal (${signal ?? 'unknown'}) before it finished (out of memory?)${text ? `: ${text}` : ''}; its output cannot be trusted.`)
+              : new Error(`git ${args[0] ?? ''} exited with status ${code}${text ? `: ${text}` : ' without saying why'}.`);
+        }
+        if (failure) reject(toGitError(failure, args, this.options.binary));
+        else resolve();
+      });
+      child.stdin.end(input ?? '');
+    });
   }
 
   private async run<T>(

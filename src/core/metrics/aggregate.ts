@@ -16,6 +16,8 @@ export interface MetricSums {
   errorSqSum: number | null;
   directionN: number | null;
   directionHits: number | null;
+  /** Graded rows left out of direction accuracy for having no line (NULL, or tables.graded.lineMissingAs). */
+  directionExcluded?: number | null;
   highEdgeN: number | null;
   highEdgeHits: number | null;
 }
@@ -29,6 +31,7 @@ export const EMPTY_SUMS: MetricSums = {
   errorSqSum: 0,
   directionN: 0,
   directionHits: 0,
+  directionExcluded: 0,
   highEdgeN: 0,
   highEdgeHits: 0,
 };
@@ -50,6 +53,7 @@ export function sumsFromRow(row: Row): MetricSums {
     errorSqSum: error(row.error_sq_sum),
     directionN: orNull(row.direction_n),
     directionHits: orNull(row.direction_hits),
+    directionExcluded: orNull(row.direction_excluded),
     highEdgeN: orNull(row.high_edge_n),
     highEdgeHits: orNull(row.high_edge_hits),
   };
@@ -67,6 +71,7 @@ export function addSums(a: MetricSums, b: MetricSums): MetricSums {
     errorSqSum: plus(a.errorSqSum, b.errorSqSum),
     directionN: plus(a.directionN, b.directionN),
     directionHits: plus(a.directionHits, b.directionHits),
+    directionExcluded: plus(a.directionExcluded ?? null, b.directionExcluded ?? null),
     highEdgeN: plus(a.highEdgeN, b.highEdgeN),
     highEdgeHits: plus(a.highEdgeHits, b.highEdgeHits),
   };
@@ -90,6 +95,7 @@ export function sliceMetrics(s: MetricSums): SliceMetrics {
     bias: mean,
     stdError: variance === null ? null : Math.sqrt(variance),
     directionAccuracy: s.directionN === null || s.directionHits === null ? null : wilson(s.directionHits, s.directionN),
+    directionExcluded: s.directionExcluded ?? null,
     highEdgeHitRate: s.highEdgeN === null || s.highEdgeHits === null ? null : wilson(s.highEdgeHits, s.highEdgeN),
   };
 }

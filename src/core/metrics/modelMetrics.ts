@@ -1,8 +1,9 @@
-import type { PipelineLensConfig } from '../config/types';
+import type { PipelineLensConfig, ThresholdsConfig } from '../config/types';
 import type { Row } from '../warehouse/types';
 import { runChecked } from '../warehouse/checkedQuery';
 import { ResolvedShas } from '../git/shaResolver';
-import { modelCommitDateQuery, type DateWindow } from '../warehouse/catalog';
+import { formatCount, formatPercent } from '../report/format';
+import { modelCommitDateQuery, modelsSummaryQuery, type DateWindow } from '../warehouse/catalog';
 import type { Workspace } from '../workspace';
 import { addSums, EMPTY_SUMS, type MetricSums, sliceMetrics, sumsFromRow } from './aggregate';
 import { compareMeans, compareProportions, type MeanDifference, type ProportionDifference } from './compareProportions';
@@ -31,6 +32,8 @@ export interface MetricsReport {
   /** For periods: after − before. */
   /** `date` splits by the date predicted for, `time` by when each prediction was made, `commit` by builds containing it. */
   comparison: { hitRate: ProportionDifference; mae: MeanDifference; split: string; splitKind: 'commit' | 'date' | 'time' } | null;
+  /** Rows whose figures rest on little grading: below the grading threshold, or too few graded rows to compare. */
+  warnings: string[];
 }
 
 export class MetricsInputError extends Error {}
@@ -65,11 +68,7 @@ export async function modelMetrics(
   }
   const rows = result.rows;
   const notRecorded = [...result.leftOut.map((f) => f.message), ...unrecordedFigures(result.config)];
-  if (rows.length === 0) {
-    throw new MetricsInputError(
-      `No predictions of model "${model}" in ${window.from}..${window.to} (table ${workspace.config.tables.predictions.table}). Check the model id (\`pipeline-lens investigate\` lists models with findings) or widen --from/--to.`,
-    );
-  }
+  if (rows.length === 0) throw new MetricsInputError(await unknownModelMessage(workspace, result.config, model, window));
   const git = await workspace.git();
   const resolved = await ResolvedShas.resolve(git, rows.map((r) => r.commit_sha as string | null));
 
@@ -139,7 +138,7 @@ export async function modelMetrics(
   }));
   const order = { before: 0, after: 1, 'unknown build': 2, 'unknown time': 2 } as Record<string, number>;
   report.sort((a, b) => (by === 'period' ? (order[a.key] ?? 3) - (order[b.key] ?? 3) : a.firstDay.localeCompare(b.firstDay) || a.key.localeCompare(b.key)));
-  return { model, by, window, rows: report, comparison, notRecorded };
+  return { model, by, window, rows: report, comparison, notRecorded, warnings: gradingWarnings(report, workspace.config.thresholds) };
 }
 
 /** Figures the config itself says the tables cannot give. */
@@ -147,6 +146,47 @@ function unrecordedFigures(config: PipelineLensConfig): string[] {
   const g = config.tables.graded.columns;
   const out: string[] = [];
   if (!g.line || !g.predicted) out.push(`direction accuracy and high-edge hit rate: tables.graded.columns.${!g.line ? 'line' : 'predicted'} is null (they need the line and the predicted value)`);
+  const missingAs = config.tables.graded.lineMissingAs;
+  if (g.line && g.predicted && missingAs !== undefined) out.push(`a line of ${missingAs} (tables.graded.lineMissingAs): no line; those graded rows are left out of direction accuracy and high-edge hit rate, and counted`);
   if (!g.actual || !g.predicted) out.push(`MAE, bias and std of error: tables.graded.columns.${!g.actual ? 'actual' : 'predicted'} is null`);
   return out;
+}
+
+/** Says which models the window does hold, so a mistyped id is one step from the right one. */
+async function unknownModelMessage(workspace: Workspace, config: PipelineLensConfig, model: string, window: DateWindow): Promise<string> {
+  const table = config.tables.predictions.table;
+  const head = `No predictions of model "${model}" in ${window.from}..${window.to} (table ${table}).`;
+  const listed = await runChecked(await workspace.warehouse(), config, (c) => modelsSummaryQuery(c, { window }), window);
+  if (!listed.ok) return `${head} Check the model id or widen --from/--to (the models there could not be listed: ${listed.reason}).`;
+  const models = listed.rows
+    .filter((r) => Number(r.predictions) > 0 && r.model !== null)
+    .sort((a, b) => Number(b.predictions) - Number(a.predictions));
+  if (models.length === 0) return `${head} No model has predictions in that window: widen it with --from/--to.`;
+  const shown = models.slice(0, 20).map((r) => `${String(r.model)} (${formatCount(Number(r.predictions))})`);
+  const more = models.length > shown.length ? `, and ${models.length - shown.length} more` : '';
+  return `${head} Models with predictions there: ${shown.join(', ')}${more}. Give one of these to --model, or widen --from/--to.`;
+}
+
+/** A figure on thin grading is still printed, with a warning saying why it may not hold. */
+function gradingWarnings(rows: MetricsRow[], thresholds: ThresholdsConfig): string[] {
+  const warnings: string[] = [];
+  for (const row of rows) {
+    const m = row.metrics;
+    // Rows of builds git cannot place carry their count alone, no grading to judge.
+    if (m.predictions === 0 || row.key === 'unknown build') continue;
+    const days = row.firstDay === row.lastDay ? row.firstDay : `${row.firstDay}..${row.lastDay}`;
+    const name = `${row.key === row.label ? row.label : row.label.split(' ')[0]}${days ? ` (${days})` : ''}`;
+    const coverage = m.gradingCoverage ?? 0;
+    const thin = m.graded < thresholds.minSample;
+    if (coverage >= thresholds.gradingCoverage && !thin) continue;
+    const reasons: string[] = [];
+    if (coverage < thresholds.gradingCoverage) reasons.push(`below the ${formatPercent(thresholds.gradingCoverage, 0)} grading threshold (thresholds.gradingCoverage)`);
+    if (thin) reasons.push(`fewer than ${thresholds.minSample} graded rows (thresholds.minSample)`);
+    warnings.push(
+      `${name}: ${formatCount(m.graded)} of ${formatCount(m.predictions)} predictions graded (${formatPercent(m.gradingCoverage)}), ${reasons.join(' and ')}: its hit rate and errors describe the graded rows only${
+        thin ? ', and its interval is wide' : ''
+      }.`,
+    );
+  }
+  return warnings;
 }

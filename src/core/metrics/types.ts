@@ -15,5 +15,7 @@ export interface SliceMetrics {
   stdError: number | null;
   /** Null when the tables hold no line (or no actual value) to be on the right side of: not recorded. */
   directionAccuracy: Proportion | null;
+  /** Graded rows left out of direction accuracy because they have no line (NULL, or the configured lineMissingAs); null: not recorded. */
+  directionExcluded?: number | null;
   highEdgeHitRate: Proportion | null;
 }

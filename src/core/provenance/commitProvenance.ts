@@ -9,8 +9,10 @@ import { addSums, EMPTY_SUMS, type MetricSums, sliceMetrics, sumsFromRow } from 
 import { compareProportions, type ProportionDifference } from '../metrics/compareProportions';
 import type { SliceMetrics } from '../metrics/types';
 import { modelByCommitQuery, runsQuery, type DateWindow } from '../warehouse/catalog';
+import { runForView } from '../warehouse/checkedQuery';
 import type { Row } from '../warehouse/types';
 import type { Workspace } from '../workspace';
+import { nearestStage, type NearestStage } from './nearestStage';
 import { groupRunSessions, toRunRecord, type RunRecord, type RunSession } from './runSessions';
 
 export interface DeploymentRef {
@@ -78,6 +80,12 @@ export interface CommitProvenance {
   window: DateWindow;
   /** What this answer cannot tell because the clone is shallow; null when nothing depends on cut history. */
   historyCut: CutNote | null;
+  /** Parts not checked (or checked without a setting), each naming the config key and why. */
+  notChecked?: string[];
+  /** When the commit touches no configured stage: the stage whose paths come closest, if any shares a folder with it. */
+  nearestStage: NearestStage | null;
+  /** Why results by build are not given for this commit (a stage whose builds the prediction rows do not record), else null. */
+  resultsNotApplicable: string | null;
 }
 
 const ref = (d: Deployment): DeploymentRef => ({ revision: d.revision, commit: d.commit, createdAt: d.createdAt, trafficPercent: d.trafficPercent });
@@ -113,6 +121,8 @@ export interface ProvenanceInputs {
   ancestry: HistoryCut;
   /** ISO-8601: the end of a gap for commits not deployed yet. */
   now: string;
+  /** Parts the sources could not answer, naming the setting (see runForView). */
+  notChecked?: string[];
 }
 
 /**
@@ -144,11 +154,21 @@ export async function commitProvenance(workspace: Workspace, shas: string[], opt
   const log = workspace.config.tables.executionLog;
   const earliestCommit = found.reduce<string | null>((min, c) => (min === null || c.committedAt < min ? c.committedAt : min), null);
   const warehouse = found.length ? await workspace.warehouse() : null;
-  const [runRows, metricRows] = await Promise.all([
-    warehouse && log && earliestCommit ? warehouse.query(runsQuery(workspace.config, earliestCommit, now)).then((r) => r.rows) : Promise.resolve([] as Row[]),
+  const config = workspace.config;
+  const none = { rows: [] as Row[], notChecked: [] as string[] };
+  const [runPart, metricPart] = await Promise.all([
+    warehouse && log && earliestCommit
+      ? runForView(warehouse, config, (c) => runsQuery(c, earliestCommit, now), { from: earliestCommit.slice(0, 10), to: now.slice(0, 10) }, 'runs in the gap')
+      : Promise.resolve(none),
     // Callers that only need deployments and runs (the gap detector) leave the results out.
-    warehouse && options.withResults !== false ? warehouse.query(modelByCommitQuery(workspace.config, { window })).then((r) => r.rows) : Promise.resolve([] as Row[]),
+    warehouse && options.withResults !== false ? runForView(warehouse, config, (c) => modelByCommitQuery(c, { window }), window, 'results by build') : Promise.resolve(none),
   ]);
+  const runRows = runPart.rows;
+  const metricRows = metricPart.rows;
+  const notChecked = [...runPart.notChecked, ...metricPart.notChecked];
+  if (warehouse && options.withResults !== false && !config.tables.predictions.columns.commit) {
+    notChecked.push('results by build: not checked: tables.predictions.columns.commit is null (results by build need the column naming the build that wrote each row)');
+  }
   const runs = runRows.map(toRunRecord);
 
   const deploymentCommits = [...deploymentLists.values()].flatMap((v) => ('list' in v ? v.list.map((d) => d.commit) : []));
@@ -173,6 +193,7 @@ export async function commitProvenance(workspace: Workspace, shas: string[], opt
     lookup: resolved,
     ancestry,
     now,
+    notChecked,
   });
 }
 
@@ -212,6 +233,9 @@ export function assembleProvenance(inputs: ProvenanceInputs): CommitProvenance[]
         models: [],
         window,
         historyCut: notes.note(),
+        notChecked: [],
+        nearestStage: null,
+        resultsNotApplicable: null,
       };
     }
     const commit = resolution.commit;
@@ -237,6 +261,11 @@ export function assembleProvenance(inputs: ProvenanceInputs): CommitProvenance[]
       ),
     );
     const primary = serviceResults.find((s) => s.touchesService) ?? serviceResults[0] ?? null;
+    // Prediction rows record the scorer's build, not the feature build they read: for a stage
+    // stamping another table, "builds containing the commit" would mean scorer builds that
+    // merely descend from it, which says nothing about the rows this stage wrote.
+    const primaryConfig = services.find((s) => s.name === primary?.service);
+    const resultsByThisBuild = !primaryConfig?.table || primaryConfig.table !== 'featureStore';
     return {
       query,
       resolution: 'found' as const,
@@ -246,9 +275,14 @@ export function assembleProvenance(inputs: ProvenanceInputs): CommitProvenance[]
       files: changed,
       services: serviceResults,
       // Results of builds containing a commit are about it only when it changed a service.
-      models: modelProvenance(commit, primary, metricRows, lookup, ancestry, touched.length ? notes : new CutNotes()),
+      models: resultsByThisBuild ? modelProvenance(commit, primary, metricRows, lookup, ancestry, touched.length ? notes : new CutNotes()) : [],
       window,
       historyCut: notes.note(),
+      notChecked: inputs.notChecked ?? [],
+      nearestStage: changed && touched.length === 0 ? nearestStage(changed, services) : null,
+      resultsNotApplicable: resultsByThisBuild
+        ? null
+        : `${primaryConfig!.name} stamps tables.${primaryConfig!.table}; prediction rows record the scorer's build, so results by builds containing this commit would not be about the rows ${primaryConfig!.name} wrote.`,
     };
   });
 }
@@ -313,10 +347,12 @@ function serviceProvenance(
   const gapEnd = first?.createdAt ?? now;
   let undecidedRuns = 0;
   let runsCutAt: CutAt | null = null;
+  // A log with a stage column holds every stage's runs: each stage reads only its own.
+  const stageRuns = runs.some((r) => r.stage !== null) ? runs.filter((r) => r.stage === service.name) : logService === service.name ? runs : [];
   const gapRuns =
-    logService === service.name
+    stageRuns.length
       ? groupRunSessions(
-          runs.filter((r) => {
+          stageRuns.filter((r) => {
             if (r.startedAt <= commit.committedAt || r.startedAt >= gapEnd) return false;
             const full = resolved.full(r.commit);
             // Outside a shallow clone a build missing from local history counts as older code;

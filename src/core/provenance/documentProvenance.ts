@@ -1,6 +1,8 @@
 import { LRUCache } from 'lru-cache';
 import type { Deployment } from '../deployments/types';
+import { commitLinksOf, mergeThatBrought } from '../git/commitLinks';
 import { GitRunner } from '../git/gitRunner';
+import type { CommitLinks } from '../git/remoteLinks';
 import type { HistoryCut } from '../git/historyCut';
 import type { Resolution } from '../git/types';
 import { modelByCommitQuery, runsQuery, type DateWindow } from '../warehouse/catalog';
@@ -10,7 +12,8 @@ import { readCommitDetails, type CommitDetails } from './commitDetailsBatch';
 import { assembleProvenance, type CommitProvenance, type DeploymentListing } from './commitProvenance';
 import { RefreshingCache } from './refreshingCache';
 import { loadSnapshot, readRefs, type RepositorySnapshot } from './repositorySnapshot';
-import type { ShaPrefixIndex } from './shaPrefixIndex';
+import type { CommitGraph } from '../git/ancestry';
+import { SnapshotStore } from './snapshotStore';
 import { toRunRecord, type RunRecord } from './runSessions';
 import { raceAbort, throwIfAborted, TrackedLoad, waitFor } from './trackedLoad';
 
@@ -31,6 +34,13 @@ export interface ProvenanceServiceOptions {
   gitBinary?: string;
   /** Shared with other runners when a caller counts git processes across several services. */
   gitCounter?: { started: number };
+  /**
+   * A folder of the editor's own where the commit graph is kept between sessions (never
+   * inside the repository); none: the graph is walked afresh by each new service.
+   */
+  storageFolder?: string;
+  /** Told when the graph could not be kept in the storage folder (lenses work regardless). */
+  onStorageProblem?: (message: string) => void;
   now?: () => number;
 }
 
@@ -44,6 +54,8 @@ export interface ProvenanceView {
   runs: PartState;
   results: PartState;
   window: DateWindow | null;
+  /** Each asked commit's page on the remote and the pull request that merged it; empty without a remote of a known host. */
+  links: Map<string, CommitLinks>;
 }
 
 export type ProvenanceChange = 'refs' | 'deployments' | 'runs' | 'results';
@@ -69,8 +81,14 @@ const DEFAULTS = {
  * work that other callers share, and can bound how long they wait for the warehouse.
  */
 export class ProvenanceService {
-  private readonly options: Required<Omit<ProvenanceServiceOptions, 'gitBinary' | 'gitCounter'>>;
+  private readonly options: Required<Omit<ProvenanceServiceOptions, 'gitBinary' | 'gitCounter' | 'storageFolder' | 'onStorageProblem'>>;
   private readonly runner: GitRunner;
+  private readonly store: SnapshotStore | null;
+  private readonly onStorageProblem: ((message: string) => void) | undefined;
+  /** The data key whose builds have their ancestor sets computed in the current graph. */
+  private preparedFor = '';
+  /** Each commit's links as `provenance` made them, by graph and SHA, for `peek`. */
+  private readonly linkMemo = new Map<string, CommitLinks>();
   private snapshotLoad: TrackedLoad<RepositorySnapshot> | null = null;
   private snapshotCheckedAt = 0;
   private snapshotFailedAt = 0;
@@ -87,9 +105,13 @@ export class ProvenanceService {
     private readonly workspace: Workspace,
     options: ProvenanceServiceOptions = {},
   ) {
-    const { gitBinary, gitCounter, ...rest } = options;
+    const { gitBinary, gitCounter, storageFolder, onStorageProblem, ...rest } = options;
     this.options = { ...DEFAULTS, now: Date.now, ...stripUndefined(rest) };
     this.runner = new GitRunner(workspace.config.repository, gitBinary ? { binary: gitBinary } : {}, gitCounter);
+    const refusal = storageFolder ? SnapshotStore.refusal(storageFolder, workspace.config.repository) : null;
+    if (refusal) onStorageProblem?.(refusal);
+    this.store = storageFolder && !refusal ? new SnapshotStore(storageFolder, workspace.config.repository) : null;
+    this.onStorageProblem = onStorageProblem;
     const o = this.options;
     this.details = new LRUCache({ max: o.maxCommits });
     const data = { max: 8, ttlMs: o.dataTtlMs, failureTtlMs: o.failureTtlMs };
@@ -110,11 +132,12 @@ export class ProvenanceService {
     return () => this.listeners.delete(listener);
   }
 
-  /** Starts what every document needs (commit graph, deployments, runs) without waiting for it. */
+  /** Starts what every document needs (commit graph, deployments, runs, results) without waiting for it. */
   warm(): Promise<void> {
     const snapshot = this.snapshot().promise.then(() => undefined);
     this.deployments();
     this.runs();
+    this.results();
     return snapshot.catch(() => undefined);
   }
 
@@ -131,31 +154,58 @@ export class ProvenanceService {
     const snapshot = await raceAbort(this.snapshot().promise, signal);
     const result = new Map<string, string>();
     for (const token of tokens) {
-      const full = snapshot.shas.full(token);
+      const full = snapshot.graph.full(token);
       if (full) result.set(token, full);
     }
     return result;
   }
 
+  /**
+   * Starts reading the details of the commits not read yet (full SHAs) in one git process,
+   * in the order given: each commit's details are ready as soon as git has printed them.
+   */
+  readDetails(shas: string[]): void {
+    const missing: string[] = [];
+    for (const sha of new Set(shas.map((s) => s.toLowerCase()))) if (this.details.get(sha) === undefined) missing.push(sha);
+    if (missing.length === 0) return;
+    const settle = new Map<string, { resolve: (value: CommitDetails | null) => void; reject: (error: unknown) => void }>();
+    for (const sha of missing) {
+      const one = new TrackedLoad(() => new Promise<CommitDetails | null>((resolve, reject) => settle.set(sha, { resolve, reject })));
+      this.details.set(sha, one);
+      one.promise.catch(() => {
+        if (this.details.get(sha) === one) this.details.set(sha, one, { ttl: this.options.failureTtlMs });
+      });
+    }
+    readCommitDetails(this.runner, missing, (sha, details) => {
+      settle.get(sha)?.resolve(details);
+      settle.delete(sha);
+    }).then(
+      // What git did not print is not a commit it has.
+      () => settle.forEach(({ resolve }) => resolve(null)),
+      (error: unknown) => settle.forEach(({ reject }) => reject(error)),
+    );
+  }
+
   /** Details of commits (full SHAs), the ones not seen before read in one git process. */
   async commitDetails(shas: string[], signal?: AbortSignal): Promise<Map<string, CommitDetails>> {
-    const unique = [...new Set(shas.map((s) => s.toLowerCase()))];
-    const missing = unique.filter((sha) => this.details.get(sha) === undefined);
-    if (missing.length) {
-      const batch = new TrackedLoad(() => readCommitDetails(this.runner, missing));
-      for (const sha of missing) {
-        const one = new TrackedLoad(async () => (await batch.promise).get(sha) ?? null);
-        this.details.set(sha, one);
-        one.promise.catch(() => {
-          if (this.details.get(sha) === one) this.details.set(sha, one, { ttl: this.options.failureTtlMs });
-        });
-      }
-    }
-    const loads = unique.map((sha) => [sha, this.details.get(sha)!] as const);
+    this.readDetails(shas);
+    const loads = [...new Set(shas.map((s) => s.toLowerCase()))].map((sha) => [sha, this.details.get(sha)!] as const);
     await raceAbort(Promise.all(loads.map(([, load]) => load.promise)), signal);
     const result = new Map<string, CommitDetails>();
     for (const [sha, load] of loads) if (load.value) result.set(sha, load.value);
     return result;
+  }
+
+  /**
+   * Details of a document's commits and of the merge commits that brought them in (their
+   * messages name the pull requests linked to), in one git process: what a document needs
+   * before any of its lenses is resolved.
+   */
+  async documentDetails(shas: string[], signal?: AbortSignal): Promise<{ details: Map<string, CommitDetails>; merges: Map<string, string | null> }> {
+    const snapshot = await raceAbort(this.snapshot().promise, signal);
+    const merges = mergesOf(snapshot, shas);
+    const details = await this.commitDetails([...shas, ...[...merges.values()].filter((m): m is string => m !== null)], signal);
+    return { details, merges };
   }
 
   /**
@@ -176,20 +226,32 @@ export class ProvenanceService {
     const results = this.results();
     const snapshot = await raceAbort(snapshotLoad.promise, signal);
     // Details of the whole document's commits are read together, so the lenses of a document
-    // resolved one by one still cost one git process.
-    const details = await this.commitDetails(options.batch ? [...shas, ...options.batch] : shas, signal);
+    // resolved one by one still cost one git process; each waits only for its own commits.
+    // The merge commits that brought them in (found in memory) ride along: their messages
+    // name the pull requests linked to.
+    const asked = [...new Set(shas.map((s) => s.toLowerCase()))];
+    const merges = mergesOf(snapshot, asked);
+    const needed = [...asked, ...[...merges.values()].filter((m): m is string => m !== null)];
+    if (options.batch && needed.some((sha) => this.details.get(sha) === undefined)) {
+      const rest = mergesOf(snapshot, options.batch);
+      this.readDetails([...needed, ...options.batch, ...[...rest.values()].filter((m): m is string => m !== null)]);
+    }
+    const details = await this.commitDetails(needed, signal);
     const remaining = waitMs === null ? null : Math.max(0, waitMs - (this.options.now() - started));
     await waitFor([deployments.promise, window.promise, runs?.promise ?? Promise.resolve(), results.promise], remaining, signal);
     throwIfAborted(signal);
 
-    // The window the results were computed over, when they are in; it moves with the date.
-    const windowValue = results.value?.window ?? window.value ?? null;
+    const { key, parts } = this.dataKey(snapshotLoad, deployments, window, runs, results);
+    const windowValue = parts.window;
     const deploymentLists = deployments.value ?? this.placeholderDeployments(deployments);
     const runRecords = runs?.value ?? [];
     const metricRows = results.value?.rows ?? [];
-    const key = [snapshotLoad.id, deployments.state === 'ready' ? deployments.id : deployments.state, runs ? (runs.state === 'ready' ? runs.id : runs.state) : 'none', results.state === 'ready' ? results.id : results.state].join(':');
+    if (this.preparedFor !== key) {
+      this.preparedFor = key;
+      prepareBuilds(snapshot.graph, deploymentLists, runRecords, metricRows);
+    }
     const commits = new Map<string, CommitProvenance>();
-    for (const sha of new Set(shas.map((s) => s.toLowerCase()))) {
+    for (const sha of asked) {
       const detail = details.get(sha);
       if (!detail) continue;
       const memo = `${sha}:${key}`;
@@ -206,7 +268,7 @@ export class ProvenanceService {
           runs: runRecords,
           logService: this.workspace.config.tables.executionLog?.service ?? null,
           metricRows,
-          lookup: snapshot.shas,
+          lookup: snapshot.graph,
           ancestry: snapshot.cut,
           now: new Date(this.options.now()).toISOString(),
         });
@@ -214,12 +276,65 @@ export class ProvenanceService {
       }
       commits.set(sha, provenance);
     }
+    const links = new Map<string, CommitLinks>();
+    if (snapshot.refs.remote) {
+      for (const sha of commits.keys()) {
+        const merge = merges.get(sha) ?? null;
+        const link = commitLinksOf(snapshot.refs.remote, sha, details.get(sha)?.message ?? null, merge ? { sha: merge, message: details.get(merge)?.message ?? null } : null);
+        links.set(sha, link);
+        if (this.linkMemo.size >= this.options.maxCommits) this.linkMemo.clear();
+        this.linkMemo.set(`${snapshotLoad.id}:${sha}`, link);
+      }
+    }
+    return { commits, ...parts, links };
+  }
+
+  /**
+   * The provenance of one commit (full SHA, lower case) when everything it depends on is in
+   * memory and settled, without waiting or starting anything but refreshes that are due;
+   * null when `provenance` has work to do. A document asked again (scrolling, a lens
+   * refresh) is answered from here.
+   */
+  peek(sha: string): ProvenanceView | null {
+    const snapshotLoad = this.snapshot();
+    if (snapshotLoad.state !== 'ready') return null;
+    if (this.details.get(sha)?.state !== 'ready') return null;
+    const deployments = this.deployments();
+    const window = this.window();
+    const runs = this.runs();
+    const results = this.results();
+    if (deployments.state === 'loading' || window.state === 'loading' || runs?.state === 'loading' || results.state === 'loading') return null;
+    const { key, parts } = this.dataKey(snapshotLoad, deployments, window, runs, results);
+    const provenance = this.assembled.get(`${sha}:${key}`);
+    if (!provenance) return null;
+    const links = new Map<string, CommitLinks>();
+    if (snapshotLoad.value?.refs.remote) {
+      const link = this.linkMemo.get(`${snapshotLoad.id}:${sha}`);
+      if (!link) return null;
+      links.set(sha, link);
+    }
+    return { commits: new Map([[sha, provenance]]), ...parts, links };
+  }
+
+  /** What an assembled provenance depends on, as a memo key, and the states of its parts. */
+  private dataKey(
+    snapshotLoad: TrackedLoad<RepositorySnapshot>,
+    deployments: TrackedLoad<unknown>,
+    window: TrackedLoad<DateWindow>,
+    runs: TrackedLoad<unknown> | null,
+    results: TrackedLoad<{ window: DateWindow; rows: Row[] }>,
+  ): { key: string; parts: Omit<ProvenanceView, 'commits' | 'links'> } {
+    const key = [snapshotLoad.id, deployments.state === 'ready' ? deployments.id : deployments.state, runs ? (runs.state === 'ready' ? runs.id : runs.state) : 'none', results.state === 'ready' ? results.id : results.state].join(':');
+    // The window the results were computed over, when they are in; it moves with the date.
+    const windowValue = results.value?.window ?? window.value ?? null;
     return {
-      commits,
-      deployments: partState(deployments),
-      runs: runs ? partState(runs) : { state: 'absent', reason: 'no tables.executionLog in pipeline-lens.json' },
-      results: windowValue === null && window.state === 'failed' ? partState(window) : partState(results),
-      window: windowValue,
+      key,
+      parts: {
+        deployments: partState(deployments),
+        runs: runs ? partState(runs) : { state: 'absent', reason: 'no tables.executionLog in pipeline-lens.json' },
+        results: windowValue === null && window.state === 'failed' ? partState(window) : partState(results),
+        window: windowValue,
+      },
     };
   }
 
@@ -233,9 +348,9 @@ export class ProvenanceService {
     return (await raceAbort(this.snapshot().promise, signal)).cut;
   }
 
-  /** The lookup behind every SHA the service resolves: prefix → full SHA, for commits reachable from a ref. */
-  async shaLookup(signal?: AbortSignal): Promise<ShaPrefixIndex> {
-    return (await raceAbort(this.snapshot().promise, signal)).shas;
+  /** The lookup behind every SHA the service resolves: prefix → full SHA, for commits reachable from a ref or HEAD. */
+  async shaLookup(signal?: AbortSignal): Promise<CommitGraph> {
+    return (await raceAbort(this.snapshot().promise, signal)).graph;
   }
 
   /** What the caches hold, for a status view. */
@@ -253,7 +368,7 @@ export class ProvenanceService {
       deployments: this.deploymentLoads.peek('all')?.state ?? 'none',
       runs: this.runLoads.peek('default')?.state ?? 'none',
       results: this.resultLoads.peek('default')?.state ?? 'none',
-      commitsIndexed: this.snapshotLoad?.value?.shas.size ?? 0,
+      commitsIndexed: this.snapshotLoad?.value?.graph.size ?? 0,
       commitDetails: this.details.size,
       provenances: this.assembled.size,
     };
@@ -272,7 +387,7 @@ export class ProvenanceService {
     const now = this.options.now();
     const current = this.snapshotLoad;
     if (!current || (current.state === 'failed' && now - this.snapshotFailedAt >= this.options.failureTtlMs)) {
-      const load = new TrackedLoad(async () => loadSnapshot(this.runner, await readRefs(this.runner), this.options.now()));
+      const load = new TrackedLoad(async () => loadSnapshot(this.runner, await readRefs(this.runner), this.snapshotSources(null)));
       this.snapshotLoad = load;
       this.snapshotCheckedAt = now;
       load.promise.catch(() => {
@@ -293,13 +408,17 @@ export class ProvenanceService {
     try {
       const refs = await readRefs(this.runner);
       if (refs.signature === current.refs.signature && refs.shallow === current.refs.shallow) return;
-      const next = new TrackedLoad(() => loadSnapshot(this.runner, refs, this.options.now()));
+      const next = new TrackedLoad(() => loadSnapshot(this.runner, refs, this.snapshotSources(current)));
       await next.promise;
       this.snapshotLoad = next;
       this.emit('refs');
     } catch {
       // Keep serving the graph we have; the next recheck tries again.
     }
+  }
+
+  private snapshotSources(previous: RepositorySnapshot | null) {
+    return { previous, store: this.store, onStoreProblem: this.onStorageProblem, now: this.options.now() };
   }
 
   private deployments(): TrackedLoad<Map<string, DeploymentListing>> {
@@ -366,6 +485,34 @@ export class ProvenanceService {
     const error = load.state === 'failed' ? load.error ?? 'unreadable' : 'The deployment history is still loading.';
     return new Map(this.workspace.config.services.map((s) => [s.name, { error }]));
   }
+}
+
+/**
+ * Ancestor sets of every build a document's answers ask about (deployed revisions, builds
+ * that ran, builds with results), computed together in a few passes over the graph.
+ */
+function prepareBuilds(graph: CommitGraph, deployments: Map<string, DeploymentListing>, runs: RunRecord[], rows: Row[]): void {
+  const builds = new Set<string>();
+  const add = (value: string | null | undefined) => {
+    const full = graph.full(value);
+    if (full) builds.add(full);
+  };
+  for (const listing of deployments.values()) if ('list' in listing) for (const d of listing.list) add(d.commit);
+  for (const run of runs) add(run.commit);
+  for (const row of rows) add(row.commit_sha as string | null);
+  graph.prepare(builds);
+}
+
+/** Per commit (lowercase full SHA), the merge commit that brought it into HEAD's line, when the remote makes links worth it. */
+function mergesOf(snapshot: RepositorySnapshot, shas: string[]): Map<string, string | null> {
+  const merges = new Map<string, string | null>();
+  const { remote, head } = snapshot.refs;
+  if (!remote || !head) return merges;
+  for (const sha of shas) {
+    const key = sha.toLowerCase();
+    if (!merges.has(key) && snapshot.graph.knows(key)) merges.set(key, mergeThatBrought(snapshot.graph, head, key) ?? null);
+  }
+  return merges;
 }
 
 function partState(load: TrackedLoad<unknown>): PartState {

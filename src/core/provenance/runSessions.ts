@@ -13,6 +13,8 @@ export interface RunRecord {
   lastDate: string;
   dates: number;
   rowsProduced: number | null;
+  /** The stage the run belongs to, when the log records one (a log shared by several stages). */
+  stage: string | null;
 }
 
 /**
@@ -47,6 +49,7 @@ export function toRunRecord(row: Row): RunRecord {
     dates: Number(row.dates ?? 0),
     // A run whose log rows record the count for some rows only has no total to give.
     rowsProduced: row.rows_produced === null || row.rows_produced === undefined || Number(row.rows_unrecorded ?? 0) > 0 ? null : Number(row.rows_produced),
+    stage: str(row.stage),
   };
 }
 

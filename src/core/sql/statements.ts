@@ -1,5 +1,5 @@
 import { isPunct } from '../warehouse/bigqueryTokens';
-import type { SqlTokens } from './significantTokens';
+import { sqlTokens, tokenEnd, type SqlTokens } from './significantTokens';
 
 /** One statement of a SQL file, as a range of significant tokens. */
 export interface StatementSpan {
@@ -21,4 +21,17 @@ export function splitStatements(tokens: SqlTokens): StatementSpan[] {
   });
   if (from < tokens.significant.length) spans.push({ from, to: tokens.significant.length });
   return spans;
+}
+
+/**
+ * Each statement of a SQL file as a range of the text, from its first significant token to
+ * the end of its last (comments before it and the `;` left out): what a "▶ Run" lens above
+ * each statement runs.
+ */
+export function statementRanges(sql: string): Array<{ start: number; end: number }> {
+  const tokens = sqlTokens(sql);
+  return splitStatements(tokens).map((span) => ({
+    start: tokens.significant[span.from].start,
+    end: tokenEnd(tokens.significant[span.to - 1]),
+  }));
 }

@@ -1,4 +1,5 @@
 import type { DeploymentTableColumns, PipelineLensConfig } from '../config/types';
+import { replacedRowMarker, rowMarker, type ReplacedColumns } from '../rerun/replacedRows';
 import type { CatalogQuery, ColumnNeed, ColumnType, TableScope } from './columnNeeds';
 import { featureValueSql } from './featureValues';
 import { columnRef as col, tableRef } from './identifiers';
@@ -35,23 +36,56 @@ export interface MetricsFilter {
   splitAt?: string;
 }
 
+/**
+ * The day a row belongs to, as a DATE: the date column itself, or, when the table's
+ * dateType says it holds times, the calendar day in the table's time zone of that instant
+ * (a DATETIME is read as UTC wall-clock time first). Every grouping, join and filter by
+ * day goes through here, so both engines bucket a row into the same day.
+ */
+function dayOf(q: QueryBuilder, scope: TableScope, alias: string, key: string, column: string, optional = false): string {
+  const day = scope.day;
+  if (!day) return q.column(scope, alias, key, column, 'date', optional);
+  const zone = q.param(`time_zone_${day.role}`, 'STRING', day.timeZone);
+  if (day.type === 'TIMESTAMP') return `DATE(${q.column(scope, alias, key, column, 'timestamp', optional)}, ${zone})`;
+  return `DATE(TIMESTAMP(${q.column(scope, alias, key, column, 'datetime', optional)}), ${zone})`;
+}
+
+/** `YYYY-MM-DD` plus `days`. */
+function addDays(date: string, days: number): string {
+  const d = new Date(`${date}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + days);
+  return d.toISOString().slice(0, 10);
+}
+
 /** The clause that keeps a scan inside the window, on the partition column when there is one. */
 function windowFilter(q: QueryBuilder, scope: TableScope, alias: string, window: DateWindow): string {
   const from = q.param('from', 'DATE', window.from);
   const to = q.param('to', 'DATE', window.to);
   const time = scope.time!;
-  const byDate = `${q.column(scope, alias, time.key, time.column, time.type, false)} BETWEEN ${from} AND ${to}`;
+  let byDate = `${dayOf(q, scope, alias, time.key, time.column)} BETWEEN ${from} AND ${to}`;
+  if (scope.day) {
+    // A day in any zone lies within a day either side of the same UTC dates: a plain bound
+    // on the column's own date, so that a scan of a table partitioned on it is pruned.
+    const raw = q.column(scope, alias, time.key, time.column, scope.day.type === 'TIMESTAMP' ? 'timestamp' : 'datetime', false);
+    byDate += ` AND DATE(${raw}) BETWEEN ${q.param('from_padded', 'DATE', addDays(window.from, -1))} AND ${q.param('to_padded', 'DATE', addDays(window.to, 1))}`;
+  }
   if (scope.partitionColumn === null || scope.partitionColumn === time.column) return byDate;
   return `${byDate} AND DATE(${q.column(scope, alias, `${scope.key}.partitionColumn`, scope.partitionColumn, 'any', false)}) BETWEEN ${from} AND ${to}`;
 }
 
 /** ` AND …` keeping only rows not replaced by a later run, by whichever flag the table has. */
-function currentRows(q: QueryBuilder, scope: TableScope, alias: string, c: { active: string | null; superseded: string | null; supersededAt: string | null }): string {
-  const parts: string[] = [];
-  if (c.active) parts.push(q.column(scope, alias, 'active', c.active, 'bool'));
-  if (c.superseded) parts.push(`${q.column(scope, alias, 'superseded', c.superseded, 'bool')} IS NOT TRUE`);
-  if (c.supersededAt) parts.push(`${q.column(scope, alias, 'supersededAt', c.supersededAt, 'timestamp')} IS NULL`);
-  return parts.map((p) => ` AND ${p}`).join('');
+function currentRows(q: QueryBuilder, scope: TableScope, alias: string, c: ReplacedColumns): string {
+  const marker = rowMarker(c, scope.key);
+  return marker ? ` AND ${marker.current(q, scope, alias)}` : '';
+}
+
+/**
+ * Whether a row has a line to be on the right side of: not NULL, and not the value the
+ * table stores for "no line" (tables.<role>.lineMissingAs, e.g. 0).
+ */
+function lineIsKnown(q: QueryBuilder, line: string, missingAs: number | undefined, role: string): string {
+  if (missingAs === undefined) return `(${line} IS NOT NULL)`;
+  return `(${line} IS NOT NULL AND ${line} != ${q.param(`line_missing_as_${role}`, 'FLOAT64', missingAs)})`;
 }
 
 /** `alias.column` when configured, else a typed NULL: what the table does not hold stays unknown. */
@@ -88,7 +122,7 @@ export function metricsQuery(config: PipelineLensConfig, grain: MetricsGrain[], 
         const scope = side === 'p' ? ps : gs;
         const c = side === 'p' ? pc : gc;
         const source =
-          g === 'model' ? q.column(scope, side, 'model', c.model, 'any', false) : g === 'commit' ? (side === 'p' ? pCommit() : gCommit()) : q.column(scope, side, 'date', c.date, 'date', false);
+          g === 'model' ? q.column(scope, side, 'model', c.model, 'any', false) : g === 'commit' ? (side === 'p' ? pCommit() : gCommit()) : dayOf(q, scope, side, 'date', c.date);
         return `${source} AS ${GRAIN_COLUMNS[g]}, `;
       })
       .join('') + (splitAt ? `${side === 'p' ? sideOf(q.column(ps, 'p', 'createdAt', pc.createdAt!, 'timestamp')) : sideOf('b.created_at')} AS side, ` : '');
@@ -116,12 +150,14 @@ export function metricsQuery(config: PipelineLensConfig, grain: MetricsGrain[], 
     SUM(CASE WHEN ${isGraded} THEN ${err} END) AS error_sum,
     SUM(CASE WHEN ${isGraded} THEN ${err} * ${err} END) AS error_sq_sum,`
     : `CAST(NULL AS FLOAT64) AS abs_error_sum, CAST(NULL AS FLOAT64) AS error_sum, CAST(NULL AS FLOAT64) AS error_sq_sum,`;
-  const directional = hasLine && gc.actual !== null ? `${isGraded} AND ${g('actual')} != ${g('line')}` : null;
+  const lineKnown = hasLine ? lineIsKnown(q, g('line'), config.tables.graded.lineMissingAs, 'graded') : null;
+  const directional = lineKnown && gc.actual !== null ? `${isGraded} AND ${lineKnown} AND ${g('actual')} != ${g('line')}` : null;
   const directionSums = directional
     ? `COUNTIF(${directional}) AS direction_n,
-    COUNTIF(${directional} AND SIGN(${g('predicted')} - ${g('line')}) = SIGN(${g('actual')} - ${g('line')})) AS direction_hits,`
-    : `CAST(NULL AS INT64) AS direction_n, CAST(NULL AS INT64) AS direction_hits,`;
-  const highEdgeRow = hasLine ? `${isGraded} AND ABS(${g('predicted')} - ${g('line')}) >= ${highEdge}` : null;
+    COUNTIF(${directional} AND SIGN(${g('predicted')} - ${g('line')}) = SIGN(${g('actual')} - ${g('line')})) AS direction_hits,
+    COUNTIF(${isGraded} AND NOT ${lineKnown}) AS direction_excluded,`
+    : `CAST(NULL AS INT64) AS direction_n, CAST(NULL AS INT64) AS direction_hits, CAST(NULL AS INT64) AS direction_excluded,`;
+  const highEdgeRow = lineKnown ? `${isGraded} AND ${lineKnown} AND ABS(${g('predicted')} - ${g('line')}) >= ${highEdge}` : null;
   const highEdgeSums = highEdgeRow
     ? `COUNTIF(${highEdgeRow}) AS high_edge_n,
     COUNTIF(${highEdgeRow} AND ${correct}) AS high_edge_hits`
@@ -129,7 +165,7 @@ export function metricsQuery(config: PipelineLensConfig, grain: MetricsGrain[], 
   const builds = joinPredictions
     ? `
 builds AS (
-  SELECT ${q.column(ps, 'p', 'entity', pc.entity, 'any', false)} AS entity, ${q.column(ps, 'p', 'date', pc.date, 'date', false)} AS day, ${q.column(ps, 'p', 'model', pc.model, 'any', false)} AS model,
+  SELECT ${q.column(ps, 'p', 'entity', pc.entity, 'any', false)} AS entity, ${dayOf(q, ps, 'p', 'date', pc.date)} AS day, ${q.column(ps, 'p', 'model', pc.model, 'any', false)} AS model,
     ANY_VALUE(${pCommit()}) AS commit_sha, ${splitAt ? `MIN(${q.column(ps, 'p', 'createdAt', pc.createdAt!, 'timestamp')})` : 'CAST(NULL AS TIMESTAMP)'} AS created_at
   FROM ${tableRef(ps.table)} AS p
   WHERE ${windowFilter(q, ps, 'p', filter.window)}${currentRows(q, ps, 'p', pc)}
@@ -137,7 +173,7 @@ builds AS (
 ),`
     : '';
   const join = joinPredictions
-    ? ` LEFT JOIN builds AS b ON b.entity = ${q.column(gs, 'g', 'entity', gc.entity, 'any', false)} AND b.day = ${q.column(gs, 'g', 'date', gc.date, 'date', false)} AND b.model = ${q.column(gs, 'g', 'model', gc.model, 'any', false)}`
+    ? ` LEFT JOIN builds AS b ON b.entity = ${q.column(gs, 'g', 'entity', gc.entity, 'any', false)} AND b.day = ${dayOf(q, gs, 'g', 'date', gc.date)} AND b.model = ${q.column(gs, 'g', 'model', gc.model, 'any', false)}`
     : '';
   // A slice with predictions but no graded rows has 0 directional calls when the line is
   // known, and an unknown number when it is not.
@@ -168,6 +204,7 @@ SELECT ${keys.length ? `${keys.join(', ')}, ` : ''}
   scored.abs_error_sum, scored.error_sum, scored.error_sq_sum,
   ${zeroIfKnown('direction_n', directional !== null)},
   ${zeroIfKnown('direction_hits', directional !== null)},
+  ${zeroIfKnown('direction_excluded', directional !== null)},
   ${zeroIfKnown('high_edge_n', highEdgeRow !== null)},
   ${zeroIfKnown('high_edge_hits', highEdgeRow !== null)}
 FROM made ${keys.length ? `FULL OUTER JOIN scored USING (${keys.join(', ')})` : 'CROSS JOIN scored'}
@@ -211,7 +248,7 @@ export function runsQuery(config: PipelineLensConfig, from: string, to: string):
   const optional = (key: keyof typeof c, type: ColumnType, expression: (c: string) => string, alias: string, fallback: string) =>
     c[key] ? `${expression(l(key, type))} AS ${alias}` : `${fallback} AS ${alias}`;
   const start = l('start', 'timestamp');
-  const date = l('date', 'date');
+  const date = dayOf(q, scope, 'l', 'date', c.date);
   const sql = `
 SELECT
   ${l('runId', 'any')} AS run_id,
@@ -222,11 +259,12 @@ SELECT
   MIN(${start}) AS started_at,
   ${c.end ? `MAX(${l('end', 'timestamp')})` : `MAX(${start})`} AS ended_at,
   MIN(${date}) AS first_date,
-  ${c.lastDate ? `MAX(COALESCE(${l('lastDate', 'date')}, ${date}))` : `MAX(${date})`} AS last_date,
+  ${c.lastDate ? `MAX(COALESCE(${dayOf(q, scope, 'l', 'lastDate', c.lastDate, true)}, ${date}))` : `MAX(${date})`} AS last_date,
   COUNT(DISTINCT ${date}) AS dates,
   ${optional('model', 'any', (x) => `COUNT(DISTINCT ${x})`, 'models', 'CAST(NULL AS INT64)')},
   ${optional('rowsProduced', 'number', (x) => `SUM(${x})`, 'rows_produced', 'CAST(NULL AS INT64)')},
-  ${c.rowsProduced ? `COUNTIF(${l('rowsProduced', 'number')} IS NULL)` : 'CAST(NULL AS INT64)'} AS rows_unrecorded
+  ${c.rowsProduced ? `COUNTIF(${l('rowsProduced', 'number')} IS NULL)` : 'CAST(NULL AS INT64)'} AS rows_unrecorded,
+  ${optional('stage', 'any', (x) => `ANY_VALUE(${x})`, 'stage', 'CAST(NULL AS STRING)')}
 FROM ${tableRef(scope.table)} AS l
 WHERE ${logWindow(q, config, from, to)}
 GROUP BY 1
@@ -239,7 +277,7 @@ ORDER BY started_at, run_id`;
  * history of a team without access to its deploy tool's API. One row per commit and
  * revision (revision NULL when the log has no such column).
  */
-export function buildsFirstSeenQuery(config: PipelineLensConfig, from: string, to: string): CatalogQuery {
+export function buildsFirstSeenQuery(config: PipelineLensConfig, from: string, to: string, stage: string | null = null): CatalogQuery {
   const log = config.tables.executionLog;
   if (!log) throw new Error('buildsFirstSeenQuery needs tables.executionLog');
   const scope = requiredScope(config, 'executionLog');
@@ -249,6 +287,8 @@ export function buildsFirstSeenQuery(config: PipelineLensConfig, from: string, t
   const start = q.column(scope, 'l', 'start', c.start, 'timestamp', false);
   const revision = c.revision ? q.column(scope, 'l', 'revision', c.revision, 'any') : 'CAST(NULL AS STRING)';
   const recorded = c.revision ? `(${commit} IS NOT NULL OR ${revision} IS NOT NULL)` : `${commit} IS NOT NULL`;
+  // A log shared by several stages is read for one stage at a time, never counted for all.
+  const ofStage = c.stage && stage !== null ? ` AND ${q.column(scope, 'l', 'stage', c.stage, 'any')} = ${q.param('stage', 'STRING', stage)}` : '';
   const sql = `
 SELECT
   ${commit} AS commit_sha,
@@ -257,7 +297,7 @@ SELECT
   MAX(${start}) AS last_seen,
   COUNT(DISTINCT ${q.column(scope, 'l', 'runId', c.runId, 'any', false)}) AS runs
 FROM ${tableRef(scope.table)} AS l
-WHERE ${logWindow(q, config, from, to)} AND ${recorded}
+WHERE ${logWindow(q, config, from, to)} AND ${recorded}${ofStage}
 GROUP BY 1, 2
 ORDER BY first_seen, commit_sha, revision`;
   return q.build('buildsFirstSeen', sql);
@@ -289,7 +329,7 @@ export function featureCoverageQuery(config: PipelineLensConfig, window: DateWin
   const value = featureValueSql(q, fs, scope, 'f', 'feature_index', config.features.registry);
   const sql = `
 SELECT
-  ${q.column(scope, 'f', 'date', c.date, 'date', false)} AS day,
+  ${dayOf(q, scope, 'f', 'date', c.date)} AS day,
   ${optionalColumn(q, scope, 'f', 'mode', c.mode, 'any', 'STRING')} AS mode,
   ${optionalColumn(q, scope, 'f', 'commit', c.commit, 'text', 'STRING')} AS commit_sha,
   feature_index,
@@ -302,12 +342,37 @@ ORDER BY 1, 2, 3, 4`;
   return q.build('featureCoverage', sql);
 }
 
+/**
+ * Rows a stage wrote, per build recorded in its table, mode (feature store only) and date:
+ * where no execution log records a stage's runs, its own table says which build wrote what.
+ */
+export function stageBuildsQuery(config: PipelineLensConfig, role: 'predictions' | 'graded' | 'featureStore', window: DateWindow): CatalogQuery {
+  const table = config.tables[role];
+  if (!table) throw new Error(`stageBuildsQuery needs tables.${role}`);
+  const scope = requiredScope(config, role);
+  const c = table.columns as { date: string; commit: string | null; mode?: string | null };
+  if (!c.commit) throw new Error(`stageBuildsQuery needs tables.${role}.columns.commit`);
+  const q = new QueryBuilder();
+  const current = role === 'featureStore' ? '' : currentRows(q, scope, 't', table.columns as { active: string | null; superseded: string | null; supersededAt: string | null });
+  const sql = `
+SELECT
+  ${q.column(scope, 't', 'commit', c.commit, 'text', false)} AS commit_sha,
+  ${optionalColumn(q, scope, 't', 'mode', c.mode ?? null, 'any', 'STRING')} AS mode,
+  ${q.column(scope, 't', 'date', c.date, 'date', false)} AS day,
+  COUNT(*) AS rows_written
+FROM ${tableRef(scope.table)} AS t
+WHERE ${windowFilter(q, scope, 't', window)}${current}
+GROUP BY 1, 2, 3
+ORDER BY 3, 1, 2`;
+  return q.build('stageBuilds', sql);
+}
+
 /** The distinct (entity, date) a model predicted in a window, from rows still current. */
 function predictedRows(q: QueryBuilder, config: PipelineLensConfig, model: string, window: DateWindow): string {
   const ps = requiredScope(config, 'predictions');
   const pc = config.tables.predictions.columns;
   return `
-  SELECT ${q.column(ps, 'p', 'entity', pc.entity, 'any', false)} AS entity, ${q.column(ps, 'p', 'date', pc.date, 'date', false)} AS day,
+  SELECT ${q.column(ps, 'p', 'entity', pc.entity, 'any', false)} AS entity, ${dayOf(q, ps, 'p', 'date', pc.date)} AS day,
     ANY_VALUE(${optionalColumn(q, ps, 'p', 'commit', pc.commit, 'text', 'STRING')}) AS commit_sha
   FROM ${tableRef(ps.table)} AS p
   WHERE ${windowFilter(q, ps, 'p', window)} AND ${q.column(ps, 'p', 'model', pc.model, 'any', false)} = ${q.param('model', 'STRING', model)}${currentRows(q, ps, 'p', pc)}
@@ -338,7 +403,7 @@ SELECT
   feature_index,
   ${valueStats(value)}
 FROM ${tableRef(scope.table)} AS f
-JOIN predicted ON predicted.entity = ${q.column(scope, 'f', 'entity', fc.entity, 'any', false)} AND predicted.day = ${q.column(scope, 'f', 'date', fc.date, 'date', false)}
+JOIN predicted ON predicted.entity = ${q.column(scope, 'f', 'entity', fc.entity, 'any', false)} AND predicted.day = ${dayOf(q, scope, 'f', 'date', fc.date)}
 CROSS JOIN UNNEST(${idx}) AS feature_index
 WHERE ${windowFilter(q, scope, 'f', window)}
 GROUP BY 1, 2, 3, 4, 5
@@ -362,7 +427,7 @@ export function featureSnapshotQuery(config: PipelineLensConfig, model: string, 
   const raw = `CASE snapshot_key ${keys.map((k) => `WHEN '${k}' THEN JSON_VALUE(${snapshot}, '$.${k}')`).join(' ')} END`;
   // JSON booleans read as 1 and 0, so a flag that is always false shows as zeros.
   const value = `(CASE ${raw} WHEN 'true' THEN 1.0 WHEN 'false' THEN 0.0 ELSE SAFE_CAST(${raw} AS FLOAT64) END)`;
-  const date = q.column(ps, 'p', 'date', pc.date, 'date', false);
+  const date = dayOf(q, ps, 'p', 'date', pc.date);
   const sql = `
 SELECT
   ${optionalColumn(q, ps, 'p', 'commit', pc.commit, 'text', 'STRING')} AS commit_sha,
@@ -390,12 +455,12 @@ export function featureStoreCompletenessQuery(config: PipelineLensConfig, window
   const fc = fs.columns;
   const sql = `
 WITH wanted AS (
-  SELECT DISTINCT ${q.column(es, 'e', 'entity', ec.entity, 'any', false)} AS entity, ${q.column(es, 'e', 'date', ec.date, 'date', false)} AS day
+  SELECT DISTINCT ${q.column(es, 'e', 'entity', ec.entity, 'any', false)} AS entity, ${dayOf(q, es, 'e', 'date', ec.date)} AS day
   FROM ${tableRef(es.table)} AS e
   WHERE ${windowFilter(q, es, 'e', window)}
 ),
 present AS (
-  SELECT DISTINCT ${q.column(fss, 'f', 'entity', fc.entity, 'any', false)} AS entity, ${q.column(fss, 'f', 'date', fc.date, 'date', false)} AS day
+  SELECT DISTINCT ${q.column(fss, 'f', 'entity', fc.entity, 'any', false)} AS entity, ${dayOf(q, fss, 'f', 'date', fc.date)} AS day
   FROM ${tableRef(fss.table)} AS f
   WHERE ${windowFilter(q, fss, 'f', window)}
 )
@@ -422,23 +487,25 @@ export function directionSkewQuery(config: PipelineLensConfig, filter: MetricsFi
   const gModels = filter.models?.length ? ` AND ${q.column(gs, 'g', 'model', gc.model, 'any', false)} IN UNNEST(@models)` : '';
   const predicted = q.column(ps, 'p', 'predicted', pc.predicted, 'number');
   const line = q.column(ps, 'p', 'line', pc.line, 'number');
+  const lineKnown = lineIsKnown(q, line, predictions.lineMissingAs, 'predictions');
   const correct = q.column(gs, 'g', 'correct', gc.correct, 'bool', false);
+  const gradedLine = gc.line ? lineIsKnown(q, q.column(gs, 'g', 'line', gc.line, 'number'), graded.lineMissingAs, 'graded') : '';
   const outcomes =
     gc.actual && gc.line
-      ? `COUNTIF(${correct} IS NOT NULL AND ${q.column(gs, 'g', 'actual', gc.actual, 'number')} > ${q.column(gs, 'g', 'line', gc.line, 'number')}) AS over_outcomes,
-    COUNTIF(${correct} IS NOT NULL AND ${q.column(gs, 'g', 'actual', gc.actual, 'number')} < ${q.column(gs, 'g', 'line', gc.line, 'number')}) AS under_outcomes`
+      ? `COUNTIF(${correct} IS NOT NULL AND ${gradedLine} AND ${q.column(gs, 'g', 'actual', gc.actual, 'number')} > ${q.column(gs, 'g', 'line', gc.line, 'number')}) AS over_outcomes,
+    COUNTIF(${correct} IS NOT NULL AND ${gradedLine} AND ${q.column(gs, 'g', 'actual', gc.actual, 'number')} < ${q.column(gs, 'g', 'line', gc.line, 'number')}) AS under_outcomes`
       : `CAST(NULL AS INT64) AS over_outcomes, CAST(NULL AS INT64) AS under_outcomes`;
   const sql = `
 WITH calls AS (
-  SELECT ${q.column(ps, 'p', 'model', pc.model, 'any', false)} AS model, ${q.column(ps, 'p', 'date', pc.date, 'date', false)} AS day,
-    COUNTIF(${predicted} > ${line}) AS over_calls,
-    COUNTIF(${predicted} < ${line}) AS under_calls
+  SELECT ${q.column(ps, 'p', 'model', pc.model, 'any', false)} AS model, ${dayOf(q, ps, 'p', 'date', pc.date)} AS day,
+    COUNTIF(${lineKnown} AND ${predicted} > ${line}) AS over_calls,
+    COUNTIF(${lineKnown} AND ${predicted} < ${line}) AS under_calls
   FROM ${tableRef(ps.table)} AS p
   WHERE ${windowFilter(q, ps, 'p', filter.window)}${currentRows(q, ps, 'p', pc)}${models}
   GROUP BY 1, 2
 ),
 results AS (
-  SELECT ${q.column(gs, 'g', 'model', gc.model, 'any', false)} AS model, ${q.column(gs, 'g', 'date', gc.date, 'date', false)} AS day,
+  SELECT ${q.column(gs, 'g', 'model', gc.model, 'any', false)} AS model, ${dayOf(q, gs, 'g', 'date', gc.date)} AS day,
     COUNTIF(${correct} IS NOT NULL) AS graded,
     COUNTIF(${correct}) AS correct,
     ${outcomes}
@@ -470,7 +537,7 @@ export function rowsWrittenQuery(config: PipelineLensConfig, sessions: Array<{ c
   };
   const commit = `LOWER(${q.column(ps, 'p', 'commit', pc.commit, 'text')})`;
   const created = q.column(ps, 'p', 'createdAt', pc.createdAt, 'timestamp');
-  const date = q.column(ps, 'p', 'date', pc.date, 'date', false);
+  const date = dayOf(q, ps, 'p', 'date', pc.date);
   // Either record may abbreviate the SHA: a row matches when one starts with the other.
   const branches = sessions.map((s, i) => {
     const sha = q.param(`commit_${i}`, 'STRING', s.commit.toLowerCase());
@@ -507,6 +574,7 @@ export function columnProbeQuery(need: ColumnNeed, window: DateWindow): CatalogQ
     bool: `COUNTIF(${value})`,
     date: `COUNTIF(${value} BETWEEN ${q.param('probe_date', 'DATE', window.to)} AND ${q.param('probe_date_to', 'DATE', window.to)})`,
     timestamp: `COUNTIF(${value} BETWEEN ${q.param('probe_ts', 'TIMESTAMP', `${window.to}T00:00:00Z`)} AND ${q.param('probe_ts_to', 'TIMESTAMP', `${window.to}T23:59:59Z`)})`,
+    datetime: `COUNTIF(DATETIME_TRUNC(${value}, DAY) IS NOT NULL)`,
     text: `COUNT(LENGTH(${value}))`,
     numberArray: `COUNT(ABS(${value}[SAFE_OFFSET(0)]))`,
   };
@@ -554,4 +622,285 @@ FROM ${tableRef(source.table)} AS d
 WHERE ${d('service', 'any')} = ${q.param('service', 'STRING', service)}${partition}
 ORDER BY created_at`;
   return q.build('deployments', sql);
+}
+
+/**
+ * Which artifact (model file) served each model id, from the column that records it: the
+ * predictions table's when configured (each row), else the execution log's (each run).
+ * Per model and artifact: the first and last date it served, the rows it made (NULL when
+ * the log does not count them), and how the graded rows it made did. A graded row belongs
+ * to the artifact of its prediction (same entity, date and model) or, from the log, to the
+ * artifact of the last run for its model and date, the run whose rows are current.
+ */
+export function servedArtifactsQuery(config: PipelineLensConfig, window: DateWindow, runsUntil: string): CatalogQuery {
+  const pc = config.tables.predictions.columns;
+  const log = config.tables.executionLog;
+  const fromPredictions = pc.artifact !== null;
+  if (!fromPredictions && !(log?.columns.artifact && log.columns.model)) {
+    throw new Error('servedArtifactsQuery needs tables.predictions.columns.artifact, or tables.executionLog.columns.artifact and .model');
+  }
+  const q = new QueryBuilder();
+  const gs = requiredScope(config, 'graded');
+  const gc = config.tables.graded.columns;
+  let source: string;
+  let assigned: string;
+  let assignedJoin: string;
+  if (fromPredictions) {
+    const ps = requiredScope(config, 'predictions');
+    source = `
+made AS (
+  SELECT ${q.column(ps, 'p', 'model', pc.model, 'any', false)} AS model, ${q.column(ps, 'p', 'entity', pc.entity, 'any', false)} AS entity,
+    ${q.column(ps, 'p', 'date', pc.date, 'date', false)} AS day, COALESCE(CAST(${q.column(ps, 'p', 'artifact', pc.artifact!, 'text')} AS STRING), '') AS artifact
+  FROM ${tableRef(ps.table)} AS p
+  WHERE ${windowFilter(q, ps, 'p', window)}${currentRows(q, ps, 'p', pc)}
+),
+served AS (
+  SELECT model, artifact, MIN(day) AS first_day, MAX(day) AS last_day, COUNT(*) AS row_count, CAST(NULL AS INT64) AS runs
+  FROM made GROUP BY 1, 2
+),`;
+    assigned = `
+assigned AS (SELECT model, entity, day, MIN(artifact) AS artifact FROM made GROUP BY 1, 2, 3),`;
+    assignedJoin = `a.model = ${q.column(gs, 'g', 'model', gc.model, 'any', false)} AND a.entity = ${q.column(gs, 'g', 'entity', gc.entity, 'any', false)} AND a.day = ${q.column(gs, 'g', 'date', gc.date, 'date', false)}`;
+  } else {
+    const ls = requiredScope(config, 'executionLog');
+    const c = log!.columns;
+    const failed = c.status ? ` AND NOT REGEXP_CONTAINS(LOWER(COALESCE(CAST(${q.column(ls, 'l', 'status', c.status, 'any')} AS STRING), '')), 'fail|error')` : '';
+    const date = q.column(ls, 'l', 'date', c.date, 'date', false);
+    // A run produces for dates up to its start (a backfill, long after): runs are read from the window's first date to `runsUntil`.
+    source = `
+runs AS (
+  SELECT ${q.column(ls, 'l', 'model', c.model!, 'any')} AS model, ${date} AS day, COALESCE(CAST(${q.column(ls, 'l', 'artifact', c.artifact!, 'text')} AS STRING), '') AS artifact,
+    ${q.column(ls, 'l', 'start', c.start, 'timestamp', false)} AS started,
+    ${c.rowsProduced ? q.column(ls, 'l', 'rowsProduced', c.rowsProduced, 'number') : 'CAST(NULL AS INT64)'} AS rows_produced
+  FROM ${tableRef(ls.table)} AS l
+  WHERE ${logWindow(q, config, `${window.from}T00:00:00Z`, runsUntil)} AND ${date} BETWEEN ${q.param('from', 'DATE', window.from)} AND ${q.param('to', 'DATE', window.to)}${failed}
+),
+served AS (
+  SELECT model, artifact, MIN(day) AS first_day, MAX(day) AS last_day,
+    CASE WHEN COUNTIF(rows_produced IS NULL) > 0 THEN CAST(NULL AS INT64) ELSE CAST(SUM(rows_produced) AS INT64) END AS row_count, COUNT(*) AS runs
+  FROM runs GROUP BY 1, 2
+),`;
+    assigned = `
+ranked AS (SELECT model, day, artifact, ROW_NUMBER() OVER (PARTITION BY model, day ORDER BY started DESC, artifact) AS recency FROM runs),
+assigned AS (SELECT model, day, artifact FROM ranked WHERE recency = 1),`;
+    assignedJoin = `a.model = ${q.column(gs, 'g', 'model', gc.model, 'any', false)} AND a.day = ${q.column(gs, 'g', 'date', gc.date, 'date', false)}`;
+  }
+  const correct = q.column(gs, 'g', 'correct', gc.correct, 'bool', false);
+  const hasError = gc.predicted !== null && gc.actual !== null;
+  const err = hasError ? `ABS(${q.column(gs, 'g', 'predicted', gc.predicted!, 'number')} - ${q.column(gs, 'g', 'actual', gc.actual!, 'number')})` : null;
+  const sql = `
+WITH${source}${assigned}
+scored AS (
+  SELECT a.model AS model, a.artifact AS artifact,
+    COUNTIF(${correct} IS NOT NULL) AS graded,
+    COUNTIF(${correct}) AS correct,
+    ${err ? `COUNTIF(${correct} IS NOT NULL AND ${err} IS NOT NULL) AS error_n, SUM(CASE WHEN ${correct} IS NOT NULL THEN ${err} END) AS abs_error_sum` : 'CAST(NULL AS INT64) AS error_n, CAST(NULL AS FLOAT64) AS abs_error_sum'}
+  FROM ${tableRef(gs.table)} AS g
+  JOIN assigned AS a ON ${assignedJoin}
+  WHERE ${windowFilter(q, gs, 'g', window)}${currentRows(q, gs, 'g', gc)}
+  GROUP BY 1, 2
+)
+SELECT served.model AS model, NULLIF(served.artifact, '') AS artifact, served.first_day AS first_day, served.last_day AS last_day, served.row_count AS row_count, served.runs AS runs,
+  COALESCE(scored.graded, 0) AS graded, COALESCE(scored.correct, 0) AS correct, ${err ? 'COALESCE(scored.error_n, 0)' : 'scored.error_n'} AS error_n, scored.abs_error_sum AS abs_error_sum
+FROM served LEFT JOIN scored ON scored.model = served.model AND scored.artifact = served.artifact
+ORDER BY model, first_day, artifact`;
+  return q.build('servedArtifacts', sql);
+}
+
+/** The entities with a feature-store row on one date: compared between two warehouses, which no single query can join. */
+export function featureStoreEntitiesQuery(config: PipelineLensConfig, date: string): CatalogQuery {
+  const fs = config.tables.featureStore;
+  if (!fs) throw new Error('featureStoreEntitiesQuery needs tables.featureStore');
+  const scope = requiredScope(config, 'featureStore');
+  const q = new QueryBuilder();
+  const sql = `
+SELECT CAST(${q.column(scope, 'f', 'entity', fs.columns.entity, 'any', false)} AS STRING) AS entity, COUNT(*) AS row_count
+FROM ${tableRef(scope.table)} AS f
+WHERE ${windowFilter(q, scope, 'f', { from: date, to: date })}
+GROUP BY 1
+ORDER BY 1`;
+  return q.build('featureStoreEntities', sql);
+}
+
+/**
+ * The artifacts each build of each model ran, from the same column as servedArtifactsQuery:
+ * what the models view shows under a build. Rows NULL when the log does not count them.
+ */
+export function artifactsByBuildQuery(config: PipelineLensConfig, window: DateWindow, runsUntil: string): CatalogQuery {
+  const pc = config.tables.predictions.columns;
+  const log = config.tables.executionLog;
+  const q = new QueryBuilder();
+  let sql: string;
+  if (pc.artifact !== null) {
+    const ps = requiredScope(config, 'predictions');
+    sql = `
+SELECT ${q.column(ps, 'p', 'model', pc.model, 'any', false)} AS model, ${optionalColumn(q, ps, 'p', 'commit', pc.commit, 'text', 'STRING')} AS commit_sha,
+  CAST(${q.column(ps, 'p', 'artifact', pc.artifact, 'text')} AS STRING) AS artifact, COUNT(*) AS row_count
+FROM ${tableRef(ps.table)} AS p
+WHERE ${windowFilter(q, ps, 'p', window)}${currentRows(q, ps, 'p', pc)}
+GROUP BY 1, 2, 3
+ORDER BY 1, 2, 3`;
+  } else if (log?.columns.artifact && log.columns.model) {
+    const ls = requiredScope(config, 'executionLog');
+    const c = log.columns;
+    const date = q.column(ls, 'l', 'date', c.date, 'date', false);
+    const rows = c.rowsProduced ? q.column(ls, 'l', 'rowsProduced', c.rowsProduced, 'number') : null;
+    sql = `
+SELECT ${q.column(ls, 'l', 'model', c.model!, 'any')} AS model, ${q.column(ls, 'l', 'commit', c.commit, 'text', false)} AS commit_sha,
+  CAST(${q.column(ls, 'l', 'artifact', c.artifact!, 'text')} AS STRING) AS artifact,
+  ${rows ? `CASE WHEN COUNTIF(${rows} IS NULL) > 0 THEN CAST(NULL AS INT64) ELSE CAST(SUM(${rows}) AS INT64) END` : 'CAST(NULL AS INT64)'} AS row_count
+FROM ${tableRef(ls.table)} AS l
+WHERE ${logWindow(q, config, `${window.from}T00:00:00Z`, runsUntil)} AND ${date} BETWEEN ${q.param('from', 'DATE', window.from)} AND ${q.param('to', 'DATE', window.to)}
+GROUP BY 1, 2, 3
+ORDER BY 1, 2, 3`;
+  } else {
+    throw new Error('artifactsByBuildQuery needs tables.predictions.columns.artifact, or tables.executionLog.columns.artifact and .model');
+  }
+  return q.build('artifactsByBuild', sql);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Re-runs: what a backfill or regeneration replaced.
+
+/**
+ * Per key (entity, date, model) in the slices a re-run touched (a model and date holding a
+ * replaced row): the latest replaced row against the row that stands, with the graded
+ * result. Shared by the counts and the per-key listing so both read the same pairs. A
+ * column the config sets to null comes through as a typed NULL.
+ */
+function rerunPairs(config: PipelineLensConfig, q: QueryBuilder, window: DateWindow, models: string[] | undefined): string {
+  const marker = replacedRowMarker(config);
+  if (!marker) throw new Error('re-run queries need tables.predictions.columns.active, .superseded or .supersededAt');
+  const pc = config.tables.predictions.columns;
+  const gc = config.tables.graded.columns;
+  const ps = requiredScope(config, 'predictions');
+  const gs = requiredScope(config, 'graded');
+  const modelParam = models?.length ? q.param('models', { array: 'STRING' }, models) : null;
+  const p = (key: 'entity' | 'date' | 'model') => q.column(ps, 'p', key, pc[key], key === 'date' ? 'date' : 'any', false);
+  const g = (key: 'entity' | 'date' | 'model') => q.column(gs, 'g', key, gc[key], key === 'date' ? 'date' : 'any', false);
+  const pModels = modelParam ? ` AND ${p('model')} IN UNNEST(${modelParam})` : '';
+  const gModels = modelParam ? ` AND ${g('model')} IN UNNEST(${modelParam})` : '';
+  const current = marker.current(q, ps, 'p');
+  const key = (a: string, b: string) => `${b}.entity = ${a}.entity AND ${b}.day = ${a}.day AND ${b}.model = ${a}.model`;
+  // Without an actual-result column nothing is graded: no join, and every result is NULL.
+  const results = gc.actual
+    ? `
+results AS (
+  SELECT ${g('entity')} AS entity, ${g('date')} AS day, ${g('model')} AS model, MAX(${q.column(gs, 'g', 'actual', gc.actual, 'number')}) AS actual
+  FROM ${tableRef(gs.table)} AS g
+  WHERE ${windowFilter(q, gs, 'g', window)} AND ${q.column(gs, 'g', 'actual', gc.actual, 'number')} IS NOT NULL${currentRows(q, gs, 'g', gc)}${gModels}
+  GROUP BY 1, 2, 3
+),`
+    : '';
+  const resultsJoin = gc.actual ? '\n  LEFT JOIN results AS r ON r.entity = COALESCE(o.entity, n.entity) AND r.day = COALESCE(o.day, n.day) AND r.model = COALESCE(o.model, n.model)' : '';
+  return `
+WITH marked AS (
+  SELECT ${p('entity')} AS entity, ${p('date')} AS day, ${p('model')} AS model,
+    ${optionalColumn(q, ps, 'p', 'predicted', pc.predicted, 'number', 'FLOAT64')} AS predicted,
+    ${optionalColumn(q, ps, 'p', 'line', pc.line, 'number', 'FLOAT64')} AS line,
+    ${optionalColumn(q, ps, 'p', 'createdAt', pc.createdAt, 'timestamp', 'TIMESTAMP')} AS created_at,
+    ${optionalColumn(q, ps, 'p', 'commit', pc.commit, 'text', 'STRING')} AS commit_sha,
+    CASE WHEN ${current} THEN 'new' WHEN NOT (${current}) THEN 'old' END AS side
+  FROM ${tableRef(ps.table)} AS p
+  WHERE ${windowFilter(q, ps, 'p', window)}${pModels}
+),
+rerun AS (
+  SELECT DISTINCT model, day FROM marked WHERE side = 'old'
+),
+versions AS (
+  SELECT m.entity, m.day, m.model, m.side, m.predicted, m.line, m.created_at, m.commit_sha,
+    COUNT(*) OVER (PARTITION BY m.entity, m.day, m.model, m.side) AS copies,
+    ROW_NUMBER() OVER (PARTITION BY m.entity, m.day, m.model, m.side ORDER BY m.created_at DESC, m.predicted) AS recency
+  FROM marked AS m JOIN rerun ON rerun.model = m.model AND rerun.day = m.day
+  WHERE m.side IS NOT NULL
+),
+old_rows AS (SELECT * FROM versions WHERE side = 'old' AND recency = 1),
+new_rows AS (SELECT * FROM versions WHERE side = 'new' AND recency = 1),${results}
+joined AS (
+  SELECT
+    COALESCE(o.model, n.model) AS model, COALESCE(o.entity, n.entity) AS entity, COALESCE(o.day, n.day) AS day,
+    o.entity IS NOT NULL AS had_old, n.entity IS NOT NULL AS has_new,
+    o.copies AS old_copies, n.copies AS new_copies,
+    o.commit_sha AS old_commit, n.commit_sha AS new_commit,
+    o.predicted AS old_predicted, n.predicted AS new_predicted,
+    o.line AS old_line, n.line AS new_line,
+    o.created_at AS old_created, n.created_at AS new_created,
+    ${gc.actual ? 'r.actual' : 'CAST(NULL AS FLOAT64)'} AS actual
+  FROM old_rows AS o
+  FULL OUTER JOIN new_rows AS n ON ${key('o', 'n')}${resultsJoin}
+),
+-- A standing row without a replaced one is the re-run's only when it was made once the
+-- re-run had started (the first regenerated row of its model and date); earlier, it is a
+-- row the re-run left alone. Without write times no such row can be told apart.
+timed AS (
+  SELECT j.*, MIN(CASE WHEN j.had_old AND j.has_new THEN j.new_created END) OVER (PARTITION BY j.model, j.day) AS rerun_started
+  FROM joined AS j
+),
+pairs AS (
+  SELECT * FROM timed WHERE had_old OR new_created >= rerun_started
+)`;
+}
+
+/**
+ * What re-runs replaced in a window of dates, per model and pair of builds (the replaced
+ * row's and the standing row's): rows replaced, keys regenerated, deleted without
+ * replacement and added, how far predictions moved, and the paired 2×2 table of hits on
+ * the keys graded, each call judged against its own line. Aggregated here: at most one
+ * row per model and pair of builds comes back. Figures the configured columns cannot give
+ * (no predicted value, line, actual result or write time) come back NULL.
+ */
+export function rerunImpactQuery(config: PipelineLensConfig, window: DateWindow, models?: string[]): CatalogQuery {
+  const q = new QueryBuilder();
+  const pairs = rerunPairs(config, q, window, models);
+  const pc = config.tables.predictions.columns;
+  const gc = config.tables.graded.columns;
+  const both = 'had_old AND has_new';
+  const ifKnown = (known: boolean, sql: string, type: string) => (known ? sql : `CAST(NULL AS ${type})`);
+  const hasPredicted = pc.predicted !== null;
+  const hasCalls = hasPredicted && pc.line !== null;
+  const judgeable = hasCalls && gc.actual !== null;
+  const judged = `${both} AND actual IS NOT NULL AND old_line IS NOT NULL AND new_line IS NOT NULL AND actual != old_line AND actual != new_line`;
+  const oldHit = 'SIGN(old_predicted - old_line) = SIGN(actual - old_line)';
+  const newHit = 'SIGN(new_predicted - new_line) = SIGN(actual - new_line)';
+  const sql = `${pairs}
+SELECT model, old_commit, new_commit,
+  SUM(CASE WHEN had_old THEN old_copies ELSE 0 END) AS replaced_rows,
+  COUNTIF(had_old) AS replaced_keys,
+  COUNTIF(${both}) AS regenerated,
+  COUNTIF(had_old AND NOT has_new) AS deleted,
+  ${ifKnown(pc.createdAt !== null, 'COUNTIF(has_new AND NOT had_old)', 'INT64')} AS added,
+  COUNTIF(old_copies > 1) AS replaced_repeatedly,
+  COUNTIF(new_copies > 1) AS several_current,
+  ${ifKnown(hasPredicted, `COUNTIF(${both} AND (old_predicted != new_predicted OR (old_predicted IS NULL) != (new_predicted IS NULL)))`, 'INT64')} AS changed,
+  ${ifKnown(hasCalls, `COUNTIF(${both} AND SIGN(old_predicted - old_line) != SIGN(new_predicted - new_line))`, 'INT64')} AS flipped,
+  SUM(CASE WHEN ${both} THEN ABS(new_predicted - old_predicted) END) AS abs_change_sum,
+  SUM(CASE WHEN ${both} THEN new_predicted - old_predicted END) AS change_sum,
+  ${ifKnown(hasPredicted, `COUNTIF(${both} AND new_predicted IS NOT NULL AND old_predicted IS NOT NULL)`, 'INT64')} AS change_n,
+  MAX(CASE WHEN ${both} THEN ABS(new_predicted - old_predicted) END) AS max_abs_change,
+  ${ifKnown(judgeable, `COUNTIF(${judged} AND ${oldHit} AND ${newHit})`, 'INT64')} AS both_hit,
+  ${ifKnown(judgeable, `COUNTIF(${judged} AND ${oldHit} AND NOT ${newHit})`, 'INT64')} AS old_only,
+  ${ifKnown(judgeable, `COUNTIF(${judged} AND NOT ${oldHit} AND ${newHit})`, 'INT64')} AS new_only,
+  ${ifKnown(judgeable, `COUNTIF(${judged} AND NOT ${oldHit} AND NOT ${newHit})`, 'INT64')} AS neither,
+  MIN(old_created) AS old_first_created, MAX(old_created) AS old_last_created,
+  MIN(new_created) AS new_first_created, MAX(new_created) AS new_last_created,
+  MIN(day) AS first_day, MAX(day) AS last_day
+FROM pairs
+GROUP BY 1, 2, 3
+ORDER BY 1, 2, 3`;
+  return q.build('rerunImpact', sql);
+}
+
+/** The keys whose prediction a re-run moved most: old and new prediction, lines and result. */
+export function rerunChangesQuery(config: PipelineLensConfig, window: DateWindow, limit: number, models?: string[]): CatalogQuery {
+  if (!config.tables.predictions.columns.predicted) throw new Error('rerunChangesQuery needs tables.predictions.columns.predicted');
+  const q = new QueryBuilder();
+  const pairs = rerunPairs(config, q, window, models);
+  const top = q.param('limit', 'INT64', limit);
+  const sql = `${pairs}
+SELECT model, entity, day, old_predicted, new_predicted, old_line, new_line, actual, old_commit, new_commit
+FROM pairs
+WHERE had_old AND has_new AND old_predicted != new_predicted
+ORDER BY ABS(new_predicted - old_predicted) DESC, model, day, entity
+LIMIT ${top}`;
+  return q.build('rerunChanges', sql);
 }

@@ -111,7 +111,11 @@ async function probe(warehouse: Warehouse, need: ColumnNeed, window: DateWindow,
 
 function describeFault(need: ColumnNeed, problem: 'missing' | 'type'): ColumnFault {
   const setting = `${need.key} is "${need.column}"`;
-  const storage = need.key.endsWith('.columns.features') ? ' (or set tables.featureStore.storage to how the features are stored: array, jsonArray, delimited or columns)' : '';
+  const storage = need.key.endsWith('.columns.features')
+    ? ' (or set tables.featureStore.storage to how the features are stored: array, jsonArray, delimited or columns)'
+    : /\.columns\.(date|lastDate)$/.test(need.key)
+      ? ` (or set ${need.scope.key}.dateType to what the column holds: DATE, TIMESTAMP or DATETIME)`
+      : '';
   const fix = need.optional ? `; name the column that holds it, or set ${need.key} to null if the table has none` : `; name the column that holds it`;
   const message =
     problem === 'missing'
@@ -132,4 +136,25 @@ export function withoutColumns(config: PipelineLensConfig, keys: string[]): Pipe
     tables[role] = { ...table, columns: { ...table.columns, [column]: null } };
   }
   return { ...config, tables: tables as unknown as PipelineLensConfig['tables'] };
+}
+
+/**
+ * A built-in query behind a view or a report: its rows, and what could not be checked,
+ * each note naming the setting, so a wrong or missing column costs a part of the view,
+ * not the view. `what` names the part ("runs in the gap", "results by build").
+ */
+export async function runForView(
+  warehouse: Warehouse,
+  config: PipelineLensConfig,
+  build: (config: PipelineLensConfig) => CatalogQuery,
+  window: DateWindow,
+  what: string,
+  signal?: AbortSignal,
+): Promise<{ rows: Row[]; notChecked: string[] }> {
+  const result = await runChecked(warehouse, config, build, window, signal);
+  if (!result.ok) {
+    if (result.error && !isQueryFault(result.error)) throw result.error;
+    return { rows: [], notChecked: [`${what}: not checked: ${result.reason}`] };
+  }
+  return { rows: result.rows, notChecked: result.leftOut.map((f) => `${what}: ${f.message}`) };
 }

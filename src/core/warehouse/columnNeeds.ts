@@ -1,7 +1,8 @@
+import type { DayRule } from '../config/types';
 import type { SqlQuery } from './types';
 
 /** What a query asks of a configured column: that it exists and can be read as this type. */
-export type ColumnType = 'any' | 'number' | 'bool' | 'date' | 'timestamp' | 'text' | 'numberArray';
+export type ColumnType = 'any' | 'number' | 'bool' | 'date' | 'timestamp' | 'datetime' | 'text' | 'numberArray';
 
 /**
  * A configured table as a query reads it: where in pipeline-lens.json it is named, and the
@@ -14,6 +15,8 @@ export interface TableScope {
   partitionColumn: string | null;
   /** The column a window of it is read by (a DATE or a TIMESTAMP), and its config key. */
   time: { column: string; type: 'date' | 'timestamp'; key: string } | null;
+  /** How the table's date column holds its day (tables.<role>.dateType, timeZone); absent: a DATE. */
+  day?: DayRule & { role: string };
 }
 
 export interface ColumnNeed {
@@ -37,6 +40,7 @@ export const TYPE_NAMES: Record<ColumnType, string> = {
   bool: 'a BOOL',
   date: 'a DATE',
   timestamp: 'a TIMESTAMP',
+  datetime: 'a DATETIME',
   text: 'a STRING',
   numberArray: 'an ARRAY of numbers',
 };

@@ -1,5 +1,6 @@
 import type { PipelineLensConfig } from '../config/types';
 import type { CredentialHosts } from '../credentials/endpointPolicy';
+import { loadWithDuckdb } from './embedded/duckdbBinding';
 import { tableConfigKeys } from './tableConfigKeys';
 import type { Warehouse } from './types';
 
@@ -17,6 +18,6 @@ export async function openWarehouse(config: PipelineLensConfig, options: { crede
     return BigQueryWarehouse.open(warehouse, { tableKeys: tableConfigKeys(config), configFile: config.file, credentialHosts: options.credentialHosts });
   }
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded only when this engine is configured (see above)
-  const { EmbeddedWarehouse } = require('./embedded/embeddedWarehouse') as typeof import('./embedded/embeddedWarehouse');
+  const { EmbeddedWarehouse } = loadWithDuckdb(() => require('./embedded/embeddedWarehouse') as typeof import('./embedded/embeddedWarehouse'));
   return EmbeddedWarehouse.open(warehouse, { baseDir: config.root });
 }

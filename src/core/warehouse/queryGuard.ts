@@ -79,9 +79,11 @@ export function writeRefusal(subject: string, statementType: string, targets: st
         ? 'empty'
         : `${/^[AEIOU]/.test(statementType) ? 'an' : 'a'} ${statementType}`;
   const on = targets.length > 0 ? ` on ${targets.join(', ')}` : '';
+  // Several statements are usually several queries pasted together: say what to do first.
+  const oneAtATime = statementType === 'SCRIPT' ? '; run one at a time' : '';
   const rule =
     engine === 'embedded'
       ? 'the embedded warehouse is read-only and runs queries (SELECT / WITH) only'
       : 'a statement that changes data runs only after a person confirms the write';
-  return new WarehouseError(`Refused: ${subject} is ${what}${on}; ${rule}, and nothing was executed.${hint ? ` ${hint}` : ''}`, 'write-refused');
+  return new WarehouseError(`Refused: ${subject} is ${what}${on}${oneAtATime}; ${rule}, and nothing was executed.${hint ? ` ${hint}` : ''}`, 'write-refused');
 }

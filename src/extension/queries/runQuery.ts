@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { formatBytes } from '../../core/report/bytes';
+import { writeRefusal } from '../../core/warehouse/queryGuard';
 import { PlanQueryRequest, RunQueryRequest, type PlanQueryResult, type QueryParameterValue, type RunQueryResult } from '../../shared/protocol';
 import type { CtxInit } from '../ctx';
 import { QueryResultsPanel } from '../webviews/queryResultsPanel';
@@ -70,7 +71,10 @@ export async function runQuery(ctx: CtxInit, args?: QueryCommandArgs): Promise<R
   if (plan.plan!.kind !== 'query') {
     const what = describeStatement(plan);
     if (plan.warehouse === 'embedded') {
-      void vscode.window.showErrorMessage(`Pipeline Lens did not run it: ${what} changes data, and the embedded warehouse is read-only (it runs SELECT and WITH queries only).`);
+      // The CLI's words, from the one place they are written.
+      const refusal = writeRefusal(source.title, plan.plan!.statementType, plan.plan!.targets, 'embedded');
+      const lens = plan.plan!.statementType === 'SCRIPT' ? ' Each statement of a SQL file has its own ▶ Run lens.' : '';
+      void vscode.window.showErrorMessage(`Pipeline Lens: ${refusal.message}${lens}`);
       return undefined;
     }
     const choice = await vscode.window.showWarningMessage(
@@ -116,6 +120,7 @@ export async function dryRunQuery(ctx: CtxInit, args?: QueryCommandArgs): Promis
 
 function describeStatement(plan: PlanQueryResult): string {
   const p = plan.plan!;
+  if (p.statementType === 'SCRIPT') return `a script of several statements${p.targets.length ? ` on ${p.targets.join(', ')}` : ''}`;
   const article = /^[AEIOU]/.test(p.statementType) ? 'an' : 'a';
   return `${article} ${p.statementType}${p.targets.length ? ` on ${p.targets.join(', ')}` : ''}`;
 }

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { Finding, Severity } from '../../core/findings/types';
 import { shortSha } from '../../core/report/format';
+import { headline, shortLabel } from '../../core/report/shortLabel';
 import { Commands, FindingsRequest, type FindingsResult } from '../../shared/protocol';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { classifyProblem, errorItem, messageOf, setViewProblem } from './viewProblems';
@@ -28,6 +29,9 @@ const SEVERITY_ICON: Record<Severity, [string, string]> = {
   medium: ['info', 'charts.yellow'],
   low: ['circle-outline', 'charts.blue'],
 };
+
+/** A row's label fits the default sidebar; the rest of the sentence is its description and tooltip. */
+const LABEL_CHARS = 40;
 
 /** At most this many dates of one finding get a row of their own; the rest are in its evidence. */
 const MAX_DATES = 5;
@@ -84,14 +88,16 @@ export class FindingsTreeProvider implements vscode.TreeDataProvider<FindingsNod
       case 'error':
         return errorItem('Findings', node.message);
       case 'skipped': {
-        const item = new vscode.TreeItem(`Not checked: ${node.text}`);
+        const { head, rest } = shortLabel(`Not checked: ${node.text}`, LABEL_CHARS);
+        const item = new vscode.TreeItem(head);
+        item.description = rest;
         item.iconPath = new vscode.ThemeIcon('circle-slash');
-        item.tooltip = node.text;
+        item.tooltip = `Not checked: ${node.text}`;
         return item;
       }
       case 'finding': {
         const f = node.finding;
-        const item = new vscode.TreeItem(f.title, vscode.TreeItemCollapsibleState.Collapsed);
+        const item = new vscode.TreeItem(headline(f.title), vscode.TreeItemCollapsibleState.Collapsed);
         item.id = `finding:${node.rank}:${f.kind}`;
         item.description = f.severity;
         const [icon, colour] = SEVERITY_ICON[f.severity];
@@ -110,7 +116,9 @@ export class FindingsTreeProvider implements vscode.TreeDataProvider<FindingsNod
         return item;
       }
       case 'evidence': {
-        const item = new vscode.TreeItem(node.text);
+        const { head, rest } = shortLabel(node.text, LABEL_CHARS);
+        const item = new vscode.TreeItem(head);
+        item.description = rest;
         item.id = `evidence:${node.finding.title}:${node.index}`;
         item.iconPath = new vscode.ThemeIcon('debug-stackframe-dot');
         item.tooltip = node.text;

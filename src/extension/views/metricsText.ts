@@ -1,11 +1,25 @@
 import * as vscode from 'vscode';
 import type { SliceMetrics } from '../../core/metrics/types';
-import { formatCount, formatNumber, formatPercent, formatRate } from '../../core/report/format';
+import { formatCount, formatDirection, formatMeasure, formatNumber, formatPercent, formatRate } from '../../core/report/format';
 import type { ViewThresholds } from '../../shared/protocol';
 
-/** `50.6% [46.8, 54.4] n=668 · MAE 5.80 · graded 29%`: never a rate without its interval and n. */
-export function metricsSummary(m: SliceMetrics): string {
-  return `${formatRate(m.hitRate)} · MAE ${formatNumber(m.mae)} · graded ${formatPercent(m.gradingCoverage, 0)}`;
+/**
+ * A tree row's label holds the name and the one number that matters (`catboost_v8 58.5%`),
+ * short enough for the default sidebar; the interval and n follow at once in the
+ * description (`[43.4, 72.2] n=41 · …`), so the rate is never read without them.
+ */
+export function rateLabel(name: string, m: SliceMetrics): string {
+  const p = m.hitRate;
+  if (p === null) return `${name} · not recorded`;
+  if (p.rate === null) return name;
+  return `${name} ${(p.rate * 100).toFixed(1)}%`;
+}
+
+/** What follows a `rateLabel`, the rate's interval and n first: `[46.8, 54.4] n=668 · MAE 5.80 · graded 29%`. */
+export function rateDescription(m: SliceMetrics): string {
+  const p = m.hitRate;
+  const interval = p === null ? null : p.rate === null ? 'no sample (n=0)' : `[${(p.low * 100).toFixed(1)}, ${(p.high * 100).toFixed(1)}] n=${p.n}`;
+  return [interval, `MAE ${formatMeasure(m.mae, m.graded)}`, `graded ${formatPercent(m.gradingCoverage, 0)}`].filter((x): x is string => x !== null).join(' · ');
 }
 
 export type Judgement = 'good' | 'bad' | 'thin' | 'ungraded' | 'none';
@@ -50,10 +64,10 @@ export function metricsTooltip(title: string, m: SliceMetrics, t: ViewThresholds
     ['hit rate', `${formatRate(m.hitRate)} (threshold ${formatPercent(t.hitRate, 0)})`],
     ['predictions', formatCount(m.predictions)],
     ['graded', `${formatCount(m.graded)} (${formatPercent(m.gradingCoverage, 1)}; threshold ${formatPercent(t.gradingCoverage, 0)})`],
-    ['MAE', formatNumber(m.mae)],
-    ['bias', formatNumber(m.bias)],
-    ['std of error', formatNumber(m.stdError)],
-    ['direction accuracy', formatRate(m.directionAccuracy)],
+    ['MAE', formatMeasure(m.mae, m.graded)],
+    ['bias', formatMeasure(m.bias, m.graded)],
+    ['std of error', formatMeasure(m.stdError, m.graded)],
+    ['direction accuracy', formatDirection(m)],
     ['high-edge hit rate', formatRate(m.highEdgeHitRate)],
   ];
   md.appendMarkdown('| | |\n|---|---|\n');

@@ -1,14 +1,16 @@
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { formatTimestamp, shortSha } from '../../core/report/format';
-import { Commands, TreeRequest, type TreeCommit, type TreeDate, type TreeModel, type TreeResult, type ViewThresholds } from '../../shared/protocol';
-import { judge, judgementIcon, metricsSummary, metricsTooltip } from './metricsText';
+import { Commands, TreeRequest, type TreeArtifact, type TreeCommit, type TreeDate, type TreeModel, type TreeResult, type ViewThresholds } from '../../shared/protocol';
+import { escapeMarkdown } from '../../core/report/markdown';
+import { judge, judgementIcon, metricsTooltip, rateDescription, rateLabel } from './metricsText';
 import { classifyProblem, errorItem, messageOf, setViewProblem } from './viewProblems';
 
 export type ModelsNode =
   | { kind: 'model'; model: TreeModel; thresholds: ViewThresholds }
   | { kind: 'build'; model: TreeModel; build: TreeCommit; previous: TreeCommit | null; thresholds: ViewThresholds }
   | { kind: 'date'; model: TreeModel; build: TreeCommit; day: TreeDate; thresholds: ViewThresholds }
+  | { kind: 'artifact'; model: TreeModel; build: TreeCommit; artifact: TreeArtifact }
   | { kind: 'skipped'; text: string }
   | { kind: 'error'; message: string };
 
@@ -68,7 +70,8 @@ export class ModelsTreeProvider implements vscode.TreeDataProvider<ModelsNode>, 
         .reverse();
     }
     if (node.kind === 'build') {
-      return node.build.dates.map((day) => ({ kind: 'date' as const, model: node.model, build: node.build, day, thresholds: node.thresholds }));
+      const artifacts = (node.build.artifacts ?? []).map((artifact): ModelsNode => ({ kind: 'artifact', model: node.model, build: node.build, artifact }));
+      return [...artifacts, ...node.build.dates.map((day): ModelsNode => ({ kind: 'date', model: node.model, build: node.build, day, thresholds: node.thresholds }))];
     }
     return [];
   }
@@ -85,9 +88,9 @@ export class ModelsTreeProvider implements vscode.TreeDataProvider<ModelsNode>, 
       }
       case 'model': {
         const m = node.model;
-        const item = new vscode.TreeItem(m.model, vscode.TreeItemCollapsibleState.Collapsed);
+        const item = new vscode.TreeItem(rateLabel(m.model, m.metrics), vscode.TreeItemCollapsibleState.Collapsed);
         item.id = `model:${m.model}`;
-        item.description = `${metricsSummary(m.metrics)} · ${m.commits.length} build${m.commits.length === 1 ? '' : 's'}`;
+        item.description = `${rateDescription(m.metrics)} · ${m.commits.length} build${m.commits.length === 1 ? '' : 's'}`;
         item.iconPath = judgementIcon('symbol-class', judge(m.metrics, node.thresholds));
         item.tooltip = metricsTooltip(m.model, m.metrics, node.thresholds);
         item.contextValue = 'model';
@@ -96,13 +99,13 @@ export class ModelsTreeProvider implements vscode.TreeDataProvider<ModelsNode>, 
       case 'build': {
         const b = node.build;
         const sha = shortSha(b.commit);
-        const item = new vscode.TreeItem(`${sha}${b.subject ? ` ${b.subject}` : ''}`, vscode.TreeItemCollapsibleState.Collapsed);
+        const item = new vscode.TreeItem(rateLabel(sha, b.metrics), vscode.TreeItemCollapsibleState.Collapsed);
         item.id = `build:${node.model.model}:${b.commit}`;
         const deployed = deploymentText(b);
-        item.description = `${metricsSummary(b.metrics)} · ${b.firstDate}..${b.lastDate} · ${deployed}`;
+        item.description = `${rateDescription(b.metrics)} · ${b.subject ? `${b.subject} · ` : ''}${b.firstDate}..${b.lastDate} · ${deployed}`;
         item.iconPath = judgementIcon('git-commit', judge(b.metrics, node.thresholds));
         const extra = [
-          `Build \`${b.commit}\`${b.committedAt ? `, committed ${formatTimestamp(b.committedAt)}` : ''}`,
+          `Build \`${b.commit}\`${b.committedAt ? `, committed ${formatTimestamp(b.committedAt)}` : ''}${b.subject ? `: ${escapeMarkdown(b.subject)}` : ''}`,
           `Predictions for game dates ${b.firstDate}..${b.lastDate}`,
           b.deployedAs.length
             ? `Deployed as ${b.deployedAs.map((d) => `${d.revision} (${d.service}, ${formatTimestamp(d.createdAt)}${d.serving ? ', serving now' : ''})`).join(', ')}`
@@ -112,11 +115,34 @@ export class ModelsTreeProvider implements vscode.TreeDataProvider<ModelsNode>, 
         item.contextValue = node.previous ? 'build.hasPrevious' : 'build';
         return item;
       }
+      case 'artifact': {
+        const a = node.artifact;
+        const item = new vscode.TreeItem(a.artifact ? `model file ${a.artifact.split('/').pop()}` : 'model file not recorded');
+        item.id = `artifact:${node.model.model}:${node.build.commit}:${a.artifact ?? ''}`;
+        const r = a.registry;
+        const standing = !a.artifact
+          ? 'the rows record no artifact'
+          : !r
+            ? 'not in the registry'
+            : r.registered && r.model === node.model.model
+              ? 'registered'
+              : r.registered
+                ? `registered for ${r.model}`
+                : `a non-registered version of ${r.model}`;
+        const offline = r && Object.keys(r.metrics).length ? ` · offline ${Object.entries(r.metrics).map(([k, v]) => `${k} ${v}`).join(', ')}` : '';
+        item.description = `${standing}${offline} · ${a.rows === null ? 'rows not recorded' : `${a.rows} rows`}`;
+        item.tooltip = [a.artifact ?? 'No artifact recorded', r?.experiment ? `Experiment ${r.experiment}` : null, `${node.model.model} build ${shortSha(node.build.commit)}: ${standing}`]
+          .filter(Boolean)
+          .join('\n');
+        item.iconPath = new vscode.ThemeIcon(!a.artifact || !r || !(r.registered && r.model === node.model.model) ? 'warning' : 'package');
+        item.contextValue = 'artifact';
+        return item;
+      }
       case 'date': {
         const d = node.day;
-        const item = new vscode.TreeItem(d.date, vscode.TreeItemCollapsibleState.None);
+        const item = new vscode.TreeItem(rateLabel(d.date, d.metrics), vscode.TreeItemCollapsibleState.None);
         item.id = `date:${node.model.model}:${node.build.commit}:${d.date}`;
-        item.description = metricsSummary(d.metrics);
+        item.description = rateDescription(d.metrics);
         item.iconPath = judgementIcon('calendar', judge(d.metrics, node.thresholds));
         item.tooltip = metricsTooltip(`${node.model.model} · ${shortSha(node.build.commit)} · ${d.date}`, d.metrics, node.thresholds);
         item.contextValue = 'date';
@@ -150,6 +176,6 @@ function deploymentText(b: TreeCommit): string {
 export function rowSubject(node: ModelsNode | undefined): { model?: string; commit?: string; date?: string } {
   if (!node || node.kind === 'error' || node.kind === 'skipped') return {};
   if (node.kind === 'model') return { model: node.model.model };
-  if (node.kind === 'build') return { model: node.model.model, commit: node.build.commit };
+  if (node.kind === 'build' || node.kind === 'artifact') return { model: node.model.model, commit: node.build.commit };
   return { model: node.model.model, commit: node.build.commit, date: node.day.date };
 }

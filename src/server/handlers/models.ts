@@ -1,8 +1,10 @@
 import type { CancellationToken } from 'vscode-languageserver/node';
 import { servingSet } from '../../core/deployments/servingSet';
 import { addSums, EMPTY_SUMS, sliceMetrics, sumsFromRow, type MetricSums } from '../../core/metrics/aggregate';
-import { modelCommitDateQuery } from '../../core/warehouse/catalog';
-import type { RowSqlParams, RowSqlResult, TreeCommit, TreeDeployment, TreeResult, WindowOption, WorkspaceScope } from '../../shared/protocol';
+import { artifactsByBuildQuery, modelCommitDateQuery } from '../../core/warehouse/catalog';
+import { runForView } from '../../core/warehouse/checkedQuery';
+import type { Row } from '../../core/warehouse/types';
+import type { RowSqlParams, RowSqlResult, TreeArtifact, TreeCommit, TreeDeployment, TreeResult, WindowOption, WorkspaceScope } from '../../shared/protocol';
 import { rowSql } from '../rowSql';
 import type { ServerContext } from '../serverContext';
 import { inWorkspace, viewThresholds } from './workspaceRequest';
@@ -17,12 +19,43 @@ interface CommitSums {
 export function modelsTree(context: ServerContext, params: WorkspaceScope & WindowOption, token: CancellationToken): Promise<TreeResult> {
   return inWorkspace(context, params, token, async (workspace, signal) => {
     const window = params.window ?? (await workspace.defaultWindow());
-    const [rows, lookup, listings] = await Promise.all([
-      workspace.warehouse().then((w) => w.query(modelCommitDateQuery(workspace.config, { window }), { signal })).then((r) => r.rows),
+    const config = workspace.config;
+    const recordsArtifacts = config.tables.predictions.columns.artifact !== null || !!(config.tables.executionLog?.columns.artifact && config.tables.executionLog.columns.model);
+    const skipped: string[] = [];
+    const [results, lookup, listings, artifactRows] = await Promise.all([
+      workspace.warehouse().then((w) => runForView(w, workspace.config, (c) => modelCommitDateQuery(c, { window }), window, 'results', signal)),
       workspace.provenance.shaLookup(signal),
       workspace.provenance.deploymentListings(signal),
+      recordsArtifacts
+        ? workspace
+            .warehouse()
+            .then((w) => w.query(artifactsByBuildQuery(config, window, workspace.currentTime().toISOString()), { signal }))
+            .then((r) => r.rows)
+            .catch((error: Error): Row[] | null => {
+              if (signal?.aborted) throw error;
+              skipped.push(`model artifacts: ${error.message}`);
+              return null;
+            })
+        : Promise.resolve(null),
     ]);
-    const skipped: string[] = [];
+    const rows = results.rows;
+    skipped.unshift(...results.notChecked);
+    if (!workspace.config.tables.predictions.columns.commit) skipped.push('results by build: not checked: tables.predictions.columns.commit is null (results by build need the column naming the build that wrote each row)');
+    const registry = new Map<string, TreeArtifact['registry']>();
+    for (const e of config.models) {
+      registry.set(e.artifact, { model: e.model, registered: true, experiment: e.experiment, metrics: e.metrics });
+      for (const v of e.versions) registry.set(v.artifact, { model: e.model, registered: false, experiment: v.experiment, metrics: v.metrics });
+    }
+    const artifactsOf = new Map<string, TreeArtifact[]>();
+    for (const r of artifactRows ?? []) {
+      const raw = (r.commit_sha as string | null) ?? '(none)';
+      const key = `${String(r.model)}|${lookup.full(raw) ?? raw}`;
+      const artifact = r.artifact === null || r.artifact === undefined || r.artifact === '' ? null : String(r.artifact);
+      artifactsOf.set(key, [
+        ...(artifactsOf.get(key) ?? []),
+        { artifact, rows: r.row_count === null || r.row_count === undefined ? null : Number(r.row_count), registry: artifact ? (registry.get(artifact) ?? null) : null },
+      ]);
+    }
     const deployedAs = new Map<string, TreeDeployment[]>();
     for (const [service, listing] of listings) {
       if ('error' in listing) {
@@ -82,6 +115,7 @@ export function modelsTree(context: ServerContext, params: WorkspaceScope & Wind
                 metrics: sliceMetrics(c.sums),
                 dates: days.map((date) => ({ date, metrics: sliceMetrics(c.dates.get(date)!) })),
                 deployedAs: (deployedAs.get(commit) ?? []).sort((a, b) => a.createdAt.localeCompare(b.createdAt)),
+                artifacts: artifactRows ? (artifactsOf.get(`${model}|${commit}`) ?? []) : null,
               };
             })
             .sort((a, b) => a.firstDate.localeCompare(b.firstDate) || a.commit.localeCompare(b.commit)),

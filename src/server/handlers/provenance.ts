@@ -1,9 +1,11 @@
 import { ErrorCodes, ResponseError, type CancellationToken } from 'vscode-languageserver/node';
 import { isFullSha } from '../../core/git/revisions';
 import { commitProvenance as oneShotProvenance } from '../../core/provenance/commitProvenance';
+import { rerunsAfterCommits } from '../../core/rerun/commitReruns';
 import { raceAbort } from '../../core/provenance/trackedLoad';
 import type { CommitDiffResult, CommitParams, CommitProvenanceResult } from '../../shared/protocol';
-import { provenanceMarkdown } from '../provenanceMarkdown';
+import { isAbort } from '../cancellation';
+import { provenanceMarkdown, rerunsMarkdown } from '../provenanceMarkdown';
 import type { ServerContext } from '../serverContext';
 import { inWorkspace } from './workspaceRequest';
 
@@ -19,10 +21,20 @@ export function commitProvenance(context: ServerContext, params: CommitParams, t
       const view = await workspace.provenance.provenance([full], { signal, waitMs: null });
       provenance = view.commits.get(full);
       if (provenance) {
+        // The report a person opened may cost its own query: re-runs written after the commit.
+        let rerunSection = '';
+        if (view.window) {
+          try {
+            rerunSection = rerunsMarkdown(await raceAbort(rerunsAfterCommits(workspace, [provenance], view.window), signal), full);
+          } catch (error) {
+            if (isAbort(error)) throw error;
+            rerunSection = rerunsMarkdown({ recorded: false, reason: (error as Error).message }, full);
+          }
+        }
         return {
           workspaceRoot: workspace.root,
           provenance: { ...provenance, query: params.sha },
-          markdown: `# Commit ${full.slice(0, 8)}\n\n${provenanceMarkdown(provenance, view, { scope: params.scope, full: true })}\n`,
+          markdown: `# Commit ${full.slice(0, 8)}\n\n${provenanceMarkdown(provenance, view, { scope: params.scope, full: true, links: view.links.get(full) })}\n${rerunSection ? `\n${rerunSection}` : ''}`,
         };
       }
     }

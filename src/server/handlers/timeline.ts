@@ -1,7 +1,9 @@
 import { ErrorCodes, ResponseError, type CancellationToken } from 'vscode-languageserver/node';
+import { isBackfill } from '../../core/findings/deploymentGap';
 import { sliceMetrics, sumsFromRow } from '../../core/metrics/aggregate';
 import { wilson } from '../../core/metrics/wilson';
 import { groupRunSessions, toRunRecord } from '../../core/provenance/runSessions';
+import { runForView } from '../../core/warehouse/checkedQuery';
 import { featureCoverageQuery, modelByDateQuery, runsQuery, type DateWindow } from '../../core/warehouse/catalog';
 import type { FeatureCoverageParams, FeatureCoverageResult, TimelineParams, TimelineResult } from '../../shared/protocol';
 import { isAbort } from '../cancellation';
@@ -17,11 +19,16 @@ export function timeline(context: ServerContext, params: TimelineParams, token: 
     const warehouse = await workspace.warehouse();
     const skipped: string[] = [];
     const [byDate, runRows, listings, lookup, commits] = await Promise.all([
-      warehouse.query(modelByDateQuery(config, { window, models: params.models }), { signal }).then((r) => r.rows),
+      runForView(warehouse, config, (c) => modelByDateQuery(c, { window, models: params.models }), window, 'results', signal).then((r) => {
+        skipped.push(...r.notChecked);
+        return r.rows;
+      }),
       config.tables.executionLog
-        ? warehouse
-            .query(runsQuery(config, `${window.from}T00:00:00Z`, `${window.to}T23:59:59.999Z`), { signal })
-            .then((r) => r.rows)
+        ? runForView(warehouse, config, (c) => runsQuery(c, `${window.from}T00:00:00Z`, `${window.to}T23:59:59.999Z`), window, 'runs', signal)
+            .then((r) => {
+              skipped.push(...r.notChecked);
+              return r.rows;
+            })
             .catch((error: unknown) => {
               if (isAbort(error)) throw error;
               skipped.push(`runs: ${(error as Error).message}`);
@@ -53,7 +60,8 @@ export function timeline(context: ServerContext, params: TimelineParams, token: 
       window,
       series: [...series.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([model, days]) => ({ model, days: days.sort((a, b) => a.date.localeCompare(b.date)) })),
       deployments: deployments.sort((a, b) => a.createdAt.localeCompare(b.createdAt)),
-      runs: groupRunSessions(runRows.map(toRunRecord)),
+      // The gap detector's own rule: a marker says backfill exactly where a finding would.
+      runs: groupRunSessions(runRows.map(toRunRecord)).map((r) => ({ ...r, backfill: isBackfill(r, config.tables.executionLog?.backfillModes ?? null) })),
       commits,
       features: config.tables.featureStore ? config.features.registry.map((f) => ({ index: f.index, name: f.name })) : [],
       thresholds: viewThresholds(workspace),

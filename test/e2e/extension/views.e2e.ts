@@ -31,7 +31,11 @@ describe('The Pipeline Lens views, populated from the demo', function () {
     const preFix = items.find((i) => label(i).startsWith(PRE_FIX_SHA));
     assert.ok(preFix, `a build ${PRE_FIX_SHA}: ${items.map(label).join(' | ')}`);
     // The record: before the fix, 2,303 predictions, 668 graded, 50.6%.
-    assert.match(String(preFix.description), /^50\.6% \[46\.8, 54\.4\] n=668 · MAE 5\.80 · graded 29% · .*deployed prediction-worker-00067-tz9/);
+    // The label holds the name and the one number that matters; interval and n lead the description.
+    assert.equal(label(preFix), `${PRE_FIX_SHA.slice(0, 8)} 50.6%`);
+    assert.match(String(preFix.description), /^\[46\.8, 54\.4\] n=668 · MAE 5\.80 · graded 29% · .*deployed prediction-worker-00067-tz9/);
+    for (const item of items) assert.ok(label(item).length <= 40, `a short label: ${label(item)}`);
+    assert.ok(label(api.views.models.getTreeItem(v8)).length <= 40, label(api.views.models.getTreeItem(v8)));
     assert.ok(items.some((i) => label(i).startsWith(FIX_SHA)), 'the fix build is listed');
     // Coloured by the thresholds: 50.6% is below the 55% hit-rate threshold.
     assert.equal((preFix.iconPath as vscode.ThemeIcon).color?.id, 'charts.red');
@@ -39,7 +43,7 @@ describe('The Pipeline Lens views, populated from the demo', function () {
     const preFixNode = builds[items.indexOf(preFix)];
     const dates = await api.views.models.getChildren(preFixNode);
     assert.ok(dates.length >= 20, `the pre-fix build has its game dates (${dates.length})`);
-    assert.match(label(api.views.models.getTreeItem(dates[0])), /^2026-01-\d\d$/);
+    assert.match(label(api.views.models.getTreeItem(dates[0])), /^2026-01-\d\d \d+\.\d%$/);
   });
 
   it('Models: the SQL behind a row reproduces the row', async () => {
@@ -60,6 +64,10 @@ describe('The Pipeline Lens views, populated from the demo', function () {
     const build = (await api.views.models.getChildren(v8)).find((n) => n.kind === 'build' && n.build.commit.startsWith(PRE_FIX_SHA))!;
     const markdown = await vscode.commands.executeCommand<string>('pipelineLens.compareWithPreviousBuild', build);
     assert.match(markdown, /Hit rate change:\*\* -14\.8 pts \[-19\.4, -10\.2\]/);
+    // Rendered, not shown as markdown source.
+    const rendered = api.report()?.rendered();
+    assert.match(rendered?.html ?? '', /<strong>Hit rate change:<\/strong> -14\.8 pts \[-19\.4, -10\.2\]/);
+    api.report()!.dispose();
   });
 
   it('Findings: the deployment gap ranks first, with its evidence and a jump to the fix', async () => {
@@ -68,7 +76,14 @@ describe('The Pipeline Lens views, populated from the demo', function () {
     assert.equal(first.kind, 'finding');
     assert.equal(first.finding.kind, 'deployment-gap');
     assert.match(label(api.views.findings.getTreeItem(first)), /Backfill of 2026-01-09\.\.2026-01-28 ran 07:41–08:37 on older build/);
+    // Titles fit 80 characters; the full sentence is in the tooltip (and the report).
+    for (const node of findings) {
+      const item = api.views.findings.getTreeItem(node);
+      assert.ok(label(item).length <= (node.kind === 'finding' ? 80 : 40), `a short label: ${label(item)}`);
+      if (node.kind === 'finding') assert.ok((item.tooltip as vscode.MarkdownString).value.replace(/&nbsp;/g, ' ').replace(/\\(.)/g, '$1').includes(node.finding.title), 'the full title in the tooltip');
+    }
     const children = await api.views.findings.getChildren(first);
+    for (const c of children) assert.ok(label(api.views.findings.getTreeItem(c)).length <= 40, `a short label: ${label(api.views.findings.getTreeItem(c))}`);
     assert.ok(children.some((c) => c.kind === 'evidence' && /15h53m after the commit/.test(c.text)), 'evidence with the delay');
     const commit = children.find((c) => c.kind === 'subject' && api.views.findings.getTreeItem(c).command?.command === 'pipelineLens.showCommitProvenance');
     assert.ok(commit, 'a row jumping to the commit');

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { before, describe, it } from 'mocha';
 import * as vscode from 'vscode';
 import type { StartedApi } from '../../../src/extension/api';
-import type { GenerateDemoResult, PlanQueryResult, RunQueryResult } from '../../../src/shared/protocol';
+import type { FindingsResult, GenerateDemoResult, PlanQueryResult, RunQueryResult } from '../../../src/shared/protocol';
 import { startedApi } from './pipelineLensApi';
 import { demoFolder, eventually, FIX_SHA } from './support';
 
@@ -64,6 +64,82 @@ describe('Timeline, queries and the demo generator in a real extension host', fu
     const text = await eventually('the dry-run status item', async () => (api.dryRunStatus.text?.includes('embedded') ? api.dryRunStatus.text : undefined));
     assert.equal(text, '$(database) embedded');
     await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+  });
+
+  it("renders a commit's provenance in the report panel, with our commands as links", async () => {
+    await vscode.commands.executeCommand('pipelineLens.showCommitProvenance', { sha: FIX_SHA });
+    const shown = api.report()?.rendered();
+    assert.ok(shown, 'the report panel is open');
+    assert.match(shown.html, /<table[\s>]/, 'the deployments table is rendered');
+    assert.match(shown.html, /fix\(worker\)/, 'the subject reads as written, not escaped');
+    assert.ok(!shown.html.includes('\\('), 'no markdown escapes left in the page');
+    assert.match(shown.html, /<a href="command:pipelineLens\.showDiff\?[^"]+"/, 'a link that runs Show Diff');
+    assert.match(shown.html, /\+15h53m/);
+  });
+
+  it('Investigate opens the report: every finding with its evidence, and links to provenance, timeline and export', async function () {
+    this.timeout(120_000);
+    const result = await vscode.commands.executeCommand<FindingsResult>('pipelineLens.investigate');
+    const shown = api.report()!.rendered()!;
+    assert.equal(shown.title, `Investigation ${result.window.from} → ${result.window.to}`);
+    const headings = shown.html.match(/<h3[^>]*>\d+\. \[\w+\]/g) ?? [];
+    assert.equal(headings.length, result.findings.length, 'one section per finding');
+    assert.match(shown.html, /<h3[^>]*>1\. \[critical\] Backfill of 2026-01-09\.\.2026-01-28 ran 07:41–08:37 on older build/);
+    const items = (shown.html.match(/<li[\s>]/g) ?? []).length;
+    const evidence = result.findings.reduce((n, f) => n + f.evidence.length, 0);
+    assert.ok(items >= evidence, `every line of evidence is listed (${items} items, ${evidence} lines)`);
+    assert.match(shown.html, /<a href="command:pipelineLens\.exportHandoffNote"/);
+    assert.match(shown.html, /<a href="command:pipelineLens\.showCommitProvenance\?[^"]+"[^>]*>Provenance of 38ab3820<\/a>/);
+    assert.match(shown.html, /<a href="command:pipelineLens\.openTimeline\?/);
+  });
+
+  it('exports the investigation as a handoff note in the workspace, which the lenses then annotate', async function () {
+    this.timeout(120_000);
+    const path = `docs/handoffs/e2e-${Date.now()}.md`;
+    const uri = await vscode.commands.executeCommand<vscode.Uri>('pipelineLens.exportHandoffNote', { path });
+    try {
+      assert.equal(uri.fsPath, vscode.Uri.joinPath(demoFolder(), path).fsPath);
+      const text = new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
+      assert.match(text, /^# Investigation of /);
+      assert.match(text, /## Open items/);
+      assert.match(text, /n=\d+/, 'figures with their n');
+      const line = text.split('\n').findIndex((l) => l.startsWith('Commits: `38ab3820'));
+      assert.ok(line > 0, 'the fix SHA, whole, on a line of its own');
+      const title = await eventually('a lens on the exported note saying +15h53m', async () => {
+        const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri, 100);
+        return lenses.filter((l) => l.range.start.line === line && l.command?.title).map((l) => l.command!.title).find((t) => t.includes('+15h53m'));
+      });
+      assert.match(title, /✓ prediction-worker 19:10 \(\+15h53m\)/);
+    } finally {
+      await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+      await vscode.workspace.fs.delete(vscode.Uri.joinPath(demoFolder(), path));
+    }
+  });
+
+  it('refuses a handoff note path outside the workspace, naming what to give', async () => {
+    const uri = await vscode.commands.executeCommand<vscode.Uri | undefined>('pipelineLens.exportHandoffNote', { path: '../outside.md' });
+    assert.equal(uri, undefined, 'nothing written');
+  });
+
+  it('renders the server status rather than showing its JSON', async () => {
+    await vscode.commands.executeCommand('pipelineLens.showStatus');
+    const shown = api.report()!.rendered()!;
+    assert.equal(shown.title, 'Pipeline Lens Status');
+    assert.match(shown.html, /<td[^>]*>commit graph<\/td>\s*<td[^>]*>✓ ready, [\d,]+ commits<\/td>/);
+    assert.ok(!shown.html.includes('"commitGraph"'), 'no JSON');
+    api.report()!.dispose();
+  });
+
+  it('puts "▶ Run · Dry run" over each statement of a SQL file, and Run runs that statement', async () => {
+    const doc = await vscode.workspace.openTextDocument({ language: 'bqsql', content: "SELECT 1 AS one;\n\n-- the second\nSELECT 'two' AS two\n" });
+    const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', doc.uri, 100);
+    const runs = lenses.filter((l) => l.command?.title === '▶ Run');
+    assert.deepEqual(runs.map((l) => l.range.start.line), [0, 3], 'one Run lens per statement, on its first line');
+    assert.deepEqual(lenses.filter((l) => l.command?.title === 'Dry run').map((l) => l.range.start.line), [0, 3]);
+    const second = runs[1].command!;
+    const result = await vscode.commands.executeCommand<RunQueryResult>(second.command, ...(second.arguments ?? []));
+    assert.deepEqual(result.rows, [{ two: 'two' }]);
+    api.queryResults()?.dispose();
   });
 
   it('generates the demo workspace with the bundled generator', async function () {

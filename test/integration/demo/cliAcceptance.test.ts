@@ -55,6 +55,86 @@ describe('the CLI on the demo workspace', () => {
     assert.equal(gap.data.gapRuns[0].endedAt.slice(11, 16), '08:37');
   });
 
+  it("ranks the feature-store processor's gap: its Vegas fix never deployed, the Feb 1-2 backfill-mode rows written on the build before it", async () => {
+    const json = JSON.parse((await run('investigate', '--json')).stdout);
+    const index = json.findings.findIndex((f: { kind: string; subjects: { services?: string[] } }) => f.kind === 'deployment-gap' && f.subjects.services?.includes('feature-store-processor'));
+    assert.ok(index >= 0 && index < 3, `ranked ${index + 1}: ${json.findings.map((f: { title: string }) => f.title).join('\n')}`);
+    const gap = json.findings[index];
+    assert.equal(gap.severity, 'critical');
+    assert.equal(gap.data.commit.sha, demo.commits.vegasSourceFix);
+    assert.equal(gap.data.deployment, null);
+    assert.deepEqual(gap.subjects.dates, ['2026-02-01', '2026-02-02']);
+    assert.equal(gap.data.rowsOnOldCode, 922);
+    assert.ok(gap.subjects.commits.includes(demo.commits.usageSpikeFix), 'the rows carry the build deployed before the fix');
+    assert.match(gap.title, /feature-store-processor still lacks it/);
+  });
+
+  it('says a commit outside every stage touches no configured stage, and places the processor fix against its own stage', async () => {
+    const docs = await run('commit', demo.commits.docsOnly);
+    assert.equal(docs.code, 0, docs.stderr);
+    assert.match(docs.stdout, /○ touches no configured stage/);
+    assert.doesNotMatch(docs.stdout, /✓/);
+    const fix = await run('commit', demo.commits.vegasSourceFix);
+    assert.match(fix.stdout, new RegExp(`✗ feature-store-processor: not deployed; serving feature-store-processor-00038-f6j \\(${demo.commits.usageSpikeFix.slice(0, 8)}\\), 1 commit\\(s\\) behind`));
+    assert.match(fix.stdout, /Results by build are not shown: feature-store-processor stamps tables\.featureStore/);
+  });
+
+  it('makes the three-V9s confusion a finding with both artifacts and both offline MAEs, and the served figures with n', async () => {
+    const r = await run('investigate');
+    assert.equal(r.code, 0, r.stderr);
+    const title = r.stdout.split('\n').find((l) => /served v9_20260124\.cbm/.test(l));
+    assert.ok(title, r.stdout);
+    assert.match(title!, /\[high\] catboost_v9_2026_02 \(an artifact of catboost_v9\) served v9_20260124\.cbm, not the registered v9_feb_retrain_20260131\.cbm: offline MAE 5\.08 vs 4\.12/);
+
+    const json = JSON.parse((await run('investigate', '--json')).stdout);
+    const mismatch = json.findings.find((f: { kind: string }) => f.kind === 'model-artifact-mismatch');
+    assert.equal(mismatch.data.model, 'catboost_v9_2026_02');
+    assert.equal(mismatch.data.served.artifact, 'gs://courtside-models/catboost_v9/v9_20260124.cbm');
+    assert.equal(mismatch.data.served.registry.metrics.mae, 5.08);
+    assert.equal(mismatch.data.registered.artifact, 'gs://courtside-models/catboost_v9/v9_feb_retrain_20260131.cbm');
+    assert.equal(mismatch.data.registered.metrics.mae, 4.12);
+    assert.deepEqual([mismatch.data.served.rows, mismatch.data.served.graded, mismatch.data.served.firstDay, mismatch.data.served.lastDay], [222, 0, '2026-02-01', '2026-02-02']);
+
+    // The id catboost_v9 itself changed files on Feb 2: the January model, then V9_FEB_RETRAIN.
+    const changed = json.findings.find((f: { kind: string; data: { model: string } }) => f.kind === 'model-artifact-changed' && f.data.model === 'catboost_v9');
+    const files = changed.data.artifacts.map((a: { artifact: string; firstDay: string; rows: number; maeN: number; mae: number | null }) => [a.artifact.split('/').pop(), a.firstDay, a.rows, a.maeN > 0]);
+    assert.deepEqual(files, [
+      ['model_20260105.cbm', '2026-01-09', 2482, true],
+      ['v9_feb_retrain_20260131.cbm', '2026-02-02', 177, false],
+    ]);
+    assert.ok(changed.data.artifacts[0].mae > 0, 'the served MAE of the January file comes from its graded rows');
+
+    const never = json.findings.filter((f: { kind: string }) => f.kind === 'model-never-served').map((f: { data: { model: string } }) => f.data.model);
+    assert.deepEqual(never, ['catboost_v10']);
+  });
+
+  it('investigate --markdown prints the handoff report: every finding in full, headlines within 80 characters, whole SHAs, open items', async () => {
+    const json = JSON.parse((await run('investigate', '--json')).stdout);
+    const r = await run('investigate', '--markdown');
+    assert.equal(r.code, 0, r.stderr);
+    const md = r.stdout;
+    assert.match(md, /^# Investigation of \d{4}-\d{2}-\d{2} → \d{4}-\d{2}-\d{2}\n/);
+    assert.match(md, /config .*pipeline-lens\.json · warehouse embedded DuckDB/);
+    // The full sentence of every finding is there, as written once markdown's escapes are read.
+    const unescaped = md.replace(/\\(.)/g, '$1');
+    for (const f of json.findings as Array<{ title: string; evidence: string[] }>) {
+      assert.ok(unescaped.includes(f.title), `the full title of: ${f.title}`);
+      for (const e of f.evidence) assert.ok(unescaped.includes(e), `evidence: ${e}`);
+    }
+    const headings = md.split('\n').filter((l) => /^### \d+\. \[/.test(l));
+    assert.equal(headings.length, json.findings.length);
+    for (const h of headings) assert.ok(h.replace(/^### \d+\. \[\w+\] /, '').replace(/\\/g, '').length <= 80, h);
+    // Whole SHAs, so the editor's lenses annotate the note.
+    assert.ok(md.includes(`\`${demo.commits.fix}\``), 'the fix SHA, whole');
+    assert.match(md, /## Open items\n\n- \[ \] Backfill of 2026-01-09\.\.2026-01-28 ran 07:41–08:37 on older build/);
+    assert.ok(!md.includes('command:'), 'no editor links in a document meant for a file');
+    assert.ok(md.includes('catboost_v8 hit rate fell'), 'identifiers read as written');
+
+    const both = await run('investigate', '--markdown', '--json');
+    assert.equal(both.code, 2);
+    assert.match(both.stderr, /--json and --markdown both choose the output; give one/);
+  });
+
   it('never ranks the Vegas coverage, higher in the bad period, as the cause of the drop', async () => {
     const json = JSON.parse((await run('investigate', '--json')).stdout);
     const shift = json.findings.find((f: { kind: string; subjects: { models?: string[] } }) => f.kind === 'metric-shift' && f.subjects.models?.includes('catboost_v8'));

@@ -39,6 +39,26 @@ describe('a second domain, configured by names alone', () => {
     assert.ok(first.evidence.some((e) => /rerun 2026-03-15 12:00 UTC–12:19 on build .* dates 2026-03-11\.\.2026-03-14, 240 rows in 4 runs/.test(e)), first.evidence.join('\n'));
   });
 
+  it('tells the model files behind one forecaster id apart, against its registry, by the names in its config', async () => {
+    const { findings } = await investigate(workspace);
+    const changed = findings.find((f) => f.kind === 'model-artifact-changed');
+    assert.ok(changed, findings.map((f) => f.title).join('\n'));
+    assert.equal(changed.data.model, 'gbm_v2');
+    const served = changed.data.artifacts as Array<{ artifact: string; firstDay: string; lastDay: string; rows: number; maeN: number }>;
+    assert.deepEqual(
+      served.map((a) => [a.artifact, a.firstDay, a.lastDay, a.rows, a.maeN]),
+      [
+        ['models/gbm_v2/2026-02.bin', '2026-03-01', '2026-03-10', 300, 300],
+        ['models/gbm_v2/2026-03.bin', '2026-03-11', '2026-03-20', 300, 240],
+      ],
+    );
+    const mismatch = findings.find((f) => f.kind === 'model-artifact-mismatch');
+    assert.ok(mismatch);
+    assert.match(mismatch.title, /^gbm_v2 served 2026-02\.bin, not the registered 2026-03\.bin: offline MAE 18\.20 vs 21\.50/);
+    const never = findings.filter((f) => f.kind === 'model-never-served').map((f) => f.data.model);
+    assert.deepEqual(never, ['gbm_v3']);
+  });
+
   it('finds the hit-rate shift with the feed build, the broken humidity input and the temperature coverage drop', async () => {
     const { findings } = await investigate(workspace);
     const kinds = findings.map((f) => f.kind);

@@ -56,6 +56,16 @@ describe('server requests behind the views and queries', () => {
     assert.deepEqual(tree.skipped, []);
   });
 
+  it('tree: each build of a model shows the model file it ran and what the registry says of it', async () => {
+    const tree = await ask<TreeResult>(TreeRequest.method, {});
+    const v9 = tree.models.find((m) => m.model === 'catboost_v9')!;
+    const files = (sha: string) => v9.commits.find((c) => c.commit === sha)!.artifacts!.map((a) => [a.artifact!.split('/').pop(), a.registry?.registered, a.registry?.model]);
+    assert.deepEqual(files(demo.commits.preFixBuild), [['model_20260105.cbm', false, 'catboost_v9']]);
+    assert.deepEqual(files(demo.commits.v9Retrain), [['v9_feb_retrain_20260131.cbm', true, 'catboost_v9']]);
+    const variant = tree.models.find((m) => m.model === 'catboost_v9_2026_02')!.commits[0].artifacts![0];
+    assert.deepEqual([variant.artifact!.split('/').pop(), variant.rows, variant.registry?.registered, variant.registry?.metrics.mae], ['v9_20260124.cbm', 222, false, 5.08]);
+  });
+
   it('timeline: the commits touching the service, the fix among them, and the feature registry', async () => {
     const t = await ask<TimelineResult>(TimelineRequest.method, {});
     const fix = t.commits.find((c) => c.sha === demo.commits.fix);

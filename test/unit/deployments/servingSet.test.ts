@@ -24,7 +24,7 @@ const CLOUD_RUN: DeploymentSourceConfig = {
 };
 const LOG: DeploymentSourceConfig = { kind: 'executionLog', lookbackDays: 180, servingRule: 'traffic' };
 
-const service = (deployments: DeploymentSourceConfig): ServiceConfig => ({ name: 'worker', paths: ['worker/**'], deployments, deployCommand: null });
+const service = (deployments: DeploymentSourceConfig): ServiceConfig => ({ name: 'worker', paths: ['worker/**'], deployments, deployCommand: null, table: null });
 
 const d = (revision: string, createdAt: string, trafficPercent: number | null, ready?: boolean): Deployment => ({
   service: 'worker',

@@ -23,7 +23,7 @@ describe('wilson', () => {
   it('says nothing is known when nothing was graded', () => {
     const p = wilson(0, 0);
     assert.equal(p.rate, null);
-    assert.equal(formatRate(p), 'n/a (n=0)');
+    assert.equal(formatRate(p), 'no sample (n=0)');
   });
 
   it('narrows as the sample grows', () => {

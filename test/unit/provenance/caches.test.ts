@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { CommitGraph } from '../../../src/core/git/ancestry';
 import { RefreshingCache } from '../../../src/core/provenance/refreshingCache';
-import { ShaPrefixIndex } from '../../../src/core/provenance/shaPrefixIndex';
 import { TrackedLoad, waitFor } from '../../../src/core/provenance/trackedLoad';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-describe('ShaPrefixIndex', () => {
-  const index = new ShaPrefixIndex(['abcdef1' + '0'.repeat(33), 'abcdef2' + '0'.repeat(33), 'ABCDEF3' + '1'.repeat(33)]);
+describe('prefix lookups in the commit graph', () => {
+  const index = CommitGraph.fromRevList(['abcdef1' + '0'.repeat(33), 'abcdef2' + '0'.repeat(33), 'ABCDEF3' + '1'.repeat(33)].join('\n'));
 
   it('resolves unique prefixes of 4+ hex digits in any case, and reports ambiguity', () => {
     assert.equal(index.resolve('abcdef1'), 'abcdef1' + '0'.repeat(33));
@@ -18,6 +18,7 @@ describe('ShaPrefixIndex', () => {
     assert.equal(index.resolve('abcdef9'), null);
     assert.equal(index.resolve('zzzzzzz'), null);
     assert.equal(index.full('abcdef2' + '0'.repeat(33)), 'abcdef2' + '0'.repeat(33));
+    assert.equal(index.resolve('abcdef2' + '0'.repeat(34)), null, 'longer than a SHA');
   });
 });
 

@@ -8,6 +8,7 @@ const run = (id: string, start: string, end: string, date: string, extra: Partia
   revision: 'svc-00060-abc',
   mode: 'backfill',
   status: 'success',
+  stage: null,
   startedAt: start,
   endedAt: end,
   firstDate: date,

@@ -51,6 +51,18 @@ describe('extension contributions', () => {
     assert.equal(props['pipelineLens.credentials.allowedHosts'].scope, 'machine', 'a workspace must not choose where credentials go');
   });
 
+  it("lists on the Marketplace page only declared settings, each with its declared default and scope", () => {
+    const props = pkg.contributes.configuration.properties;
+    const page = readFileSync(join(ROOT, 'marketplace/README.md'), 'utf8');
+    const rows = [...page.matchAll(/^\| `(pipelineLens\.[\w.]+)` \| `([^`]*)` \| (.*) \|$/gm)];
+    assert.ok(rows.length >= 5, 'the page has a settings table');
+    for (const [, key, shown, text] of rows) {
+      assert.ok(props[key], `marketplace/README.md lists ${key}, which package.json does not declare`);
+      assert.deepEqual(JSON.parse(shown), props[key].default, `${key}: the page says ${shown}`);
+      assert.equal(/\(machine setting\)/.test(text), props[key].scope === 'machine', `${key}: the page and package.json disagree on its scope`);
+    }
+  });
+
   it('activates only for workspaces with a config, and runs nothing untrusted', () => {
     assert.deepEqual(pkg.activationEvents, ['workspaceContains:pipeline-lens.json']);
     assert.equal(pkg.capabilities.untrustedWorkspaces.supported, 'limited');

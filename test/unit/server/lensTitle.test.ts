@@ -63,13 +63,16 @@ function provenance(services: ServiceProvenance[], models: ModelProvenance[] = [
     models,
     window: { from: '2025-10-02', to: '2026-02-03' },
     historyCut: null,
+    nearestStage: null,
+    resultsNotApplicable: null,
   };
 }
 
 describe('lensTitle', () => {
   it('reads deployed, runs on older code and the headline result at a glance', () => {
     const p = provenance([service({})], [model('catboost_v8', [559, 41, 24], [2303, 668, 338]), model('catboost_v9', [346, 140, 116], [2313, 2060, 1600])]);
-    assert.equal(lensTitle(p, parts), '✓ prediction-worker 19:10 (+15h53m) · ⚠ 1 backfill ran on older code · catboost_v8 58.5% [43.4, 72.2] n=41 (+1 model)');
+    assert.equal(lensTitle(p, parts), '✓ prediction-worker 19:10 (+15h53m) · ⚠ 1 backfill ran on older code · catboost_v9 82.9% [75.8, 88.2] n=140 (+1 model)');
+    assert.equal(lensTitle(p, parts, '', ['catboost_v8']), '✓ prediction-worker 19:10 (+15h53m) · ⚠ 1 backfill ran on older code · catboost_v8 58.5% [43.4, 72.2] n=41 (+1 model)');
   });
 
   it('says how far behind an undeployed commit the deployed build is', () => {
@@ -83,9 +86,17 @@ describe('lensTitle', () => {
     assert.equal(lensTitle(p, { deployments: loading, runs: loading, results: { state: 'failed', error: 'x' } }), '⋯ deployments loading · ⋯ runs loading');
   });
 
-  it('leaves results out for a commit that changes no service', () => {
+  it('leaves results out for a commit that touches no configured stage, never a ✓', () => {
     const p = provenance([service({ touchesService: false, gapRuns: [] })], [model('m', [10, 10, 5], [10, 10, 5])]);
-    assert.equal(lensTitle(p, parts, 'abc1234: '), 'abc1234: ○ changes no service’s code');
+    assert.equal(lensTitle(p, parts, 'abc1234: '), 'abc1234: ○ touches no configured stage');
+  });
+
+  it('names the nearest stage by path when one shares a folder with the commit', () => {
+    const p = {
+      ...provenance([service({ touchesService: false, gapRuns: [] })]),
+      nearestStage: { service: 'feature-store-processor', glob: 'data_processors/precompute/ml_feature_store/**', file: 'data_processors/precompute/odds.py', sharedFolders: 2 },
+    };
+    assert.equal(lensTitle(p, parts), '○ touches no configured stage (nearest by path: feature-store-processor, data_processors/precompute/ml_feature_store/**)');
   });
 
   it('names runs by mode', () => {
@@ -93,9 +104,15 @@ describe('lensTitle', () => {
     assert.equal(describeRuns([run('backfill'), run('daily'), run('daily'), run('rerun'), run(null)]), '1 backfill + 2 daily runs + 1 rerun + 1 run');
   });
 
-  it('heads with the model whose hit rate moved most, else the one with most graded rows', () => {
-    assert.equal(headlineModel([model('a', [100, 50, 30], [100, 50, 29]), model('b', [10, 10, 9], [100, 100, 50])])?.model, 'b');
+  it('heads with the most graded model, not a thinly graded one that moved most', () => {
+    assert.equal(headlineModel([model('a', [100, 50, 30], [100, 50, 29]), model('b', [10, 10, 9], [100, 100, 50])])?.model, 'a');
     assert.equal(headlineModel([model('a', [100, 0, 0], [0, 0, 0])]), null);
+  });
+
+  it('heads with the first configured primary model that has graded rows', () => {
+    const models = [model('a', [100, 50, 30], [100, 50, 29]), model('b', [10, 10, 9], [100, 100, 50]), model('c', [10, 0, 0], [10, 0, 0])];
+    assert.equal(headlineModel(models, ['c', 'b'])?.model, 'b');
+    assert.equal(headlineModel(models, ['missing'])?.model, 'a');
   });
 });
 

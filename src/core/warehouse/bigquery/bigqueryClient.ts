@@ -14,6 +14,8 @@ export interface BigQueryClientSettings {
   keyFilename: string | null;
   /** pipeline-lens.json, for messages. */
   configFile: string;
+  /** Where in it the warehouse is set, for messages: `warehouse` or a profile's `warehouses.<name>`. */
+  configKey?: string;
   /** Hosts the user allows credentials to go to (never read from the workspace). */
   credentialHosts?: CredentialHosts;
 }
@@ -44,7 +46,7 @@ export function createBigQueryClient(settings: BigQueryClientSettings): BigQuery
   const decision = decideEndpoint({
     configured: settings.apiEndpoint,
     googleEndpoint: GOOGLE_BIGQUERY_ENDPOINT,
-    configKey: 'warehouse.apiEndpoint',
+    configKey: `${settings.configKey ?? 'warehouse'}.apiEndpoint`,
     configFile: settings.configFile,
     api: 'BigQuery',
     trust: settings.credentialHosts ?? NO_CREDENTIAL_HOSTS,
@@ -66,7 +68,7 @@ export function createBigQueryClient(settings: BigQueryClientSettings): BigQuery
   const expected = `${endpoint}/bigquery/v2`;
   if (client.baseUrl !== expected) {
     throw new WarehouseError(
-      `The BigQuery client would send requests to ${client.baseUrl} instead of ${expected}; refusing to run. Unset BIGQUERY_EMULATOR_HOST, or set warehouse.apiEndpoint in pipeline-lens.json.`,
+      `The BigQuery client would send requests to ${client.baseUrl} instead of ${expected}; refusing to run. Unset BIGQUERY_EMULATOR_HOST, or set ${settings.configKey ?? 'warehouse'}.apiEndpoint in pipeline-lens.json.`,
       'config',
     );
   }

@@ -129,6 +129,7 @@ export class BigQueryWarehouse implements Warehouse {
       apiEndpoint: config.apiEndpoint,
       keyFilename: config.keyFilename,
       configFile: options.configFile ?? 'pipeline-lens.json',
+      configKey: config.configKey,
       credentialHosts: options.credentialHosts,
     });
     return new BigQueryWarehouse(client, endpoint, credentials, config, options.tableKeys ?? {}, options);

@@ -776,7 +776,9 @@ const FUNCTION_RULES: Record<string, FunctionRule | undefined> = {
   },
   DATE(call) {
     if (call.args.length === 1) return `CAST(${call.arg(0)} AS DATE)`;
-    if (call.args.length === 2) return `CAST(timezone(${call.arg(1)}, ${call.arg(0)}) AS DATE)`;
+    // The cast makes a zone-less TIMESTAMP (how DuckDB reads `...Z` text from NDJSON) the
+    // instant it holds in UTC; on DuckDB's own TIMESTAMPTZ it changes nothing.
+    if (call.args.length === 2) return `CAST(timezone(${call.arg(1)}, CAST(${call.arg(0)} AS TIMESTAMPTZ)) AS DATE)`;
     if (call.args.length === 3) return `make_date(${call.arg(0)}, ${call.arg(1)}, ${call.arg(2)})`;
     return null;
   },

@@ -152,13 +152,15 @@ function markers(t: TimelineResult, focus: TimelineFocus): Marker[] {
     });
   }
   for (const r of t.runs) {
-    if ((r.mode ?? '').toLowerCase() !== 'backfill') continue;
+    if (!r.backfill) continue;
+    // Named as the pipeline names the mode (backfill, rescore, rebuild…).
+    const mode = r.mode ?? 'backfill';
     list.push({
       kind: 'backfill',
       at: dayValue(r.firstDate) - DAY_MS / 2,
       until: dayValue(r.lastDate) + DAY_MS / 2,
-      label: `backfill ${r.firstDate}..${r.lastDate}`,
-      detail: `Backfill of game dates ${r.firstDate}..${r.lastDate}, run ${stamp(r.startedAt)}–${r.endedAt.slice(11, 16)} on ${r.commit ? r.commit.slice(0, 8) : 'an unknown build'}${r.revision ? ` (${r.revision})` : ''}, ${r.runs} run(s)`,
+      label: `${mode} ${r.firstDate}..${r.lastDate}`,
+      detail: `${mode.charAt(0).toUpperCase()}${mode.slice(1)} of game dates ${r.firstDate}..${r.lastDate}, run ${stamp(r.startedAt)}–${r.endedAt.slice(11, 16)} on ${r.commit ? r.commit.slice(0, 8) : 'an unknown build'}${r.revision ? ` (${r.revision})` : ''}, ${r.runs} run(s)`,
       sha: r.commit,
       focused: isFocus(r.commit),
     });
@@ -322,11 +324,14 @@ function datasets(series: TimelineResult['series'], t: TimelineResult, colours: 
   for (const c of state?.coverage ?? []) {
     sets.push({
       label: `coverage ${c.name}`,
-      data: c.days.map((d) => ({
-        x: dayValue(d.date),
-        y: pct(d.coverage.rate ?? 0),
-        text: `${c.name} (feature ${c.index}) > 0: ${pct(d.coverage.rate ?? 0)}% [${pct(d.coverage.low)}, ${pct(d.coverage.high)}] n=${d.coverage.n} rows`,
-      })),
+      // A day without feature rows has no coverage to draw: a gap, not 0%.
+      data: c.days
+        .filter((d) => d.coverage.rate !== null)
+        .map((d) => ({
+          x: dayValue(d.date),
+          y: pct(d.coverage.rate!),
+          text: `${c.name} (feature ${c.index}) > 0: ${pct(d.coverage.rate!)}% [${pct(d.coverage.low)}, ${pct(d.coverage.high)}] n=${d.coverage.n} rows`,
+        })),
       borderColor: coverageColour,
       borderDash: [6, 3],
       borderWidth: 2,

@@ -1,0 +1,108 @@
+import { readFile } from 'node:fs/promises';
+import { resolve as resolvePath } from 'node:path';
+import { buildAncestryIndex, type CommitGraph } from './ancestry';
+import { parseCatFileBatch } from './catFileBatch';
+import type { GitRunner } from './gitRunner';
+import { commitUrl, originUrlFromConfig, parseRemoteUrl, pullRequestInMessage, type CommitLinks, type RemoteRepository } from './remoteLinks';
+import { isFullSha } from './revisions';
+
+/** The repository's remote from its config file (`git rev-parse --git-path config`), read from disk. */
+export async function readRemoteFromConfigFile(cwd: string, configPath: string): Promise<RemoteRepository | null> {
+  let text: string;
+  try {
+    text = await readFile(resolvePath(cwd, configPath), 'utf8');
+  } catch {
+    // No readable config: no links, which nothing else depends on.
+    return null;
+  }
+  const url = originUrlFromConfig(text);
+  return url === null ? null : parseRemoteUrl(url);
+}
+
+const chains = new WeakMap<CommitGraph, Map<string, string[]>>();
+
+/** `tip` and its first parents, newest first: the line commits are merged into. */
+function firstParentLine(graph: CommitGraph, tip: string): string[] {
+  let perGraph = chains.get(graph);
+  if (!perGraph) chains.set(graph, (perGraph = new Map()));
+  let line = perGraph.get(tip);
+  if (!line) {
+    line = [];
+    const seen = new Set<string>();
+    for (let sha: string | null = tip.toLowerCase(); sha && !seen.has(sha); sha = graph.firstParent(sha)) {
+      seen.add(sha);
+      line.push(sha);
+    }
+    perGraph.set(tip, line);
+  }
+  return line;
+}
+
+/**
+ * The merge commit that brought `commit` into the first-parent line of `tip`: the oldest
+ * commit of that line containing it, when that is not the commit itself. `null` when the
+ * commit was made on the line (or squashed onto it), `undefined` when the line does not
+ * contain it. Containment only grows along the line, so a binary search asks about a few of
+ * its commits, whose ancestor sets every later question shares.
+ */
+export function mergeThatBrought(graph: CommitGraph, tip: string, commit: string): string | null | undefined {
+  const line = firstParentLine(graph, tip);
+  const target = commit.toLowerCase();
+  if (line.length === 0 || !graph.contains(line[0], target)) return undefined;
+  let lo = 0;
+  let hi = line.length - 1;
+  while (lo < hi) {
+    const mid = Math.ceil((lo + hi) / 2);
+    if (graph.contains(line[mid], target)) lo = mid;
+    else hi = mid - 1;
+  }
+  const oldest = line[lo];
+  return oldest === target || graph.parentCount(oldest) < 2 ? null : oldest;
+}
+
+/** A commit's page, and the pull request its merge (or, for a squash, its own message) names. */
+export function commitLinksOf(remote: RemoteRepository, sha: string, ownMessage: string | null, merge: { sha: string; message: string | null } | null): CommitLinks {
+  const fromMerge = merge?.message ? pullRequestInMessage(merge.message, remote) : null;
+  const fromOwn = !fromMerge && ownMessage ? pullRequestInMessage(ownMessage, remote) : null;
+  const pullRequest = fromMerge ? { ...fromMerge, namedBy: merge!.sha } : fromOwn ? { ...fromOwn, namedBy: sha.toLowerCase() } : null;
+  return { commit: commitUrl(remote, sha), pullRequest };
+}
+
+/** Full commit messages, keyed by SHA, from one `git cat-file --batch`. */
+async function readMessages(runner: GitRunner, shas: string[]): Promise<Map<string, string>> {
+  const wanted = [...new Set(shas.filter(isFullSha).map((s) => s.toLowerCase()))];
+  const messages = new Map<string, string>();
+  if (wanted.length === 0) return messages;
+  const output = await runner.catFileBytes(['--batch'], wanted.map((sha) => `${sha}\n`).join(''));
+  parseCatFileBatch(output).forEach((entry, i) => {
+    if (entry.kind !== 'object' || entry.type !== 'commit') return;
+    const body = entry.body.toString('utf8');
+    const blank = body.indexOf('\n\n');
+    messages.set(wanted[i], blank === -1 ? '' : body.slice(blank + 2));
+  });
+  return messages;
+}
+
+/**
+ * Links of commits (full SHAs) for one-shot callers such as the command line: one process
+ * for the config's path and HEAD, and, only when the remote is a known host, two for the
+ * history of HEAD and one for the messages. Commits HEAD does not contain get their page
+ * and no pull request.
+ */
+export async function readCommitLinks(runner: GitRunner, shas: string[]): Promise<Map<string, CommitLinks>> {
+  const links = new Map<string, CommitLinks>();
+  const wanted = [...new Set(shas.filter(isFullSha).map((s) => s.toLowerCase()))];
+  if (wanted.length === 0) return links;
+  const [configPath, head] = (await runner.text(['rev-parse', '--git-path', 'config', '--revs-only', 'HEAD'])).split('\n').map((l) => l.trim());
+  const remote = configPath ? await readRemoteFromConfigFile(runner.cwd, configPath) : null;
+  if (!remote) return links;
+  const graph = head && isFullSha(head) ? await buildAncestryIndex(runner, [head]) : null;
+  const merges = new Map<string, string | null>();
+  for (const sha of wanted) merges.set(sha, graph ? mergeThatBrought(graph, head, sha) ?? null : null);
+  const messages = await readMessages(runner, [...wanted, ...[...merges.values()].filter((m): m is string => m !== null)]);
+  for (const sha of wanted) {
+    const merge = merges.get(sha) ?? null;
+    links.set(sha, commitLinksOf(remote, sha, messages.get(sha) ?? null, merge ? { sha: merge, message: messages.get(merge) ?? null } : null));
+  }
+  return links;
+}

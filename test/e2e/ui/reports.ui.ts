@@ -1,0 +1,56 @@
+import * as assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { runFromPalette } from './palette';
+import { openWorkbench, type Workbench } from './workbench';
+
+const FIX_SHA = '38ab3820';
+
+describe('rendered reports and the handoff note in a real VS Code', () => {
+  let wb: Workbench;
+
+  before(async () => {
+    wb = await openWorkbench();
+  });
+
+  after(async () => {
+    await wb?.close();
+  });
+
+  const report = () => wb.page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
+
+  it("renders a lens's provenance with clickable links, not markdown source", async () => {
+    await wb.openFile('docs/handoffs/2026-02-02-prediction-regression.md');
+    await wb.waitForCodeLens(/\+15h53m/);
+    await wb.step('click the lens of the fix', () => wb.page.locator('.codelens-decoration a', { hasText: '+15h53m' }).first().click());
+    await wb.step('the provenance renders its deployments table', () => report().locator('table').first().waitFor({ timeout: 60_000 }));
+    const text = await report().locator('main').innerText();
+    assert.ok(text.includes('fix(worker)'), 'the subject reads as written');
+    assert.ok(!text.includes('\\('), 'no markdown escapes on screen');
+    const diff = report().locator('a', { hasText: 'Show diff' });
+    await wb.screenshot('provenance-report');
+    await diff.click();
+    const tab = wb.page.locator('.tabs-container .tab', { hasText: FIX_SHA });
+    await wb.step('the link opens the diff', () => tab.first().waitFor({ timeout: 30_000 }));
+  });
+
+  it('Investigate opens the report panel with every finding', async () => {
+    await runFromPalette(wb, 'Pipeline Lens: Investigate');
+    const first = report().locator('h3', { hasText: /^1\. \[critical\] Backfill of 2026-01-09/ });
+    await wb.step('the report lists the deployment gap first', () => first.waitFor({ timeout: 120_000 }));
+    assert.ok((await report().locator('h3').count()) >= 10, 'every finding has its section');
+    await wb.screenshot('investigation-report');
+  });
+
+  it('exports the report as a handoff note at a path the user confirms, and the note gets lenses', async () => {
+    await report().locator('a', { hasText: 'Export as handoff note' }).click();
+    const input = wb.page.locator('.quick-input-widget input');
+    await wb.step('the path is offered for confirmation', () => input.waitFor({ timeout: 30_000 }));
+    const offered = await input.inputValue();
+    assert.match(offered, /^docs\/handoffs\/\d{4}-\d{2}-\d{2}-investigation-.*\.md$/);
+    await wb.page.keyboard.press('Enter');
+    const name = offered.split('/').pop()!;
+    await wb.step('the note opens', () => wb.page.locator('.tabs-container .tab', { hasText: name }).first().waitFor({ timeout: 30_000 }));
+    await wb.waitForCodeLens(/\+15h53m/, 90_000);
+    await wb.screenshot('handoff-export');
+  });
+});

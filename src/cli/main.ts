@@ -185,6 +185,7 @@ export function buildProgram(io: CliIO = PROCESS_IO, result: { exitCode: number 
       const dir = resolve(here, globals().cwd ?? '.', options.dir);
       // Loaded here: the generator writes Parquet through DuckDB, whose native binding the
       // other commands need only on the embedded warehouse.
+      // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded only by this command (see above)
       const { generateDemo } = loadWithDuckdb(() => require('../../demo/generateDemo') as typeof import('../../demo/generateDemo'));
       const manifest = await generateDemo(dir);
       print(`Demo workspace ready: ${manifest.root}`);

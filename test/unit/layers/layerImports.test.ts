@@ -7,9 +7,10 @@ import * as ts from 'typescript';
 /*
  * The layers of src/ and what each may import (CONTRIBUTING.md explains why): the engine
  * knows no surface and no editor; the server, the CLI and the extension are surfaces that do
- * not import one another; the extension takes types from the engine, and values only from
- * the formatting and statistics every surface shares. Imports are read with the TypeScript
- * parser, so `import type`, `typeof import()`, `require()` and re-exports all count.
+ * not import one another; the extension takes types from the engine, and runs only engine
+ * code that is pure text and arithmetic (loading no package and no Node module, followed
+ * through the engine's own imports). Imports are read with the TypeScript parser, so
+ * `import type`, `typeof import()`, `require()` and re-exports all count.
  */
 const ROOT = join(__dirname, '../../..');
 
@@ -18,6 +19,8 @@ type Layer = 'core' | 'shared' | 'server' | 'extension' | 'cli';
 interface Imported {
   /** `src/core/git/ancestry` for a file of the tree (no extension), the package name otherwise. */
   target: string;
+  /** A file of the repository rather than a package or a Node built-in. */
+  local: boolean;
   typeOnly: boolean;
 }
 
@@ -43,11 +46,7 @@ const NEVER: Record<Layer, Layer[]> = {
 /** Layers a layer may take types from but no values. */
 const TYPES_ONLY: Partial<Record<Layer, Layer[]>> = {
   shared: ['core'],
-  extension: ['core'],
 };
-
-/** Folders of src/core whose values the extension may bundle: pure formatting and statistics, no I/O. */
-const EXTENSION_MAY_RUN = ['src/core/report/', 'src/core/metrics/'];
 
 function layerOf(path: string): Layer | null {
   const match = /^src\/(core|shared|server|extension|cli)\//.exec(path);
@@ -64,8 +63,9 @@ function importsOf(path: string, text: string): Imported[] {
   const source = ts.createSourceFile(path, text, ts.ScriptTarget.Latest, false, ts.ScriptKind.TS);
   const found: Imported[] = [];
   const add = (specifier: string, typeOnly: boolean) => {
-    const target = specifier.startsWith('.') ? posix.normalize(posix.join(posix.dirname(path), specifier)).replace(/\.(ts|js)$/, '') : packageName(specifier);
-    found.push({ target, typeOnly });
+    const local = specifier.startsWith('.');
+    const target = local ? posix.normalize(posix.join(posix.dirname(path), specifier)).replace(/\.(ts|js)$/, '') : packageName(specifier);
+    found.push({ target, local, typeOnly });
   };
   const visit = (node: ts.Node) => {
     if (ts.isImportDeclaration(node) && ts.isStringLiteral(node.moduleSpecifier)) {
@@ -92,19 +92,38 @@ function importsOf(path: string, text: string): Imported[] {
 
 /** What breaks the layering in these files (paths relative to the repository, with `/`). */
 function layerViolations(files: Array<{ path: string; text: string }>): string[] {
+  const importsByModule = new Map(files.map((f) => [f.path.replace(/\.ts$/, ''), importsOf(f.path, f.text)]));
+  /** The packages and Node built-ins a module loads when it runs, following its value imports through the tree. */
+  const loads = (start: string): string[] => {
+    const seen = new Set<string>();
+    const reached = new Set<string>();
+    const pending = [start];
+    for (let module = pending.pop(); module !== undefined; module = pending.pop()) {
+      if (seen.has(module)) continue;
+      seen.add(module);
+      for (const i of importsByModule.get(module) ?? importsByModule.get(`${module}/index`) ?? []) {
+        if (i.typeOnly) continue;
+        if (i.local) pending.push(i.target);
+        else reached.add(i.target);
+      }
+    }
+    return [...reached].sort();
+  };
   const problems: string[] = [];
   for (const { path, text } of files) {
     const from = layerOf(path);
     if (!from) continue;
-    for (const { target, typeOnly } of importsOf(path, text)) {
+    for (const { target, local, typeOnly } of importsOf(path, text)) {
       const what = `${path} imports ${typeOnly ? 'types from ' : ''}${target}`;
-      if (target.startsWith('src/')) {
+      if (local) {
         const to = layerOf(target + '/');
         if (!to || to === from) continue;
         if (NEVER[from].includes(to)) problems.push(`${what}: src/${from} may not import src/${to}`);
-        else if (!typeOnly && TYPES_ONLY[from]?.includes(to) && !(from === 'extension' && EXTENSION_MAY_RUN.some((p) => target.startsWith(p)))) {
-          problems.push(`${what}: src/${from} takes only types from src/${to}${from === 'extension' ? ` (values only from ${EXTENSION_MAY_RUN.join(', ')})` : ''}`);
-        }
+        else if (!typeOnly && from === 'extension' && to === 'core') {
+          // The engine runs in the server; the extension may bundle only engine code that is pure text and arithmetic.
+          const io = loads(target);
+          if (io.length) problems.push(`${what}: src/extension may run only engine code that loads no package or Node module, and this loads ${io.join(', ')}`);
+        } else if (!typeOnly && TYPES_ONLY[from]?.includes(to)) problems.push(`${what}: src/${from} takes only types from src/${to}`);
       } else if (PACKAGES[target] && !PACKAGES[target].includes(from)) {
         problems.push(`${what}: ${target} belongs to ${PACKAGES[target].map((l) => `src/${l}`).join(', ')}`);
       }
@@ -138,9 +157,15 @@ describe('layers of src/', () => {
       file('src/server/e.ts', "const m = require('../extension/main');"),
       file('src/server/f.ts', "import 'vscode-languageclient/node';"),
       file('src/cli/g.ts', "const s = import('../server/server');"),
+      // Engine code that loads DuckDB, directly or through a module of its own.
+      file('src/core/warehouse/openWarehouse.ts', "import { DuckDBInstance } from '@duckdb/node-api';"),
+      file('src/core/sql/chain.ts', "import { tidy } from './tidy';\nexport { openWarehouse } from '../warehouse/openWarehouse';"),
       file('src/extension/h.ts', "import { openWarehouse } from '../core/warehouse/openWarehouse';"),
+      file('src/extension/n.ts', "import { tidy } from '../core/sql/chain';"),
       file('src/shared/i.ts', "import { type A, B } from '../core/b';"),
-      // Allowed: types from the engine, the shared formatting, the protocol on both sides.
+      // Allowed: types from the engine, engine code that is pure text and arithmetic, the protocol on both sides.
+      file('src/core/report/format.ts', "import type { Warehouse } from '../warehouse/openWarehouse';\nimport { formatBytes } from './bytes';"),
+      file('src/core/report/bytes.ts', 'export const KB = 1024;'),
       file(
         'src/extension/j.ts',
         "import type { Finding } from '../core/findings/types';\nimport { type X, type Y } from '../core/y';\nimport { shortSha } from '../core/report/format';",
@@ -163,6 +188,7 @@ describe('layers of src/', () => {
         'src/server/f.ts imports vscode-languageclient',
         'src/cli/g.ts imports src/server/server',
         'src/extension/h.ts imports src/core/warehouse/openWarehouse',
+        'src/extension/n.ts imports src/core/sql/chain',
         'src/shared/i.ts imports src/core/b',
       ],
     );

@@ -52,7 +52,7 @@ export async function createParityDataset(commits: { a: string; b: string } = { 
     UPDATE preds.predictions SET is_active = FALSE
       WHERE system_id = 'catboost_v8' AND game_date = DATE '2026-01-10' AND player_lookup IN ('p0', 'p1', 'p2');
     INSERT INTO preds.predictions
-      SELECT player_lookup, game_date, system_id, predicted, line_value, '${commits.b}', 'worker-00002-bbb', created_at, active
+      SELECT player_lookup, game_date, system_id, predicted, line_value, '${commits.b}', 'worker-00002-bbb', created_at, active, 'gs://models/' || system_id || '/b.cbm'
       FROM (VALUES
         ('p0', -3.0, 2.5, TIMESTAMPTZ '2026-01-11 08:00:00.000001+00', TRUE),
         ('p1', 9.75, 5.5, TIMESTAMPTZ '2026-01-11 08:00:01+00', FALSE),

@@ -23,12 +23,20 @@ export function renderMetrics(r: MetricsReport, options: { wide?: boolean } = {}
     header: ['days', 'preds', 'graded', 'coverage', 'hit rate [95% CI] n'],
     cells: (row: MetricsRow) => [days(row), formatCount(row.metrics.predictions), formatCount(row.metrics.graded), formatPercent(row.metrics.gradingCoverage), formatRate(row.metrics.hitRate)],
   };
+  // Within 100 columns a figure over no graded rows is "n=0" (the sentence says so below the
+  // table): three "no graded rows" cells would push the table past the width.
+  let ungraded = false;
+  const measure = (value: number | null, graded: number) => {
+    if (options.wide || value !== null || graded !== 0) return formatMeasure(value, graded);
+    ungraded = true;
+    return 'n=0';
+  };
   const errors = {
     header: ['MAE', 'bias', 'std', 'direction', 'high-edge'],
     cells: (row: MetricsRow) => [
-      formatMeasure(row.metrics.mae, row.metrics.graded),
-      formatMeasure(row.metrics.bias, row.metrics.graded),
-      formatMeasure(row.metrics.stdError, row.metrics.graded),
+      measure(row.metrics.mae, row.metrics.graded),
+      measure(row.metrics.bias, row.metrics.graded),
+      measure(row.metrics.stdError, row.metrics.graded),
       formatDirection(row.metrics),
       formatRate(row.metrics.highEdgeHitRate),
     ],
@@ -41,6 +49,7 @@ export function renderMetrics(r: MetricsReport, options: { wide?: boolean } = {}
     out.push(textTableWithin(TEXT_WIDTH, 0, [r.by, ...errors.header], r.rows.map((row) => [label(row), ...errors.cells(row)])));
   }
   const width = options.wide ? Infinity : TEXT_WIDTH;
+  if (ungraded) out.push(wrapText('MAE, bias and std of n=0: no graded rows, so no error to measure.', width, '  '));
   if (byCommit) {
     out.push('');
     for (const row of r.rows) {

@@ -33,6 +33,7 @@ describe('extension contributions', () => {
       'pipelineLens.debounceMs': DEFAULT_SETTINGS.debounceMs,
       'pipelineLens.gitPath': DEFAULT_SETTINGS.gitPath,
       'pipelineLens.credentials.allowedHosts': DEFAULT_SETTINGS.credentialHosts,
+      'pipelineLens.primaryModels': DEFAULT_SETTINGS.primaryModels,
     };
     // Settings only the extension reads (status bar, results grid): declared, described, not the server's.
     const extensionOnly: Record<string, unknown> = {

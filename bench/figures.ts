@@ -82,7 +82,8 @@ export function formatMeasure(measure: Measure | null): string {
       return `${value.toFixed(0)} KB`;
     case 'MB':
       return `${value.toFixed(1)} MB`;
-    default:
+    case 'processes':
+    case 'queries':
       return `${Math.round(value).toLocaleString('en-US')} ${unit}`;
   }
 }

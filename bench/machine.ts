@@ -24,6 +24,7 @@ export function describeMachine(): MachineInfo {
   }
   let duckdb = 'unknown';
   try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- a JSON file outside the TypeScript project
     duckdb = (require('@duckdb/node-api/package.json') as { version: string }).version;
   } catch {
     // Only informative.

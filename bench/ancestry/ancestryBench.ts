@@ -140,6 +140,7 @@ function isAncestor(root: string, commit: string, revision: string): Promise<boo
     execFile('git', ['merge-base', '--is-ancestor', commit, revision], { cwd: root, env: fixtureGitEnv() }, (error) => {
       if (!error) resolve(true);
       else if ((error as { code?: unknown }).code === 1) resolve(false);
+      // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- node's ExecFileException is an Error; its type, built with Omit, does not say so
       else reject(error);
     });
   });

@@ -263,10 +263,8 @@ async function buildHistory(root: string, dir: string, target: number, log: (lin
 
   // Notes: one notes commit per ten annotated commits, like a review log.
   let notesTip: number | null = null;
-  let notesCommits = 0;
   for (let i = 0; i < notes.length; i += 10) {
     mark += 1;
-    notesCommits += 1;
     const when = `${Math.floor((firstDate + notes[Math.min(i + 9, notes.length - 1)] * MINUTES_PER_COMMIT * 60_000) / 1000)} +0000`;
     let text = `commit refs/notes/commits\nmark :${mark}\ncommitter Notes Bot <notes@example.test> ${when}\n${data('Notes added by review\n')}`;
     if (notesTip !== null) text += `from :${notesTip}\n`;

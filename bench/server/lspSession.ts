@@ -25,9 +25,9 @@ export class LspSession {
 
   static start(server: string, cwd: string): LspSession {
     const child = spawn(process.execPath, [server, '--stdio'], { cwd, stdio: ['pipe', 'pipe', 'pipe'] });
-    const connection = createMessageConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
+    const connection = createMessageConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin));
     const session = new LspSession(connection, child);
-    child.stderr!.on('data', (chunk: Buffer) => {
+    child.stderr.on('data', (chunk: Buffer) => {
       session.stderrTail = (session.stderrTail + chunk.toString('utf8')).slice(-4000);
     });
     connection.onRequest((method, params) => {
@@ -67,11 +67,11 @@ export class LspSession {
   }
 
   async codeLenses(uri: string): Promise<LensAnswer[]> {
-    return ((await this.connection.sendRequest('textDocument/codeLens', { textDocument: { uri } })) as LensAnswer[] | null) ?? [];
+    return (await this.connection.sendRequest<LensAnswer[] | null>('textDocument/codeLens', { textDocument: { uri } })) ?? [];
   }
 
   resolve(lens: LensAnswer): Promise<LensAnswer> {
-    return this.connection.sendRequest('codeLens/resolve', lens) as Promise<LensAnswer>;
+    return this.connection.sendRequest<LensAnswer>('codeLens/resolve', lens);
   }
 
   hover(uri: string, position: { line: number; character: number }): Promise<unknown> {

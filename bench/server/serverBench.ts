@@ -9,7 +9,7 @@ import { describeFloor, floorMeasure, FloorSamples, type FloorResult } from '../
 import { commitGraphNote } from '../history/commitGraphVariants';
 import { documentMix, type LensWorkspace } from '../editor/lensWorkspace';
 import { median } from '../stats';
-import { inBatches, LspSession, type LensAnswer } from './lspSession';
+import { inBatches, LspSession } from './lspSession';
 
 const GROUP = 'Language server';
 /** Lenses VS Code resolves first: the ones on screen when the document opens. */

@@ -164,7 +164,7 @@ export function buildOutcomes(cells: Cell[], graded: Map<Cell, number>, report: 
     const result = constructOutcomes(members.map((m) => m.slot), target, rng);
     report.push({ group: key, graded: total, mae: result.mae, std: result.std, targetMae: profile.mae, targetStd: profile.std });
     members.forEach((m, i) => {
-      const map = constructed.get(m.cell) ?? new Map();
+      const map = constructed.get(m.cell) ?? new Map<number, { correct: boolean; edge: number }>();
       map.set(m.index, result.outcomes[i]);
       constructed.set(m.cell, map);
     });

@@ -51,7 +51,7 @@ export function makePlayers(): Player[] {
   const players: Player[] = [];
   for (const team of TEAMS) {
     for (let k = 0; k < ROSTER_SIZE; k++) {
-      let lookup = '';
+      let lookup: string;
       do {
         lookup = `${rng.pick(FIRST_NAMES)}${rng.pick(LAST_NAMES)}`.toLowerCase().replace(/[^a-z]/g, '');
       } while (used.has(lookup));

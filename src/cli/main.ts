@@ -192,6 +192,7 @@ export function buildProgram(io: CliIO = PROCESS_IO, result: { exitCode: number 
       const dir = resolve(here, globals().cwd ?? '.', options.dir);
       // Loaded here: the generator writes Parquet through DuckDB, whose native binding the
       // other commands need only on the embedded warehouse.
+      // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded only by this command (see above)
       const { generateDemo } = loadWithDuckdb(() => require('../../demo/generateDemo') as typeof import('../../demo/generateDemo'));
       const manifest = await generateDemo(dir);
       print(`Demo workspace ready: ${manifest.root}`);
@@ -466,7 +467,8 @@ export async function main(argv: string[], io: CliIO = PROCESS_IO): Promise<numb
 }
 
 if (require.main === module) {
-  main(process.argv.slice(2)).then((code) => {
+  // main answers every failure with an exit code; it does not reject.
+  void main(process.argv.slice(2)).then((code) => {
     process.exitCode = code;
   });
 }

@@ -1,6 +1,6 @@
 import { compareProportions } from '../core/metrics/compareProportions';
 import type { SliceMetrics } from '../core/metrics/types';
-import { formatCount, formatDirection, formatMeasure, formatNumber, formatPercent, formatPointDifference, formatRate, formatTimestamp, shortSha } from '../core/report/format';
+import { formatCount, formatDirection, formatMeasure, formatPercent, formatPointDifference, formatRate, formatTimestamp, shortSha } from '../core/report/format';
 import type { TreeCommit, ViewThresholds } from '../shared/protocol';
 
 /**

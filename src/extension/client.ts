@@ -46,7 +46,7 @@ export function createClient(context: vscode.ExtensionContext, output: vscode.Lo
         configuration: async (params, token, next) => {
           const answers = await next(params, token);
           if (!Array.isArray(answers)) return answers;
-          return answers.map((answer, i) => (params.items[i]?.section === 'pipelineLens' ? withUserAllowedHosts(answer) : answer));
+          return (answers as unknown[]).map((answer, i) => (params.items[i]?.section === 'pipelineLens' ? withUserAllowedHosts(answer) : answer));
         },
       },
     },

@@ -170,14 +170,14 @@ function timelineArgs(arg: unknown): TimelineCommandArgs {
     const f = (arg as { finding: { subjects: { models?: string[]; commits?: string[]; dates?: string[]; features?: number[] } } }).finding.subjects;
     return { models: f.models, sha: f.commits?.[0], date: f.dates?.[0], features: f.features };
   }
-  return arg as TimelineCommandArgs;
+  return arg;
 }
 
 function verifyArgs(arg: unknown): VerifyCommandArgs | undefined {
   if (!arg || typeof arg !== 'object') return undefined;
   const node = arg as { kind?: string; service?: { service: string } | string };
   if (node.kind === 'service' && typeof node.service === 'object') return { service: node.service.service };
-  return arg as VerifyCommandArgs;
+  return arg;
 }
 
 /** A SHA-like word under the cursor of the active editor (7 to 40 hex digits). */

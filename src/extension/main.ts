@@ -61,6 +61,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Pipeli
 function loadStartExtension(): Promise<typeof import('./startExtension')> {
   return new Promise((resolve, reject) => {
     try {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports -- a path the bundler cannot follow keeps the second bundle separate
       resolve(require(join(__dirname, 'startExtension.js')) as typeof import('./startExtension'));
     } catch (error) {
       reject(error instanceof Error ? new Error(`the language client bundle (dist/startExtension.js) did not load: ${error.message}; run npm run build.`) : error);

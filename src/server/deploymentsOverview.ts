@@ -53,8 +53,8 @@ export async function deploymentsOverview(workspace: ServerWorkspace): Promise<D
         let aheadOfHead: number | null = null;
         let historyCut: string | null = null;
         if (known && cut) {
-          const behind = cut.countBetween(full!, headSha!);
-          const ahead = cut.countBetween(headSha!, full!);
+          const behind = cut.countBetween(full, headSha);
+          const ahead = cut.countBetween(headSha, full);
           if (isCut(behind)) historyCut = cutMessage(behind.cutAt, `how many commits ${d.revision} is behind HEAD`);
           else if (isCut(ahead)) historyCut = cutMessage(ahead.cutAt, `how many commits ${d.revision} is ahead of HEAD`);
           else [behindHead, aheadOfHead] = [behind, ahead];

@@ -1,6 +1,6 @@
 import type { CommitProvenance, ModelProvenance, ServiceProvenance } from '../core/provenance/commitProvenance';
 import type { PartState } from '../core/provenance/documentProvenance';
-import { formatCount, formatDuration, formatMeasure, formatNumber, formatPointDifference, formatRate, formatTimestamp } from '../core/report/format';
+import { formatCount, formatDuration, formatMeasure, formatPointDifference, formatRate, formatTimestamp } from '../core/report/format';
 import { Commands, type CommitCommandArgs, type TimelineCommandArgs, type VerifyCommandArgs } from '../shared/protocol';
 import { commandLink, escapeMarkdown, webLink } from './commandLinks';
 import type { CommitLinks } from '../core/git/remoteLinks';

@@ -50,7 +50,7 @@ export function parseSettings(raw: unknown, gitFallback: unknown = null): Server
     typeof value === 'number' && Number.isFinite(value) ? Math.min(max, Math.max(min, value)) : fallback;
   const allowed = Array.isArray(credentials.allowedHosts) ? credentials.allowedHosts.filter((h): h is string => typeof h === 'string') : [];
   const { hosts, invalid } = parseAllowedHosts(allowed);
-  const fallback = Array.isArray(gitFallback) ? gitFallback[0] : gitFallback;
+  const fallback: unknown = Array.isArray(gitFallback) ? gitFallback[0] : gitFallback;
   return {
     codeLens: { enabled: typeof lens.enabled === 'boolean' ? lens.enabled : DEFAULT_SETTINGS.codeLens.enabled },
     hoverWarehouseBudgetMs: number(hover.warehouseBudgetMs, DEFAULT_SETTINGS.hoverWarehouseBudgetMs, 0, 10_000),

@@ -89,7 +89,7 @@ export class SqlSupport {
         load = this.readSchema(workspace, table.name);
         cache.set(table.name, load);
         const stored = load;
-        load.catch(() => cache!.set(table.name, stored, { ttl: 10_000 }));
+        load.catch(() => cache.set(table.name, stored, { ttl: 10_000 }));
       }
       loads.set(table.name, load);
     }

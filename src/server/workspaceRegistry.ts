@@ -69,7 +69,7 @@ export class WorkspaceRegistry {
     this.entries = [...configFiles].map((file) => this.load(file));
     this.scopes.clear();
     this.markLoaded();
-    await Promise.all(previous.map((e) => e.workspace?.close().catch(() => undefined)));
+    await Promise.all(previous.flatMap((e) => (e.workspace ? [e.workspace.close().catch(() => undefined)] : [])));
   }
 
   /** Profiles the editor chose before this server started (workspace root → profile). */
@@ -116,7 +116,7 @@ export class WorkspaceRegistry {
 
   async close(): Promise<void> {
     this.markLoaded();
-    await Promise.all(this.entries.map((e) => e.workspace?.close().catch(() => undefined)));
+    await Promise.all(this.entries.flatMap((e) => (e.workspace ? [e.workspace.close().catch(() => undefined)] : [])));
     this.entries = [];
     this.scopes.clear();
   }

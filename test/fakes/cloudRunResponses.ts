@@ -79,7 +79,7 @@ export function runRevisionV2(s: ServiceSpec, spec: RevisionSpec): RunRevisionV2
             { type: 'ContainerHealthy', state: 'CONDITION_SUCCEEDED' },
           ],
     containers: [
-      { name: 'worker', image: `us-docker.pkg.dev/${s.project}/images/${s.service}@sha256:abc`, env: env(spec) as Array<{ name: string; value?: string }> },
+      { name: 'worker', image: `us-docker.pkg.dev/${s.project}/images/${s.service}@sha256:abc`, env: env(spec) },
       // A sidecar without the variable: the commit is read from whichever container has it.
       { name: 'otel-collector', image: 'otel/opentelemetry-collector' },
     ],
@@ -103,7 +103,7 @@ export function knativeRevision(s: ServiceSpec, spec: RevisionSpec): KnativeRevi
     apiVersion: 'serving.knative.dev/v1',
     kind: 'Revision',
     metadata: { name: spec.name, creationTimestamp: spec.createTime.replace(/\.\d+Z$/, 'Z'), labels: { 'serving.knative.dev/service': s.service, ...(spec.labels ?? {}) } },
-    spec: { containers: [{ env: env(spec) as Array<{ name: string; value?: string }> }] },
+    spec: { containers: [{ env: env(spec) }] },
     status: {
       conditions:
         spec.ready === false

@@ -152,7 +152,10 @@ function scalarValue(text: string | null | undefined, type: ScalarParamType): st
       return Number(text);
     case 'BOOL':
       return text === 'true';
-    default:
+    case 'STRING':
+    case 'INT64':
+    case 'DATE':
+    case 'TIMESTAMP':
       return text;
   }
 }
@@ -170,6 +173,7 @@ function field(name: string, type: DuckDBType): TableFieldSchema {
 }
 
 function scalarTypeName(id: DuckDBTypeId): string {
+  // eslint-disable-next-line @typescript-eslint/switch-exhaustiveness-check -- DuckDB has dozens of type ids; every one not named here reads as STRING
   switch (id) {
     case DuckDBTypeId.BOOLEAN:
       return 'BOOLEAN';

@@ -20,7 +20,7 @@ const filePath = fc.constantFrom('data/p.parquet', 'g.csv', '../shared/x.ndjson'
 /** A `columns` object over some of `keys`; `optional` ones may be null. */
 function columns(keys: string[], optional: string[] = []): fc.Arbitrary<JsonObject> {
   const entries = keys.map((key) => [key, optional.includes(key) ? fc.option(identifier, { nil: null }) : identifier] as const);
-  return fc.record(Object.fromEntries(entries) as Record<string, fc.Arbitrary<string | null>>, { requiredKeys: [] }) as fc.Arbitrary<JsonObject>;
+  return fc.record(Object.fromEntries(entries), { requiredKeys: [] }) as fc.Arbitrary<JsonObject>;
 }
 
 const PREDICTION_COLUMNS = ['entity', 'date', 'model', 'predicted', 'line', 'commit', 'revision', 'createdAt', 'active', 'superseded', 'supersededAt', 'featureSnapshot'];
@@ -36,13 +36,13 @@ function tableConfig(columnKeys: string[], optional: string[] = []): fc.Arbitrar
   return fc.record(
     { table: tableName, partitionColumn: fc.option(identifier, { nil: null }), columns: columns(columnKeys, optional) },
     { requiredKeys: ['table'] },
-  ) as fc.Arbitrary<JsonObject>;
+  );
 }
 
 const embeddedWarehouse = fc
   .record({ database: filePath, files: fc.dictionary(tableName, filePath, { maxKeys: 4 }) }, { requiredKeys: [] })
   .filter((w) => w.database !== undefined || w.files !== undefined)
-  .map((w) => ({ kind: 'embedded', ...w }) as JsonObject);
+  .map((w): JsonObject => ({ kind: 'embedded', ...w }));
 
 const bigqueryWarehouse = fc
   .record(
@@ -55,17 +55,17 @@ const bigqueryWarehouse = fc
     },
     { requiredKeys: ['project', 'location'] },
   )
-  .map((w) => ({ kind: 'bigquery', ...w }) as JsonObject);
+  .map((w): JsonObject => ({ kind: 'bigquery', ...w }));
 
 /** A deployment source other than the execution log (which needs the log's service to match). */
 const deploymentSource = fc.oneof(
-  filePath.map((path) => ({ kind: 'file', path }) as JsonObject),
+  filePath.map((path): JsonObject => ({ kind: 'file', path })),
   fc
     .record(
       { table: tableName, partitionColumn: fc.option(identifier, { nil: null }), lookbackDays: fc.integer({ min: 1, max: 36500 }), columns: columns(DEPLOYMENT_COLUMNS, ['trafficPercent']) },
       { requiredKeys: ['table'] },
     )
-    .map((d) => ({ kind: 'warehouse', ...d }) as JsonObject),
+    .map((d): JsonObject => ({ kind: 'warehouse', ...d })),
   fc
     .record(
       {
@@ -80,7 +80,7 @@ const deploymentSource = fc.oneof(
       // The project is required whenever the warehouse is not BigQuery; always giving it keeps every draw valid.
       { requiredKeys: ['project', 'region'] },
     )
-    .map((d) => ({ kind: 'cloudRun', ...d }) as JsonObject),
+    .map((d): JsonObject => ({ kind: 'cloudRun', ...d })),
 );
 
 const serviceName = fc.stringMatching(/^[A-Za-z0-9][A-Za-z0-9._-]{0,15}$/);
@@ -98,7 +98,7 @@ const features = fc.integer({ min: 1, max: 40 }).chain((count) =>
         ),
       ),
     )
-    .map((registry) => ({ count, registry }) as JsonObject),
+    .map((registry): JsonObject => ({ count, registry })),
 );
 
 const thresholds = fc.record(
@@ -150,7 +150,7 @@ export const validConfig: fc.Arbitrary<JsonObject> = fc
     const predictions: JsonObject = { ...r.predictions };
     if (r.snapshotKeys) predictions.featureSnapshotKeys = r.snapshotKeys;
     const tables: JsonObject = { predictions, graded: r.graded };
-    let features = r.features as JsonObject | undefined;
+    let features: JsonObject | undefined = r.features;
     if (r.featureStore) {
       const store: JsonObject = { ...r.featureStore };
       if (r.storage) store.storage = r.storage;
@@ -167,14 +167,14 @@ export const validConfig: fc.Arbitrary<JsonObject> = fc
       tables.featureStore = store;
     }
     if (r.expected) tables.expected = r.expected;
-    const services = r.services.map((s) => ({ ...s }) as JsonObject);
+    const services = r.services.map((s): JsonObject => ({ ...s }));
     if (r.executionLog) {
       const log: JsonObject = { ...r.executionLog };
       if (r.backfillModes) log.backfillModes = r.backfillModes;
       if (services.length > 0) {
         // The log records one service; that one may read its deployments from it.
         const owner = services[r.logSourceService % services.length];
-        log.service = owner.name as string;
+        log.service = owner.name;
         if (r.logSourceService % 2 === 0) owner.deployments = { kind: 'executionLog', lookbackDays: 1 + (r.logSourceService % 3650) };
       }
       tables.executionLog = log;
@@ -183,7 +183,7 @@ export const validConfig: fc.Arbitrary<JsonObject> = fc
     if (r.repository !== undefined) config.repository = r.repository;
     if (services.length > 0 || r.logSourceService % 3 === 0) config.services = services;
     if (features) config.features = features;
-    if (r.thresholds) config.thresholds = r.thresholds as JsonObject;
+    if (r.thresholds) config.thresholds = r.thresholds;
     if (r.modelFamilyPattern !== undefined) config.modelFamilyPattern = r.modelFamilyPattern;
     return config;
   });
@@ -254,7 +254,7 @@ export function mutate(config: JsonObject, list: Mutation[]): Json {
         delete (parent as JsonObject)[last as string];
       } else {
         // defineProperty: a key named __proto__ must become data, as JSON.parse would make it.
-        Object.defineProperty(parent, last as string, { value, enumerable: true, writable: true, configurable: true });
+        Object.defineProperty(parent, last, { value, enumerable: true, writable: true, configurable: true });
       }
     };
     switch (m.op) {

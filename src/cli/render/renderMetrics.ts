@@ -1,5 +1,5 @@
 import type { MetricsReport, MetricsRow } from '../../core/metrics/modelMetrics';
-import { formatCount, formatDirection, formatMeasure, formatNumber, formatPercent, formatPointDifference, formatRate } from '../../core/report/format';
+import { formatCount, formatDirection, formatMeasure, formatPercent, formatPointDifference, formatRate } from '../../core/report/format';
 import { textTable, textTableWithin, wrapText } from './textTable';
 
 function cut(text: string, width: number): string {

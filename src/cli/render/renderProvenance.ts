@@ -2,7 +2,7 @@ import type { CommitLinks } from '../../core/git/remoteLinks';
 import type { CommitProvenance } from '../../core/provenance/commitProvenance';
 import type { CommitRerun } from '../../core/rerun/commitReruns';
 import { rerunLines } from '../../core/rerun/rerunSummary';
-import { formatCount, formatDuration, formatMeasure, formatNumber, formatPercent, formatPointDifference, formatRate, formatTimestamp, shortSha } from '../../core/report/format';
+import { formatCount, formatDuration, formatMeasure, formatPercent, formatPointDifference, formatRate, formatTimestamp, shortSha } from '../../core/report/format';
 import { textTable } from './textTable';
 
 /** What the commit report adds beside the provenance: links out, and re-runs after the commit. */

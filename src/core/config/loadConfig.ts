@@ -134,7 +134,7 @@ export function resolveConfig(raw: unknown, file: string): PipelineLensConfig {
     return {
       table: t.table,
       partitionColumn: t.partitionColumn ?? null,
-      columns: { ...defaults, ...(t.columns ?? {}) } as C,
+      columns: { ...defaults, ...(t.columns ?? {}) },
       ...dayRule(t, key, file),
       ...(typeof t.lineMissingAs === 'number' ? { lineMissingAs: t.lineMissingAs } : {}),
     };
@@ -294,7 +294,7 @@ function resolveStorage(raw: RawTable | undefined): FeatureStorage {
       return { kind: 'delimited', delimiter: raw?.delimiter ?? ',' };
     case 'columns':
       return { kind: 'columns' };
-    default:
+    case 'array':
       return { kind: 'array' };
   }
 }
@@ -395,7 +395,7 @@ function resolveDeploymentSource(
         table: raw.table,
         partitionColumn: raw.partitionColumn ?? null,
         lookbackDays: raw.lookbackDays ?? DEFAULT_DEPLOYMENT_LOOKBACK_DAYS,
-        columns: { ...DEFAULT_DEPLOYMENT_TABLE_COLUMNS, ...(raw.columns ?? {}) } as typeof DEFAULT_DEPLOYMENT_TABLE_COLUMNS,
+        columns: { ...DEFAULT_DEPLOYMENT_TABLE_COLUMNS, ...(raw.columns ?? {}) },
         servingRule: raw.servingRule ?? 'traffic',
       };
     case 'executionLog':

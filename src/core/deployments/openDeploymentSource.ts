@@ -33,6 +33,7 @@ export function openDeploymentSource(service: ServiceConfig, context: Deployment
     case 'executionLog':
       return new ExecutionLogDeploymentSource(context.warehouse, context.config, source.lookbackDays, context.now);
     case 'cloudRun': {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports -- the Cloud Run client loads only when a service reads Cloud Run
       const { CloudRunDeploymentSource } = require('./cloudRunDeploymentSource') as typeof import('./cloudRunDeploymentSource');
       return new CloudRunDeploymentSource(source, { configFile: context.config.file, credentialHosts: context.credentialHosts });
     }

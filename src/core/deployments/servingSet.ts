@@ -173,7 +173,7 @@ function sourceName(source: DeploymentSourceConfig | null, sentenceStart = false
     case 'executionLog':
       text = 'the execution log';
       break;
-    default:
+    case undefined:
       text = 'the deployment source';
   }
   return sentenceStart ? text[0].toUpperCase() + text.slice(1) : text;

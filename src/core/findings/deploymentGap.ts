@@ -33,7 +33,7 @@ export function deploymentGapFindings(
   provenances: CommitProvenance[],
   options: { backfillModes?: string[] | null; rowsWritten?: RowsWritten } = {},
 ): Finding[] {
-  const counted = options.rowsWritten ?? new Map();
+  const counted = options.rowsWritten ?? new Map<RunSession, number>();
   const backfill = (r: RunSession) => isBackfill(r, options.backfillModes ?? null);
   const findings: Finding[] = [];
   for (const p of provenances) {

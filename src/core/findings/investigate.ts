@@ -162,7 +162,7 @@ export async function investigate(workspace: Workspace, options: { window?: Date
   const gaps = deploymentGapFindings(provenances, { backfillModes, rowsWritten });
   // Runs that may have executed older code, but whose build's history is cut, are named
   // rather than silently left out of the gaps.
-  const found = new Set(gaps.map((f) => `${(f.data.commit as { sha: string }).sha} ${f.data.service}`));
+  const found = new Set(gaps.map((f) => `${(f.data.commit as { sha: string }).sha} ${String(f.data.service)}`));
   for (const p of provenances) {
     for (const s of p.services) {
       if (!p.commit || !p.historyCut || s.touchesService === false || s.undecidedRuns === 0 || found.has(`${p.commit.sha} ${s.service}`)) continue;

@@ -78,6 +78,7 @@ export class CommitGraph implements AncestryIndex {
   }
 
   /** The one commit starting with `prefix` (4+ hex digits, any case), 'ambiguous' when several do, null when none does. */
+  // eslint-disable-next-line @typescript-eslint/no-redundant-type-constituents -- 'ambiguous' names the answer a caller must handle
   resolve(prefix: string): string | 'ambiguous' | null {
     const id = this.prefixId(prefix);
     return id === -2 ? 'ambiguous' : id === -1 ? null : this.oids.hexOf(id);

@@ -24,7 +24,7 @@ const chains = new WeakMap<CommitGraph, Map<string, string[]>>();
 /** `tip` and its first parents, newest first: the line commits are merged into. */
 function firstParentLine(graph: CommitGraph, tip: string): string[] {
   let perGraph = chains.get(graph);
-  if (!perGraph) chains.set(graph, (perGraph = new Map()));
+  if (!perGraph) chains.set(graph, (perGraph = new Map<string, string[]>()));
   let line = perGraph.get(tip);
   if (!line) {
     line = [];

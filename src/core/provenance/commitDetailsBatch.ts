@@ -15,6 +15,7 @@ export interface CommitDetails {
 /** Starts each commit's record; a path never begins with it in practice, a header always does. */
 const RECORD = '\x1e';
 /** A record start: the separator followed by a SHA and a field separator, so a message holding \x1e cannot split a record. */
+// eslint-disable-next-line no-control-regex -- git log's format separates records and fields with the ASCII separators RS and US
 const RECORD_START = /\x1e(?=[0-9a-f]{40,64}\x1f)/;
 /** The fields of LOG_FORMAT with the raw message (`%B`) in place of the subject, last for the same reason. */
 const DETAILS_FORMAT = '%H%x1f%P%x1f%an%x1f%ae%x1f%at%x1f%ct%x1f%B';

@@ -283,7 +283,7 @@ export function assembleProvenance(inputs: ProvenanceInputs): CommitProvenance[]
       nearestStage: changed && touched.length === 0 ? nearestStage(changed, services) : null,
       resultsNotApplicable: resultsByThisBuild
         ? null
-        : `${primaryConfig!.name} stamps tables.${primaryConfig!.table}; prediction rows record the scorer's build, so results by builds containing this commit would not be about the rows ${primaryConfig!.name} wrote.`,
+        : `${primaryConfig.name} stamps tables.${primaryConfig.table}; prediction rows record the scorer's build, so results by builds containing this commit would not be about the rows ${primaryConfig.name} wrote.`,
     };
   });
 }

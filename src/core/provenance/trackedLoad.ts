@@ -50,7 +50,8 @@ export function waitFor(promises: Promise<unknown>[], ms: number | null, signal?
     if (signal?.aborted) return done();
     signal?.addEventListener('abort', done, { once: true });
     if (ms !== null) timer = setTimeout(done, Math.max(0, ms));
-    Promise.allSettled(promises).then(done);
+    // allSettled never rejects.
+    void Promise.allSettled(promises).then(done);
   });
 }
 

@@ -124,7 +124,7 @@ function featureExpression(context: SqlContext, feature: SqlContext['features'][
       return column ? `JSON_VALUE(${column}, '$[${feature.index}]')` : null;
     case 'delimited':
       return column ? `SPLIT(${column}, '${(context.featureDelimiter ?? ',').replace(/\\/g, '\\\\').replace(/'/g, "\\'")}')[OFFSET(${feature.index})]` : null;
-    default:
+    case 'array':
       return column ? offsetExpression(column, feature.index) : null;
   }
 }

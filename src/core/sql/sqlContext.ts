@@ -1,4 +1,4 @@
-import type { PipelineLensConfig } from '../config/types';
+import type { PipelineLensConfig, TableConfig } from '../config/types';
 import type { FeatureStorageKind } from './featureOffsets';
 
 /** A configured table as SQL tooling sees it: its name, what it is for, and its known columns. */
@@ -51,9 +51,10 @@ export function roleLabel(role: string): string {
 
 export function sqlContextFromConfig(config: PipelineLensConfig): SqlContext {
   const tables: SqlTable[] = [];
-  for (const [role, table] of Object.entries(config.tables)) {
+  // Every role holds a TableConfig; entries() of an interface cannot say so itself.
+  for (const [role, table] of Object.entries(config.tables) as Array<[string, TableConfig<unknown> | null]>) {
     if (!table) continue;
-    const named = Object.values(table.columns as unknown as Record<string, string | null>).filter((c): c is string => typeof c === 'string');
+    const named = Object.values(table.columns as Record<string, string | null>).filter((c): c is string => typeof c === 'string');
     if (role === 'featureStore') named.push(...config.features.registry.flatMap((f) => (f.column ? [f.column] : [])));
     const columns = [...new Set([...(table.partitionColumn ? [table.partitionColumn] : []), ...named])];
     tables.push({ name: table.table, role, partitionColumn: table.partitionColumn, columns });

@@ -13,9 +13,11 @@ import type { Warehouse } from './types';
 export async function openWarehouse(config: PipelineLensConfig, options: { credentialHosts?: CredentialHosts } = {}): Promise<Warehouse> {
   const warehouse = config.warehouse;
   if (warehouse.kind === 'bigquery') {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded only when this engine is configured (see above)
     const { BigQueryWarehouse } = require('./bigquery/bigqueryWarehouse') as typeof import('./bigquery/bigqueryWarehouse');
     return BigQueryWarehouse.open(warehouse, { tableKeys: tableConfigKeys(config), configFile: config.file, credentialHosts: options.credentialHosts });
   }
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded only when this engine is configured (see above)
   const { EmbeddedWarehouse } = loadWithDuckdb(() => require('./embedded/embeddedWarehouse') as typeof import('./embedded/embeddedWarehouse'));
   return EmbeddedWarehouse.open(warehouse, { baseDir: config.root });
 }

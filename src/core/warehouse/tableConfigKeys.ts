@@ -1,4 +1,4 @@
-import type { PipelineLensConfig } from '../config/types';
+import type { PipelineLensConfig, TableConfig } from '../config/types';
 
 /**
  * Where in pipeline-lens.json each table is named, so that "table not found" can say which
@@ -6,7 +6,8 @@ import type { PipelineLensConfig } from '../config/types';
  */
 export function tableConfigKeys(config: PipelineLensConfig): Record<string, string> {
   const keys: Record<string, string> = {};
-  for (const [role, table] of Object.entries(config.tables)) {
+  // Every role holds a TableConfig; entries() of an interface cannot say so itself.
+  for (const [role, table] of Object.entries(config.tables) as Array<[string, TableConfig<unknown> | null]>) {
     if (table) keys[table.table.toLowerCase()] ??= `tables.${role}.table`;
   }
   config.services.forEach((service, i) => {

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import type { SliceMetrics } from '../../core/metrics/types';
-import { formatCount, formatDirection, formatMeasure, formatNumber, formatPercent, formatRate } from '../../core/report/format';
+import { formatCount, formatDirection, formatMeasure, formatPercent, formatRate } from '../../core/report/format';
 import type { ViewThresholds } from '../../shared/protocol';
 
 /**

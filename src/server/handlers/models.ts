@@ -9,6 +9,12 @@ import { rowSql } from '../rowSql';
 import type { ServerContext } from '../serverContext';
 import { inWorkspace, viewThresholds } from './workspaceRequest';
 
+/** A commit's results, in all and by date. */
+interface CommitSums {
+  sums: MetricSums;
+  dates: Map<string, MetricSums>;
+}
+
 /** The models view: each model's results by the commit that produced them and by date, with the revisions each commit was deployed as. */
 export function modelsTree(context: ServerContext, params: WorkspaceScope & WindowOption, token: CancellationToken): Promise<TreeResult> {
   return inWorkspace(context, params, token, async (workspace, signal) => {
@@ -72,16 +78,16 @@ export function modelsTree(context: ServerContext, params: WorkspaceScope & Wind
       if (raw && !fulls.has(raw)) fulls.set(raw, lookup.full(raw));
     }
     const details = await workspace.provenance.commitDetails([...fulls.values()].filter((v): v is string => !!v), signal);
-    const models = new Map<string, { sums: MetricSums; commits: Map<string, { sums: MetricSums; dates: Map<string, MetricSums> }> }>();
+    const models = new Map<string, { sums: MetricSums; commits: Map<string, CommitSums> }>();
     for (const r of rows) {
       const model = String(r.model);
       const raw = (r.commit_sha as string | null) ?? '(none)';
       const commit = fulls.get(raw) ?? raw;
       const day = String(r.day);
       const sums = sumsFromRow(r);
-      const m = models.get(model) ?? { sums: EMPTY_SUMS, commits: new Map() };
+      const m = models.get(model) ?? { sums: EMPTY_SUMS, commits: new Map<string, CommitSums>() };
       m.sums = addSums(m.sums, sums);
-      const c = m.commits.get(commit) ?? { sums: EMPTY_SUMS, dates: new Map() };
+      const c = m.commits.get(commit) ?? { sums: EMPTY_SUMS, dates: new Map<string, MetricSums>() };
       c.sums = addSums(c.sums, sums);
       c.dates.set(day, addSums(c.dates.get(day) ?? EMPTY_SUMS, sums));
       m.commits.set(commit, c);

@@ -70,6 +70,13 @@ export function timeline(context: ServerContext, params: TimelineParams, token: 
   });
 }
 
+/** One feature on one date, all modes added together. */
+interface DaySums {
+  rows: number;
+  positive: number;
+  zeros: number;
+}
+
 /** The feature coverage lines of the timeline chart. */
 export function featureCoverage(context: ServerContext, params: FeatureCoverageParams, token: CancellationToken): Promise<FeatureCoverageResult> {
   return inWorkspace(context, params, token, async (workspace, signal) => {
@@ -80,10 +87,10 @@ export function featureCoverage(context: ServerContext, params: FeatureCoverageP
     if (indices.length === 0) return { window, series: [] };
     const rows = (await (await workspace.warehouse()).query(featureCoverageQuery(config, window, indices), { signal })).rows;
     // The query splits by mode; a chart of coverage per date adds the modes together.
-    const byFeature = new Map<number, Map<string, { rows: number; positive: number; zeros: number }>>();
+    const byFeature = new Map<number, Map<string, DaySums>>();
     for (const r of rows) {
       const index = Number(r.feature_index);
-      const days = byFeature.get(index) ?? new Map();
+      const days = byFeature.get(index) ?? new Map<string, DaySums>();
       const day = days.get(String(r.day)) ?? { rows: 0, positive: 0, zeros: 0 };
       day.rows += Number(r.row_count ?? 0);
       day.positive += Number(r.positive ?? 0);
@@ -97,7 +104,7 @@ export function featureCoverage(context: ServerContext, params: FeatureCoverageP
       series: indices.map((index) => ({
         index,
         name: names.get(index) ?? `feature ${index}`,
-        days: [...(byFeature.get(index) ?? new Map()).entries()]
+        days: [...(byFeature.get(index) ?? new Map<string, DaySums>()).entries()]
           .sort(([a], [b]) => a.localeCompare(b))
           .map(([date, d]) => ({ date, coverage: wilson(d.positive, d.rows), zeros: d.zeros })),
       })),

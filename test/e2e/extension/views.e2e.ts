@@ -92,7 +92,7 @@ describe('The Pipeline Lens views, populated from the demo', function () {
     assert.ok(children.some((c) => c.kind === 'evidence' && /15h53m after the commit/.test(c.text)), 'evidence with the delay');
     const commit = children.find((c) => c.kind === 'subject' && api.views.findings.getTreeItem(c).command?.command === 'pipelineLens.showCommitProvenance');
     assert.ok(commit, 'a row jumping to the commit');
-    assert.ok(String(api.views.findings.getTreeItem(commit).label).includes(FIX_SHA));
+    assert.ok(label(api.views.findings.getTreeItem(commit)).includes(FIX_SHA));
   });
 
   it('Deployments: prediction-worker is stale, lacking HEAD, with its revisions newest first', async () => {

@@ -137,7 +137,7 @@ describe('Timeline, queries and the demo generator in a real extension host', fu
     assert.deepEqual(runs.map((l) => l.range.start.line), [0, 3], 'one Run lens per statement, on its first line');
     assert.deepEqual(lenses.filter((l) => l.command?.title === 'Dry run').map((l) => l.range.start.line), [0, 3]);
     const second = runs[1].command!;
-    const result = await vscode.commands.executeCommand<RunQueryResult>(second.command, ...(second.arguments ?? []));
+    const result = await vscode.commands.executeCommand<RunQueryResult>(second.command, ...((second.arguments ?? []) as unknown[]));
     assert.deepEqual(result.rows, [{ two: 'two' }]);
     api.queryResults()?.dispose();
   });

@@ -27,7 +27,9 @@ describe('Restricted Mode: an untrusted workspace runs nothing', () => {
     if (server?.child.pid) {
       try {
         process.kill(-server.child.pid, 'SIGKILL');
-      } catch {}
+      } catch {
+        // Already gone.
+      }
     }
   });
 
@@ -109,7 +111,9 @@ async function startUntrustedCodeServer(): Promise<{ origin: string; child: Chil
   for (;;) {
     try {
       if ((await fetch(`${origin}/healthz`)).ok) return { origin, child };
-    } catch {}
+    } catch {
+      // Not listening yet; asked again until the deadline.
+    }
     if (Date.now() > deadline) throw new Error(`the untrusted code-server did not start on ${origin}`);
     await new Promise((resolve) => setTimeout(resolve, 200));
   }

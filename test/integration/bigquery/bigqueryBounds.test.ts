@@ -136,6 +136,6 @@ describe('BigQuery calls are bounded', () => {
   it('a dry run that is never answered ends at the same limit', async () => {
     fake.stall('jobs.insert');
     const w = await open();
-    await assert.rejects(w.dryRun!(q('SELECT 1 AS one')), failsWith('timeout', 'no answer from BigQuery', 'within 0.3 s'));
+    await assert.rejects(w.dryRun(q('SELECT 1 AS one')), failsWith('timeout', 'no answer from BigQuery', 'within 0.3 s'));
   });
 });

@@ -46,7 +46,7 @@ describe('editor queries on BigQuery (the fake)', () => {
     await repo?.cleanup();
   });
 
-  const ask = <R>(method: string, params: unknown) => server.connection.sendRequest(method, params) as Promise<R>;
+  const ask = <R>(method: string, params: unknown) => server.connection.sendRequest<R>(method, params);
   // Jobs the server runs for its own views (deployments, results) are left out: these are the editor's.
   const executed = () => fake.jobRequests.filter((j) => !j.dryRun && /^DELETE/.test(j.query.query));
 

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { after, before, beforeEach, describe, it } from 'node:test';
-import { DeploymentsRequest, type DeploymentsResult } from '../../../src/shared/protocol';
+import { DeploymentsRequest } from '../../../src/shared/protocol';
 import { FakeBigQuery } from '../../fakes/fakeBigQuery';
 import { FakeCloudRun } from '../../fakes/fakeCloudRun';
 import { FakeMetadataServer } from '../../fakes/fakeMetadataServer';
@@ -181,7 +181,7 @@ describe('credentials go only where the user said', () => {
     it('on folder open, with only the workspace naming the hosts: loads everything it can and sends nothing there', async () => {
       const status = await server.loaded();
       assert.equal(status.workspaces[0].commitGraph, 'ready', 'the workspace was loaded and served');
-      const deployments = (await server.connection.sendRequest(DeploymentsRequest.type, { scope: pathToFileURL(join(repo.root, 'remote')).href })) as DeploymentsResult;
+      const deployments = await server.connection.sendRequest(DeploymentsRequest.type, { scope: pathToFileURL(join(repo.root, 'remote')).href });
       assert.match(deployments.services[0].error ?? '', new RegExp(`run\\.example\\.test:${cloudRun.port}`));
       assert.match(deployments.services[0].error ?? '', /add "run\.example\.test:\d+" to the user setting pipelineLens\.credentials\.allowedHosts/);
       assert.equal(bigquery.requests.length, 0, 'no request reached the BigQuery endpoint');

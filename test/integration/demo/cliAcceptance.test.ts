@@ -84,7 +84,7 @@ describe('the CLI on the demo workspace', () => {
     assert.equal(r.code, 0, r.stderr);
     const title = r.stdout.split('\n').find((l) => /served v9_20260124\.cbm/.test(l));
     assert.ok(title, r.stdout);
-    assert.match(title!, /\[high\] catboost_v9_2026_02 \(an artifact of catboost_v9\) served v9_20260124\.cbm, not the registered v9_feb_retrain_20260131\.cbm: offline MAE 5\.08 vs 4\.12/);
+    assert.match(title, /\[high\] catboost_v9_2026_02 \(an artifact of catboost_v9\) served v9_20260124\.cbm, not the registered v9_feb_retrain_20260131\.cbm: offline MAE 5\.08 vs 4\.12/);
 
     const json = JSON.parse((await run('investigate', '--json')).stdout);
     const mismatch = json.findings.find((f: { kind: string }) => f.kind === 'model-artifact-mismatch');

@@ -117,7 +117,7 @@ describe('the CLI as a new user meets it', () => {
     const r = await run(['--cwd', 'demo', 'metrics', '--model', 'catboost_v8', '--by', 'period', '--split-at', '2026-01-09']);
     assert.equal(r.code, 0, r.stderr);
     // Wrapped within 100 columns: continuation lines are indented by two spaces.
-    const text = r.stdout.replace(/\n  /g, ' ');
+    const text = r.stdout.replace(/\n {2}/g, ' ');
     assert.match(text, /warning: after \(2026-01-09\.\.[\d-]+\): [\d,]+ of [\d,]+ predictions graded \([\d.]+%\), below the 80% grading threshold/);
     assert.doesNotMatch(text, /warning: before/);
     const json = JSON.parse((await run(['--cwd', 'demo', 'metrics', '--model', 'catboost_v8', '--by', 'period', '--split-at', '2026-01-09', '--json'])).stdout);

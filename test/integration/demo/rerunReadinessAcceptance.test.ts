@@ -94,7 +94,7 @@ describe('re-runs, readiness, exit codes and links on the demo', () => {
       const r = await run('commit', demo.commits.fix.slice(0, 8));
       assert.equal(r.code, 0, r.stderr);
       assert.match(r.stdout, new RegExp(`^  https://github\\.com/acme/nba-predictions/commit/${demo.commits.fix}$`, 'm'));
-      assert.match(r.stdout, /Re-runs after this commit:\n  ⚠ catboost_v8: 2,006 rows superseded for game dates 2026-01-09\.\.2026-01-28: re-run before its deployment, by builds that lack this commit/);
+      assert.match(r.stdout, /Re-runs after this commit:\n {2}⚠ catboost_v8: 2,006 rows superseded for game dates 2026-01-09\.\.2026-01-28: re-run before its deployment, by builds that lack this commit/);
       const [json] = JSON.parse((await run('commit', demo.commits.fix, '--json')).stdout).commits;
       assert.equal(json.reruns[0].builds, 'lack it');
       assert.equal(json.reruns[0].when, 'before-deployment');
@@ -110,11 +110,11 @@ describe('re-runs, readiness, exit codes and links on the demo', () => {
     const server = await LspHarness.start({ folders: [demo.root] });
     try {
       await server.ready();
-      const readiness = (await server.connection.sendRequest(ReadinessRequest.method, { date: '2026-02-03' })) as ReadinessResponse;
+      const readiness = await server.connection.sendRequest<ReadinessResponse>(ReadinessRequest.method, { date: '2026-02-03' });
       assert.equal(readiness.verdict, 'not-ready');
       const cli = JSON.parse((await run('check', '--date', '2026-02-03', '--json')).stdout);
       assert.deepEqual(readiness.checks.map((c) => [c.subject, c.verdict, c.says]), cli.checks.map((c: { subject: string; verdict: string; says: string }) => [c.subject, c.verdict, c.says]));
-      const report = (await server.connection.sendRequest(CommitProvenanceRequest.method, { sha: demo.commits.fix.slice(0, 8) })) as CommitProvenanceResult;
+      const report = await server.connection.sendRequest<CommitProvenanceResult>(CommitProvenanceRequest.method, { sha: demo.commits.fix.slice(0, 8) });
       assert.match(report.markdown, /\*\*Re-runs after this commit\*\*\n\n- ⚠ catboost\\_v8: 2,006 rows superseded/);
       assert.match(report.markdown, /hit rate on the same 500 graded keys: 50\.4% \\\[46\.0, 54\.8\\\] n=500 before/);
     } finally {

@@ -125,14 +125,14 @@ describe('language server on the demo workspace', () => {
     const byCode = new Map(diagnostics.map((d) => [d.code, d]));
     const offset = byCode.get('feature-offset-out-of-range');
     assert.equal(offset?.severity, DiagnosticSeverity.Error);
-    assert.match(messageOf(offset!), /33 values/);
+    assert.match(messageOf(offset), /33 values/);
     const partition = byCode.get('partition-filter-missing');
     assert.equal(partition?.severity, DiagnosticSeverity.Warning);
-    assert.match(messageOf(partition!), /nba_predictions\.ml_feature_store_v2 is partitioned on game_date/);
-    assert.equal(partition!.range.start.line, 1);
+    assert.match(messageOf(partition), /nba_predictions\.ml_feature_store_v2 is partitioned on game_date/);
+    assert.equal(partition.range.start.line, 1);
     const dml = byCode.get('writes-tables');
     assert.equal(dml?.severity, DiagnosticSeverity.Information);
-    assert.match(messageOf(dml!), /UPDATE writes nba_predictions\.player_prop_predictions/);
+    assert.match(messageOf(dml), /UPDATE writes nba_predictions\.player_prop_predictions/);
   });
 
   it('the shipped SQL files of the demo are clean', async () => {
@@ -169,16 +169,16 @@ describe('language server on the demo workspace', () => {
 
   it('serves the custom requests the UI will use: provenance, diff, tree, timeline, verify, findings', async () => {
     const c = server.connection;
-    const provenance = (await c.sendRequest(CommitProvenanceRequest.method, { sha: demo.commits.fix.slice(0, 8), scope: noteUri })) as CommitProvenanceResult;
+    const provenance = await c.sendRequest<CommitProvenanceResult>(CommitProvenanceRequest.method, { sha: demo.commits.fix.slice(0, 8), scope: noteUri });
     assert.equal(provenance.provenance.commit?.sha, demo.commits.fix);
     assert.match(provenance.markdown, /# Commit 38ab3820|# Commit [0-9a-f]{8}/);
     assert.match(provenance.markdown, /Files changed/);
 
-    const diff = (await c.sendRequest(CommitDiffRequest.method, { sha: demo.commits.fix })) as { text: string };
+    const diff = await c.sendRequest<{ text: string }>(CommitDiffRequest.method, { sha: demo.commits.fix });
     assert.match(diff.text, /populate vegas\/opponent\/ppm features 25-32/);
     assert.match(diff.text, /^diff --git/m);
 
-    const tree = (await c.sendRequest(TreeRequest.method, {})) as TreeResult;
+    const tree = await c.sendRequest<TreeResult>(TreeRequest.method, {});
     const v8 = tree.models.find((m) => m.model === 'catboost_v8')!;
     const preFix = v8.commits.find((x) => x.commit === demo.commits.preFixBuild)!;
     assert.equal(preFix.metrics.predictions, 2303);
@@ -186,16 +186,16 @@ describe('language server on the demo workspace', () => {
     assert.ok(preFix.subject);
     assert.ok(preFix.dates.length > 5);
 
-    const timeline = (await c.sendRequest(TimelineRequest.method, { models: ['catboost_v8'] })) as TimelineResult;
+    const timeline = await c.sendRequest<TimelineResult>(TimelineRequest.method, { models: ['catboost_v8'] });
     assert.deepEqual(timeline.series.map((s) => s.model), ['catboost_v8']);
     assert.ok(timeline.deployments.some((d) => d.revision === 'prediction-worker-00069-wqf' && d.commit === demo.commits.fix));
     assert.ok(timeline.runs.some((r) => r.mode === 'backfill' && r.startedAt.startsWith('2026-01-30T07:41')));
 
-    const verify = (await c.sendRequest(VerifyRequest.method, { service: 'prediction-worker' })) as VerifyResult;
+    const verify = await c.sendRequest<VerifyResult>(VerifyRequest.method, { service: 'prediction-worker' });
     assert.equal(verify.verdict, 'stale');
     assert.ok(verify.missing.some((m) => m.sha === demo.commits.undeployedWorker));
 
-    const findings = (await c.sendRequest(FindingsRequest.method, { scope: noteUri })) as FindingsResult;
+    const findings = await c.sendRequest<FindingsResult>(FindingsRequest.method, { scope: noteUri });
     assert.equal(findings.findings[0].kind, 'deployment-gap');
     assert.ok(findings.findings[0].subjects.commits?.includes(demo.commits.fix));
   });

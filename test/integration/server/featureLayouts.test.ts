@@ -56,7 +56,7 @@ describe('feature layouts, end to end on both engines', () => {
     for (const p of pipelines.values()) await p.cleanup();
   });
 
-  const ask = <R>(method: string, params: unknown) => server.connection.sendRequest(method, params) as Promise<R>;
+  const ask = <R>(method: string, params: unknown) => server.connection.sendRequest<R>(method, params);
   const scope = (root: string) => pathToFileURL(join(root, 'pipeline-lens.json')).toString();
 
   for (const layout of LAYOUTS) {

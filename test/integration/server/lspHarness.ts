@@ -82,11 +82,11 @@ export class LspHarness {
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     let stderr = '';
-    child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     child.on('exit', (code) => {
       if (code) process.stderr.write(`server exited ${code}: ${stderr}\n`);
     });
-    const connection = createProtocolConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
+    const connection = createProtocolConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin));
     const harness = new LspHarness(connection, child);
     connection.onNotification(LogMessageNotification.type, (p) => {
       harness.logs.push(p.message);
@@ -147,7 +147,7 @@ export class LspHarness {
   }
 
   status(): Promise<ServerStatus> {
-    return this.connection.sendRequest(StatusRequest.method) as Promise<ServerStatus>;
+    return this.connection.sendRequest<ServerStatus>(StatusRequest.method);
   }
 
   /** Waits until every workspace has its commit graph (the server warms it after initialize). */

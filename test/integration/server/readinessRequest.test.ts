@@ -36,7 +36,7 @@ describe('readiness through the language server', () => {
     ['2026-01-11', 'not-ready', 1],
   ] as const) {
     it(`answers ${verdict} for ${date}, as the command line does`, async () => {
-      const answer = (await server.connection.sendRequest(ReadinessRequest.method, { date })) as ReadinessResponse;
+      const answer = await server.connection.sendRequest<ReadinessResponse>(ReadinessRequest.method, { date });
       assert.equal(answer.verdict, verdict);
       assert.equal(answer.exitCode, exitCode);
       const cli = await cliJson(date);

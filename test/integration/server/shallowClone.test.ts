@@ -53,7 +53,7 @@ async function answers(root: string, p: ShallowPipeline): Promise<Answers> {
       assert.ok(!hover || !/loading/.test(hover), `the hover on ${name} waited for the warehouse:\n${hover}`);
       hovers.set(name, hover === null ? null : plain(hover));
     }
-    const deployments = (await server.connection.sendRequest(DeploymentsRequest.method, {})) as DeploymentsResult;
+    const deployments = await server.connection.sendRequest<DeploymentsResult>(DeploymentsRequest.method, {});
     return { titles, hovers, deployments };
   } finally {
     await server.stop();

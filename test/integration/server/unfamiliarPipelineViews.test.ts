@@ -47,7 +47,7 @@ describe('views on a pipeline of another domain', () => {
     await unreadable?.cleanup();
   });
 
-  const ask = <R>(method: string, params: unknown) => server.connection.sendRequest(method, params) as Promise<R>;
+  const ask = <R>(method: string, params: unknown) => server.connection.sendRequest<R>(method, params);
   const scope = (root = pipeline.root) => pathToFileURL(join(root, 'pipeline-lens.json')).toString();
 
   it('timeline: the runs of the configured backfill modes are the backfill markers, the scheduled runs are not', async () => {

@@ -47,7 +47,7 @@ describe('server requests behind the views and queries', () => {
     if (dir) await rm(dir, { recursive: true, force: true });
   });
 
-  const ask = <R>(method: string, params: unknown) => server.connection.sendRequest(method, params) as Promise<R>;
+  const ask = <R>(method: string, params: unknown) => server.connection.sendRequest<R>(method, params);
 
   it('tree: builds say which revision was built from them, and the thresholds come along', async () => {
     const tree = await ask<TreeResult>(TreeRequest.method, {});

@@ -254,6 +254,7 @@ describe('verify: the families that gave a false ok', () => {
     async function cliWithGit(onLog: string): Promise<{ code: number; stdout: string; stderr: string }> {
       const dir = join(bin, onLog.replace(/\W+/g, '-'));
       await mkdir(dir, { recursive: true });
+      // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- node's ExecFileException is an Error; its type, built with Omit, does not say so
       const realGit = (await new Promise<string>((res, rej) => execFile('sh', ['-c', 'command -v git'], (e, out) => (e ? rej(e) : res(out.trim())))));
       const wrapper = join(dir, 'git');
       await writeFile(wrapper, `#!/bin/sh\nfor arg in "$@"; do\n  if [ "$arg" = log ]; then ${onLog}; fi\ndone\nexec "${realGit}" "$@"\n`);

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { join, relative, sep } from 'node:path';
 import { describe, it } from 'node:test';
-import { build, type Metafile } from 'esbuild';
+import { build } from 'esbuild';
 
 /*
  * Activation must stay cheap: VS Code waits for it before it shows anything of ours. What
@@ -26,7 +26,7 @@ async function inputsOf(entry: string): Promise<{ inputs: string[]; bytes: numbe
     outdir: join(ROOT, 'dist'),
     external: ['vscode'],
   });
-  const metafile = result.metafile as Metafile;
+  const metafile = result.metafile;
   return {
     inputs: Object.keys(metafile.inputs).map((p) => relative(ROOT, join(ROOT, p)).split(sep).join('/')),
     bytes: result.outputFiles.reduce((sum, f) => sum + f.contents.byteLength, 0),

@@ -34,7 +34,7 @@ describe('views, menus and walkthrough contributions', () => {
 
   it('names only declared commands in menus and welcome links', () => {
     const declared = new Set(contributes.commands.map((c: { command: string }) => c.command));
-    for (const [menu, items] of Object.entries(contributes.menus) as Array<[string, Array<{ command: string }>]>) {
+    for (const [menu, items] of Object.entries<Array<{ command: string }>>(contributes.menus)) {
       for (const item of items) assert.ok(declared.has(item.command), `${menu}: ${item.command}`);
     }
     const linked = contributes.viewsWelcome.flatMap((w: { contents: string }) => [...w.contents.matchAll(/command:(pipelineLens\.\w+)/g)].map((m) => m[1]));

@@ -67,6 +67,10 @@ export function translateBigQueryError(error: unknown, context: BigQueryErrorCon
       return new WarehouseError(`${query}: the result is too large for BigQuery to return (${message}). Aggregate more, or select fewer rows or columns.`, 'too-large');
     case 'resourcesExceeded':
       return new WarehouseError(`${query} needed more resources than BigQuery allows (${message}). Narrow the date range or aggregate in smaller steps.`, 'resources');
+    case null:
+    default:
+      // No reason, or one not named above: the status code decides.
+      break;
   }
   if (e.code === 401) return credentialsRejected(context, message);
   if (e.code === 403) return accessDenied(context, message);
@@ -266,6 +270,7 @@ function unreachable(context: BigQueryErrorContext, message: string): WarehouseE
 /** The server's own sentence: the first inner error's (the client joins several into a list). */
 function serverMessage(e: ApiErrorLike): string {
   const first = Array.isArray(e.errors) ? e.errors.find((x) => x?.message)?.message : undefined;
+  // eslint-disable-next-line @typescript-eslint/no-base-to-string -- the client may reject with a bare string, which ApiErrorLike does not admit
   const text = first ?? (e.message || String(e));
   return text.trim().replace(/\.$/, '');
 }

@@ -63,6 +63,6 @@ function normaliseField(value: unknown, field: SchemaField): unknown {
 
 /** The text inside the client's value classes (`BigQueryDate { value }` and kin). */
 function wrapped(value: unknown): unknown {
-  if (typeof value === 'object' && value !== null && 'value' in value) return (value as { value: unknown }).value;
+  if (typeof value === 'object' && value !== null && 'value' in value) return value.value;
   return value;
 }

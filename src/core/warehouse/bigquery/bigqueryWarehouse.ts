@@ -60,6 +60,26 @@ interface ResultsPage {
   numDmlAffectedRows?: string;
 }
 
+interface TableReference {
+  projectId?: string;
+  datasetId?: string;
+  tableId?: string;
+}
+
+/** The parts of a job's metadata read here (the client types it any). */
+interface JobMetadata {
+  status?: { errorResult?: unknown; errors?: unknown[] };
+  statistics?: {
+    totalBytesProcessed?: string;
+    query?: {
+      referencedTables?: TableReference[];
+      ddlTargetTable?: TableReference;
+      statementType?: string;
+      timeline?: Array<{ completedUnits?: string; pendingUnits?: string; activeUnits?: string }>;
+    };
+  };
+}
+
 /**
  * BigQuery through the official client. Every job carries `maximumBytesBilled` (the
  * profile's cap, or a caller's for one query), so a scan larger than the cap fails before
@@ -162,9 +182,9 @@ export class BigQueryWarehouse implements Warehouse {
         },
         () => cancelled(query.name),
       );
-      const statistics = job.metadata?.statistics ?? {};
-      const tables = (statistics.query?.referencedTables ?? []) as Array<{ projectId?: string; datasetId?: string; tableId?: string }>;
-      const target = statistics.query?.ddlTargetTable as { projectId?: string; datasetId?: string; tableId?: string } | undefined;
+      const statistics = (job.metadata as JobMetadata | undefined)?.statistics ?? {};
+      const tables = statistics.query?.referencedTables ?? [];
+      const target = statistics.query?.ddlTargetTable;
       return {
         bytesProcessed: statistics.totalBytesProcessed === undefined ? null : Number(statistics.totalBytesProcessed),
         statementType: statistics.query?.statementType ?? 'UNKNOWN',
@@ -230,7 +250,7 @@ export class BigQueryWarehouse implements Warehouse {
 
     const rows: Row[] = [];
     let fields: SchemaField[] | null = null;
-    let page: ResultsPage = {};
+    let page: ResultsPage;
     let pageToken: string | undefined;
     let wait = this.settings.poll.initialMs;
     // A string: the client turns a numeric timeoutMs into an error of its own when the job is still running.
@@ -331,8 +351,8 @@ export class BigQueryWarehouse implements Warehouse {
   /** The job an earlier insert created; its failure, when it failed, as the client would have said it. */
   private async existingJob(jobId: string, queryName: string, signal: AbortSignal | undefined): Promise<Job> {
     const job = this.client.job(jobId, { location: this.config.location });
-    const [metadata] = await this.request(queryName, signal, () => job.getMetadata());
-    const status = (metadata as { status?: { errorResult?: unknown; errors?: unknown[] } }).status;
+    const metadata = (await this.request(queryName, signal, () => job.getMetadata()))[0] as JobMetadata;
+    const status = metadata.status;
     if (status?.errorResult) throw Object.assign(new Error('job failed'), { errors: status.errors ?? [status.errorResult] });
     return job;
   }
@@ -362,8 +382,8 @@ export class BigQueryWarehouse implements Warehouse {
   /** Share of the job's work units done, from its query timeline; null when BigQuery has not said. */
   private async fraction(job: Job, queryName: string, signal: AbortSignal | undefined): Promise<number | null> {
     try {
-      const [metadata] = await this.request(queryName, signal, () => job.getMetadata());
-      const timeline = (metadata?.statistics?.query?.timeline ?? []) as Array<{ completedUnits?: string; pendingUnits?: string; activeUnits?: string }>;
+      const metadata = (await this.request(queryName, signal, () => job.getMetadata()))[0] as JobMetadata | undefined;
+      const timeline = metadata?.statistics?.query?.timeline ?? [];
       const last = timeline[timeline.length - 1];
       if (!last) return null;
       const done = Number(last.completedUnits ?? 0);

@@ -25,6 +25,7 @@ function bundleFolder(): string {
 
 /** The binding version the bundled DuckDB client pins. */
 function bindingVersion(): string {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- a JSON file outside the TypeScript project
   const { dependencies } = require('@duckdb/node-api/package.json') as { dependencies?: Record<string, string> };
   return dependencies?.['@duckdb/node-bindings'] ?? '<the version @duckdb/node-api pins>';
 }

@@ -318,7 +318,7 @@ function datasets(series: TimelineResult['series'], t: TimelineResult, colours: 
       borderWidth: 2,
       pointRadius: 2,
       tension: 0,
-    } as ChartDataset<'line'>);
+    });
   }
   const coverageColour = css('--vscode-charts-green', '#89d185');
   for (const c of state?.coverage ?? []) {
@@ -336,7 +336,7 @@ function datasets(series: TimelineResult['series'], t: TimelineResult, colours: 
       borderDash: [6, 3],
       borderWidth: 2,
       pointRadius: 0,
-    } as ChartDataset<'line'>);
+    });
   }
   return sets;
 }

@@ -33,7 +33,7 @@ describe('a request that arrives before the workspace is loaded', () => {
     assert.equal(result.head?.sha, demo.commits.undeployedWorker);
     assert.deepEqual(
       result.services.map((s) => s.service),
-      ['prediction-worker'],
+      ['prediction-worker', 'feature-store-processor'],
     );
   });
 });

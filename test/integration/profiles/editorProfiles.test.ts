@@ -77,23 +77,23 @@ describe('warehouse profiles in the editor: Select Warehouse Profile', () => {
       await writeFile(note, `The worker build ${demo.commits.preFixBuild} ran the backfill.\n`);
       const uri = await server.open(note, 'markdown');
 
-      const production = gradedOf((await server.connection.sendRequest(TreeRequest.method, {})) as TreeResult);
+      const production = gradedOf(await server.connection.sendRequest<TreeResult>(TreeRequest.method, {}));
       const productionLens = await lensTitlesOf(server, uri);
       const refreshes = server.lensRefreshes;
 
-      const chosen = (await server.connection.sendRequest(SelectProfileRequest.method, { scope: uri, profile: 'staging' })) as SelectProfileResult;
+      const chosen = await server.connection.sendRequest<SelectProfileResult>(SelectProfileRequest.method, { scope: uri, profile: 'staging' });
       assert.deepEqual(chosen, { root: demo.root, activeProfile: 'staging', notice: null });
       assert.equal((await server.status()).workspaces[0].activeProfile, 'staging');
-      const staging = gradedOf((await server.connection.sendRequest(TreeRequest.method, {})) as TreeResult);
+      const staging = gradedOf(await server.connection.sendRequest<TreeResult>(TreeRequest.method, {}));
       assert.equal(staging, production - removed, 'the tree counts the staging snapshot');
       await server.loaded();
       const stagingLens = await lensTitlesOf(server, uri);
       assert.notEqual(stagingLens, productionLens, 'the lens figures come from the staging snapshot');
       assert.ok(server.lensRefreshes > refreshes || (await waitFor(() => server.lensRefreshes > refreshes)), 'the client is told to redraw the lenses');
 
-      const back = (await server.connection.sendRequest(SelectProfileRequest.method, { scope: uri, profile: null })) as SelectProfileResult;
+      const back = await server.connection.sendRequest<SelectProfileResult>(SelectProfileRequest.method, { scope: uri, profile: null });
       assert.equal(back.activeProfile, 'production');
-      assert.equal(gradedOf((await server.connection.sendRequest(TreeRequest.method, {})) as TreeResult), production);
+      assert.equal(gradedOf(await server.connection.sendRequest<TreeResult>(TreeRequest.method, {})), production);
       await server.loaded();
       assert.equal(await lensTitlesOf(server, uri), productionLens);
     } finally {
@@ -118,11 +118,11 @@ describe('warehouse profiles in the editor: Select Warehouse Profile', () => {
     try {
       const status = await server.ready();
       assert.equal(status.workspaces[0].activeProfile, 'staging');
-      const tree = (await server.connection.sendRequest(TreeRequest.method, {})) as TreeResult;
+      const tree = await server.connection.sendRequest<TreeResult>(TreeRequest.method, {});
       const production = await LspHarness.start({ folders: [demo.root] });
       try {
         await production.ready();
-        assert.equal(gradedOf(tree), gradedOf((await production.connection.sendRequest(TreeRequest.method, {})) as TreeResult) - removed);
+        assert.equal(gradedOf(tree), gradedOf(await production.connection.sendRequest<TreeResult>(TreeRequest.method, {})) - removed);
       } finally {
         await production.stop();
       }

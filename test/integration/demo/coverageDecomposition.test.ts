@@ -47,8 +47,7 @@ describe('investigate decomposes the demo coverage drop', () => {
         WHERE f.feature_source_mode = 'backfill' AND f.game_date BETWEEN DATE '${from}' AND DATE '${to}'
         GROUP BY 1`);
       const out: Record<string, Side> = {};
-      // eslint-disable-next-line @typescript-eslint/no-base-to-string -- k is the text the query groups by, never an object
-      for (const r of reader.getRowObjectsJson()) out[String(r.k)] = { n: Number(r.n), covered: Number(r.covered) };
+      for (const r of reader.getRowObjectsJson()) out[r.k as string] = { n: Number(r.n), covered: Number(r.covered) };
       return out;
     } finally {
       c.closeSync();

@@ -358,7 +358,7 @@ export function stageBuildsQuery(config: PipelineLensConfig, role: 'predictions'
 SELECT
   ${q.column(scope, 't', 'commit', c.commit, 'text', false)} AS commit_sha,
   ${optionalColumn(q, scope, 't', 'mode', c.mode ?? null, 'any', 'STRING')} AS mode,
-  ${q.column(scope, 't', 'date', c.date, 'date', false)} AS day,
+  ${dayOf(q, scope, 't', 'date', c.date)} AS day,
   COUNT(*) AS rows_written
 FROM ${tableRef(scope.table)} AS t
 WHERE ${windowFilter(q, scope, 't', window)}${current}
@@ -703,7 +703,7 @@ export function servedArtifactsQuery(config: PipelineLensConfig, window: DateWin
     source = `
 made AS (
   SELECT ${q.column(ps, 'p', 'model', pc.model, 'any', false)} AS model, ${q.column(ps, 'p', 'entity', pc.entity, 'any', false)} AS entity,
-    ${q.column(ps, 'p', 'date', pc.date, 'date', false)} AS day, COALESCE(CAST(${q.column(ps, 'p', 'artifact', pc.artifact!, 'text')} AS STRING), '') AS artifact
+    ${dayOf(q, ps, 'p', 'date', pc.date)} AS day, COALESCE(CAST(${q.column(ps, 'p', 'artifact', pc.artifact!, 'text')} AS STRING), '') AS artifact
   FROM ${tableRef(ps.table)} AS p
   WHERE ${windowFilter(q, ps, 'p', window)}${currentRows(q, ps, 'p', pc)}
 ),
@@ -713,12 +713,12 @@ served AS (
 ),`;
     assigned = `
 assigned AS (SELECT model, entity, day, MIN(artifact) AS artifact FROM made GROUP BY 1, 2, 3),`;
-    assignedJoin = `a.model = ${q.column(gs, 'g', 'model', gc.model, 'any', false)} AND a.entity = ${q.column(gs, 'g', 'entity', gc.entity, 'any', false)} AND a.day = ${q.column(gs, 'g', 'date', gc.date, 'date', false)}`;
+    assignedJoin = `a.model = ${q.column(gs, 'g', 'model', gc.model, 'any', false)} AND a.entity = ${q.column(gs, 'g', 'entity', gc.entity, 'any', false)} AND a.day = ${dayOf(q, gs, 'g', 'date', gc.date)}`;
   } else {
     const ls = requiredScope(config, 'executionLog');
     const c = log!.columns;
     const failed = c.status ? ` AND NOT REGEXP_CONTAINS(LOWER(COALESCE(CAST(${q.column(ls, 'l', 'status', c.status, 'any')} AS STRING), '')), 'fail|error')` : '';
-    const date = q.column(ls, 'l', 'date', c.date, 'date', false);
+    const date = dayOf(q, ls, 'l', 'date', c.date);
     // A run produces for dates up to its start (a backfill, long after): runs are read from the window's first date to `runsUntil`.
     source = `
 runs AS (
@@ -736,7 +736,7 @@ served AS (
     assigned = `
 ranked AS (SELECT model, day, artifact, ROW_NUMBER() OVER (PARTITION BY model, day ORDER BY started DESC, artifact) AS recency FROM runs),
 assigned AS (SELECT model, day, artifact FROM ranked WHERE recency = 1),`;
-    assignedJoin = `a.model = ${q.column(gs, 'g', 'model', gc.model, 'any', false)} AND a.day = ${q.column(gs, 'g', 'date', gc.date, 'date', false)}`;
+    assignedJoin = `a.model = ${q.column(gs, 'g', 'model', gc.model, 'any', false)} AND a.day = ${dayOf(q, gs, 'g', 'date', gc.date)}`;
   }
   const correct = q.column(gs, 'g', 'correct', gc.correct, 'bool', false);
   const hasError = gc.predicted !== null && gc.actual !== null;
@@ -796,7 +796,7 @@ ORDER BY 1, 2, 3`;
   } else if (log?.columns.artifact && log.columns.model) {
     const ls = requiredScope(config, 'executionLog');
     const c = log.columns;
-    const date = q.column(ls, 'l', 'date', c.date, 'date', false);
+    const date = dayOf(q, ls, 'l', 'date', c.date);
     const rows = c.rowsProduced ? q.column(ls, 'l', 'rowsProduced', c.rowsProduced, 'number') : null;
     sql = `
 SELECT ${q.column(ls, 'l', 'model', c.model!, 'any')} AS model, ${q.column(ls, 'l', 'commit', c.commit, 'text', false)} AS commit_sha,

@@ -87,7 +87,7 @@ describe('the pipeline-lens npm package', () => {
     const query = cli(['--cwd', demo, 'query', 'sql/grading_coverage.sql', '--param', 'start_date=2026-01-27', '--param', 'end_date=2026-02-02', '--json']);
     assert.equal(query.status, 0, query.stderr);
     assert.ok(JSON.parse(query.stdout).rows.some((r: { system_id: string }) => r.system_id === 'catboost_v8'));
-    const verify = cli(['--cwd', demo, 'verify', '--json']);
+    const verify = cli(['--cwd', demo, 'verify', '--service', 'prediction-worker', '--json']);
     assert.equal(verify.status, 1, verify.stderr);
     assert.equal(JSON.parse(verify.stdout).verdict, 'stale');
   });
@@ -110,7 +110,7 @@ describe('the pipeline-lens npm package', () => {
       `pipeline-lens: DuckDB's native binding cannot be loaded (Cannot find module '@duckdb/node-bindings'). It must sit where Node finds it from ${alone}: run \`npm install @duckdb/node-bindings@${version}\` in that folder (or one above it), or point NODE_PATH at a node_modules folder holding it.`,
     );
     // Commands that need no warehouse run without the binding.
-    const verify = cli(['--cwd', demo, 'verify'], { entry: join(alone, 'cli.js') });
+    const verify = cli(['--cwd', demo, 'verify', '--service', 'prediction-worker'], { entry: join(alone, 'cli.js') });
     assert.equal(verify.status, 1, verify.stderr);
     assert.ok(readFileSync(join(REPO, 'README.md'), 'utf8').includes(`npm install @duckdb/node-bindings@${version}`), "README's install line names the pinned version");
   });

@@ -6,6 +6,7 @@ import { NO_CREDENTIAL_HOSTS, type CredentialHosts } from './credentials/endpoin
 import { openDeploymentSource } from './deployments/openDeploymentSource';
 import type { Deployment, DeploymentSource } from './deployments/types';
 import { GitRepository } from './git/gitRepository';
+import { raceAbort } from './provenance/trackedLoad';
 import { predictionDaysQuery, type DateWindow } from './warehouse/catalog';
 import { parseDate } from './warehouse/temporalValues';
 import { openWarehouse } from './warehouse/openWarehouse';
@@ -118,8 +119,9 @@ export class Workspace {
    * table holds (so a report on old data does not run to today), found inside the
    * calendar window below and read once per workspace.
    */
-  async defaultWindow(): Promise<DateWindow> {
-    return (await this.defaultWindowBasis()).window;
+  async defaultWindow(signal?: AbortSignal): Promise<DateWindow> {
+    // The read is shared by every caller; a cancelled caller stops waiting, the read goes on.
+    return (await raceAbort(this.defaultWindowBasis(), signal)).window;
   }
 
   /** The default window and what it rests on: the data, or the calendar when the data could not say. */

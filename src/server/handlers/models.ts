@@ -18,7 +18,7 @@ interface CommitSums {
 /** The models view: each model's results by the commit that produced them and by date, with the revisions each commit was deployed as. */
 export function modelsTree(context: ServerContext, params: WorkspaceScope & WindowOption, token: CancellationToken): Promise<TreeResult> {
   return inWorkspace(context, params, token, async (workspace, signal) => {
-    const window = params.window ?? (await workspace.defaultWindow());
+    const window = params.window ?? (await workspace.defaultWindow(signal));
     const config = workspace.config;
     const recordsArtifacts = config.tables.predictions.columns.artifact !== null || !!(config.tables.executionLog?.columns.artifact && config.tables.executionLog.columns.model);
     const skipped: string[] = [];
@@ -126,5 +126,5 @@ export function modelsTree(context: ServerContext, params: WorkspaceScope & Wind
 
 /** The catalog query behind a row of the models view, as SQL a person can edit and run. */
 export function treeRowSql(context: ServerContext, params: RowSqlParams, token: CancellationToken): Promise<RowSqlResult> {
-  return inWorkspace(context, params, token, async (workspace) => rowSql(workspace, params, params.window ?? (await workspace.defaultWindow())));
+  return inWorkspace(context, params, token, async (workspace, signal) => rowSql(workspace, params, params.window ?? (await workspace.defaultWindow(signal))));
 }

@@ -15,7 +15,7 @@ import { inWorkspace, viewThresholds } from './workspaceRequest';
 export function timeline(context: ServerContext, params: TimelineParams, token: CancellationToken): Promise<TimelineResult> {
   return inWorkspace(context, params, token, async (workspace, signal) => {
     const config = workspace.config;
-    const window: DateWindow = params.window ?? (await workspace.defaultWindow());
+    const window: DateWindow = params.window ?? (await workspace.defaultWindow(signal));
     const warehouse = await workspace.warehouse();
     const skipped: string[] = [];
     const [byDate, runRows, listings, lookup, commits] = await Promise.all([
@@ -82,7 +82,7 @@ export function featureCoverage(context: ServerContext, params: FeatureCoverageP
   return inWorkspace(context, params, token, async (workspace, signal) => {
     const config = workspace.config;
     if (!config.tables.featureStore) throw new ResponseError(ErrorCodes.InvalidRequest, `${config.file} names no tables.featureStore, so there is no feature coverage to chart.`);
-    const window = params.window ?? (await workspace.defaultWindow());
+    const window = params.window ?? (await workspace.defaultWindow(signal));
     const indices = [...new Set(params.features)].filter((i) => Number.isInteger(i) && i >= 0 && i < Math.max(config.features.count, 1));
     if (indices.length === 0) return { window, series: [] };
     const rows = (await (await workspace.warehouse()).query(featureCoverageQuery(config, window, indices), { signal })).rows;

@@ -38,6 +38,7 @@ describe('BigQuery warehouse profile', () => {
       keyFilename: null,
       requestTimeoutSeconds: 30,
       queryTimeoutSeconds: 600,
+      configKey: 'warehouse',
     });
     const k = resolveConfig(
       config({ ...BIGQUERY, keyFilename: 'keys/sa.json', apiEndpoint: 'http://127.0.0.1:9050/', maximumBytesBilled: 1000, requestTimeoutSeconds: 5, queryTimeoutSeconds: 3600 }),
@@ -52,6 +53,7 @@ describe('BigQuery warehouse profile', () => {
       keyFilename: '/ws/keys/sa.json',
       requestTimeoutSeconds: 5,
       queryTimeoutSeconds: 3600,
+      configKey: 'warehouse',
     });
     assert.equal((resolveConfig(config({ ...BIGQUERY, apiEndpoint: 'https://[::1]:8443' }), FILE).warehouse as { apiEndpoint: string }).apiEndpoint, 'https://[::1]:8443');
   });

@@ -209,7 +209,7 @@ describe('toDuckdbSql: dates and times', () => {
     assert.equal(rewrite("SELECT TIMESTAMP('2024-01-01')"), "SELECT CAST('2024-01-01' AS TIMESTAMPTZ)");
     assert.equal(rewrite("SELECT TIMESTAMP(s, 'Asia/Tokyo')"), "SELECT timezone('Asia/Tokyo', CAST(s AS TIMESTAMP))");
     assert.equal(rewrite('SELECT DATE(ts), DATE(2024, 1, 2)'), 'SELECT CAST(ts AS DATE), make_date(2024, 1, 2)');
-    assert.equal(rewrite("SELECT DATE(ts, 'UTC')"), "SELECT CAST(timezone('UTC', ts) AS DATE)");
+    assert.equal(rewrite("SELECT DATE(ts, 'UTC')"), "SELECT CAST(timezone('UTC', CAST(ts AS TIMESTAMPTZ)) AS DATE)");
     assert.equal(rewrite('SELECT CURRENT_TIMESTAMP(), CURRENT_DATE()'), 'SELECT current_timestamp, CURRENT_DATE()');
   });
 

@@ -13,10 +13,12 @@ export async function runFromPalette(wb: Workbench, title: string, timeout = 45_
     const row = wb.page.locator('.quick-input-list .monaco-list-row', { hasText: new RegExp(`^\\s*${title.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`) }).first();
     for (;;) {
       if (await wb.page.locator('.quick-input-widget').isVisible()) await wb.page.keyboard.press('Escape');
-      await wb.page.keyboard.press('F1');
-      await input.waitFor({ timeout: 10_000 });
-      await input.fill(`>${title}`);
       try {
+        // A tab that opens as the palette appears (a diff, a webview) takes the focus and
+        // closes the palette: then the input is there but hidden, and the whole step repeats.
+        await wb.page.keyboard.press('F1');
+        await input.waitFor({ timeout: 10_000 });
+        await input.fill(`>${title}`, { timeout: 5_000 });
         await row.waitFor({ timeout: 3_000 });
         // Clicked rather than Enter: Enter runs the highlighted row, which may be another match.
         await row.click();

@@ -51,10 +51,23 @@ export class BenchContext {
         const given = resolve(this.benchRepo);
         const measured = await withoutCommitGraph(given, this.log);
         const label = `${basename(given)} (BENCH_REPO) @ ${(await headOf(given)).slice(0, 7)}`;
-        return benchScenario(measured.root, { sizes: SCENARIO_SIZES, label, copiedWithoutCommitGraph: measured.copied, ...(this.mainRef ? { mainRef: this.mainRef } : {}) }, this.log);
+        return benchScenario(
+          measured.root,
+          { sizes: SCENARIO_SIZES, label, copiedWithoutCommitGraph: measured.copied, ...(this.mainRef ? { mainRef: this.mainRef } : {}) },
+          this.log,
+        );
       }
       const history = await generatedHistory({ commits: this.sizes.historyCommits }, this.log);
-      return benchScenario(history.root, { sizes: SCENARIO_SIZES, mainRef: history.mainRef, serviceFolders: SERVICE_FOLDERS, label: `generated history (${history.features.toLocaleString('en-US')} feature branches, ${history.abandoned} abandoned)` }, this.log);
+      return benchScenario(
+        history.root,
+        {
+          sizes: SCENARIO_SIZES,
+          mainRef: history.mainRef,
+          serviceFolders: SERVICE_FOLDERS,
+          label: `generated history (${history.features.toLocaleString('en-US')} feature branches, ${history.abandoned} abandoned)`,
+        },
+        this.log,
+      );
     });
   }
 

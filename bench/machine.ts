@@ -18,7 +18,9 @@ export function describeMachine(): MachineInfo {
   const cpu = cpus();
   let git = 'not found';
   try {
-    git = execFileSync('git', ['--version'], { encoding: 'utf8' }).trim().replace(/^git version /, '');
+    git = execFileSync('git', ['--version'], { encoding: 'utf8' })
+      .trim()
+      .replace(/^git version /, '');
   } catch {
     // Reported as missing; the ancestry figures then fail with their own message.
   }

@@ -32,7 +32,11 @@ function cells(figure: Figure): string[] {
 export function textReport(report: BenchReport): string {
   const rows = report.figures.map(cells);
   const widths = HEADERS.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  const line = (r: string[]) => r.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd();
+  const line = (r: string[]) =>
+    r
+      .map((c, i) => c.padEnd(widths[i]))
+      .join('  ')
+      .trimEnd();
   const out = [
     `Pipeline Lens benchmarks (${report.mode}), ${report.startedAt}, ${report.durationSeconds.toFixed(0)} s`,
     `History: ${report.history}`,

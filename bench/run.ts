@@ -68,7 +68,11 @@ const SUITES: Suite[] = [
     name: 'extension',
     repository: false,
     fallback: { id: 'activation', group: 'Extension', title: 'activation and bundles', goal: '≤ 50 ms, client ≤ 500 KB' },
-    run: async (context) => [await activationFigure(context.projectRoot, context.quick ? 3 : 7), await minifiedClientFigure(context.projectRoot), ...(await bundleFigures(context.projectRoot))],
+    run: async (context) => [
+      await activationFigure(context.projectRoot, context.quick ? 3 : 7),
+      await minifiedClientFigure(context.projectRoot),
+      ...(await bundleFigures(context.projectRoot)),
+    ],
   },
 ];
 
@@ -104,7 +108,9 @@ async function main(argv: string[]): Promise<number> {
     context.log(`done in ${((Date.now() - suiteStarted) / 1000).toFixed(1)} s`);
   }
   current = 'bench';
-  const history = suites.some((s) => s.repository) ? await context.describeHistory().catch((error: Error) => `FAILED: ${error.message.split('\n')[0]}`) : 'not measured in this run';
+  const history = suites.some((s) => s.repository)
+    ? await context.describeHistory().catch((error: Error) => `FAILED: ${error.message.split('\n')[0]}`)
+    : 'not measured in this run';
   const report: BenchReport = {
     version: 2,
     startedAt: startedAt.toISOString(),

@@ -8,6 +8,8 @@ if (!existsSync(cli)) {
   process.stderr.write('pipeline-lens: the CLI is not built yet; run `npm run build` in the Pipeline Lens folder.\n');
   process.exit(2);
 }
-require(cli).main(process.argv.slice(2)).then((code) => {
-  process.exitCode = code;
-});
+require(cli)
+  .main(process.argv.slice(2))
+  .then((code) => {
+    process.exitCode = code;
+  });

@@ -45,4 +45,3 @@ export const PROCESSOR_DEPLOYS: readonly { commitRole: string; at: string; revis
   { commitRole: 'vegasSourceChange', at: '2026-01-31T10:05:00Z', revision: 'feature-store-processor-00037-t5v' },
   { commitRole: 'usageSpikeFix', at: '2026-01-31T18:40:00Z', revision: 'feature-store-processor-00038-f6j' },
 ];
-

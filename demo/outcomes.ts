@@ -101,11 +101,7 @@ function constructWithSpread(slots: readonly GradedSlot[], target: GroupTarget, 
       for (const i of pick(pos, goal.correct - rightUnder)) correct[i] = true;
     } else {
       // Calls go wrong mostly when the actual lands near the line.
-      const wrong = rng.weightedSample(
-        rows,
-        (i) => Math.exp(-Math.abs(slots[i].u) / spread) * (target.inflated && slots[i].u < 0 ? 2 : 1),
-        rows.length - goal.correct,
-      );
+      const wrong = rng.weightedSample(rows, (i) => Math.exp(-Math.abs(slots[i].u) / spread) * (target.inflated && slots[i].u < 0 ? 2 : 1), rows.length - goal.correct);
       const wrongSet = new Set(wrong);
       for (const i of rows) correct[i] = !wrongSet.has(i);
     }

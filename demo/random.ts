@@ -77,7 +77,10 @@ export class Random {
   /** Lower-case hex string of `length` characters. */
   hex(length: number): string {
     let out = '';
-    while (out.length < length) out += Math.floor(this.next() * 0x10000).toString(16).padStart(4, '0');
+    while (out.length < length)
+      out += Math.floor(this.next() * 0x10000)
+        .toString(16)
+        .padStart(4, '0');
     return out.slice(0, length);
   }
 
@@ -115,9 +118,7 @@ export function apportion(total: number, weights: readonly number[], caps?: read
       given += add;
     }
     const rest = remaining - given;
-    const byRemainder = shares
-      .filter((s) => parts[s.i] < cap(s.i))
-      .sort((a, b) => b.exact - Math.floor(b.exact) - (a.exact - Math.floor(a.exact)) || a.i - b.i);
+    const byRemainder = shares.filter((s) => parts[s.i] < cap(s.i)).sort((a, b) => b.exact - Math.floor(b.exact) - (a.exact - Math.floor(a.exact)) || a.i - b.i);
     let extra = Math.min(rest, byRemainder.length);
     for (const s of byRemainder) {
       if (extra === 0) break;

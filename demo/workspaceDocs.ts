@@ -74,7 +74,12 @@ export function pipelineLensConfig(): string {
         metrics: { mae: 4.12, hitRate: 0.746 },
         versions: [
           { artifact: MODEL_ARTIFACTS.v9January, experiment: 'catboost_v9_2026_01', trainingWindow: { from: '2025-10-01', to: '2026-01-04' } },
-          { artifact: MODEL_ARTIFACTS.v9Variant, experiment: 'catboost_v9_2026_02', trainingWindow: { from: '2025-11-02', to: '2026-01-24' }, metrics: { mae: 5.08, hitRate: 0.508 } },
+          {
+            artifact: MODEL_ARTIFACTS.v9Variant,
+            experiment: 'catboost_v9_2026_02',
+            trainingWindow: { from: '2025-11-02', to: '2026-01-24' },
+            metrics: { mae: 5.08, hitRate: 0.508 },
+          },
         ],
       },
       similarity_balanced_v1: { artifact: MODEL_ARTIFACTS.similarity },

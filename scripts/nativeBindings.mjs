@@ -101,7 +101,9 @@ export function ensureBindingTarball(target, { offline = false, log = () => {} }
       const result = spawnSync('npm', ['pack', '--silent', `${name}@${version}`, '--pack-destination', download], { cwd: download, encoding: 'utf8' });
       const packed = result.status === 0 ? readdirSync(download).find((f) => f.endsWith('.tgz')) : undefined;
       if (!packed) {
-        throw new Error(`npm pack ${name}@${version} failed (${result.error?.message ?? `exit ${result.status}`}): ${result.stderr.trim()}. It needs the npm registry; on a machine without it, copy ${file} from one that has it.`);
+        throw new Error(
+          `npm pack ${name}@${version} failed (${result.error?.message ?? `exit ${result.status}`}): ${result.stderr.trim()}. It needs the npm registry; on a machine without it, copy ${file} from one that has it.`,
+        );
       }
       renameSync(join(download, packed), file);
     } finally {
@@ -149,7 +151,7 @@ export function copyDuckdbBinding(outdir) {
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   if (!process.argv.includes('--fetch')) {
-    console.error('Usage: node scripts/nativeBindings.mjs --fetch   (caches every platform\'s DuckDB binding in .cache/duckdb-bindings/)');
+    console.error("Usage: node scripts/nativeBindings.mjs --fetch   (caches every platform's DuckDB binding in .cache/duckdb-bindings/)");
     process.exit(2);
   }
   try {

@@ -64,7 +64,10 @@ export function packageExtensions({ targets = [vscodeTarget()], out, outDir, off
       const started = Date.now();
       const binding = bindingFor(target, join(stage, `binding-${target}`), offline, log);
       if (binding === null) {
-        results.push({ target, skipped: `its DuckDB binding is not in ${relativeToRepo(join(repoRoot, '.cache', 'duckdb-bindings'))}; run \`node scripts/nativeBindings.mjs --fetch\` (needs the npm registry)` });
+        results.push({
+          target,
+          skipped: `its DuckDB binding is not in ${relativeToRepo(join(repoRoot, '.cache', 'duckdb-bindings'))}; run \`node scripts/nativeBindings.mjs --fetch\` (needs the npm registry)`,
+        });
         log(`${target}: not built (binding not fetched)`);
         continue;
       }
@@ -78,13 +81,17 @@ export function packageExtensions({ targets = [vscodeTarget()], out, outDir, off
       run(
         process.execPath,
         [
-          vsce, 'package',
+          vsce,
+          'package',
           '--no-dependencies', // everything is bundled; the native binding was copied beside it
-          '--target', target,
-          '--readme-path', marketplaceReadme,
+          '--target',
+          target,
+          '--readme-path',
+          marketplaceReadme,
           '--allow-missing-repository',
           '--no-rewrite-relative-links',
-          '--out', file,
+          '--out',
+          file,
         ],
         folder,
         `vsce package --target ${target}`,

@@ -21,7 +21,11 @@ export async function ancestryFigures(context: BenchContext): Promise<Figure[]> 
   try {
     return await measure(context);
   } catch (error) {
-    return [failed('ancestry.cold', GROUP, 'cold', COLD_GOAL, error), failed('ancestry.processes', GROUP, 'git processes', 'constant', error), failed('ancestry.warm', GROUP, 'warm', '', error)];
+    return [
+      failed('ancestry.cold', GROUP, 'cold', COLD_GOAL, error),
+      failed('ancestry.processes', GROUP, 'git processes', 'constant', error),
+      failed('ancestry.warm', GROUP, 'warm', '', error),
+    ];
   }
 }
 
@@ -74,7 +78,11 @@ async function measure(context: BenchContext): Promise<Figure[]> {
 
   // Baseline: a sample of pairs, one process each, run one after the other as a lens would.
   const random = seededRandom(7);
-  const chosen = sample(Array.from({ length: pairs }, (_, i) => i), context.sizes.baselinePairs, random);
+  const chosen = sample(
+    Array.from({ length: pairs }, (_, i) => i),
+    context.sizes.baselinePairs,
+    random,
+  );
   let mismatches = 0;
   // Without a commit-graph one call can take seconds on a large history: one pass.
   const passes = 1;

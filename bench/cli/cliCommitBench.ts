@@ -32,7 +32,12 @@ interface CliRun {
  */
 export async function cliFigures(context: BenchContext): Promise<Figure[]> {
   const cli = join(context.projectRoot, 'dist', 'cli.js');
-  if (!(await stat(cli).then(() => true, () => false))) {
+  if (
+    !(await stat(cli).then(
+      () => true,
+      () => false,
+    ))
+  ) {
     return ['cli.commit', 'cli.commit.graph', 'cli.processes'].map((id) => pending(id, GROUP, id, GOAL, 'pending: the CLI is not built (no dist/cli.js); run npm run build'));
   }
   const lens = await context.lens();
@@ -98,7 +103,9 @@ export async function cliFigures(context: BenchContext): Promise<Figure[]> {
           `median of ${runs.length} CLI runs and ${loops.length} loop passes; the loop found ${contained} of ${revisions.length} revisions containing it`,
           `of the CLI's time, starting Node and loading the CLI bundle (\`--help\`) takes ${startup.toFixed(0)} ms`,
           floor instanceof Error ? `floor: FAILED: ${floor.message}` : describeFloor(floor),
-          ...(variant.name === 'without' ? commitGraphNote(scenario) : ['a local copy of the repository (a mirror clone: hard links, every ref) with `git commit-graph write --reachable`']),
+          ...(variant.name === 'without'
+            ? commitGraphNote(scenario)
+            : ['a local copy of the repository (a mirror clone: hard links, every ref) with `git commit-graph write --reachable`']),
         ],
       });
     } catch (error) {
@@ -171,7 +178,13 @@ async function countGitProcesses(cli: string, lens: LensWorkspace, sha: string):
     const calls = (await readFile(logFile, 'utf8').catch(() => ''))
       .split('\n')
       .filter(Boolean)
-      .map((line) => line.replace(/^(-c \S+ )+/, '').split(' ').slice(0, 2).join(' '));
+      .map((line) =>
+        line
+          .replace(/^(-c \S+ )+/, '')
+          .split(' ')
+          .slice(0, 2)
+          .join(' '),
+      );
     if (calls.length === 0) throw new Error('no git process went through the counting wrapper (does the CLI run git from PATH?)');
     return { count: calls.length, commands: calls };
   } finally {

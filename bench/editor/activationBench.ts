@@ -32,7 +32,12 @@ export async function activationFigure(root: string, runs: number): Promise<Figu
   const title = 'extension activation (require + activate)';
   const goal = '≤ 50 ms';
   const bundle = join(root, 'dist', 'extension.js');
-  if (!(await stat(bundle).then(() => true, () => false))) {
+  if (
+    !(await stat(bundle).then(
+      () => true,
+      () => false,
+    ))
+  ) {
     return pending(id, GROUP, title, goal, 'pending: dist/extension.js not built yet (src/extension/main.ts does not exist)');
   }
   const results: ProbeResult[] = [];

@@ -18,7 +18,9 @@ const BUNDLES = [
 export async function bundleFigures(root: string): Promise<Figure[]> {
   const figures: Figure[] = [];
   for (const bundle of BUNDLES) {
-    const size = await stat(join(root, 'dist', bundle.file)).then((s) => s.size).catch(() => null);
+    const size = await stat(join(root, 'dist', bundle.file))
+      .then((s) => s.size)
+      .catch(() => null);
     if (size === null) {
       figures.push(pending(bundle.id, GROUP, bundle.title, '', `not built yet (no dist/${bundle.file})`));
       continue;
@@ -50,7 +52,14 @@ export async function minifiedClientFigure(root: string): Promise<Figure> {
   const title = 'client bundles, minified (as packaged)';
   const goal = '≤ 500 KB';
   const entries = { activation: join(root, 'src', 'extension', 'main.ts'), languageClient: join(root, 'src', 'extension', 'startExtension.ts') };
-  for (const entry of Object.values(entries)) if (!(await stat(entry).then(() => true, () => false))) return pending(id, GROUP, title, goal, `not built yet (no ${entry.slice(root.length + 1)})`);
+  for (const entry of Object.values(entries))
+    if (
+      !(await stat(entry).then(
+        () => true,
+        () => false,
+      ))
+    )
+      return pending(id, GROUP, title, goal, `not built yet (no ${entry.slice(root.length + 1)})`);
   const size = async (entry: string) => {
     const result = await build({
       entryPoints: [entry],

@@ -32,7 +32,14 @@ export async function lensWorkspace(scenario: BenchScenario, rows: number, log: 
 
   const root = join(await cacheDir(`lens-${scenario.key}-${rows}`), 'workspace');
   await mkdir(root, { recursive: true });
-  await writeFile(join(root, 'deployments.json'), JSON.stringify(scenario.deployments.map((d) => ({ ...d, trafficPercent: null })), null, 1));
+  await writeFile(
+    join(root, 'deployments.json'),
+    JSON.stringify(
+      scenario.deployments.map((d) => ({ ...d, trafficPercent: null })),
+      null,
+      1,
+    ),
+  );
   const config = {
     repository: scenario.root,
     warehouse: { kind: 'embedded', files: { [PREDICTIONS_TABLE]: tables.predictionsFile, [GRADED_TABLE]: tables.gradedFile } },
@@ -47,7 +54,9 @@ export async function lensWorkspace(scenario: BenchScenario, rows: number, log: 
 
   const lines = ['# Handoff: builds and fixes to check', ''];
   scenario.document.forEach(({ token }, i) => {
-    lines.push(i % 3 === 0 ? `- ${token}: deployed to ${first}, see \`${token}\` in the log` : `- fix (${token}) touching ${scenario.services[i % scenario.services.length].folder}`);
+    lines.push(
+      i % 3 === 0 ? `- ${token}: deployed to ${first}, see \`${token}\` in the log` : `- fix (${token}) touching ${scenario.services[i % scenario.services.length].folder}`,
+    );
   });
   const document = `${lines.join('\n')}\n`;
   const documentFile = join(root, 'handoff.md');

@@ -96,7 +96,8 @@ export function describeFloor(result: FloorResult): string {
   if (s.catFile !== undefined) parts.push(`cat-file --batch-check ${s.catFile.toFixed(0)} ms (${s.found} found)`);
   if (s.log !== undefined) parts.push(`log --no-walk --name-only ${s.log.toFixed(0)} ms (${(s.logBytes / 1024).toFixed(0)} KB)`);
   if (s.revList !== undefined) parts.push(`rev-list --parents ${s.revList.toFixed(0)} ms (${(s.revListBytes / 1024 / 1024).toFixed(1)} MB)`);
-  if (s.query !== undefined) parts.push(`DuckDB open + query ${s.query.toFixed(0)} ms (${s.rows} rows${s.rows === 0 ? ': NONE, the bench warehouse does not cover the window' : ''})`);
+  if (s.query !== undefined)
+    parts.push(`DuckDB open + query ${s.query.toFixed(0)} ms (${s.rows} rows${s.rows === 0 ? ': NONE, the bench warehouse does not cover the window' : ''})`);
   const serial = (s.catFile ?? 0) + (s.log ?? 0) + (s.revList ?? 0) + (s.query ?? 0);
   return `floor (median of ${result.runs}, runs between the product's; independent steps at once): ${parts.join(', ')}; ${serial.toFixed(0)} ms one after the other; its process held ${result.rssMB.toFixed(0)} MB RSS (peak ${result.peakMB.toFixed(0)} MB)`;
 }

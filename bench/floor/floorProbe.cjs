@@ -50,7 +50,18 @@ async function main() {
     if (!job.details || shas.length === 0) return;
     const log = await git(
       job,
-      ['log', '--no-walk=unsorted', '--stdin', '--no-color', '--root', '-z', '--name-only', '--no-renames', '--diff-merges=first-parent', '--format=%H%x00%P%x00%an%x00%ae%x00%at%x00%ct%x00%s'],
+      [
+        'log',
+        '--no-walk=unsorted',
+        '--stdin',
+        '--no-color',
+        '--root',
+        '-z',
+        '--name-only',
+        '--no-renames',
+        '--diff-merges=first-parent',
+        '--format=%H%x00%P%x00%an%x00%ae%x00%at%x00%ct%x00%s',
+      ],
       shas.map((s) => `${s}\n`).join(''),
     );
     steps.log = log.ms;

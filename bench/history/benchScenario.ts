@@ -85,7 +85,9 @@ export async function benchScenario(root: string, options: ScenarioOptions, log:
     .slice(0, 16);
   const dir = await cacheDir(`scenario-${key}`);
   const file = join(dir, 'scenario.json');
-  const cached = await readFile(file, 'utf8').then((t) => JSON.parse(t) as BenchScenario).catch(() => null);
+  const cached = await readFile(file, 'utf8')
+    .then((t) => JSON.parse(t) as BenchScenario)
+    .catch(() => null);
   if (cached?.key === key) return { ...cached, commitGraph: await hasCommitGraph(top) };
   log(`choosing services, deployments and the document's commits in ${options.label ?? basename(top)} (cached afterwards)`);
   const scenario = await computeScenario(top, key, head, refsListing, options);
@@ -95,7 +97,12 @@ export async function benchScenario(root: string, options: ScenarioOptions, log:
 
 async function computeScenario(root: string, key: string, head: string, refsListing: string, options: ScenarioOptions): Promise<BenchScenario> {
   const random = seededRandom(SEED);
-  const mainRef = options.mainRef ?? (await runGit(root, ['symbolic-ref', '-q', 'HEAD']).then((t) => t.trim(), () => ''));
+  const mainRef =
+    options.mainRef ??
+    (await runGit(root, ['symbolic-ref', '-q', 'HEAD']).then(
+      (t) => t.trim(),
+      () => '',
+    ));
   if (!mainRef) throw new Error('HEAD is detached: set BENCH_MAIN_REF to the branch whose first-parent history was deployed (e.g. refs/heads/main).');
 
   const firstParent = (await runGit(root, ['log', '--first-parent', '--reverse', '--format=%H %ct', mainRef]))
@@ -128,7 +135,10 @@ async function computeScenario(root: string, key: string, head: string, refsList
   const middle = firstParent.findIndex((c) => c.sha === deployed[Math.floor(deployed.length / 2)].sha);
   const cliSha = firstParent[Math.min(firstParent.length - 1, middle + 1)].sha;
 
-  const tips = refsListing.split('\n').filter(Boolean).map((line) => line.split(' ')[0]);
+  const tips = refsListing
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => line.split(' ')[0]);
   const detached = (await runGit(root, ['rev-list', '--stdin'], ['HEAD', ...tips.map((t) => `^${t}`)].join('\n') + '\n')).split('\n').filter(Boolean);
   const onMain = (await runGit(root, ['rev-list', mainRef])).split('\n').filter(Boolean);
   const side = (await runGit(root, ['rev-list', '--exclude=refs/notes/*', '--all', `^${mainRef}`, ...(detached.length ? ['^HEAD'] : [])])).split('\n').filter(Boolean);
@@ -149,7 +159,10 @@ async function computeScenario(root: string, key: string, head: string, refsList
     })),
   );
 
-  const refNames = refsListing.split('\n').filter(Boolean).map((line) => line.slice(line.indexOf(' ') + 1));
+  const refNames = refsListing
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => line.slice(line.indexOf(' ') + 1));
   const count = (prefix: string) => refNames.filter((r) => r.startsWith(prefix)).length;
   const refs = { total: refNames.length, heads: count('refs/heads/'), tags: count('refs/tags/'), pull: count('refs/pull/'), notes: count('refs/notes/'), other: 0 };
   refs.other = refs.total - refs.heads - refs.tags - refs.pull - refs.notes;
@@ -206,7 +219,11 @@ async function busiestFolders(root: string, mainRef: string): Promise<string[]> 
 }
 
 function serviceName(folder: string): string {
-  return basename(folder).toLowerCase().replace(/[^a-z0-9-]+/g, '-') || 'service';
+  return (
+    basename(folder)
+      .toLowerCase()
+      .replace(/[^a-z0-9-]+/g, '-') || 'service'
+  );
 }
 
 /**
@@ -222,6 +239,10 @@ export function abbreviate(sha: string, length: number): string {
 export async function hasCommitGraph(root: string): Promise<boolean> {
   const objects = (await runGit(root, ['rev-parse', '--git-path', 'objects'])).trim();
   const dir = isAbsolute(objects) ? objects : resolve(root, objects);
-  const exists = (path: string) => stat(path).then(() => true, () => false);
+  const exists = (path: string) =>
+    stat(path).then(
+      () => true,
+      () => false,
+    );
   return (await exists(join(dir, 'info', 'commit-graph'))) || (await exists(join(dir, 'info', 'commit-graphs')));
 }

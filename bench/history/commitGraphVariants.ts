@@ -21,7 +21,13 @@ export async function withoutCommitGraph(root: string, log: (line: string) => vo
   const dir = await cacheDir(`no-graph-${key}`);
   const copy = join(dir, 'repo');
   const done = join(dir, 'complete');
-  if (await stat(done).then(() => true, () => false)) return { root: copy, copied: true };
+  if (
+    await stat(done).then(
+      () => true,
+      () => false,
+    )
+  )
+    return { root: copy, copied: true };
   log(`${root} has a commit-graph file: copying it locally (hard links, every ref) without one`);
   await rm(copy, { recursive: true, force: true });
   await runGit(dir, ['clone', '-q', '--mirror', '--local', root, join(copy, '.git')]);
@@ -50,7 +56,13 @@ export async function commitGraphClone(scenario: BenchScenario, log: (line: stri
   const dir = await cacheDir(`graph-clone-${scenario.key}`);
   const root = join(dir, 'repo');
   const done = join(dir, 'complete');
-  if (await stat(done).then(() => true, () => false)) return root;
+  if (
+    await stat(done).then(
+      () => true,
+      () => false,
+    )
+  )
+    return root;
   log(`copying ${scenario.label} locally (hard links, every ref) and writing a commit-graph into the copy`);
   await rm(root, { recursive: true, force: true });
   await runGit(dir, ['clone', '-q', '--mirror', '--local', scenario.root, join(root, '.git')]);

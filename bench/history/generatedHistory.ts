@@ -64,7 +64,9 @@ export async function generatedHistory(size: HistorySize, log: (line: string) =>
   const dir = await cacheDir(`real-shaped-${size.commits}`);
   const root = join(dir, 'repo');
   const manifestFile = join(dir, 'manifest.json');
-  const cached = await readFile(manifestFile, 'utf8').then((t) => JSON.parse(t) as Manifest).catch(() => null);
+  const cached = await readFile(manifestFile, 'utf8')
+    .then((t) => JSON.parse(t) as Manifest)
+    .catch(() => null);
   if (cached && cached.version === GENERATOR_VERSION && cached.size === size.commits && cached.seed === SEED) {
     const head = await runGit(root, ['rev-parse', '--verify', '--quiet', 'HEAD']).catch(() => '');
     if (head.trim() === cached.head) {
@@ -79,7 +81,9 @@ export async function generatedHistory(size: HistorySize, log: (line: string) =>
   await rm(root, { recursive: true, force: true });
   await mkdir(root, { recursive: true });
   const built = await buildHistory(root, dir, size.commits, log);
-  log(`generated in ${((Date.now() - started) / 1000).toFixed(1)} s: ${built.commits.toLocaleString('en-US')} commits, ${built.merges.toLocaleString('en-US')} merges, ${JSON.stringify(built.refs)}`);
+  log(
+    `generated in ${((Date.now() - started) / 1000).toFixed(1)} s: ${built.commits.toLocaleString('en-US')} commits, ${built.merges.toLocaleString('en-US')} merges, ${JSON.stringify(built.refs)}`,
+  );
   const head = (await runGit(root, ['rev-parse', 'HEAD'])).trim();
   const manifest: Manifest = { version: GENERATOR_VERSION, size: size.commits, seed: SEED, head, ...built };
   await writeFile(manifestFile, JSON.stringify(manifest));
@@ -186,8 +190,7 @@ async function buildHistory(root: string, dir: string, target: number, log: (lin
     }
     if (random() < 0.05) notes.push(mainTip);
   };
-  const newerIn = (source: Map<string, number>, target: Map<string, number>): Array<[string, number]> =>
-    [...source].filter(([path, stamp]) => stamp > (target.get(path) ?? 0));
+  const newerIn = (source: Map<string, number>, target: Map<string, number>): Array<[string, number]> => [...source].filter(([path, stamp]) => stamp > (target.get(path) ?? 0));
 
   while (mark < target - DETACHED_COMMITS) {
     const roll = random();
@@ -211,7 +214,9 @@ async function buildHistory(root: string, dir: string, target: number, log: (lin
       if (feature.made < feature.length) {
         const path = feature.files.size > 0 && random() < 0.6 ? pick([...feature.files.keys()]) : randomFile(feature.folder);
         feature.files.set(path, mark + 1);
-        feature.tip = await commit(`refs/heads/lane/${feature.lane}`, `topic ${feature.id}: ${feature.made === 0 ? 'start' : 'continue'} ${path}`, feature.tip, null, [[path, mark + 1]]);
+        feature.tip = await commit(`refs/heads/lane/${feature.lane}`, `topic ${feature.id}: ${feature.made === 0 ? 'start' : 'continue'} ${path}`, feature.tip, null, [
+          [path, mark + 1],
+        ]);
         feature.made += 1;
       } else {
         open.splice(open.indexOf(feature), 1);
@@ -305,7 +310,14 @@ async function buildHistory(root: string, dir: string, target: number, log: (lin
   // The lanes were only where feature commits were written; a detached HEAD holds the experiment.
   const laneRefs = [...Array.from({ length: OPEN_FEATURES }, (_, i) => `refs/heads/lane/${i}`), 'refs/heads/lane/detached'];
   const existing = new Set((await runGit(root, ['for-each-ref', '--format=%(refname)', 'refs/heads/lane/'])).split('\n').filter(Boolean));
-  await runGit(root, ['update-ref', '--stdin'], laneRefs.filter((r) => existing.has(r)).map((r) => `delete ${r}\n`).join(''));
+  await runGit(
+    root,
+    ['update-ref', '--stdin'],
+    laneRefs
+      .filter((r) => existing.has(r))
+      .map((r) => `delete ${r}\n`)
+      .join(''),
+  );
   await runGit(root, ['update-ref', '--no-deref', 'HEAD', marks.get(historyMarks)!]);
   await runGit(root, ['reset', '-q', '--hard']);
   await runGit(root, ['pack-refs', '--all']);

@@ -44,7 +44,12 @@ const IDS = ['server.firstLens', 'server.coldAll', 'server.warmAll', 'server.rss
  */
 export async function serverFigures(context: BenchContext): Promise<Figure[]> {
   const server = join(context.projectRoot, 'dist', 'server.js');
-  if (!(await stat(server).then(() => true, () => false))) {
+  if (
+    !(await stat(server).then(
+      () => true,
+      () => false,
+    ))
+  ) {
     return IDS.map((id) => pending(id, GROUP, id, '', 'pending: the language server is not built (no dist/server.js); run npm run build'));
   }
   const lens = await context.lens();
@@ -54,7 +59,13 @@ export async function serverFigures(context: BenchContext): Promise<Figure[]> {
   const floorSamples = {
     all: new FloorSamples(context.lensFloorJob()),
     // The deployment answer for the first lens on screen: its SHA, the graph, no query.
-    first: new FloorSamples({ cwd: scenario.root, tokens: firstVisible ? [firstVisible.token] : [], revisions: scenario.deployments.map((d) => d.commit), details: true, sql: null }),
+    first: new FloorSamples({
+      cwd: scenario.root,
+      tokens: firstVisible ? [firstVisible.token] : [],
+      revisions: scenario.deployments.map((d) => d.commit),
+      details: true,
+      sql: null,
+    }),
   };
   let growth: { before: number; after: number; hovers: number; positions: number; latencies: number[]; firstPass: number[] } | Error | null = null;
   let runError: Error | null = null;
@@ -178,7 +189,9 @@ export async function serverFigures(context: BenchContext): Promise<Figure[]> {
         ratio: null,
         goal: 'growth ≤ 50 MB',
         status: g <= 50 ? 'met' : 'missed',
-        notes: [`${growth.hovers.toLocaleString('en-US')} hovers over ${growth.positions.toLocaleString('en-US')} SHA positions, 4 in flight; RSS ${growth.before.toFixed(0)} MB after one hover per position, ${growth.after.toFixed(0)} MB at the end`],
+        notes: [
+          `${growth.hovers.toLocaleString('en-US')} hovers over ${growth.positions.toLocaleString('en-US')} SHA positions, 4 in flight; RSS ${growth.before.toFixed(0)} MB after one hover per position, ${growth.after.toFixed(0)} MB at the end`,
+        ],
       },
       {
         id: 'server.hover',
@@ -251,7 +264,8 @@ function storedFigures(
 ): Figure[] {
   const firstTitle = 'first lens shown, a later session (graph kept in the editor storage)';
   const allTitle = 'all lenses resolved, a later session (graph kept in the editor storage)';
-  if (stored instanceof Error) return [failed('server.firstLens.stored', GROUP, firstTitle, '≤ 0.5 s', stored), failed('server.coldAll.stored', GROUP, allTitle, '≤ 1.5× floor', stored)];
+  if (stored instanceof Error)
+    return [failed('server.firstLens.stored', GROUP, firstTitle, '≤ 0.5 s', stored), failed('server.coldAll.stored', GROUP, allTitle, '≤ 1.5× floor', stored)];
   const { runs } = stored;
   const firstLens = median(runs.map((r) => r.firstLensMs));
   const all = median(runs.map((r) => r.allMs));
@@ -286,7 +300,8 @@ function storedFigures(
 }
 
 const loading = (title: string) => /\bloading\b/.test(title);
-const answersDeployments = (title: string) => title !== '' && !title.includes('deployments loading') && !title.startsWith('Pipeline Lens:') && title !== 'commit details unavailable';
+const answersDeployments = (title: string) =>
+  title !== '' && !title.includes('deployments loading') && !title.startsWith('Pipeline Lens:') && title !== 'commit details unavailable';
 
 async function coldRun(session: LspSession, lens: LensWorkspace, warmPasses: number, storagePath?: string): Promise<ColdRun> {
   const spawned = process.hrtime.bigint();

@@ -48,7 +48,9 @@ export async function benchTables(rows: number, log: (line: string) => void, opt
     builds: builds?.length ?? BUILDS,
   };
   const marker = join(dir, 'complete.json');
-  const done = await readFile(marker, 'utf8').then((t) => JSON.parse(t) as { rows: number; builds: string[] | null; firstDay?: string }).catch(() => null);
+  const done = await readFile(marker, 'utf8')
+    .then((t) => JSON.parse(t) as { rows: number; builds: string[] | null; firstDay?: string })
+    .catch(() => null);
   if (done?.rows === rows && JSON.stringify(done.builds ?? null) === JSON.stringify(builds) && (done.firstDay ?? FIRST_DAY) === firstDay) return tables;
 
   log(`generating ${rows.toLocaleString('en-US')} prediction and graded rows as Parquet (cached afterwards in ${dir})`);

@@ -77,9 +77,7 @@ export async function warehouseBench(sizes: WarehouseSizes, log: (line: string) 
         ratio: overhead(p, b),
         goal: GOAL,
         status: difference ? 'failed' : p / b <= 3 ? 'met' : 'missed',
-        notes: [
-          `${productRows.length.toLocaleString('en-US')} result rows; ${difference ?? 'same rows as the hand-written query'}; median of ${sizes.runs} runs each`,
-        ],
+        notes: [`${productRows.length.toLocaleString('en-US')} result rows; ${difference ?? 'same rows as the hand-written query'}; median of ${sizes.runs} runs each`],
       });
     }
   } finally {
@@ -152,10 +150,7 @@ function compareRows(product: Row[], hand: Row[]): string | null {
   for (let i = 0; i < product.length; i++) {
     for (const [column, value] of Object.entries(hand[i])) {
       const other = product[i][column];
-      const same =
-        typeof value === 'number' && typeof other === 'number'
-          ? Math.abs(value - other) <= 1e-9 * Math.max(1, Math.abs(value))
-          : value === other;
+      const same = typeof value === 'number' && typeof other === 'number' ? Math.abs(value - other) <= 1e-9 * Math.max(1, Math.abs(value)) : value === other;
       if (!same) return `row ${i + 1} DIFFERS in ${column}: ${String(other)} vs ${String(value)} hand-written`;
     }
   }

@@ -41,7 +41,11 @@ export function buildFeatureStore(slates: Slate[], cells: Cell[], shas: Record<s
     const dates = [...byDate.keys()].sort();
     const sizes = dates.map((d) => byDate.get(d)!.length);
     const total = Math.round(share * sizes.reduce((s, x) => s + x, 0));
-    const parts = apportion(total, sizes.map((s) => s * rng.uniform(0.85, 1.15)), sizes);
+    const parts = apportion(
+      total,
+      sizes.map((s) => s * rng.uniform(0.85, 1.15)),
+      sizes,
+    );
     dates.forEach((d, i) => {
       const chosen = new Set(rng.shuffle([...byDate.get(d)!]).slice(0, parts[i]));
       for (const p of byDate.get(d)!) vegas.set(`${d}|${p.lookup}`, chosen.has(p));

@@ -73,7 +73,11 @@ export function gradedCounts(cells: Cell[]): Map<Cell, number> {
     const group = active.filter((c) => c.system === spec.system && inRange(c.date, spec.from, spec.to));
     const first = dayStart(spec.from);
     const weights = group.map((c) => c.players.length * (spec.decay ? Math.max(0.15, 1 - 0.17 * ((dayStart(c.date) - first) / 86400_000)) : rng.uniform(0.85, 1.15)));
-    apportion(spec.total, weights, group.map((c) => c.players.length)).forEach((g, i) => graded.set(group[i], g));
+    apportion(
+      spec.total,
+      weights,
+      group.map((c) => c.players.length),
+    ).forEach((g, i) => graded.set(group[i], g));
   }
   for (const c of active) {
     if (graded.has(c)) continue;
@@ -159,9 +163,22 @@ export function buildOutcomes(cells: Cell[], graded: Map<Cell, number>, report: 
     const rightCalls = [...strata.values()].reduce((s, t) => s + t.correct, 0);
     const highEdge = profile.highEdge ?? Math.round((profile.highEdgeShare ?? 0.1) * total);
     const highEdgeCorrect = profile.highEdgeCorrect ?? Math.min(rightCalls, Math.round(highEdge * (profile.highEdgeRate ?? 0.6)));
-    const target: GroupTarget = { name: key, strata, highEdge, highEdgeCorrect, mae: profile.mae, std: profile.std, inflated: profile.inflated, maxEdge: profile.inflated ? 24 : 12,
-      wrongCallSpreads: profile.exact ? [3, 5, 8, 14, 1000] : [5] };
-    const result = constructOutcomes(members.map((m) => m.slot), target, rng);
+    const target: GroupTarget = {
+      name: key,
+      strata,
+      highEdge,
+      highEdgeCorrect,
+      mae: profile.mae,
+      std: profile.std,
+      inflated: profile.inflated,
+      maxEdge: profile.inflated ? 24 : 12,
+      wrongCallSpreads: profile.exact ? [3, 5, 8, 14, 1000] : [5],
+    };
+    const result = constructOutcomes(
+      members.map((m) => m.slot),
+      target,
+      rng,
+    );
     report.push({ group: key, graded: total, mae: result.mae, std: result.std, targetMae: profile.mae, targetStd: profile.std });
     members.forEach((m, i) => {
       const map = constructed.get(m.cell) ?? new Map<number, { correct: boolean; edge: number }>();

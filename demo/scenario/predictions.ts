@@ -24,9 +24,7 @@ export function predictionRows(
     c.players.forEach((p, i) => {
       const o = rows[i];
       const f = featureOf.get(`${c.date}|${p.lookup}`)!;
-      const critical = usesDefaultFeatures(c)
-        ? criticalJson({ vegas: 0, has: 0, ppm: 0.4, win: f[24] })
-        : criticalJson({ vegas: f[25], has: f[28], ppm: f[31], win: f[24] });
+      const critical = usesDefaultFeatures(c) ? criticalJson({ vegas: 0, has: 0, ppm: 0.4, win: f[24] }) : criticalJson({ vegas: f[25], has: f[28], ppm: f[31], win: f[24] });
       const created = Math.round(c.start + ((i + 1) / (c.players.length + 1)) * c.duration * 1000);
       const row: PredictionRow = {
         player_lookup: p.lookup,

@@ -1,7 +1,19 @@
 /** The prediction runs (daily, the backfill, a manual run), the revision each ran on and how many players each model predicted. */
 import { DEPLOYMENTS, type PlannedDeployment } from '../deploymentPlan';
 import { apportion, Random } from '../random';
-import { BACKFILL_END_MS, BACKFILL_FIRST_DATE, BACKFILL_LAST_DATE, BACKFILL_START_MS, dayStart, FAILED_CELL, gameDates, inRange, LAST_DATE, MANUAL_V9_RUN_MS, WINDOW_START } from './calendar';
+import {
+  BACKFILL_END_MS,
+  BACKFILL_FIRST_DATE,
+  BACKFILL_LAST_DATE,
+  BACKFILL_START_MS,
+  dayStart,
+  FAILED_CELL,
+  gameDates,
+  inRange,
+  LAST_DATE,
+  MANUAL_V9_RUN_MS,
+  WINDOW_START,
+} from './calendar';
 import type { Player, Slate } from './slates';
 
 export type RunKind = 'daily' | 'backfill' | 'manual';
@@ -44,7 +56,6 @@ const VOLUME_TOTALS: { system: string; from: string; to: string; total: number }
   { system: 'catboost_v9_2026_02', from: WINDOW_START, to: LAST_DATE, total: 222 },
 ];
 
-
 export const V8_FEATURE_SYSTEMS = new Set(['catboost_v8', 'ensemble_v1', 'ensemble_v1_1']);
 
 export function buildCells(slates: Slate[]): Cell[] {
@@ -66,7 +77,14 @@ export function buildCells(slates: Slate[]): Cell[] {
     const revision = servingAt(start);
     const stamp = slate.date.replace(/-/g, '');
     const orchestration = slate.date >= '2026-01-09' ? `wf-daily-predictions-${stamp}-1500` : null;
-    addRun('daily', start, revision.models.map((system) => ({ system, date: slate.date })), `daily-${slate.date}`, orchestration, revision);
+    addRun(
+      'daily',
+      start,
+      revision.models.map((system) => ({ system, date: slate.date })),
+      `daily-${slate.date}`,
+      orchestration,
+      revision,
+    );
   }
   addRun('manual', MANUAL_V9_RUN_MS, [{ system: 'catboost_v9', date: LAST_DATE }], 'manual-2026-02-02-2031', null, servingAt(MANUAL_V9_RUN_MS));
 

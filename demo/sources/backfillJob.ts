@@ -18,7 +18,9 @@ SERVICE_URL = "https://prediction-worker-7q2kdl3x5a-wl.a.run.app"
 def id_token():
     return subprocess.check_output(["gcloud", "auth", "print-identity-token"], text=True).strip()
 
-${range ? `
+${
+  range
+    ? `
 def mark_superseded(bq, start, end, system_ids, reason):
     """Flags the rows a backfill replaces so metrics count only the regenerated ones."""
     sql = """
@@ -37,20 +39,25 @@ def mark_superseded(bq, start, end, system_ids, reason):
     ])
     bq.query(sql, job_config=job_config).result()
 
-` : ''}
+`
+    : ''
+}
 def main():
     parser = argparse.ArgumentParser()
-${range
-  ? `    parser.add_argument("--start", required=True, type=dt.date.fromisoformat)
+${
+  range
+    ? `    parser.add_argument("--start", required=True, type=dt.date.fromisoformat)
     parser.add_argument("--end", required=True, type=dt.date.fromisoformat)
     parser.add_argument("--system-id", action="append", required=True)
     parser.add_argument("--mark-superseded", action="store_true")`
-  : `    parser.add_argument("--date", required=True, type=dt.date.fromisoformat)
-    parser.add_argument("--system-id", action="append")`}
+    : `    parser.add_argument("--date", required=True, type=dt.date.fromisoformat)
+    parser.add_argument("--system-id", action="append")`
+}
     args = parser.parse_args()
     headers = {"Authorization": f"Bearer {id_token()}"}
-${range
-  ? `    bq = bigquery.Client()
+${
+  range
+    ? `    bq = bigquery.Client()
     day = args.start
     while day <= args.end:
         body = {"game_date": day.isoformat(), "mode": "backfill", "system_ids": args.system_id,
@@ -63,10 +70,11 @@ ${range
         for row in resp.json():
             print(day, row["system_id"], row["players_predicted"], row["deployment_revision"])
         day += dt.timedelta(days=1)`
-  : `    body = {"game_date": args.date.isoformat(), "mode": "backfill", "system_ids": args.system_id}
+    : `    body = {"game_date": args.date.isoformat(), "mode": "backfill", "system_ids": args.system_id}
     resp = requests.post(f"{SERVICE_URL}/predict", json=body, headers=headers, timeout=900)
     resp.raise_for_status()
-    print(resp.json())`}
+    print(resp.json())`
+}
 
 
 if __name__ == "__main__":

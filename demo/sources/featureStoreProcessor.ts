@@ -1,16 +1,7 @@
 /** The feature store processor (phase 4): which players get features, and the Vegas, pace and usage bugs and fixes. */
 import { atLeast } from './stages';
 
-export type ProcessorStage =
-  | 'initial'
-  | 'opponent'
-  | 'widen'
-  | 'usageBreak'
-  | 'paceBreak'
-  | 'paceFix'
-  | 'vegasChange'
-  | 'usageFix'
-  | 'vegasFix';
+export type ProcessorStage = 'initial' | 'opponent' | 'widen' | 'usageBreak' | 'paceBreak' | 'paceFix' | 'vegasChange' | 'usageFix' | 'vegasFix';
 const PROCESSOR_ORDER: ProcessorStage[] = ['initial', 'opponent', 'widen', 'usageBreak', 'paceBreak', 'paceFix', 'vegasChange', 'usageFix', 'vegasFix'];
 
 export function featureStoreProcessorPy(stage: ProcessorStage): string {

@@ -10,9 +10,7 @@ const WORKER_ORDER: WorkerStage[] = ['initial', 'similarityZone', 'earlyBuild', 
 
 export function workerPy(stage: WorkerStage): string {
   const since = (s: WorkerStage) => atLeast(WORKER_ORDER, stage, s);
-  const loadVectors = since('preFix')
-    ? `    vectors = loader.vectors(game_date, players, model)`
-    : `    vectors = loader.positional_vectors(game_date, players)`;
+  const loadVectors = since('preFix') ? `    vectors = loader.vectors(game_date, players, model)` : `    vectors = loader.positional_vectors(game_date, players)`;
   const zones = since('similarityZone')
     ? `
     zones = loader.shot_zone_profiles(game_date, players) if model.needs_shot_zones else {}`

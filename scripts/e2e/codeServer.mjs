@@ -112,11 +112,10 @@ export function installExtensions({ extensionsDir, userDataDir, env, link = [], 
     symlinkSync(folder, target, 'dir');
   }
   for (const file of vsix) {
-    const result = spawnSync(
-      process.execPath,
-      [codeServerEntry, '--extensions-dir', extensionsDir, '--user-data-dir', userDataDir, '--force', '--install-extension', file],
-      { env, encoding: 'utf8' },
-    );
+    const result = spawnSync(process.execPath, [codeServerEntry, '--extensions-dir', extensionsDir, '--user-data-dir', userDataDir, '--force', '--install-extension', file], {
+      env,
+      encoding: 'utf8',
+    });
     if (result.status !== 0 || !/successfully installed/.test(result.stdout ?? '')) {
       throw new Error(`code-server --install-extension ${file} failed:\n${result.stdout}${result.stderr}`);
     }
@@ -149,16 +148,21 @@ export async function startCodeServer({ name, scratch, extensions = {}, settings
   const output = createWriteStream(logFile);
   const args = [
     codeServerEntry,
-    '--bind-addr', `127.0.0.1:${port}`,
-    '--auth', 'none',
+    '--bind-addr',
+    `127.0.0.1:${port}`,
+    '--auth',
+    'none',
     '--disable-telemetry',
     '--disable-update-check',
     '--disable-workspace-trust',
     '--disable-getting-started-override',
     '--ignore-last-opened',
-    '--config', join(scratch, 'config.yaml'),
-    '--user-data-dir', userDataDir,
-    '--extensions-dir', extensionsDir,
+    '--config',
+    join(scratch, 'config.yaml'),
+    '--user-data-dir',
+    userDataDir,
+    '--extensions-dir',
+    extensionsDir,
   ];
   // Its own process group (detached), so stop() ends code-server and every process it
   // started (extension hosts, the language server, file watchers) in one signal.
@@ -189,7 +193,11 @@ export async function startCodeServer({ name, scratch, extensions = {}, settings
   process.once('exit', onExit);
 
   try {
-    await waitForHealth(origin, () => exited, () => text);
+    await waitForHealth(
+      origin,
+      () => exited,
+      () => text,
+    );
   } catch (error) {
     await stop();
     throw error;

@@ -169,10 +169,7 @@ function installCodeServer() {
   if (!existsSync(join(codeServerPackageDir, 'lib', 'vscode', 'node_modules', '@vscode', 'ripgrep', 'bin', 'rg'))) {
     throw new Error(`code-server installed without its ripgrep binary; see ${installLog}.`);
   }
-  writeFileSync(
-    codeServerStamp,
-    JSON.stringify({ version: codeServerVersion, node: process.version, installedAt: new Date().toISOString() }, null, 2) + '\n',
-  );
+  writeFileSync(codeServerStamp, JSON.stringify({ version: codeServerVersion, node: process.version, installedAt: new Date().toISOString() }, null, 2) + '\n');
 }
 
 function seedRipgrepCache(tmp) {

@@ -24,9 +24,7 @@ export async function runUiTests({ build = true, link = false, files = [] } = {}
   await ensureCodeServer();
   buildExtension({ skip: !build });
   const scratch = scratchFolder('ui-tests');
-  const extensions = link
-    ? { link: [repoRoot] }
-    : { vsix: [packageExtension({ out: join(scratch, 'pipeline-lens.vsix'), log: (m) => log(`packaged ${m}`) })] };
+  const extensions = link ? { link: [repoRoot] } : { vsix: [packageExtension({ out: join(scratch, 'pipeline-lens.vsix'), log: (m) => log(`packaged ${m}`) })] };
 
   const server = await startCodeServer({ name: 'ui-tests', scratch, extensions });
   let code = 1;
@@ -35,7 +33,10 @@ export async function runUiTests({ build = true, link = false, files = [] } = {}
     log(`code-server ${server.origin} with the extension ${link ? 'linked' : 'installed from the VSIX'} (logs: ${server.logFile})`);
     const tests = files.length
       ? files
-      : readdirSync(uiTestsDir).filter((f) => f.endsWith('.ui.ts')).sort().map((f) => relative(repoRoot, join(uiTestsDir, f)));
+      : readdirSync(uiTestsDir)
+          .filter((f) => f.endsWith('.ui.ts'))
+          .sort()
+          .map((f) => relative(repoRoot, join(uiTestsDir, f)));
     code = await runNodeTests(tests, {
       PIPELINE_LENS_E2E_ORIGIN: server.origin,
       PIPELINE_LENS_E2E_DEMO: demo,
@@ -60,11 +61,11 @@ const RUN_TIMEOUT_MS = 15 * 60_000;
 /** One file at a time: each opens its own browser on the shared code-server, and 2 cores are few. */
 function runNodeTests(files, env) {
   return new Promise((resolve) => {
-    const child = spawn(
-      process.execPath,
-      ['--import', 'tsx', '--test', '--test-reporter=spec', '--test-concurrency=1', `--test-timeout=${TEST_TIMEOUT_MS}`, ...files],
-      { cwd: repoRoot, stdio: 'inherit', env: { ...process.env, ...env } },
-    );
+    const child = spawn(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', '--test-concurrency=1', `--test-timeout=${TEST_TIMEOUT_MS}`, ...files], {
+      cwd: repoRoot,
+      stdio: 'inherit',
+      env: { ...process.env, ...env },
+    });
     const timer = setTimeout(() => {
       console.error(`[e2e] the UI tests ran past ${RUN_TIMEOUT_MS / 60_000} minutes; stopping them`);
       child.kill('SIGKILL');

@@ -84,7 +84,8 @@ function openWorkspace(globals: GlobalOptions, here: string): Workspace {
 function parseSeconds(flag: string): (text: string) => number {
   return (text) => {
     const seconds = Number(text);
-    if (text.trim() === '' || !Number.isFinite(seconds) || seconds <= 0) throw new UsageError(`${flag} ${text} is not a number of seconds; give a positive number, e.g. ${flag} 60.`);
+    if (text.trim() === '' || !Number.isFinite(seconds) || seconds <= 0)
+      throw new UsageError(`${flag} ${text} is not a number of seconds; give a positive number, e.g. ${flag} 60.`);
     return seconds;
   };
 }
@@ -176,7 +177,11 @@ export function buildProgram(io: CliIO = PROCESS_IO, result: { exitCode: number 
     .option('--debug', 'print stack traces of errors')
     .option('--profile <name>', 'warehouse profile from pipeline-lens.json "warehouses" (default: defaultWarehouse)')
     .option('--request-timeout <seconds>', 'how long one request to BigQuery may go unanswered (default: warehouse.requestTimeoutSeconds, 30)', parseSeconds('--request-timeout'))
-    .option('--query-timeout <seconds>', 'how long one BigQuery query may run before its job is cancelled (default: warehouse.queryTimeoutSeconds, 600)', parseSeconds('--query-timeout'))
+    .option(
+      '--query-timeout <seconds>',
+      'how long one BigQuery query may run before its job is cancelled (default: warehouse.queryTimeoutSeconds, 600)',
+      parseSeconds('--query-timeout'),
+    )
     .showHelpAfterError()
     .configureOutput({ writeOut: (t) => io.stdout(t), writeErr: (t) => io.stderr(t) })
     .exitOverride();
@@ -262,8 +267,8 @@ export function buildProgram(io: CliIO = PROCESS_IO, result: { exitCode: number 
           rerunsAfterCommits(w, provenances, window),
         ]);
         const extras = (p: CommitProvenance) => ({
-          links: p.commit ? links.get(p.commit.sha) ?? null : null,
-          reruns: p.commit && reruns.recorded ? reruns.byCommit.get(p.commit.sha) ?? [] : null,
+          links: p.commit ? (links.get(p.commit.sha) ?? null) : null,
+          reruns: p.commit && reruns.recorded ? (reruns.byCommit.get(p.commit.sha) ?? []) : null,
           rerunsNotRecorded: reruns.recorded ? null : reruns.reason,
         });
         if (options.json) printJson('commit', { commits: provenances.map((p) => ({ ...p, ...extras(p) })) });
@@ -277,7 +282,10 @@ export function buildProgram(io: CliIO = PROCESS_IO, result: { exitCode: number 
     .description('hit rate, MAE, bias, std, direction and high-edge hit rate of a model, with sample sizes and intervals')
     .requiredOption('--model <id>', 'model id')
     .addOption(new Option('--by <breakdown>', 'rows by').choices(['commit', 'date', 'period']).default('commit'))
-    .option('--split-at <sha|date|time>', 'with --by period: a commit (builds containing it vs not), a date (by the date predicted for) or a time (by when each prediction was made)')
+    .option(
+      '--split-at <sha|date|time>',
+      'with --by period: a commit (builds containing it vs not), a date (by the date predicted for) or a time (by when each prediction was made)',
+    )
     .option('--from <date>', 'first date (YYYY-MM-DD)')
     .option('--to <date>', 'last date (YYYY-MM-DD)')
     .option('--wide', 'one table however wide, labels whole (default: two tables within 100 columns)')
@@ -303,7 +311,15 @@ export function buildProgram(io: CliIO = PROCESS_IO, result: { exitCode: number 
         const window = await windowFrom(options, w, io);
         const impact = await rerunImpact(w, { window, models: options.model });
         if (!impact.recorded) throw new ConfigError(impact.reason, w.config.file, '/tables/predictions/columns/active');
-        if (options.json) printJson('rerun-impact', { window: impact.window, models: impact.models, markedBy: impact.markedBy, notRecorded: impact.notRecorded, perModel: impact.perModel, largestChanges: impact.largestChanges });
+        if (options.json)
+          printJson('rerun-impact', {
+            window: impact.window,
+            models: impact.models,
+            markedBy: impact.markedBy,
+            notRecorded: impact.notRecorded,
+            perModel: impact.perModel,
+            largestChanges: impact.largestChanges,
+          });
         else print(renderRerun(impact));
       });
     });
@@ -353,79 +369,79 @@ export function buildProgram(io: CliIO = PROCESS_IO, result: { exitCode: number 
     .option('--allow-write', 'let a statement that changes data (DML, DDL) run on BigQuery, after you type yes at the terminal')
     .option('--max-bytes <size>', 'bytes-billed cap for this query (e.g. 500MB, 20GiB) instead of warehouse.maximumBytesBilled', parseMaxBytes)
     .option('--json', 'rows as JSON')
-    .action(
-      async (
-        file: string,
-        options: { param: Record<string, TypedParameter>; dryRun?: boolean; allowWrite?: boolean; maxBytes?: number; json?: boolean },
-      ) => {
-        let sql: string;
-        if (file === '-') sql = readFileSync(0, 'utf8');
-        else {
-          const found = inputPath(file, here, globals().cwd);
-          if ('tried' in found) throw new UsageError(`Cannot read ${file}: no such file (looked for ${found.tried.join(' and ')}).`);
-          try {
-            sql = readFileSync(found.path, 'utf8');
-          } catch (error) {
-            throw new UsageError(`Cannot read ${found.path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}; check that it is a readable file.`);
-          }
+    .action(async (file: string, options: { param: Record<string, TypedParameter>; dryRun?: boolean; allowWrite?: boolean; maxBytes?: number; json?: boolean }) => {
+      let sql: string;
+      if (file === '-') sql = readFileSync(0, 'utf8');
+      else {
+        const found = inputPath(file, here, globals().cwd);
+        if ('tried' in found) throw new UsageError(`Cannot read ${file}: no such file (looked for ${found.tried.join(' and ')}).`);
+        try {
+          sql = readFileSync(found.path, 'utf8');
+        } catch (error) {
+          throw new UsageError(`Cannot read ${found.path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}; check that it is a readable file.`);
         }
-        if (sql.trim() === '') throw new UsageError(`${file === '-' ? 'Standard input' : file} holds no SQL.`);
-        await withWorkspace(globals(), here, async (w) => {
-          const warehouse = await w.warehouse();
-          const params = Object.fromEntries(Object.entries(options.param).map(([k, v]) => [k, v.value]));
-          const types = Object.fromEntries(Object.entries(options.param).map(([k, v]) => [k, v.type]));
-          const query = { name: 'user', sql, params, types };
-          const profileCap = w.config.warehouse.kind === 'bigquery' ? w.config.warehouse.maximumBytesBilled : null;
-          const cap = warehouse.kind === 'bigquery' ? (options.maxBytes ?? profileCap) : null;
-          // The engine says what the statement is (a dry run on BigQuery) before anything runs.
-          const plan = await planQuery(warehouse, query);
-          if (options.dryRun) {
-            if (options.json) {
-              printJson('query', {
-                dryRun: true,
-                statementType: plan.statementType,
-                targets: plan.targets,
-                bytesProcessed: plan.bytesProcessed,
-                referencedTables: plan.referencedTables,
-                maximumBytesBilled: cap,
-              });
-            } else print(renderDryRun(plan, warehouse, cap));
-            return;
+      }
+      if (sql.trim() === '') throw new UsageError(`${file === '-' ? 'Standard input' : file} holds no SQL.`);
+      await withWorkspace(globals(), here, async (w) => {
+        const warehouse = await w.warehouse();
+        const params = Object.fromEntries(Object.entries(options.param).map(([k, v]) => [k, v.value]));
+        const types = Object.fromEntries(Object.entries(options.param).map(([k, v]) => [k, v.type]));
+        const query = { name: 'user', sql, params, types };
+        const profileCap = w.config.warehouse.kind === 'bigquery' ? w.config.warehouse.maximumBytesBilled : null;
+        const cap = warehouse.kind === 'bigquery' ? (options.maxBytes ?? profileCap) : null;
+        // The engine says what the statement is (a dry run on BigQuery) before anything runs.
+        const plan = await planQuery(warehouse, query);
+        if (options.dryRun) {
+          if (options.json) {
+            printJson('query', {
+              dryRun: true,
+              statementType: plan.statementType,
+              targets: plan.targets,
+              bytesProcessed: plan.bytesProcessed,
+              referencedTables: plan.referencedTables,
+              maximumBytesBilled: cap,
+            });
+          } else print(renderDryRun(plan, warehouse, cap));
+          return;
+        }
+        const subject = file === '-' ? 'the SQL on standard input' : file;
+        let writeConfirmed = false;
+        if (plan.kind !== 'query') {
+          if (warehouse.kind === 'embedded') throw writeRefusal(subject, plan.statementType, plan.targets, 'embedded');
+          if (!options.allowWrite) {
+            throw writeRefusal(subject, plan.statementType, plan.targets, 'bigquery', `To run it, pass --allow-write and type yes when asked.`);
           }
-          const subject = file === '-' ? 'the SQL on standard input' : file;
-          let writeConfirmed = false;
-          if (plan.kind !== 'query') {
-            if (warehouse.kind === 'embedded') throw writeRefusal(subject, plan.statementType, plan.targets, 'embedded');
-            if (!options.allowWrite) {
-              throw writeRefusal(subject, plan.statementType, plan.targets, 'bigquery', `To run it, pass --allow-write and type yes when asked.`);
-            }
-            const on = plan.targets.length ? ` on ${plan.targets.join(', ')}` : '';
-            const answer = io.confirm ? await io.confirm(`${subject} is ${plan.statementType}${on} in ${warehouse.describe()}. Type yes to run it: `) : null;
-            if (answer === null) {
-              throw writeRefusal(
-                subject,
-                plan.statementType,
-                plan.targets,
-                'bigquery',
-                '--allow-write needs a person to type yes at a terminal, and there is none here (standard input or error is not a terminal); run it from an interactive shell.',
-              );
-            }
-            if (!answer) throw writeRefusal(subject, plan.statementType, plan.targets, 'bigquery', 'The write was not confirmed.');
-            writeConfirmed = true;
+          const on = plan.targets.length ? ` on ${plan.targets.join(', ')}` : '';
+          const answer = io.confirm ? await io.confirm(`${subject} is ${plan.statementType}${on} in ${warehouse.describe()}. Type yes to run it: `) : null;
+          if (answer === null) {
+            throw writeRefusal(
+              subject,
+              plan.statementType,
+              plan.targets,
+              'bigquery',
+              '--allow-write needs a person to type yes at a terminal, and there is none here (standard input or error is not a terminal); run it from an interactive shell.',
+            );
           }
-          const maximumBytesBilledSource = options.maxBytes !== undefined ? '--max-bytes' : 'config';
-          assertRunnable(warehouse, plan, query, { writeConfirmed, maximumBytesBilled: cap, maximumBytesBilledSource });
-          const answer = await warehouse.query(query, { writeConfirmed, maximumBytesBilled: cap ?? undefined, maximumBytesBilledSource });
-          if (options.json) printJson('query', { columns: answer.columns, rows: answer.rows, bytesProcessed: answer.bytesProcessed });
-          else {
-            const cell = (v: unknown) => (v === null || v === undefined ? 'NULL' : typeof v === 'object' ? JSON.stringify(v) : String(v));
-            print(textTable(answer.columns, answer.rows.map((r) => answer.columns.map((c) => cell(r[c])))));
-            const scanned = answer.bytesProcessed === null ? '' : `, ${formatBytes(answer.bytesProcessed)} processed`;
-            print(`(${answer.rows.length} row${answer.rows.length === 1 ? '' : 's'}${scanned})`);
-          }
-        });
-      },
-    );
+          if (!answer) throw writeRefusal(subject, plan.statementType, plan.targets, 'bigquery', 'The write was not confirmed.');
+          writeConfirmed = true;
+        }
+        const maximumBytesBilledSource = options.maxBytes !== undefined ? '--max-bytes' : 'config';
+        assertRunnable(warehouse, plan, query, { writeConfirmed, maximumBytesBilled: cap, maximumBytesBilledSource });
+        const answer = await warehouse.query(query, { writeConfirmed, maximumBytesBilled: cap ?? undefined, maximumBytesBilledSource });
+        if (options.json) printJson('query', { columns: answer.columns, rows: answer.rows, bytesProcessed: answer.bytesProcessed });
+        else {
+          const cell = (v: unknown) => (v === null || v === undefined ? 'NULL' : typeof v === 'object' ? JSON.stringify(v) : String(v));
+          print(
+            textTable(
+              answer.columns,
+              answer.rows.map((r) => answer.columns.map((c) => cell(r[c]))),
+            ),
+          );
+          const scanned = answer.bytesProcessed === null ? '' : `, ${formatBytes(answer.bytesProcessed)} processed`;
+          print(`(${answer.rows.length} row${answer.rows.length === 1 ? '' : 's'}${scanned})`);
+        }
+      });
+    });
 
   registerCompareProfiles(program, {
     open: () => openWorkspace(globals(), here),

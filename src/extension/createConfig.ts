@@ -9,7 +9,10 @@ import { CONFIG_TEMPLATES, templateText } from './configTemplates';
 export async function createConfig(args?: { template?: 'bigquery' | 'embedded'; folder?: string }): Promise<vscode.Uri | undefined> {
   const folders = vscode.workspace.workspaceFolders ?? [];
   if (folders.length === 0 && !args?.folder) {
-    const choice = await vscode.window.showWarningMessage('Pipeline Lens: open the folder of your pipeline\'s repository first; pipeline-lens.json goes at its root.', 'Open Folder');
+    const choice = await vscode.window.showWarningMessage(
+      "Pipeline Lens: open the folder of your pipeline's repository first; pipeline-lens.json goes at its root.",
+      'Open Folder',
+    );
     if (choice) await vscode.commands.executeCommand('workbench.action.files.openFolder');
     return undefined;
   }
@@ -27,10 +30,12 @@ export async function createConfig(args?: { template?: 'bigquery' | 'embedded'; 
   }
   const template = args?.template
     ? CONFIG_TEMPLATES.find((t) => t.id === args.template)
-    : await vscode.window.showQuickPick(
-        CONFIG_TEMPLATES.map((t) => ({ label: t.label, detail: t.detail, template: t })),
-        { placeHolder: 'Where do the pipeline\'s tables live?' },
-      ).then((p) => p?.template);
+    : await vscode.window
+        .showQuickPick(
+          CONFIG_TEMPLATES.map((t) => ({ label: t.label, detail: t.detail, template: t })),
+          { placeHolder: "Where do the pipeline's tables live?" },
+        )
+        .then((p) => p?.template);
   if (!template) return undefined;
   await vscode.workspace.fs.writeFile(target, new TextEncoder().encode(templateText(template)));
   await vscode.window.showTextDocument(target);

@@ -32,7 +32,11 @@ function findingLinks(f: Finding): ReportLink[] {
   const links: ReportLink[] = [];
   for (const sha of (s.commits ?? []).slice(0, 3)) links.push({ title: `Provenance of ${sha.slice(0, 8)}`, command: Commands.showCommitProvenance, args: [{ sha }] });
   if (s.models?.length || s.features?.length || s.dates?.length) {
-    links.push({ title: s.features?.length ? 'Chart the features' : 'Show on the timeline', command: Commands.openTimeline, args: [{ models: s.models, sha: s.commits?.[0], date: s.dates?.[0], features: s.features }] });
+    links.push({
+      title: s.features?.length ? 'Chart the features' : 'Show on the timeline',
+      command: Commands.openTimeline,
+      args: [{ models: s.models, sha: s.commits?.[0], date: s.dates?.[0], features: s.features }],
+    });
   }
   for (const service of s.services ?? []) links.push({ title: `Verify ${service}`, command: Commands.verifyService, args: [{ service }] });
   return links;

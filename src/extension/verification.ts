@@ -57,9 +57,10 @@ async function announce(ctx: CtxInit, r: VerifyResponse): Promise<void> {
     .join(', ');
   const more = r.missing.length > 3 ? ` and ${r.missing.length - 3} more` : '';
   // Diverged, or nothing missing yet the files differ (a merge dropped a change): the reason says it.
-  const message = r.diverged || r.missing.length === 0
-    ? `${r.service}: stale — ${r.reason}`
-    : `${r.service}: stale — ${r.missing.length} commit${r.missing.length === 1 ? '' : 's'} not deployed: ${listed}${more}. A backfill now would run the old code.`;
+  const message =
+    r.diverged || r.missing.length === 0
+      ? `${r.service}: stale — ${r.reason}`
+      : `${r.service}: stale — ${r.missing.length} commit${r.missing.length === 1 ? '' : 's'} not deployed: ${listed}${more}. A backfill now would run the old code.`;
   const actions = ['Show', ...(r.deployCommand ? ['Copy Deploy Command'] : []), 'Details'];
   const choice = await vscode.window.showWarningMessage(message, ...actions);
   if (choice === 'Show') await showMissing(r);

@@ -42,7 +42,9 @@ export async function forgetStaleChoices(context: vscode.ExtensionContext, works
 export function workspaceOf(workspaces: WorkspaceStatus[], scope: string | undefined): WorkspaceStatus | undefined {
   const uri = scope ?? vscode.window.activeTextEditor?.document.uri.toString();
   const path = uri?.startsWith('file:') ? vscode.Uri.parse(uri).fsPath : uri;
-  const holders = path ? workspaces.filter((w) => path === w.root || path.startsWith(w.root.endsWith('/') || w.root.endsWith('\\') ? w.root : `${w.root}${path.includes('\\') ? '\\' : '/'}`)) : [];
+  const holders = path
+    ? workspaces.filter((w) => path === w.root || path.startsWith(w.root.endsWith('/') || w.root.endsWith('\\') ? w.root : `${w.root}${path.includes('\\') ? '\\' : '/'}`))
+    : [];
   return holders.sort((a, b) => b.root.length - a.root.length)[0] ?? workspaces[0];
 }
 
@@ -56,7 +58,9 @@ export async function selectWarehouseProfile(ctx: CtxInit, args?: SelectProfileA
   const status = await ctx.client.sendRequest(StatusRequest.type);
   const workspace = workspaceOf(status.workspaces, args?.scope);
   if (!workspace) {
-    void vscode.window.showWarningMessage('Pipeline Lens: no pipeline-lens.json in this workspace, so there is no warehouse profile to choose. Run "Pipeline Lens: Create Config".');
+    void vscode.window.showWarningMessage(
+      'Pipeline Lens: no pipeline-lens.json in this workspace, so there is no warehouse profile to choose. Run "Pipeline Lens: Create Config".',
+    );
     return undefined;
   }
   if (workspace.problem) {

@@ -36,7 +36,8 @@ export class CountingWarehouse implements Warehouse {
 
   async query(query: SqlQuery, options: QueryOptions = {}): Promise<QueryResult> {
     this.counter.count++;
-    if (this.fault?.kind === 'fail') throw new WarehouseError(`Query ${query.name} failed: the warehouse is unreachable (injected by PIPELINE_LENS_TEST_WAREHOUSE).`, 'unreachable');
+    if (this.fault?.kind === 'fail')
+      throw new WarehouseError(`Query ${query.name} failed: the warehouse is unreachable (injected by PIPELINE_LENS_TEST_WAREHOUSE).`, 'unreachable');
     if (this.fault?.kind === 'hang') await sleep(null, options.signal);
     if (this.fault?.kind === 'delay') await sleep(this.fault.ms, options.signal);
     return this.inner.query(query, options);
@@ -55,9 +56,12 @@ function sleep(ms: number | null, signal: AbortSignal | undefined): Promise<void
     };
     if (signal?.aborted) return abort();
     signal?.addEventListener('abort', abort, { once: true });
-    const timer = ms === null ? null : setTimeout(() => {
-      signal?.removeEventListener('abort', abort);
-      resolve();
-    }, ms);
+    const timer =
+      ms === null
+        ? null
+        : setTimeout(() => {
+            signal?.removeEventListener('abort', abort);
+            resolve();
+          }, ms);
   });
 }

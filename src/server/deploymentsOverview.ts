@@ -36,7 +36,7 @@ export async function deploymentsOverview(workspace: ServerWorkspace): Promise<D
   const index = headSha ? await git.ancestryIndex([headSha, ...fulls, ...shallow.boundary]) : null;
   // Counts that would include commits beyond a shallow clone's boundary are withheld, saying so.
   const cut = index ? new HistoryCut(index, shallow) : null;
-  const head = headSha ? (await git.commits([headSha])).get(headSha) ?? null : null;
+  const head = headSha ? ((await git.commits([headSha])).get(headSha) ?? null) : null;
 
   for (const { service: name, list } of all) {
     const service = workspace.service(name);

@@ -71,12 +71,20 @@ export class Hovers {
    * A SHA-like token that names no local commit: in a shallow clone it may well be a commit
    * beyond the cut, and the hover says so rather than nothing. Elsewhere it is just hex.
    */
-  private async beyondTheCut(provenance: ProvenanceService, token: { text: string; start: number; end: number }, document: TextDocument, signal: AbortSignal | undefined): Promise<Hover | null> {
+  private async beyondTheCut(
+    provenance: ProvenanceService,
+    token: { text: string; start: number; end: number },
+    document: TextDocument,
+    signal: AbortSignal | undefined,
+  ): Promise<Hover | null> {
     const cut = await provenance.historyCut(signal);
     // An abbreviation several local commits share is in local history, just ambiguous.
     if (!cut.shallow || (await provenance.shaLookup(signal)).resolve(token.text) !== null) return null;
     return {
-      contents: { kind: MarkupKind.Markdown, value: escapeMarkdown(`${token.text} is not in local history: ${cutMessage(cut.anyBoundary, `whether it is a commit of this repository`)}.`) },
+      contents: {
+        kind: MarkupKind.Markdown,
+        value: escapeMarkdown(`${token.text} is not in local history: ${cutMessage(cut.anyBoundary, `whether it is a commit of this repository`)}.`),
+      },
       range: { start: document.positionAt(token.start), end: document.positionAt(token.end) },
     };
   }

@@ -184,7 +184,10 @@ export class PipelineLensServer {
   private async selectProfile(params: SelectProfileParams): Promise<SelectProfileResult> {
     await this.registry.loaded;
     const entry = this.registry.forScope(params.scope);
-    if (!entry) throw new Error(`No pipeline-lens.json in ${this.folders.join(', ') || 'the workspace'}: there is no warehouse profile to choose. Create one (Pipeline Lens: Create Config).`);
+    if (!entry)
+      throw new Error(
+        `No pipeline-lens.json in ${this.folders.join(', ') || 'the workspace'}: there is no warehouse profile to choose. Create one (Pipeline Lens: Create Config).`,
+      );
     const old = entry.workspace;
     if (old) {
       this.subscriptions.get(old)?.();

@@ -75,9 +75,13 @@ function servicesSection(services: ServiceProvenance[], state: PartState): strin
     const name = `${escapeMarkdown(s.service)}${s.touchesService === null ? ' (unknown whether the commit changes its paths)' : s.touchesService ? '' : ' (commit changes none of its paths)'}`;
     if (s.status === 'deployed' && s.firstDeployment && s.earlierUnknown.length) {
       // Earlier revisions may have had it (history cut): only "by then" is proven.
-      out.push(`| ${name} | ${escapeMarkdown(s.firstDeployment.revision)} (earlier ones unknown) | by ${formatTimestamp(s.firstDeployment.createdAt)} | at most +${formatDuration(s.firstDeployment.delaySeconds)} |`);
+      out.push(
+        `| ${name} | ${escapeMarkdown(s.firstDeployment.revision)} (earlier ones unknown) | by ${formatTimestamp(s.firstDeployment.createdAt)} | at most +${formatDuration(s.firstDeployment.delaySeconds)} |`,
+      );
     } else if (s.status === 'deployed' && s.firstDeployment) {
-      out.push(`| ${name} | ${escapeMarkdown(s.firstDeployment.revision)} | ${formatTimestamp(s.firstDeployment.createdAt)} | +${formatDuration(s.firstDeployment.delaySeconds)} |`);
+      out.push(
+        `| ${name} | ${escapeMarkdown(s.firstDeployment.revision)} | ${formatTimestamp(s.firstDeployment.createdAt)} | +${formatDuration(s.firstDeployment.delaySeconds)} |`,
+      );
     } else if (s.status === 'not-deployed') {
       const serving = s.serving
         ? `serving ${escapeMarkdown(s.serving.revision)} (${s.serving.commit ? `\`${s.serving.commit.slice(0, SHORT)}\`` : 'commit unknown'})${s.behindBy ? `, ${s.behindBy} commit${s.behindBy === 1 ? '' : 's'} behind` : ''}`

@@ -1,12 +1,5 @@
 import { LRUCache } from 'lru-cache';
-import {
-  CompletionItemKind,
-  DiagnosticSeverity,
-  type CancellationToken,
-  type CompletionItem,
-  type CompletionParams,
-  type Diagnostic,
-} from 'vscode-languageserver/node';
+import { CompletionItemKind, DiagnosticSeverity, type CancellationToken, type CompletionItem, type CompletionParams, type Diagnostic } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { sqlCompletions, type SqlCompletionKind } from '../core/sql/sqlCompletions';
 import { sqlDiagnostics, type SqlProblem } from '../core/sql/sqlDiagnostics';
@@ -94,7 +87,12 @@ export class SqlSupport {
       loads.set(table.name, load);
     }
     const settled = new Map<string, string[]>();
-    const track = [...loads.entries()].map(([name, p]) => p.then((columns) => void settled.set(name, columns), () => undefined));
+    const track = [...loads.entries()].map(([name, p]) =>
+      p.then(
+        (columns) => void settled.set(name, columns),
+        () => undefined,
+      ),
+    );
     await waitFor(track, ms, toAbortSignal(token));
     return settled;
   }

@@ -56,10 +56,16 @@ export function runServiceV2(s: ServiceSpec): RunServiceV2 & { uri: string; traf
     uri: `https://${s.service}-abc123-uw.a.run.app`,
     latestReadyRevision: ready ? `${serviceName(s)}/revisions/${ready}` : undefined,
     latestCreatedRevision: created ? `${serviceName(s)}/revisions/${created}` : undefined,
-    traffic: s.traffic.map((t) => (t.latest ? { type: 'TRAFFIC_TARGET_ALLOCATION_TYPE_LATEST', percent: t.percent } : { type: 'TRAFFIC_TARGET_ALLOCATION_TYPE_REVISION', revision: t.revision, percent: t.percent })),
+    traffic: s.traffic.map((t) =>
+      t.latest
+        ? { type: 'TRAFFIC_TARGET_ALLOCATION_TYPE_LATEST', percent: t.percent }
+        : { type: 'TRAFFIC_TARGET_ALLOCATION_TYPE_REVISION', revision: t.revision, percent: t.percent },
+    ),
     // As the API reports it: a LATEST target's status leaves the revision empty.
     trafficStatuses: s.traffic.map((t) =>
-      t.latest ? { type: 'TRAFFIC_TARGET_ALLOCATION_TYPE_LATEST', percent: t.percent } : { type: 'TRAFFIC_TARGET_ALLOCATION_TYPE_REVISION', revision: t.revision, percent: t.percent },
+      t.latest
+        ? { type: 'TRAFFIC_TARGET_ALLOCATION_TYPE_LATEST', percent: t.percent }
+        : { type: 'TRAFFIC_TARGET_ALLOCATION_TYPE_REVISION', revision: t.revision, percent: t.percent },
     ),
   };
 }

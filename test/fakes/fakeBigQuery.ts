@@ -1,17 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { QueryParameter } from '../../src/core/warehouse/bigquery/bigqueryParams';
 import { classifyStatement } from '../../src/core/warehouse/statementKind';
-import {
-  cancelResponse,
-  errorBody,
-  jobResource,
-  resultsPage,
-  type ErrorProto,
-  type JobReference,
-  type JobResource,
-  type JobState,
-  type TableReference,
-} from './bigqueryResponses';
+import { cancelResponse, errorBody, jobResource, resultsPage, type ErrorProto, type JobReference, type JobResource, type JobState, type TableReference } from './bigqueryResponses';
 import { FakeBigQueryEngine, FakeQueryError, wireRow, type EngineResult } from './fakeBigQueryEngine';
 import { JsonHttpServer, type JsonResponse, type RecordedRequest, type TlsIdentity } from './jsonHttpServer';
 
@@ -215,7 +205,14 @@ export class FakeBigQuery {
       location: body.jobReference?.location ?? 'US',
     };
     const query = body.configuration?.query;
-    this.jobRequests.push({ via: 'jobs.insert', dryRun, jobId: reference.jobId, location: body.jobReference?.location ?? null, labels: body.configuration?.labels ?? {}, query: query ?? { query: '' } });
+    this.jobRequests.push({
+      via: 'jobs.insert',
+      dryRun,
+      jobId: reference.jobId,
+      location: body.jobReference?.location ?? null,
+      labels: body.configuration?.labels ?? {},
+      query: query ?? { query: '' },
+    });
     const injected = this.injectedFor('jobs.insert', dryRun);
     if (injected) return injected;
     if (!query?.query) return this.error(400, { reason: 'invalid', message: 'Required parameter is missing: query' });
@@ -245,7 +242,10 @@ export class FakeBigQuery {
     const job = await this.createJob(reference, { query: body }, body, false);
     if (job.error) return this.error(job.errorStatus ?? 400, job.error);
     this.jobs.set(reference.jobId, job);
-    const page = this.page(job, { maxResults: body.maxResults === undefined ? undefined : String(body.maxResults), 'formatOptions.useInt64Timestamp': String(body.formatOptions?.useInt64Timestamp ?? false) });
+    const page = this.page(job, {
+      maxResults: body.maxResults === undefined ? undefined : String(body.maxResults),
+      'formatOptions.useInt64Timestamp': String(body.formatOptions?.useInt64Timestamp ?? false),
+    });
     return { status: 200, body: { ...page, kind: 'bigquery#queryResponse' } };
   }
 
@@ -378,7 +378,9 @@ export class FakeBigQuery {
           referencedTables: job.referencedTables,
           ...(job.ddlTarget ? { ddlTargetTable: job.ddlTarget } : {}),
           ...(job.dmlAffectedRows !== undefined ? { numDmlAffectedRows: String(job.dmlAffectedRows) } : {}),
-          ...(running || job.polls > 0 ? { timeline: [{ elapsedMs: String(job.polls * 100), completedUnits: String(job.polls), pendingUnits: String(total - job.polls), activeUnits: '0' }] } : {}),
+          ...(running || job.polls > 0
+            ? { timeline: [{ elapsedMs: String(job.polls * 100), completedUnits: String(job.polls), pendingUnits: String(total - job.polls), activeUnits: '0' }] }
+            : {}),
         },
       },
     });
@@ -403,7 +405,5 @@ export class FakeBigQuery {
 
 function tableReference(name: string, project: string): TableReference {
   const parts = name.split('.');
-  return parts.length >= 3
-    ? { projectId: parts[0], datasetId: parts[1], tableId: parts[2] }
-    : { projectId: project, datasetId: parts[0], tableId: parts[1] ?? parts[0] };
+  return parts.length >= 3 ? { projectId: parts[0], datasetId: parts[1], tableId: parts[2] } : { projectId: project, datasetId: parts[0], tableId: parts[1] ?? parts[0] };
 }

@@ -133,7 +133,13 @@ function bind(sql: string, parameters: QueryParameter[]) {
       params[p.name] = scalarValue(p.parameterValue.value, scalar);
     }
   }
-  const used = [...new Set(tokenize(sql).filter((t) => t.kind === 'param' && !t.text.startsWith('@@')).map((t) => t.value))];
+  const used = [
+    ...new Set(
+      tokenize(sql)
+        .filter((t) => t.kind === 'param' && !t.text.startsWith('@@'))
+        .map((t) => t.value),
+    ),
+  ];
   for (const name of used) {
     if (!(name in paramTypes)) throw new FakeQueryError(400, 'invalidQuery', `Query parameter '${name}' not found at [1:1]`);
   }

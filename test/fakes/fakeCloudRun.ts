@@ -61,7 +61,8 @@ export class FakeCloudRun {
     const match = /^\/v2\/(projects\/[^/]+\/locations\/[^/]+\/services\/[^/]+)(\/revisions)?$/.exec(request.path);
     if (request.method !== 'GET' || !match) return error(404, `The fake has no ${request.method} ${request.path}`);
     const spec = this.services.get(match[1]);
-    if (!spec) return error(404, `Resource '${match[1].split('/').pop()}' of kind 'SERVICE' in region '${match[1].split('/')[3]}' in project '${match[1].split('/')[1]}' does not exist.`);
+    if (!spec)
+      return error(404, `Resource '${match[1].split('/').pop()}' of kind 'SERVICE' in region '${match[1].split('/')[3]}' in project '${match[1].split('/')[1]}' does not exist.`);
     if (!match[2]) return { status: 200, body: runServiceV2(spec) };
     const all = [...spec.revisions].sort((a, b) => b.createTime.localeCompare(a.createTime)).map((r) => runRevisionV2(spec, r));
     const start = request.query.pageToken ? Number(request.query.pageToken) : 0;

@@ -50,7 +50,10 @@ export class JsonHttpServer {
         try {
           response = await handler(request);
         } catch (error) {
-          response = { status: 500, body: { error: { code: 500, message: `fake failed: ${(error as Error).message}`, errors: [{ reason: 'backendError', message: (error as Error).message }] } } };
+          response = {
+            status: 500,
+            body: { error: { code: 500, message: `fake failed: ${(error as Error).message}`, errors: [{ reason: 'backendError', message: (error as Error).message }] } },
+          };
         }
         if (response.drop) {
           res.socket?.destroy();

@@ -33,10 +33,7 @@ const LOG_OPTIONAL = ['revision', 'end', 'lastDate', 'model', 'rowsProduced', 'm
 const DEPLOYMENT_COLUMNS = ['service', 'revision', 'commit', 'createdAt', 'trafficPercent'];
 
 function tableConfig(columnKeys: string[], optional: string[] = []): fc.Arbitrary<JsonObject> {
-  return fc.record(
-    { table: tableName, partitionColumn: fc.option(identifier, { nil: null }), columns: columns(columnKeys, optional) },
-    { requiredKeys: ['table'] },
-  );
+  return fc.record({ table: tableName, partitionColumn: fc.option(identifier, { nil: null }), columns: columns(columnKeys, optional) }, { requiredKeys: ['table'] });
 }
 
 const embeddedWarehouse = fc
@@ -62,7 +59,12 @@ const deploymentSource = fc.oneof(
   filePath.map((path): JsonObject => ({ kind: 'file', path })),
   fc
     .record(
-      { table: tableName, partitionColumn: fc.option(identifier, { nil: null }), lookbackDays: fc.integer({ min: 1, max: 36500 }), columns: columns(DEPLOYMENT_COLUMNS, ['trafficPercent']) },
+      {
+        table: tableName,
+        partitionColumn: fc.option(identifier, { nil: null }),
+        lookbackDays: fc.integer({ min: 1, max: 36500 }),
+        columns: columns(DEPLOYMENT_COLUMNS, ['trafficPercent']),
+      },
       { requiredKeys: ['table'] },
     )
     .map((d): JsonObject => ({ kind: 'warehouse', ...d })),

@@ -35,10 +35,16 @@ function resolveOrExplain(raw: unknown): PipelineLensConfig | null {
 /** Config-shaped values with anything in each slot. */
 const configShaped = fc.record(
   {
-    warehouse: fc.oneof(fc.jsonValue({ maxDepth: 2 }), fc.record({ kind: fc.constantFrom('embedded', 'bigquery', 'x'), files: fc.jsonValue({ maxDepth: 1 }), project: fc.jsonValue({ maxDepth: 0 }) }, { requiredKeys: [] })),
+    warehouse: fc.oneof(
+      fc.jsonValue({ maxDepth: 2 }),
+      fc.record({ kind: fc.constantFrom('embedded', 'bigquery', 'x'), files: fc.jsonValue({ maxDepth: 1 }), project: fc.jsonValue({ maxDepth: 0 }) }, { requiredKeys: [] }),
+    ),
     tables: fc.oneof(
       fc.jsonValue({ maxDepth: 2 }),
-      fc.dictionary(fc.constantFrom('predictions', 'graded', 'featureStore', 'executionLog', 'expected', 'other'), fc.oneof(fc.jsonValue({ maxDepth: 1 }), fc.record({ table: fc.jsonValue({ maxDepth: 0 }), columns: fc.jsonValue({ maxDepth: 1 }) }, { requiredKeys: [] }))),
+      fc.dictionary(
+        fc.constantFrom('predictions', 'graded', 'featureStore', 'executionLog', 'expected', 'other'),
+        fc.oneof(fc.jsonValue({ maxDepth: 1 }), fc.record({ table: fc.jsonValue({ maxDepth: 0 }), columns: fc.jsonValue({ maxDepth: 1 }) }, { requiredKeys: [] })),
+      ),
     ),
     services: fc.jsonValue({ maxDepth: 3 }),
     features: fc.jsonValue({ maxDepth: 2 }),
@@ -57,7 +63,9 @@ function unresolve(config: PipelineLensConfig): JsonObject {
   delete (raw.warehouse as JsonObject).configKey;
   if (Object.keys(warehouseProfiles.byName).length > 1) {
     delete raw.warehouse;
-    raw.warehouses = Object.fromEntries(Object.entries(warehouseProfiles.byName).map(([name, w]) => [name, (({ configKey: _k, ...r }) => dropNulls(r))(w as { configKey?: string })])) as JsonObject;
+    raw.warehouses = Object.fromEntries(
+      Object.entries(warehouseProfiles.byName).map(([name, w]) => [name, (({ configKey: _k, ...r }) => dropNulls(r))(w as { configKey?: string })]),
+    ) as JsonObject;
     raw.defaultWarehouse = warehouseProfiles.defaultName;
   }
   if (models.length) {
@@ -146,16 +154,23 @@ describe('config loader, generated input', () => {
   it('reads any file content without throwing anything but a ConfigError naming the file', () => {
     let n = 0;
     fc.assert(
-      fc.property(fc.oneof(fc.string({ unit: 'binary', maxLength: 200 }), fc.jsonValue({ maxDepth: 3 }).map((v) => JSON.stringify(v)), fc.jsonValue({ maxDepth: 3 }).map((v) => JSON.stringify(v).slice(0, 20))), (text) => {
-        const file = join(scratch, `t${n++}.json`);
-        writeFileSync(file, text);
-        try {
-          loadConfig(file);
-        } catch (error) {
-          assert.ok(error instanceof ConfigError, `threw ${String(error)} for ${JSON.stringify(text)}`);
-          assert.ok(error.message.includes(file), `message does not name the file: ${error.message}`);
-        }
-      }),
+      fc.property(
+        fc.oneof(
+          fc.string({ unit: 'binary', maxLength: 200 }),
+          fc.jsonValue({ maxDepth: 3 }).map((v) => JSON.stringify(v)),
+          fc.jsonValue({ maxDepth: 3 }).map((v) => JSON.stringify(v).slice(0, 20)),
+        ),
+        (text) => {
+          const file = join(scratch, `t${n++}.json`);
+          writeFileSync(file, text);
+          try {
+            loadConfig(file);
+          } catch (error) {
+            assert.ok(error instanceof ConfigError, `threw ${String(error)} for ${JSON.stringify(text)}`);
+            assert.ok(error.message.includes(file), `message does not name the file: ${error.message}`);
+          }
+        },
+      ),
       runs('configTextFromFile'),
     );
   });

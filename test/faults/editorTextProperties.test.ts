@@ -103,11 +103,21 @@ describe('feature offset parser, generated input', () => {
     const access = fc
       .tuple(array, space, accessor, space, fc.integer({ min: 0, max: 99_999 }), space)
       .map(([a, s1, acc, s2, n, s3]) => ({ text: `${a}${s1}[${s2}${acc}(${s3}${n})${s1}]`, n, accessor: acc.toUpperCase() }));
-    const hidden = fc.tuple(accessor, fc.integer({ min: 0, max: 999 })).map(([acc, n]) => fc.constantFrom(`'features[${acc}(${n})]'`, `-- features[${acc}(${n})]\n`, `/* features[${acc}(${n})] */`, `"x[${acc}(${n})]"`, `# a[${acc}(${n})]\n`));
+    const hidden = fc
+      .tuple(accessor, fc.integer({ min: 0, max: 999 }))
+      .map(([acc, n]) => fc.constantFrom(`'features[${acc}(${n})]'`, `-- features[${acc}(${n})]\n`, `/* features[${acc}(${n})] */`, `"x[${acc}(${n})]"`, `# a[${acc}(${n})]\n`));
     const code = fc.constantFrom('SELECT ', ', ', ' FROM t AS f WHERE ', ' + ', ' > 0.5 AND ', ' ', '\n');
     fc.assert(
       fc.property(
-        fc.array(fc.oneof(access.map((a) => ({ kind: 'access' as const, ...a })), hidden.chain((h) => h).map((text) => ({ kind: 'hidden' as const, text })), stringLiteral.map((l) => ({ kind: 'code' as const, text: l.source })), code.map((text) => ({ kind: 'code' as const, text }))), { maxLength: 12 }),
+        fc.array(
+          fc.oneof(
+            access.map((a) => ({ kind: 'access' as const, ...a })),
+            hidden.chain((h) => h).map((text) => ({ kind: 'hidden' as const, text })),
+            stringLiteral.map((l) => ({ kind: 'code' as const, text: l.source })),
+            code.map((text) => ({ kind: 'code' as const, text })),
+          ),
+          { maxLength: 12 },
+        ),
         (parts) => {
           let sql = '';
           const planted: Array<{ n: number; accessor: string; start: number }> = [];

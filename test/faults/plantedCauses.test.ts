@@ -94,7 +94,10 @@ describe('planted causes in generated pipelines', () => {
             health.some((f) => f.data.from === day(start) && (s.target === 'build' || f.data.mode === 'backfill')),
             `no finding of the broken feature from ${day(start)}: ${about}\n${health.map((f) => f.title).join('\n')}`,
           );
-          assert.ok(health.some((f) => f.evidence.some((e) => e.includes('a candidate cause'))), `its finding does not tie it to the regression: ${about}`);
+          assert.ok(
+            health.some((f) => f.evidence.some((e) => e.includes('a candidate cause'))),
+            `its finding does not tie it to the regression: ${about}`,
+          );
 
           // The rerun on the regressed build after the fix was committed, with its rows counted either way.
           const gap = findings.find((f) => f.kind === 'deployment-gap' && (f.data.commit as { sha: string }).sha === shas.c);

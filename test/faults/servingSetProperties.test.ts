@@ -22,10 +22,26 @@ import { runs } from './propertyRuns';
  */
 
 const NOW = new Date('2026-02-03T12:00:00Z');
-const INSTANTS = ['2026-01-08T12:00:00.000Z', '2026-01-30T19:10:00.000Z', '2026-02-02T20:07:00.000Z', '2026-02-03T12:03:00.000Z', '2026-02-03T12:30:00.000Z', '2099-01-01T00:00:00.000Z'];
+const INSTANTS = [
+  '2026-01-08T12:00:00.000Z',
+  '2026-01-30T19:10:00.000Z',
+  '2026-02-02T20:07:00.000Z',
+  '2026-02-03T12:03:00.000Z',
+  '2026-02-03T12:30:00.000Z',
+  '2099-01-01T00:00:00.000Z',
+];
 const FILE: DeploymentSourceConfig = { kind: 'file', path: '/ws/deployments.json', servingRule: 'traffic' };
 const NEWEST: DeploymentSourceConfig = { ...FILE, servingRule: 'newest' };
-const CLOUD_RUN: DeploymentSourceConfig = { kind: 'cloudRun', project: 'p', region: 'us-west2', service: null, commitEnv: 'BUILD_COMMIT', commitLabel: null, apiEndpoint: null, useGcloud: 'auto' };
+const CLOUD_RUN: DeploymentSourceConfig = {
+  kind: 'cloudRun',
+  project: 'p',
+  region: 'us-west2',
+  service: null,
+  commitEnv: 'BUILD_COMMIT',
+  commitLabel: null,
+  apiEndpoint: null,
+  useGcloud: 'auto',
+};
 
 const service = (deployments: DeploymentSourceConfig): ServiceConfig => ({ name: 'worker', paths: ['worker/**'], deployments, deployCommand: null, table: null });
 const future = (d: Deployment) => Date.parse(d.createdAt) > NOW.getTime() + FUTURE_TOLERANCE_MS;
@@ -34,16 +50,25 @@ const future = (d: Deployment) => Date.parse(d.createdAt) > NOW.getTime() + FUTU
 const shares = (n: number) =>
   fc.oneof(
     // A split that sums to 100, the other revisions at 0 or unrecorded.
-    { weight: 3, arbitrary: fc.tuple(fc.array(fc.integer({ min: 1, max: 100 }), { minLength: n, maxLength: n }), fc.array(fc.boolean(), { minLength: n, maxLength: n }), fc.array(fc.constantFrom<0 | null>(0, null), { minLength: n, maxLength: n })).map(([weights, chosen, rest]) => {
-      const picked = weights.map((w, i) => (chosen[i] ? w : 0));
-      const total = picked.reduce((a, b) => a + b, 0);
-      if (total === 0) return rest;
-      // Integer shares that add up to exactly 100: the remainder goes to the first one picked.
-      const out: Array<number | null> = picked.map((w, i) => (w ? Math.floor((w * 100) / total) : rest[i]));
-      const first = picked.findIndex((w) => w > 0);
-      out[first] = (out[first] as number) + (100 - out.reduce<number>((a, b) => a + (b ?? 0), 0));
-      return out;
-    }) },
+    {
+      weight: 3,
+      arbitrary: fc
+        .tuple(
+          fc.array(fc.integer({ min: 1, max: 100 }), { minLength: n, maxLength: n }),
+          fc.array(fc.boolean(), { minLength: n, maxLength: n }),
+          fc.array(fc.constantFrom<0 | null>(0, null), { minLength: n, maxLength: n }),
+        )
+        .map(([weights, chosen, rest]) => {
+          const picked = weights.map((w, i) => (chosen[i] ? w : 0));
+          const total = picked.reduce((a, b) => a + b, 0);
+          if (total === 0) return rest;
+          // Integer shares that add up to exactly 100: the remainder goes to the first one picked.
+          const out: Array<number | null> = picked.map((w, i) => (w ? Math.floor((w * 100) / total) : rest[i]));
+          const first = picked.findIndex((w) => w > 0);
+          out[first] = (out[first] as number) + (100 - out.reduce<number>((a, b) => a + (b ?? 0), 0));
+          return out;
+        }),
+    },
     { weight: 1, arbitrary: fc.array(fc.oneof(fc.constant(null), fc.constant(0), fc.integer({ min: 0, max: 100 })), { minLength: n, maxLength: n }) },
     { weight: 1, arbitrary: fc.constant(Array.from({ length: n }, () => null)) },
   );
@@ -58,19 +83,20 @@ function histories(commits: Array<string | null>) {
         fc.array(fc.constantFrom(...INSTANTS.slice(3)), { minLength: n, maxLength: n }),
         fc.array(fc.constantFrom(...commits), { minLength: n, maxLength: n }),
         shares(n),
-        fc.array(fc.oneof({ weight: 6, arbitrary: fc.constant(undefined) }, { weight: 3, arbitrary: fc.constant(true) }, { weight: 1, arbitrary: fc.constant(false) }), { minLength: n, maxLength: n }),
+        fc.array(fc.oneof({ weight: 6, arbitrary: fc.constant(undefined) }, { weight: 3, arbitrary: fc.constant(true) }, { weight: 1, arbitrary: fc.constant(false) }), {
+          minLength: n,
+          maxLength: n,
+        }),
       )
       .map(([instants, late, lateInstants, picked, traffic, ready]) =>
-        instants.map(
-          (at, i): Deployment => ({
-            service: 'worker',
-            revision: `worker-${String(i).padStart(5, '0')}`,
-            commit: picked[i],
-            createdAt: late[i] ? lateInstants[i] : at,
-            trafficPercent: traffic[i],
-            ...(ready[i] === undefined ? {} : { ready: ready[i] }),
-          }),
-        ),
+        instants.map((at, i): Deployment => ({
+          service: 'worker',
+          revision: `worker-${String(i).padStart(5, '0')}`,
+          commit: picked[i],
+          createdAt: late[i] ? lateInstants[i] : at,
+          trafficPercent: traffic[i],
+          ...(ready[i] === undefined ? {} : { ready: ready[i] }),
+        })),
       ),
   );
 }
@@ -107,7 +133,10 @@ describe('the serving set under generated histories', () => {
           );
           assert.deepEqual(
             members.map((d) => d.revision).sort(),
-            list.filter((d) => (d.trafficPercent ?? 0) > 0).map((d) => d.revision).sort(),
+            list
+              .filter((d) => (d.trafficPercent ?? 0) > 0)
+              .map((d) => d.revision)
+              .sort(),
             'every revision with a share is a member',
           );
           if (members.length > 1) seen.split++;
@@ -116,7 +145,10 @@ describe('the serving set under generated histories', () => {
           assert.ok(set.assumption, 'the assumption is said');
           assert.equal(members.length, 1);
           const newest = members[0];
-          assert.ok(list.every((d) => d === newest || d.ready === false || d.createdAt < newest.createdAt), 'the one newest ready revision, no tie');
+          assert.ok(
+            list.every((d) => d === newest || d.ready === false || d.createdAt < newest.createdAt),
+            'the one newest ready revision, no tie',
+          );
           seen.newest++;
         }
         // Order never decides: the same records shuffled give the same set.
@@ -163,33 +195,38 @@ describe('verify under generated histories', () => {
     const isGood = (commit: string | null) => commit !== null && [...good].some((g) => g.startsWith(commit));
     const seen = { ok: 0, stale: 0, unknown: 0 };
     await fc.assert(
-      fc.asyncProperty(histories(commits), sources.filter((x) => x !== CLOUD_RUN), async (list, source) => {
-        workspace.deployments = async () => list;
-        (workspace.config.services[0] as { deployments: DeploymentSourceConfig }).deployments = source;
-        const r = await verifyDeployment(workspace, 'worker');
-        seen[r.verdict]++;
-        if (r.verdict !== 'ok') return;
-        // The oracle: what the records say serves, read without servingSet.
-        assert.ok(!list.some(future), 'ok over a history dated in the future');
-        const withTraffic = list.filter((d) => (d.trafficPercent ?? 0) > 0);
-        if (list.every((d) => d.trafficPercent === null)) assert.equal(source, NEWEST, 'ok without recorded traffic or servingRule "newest"');
-        const serving =
-          withTraffic.length || list.some((d) => d.trafficPercent !== null)
-            ? withTraffic
-            : list.filter((d) => d.ready !== false && list.every((o) => o === d || o.ready === false || o.createdAt < d.createdAt));
-        assert.ok(serving.length > 0, 'ok with nothing serving');
-        if (withTraffic.length) assert.equal(withTraffic.reduce((t, d) => t + d.trafficPercent!, 0), 100, 'ok with shares that do not sum to 100');
-        for (const d of serving) {
-          assert.notEqual(d.ready, false, `ok with traffic on ${d.revision}, which is not ready`);
-          assert.ok(isGood(d.commit), `ok, yet ${d.revision} (${d.trafficPercent}%) runs ${d.commit}, which lacks the fix`);
-        }
-        assert.deepEqual(
-          r.checked.map((c) => c.revision).sort(),
-          serving.map((d) => d.revision).sort(),
-          'every revision receiving traffic was checked',
-        );
-        assert.ok(r.checked.every((c) => c.verdict === 'ok'));
-      }),
+      fc.asyncProperty(
+        histories(commits),
+        sources.filter((x) => x !== CLOUD_RUN),
+        async (list, source) => {
+          workspace.deployments = async () => list;
+          (workspace.config.services[0] as { deployments: DeploymentSourceConfig }).deployments = source;
+          const r = await verifyDeployment(workspace, 'worker');
+          seen[r.verdict]++;
+          if (r.verdict !== 'ok') return;
+          // The oracle: what the records say serves, read without servingSet.
+          assert.ok(!list.some(future), 'ok over a history dated in the future');
+          const withTraffic = list.filter((d) => (d.trafficPercent ?? 0) > 0);
+          if (list.every((d) => d.trafficPercent === null)) assert.equal(source, NEWEST, 'ok without recorded traffic or servingRule "newest"');
+          const serving =
+            withTraffic.length || list.some((d) => d.trafficPercent !== null)
+              ? withTraffic
+              : list.filter((d) => d.ready !== false && list.every((o) => o === d || o.ready === false || o.createdAt < d.createdAt));
+          assert.ok(serving.length > 0, 'ok with nothing serving');
+          if (withTraffic.length)
+            assert.equal(
+              withTraffic.reduce((t, d) => t + d.trafficPercent!, 0),
+              100,
+              'ok with shares that do not sum to 100',
+            );
+          for (const d of serving) {
+            assert.notEqual(d.ready, false, `ok with traffic on ${d.revision}, which is not ready`);
+            assert.ok(isGood(d.commit), `ok, yet ${d.revision} (${d.trafficPercent}%) runs ${d.commit}, which lacks the fix`);
+          }
+          assert.deepEqual(r.checked.map((c) => c.revision).sort(), serving.map((d) => d.revision).sort(), 'every revision receiving traffic was checked');
+          assert.ok(r.checked.every((c) => c.verdict === 'ok'));
+        },
+      ),
       runs('servingVerifyRuns'),
     );
     t.diagnostic(`histories verified: ${seen.ok + seen.stale + seen.unknown} (${JSON.stringify(seen)})`);

@@ -7,7 +7,7 @@ import fc from 'fast-check';
  */
 
 /** Characters that matter to a SQL lexer, to make random text dense in them. */
-const SQL_CHARS = [..."'\"`\\@#-/*;()[]{},.:=<>+!?$%&|~^\n\r\t 0123456789abcdefxyzABCDEFXYZ_rRbB"];
+const SQL_CHARS = [...'\'"`\\@#-/*;()[]{},.:=<>+!?$%&|~^\n\r\t 0123456789abcdefxyzABCDEFXYZ_rRbB'];
 
 /** Any text, from any Unicode code point. */
 export const anyText = fc.string({ unit: 'binary', maxLength: 120 });
@@ -19,7 +19,11 @@ export const sqlDenseText = fc.string({ unit: fc.constantFrom(...SQL_CHARS), max
 export const hostileText = fc.oneof(
   anyText,
   sqlDenseText,
-  fc.array(fc.oneof(sqlDenseText, fc.constantFrom('SELECT ', 'DELETE FROM t', "'''", '"""', "r'", "b'", '/*', '*/', '--', '#', '@p', '@@x', '`a.b`', 'WITH x AS (', ')')), { maxLength: 8 }).map((parts) => parts.join('')),
+  fc
+    .array(fc.oneof(sqlDenseText, fc.constantFrom('SELECT ', 'DELETE FROM t', "'''", '"""', "r'", "b'", '/*', '*/', '--', '#', '@p', '@@x', '`a.b`', 'WITH x AS (', ')')), {
+      maxLength: 8,
+    })
+    .map((parts) => parts.join('')),
 );
 
 /** A piece of a string literal's content: how it is written inside the quotes, and what it means. */
@@ -75,17 +79,78 @@ export const stringLiteral: fc.Arbitrary<StringLiteral> = fc.oneof(
     .map((p) => ({ source: `'''${p.map((x) => x.source).join('')}'''`, value: p.map((x) => x.value).join('') })),
   // Raw: backslashes are kept, so the content avoids them and the quote.
   fc
-    .array(fc.oneof(plainChar.filter((x) => x.source !== '\\'), sqlInside, inStringParam), { maxLength: 10 })
+    .array(
+      fc.oneof(
+        plainChar.filter((x) => x.source !== '\\'),
+        sqlInside,
+        inStringParam,
+      ),
+      { maxLength: 10 },
+    )
     .map((p) => ({ source: `r'${p.map((x) => x.source).join('')}'`, value: p.map((x) => x.value).join('') })),
 );
 
 /** Everything a query can hold between its string literals. */
 const WORDS = [
-  'SELECT', 'FROM', 'WHERE', 'AND', 'OR', 'NOT', 'AS', 'GROUP', 'BY', 'ORDER', 'LIMIT', 'IN', 'UNNEST', 'CASE', 'WHEN',
-  'THEN', 'ELSE', 'END', 'IS', 'NULL', 'CAST', 'SAFE_CAST', 'COUNTIF', 'IF', 'CONCAT', 'GREATEST', 'DATE', 'TIMESTAMP',
-  'DATE_ADD', 'DATE_DIFF', 'TIMESTAMP_DIFF', 'INTERVAL', 'DAY', 'MONTH', 'EXTRACT', 'JSON_VALUE', 'REGEXP_EXTRACT',
-  'REGEXP_REPLACE', 'OFFSET', 'SAFE_OFFSET', 'ORDINAL', 'STRING', 'INT64', 'FLOAT64', 'EXCEPT', 'WITH', 'UNION', 'ALL',
-  'LOGICAL_OR', 'ARRAY_AGG', 'IGNORE', 'NULLS', 'ANY_VALUE', 'SPLIT', 'col_a', 'features', 'p', 'ds', 't',
+  'SELECT',
+  'FROM',
+  'WHERE',
+  'AND',
+  'OR',
+  'NOT',
+  'AS',
+  'GROUP',
+  'BY',
+  'ORDER',
+  'LIMIT',
+  'IN',
+  'UNNEST',
+  'CASE',
+  'WHEN',
+  'THEN',
+  'ELSE',
+  'END',
+  'IS',
+  'NULL',
+  'CAST',
+  'SAFE_CAST',
+  'COUNTIF',
+  'IF',
+  'CONCAT',
+  'GREATEST',
+  'DATE',
+  'TIMESTAMP',
+  'DATE_ADD',
+  'DATE_DIFF',
+  'TIMESTAMP_DIFF',
+  'INTERVAL',
+  'DAY',
+  'MONTH',
+  'EXTRACT',
+  'JSON_VALUE',
+  'REGEXP_EXTRACT',
+  'REGEXP_REPLACE',
+  'OFFSET',
+  'SAFE_OFFSET',
+  'ORDINAL',
+  'STRING',
+  'INT64',
+  'FLOAT64',
+  'EXCEPT',
+  'WITH',
+  'UNION',
+  'ALL',
+  'LOGICAL_OR',
+  'ARRAY_AGG',
+  'IGNORE',
+  'NULLS',
+  'ANY_VALUE',
+  'SPLIT',
+  'col_a',
+  'features',
+  'p',
+  'ds',
+  't',
 ];
 const PUNCT = ['(', ')', ',', '.', '=', '+', '-', '*', '<', '>', '[', ']', ';', '!='];
 
@@ -134,7 +199,14 @@ export const writeStatement: fc.Arbitrary<string> = fc.oneof(
   fc.tuple(randomCase('UPDATE'), table, fc.constantFrom(" SET a = 'DELETE' WHERE TRUE", ' SET a = a + 1 WHERE b IN (SELECT 1)')).map(([u, t, rest]) => `${u} ${t}${rest}`),
   fc.tuple(randomCase('DELETE'), fc.constantFrom(' FROM ', ' '), table, fc.constantFrom(' WHERE TRUE', " WHERE a = 'SELECT'", '')).map((p) => p.join('')),
   fc.tuple(randomCase('MERGE'), table).map(([m, t]) => `${m} INTO ${t} USING s ON t.id = s.id WHEN MATCHED THEN DELETE`),
-  fc.tuple(randomCase('CREATE'), fc.constantFrom(' TABLE ', ' OR REPLACE TABLE ', ' TEMP TABLE ', ' VIEW ', ' TABLE IF NOT EXISTS ', ' MACRO '), table, fc.constantFrom(' AS SELECT 1', ' (a INT64)', '')).map((p) => p.join('')),
+  fc
+    .tuple(
+      randomCase('CREATE'),
+      fc.constantFrom(' TABLE ', ' OR REPLACE TABLE ', ' TEMP TABLE ', ' VIEW ', ' TABLE IF NOT EXISTS ', ' MACRO '),
+      table,
+      fc.constantFrom(' AS SELECT 1', ' (a INT64)', ''),
+    )
+    .map((p) => p.join('')),
   fc.tuple(randomCase('DROP'), fc.constantFrom(' TABLE ', ' TABLE IF EXISTS ', ' VIEW ', ' SCHEMA '), table).map((p) => p.join('')),
   fc.tuple(randomCase('TRUNCATE'), fc.constantFrom(' TABLE ', ' '), table).map((p) => p.join('')),
   fc.tuple(randomCase('ALTER'), table).map(([a, t]) => `${a} TABLE ${t} ADD COLUMN c STRING`),
@@ -148,7 +220,11 @@ export const readQuery: fc.Arbitrary<string> = fc
   .tuple(
     fc.constantFrom('SELECT 1', 'select 1', 'WITH x AS (SELECT 1) SELECT 1', 'FROM ds.t SELECT 1', 'VALUES (1)'),
     fc.array(
-      fc.oneof(stringLiteral.map((s) => s.source), trivia, fc.constantFrom('a', ',', "'DELETE FROM t; DROP TABLE t'", '/* ; UPDATE t SET a = 1 */', '-- DROP TABLE x;\n', '`delete`')),
+      fc.oneof(
+        stringLiteral.map((s) => s.source),
+        trivia,
+        fc.constantFrom('a', ',', "'DELETE FROM t; DROP TABLE t'", '/* ; UPDATE t SET a = 1 */', '-- DROP TABLE x;\n', '`delete`'),
+      ),
       { maxLength: 6 },
     ),
     fc.boolean(),

@@ -54,7 +54,14 @@ describe('BigQuery→DuckDB rewriter, generated input', () => {
         const paramTypes: Record<string, ParamType> = Object.fromEntries(params.map((p) => [p, 'STRING' as const]));
         const out = toDuckdbSql(sql, typed ? { paramTypes } : {});
         const read = readDuckdbSql(out);
-        assert.deepEqual(missingFrom(read.literals, literals.map((l) => l.value)), [], `a string literal changed or vanished\nin:  ${sql}\nout: ${out}`);
+        assert.deepEqual(
+          missingFrom(
+            read.literals,
+            literals.map((l) => l.value),
+          ),
+          [],
+          `a string literal changed or vanished\nin:  ${sql}\nout: ${out}`,
+        );
         assert.ok(!read.code.includes(`$${IN_STRING_PARAM}`), `text inside a string became a parameter\nin:  ${sql}\nout: ${out}`);
         assert.ok(!read.code.includes(`@${IN_STRING_PARAM}`), `text inside a string escaped it\nin:  ${sql}\nout: ${out}`);
         for (const p of params) assert.ok(read.code.includes(`$${p}`), `parameter @${p} was not carried over\nin:  ${sql}\nout: ${out}`);

@@ -78,7 +78,12 @@ describe('verification faults', () => {
   const tables = { predictions: { table: 'ds.preds' }, graded: { table: 'ds.graded' } };
   const services = (deployments: unknown) => [{ name: SERVICE, paths: ['worker/**'], deployments, deployCommand: 'make deploy-worker' }];
   // The table records no traffic; its readers say that every deploy sends all traffic to the new revision.
-  const fromWarehouseTable = (table = 'ops.deployments', servingRule: 'newest' | 'traffic' = 'newest') => ({ kind: 'warehouse', table, columns: { trafficPercent: null }, servingRule });
+  const fromWarehouseTable = (table = 'ops.deployments', servingRule: 'newest' | 'traffic' = 'newest') => ({
+    kind: 'warehouse',
+    table,
+    columns: { trafficPercent: null },
+    servingRule,
+  });
 
   /** A folder reading deployments from a JSON file. */
   const withDeploymentFile = (deployments: unknown, repository?: string) =>
@@ -94,7 +99,8 @@ describe('verification faults', () => {
     if (options.text !== undefined) files['deployments.ndjson'] = options.text;
     else if (rows) files['deployments.ndjson'] = rows.map((r) => JSON.stringify(r)).join('\n');
     const fileKey = options.fileKey === undefined ? 'ops.deployments' : options.fileKey;
-    const extra: Record<string, string> = fileKey === null ? {} : { [fileKey]: rows === null && options.text === undefined ? 'data/nowhere/deployments.ndjson' : 'deployments.ndjson' };
+    const extra: Record<string, string> =
+      fileKey === null ? {} : { [fileKey]: rows === null && options.text === undefined ? 'data/nowhere/deployments.ndjson' : 'deployments.ndjson' };
     return folder({ warehouse: embedded(extra), tables, services: services(fromWarehouseTable(options.table, options.servingRule)) }, files);
   };
 
@@ -174,8 +180,7 @@ describe('verification faults', () => {
       name: 'deployments table whose serving row has no commit',
       expect: 'unknown',
       reason: /worker-00072-5d8 of worker does not record the commit/,
-      run: async () =>
-        cli(await withDeploymentTable([row('worker-00068-f1x', s.sha.fix, '2026-01-30T19:10:00Z'), row('worker-00072-5d8', null, '2026-02-02T20:07:00Z')])),
+      run: async () => cli(await withDeploymentTable([row('worker-00068-f1x', s.sha.fix, '2026-01-30T19:10:00Z'), row('worker-00072-5d8', null, '2026-02-02T20:07:00Z')])),
     },
     {
       name: 'deployments table listing no revision of the service',
@@ -189,8 +194,18 @@ describe('verification faults', () => {
       reason: /Cannot read the deployments of worker: .*BigQuery denied access in project pl-test/,
       run: async () => {
         fake.reset();
-        fake.failNext('jobs.insert', 403, { reason: 'accessDenied', message: 'Access Denied: Table pl-test:ops.deployments: User does not have permission to query table pl-test:ops.deployments.' }, { times: 10 });
-        fake.failNext('jobs.query', 403, { reason: 'accessDenied', message: 'Access Denied: Table pl-test:ops.deployments: User does not have permission to query table pl-test:ops.deployments.' }, { times: 10 });
+        fake.failNext(
+          'jobs.insert',
+          403,
+          { reason: 'accessDenied', message: 'Access Denied: Table pl-test:ops.deployments: User does not have permission to query table pl-test:ops.deployments.' },
+          { times: 10 },
+        );
+        fake.failNext(
+          'jobs.query',
+          403,
+          { reason: 'accessDenied', message: 'Access Denied: Table pl-test:ops.deployments: User does not have permission to query table pl-test:ops.deployments.' },
+          { times: 10 },
+        );
         return cli(await bigqueryFolder(fake.url));
       },
     },
@@ -235,12 +250,7 @@ describe('verification faults', () => {
       expect: 'unknown',
       reason: /worker-00072-5d8 of worker does not record the commit/,
       run: async () =>
-        cli(
-          await withDeploymentFile([
-            rev('worker-00072-5d8', null, '2026-01-31T20:07:00Z', 100),
-            rev('worker-00073-f1x', s.sha.glossary, '2026-02-02T20:07:00Z', 0),
-          ]),
-        ),
+        cli(await withDeploymentFile([rev('worker-00072-5d8', null, '2026-01-31T20:07:00Z', 100), rev('worker-00073-f1x', s.sha.glossary, '2026-02-02T20:07:00Z', 0)])),
     },
     {
       name: 'serving revision whose commit is a branch name, not a SHA',
@@ -252,14 +262,16 @@ describe('verification faults', () => {
       // Four hex digits resolve to some commit in any repository of size: never read as the deployed one.
       name: 'serving revision whose commit is a 4-digit prefix',
       expect: 'unknown',
-      reason: /deployments\.json record 2 \(revision worker-00072-5d8\) has commit "0000", a prefix of 4 hex digits: too short to name one commit; record a git SHA: the full 40 hex digits .* or a prefix of at least 7/,
+      reason:
+        /deployments\.json record 2 \(revision worker-00072-5d8\) has commit "0000", a prefix of 4 hex digits: too short to name one commit; record a git SHA: the full 40 hex digits .* or a prefix of at least 7/,
       run: async () => cli(await withDeploymentFile([rev('worker-00068-f1x', s.sha.fix, '2026-01-30T19:10:00Z', 0), rev('worker-00072-5d8', '0000', '2026-02-02T20:07:00Z', 100)])),
     },
     {
       name: 'serving revision whose 7-digit commit prefix names no commit here',
       expect: 'unknown',
       reason: /The deployed commit 0000000 .*is not in local history/,
-      run: async () => cli(await withDeploymentFile([rev('worker-00068-f1x', s.sha.fix, '2026-01-30T19:10:00Z', 0), rev('worker-00072-5d8', '0000000', '2026-02-02T20:07:00Z', 100)])),
+      run: async () =>
+        cli(await withDeploymentFile([rev('worker-00068-f1x', s.sha.fix, '2026-01-30T19:10:00Z', 0), rev('worker-00072-5d8', '0000000', '2026-02-02T20:07:00Z', 100)])),
     },
     {
       name: 'deployments table recording no traffic, read with the default servingRule "traffic"',
@@ -271,8 +283,20 @@ describe('verification faults', () => {
 
   // Faults of verifyDeployment.test.ts, rebuilt here only so the matrix covers them too.
   const knownFaults = (): Fault[] => [
-    { name: 'fix not deployed', expect: 'stale', reason: /lacks 1 commit/, coveredElsewhere: true, run: async () => cli(await withDeploymentFile([rev('worker-00063-abc', s.sha.features, '2026-01-08T12:00:00Z', 100)])) },
-    { name: 'deployed from a diverged branch', expect: 'stale', reason: /diverged/, coveredElsewhere: true, run: async () => cli(await withDeploymentFile([rev('worker-00071-exp', s.sha.experiment, '2026-02-01T10:00:00Z', 100)])) },
+    {
+      name: 'fix not deployed',
+      expect: 'stale',
+      reason: /lacks 1 commit/,
+      coveredElsewhere: true,
+      run: async () => cli(await withDeploymentFile([rev('worker-00063-abc', s.sha.features, '2026-01-08T12:00:00Z', 100)])),
+    },
+    {
+      name: 'deployed from a diverged branch',
+      expect: 'stale',
+      reason: /diverged/,
+      coveredElsewhere: true,
+      run: async () => cli(await withDeploymentFile([rev('worker-00071-exp', s.sha.experiment, '2026-02-01T10:00:00Z', 100)])),
+    },
     {
       name: 'deployed build ahead of the target with worker changes',
       expect: 'stale',
@@ -280,9 +304,27 @@ describe('verification faults', () => {
       coveredElsewhere: true,
       run: async () => cli(await withDeploymentFile([rev('worker-00068-f1x', s.sha.fix, '2026-01-30T19:10:00Z', 100)]), s.sha.features),
     },
-    { name: 'deployment file missing', expect: 'unknown', reason: /no such file/, coveredElsewhere: true, run: async () => cli(await folder({ warehouse: embedded(), tables, services: services({ kind: 'file', path: 'deployments.json' }) })) },
-    { name: 'deployment file malformed', expect: 'unknown', reason: /not a date-time/, coveredElsewhere: true, run: async () => cli(await withDeploymentFile('[{"service": "worker", "revision": "r1", "createdAt": "yesterday"}]')) },
-    { name: 'serving revision without commit', expect: 'unknown', reason: /does not record the commit/, coveredElsewhere: true, run: async () => cli(await withDeploymentFile([rev('worker-00072-5d8', null, '2026-02-02T20:07:00Z', 100)])) },
+    {
+      name: 'deployment file missing',
+      expect: 'unknown',
+      reason: /no such file/,
+      coveredElsewhere: true,
+      run: async () => cli(await folder({ warehouse: embedded(), tables, services: services({ kind: 'file', path: 'deployments.json' }) })),
+    },
+    {
+      name: 'deployment file malformed',
+      expect: 'unknown',
+      reason: /not a date-time/,
+      coveredElsewhere: true,
+      run: async () => cli(await withDeploymentFile('[{"service": "worker", "revision": "r1", "createdAt": "yesterday"}]')),
+    },
+    {
+      name: 'serving revision without commit',
+      expect: 'unknown',
+      reason: /does not record the commit/,
+      coveredElsewhere: true,
+      run: async () => cli(await withDeploymentFile([rev('worker-00072-5d8', null, '2026-02-02T20:07:00Z', 100)])),
+    },
     {
       name: 'deployed commit not in local history',
       expect: 'unknown',
@@ -317,8 +359,20 @@ describe('verification faults', () => {
         }
       },
     },
-    { name: 'unknown service', expect: 'unknown', reason: /No service/, coveredElsewhere: true, run: async () => api(new Workspace({ ...loadConfig(join(await withDeploymentFile([]), 'pipeline-lens.json')), services: [] }, () => NOW)) },
-    { name: 'target that does not exist', expect: 'unknown', reason: /not a revision/, coveredElsewhere: true, run: async () => cli(await withDeploymentFile([rev('worker-00068-f1x', s.sha.fix, '2026-01-30T19:10:00Z', 100)]), 'no-such-branch') },
+    {
+      name: 'unknown service',
+      expect: 'unknown',
+      reason: /No service/,
+      coveredElsewhere: true,
+      run: async () => api(new Workspace({ ...loadConfig(join(await withDeploymentFile([]), 'pipeline-lens.json')), services: [] }, () => NOW)),
+    },
+    {
+      name: 'target that does not exist',
+      expect: 'unknown',
+      reason: /not a revision/,
+      coveredElsewhere: true,
+      run: async () => cli(await withDeploymentFile([rev('worker-00068-f1x', s.sha.fix, '2026-01-30T19:10:00Z', 100)]), 'no-such-branch'),
+    },
     {
       name: 'invalid config',
       expect: 'unknown',
@@ -332,7 +386,9 @@ describe('verification faults', () => {
     for (const fault of faults()) {
       it(`${fault.name}: ${fault.expect}`, async () => {
         // The list is rebuilt per test so every closure sees the scenario made in `before`.
-        const outcome = await faults().find((f) => f.name === fault.name)!.run();
+        const outcome = await faults()
+          .find((f) => f.name === fault.name)!
+          .run();
         assert.equal(outcome.verdict, fault.expect, outcome.text);
         assert.equal(outcome.exitCode, EXIT_CODES[fault.expect]);
         assert.match(outcome.text, fault.reason);
@@ -342,7 +398,9 @@ describe('verification faults', () => {
 
   describe('controls: the same sources, readable, give real verdicts', () => {
     it('a readable deployments table gives ok when the serving build has the fix', async () => {
-      const outcome = await cli(await withDeploymentTable([row('worker-00063-abc', s.sha.features, '2026-01-08T12:00:00Z'), row('worker-00068-f1x', s.sha.fix, '2026-01-30T19:10:00Z')]));
+      const outcome = await cli(
+        await withDeploymentTable([row('worker-00063-abc', s.sha.features, '2026-01-08T12:00:00Z'), row('worker-00068-f1x', s.sha.fix, '2026-01-30T19:10:00Z')]),
+      );
       assert.equal(outcome.verdict, 'ok', outcome.text);
       assert.match(outcome.text, /This rests on servingRule "newest" in pipeline-lens\.json: the deployments table ops\.deployments records no traffic/);
     });
@@ -353,7 +411,9 @@ describe('verification faults', () => {
     });
 
     it('an older revision without commit does not stand in the way of the serving one', async () => {
-      const outcome = await cli(await withDeploymentFile([rev('worker-00060-old', null, '2026-01-02T12:00:00Z', 0), rev('worker-00068-f1x', s.sha.fix, '2026-01-30T19:10:00Z', 100)]));
+      const outcome = await cli(
+        await withDeploymentFile([rev('worker-00060-old', null, '2026-01-02T12:00:00Z', 0), rev('worker-00068-f1x', s.sha.fix, '2026-01-30T19:10:00Z', 100)]),
+      );
       assert.equal(outcome.verdict, 'ok', outcome.text);
     });
   });

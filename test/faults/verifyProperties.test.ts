@@ -71,7 +71,10 @@ interface Pick {
   deployed: number;
   target: number;
 }
-const picks = fc.array(fc.record({ how: fc.constantFrom('anywhere' as const, 'side' as const, 'merged' as const), deployed: fc.nat(), target: fc.nat() }), { minLength: 3, maxLength: 3 });
+const picks = fc.array(fc.record({ how: fc.constantFrom('anywhere' as const, 'side' as const, 'merged' as const), deployed: fc.nat(), target: fc.nat() }), {
+  minLength: 3,
+  maxLength: 3,
+});
 
 async function pick(root: string, commits: FixtureCommit[], shas: string[], p: Pick): Promise<{ deployed: string; target: string }> {
   // The branch each commit landed on: the fixture keeps committing to the last branch named.
@@ -121,7 +124,14 @@ function historyOf(ops: Op[]): FixtureCommit[] {
       const into = BRANCHES[o.into];
       const from = BRANCHES[o.from];
       if (into === from || !started.has(from) || !started.has(into)) continue;
-      commits.push({ message: `merge ${from} into ${into}${o.ours ? ' (-s ours)' : ''}`, files: {}, date: date(), branch: into, merge: from, mergeStrategy: o.ours ? 'ours' : 'prefer-ours' });
+      commits.push({
+        message: `merge ${from} into ${into}${o.ours ? ' (-s ours)' : ''}`,
+        files: {},
+        date: date(),
+        branch: into,
+        merge: from,
+        mergeStrategy: o.ours ? 'ours' : 'prefer-ours',
+      });
       continue;
     }
     const name = BRANCHES[o.branch];

@@ -109,7 +109,7 @@ describe('writes on the embedded warehouse', () => {
     ['script whose write comes first', "DELETE FROM ops.deployments; SELECT 'ok' AS status"],
     ['write after a WITH clause', 'WITH doomed AS (SELECT revision FROM ops.deployments) DELETE FROM ops.deployments WHERE revision IN (SELECT revision FROM doomed)'],
     ['write behind a block comment', '/* SELECT * FROM ds.preds */ DELETE FROM ops.deployments'],
-    ['write behind line comments', '-- SELECT 1\n# select 2\nUPDATE ops.deployments SET revision = \'x\' WHERE TRUE'],
+    ['write behind line comments', "-- SELECT 1\n# select 2\nUPDATE ops.deployments SET revision = 'x' WHERE TRUE"],
     ['write in lower case inside parentheses', '(delete from ops.deployments)'],
     ['write after a query whose string holds a semicolon', "SELECT 'a;b' AS s; INSERT INTO ops.deployments SELECT * FROM ops.deployments"],
     ['DuckDB COPY of a table to a file', `COPY ops.deployments TO '${target('leak.csv')}'`],
@@ -117,7 +117,7 @@ describe('writes on the embedded warehouse', () => {
     ['DuckDB EXPORT DATABASE', `EXPORT DATABASE '${target('export')}'`],
     ['DuckDB ATTACH of a new database file', `ATTACH '${target('new.duckdb')}' AS fresh`],
     ['DuckDB CHECKPOINT', 'CHECKPOINT'],
-    ['DuckDB SET', "SET threads = 1"],
+    ['DuckDB SET', 'SET threads = 1'],
     ['DuckDB INSTALL', 'INSTALL httpfs'],
     ['DuckDB PRAGMA', 'PRAGMA enable_profiling'],
     ['data-modifying statement inside a WITH', 'WITH gone AS (DELETE FROM ops.deployments RETURNING *) SELECT * FROM gone'],
@@ -169,11 +169,7 @@ describe('writes on the embedded warehouse', () => {
     const warehouse = await EmbeddedWarehouse.open(config.warehouse, { baseDir: config.root });
     try {
       for (const [name, sql] of WRITES) {
-        await assert.rejects(
-          warehouse.query({ name: 'user', sql, params: {}, types: {} }, { writeConfirmed: true }),
-          (e: unknown) => e instanceof WarehouseError,
-          name,
-        );
+        await assert.rejects(warehouse.query({ name: 'user', sql, params: {}, types: {} }, { writeConfirmed: true }), (e: unknown) => e instanceof WarehouseError, name);
       }
     } finally {
       await warehouse.close();

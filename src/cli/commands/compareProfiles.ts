@@ -27,12 +27,15 @@ export function exitCodeOf(c: ProfileComparison): number {
 export function registerCompareProfiles(program: Command, host: CompareProfilesHost): void {
   program
     .command('compare-profiles')
-    .description('one date in two warehouse profiles (e.g. staging vs production), per feature: row counts, coverage, mean and NULL share, rows in one only; exit 0 same, 1 different, 2 not comparable')
+    .description(
+      'one date in two warehouse profiles (e.g. staging vs production), per feature: row counts, coverage, mean and NULL share, rows in one only; exit 0 same, 1 different, 2 not comparable',
+    )
     .requiredOption('--date <date>', 'the date to compare (YYYY-MM-DD)')
     .option('--profiles <a,b>', 'two profiles from pipeline-lens.json "warehouses" (default: defaultWarehouse and the first other one)')
     .option('--json', 'machine-readable output (see docs/cli.md)')
     .action(async (options: { date: string; profiles?: string; json?: boolean }) => {
-      if (!/^\d{4}-\d{2}-\d{2}$/.test(options.date) || Number.isNaN(Date.parse(options.date))) throw host.usageError(`--date ${options.date} is not a date; use YYYY-MM-DD, e.g. 2026-01-31.`);
+      if (!/^\d{4}-\d{2}-\d{2}$/.test(options.date) || Number.isNaN(Date.parse(options.date)))
+        throw host.usageError(`--date ${options.date} is not a date; use YYYY-MM-DD, e.g. 2026-01-31.`);
       const workspace = host.open();
       try {
         const config = workspace.config;
@@ -81,7 +84,9 @@ export function renderComparison(c: ProfileComparison): string {
   }
   if (c.featureStore) {
     const fs = c.featureStore;
-    lines.push(`Feature store: ${formatCount(fs.rows[0])} rows (${formatCount(fs.entities[0])} entities) in ${a}, ${formatCount(fs.rows[1])} (${formatCount(fs.entities[1])}) in ${b}.`);
+    lines.push(
+      `Feature store: ${formatCount(fs.rows[0])} rows (${formatCount(fs.entities[0])} entities) in ${a}, ${formatCount(fs.rows[1])} (${formatCount(fs.entities[1])}) in ${b}.`,
+    );
     fs.onlyIn.forEach((keys, i) => {
       if (fs.onlyInCount[i] === 0) return;
       lines.push(`  only in ${c.profiles[i]}: ${formatCount(fs.onlyInCount[i])} entities: ${keys.join(', ')}${fs.onlyInCount[i] > keys.length ? ', …' : ''}`);
@@ -90,7 +95,11 @@ export function renderComparison(c: ProfileComparison): string {
   }
   if (c.features) {
     const differing = c.features.filter((f) => f.differs.length > 0);
-    lines.push(differing.length ? `Features that differ (${differing.length} of ${c.features.length}):` : `Features: all ${c.features.length} agree (rows, coverage, mean, NULL and zero shares).`);
+    lines.push(
+      differing.length
+        ? `Features that differ (${differing.length} of ${c.features.length}):`
+        : `Features: all ${c.features.length} agree (rows, coverage, mean, NULL and zero shares).`,
+    );
     if (differing.length) {
       lines.push(
         textTable(
@@ -101,6 +110,13 @@ export function renderComparison(c: ProfileComparison): string {
     }
   }
   for (const n of c.notChecked) lines.push(`Not checked: ${n}`);
-  lines.push('', c.differences > 0 ? `${c.differences} difference(s) (exit 1).` : c.notChecked.length ? 'No difference found, but not everything could be compared (exit 2).' : 'The profiles agree on this date (exit 0).');
+  lines.push(
+    '',
+    c.differences > 0
+      ? `${c.differences} difference(s) (exit 1).`
+      : c.notChecked.length
+        ? 'No difference found, but not everything could be compared (exit 2).'
+        : 'The profiles agree on this date (exit 0).',
+  );
   return lines.join('\n');
 }

@@ -21,7 +21,13 @@ export function renderMetrics(r: MetricsReport, options: { wide?: boolean } = {}
   const days = (row: MetricsRow) => (row.firstDay === row.lastDay ? row.firstDay : `${row.firstDay}..${row.lastDay}`);
   const volume = {
     header: ['days', 'preds', 'graded', 'coverage', 'hit rate [95% CI] n'],
-    cells: (row: MetricsRow) => [days(row), formatCount(row.metrics.predictions), formatCount(row.metrics.graded), formatPercent(row.metrics.gradingCoverage), formatRate(row.metrics.hitRate)],
+    cells: (row: MetricsRow) => [
+      days(row),
+      formatCount(row.metrics.predictions),
+      formatCount(row.metrics.graded),
+      formatPercent(row.metrics.gradingCoverage),
+      formatRate(row.metrics.hitRate),
+    ],
   };
   // Within 100 columns a figure over no graded rows is "n=0" (the sentence says so below the
   // table): three "no graded rows" cells would push the table past the width.
@@ -42,11 +48,30 @@ export function renderMetrics(r: MetricsReport, options: { wide?: boolean } = {}
     ],
   };
   if (options.wide) {
-    out.push(textTable([r.by, ...volume.header, ...errors.header], r.rows.map((row) => [label(row), ...volume.cells(row), ...errors.cells(row)])));
+    out.push(
+      textTable(
+        [r.by, ...volume.header, ...errors.header],
+        r.rows.map((row) => [label(row), ...volume.cells(row), ...errors.cells(row)]),
+      ),
+    );
   } else {
-    out.push(textTableWithin(TEXT_WIDTH, 0, [r.by, ...volume.header], r.rows.map((row) => [label(row), ...volume.cells(row)])));
+    out.push(
+      textTableWithin(
+        TEXT_WIDTH,
+        0,
+        [r.by, ...volume.header],
+        r.rows.map((row) => [label(row), ...volume.cells(row)]),
+      ),
+    );
     out.push('');
-    out.push(textTableWithin(TEXT_WIDTH, 0, [r.by, ...errors.header], r.rows.map((row) => [label(row), ...errors.cells(row)])));
+    out.push(
+      textTableWithin(
+        TEXT_WIDTH,
+        0,
+        [r.by, ...errors.header],
+        r.rows.map((row) => [label(row), ...errors.cells(row)]),
+      ),
+    );
   }
   const width = options.wide ? Infinity : TEXT_WIDTH;
   if (ungraded) out.push(wrapText('MAE, bias and std of n=0: no graded rows, so no error to measure.', width, '  '));
@@ -59,7 +84,8 @@ export function renderMetrics(r: MetricsReport, options: { wide?: boolean } = {}
   }
   if (r.comparison) {
     const c = r.comparison;
-    const mae = c.mae.difference === null ? 'not recorded' : `${c.mae.difference >= 0 ? '+' : ''}${c.mae.difference.toFixed(2)} [${c.mae.low.toFixed(2)}, ${c.mae.high.toFixed(2)}]`;
+    const mae =
+      c.mae.difference === null ? 'not recorded' : `${c.mae.difference >= 0 ? '+' : ''}${c.mae.difference.toFixed(2)} [${c.mae.low.toFixed(2)}, ${c.mae.high.toFixed(2)}]`;
     out.push('');
     out.push(
       wrapText(

@@ -38,7 +38,9 @@ export function renderProvenance(p: CommitProvenance, extras: ProvenanceExtras =
         `✓ ${head}: in ${s.firstDeployment.revision} by ${formatTimestamp(s.firstDeployment.createdAt)} (at most +${formatDuration(s.firstDeployment.delaySeconds)} after the commit; earlier revisions ${s.earlierUnknown.join(', ')} unknown)`,
       );
     } else if (s.status === 'deployed' && s.firstDeployment) {
-      out.push(`✓ ${head}: first in ${s.firstDeployment.revision} at ${formatTimestamp(s.firstDeployment.createdAt)} (+${formatDuration(s.firstDeployment.delaySeconds)} after the commit)`);
+      out.push(
+        `✓ ${head}: first in ${s.firstDeployment.revision} at ${formatTimestamp(s.firstDeployment.createdAt)} (+${formatDuration(s.firstDeployment.delaySeconds)} after the commit)`,
+      );
     } else if (s.status === 'not-deployed') {
       const serving = s.serving
         ? `serving ${s.serving.revision} (${s.serving.commit ? shortSha(s.serving.commit) : 'commit unknown'})`
@@ -47,7 +49,10 @@ export function renderProvenance(p: CommitProvenance, extras: ProvenanceExtras =
           : 'nothing deployed';
       out.push(`✗ ${head}: not deployed; ${serving}${s.behindBy !== null ? `, ${s.behindBy} commit(s) behind this one` : ''}`);
     } else {
-      const serving = s.serving && s.behindBy ? `; serving ${s.serving.revision} (${s.serving.commit ? shortSha(s.serving.commit) : 'commit unknown'}) is ${s.behindBy} commit(s) behind this one` : '';
+      const serving =
+        s.serving && s.behindBy
+          ? `; serving ${s.serving.revision} (${s.serving.commit ? shortSha(s.serving.commit) : 'commit unknown'}) is ${s.behindBy} commit(s) behind this one`
+          : '';
       out.push(`? ${head}: unknown — ${s.problem}${serving}`);
     }
     if (s.gapRuns.length) {
@@ -83,7 +88,9 @@ export function renderProvenance(p: CommitProvenance, extras: ProvenanceExtras =
     const thisBuild = p.models.filter((m) => m.build.predictions > 0);
     if (thisBuild.length) {
       out.push('');
-      out.push(`Rows produced by exactly ${shortSha(c.sha)}: ${thisBuild.map((m) => `${m.model} ${formatRate(m.build.hitRate)} (${formatPercent(m.build.gradingCoverage)} graded)`).join('; ')}`);
+      out.push(
+        `Rows produced by exactly ${shortSha(c.sha)}: ${thisBuild.map((m) => `${m.model} ${formatRate(m.build.hitRate)} (${formatPercent(m.build.gradingCoverage)} graded)`).join('; ')}`,
+      );
     }
   }
   if (p.notChecked?.length) out.push('');
@@ -104,7 +111,9 @@ function rerunSection(extras: ProvenanceExtras): string[] {
   const out = ['', 'Re-runs after this commit:'];
   for (const r of extras.reruns) {
     const { headline, details } = rerunLines(r.rerun);
-    out.push(`  ${r.builds === 'lack it' ? '⚠ ' : ''}${headline}: re-run ${WHEN[r.when]}, by builds that ${r.builds === 'unknown' ? 'may or may not contain it (not in local history)' : r.builds.replace(' it', ' this commit')}`);
+    out.push(
+      `  ${r.builds === 'lack it' ? '⚠ ' : ''}${headline}: re-run ${WHEN[r.when]}, by builds that ${r.builds === 'unknown' ? 'may or may not contain it (not in local history)' : r.builds.replace(' it', ' this commit')}`,
+    );
     for (const d of details) out.push(`    ${d}`);
   }
   return out;

@@ -20,7 +20,10 @@ export function textTableWithin(width: number, shrink: number, header: string[],
   if (total <= width) return textTable(header, rows);
   const room = Math.max(header[shrink].length, widths[shrink] - (total - width));
   const cut = (text: string) => (text.length <= room ? text : `${text.slice(0, room - 1)}…`);
-  return textTable(header, rows.map((r) => r.map((cell, i) => (i === shrink ? cut(cell) : cell))));
+  return textTable(
+    header,
+    rows.map((r) => r.map((cell, i) => (i === shrink ? cut(cell) : cell))),
+  );
 }
 
 /** Prose wrapped at `width` characters on spaces; lines after the first start with `indent`. */

@@ -17,7 +17,19 @@ import {
   DEFAULT_WAREHOUSE_PROFILE,
 } from './defaults';
 import { resolveModelRegistry, type RawModelEntry } from './modelRegistryConfig';
-import type { DayRule, DeploymentSourceConfig, FeatureDefinition, FeatureStorage, PipelineLensConfig, ServiceConfig, ServingRule, StageTable, TableConfig, WarehouseConfig, WarehouseProfiles } from './types';
+import type {
+  DayRule,
+  DeploymentSourceConfig,
+  FeatureDefinition,
+  FeatureStorage,
+  PipelineLensConfig,
+  ServiceConfig,
+  ServingRule,
+  StageTable,
+  TableConfig,
+  WarehouseConfig,
+  WarehouseProfiles,
+} from './types';
 
 // The raw file as the schema allows it; everything optional is filled in by `resolveConfig`.
 interface RawTable {
@@ -175,7 +187,12 @@ export function resolveConfig(raw: unknown, file: string): PipelineLensConfig {
   services.forEach((s, i) => {
     if (s.deployments?.kind !== 'executionLog') return;
     const at = `/services/${i}/deployments`;
-    if (!logRaw) throw new ConfigError(`${file}: ${at} reads deployments from the execution log, but /tables/executionLog is not set; configure the table or choose another deployment source.`, file, at);
+    if (!logRaw)
+      throw new ConfigError(
+        `${file}: ${at} reads deployments from the execution log, but /tables/executionLog is not set; configure the table or choose another deployment source.`,
+        file,
+        at,
+      );
     const logService = logRaw.service ?? (services.length === 1 ? s.name : null);
     // A log with a stage column records every stage's runs, each under its own name.
     const stageColumn = (logRaw.columns as { stage?: string | null } | undefined)?.stage;
@@ -206,7 +223,11 @@ export function resolveConfig(raw: unknown, file: string): PipelineLensConfig {
     const at = `/services/${i}/table`;
     if (!stamped) throw new ConfigError(`${file}: ${at} is "${s.table}", but /tables/${s.table} is not set; configure that table or remove the key.`, file, at);
     if (!(stamped.columns as { commit: string | null }).commit) {
-      throw new ConfigError(`${file}: ${at} is "${s.table}", whose /tables/${s.table}/columns/commit is null: a stage is traced by the build each row records; name that column.`, file, at);
+      throw new ConfigError(
+        `${file}: ${at} is "${s.table}", whose /tables/${s.table}/columns/commit is null: a stage is traced by the build each row records; name that column.`,
+        file,
+        at,
+      );
     }
   });
 
@@ -254,7 +275,11 @@ function resolveWarehouseProfiles(config: RawConfig, file: string, fromRoot: (p:
   }
   if (config.warehouse) {
     if (config.defaultWarehouse !== undefined && config.defaultWarehouse !== DEFAULT_WAREHOUSE_PROFILE) {
-      throw new ConfigError(`${file}: /defaultWarehouse is "${config.defaultWarehouse}", but there is no /warehouses map; the single /warehouse is the profile "${DEFAULT_WAREHOUSE_PROFILE}".`, file, '/defaultWarehouse');
+      throw new ConfigError(
+        `${file}: /defaultWarehouse is "${config.defaultWarehouse}", but there is no /warehouses map; the single /warehouse is the profile "${DEFAULT_WAREHOUSE_PROFILE}".`,
+        file,
+        '/defaultWarehouse',
+      );
     }
     const only = resolveWarehouse(config.warehouse, file, fromRoot, '/warehouse');
     return { byName: { [DEFAULT_WAREHOUSE_PROFILE]: only }, defaultName: DEFAULT_WAREHOUSE_PROFILE, active: DEFAULT_WAREHOUSE_PROFILE };
@@ -265,10 +290,18 @@ function resolveWarehouseProfiles(config: RawConfig, file: string, fromRoot: (p:
   const names = Object.keys(config.warehouses);
   const defaultName = config.defaultWarehouse ?? (names.length === 1 ? names[0] : undefined);
   if (defaultName === undefined) {
-    throw new ConfigError(`${file}: /defaultWarehouse is required with several /warehouses (${names.join(', ')}): name the profile used unless another is selected.`, file, '/defaultWarehouse');
+    throw new ConfigError(
+      `${file}: /defaultWarehouse is required with several /warehouses (${names.join(', ')}): name the profile used unless another is selected.`,
+      file,
+      '/defaultWarehouse',
+    );
   }
   if (!names.includes(defaultName)) {
-    throw new ConfigError(`${file}: /defaultWarehouse is "${defaultName}", which is not a profile in /warehouses (${names.join(', ')}); name one of them.`, file, '/defaultWarehouse');
+    throw new ConfigError(
+      `${file}: /defaultWarehouse is "${defaultName}", which is not a profile in /warehouses (${names.join(', ')}); name one of them.`,
+      file,
+      '/defaultWarehouse',
+    );
   }
   const byName: Record<string, WarehouseConfig> = {};
   for (const name of names) byName[name] = resolveWarehouse(config.warehouses[name], file, fromRoot, `/warehouses/${name}`);
@@ -340,12 +373,21 @@ function resolveFeatures(raw: RawConfig['features'], storage: FeatureStorage, fi
     }
     const other = seen.get(f.index);
     if (other !== undefined) {
-      throw new ConfigError(`${file}: /features/registry/${i} gives index ${f.index} a second name (${f.name}; it is already ${other}); keep one entry per index.`, file, `/features/registry/${i}/index`);
+      throw new ConfigError(
+        `${file}: /features/registry/${i} gives index ${f.index} a second name (${f.name}; it is already ${other}); keep one entry per index.`,
+        file,
+        `/features/registry/${i}/index`,
+      );
     }
     seen.set(f.index, f.name);
     if (f.column) {
       const owner = columns.get(f.column.toLowerCase());
-      if (owner !== undefined) throw new ConfigError(`${file}: /features/registry/${i}/column ${f.column} is already the column of ${owner}; each feature needs its own column.`, file, `/features/registry/${i}/column`);
+      if (owner !== undefined)
+        throw new ConfigError(
+          `${file}: /features/registry/${i}/column ${f.column} is already the column of ${owner}; each feature needs its own column.`,
+          file,
+          `/features/registry/${i}/column`,
+        );
       columns.set(f.column.toLowerCase(), f.name);
     }
   });
@@ -367,11 +409,7 @@ function resolveWarehouse(raw: RawWarehouse, file: string, fromRoot: (p: string)
     };
   }
   if (!raw.database && !raw.files) {
-    throw new ConfigError(
-      `${file}: ${at} needs "database" (a DuckDB file) or "files" (table name → Parquet/CSV/NDJSON file) for the embedded warehouse.`,
-      file,
-      at,
-    );
+    throw new ConfigError(`${file}: ${at} needs "database" (a DuckDB file) or "files" (table name → Parquet/CSV/NDJSON file) for the embedded warehouse.`, file, at);
   }
   return {
     kind: 'embedded',
@@ -440,9 +478,7 @@ function mostSpecific(errors: ErrorObject[]): ErrorObject {
  * when a more specific error exists.
  */
 function describeSchemaErrors(errors: ErrorObject[]): string[] {
-  const constFailures = new Set(
-    errors.filter((e) => e.keyword === 'const' && e.instancePath.endsWith('/kind')).map((e) => e.schemaPath.replace(/\/properties\/kind\/const$/, '')),
-  );
+  const constFailures = new Set(errors.filter((e) => e.keyword === 'const' && e.instancePath.endsWith('/kind')).map((e) => e.schemaPath.replace(/\/properties\/kind\/const$/, '')));
   const kept = errors.filter((e) => {
     if (e.keyword === 'oneOf' && errors.some((o) => o !== e && o.instancePath.startsWith(e.instancePath) && o.keyword !== 'oneOf')) return false;
     if (e.keyword === 'const' && e.instancePath.endsWith('/kind') && errors.some((o) => o.keyword === 'const' && o.instancePath === e.instancePath && o !== e)) {

@@ -28,7 +28,11 @@ export function resolveModelRegistry(raw: Record<string, RawModelEntry> | undefi
       const where = i === 0 ? `${at}/artifact` : `${at}/versions/${i - 1}/artifact`;
       const other = owner.get(a.artifact);
       if (other !== undefined) {
-        throw new ConfigError(`${file}: ${where} "${a.artifact}" is already listed at ${other}; an artifact is one model file with one set of figures: keep one entry.`, file, where);
+        throw new ConfigError(
+          `${file}: ${where} "${a.artifact}" is already listed at ${other}; an artifact is one model file with one set of figures: keep one entry.`,
+          file,
+          where,
+        );
       }
       owner.set(a.artifact, where);
     });

@@ -245,11 +245,7 @@ export interface ExecutionLogDeploymentConfig {
   servingRule: ServingRule;
 }
 
-export type DeploymentSourceConfig =
-  | { kind: 'file'; path: string; servingRule: ServingRule }
-  | WarehouseDeploymentConfig
-  | CloudRunDeploymentConfig
-  | ExecutionLogDeploymentConfig;
+export type DeploymentSourceConfig = { kind: 'file'; path: string; servingRule: ServingRule } | WarehouseDeploymentConfig | CloudRunDeploymentConfig | ExecutionLogDeploymentConfig;
 
 /** Tables whose rows a stage stamps with its build (their `columns.commit`). */
 export type StageTable = 'predictions' | 'graded' | 'featureStore';

@@ -30,13 +30,10 @@ export const ALLOWED_HOSTS_ENV = 'PIPELINE_LENS_ALLOW_CREDENTIALS_TO';
 /** No host allowed; the refusal names both ways to allow one. */
 export const NO_CREDENTIAL_HOSTS: CredentialHosts = {
   hosts: [],
-  howToAllow: (host) =>
-    `add "${host}" to the user setting ${ALLOWED_HOSTS_SETTING} in VS Code, or for the command line set ${ALLOWED_HOSTS_ENV}=${host} in the environment`,
+  howToAllow: (host) => `add "${host}" to the user setting ${ALLOWED_HOSTS_SETTING} in VS Code, or for the command line set ${ALLOWED_HOSTS_ENV}=${host} in the environment`,
 };
 
-export type EndpointDecision =
-  | { kind: 'use'; url: string; credentials: boolean }
-  | { kind: 'refuse'; message: string };
+export type EndpointDecision = { kind: 'use'; url: string; credentials: boolean } | { kind: 'refuse'; message: string };
 
 export interface EndpointRequest {
   /** The endpoint the config names; null for Google's. */
@@ -63,7 +60,10 @@ export function decideEndpoint(request: EndpointRequest): EndpointDecision {
   try {
     url = new URL(request.configured);
   } catch {
-    return { kind: 'refuse', message: `${request.configKey} in ${request.configFile} is "${request.configured}", which is not a URL; give scheme, host and port, e.g. http://127.0.0.1:9050.` };
+    return {
+      kind: 'refuse',
+      message: `${request.configKey} in ${request.configFile} is "${request.configured}", which is not a URL; give scheme, host and port, e.g. http://127.0.0.1:9050.`,
+    };
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {
     return { kind: 'refuse', message: `${request.configKey} in ${request.configFile} is "${request.configured}"; use an http:// or https:// endpoint.` };

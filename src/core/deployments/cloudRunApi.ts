@@ -90,9 +90,7 @@ function explain(error: unknown, target: CloudRunTarget, endpoint: string): Depl
     );
   }
   if (status === 404) {
-    return new DeploymentError(
-      `Cloud Run has no ${where} (${message}). Check project, region and service under services[].deployments in pipeline-lens.json.`,
-    );
+    return new DeploymentError(`Cloud Run has no ${where} (${message}). Check project, region and service under services[].deployments in pipeline-lens.json.`);
   }
   if (typeof status === 'number') return new DeploymentError(`Cloud Run answered ${status} reading ${where}: ${message}.`);
   if (e.name === 'AbortError' || e.name === 'TimeoutError' || /operation was aborted/i.test(message)) {

@@ -57,9 +57,7 @@ export class CloudRunDeploymentSource implements DeploymentSource {
         }
       }
     }
-    return revisions
-      .map((r) => this.deployment(service, r, traffic))
-      .sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.revision.localeCompare(b.revision));
+    return revisions.map((r) => this.deployment(service, r, traffic)).sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.revision.localeCompare(b.revision));
   }
 
   private target(service: string): CloudRunTarget {

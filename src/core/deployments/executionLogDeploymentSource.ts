@@ -4,7 +4,6 @@ import type { Row, Warehouse } from '../warehouse/types';
 import { recordedCommit, recordedInstant } from './recordFields';
 import { DeploymentError, type Deployment, type DeploymentSource } from './types';
 
-
 /**
  * Deployments inferred from the execution log, for teams without access to their deploy
  * tool's API: a build "deployed" when it was first seen running (first run per commit and

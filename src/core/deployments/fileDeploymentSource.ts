@@ -17,7 +17,7 @@ export class FileDeploymentSource implements DeploymentSource {
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
       throw new DeploymentError(
-        `Cannot read the deployment history ${this.path} (${code === 'ENOENT' ? 'no such file' : code ?? 'unreadable'}); fix services[].deployments.path in pipeline-lens.json or export the history there.`,
+        `Cannot read the deployment history ${this.path} (${code === 'ENOENT' ? 'no such file' : (code ?? 'unreadable')}); fix services[].deployments.path in pipeline-lens.json or export the history there.`,
       );
     }
     const records = parseRecords(text, this.path);

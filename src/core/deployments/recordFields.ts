@@ -54,9 +54,7 @@ export function recordedInstant(value: unknown, where: string, field: string): s
     const instant = parseInstant(value);
     if (instant) return instant;
     if (/^\d{4}-\d{2}-\d{2}([Tt ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?$/.test(value.trim())) {
-      throw new DeploymentError(
-        `${where} has ${field} ${JSON.stringify(value)}, which has no UTC offset: it would be read in each machine's own time zone. Use ${INSTANT_FORM}.`,
-      );
+      throw new DeploymentError(`${where} has ${field} ${JSON.stringify(value)}, which has no UTC offset: it would be read in each machine's own time zone. Use ${INSTANT_FORM}.`);
     }
   }
   if (value === null || value === undefined || value === '') throw new DeploymentError(`${where} has no ${field}; use ${INSTANT_FORM}.`);

@@ -16,9 +16,7 @@ const SHARE_EPSILON = 1e-6;
  * share of traffic (most first), and the assumption it rests on, if any. Otherwise why it is
  * not known, and what to record so that it is.
  */
-export type ServingSet =
-  | { known: true; revisions: Deployment[]; assumption: string | null }
-  | { known: false; reason: string; hint: string };
+export type ServingSet = { known: true; revisions: Deployment[]; assumption: string | null } | { known: false; reason: string; hint: string };
 
 /** The rule a service's source is read with: Cloud Run always records traffic; the others say so in servingRule. */
 export function servingRuleOf(source: DeploymentSourceConfig | null): ServingRule {

@@ -20,8 +20,7 @@ export interface ChangePoint {
 
 /** Rows of coverageByExpectedQuery as the two sides of the change. */
 export function coverageGroups(rows: Row[]): { before: GroupCount[]; after: GroupCount[] } {
-  const side = (period: string) =>
-    rows.filter((r) => r.period === period).map((r): GroupCount => ({ group: String(r.grp), n: Number(r.row_count), hits: Number(r.positive) }));
+  const side = (period: string) => rows.filter((r) => r.period === period).map((r): GroupCount => ({ group: String(r.grp), n: Number(r.row_count), hits: Number(r.positive) }));
   return { before: side('before'), after: side('after') };
 }
 
@@ -60,7 +59,9 @@ export function withDecomposition(finding: Finding, feature: string, d: RateDeco
     const deployed = change.deployment
       ? `, deployed to ${change.deployment.service} as ${change.deployment.revision} at ${formatTimestamp(change.deployment.createdAt)}`
       : ', with no recorded deployment';
-    evidence.push(`At the change point build ${shortSha(change.at)} wrote the first rows${change.before ? ` (build ${shortSha(change.before)} wrote the last ones before)` : ''}${deployed}.`);
+    evidence.push(
+      `At the change point build ${shortSha(change.at)} wrote the first rows${change.before ? ` (build ${shortSha(change.before)} wrote the last ones before)` : ''}${deployed}.`,
+    );
   }
   const groups = d.groups.map((g) => ({
     group: g.group,
@@ -72,7 +73,8 @@ export function withDecomposition(finding: Finding, feature: string, d: RateDeco
   return {
     ...finding,
     evidence: [...finding.evidence.slice(0, 2), ...evidence, ...finding.evidence.slice(2)],
-    subjects: change.at && !(finding.subjects.commits ?? []).includes(change.at) ? { ...finding.subjects, commits: [...(finding.subjects.commits ?? []), change.at] } : finding.subjects,
+    subjects:
+      change.at && !(finding.subjects.commits ?? []).includes(change.at) ? { ...finding.subjects, commits: [...(finding.subjects.commits ?? []), change.at] } : finding.subjects,
     data: {
       ...finding.data,
       decomposition: {

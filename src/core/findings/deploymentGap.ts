@@ -29,10 +29,7 @@ function rowsOf(session: RunSession, counted: RowsWritten): { rows: number; sour
  * Runs that executed between a commit and the deployment of a build containing it. A backfill
  * in that gap regenerated results with the very code the commit was meant to replace.
  */
-export function deploymentGapFindings(
-  provenances: CommitProvenance[],
-  options: { backfillModes?: string[] | null; rowsWritten?: RowsWritten } = {},
-): Finding[] {
+export function deploymentGapFindings(provenances: CommitProvenance[], options: { backfillModes?: string[] | null; rowsWritten?: RowsWritten } = {}): Finding[] {
   const counted = options.rowsWritten ?? new Map<RunSession, number>();
   const backfill = (r: RunSession) => isBackfill(r, options.backfillModes ?? null);
   const findings: Finding[] = [];

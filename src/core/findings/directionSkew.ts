@@ -77,7 +77,9 @@ export function directionSkewFindings(rows: Row[], thresholds: ThresholdsConfig)
       )} vs ${formatRate(balancedRate)} on the other days`,
       evidence: [
         `Judged against ${yardstick}, over ${considered.length} day(s) with ${MIN_CALLS}+ calls.`,
-        ...skewed.slice(0, 8).map((d) => `${d.day}: ${d.under} under / ${d.over} over (${formatPercent(d.over / (d.over + d.under))} over); ${formatRate(wilson(d.correct, d.graded))}.`),
+        ...skewed
+          .slice(0, 8)
+          .map((d) => `${d.day}: ${d.under} under / ${d.over} over (${formatPercent(d.over / (d.over + d.under))} over); ${formatRate(wilson(d.correct, d.graded))}.`),
         `Skewed minus other days: ${formatPointDifference(diff)}${diff.significant ? '' : ' (interval includes zero)'}.`,
       ],
       subjects: { models: [model], dates: skewed.map((d) => d.day) },

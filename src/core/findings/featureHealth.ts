@@ -73,7 +73,12 @@ export function featureHealth(rows: Row[], registry: FeatureDefinition[], thresh
     const index = Number(r.feature_index);
     const list = byFeature.get(index) ?? [];
     const raw = r.commit_sha === null || r.commit_sha === undefined ? null : String(r.commit_sha);
-    list.push({ day: String(r.day), mode: r.mode === null || r.mode === undefined ? null : String(r.mode), build: raw === null ? null : sha(raw) ?? raw, stats: statsFromRow(r) });
+    list.push({
+      day: String(r.day),
+      mode: r.mode === null || r.mode === undefined ? null : String(r.mode),
+      build: raw === null ? null : (sha(raw) ?? raw),
+      stats: statsFromRow(r),
+    });
     byFeature.set(index, list);
   }
   const features = new Map(registry.map((f) => [f.index, f]));
@@ -205,7 +210,12 @@ function judge(segment: Segment, cells: Cell[], feature: FeatureDefinition | und
     );
     // Below a significant metric shift (3500+): a broken input matters, but the shift is what users feel.
     score = SEVERITY_WEIGHT.high + 200 + Math.min(299, dayCount * 3 + Math.log10(1 + during.rows) * 10);
-    Object.assign(data, { zeroRate: during.zeros / during.rows, nullRate: during.nulls / during.rows, nonZeroBefore: before.rows ? 1 - emptyShare(before)! : null, nonZeroAfter: after.rows ? 1 - emptyShare(after)! : null });
+    Object.assign(data, {
+      zeroRate: during.zeros / during.rows,
+      nullRate: during.nulls / during.rows,
+      nonZeroBefore: before.rows ? 1 - emptyShare(before)! : null,
+      nonZeroAfter: after.rows ? 1 - emptyShare(after)! : null,
+    });
   } else if (segment.kind === 'frozen') {
     kind = 'feature-frozen';
     title = `${name} (index ${segment.index}) was frozen at ${formatValue(segment.value!)}${modeText} from ${segment.from} to ${segment.to}${buildText}: every one of ${formatCount(

@@ -123,7 +123,9 @@ export async function investigate(workspace: Workspace, options: { window?: Date
   }
   const pc = config.tables.predictions.columns;
   if (!pc.predicted || !pc.line) {
-    skipped.push(`direction skew: ${!pc.line ? 'tables.predictions.columns.line' : 'tables.predictions.columns.predicted'} is null; it needs the ${!pc.line ? 'line each prediction is compared with' : 'predicted value'} (a number)`);
+    skipped.push(
+      `direction skew: ${!pc.line ? 'tables.predictions.columns.line' : 'tables.predictions.columns.predicted'} is null; it needs the ${!pc.line ? 'line each prediction is compared with' : 'predicted value'} (a number)`,
+    );
   }
 
   const [coverage, completeness, skew] = await Promise.all([
@@ -135,7 +137,10 @@ export async function investigate(workspace: Workspace, options: { window?: Date
   const provenances = await gapProvenances(view, window, skipped);
   const rowsWritten = await countUnrecordedRows(view, provenances, (what, build) => checked(what, build), skipped);
 
-  const resolved = await ResolvedShas.resolve(git, [...(cells ?? []), ...(coverage ?? [])].map((r) => (r.commit_sha as string | null) ?? null));
+  const resolved = await ResolvedShas.resolve(
+    git,
+    [...(cells ?? []), ...(coverage ?? [])].map((r) => (r.commit_sha as string | null) ?? null),
+  );
   const sha = (v: string | null) => resolved.full(v);
   const series = cells ? modelSeries(cells, sha) : [];
   const shifts = detectShifts(series, config.thresholds);
@@ -189,7 +194,13 @@ export async function investigate(workspace: Workspace, options: { window?: Date
     const recent = { from: shiftDate(lastDay, -6), to: lastDay };
     const perModel = new Map<string, typeof EMPTY_SUMS>();
     for (const s of series) for (const c of s.cells) if (c.day >= recent.from && c.day <= recent.to) perModel.set(s.model, addSums(perModel.get(s.model) ?? EMPTY_SUMS, c.sums));
-    findings.push(...gradingCoverageFindings([...perModel].map(([model, sums]) => ({ model, metrics: sliceMetrics(sums) })), recent, config.thresholds));
+    findings.push(
+      ...gradingCoverageFindings(
+        [...perModel].map(([model, sums]) => ({ model, metrics: sliceMetrics(sums) })),
+        recent,
+        config.thresholds,
+      ),
+    );
   }
   if (completeness) findings.push(...featureStoreFindings(completeness, config.thresholds));
   if (skew) findings.push(...directionSkewFindings(skew, config.thresholds));
@@ -197,7 +208,10 @@ export async function investigate(workspace: Workspace, options: { window?: Date
     ...modelFamilyFindings(
       series
         .map((s) => {
-          const active = s.cells.filter((c) => c.sums.predictions > 0).map((c) => c.day).sort();
+          const active = s.cells
+            .filter((c) => c.sums.predictions > 0)
+            .map((c) => c.day)
+            .sort();
           return { model: s.model, firstDay: active[0] ?? '', lastDay: active[active.length - 1] ?? '', predictions: s.cells.reduce((n, c) => n + c.sums.predictions, 0) };
         })
         .filter((a) => a.firstDay !== ''),
@@ -232,11 +246,11 @@ async function decomposedCoverage(
   const ofMode = coverage.filter((r) => Number(r.feature_index) === h.index && (r.mode === null || r.mode === undefined ? null : String(r.mode)) === h.mode);
   const buildOn = (day: string) => {
     const r = ofMode.find((x) => String(x.day) === day && x.commit_sha !== null && x.commit_sha !== undefined);
-    return r ? sha(String(r.commit_sha)) ?? String(r.commit_sha) : null;
+    return r ? (sha(String(r.commit_sha)) ?? String(r.commit_sha)) : null;
   };
   const lastBefore = ofMode.reduce((max, r) => (String(r.day) < h.from && String(r.day) > max ? String(r.day) : max), '');
   const at = buildOn(h.from);
-  const change: ChangePoint = { before: lastBefore ? buildOn(lastBefore) : null, at, deployment: at ? deployments.get(at) ?? null : null };
+  const change: ChangePoint = { before: lastBefore ? buildOn(lastBefore) : null, at, deployment: at ? (deployments.get(at) ?? null) : null };
   const daysWhere = (test: (day: string) => boolean) => new Set(ofMode.map((r) => String(r.day)).filter(test)).size;
   const days = { before: daysWhere((d) => d < h.from), after: daysWhere((d) => d >= h.from && d <= h.to) };
   return withDecomposition(h.finding, h.name, decomposeRate(before, after), change, days);
@@ -260,7 +274,9 @@ async function gapProvenances(workspace: Workspace, window: DateWindow, skipped:
         for (const d of deployments) {
           base = d.commit ? await git.revParse(d.commit) : null;
           if (base) {
-            skipped.push(`deployment gaps of ${service.name} before ${d.revision}: ${cutMessage(shallow.boundary[0] ?? null, `what changed between its oldest deployment (${oldest.revision}, commit ${oldest.commit!.slice(0, 7)}, not in local history) and ${d.revision}`)}`);
+            skipped.push(
+              `deployment gaps of ${service.name} before ${d.revision}: ${cutMessage(shallow.boundary[0] ?? null, `what changed between its oldest deployment (${oldest.revision}, commit ${oldest.commit!.slice(0, 7)}, not in local history) and ${d.revision}`)}`,
+            );
             break;
           }
         }
@@ -349,7 +365,9 @@ async function stageRowGaps(
   if (concerned.length === 0) return [];
   const git = await workspace.git();
   if ((await git.shallowState()).shallow) {
-    skipped.push(`deployment gaps of ${concerned.map((s) => s.name).join(', ')} from the builds their tables record: this clone is shallow, so which builds lack a commit is not proven; run git fetch --unshallow`);
+    skipped.push(
+      `deployment gaps of ${concerned.map((s) => s.name).join(', ')} from the builds their tables record: this clone is shallow, so which builds lack a commit is not proven; run git fetch --unshallow`,
+    );
     return [];
   }
   const window = provenances[0].window;
@@ -359,7 +377,9 @@ async function stageRowGaps(
     if (!rows) continue;
     rowsByStage.set(
       stage.name,
-      rows.filter((r) => r.commit_sha !== null).map((r) => ({ commit: String(r.commit_sha), mode: r.mode === null ? null : String(r.mode), day: String(r.day), rows: Number(r.rows_written) })),
+      rows
+        .filter((r) => r.commit_sha !== null)
+        .map((r) => ({ commit: String(r.commit_sha), mode: r.mode === null ? null : String(r.mode), day: String(r.day), rows: Number(r.rows_written) })),
     );
   }
   const builds = [...rowsByStage.values()].flatMap((rows) => rows.map((r) => r.commit));
@@ -373,14 +393,23 @@ async function stageRowGaps(
     return full !== null && index.knows(full) && !index.contains(full, commit);
   };
   const unknownBuilds = [...new Set(builds.filter((b) => resolved.full(b) === null))];
-  if (unknownBuilds.length) skipped.push(`rows of ${unknownBuilds.length} build(s) recorded in stage tables that are not commits of this repository (${unknownBuilds.slice(0, 3).map((b) => shortSha(b)).join(', ')}): left out of the stages' deployment gaps`);
+  if (unknownBuilds.length)
+    skipped.push(
+      `rows of ${unknownBuilds.length} build(s) recorded in stage tables that are not commits of this repository (${unknownBuilds
+        .slice(0, 3)
+        .map((b) => shortSha(b))
+        .join(', ')}): left out of the stages' deployment gaps`,
+    );
   return stageRowsGapFindings(provenances, config.services, rowsByStage, lacks, { backfillModes: config.tables.executionLog?.backfillModes ?? null });
 }
 
 async function deployedBuilds(workspace: Workspace, git: Awaited<ReturnType<Workspace['git']>>) {
   const byCommit = new Map<string, { service: string; revision: string; createdAt: string }>();
   const lists = await Promise.all(workspace.config.services.map(async (s) => ({ service: s.name, list: await workspace.deployments(s.name).catch(() => []) })));
-  const shas = await ResolvedShas.resolve(git, lists.flatMap((d) => d.list.map((x) => x.commit)));
+  const shas = await ResolvedShas.resolve(
+    git,
+    lists.flatMap((d) => d.list.map((x) => x.commit)),
+  );
   for (const { service, list } of lists) {
     for (const d of list) {
       const full = shas.full(d.commit);
@@ -403,8 +432,12 @@ async function explainShift(
   const pc = config.tables.predictions;
   const notChecked: string[] = [];
   const [features, snapshot] = await Promise.all([
-    config.tables.featureStore && indices.length ? checked(`inputs of ${shift.model}'s rows`, (c) => modelFeatureHealthQuery(c, shift.model, range, shift.splitDay, indices)) : null,
-    pc.columns.featureSnapshot && pc.featureSnapshotKeys.length ? checked(`values recorded with ${shift.model}'s predictions`, (c) => featureSnapshotQuery(c, shift.model, range, shift.splitDay)) : null,
+    config.tables.featureStore && indices.length
+      ? checked(`inputs of ${shift.model}'s rows`, (c) => modelFeatureHealthQuery(c, shift.model, range, shift.splitDay, indices))
+      : null,
+    pc.columns.featureSnapshot && pc.featureSnapshotKeys.length
+      ? checked(`values recorded with ${shift.model}'s predictions`, (c) => featureSnapshotQuery(c, shift.model, range, shift.splitDay))
+      : null,
   ]);
   if (config.tables.featureStore && indices.length && !features) notChecked.push('the feature store (see "Not checked" below)');
   const names = new Map(config.features.registry.map((f) => [f.index, f.name]));

@@ -24,7 +24,10 @@ export function modelFamilyFindings(activity: ModelActivity[], pattern: string):
   const findings: Finding[] = [];
   for (const [family, members] of families) {
     if (members.length < 2) continue;
-    const overlapFrom = members.map((m) => m.firstDay).sort().reverse()[0];
+    const overlapFrom = members
+      .map((m) => m.firstDay)
+      .sort()
+      .reverse()[0];
     const overlapTo = members.map((m) => m.lastDay).sort()[0];
     // Only ids that actually ran side by side: a retired id followed by its successor is not ambiguous.
     const concurrent = members.filter((m) => members.some((o) => o !== m && o.firstDay <= m.lastDay && m.firstDay <= o.lastDay));
@@ -34,9 +37,9 @@ export function modelFamilyFindings(activity: ModelActivity[], pattern: string):
       severity: 'low',
       score: SEVERITY_WEIGHT.low + concurrent.length * 10,
       title: `${concurrent.length} model ids of family "${family}" were active at once: ${concurrent.map((m) => m.model).join(', ')}`,
-      evidence: concurrent.map((m) => `${m.model}: ${formatCount(m.predictions)} predictions, ${m.firstDay}..${m.lastDay}.`).concat(
-        overlapFrom <= overlapTo ? [`All overlap on ${overlapFrom}..${overlapTo}; make sure reports and backfills name the id they mean.`] : [],
-      ),
+      evidence: concurrent
+        .map((m) => `${m.model}: ${formatCount(m.predictions)} predictions, ${m.firstDay}..${m.lastDay}.`)
+        .concat(overlapFrom <= overlapTo ? [`All overlap on ${overlapFrom}..${overlapTo}; make sure reports and backfills name the id they mean.`] : []),
       subjects: { models: concurrent.map((m) => m.model) },
       data: { family, models: concurrent },
     });

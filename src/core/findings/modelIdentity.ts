@@ -68,11 +68,15 @@ function placements(registry: ModelRegistryEntry[]): Map<string, Placement> {
 
 const rowsText = (s: ServedArtifact) => (s.rows === null ? `rows not recorded${s.runs !== null ? ` (${formatCount(s.runs)} runs)` : ''}` : `${formatCount(s.rows)} rows`);
 const servedText = (s: ServedArtifact) =>
-  s.graded === 0 ? 'served results not graded yet (n=0)' : `served MAE ${s.mae === null ? 'not recorded' : formatNumber(s.mae)} (n=${formatCount(s.maeN)}), hit rate ${formatRate(s.hitRate)}`;
+  s.graded === 0
+    ? 'served results not graded yet (n=0)'
+    : `served MAE ${s.mae === null ? 'not recorded' : formatNumber(s.mae)} (n=${formatCount(s.maeN)}), hit rate ${formatRate(s.hitRate)}`;
 
 /** `mae 4.12, hit rate 74.6%`, or null when the registry records no figure. */
 function offlineText(facts: ModelArtifact): string | null {
-  const parts = Object.entries(facts.metrics).map(([name, value]) => (name === 'hitRate' ? `hit rate ${formatNumber(value * 100, 1)}%` : `${name === 'mae' ? 'MAE' : name} ${formatNumber(value)}`));
+  const parts = Object.entries(facts.metrics).map(([name, value]) =>
+    name === 'hitRate' ? `hit rate ${formatNumber(value * 100, 1)}%` : `${name === 'mae' ? 'MAE' : name} ${formatNumber(value)}`,
+  );
   return parts.length ? parts.join(', ') : null;
 }
 
@@ -182,7 +186,9 @@ export function modelIdentityFindings(input: ModelIdentityInput): Finding[] {
       evidence: [
         `Served: ${describeArtifact(p.facts)} as ${s.model}, ${s.firstDay}..${s.lastDay}, ${rowsText(s)}; offline ${offlineText(p.facts)}; ${servedText(s)}.`,
         `Registered for ${standsFor.model}: ${describeArtifact(standsFor)}; offline ${offlineText(standsFor) ?? 'metrics not recorded'}.`,
-        ...differences.map((d) => `${metricName(d.name)}: ${metricValue(d.name, d.served)} offline for the served artifact against ${metricValue(d.name, d.registered)} for the registered one.`),
+        ...differences.map(
+          (d) => `${metricName(d.name)}: ${metricValue(d.name, d.served)} offline for the served artifact against ${metricValue(d.name, d.registered)} for the registered one.`,
+        ),
         ...(s.model !== standsFor.model ? [`Rows of ${s.model} and ${standsFor.model} come from different trainings of one model: report them apart, by artifact.`] : []),
       ],
       subjects: { models: [...new Set([s.model, standsFor.model])], dates: [s.firstDay, s.lastDay] },
@@ -259,7 +265,9 @@ export async function checkModelIdentity(
   const log = config.tables.executionLog;
   const recorded = config.tables.predictions.columns.artifact !== null || !!(log?.columns.artifact && log.columns.model);
   if (config.models.length === 0 && !recorded) {
-    skipped.push('model identity: no models registry in the config (models) and no column recording the artifact that served (tables.predictions.columns.artifact or tables.executionLog.columns.artifact)');
+    skipped.push(
+      'model identity: no models registry in the config (models) and no column recording the artifact that served (tables.predictions.columns.artifact or tables.executionLog.columns.artifact)',
+    );
     return [];
   }
   let served: ServedArtifact[] | null = null;

@@ -69,7 +69,7 @@ export function inputCells(rows: Row[], key: 'feature_index' | 'snapshot_key', s
     const raw = r.commit_sha === null || r.commit_sha === undefined ? null : String(r.commit_sha);
     const list = out.get(k) ?? [];
     list.push({
-      commit: raw === null ? null : sha(raw) ?? raw,
+      commit: raw === null ? null : (sha(raw) ?? raw),
       period: r.period === 'before' ? 'before' : 'after',
       mode: r.mode === null || r.mode === undefined ? null : String(r.mode),
       day: String(r.day),
@@ -192,7 +192,12 @@ export function shiftInputs(shift: Shift, series: InputSeries[], thresholds: Thr
       continue;
     }
     if (covW - covB >= COVERAGE_MOVE) {
-      dismissals.push({ source: s.source, input: s.label, index: s.index, text: `${moved}: ${covAfter > covBefore ? 'higher' : 'lower'} in the ${fell ? 'worse' : 'better'} period, so it does not explain the ${fell ? 'drop' : 'rise'}.` });
+      dismissals.push({
+        source: s.source,
+        input: s.label,
+        index: s.index,
+        text: `${moved}: ${covAfter > covBefore ? 'higher' : 'lower'} in the ${fell ? 'worse' : 'better'} period, so it does not explain the ${fell ? 'drop' : 'rise'}.`,
+      });
       continue;
     }
     const brokenW = Math.max(emptyW, frozenShareW);

@@ -76,7 +76,14 @@ export function stageRowsGapFindings(
         title,
         evidence,
         subjects: { commits: [c.sha, ...builds], services: [s.service], dates: days },
-        data: { commit: { sha: c.sha, subject: c.subject, committedAt: c.committedAt }, service: s.service, table: stage.table, deployment: s.firstDeployment, rows: gap, rowsOnOldCode: total },
+        data: {
+          commit: { sha: c.sha, subject: c.subject, committedAt: c.committedAt },
+          service: s.service,
+          table: stage.table,
+          deployment: s.firstDeployment,
+          rows: gap,
+          rowsOnOldCode: total,
+        },
       });
     }
   }

@@ -437,5 +437,10 @@ export async function buildAncestryIndex(runner: GitRunner, tips: string[]): Pro
   const wanted = [...new Set(tips.filter(isSafeRevision))];
   if (wanted.length === 0) return CommitGraph.empty();
   // `^{commit}` peels tags, and picks the commit among objects an abbreviation shares.
-  return new CommitGraph(await walkGraph(runner, wanted.map((tip) => `${tip}^{commit}`)));
+  return new CommitGraph(
+    await walkGraph(
+      runner,
+      wanted.map((tip) => `${tip}^{commit}`),
+    ),
+  );
 }

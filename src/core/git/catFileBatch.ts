@@ -1,7 +1,5 @@
 /** One answer of `git cat-file --batch`, in the order the requests were written. */
-export type BatchEntry =
-  | { kind: 'object'; sha: string; type: string; body: Buffer }
-  | { kind: 'missing' | 'ambiguous'; name: string };
+export type BatchEntry = { kind: 'object'; sha: string; type: string; body: Buffer } | { kind: 'missing' | 'ambiguous'; name: string };
 
 /**
  * Splits `git cat-file --batch` output. Sizes are byte counts, so the stream is walked as a

@@ -73,7 +73,10 @@ function parseIdentity(value: string): Identity {
   const open = value.indexOf('<');
   const close = value.lastIndexOf('>');
   if (open === -1 || close < open) return { name: value.trim(), email: '', seconds: 0 };
-  const when = value.slice(close + 1).trim().split(/\s+/)[0];
+  const when = value
+    .slice(close + 1)
+    .trim()
+    .split(/\s+/)[0];
   return { name: value.slice(0, open).trim(), email: value.slice(open + 1, close), seconds: Number(when) || 0 };
 }
 

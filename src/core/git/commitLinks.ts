@@ -98,7 +98,7 @@ export async function readCommitLinks(runner: GitRunner, shas: string[]): Promis
   if (!remote) return links;
   const graph = head && isFullSha(head) ? await buildAncestryIndex(runner, [head]) : null;
   const merges = new Map<string, string | null>();
-  for (const sha of wanted) merges.set(sha, graph ? mergeThatBrought(graph, head, sha) ?? null : null);
+  for (const sha of wanted) merges.set(sha, graph ? (mergeThatBrought(graph, head, sha) ?? null) : null);
   const messages = await readMessages(runner, [...wanted, ...[...merges.values()].filter((m): m is string => m !== null)]);
   for (const sha of wanted) {
     const merge = merges.get(sha) ?? null;

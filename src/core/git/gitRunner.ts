@@ -43,7 +43,13 @@ export class GitRunner {
   /** Like `text`, with the exit status: for commands whose status is the answer. */
   async status(args: string[], okExitCodes: readonly number[], input?: string): Promise<{ stdout: string; exitCode: number }> {
     let exitCode = -1;
-    const stdout = await this.run(args, input, okExitCodes, (git) => git.raw(args), (code) => (exitCode = code));
+    const stdout = await this.run(
+      args,
+      input,
+      okExitCodes,
+      (git) => git.raw(args),
+      (code) => (exitCode = code),
+    );
     return { stdout, exitCode };
   }
 
@@ -89,7 +95,9 @@ export class GitRunner {
         if (!failure && code !== 0) {
           failure =
             code === null
-              ? new Error(`git ${args[0] ?? ''} was killed by a signal (${signal ?? 'unknown'}) before it finished (out of memory?)${text ? `: ${text}` : ''}; its output cannot be trusted.`)
+              ? new Error(
+                  `git ${args[0] ?? ''} was killed by a signal (${signal ?? 'unknown'}) before it finished (out of memory?)${text ? `: ${text}` : ''}; its output cannot be trusted.`,
+                )
               : new Error(`git ${args[0] ?? ''} exited with status ${code}${text ? `: ${text}` : ' without saying why'}.`);
         }
         if (failure) reject(toGitError(failure, args, this.options.binary));
@@ -174,7 +182,10 @@ export function toGitError(error: unknown, args: string[], binary?: string): Git
 
 /** git's own explanation, without the stdout simple-git glues in front of stderr. */
 export function gitComplaint(message: string): string {
-  const lines = message.split('\n').map((line) => line.trim()).filter(Boolean);
+  const lines = message
+    .split('\n')
+    .map((line) => line.trim())
+    .filter(Boolean);
   const reasons = lines.filter((line) => /^(fatal|error):/.test(line));
   return (reasons.length ? reasons : lines).join(' ').slice(0, 500) || 'no message';
 }

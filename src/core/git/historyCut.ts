@@ -40,7 +40,10 @@ export function cutMessage(at: string | null, what: string): string {
  * stops would let an answer cross the cut.
  */
 export function parseShallowFile(text: string, gitPath = 'the shallow file'): string[] {
-  const lines = text.split('\n').map((l) => l.trim()).filter(Boolean);
+  const lines = text
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
   const unreadable = lines.find((line) => !isFullSha(line));
   if (unreadable !== undefined) {
     throw new GitError(`${gitPath} holds "${unreadable.slice(0, 80)}", which is not a commit id; cannot tell where this shallow clone's history stops.`, 'shallow');

@@ -10,8 +10,5 @@ export function missingCommitMessage(sha: string, shallow: boolean): string {
       'Run `git fetch --unshallow` (or `git fetch --deepen=<N>` to fetch only N more commits) and try again.'
     );
   }
-  return (
-    `Commit ${sha} is not in the local history. ` +
-    'Run `git fetch --all` to fetch it, and check that the SHA belongs to this repository.'
-  );
+  return `Commit ${sha} is not in the local history. ` + 'Run `git fetch --all` to fetch it, and check that the SHA belongs to this repository.';
 }

@@ -153,7 +153,7 @@ export class ObjectIdTable {
       [from, to] = [to, from];
     }
     // Runs that share the first four bytes are rare in real ids: insertion sort them.
-    for (let start = 0; start < n; ) {
+    for (let start = 0; start < n;) {
       let end = start + 1;
       while (end < n && this.compareIds(from[start], from[end], 4) === 0) end += 1;
       for (let i = start + 1; i < end; i += 1) {

@@ -67,7 +67,11 @@ export function parseRemoteUrl(url: string): RemoteRepository | null {
   if (!parts || !HOSTNAME.test(parts.hostname)) return null;
   const host = hostKind(parts.hostname);
   if (!host) return null;
-  const raw = parts.path.replace(/\/+$/, '').replace(/\.git$/i, '').split('/').filter(Boolean);
+  const raw = parts.path
+    .replace(/\/+$/, '')
+    .replace(/\.git$/i, '')
+    .split('/')
+    .filter(Boolean);
   const segments = raw.map(segment);
   if (segments.some((s) => s === null) || segments.length < 2) return null;
   const path = segments as string[];

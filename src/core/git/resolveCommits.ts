@@ -42,11 +42,23 @@ async function ambiguousCandidates(runner: GitRunner, prefixes: string[]): Promi
   const result = new Map<string, string[]>();
   if (prefixes.length === 0) return result;
   const checked = await runner.text(['cat-file', '--batch-check'], prefixes.map((prefix) => `${prefix}\n`).join(''));
-  const flagged = new Set(checked.split('\n').filter((line) => line.endsWith(' ambiguous')).map((line) => line.slice(0, -' ambiguous'.length)));
+  const flagged = new Set(
+    checked
+      .split('\n')
+      .filter((line) => line.endsWith(' ambiguous'))
+      .map((line) => line.slice(0, -' ambiguous'.length)),
+  );
   const ambiguous = prefixes.filter((prefix) => flagged.has(prefix));
   if (ambiguous.length === 0) return result;
   const listed = await runner.text(['rev-parse', ...ambiguous.map((prefix) => `--disambiguate=${prefix}`)]);
-  const objects = [...new Set(listed.split('\n').map((line) => line.trim()).filter(isFullSha))];
+  const objects = [
+    ...new Set(
+      listed
+        .split('\n')
+        .map((line) => line.trim())
+        .filter(isFullSha),
+    ),
+  ];
   if (objects.length === 0) return result;
   const types = await runner.text(['cat-file', '--batch-check=%(objectname) %(objecttype)'], objects.map((sha) => `${sha}\n`).join(''));
   const commitish = types

@@ -107,7 +107,8 @@ export class RevListReader {
       for (let i = 0; i < width; i += 1) {
         const hi = hexValue(data[pos + 2 * i]);
         const lo = hexValue(data[pos + 2 * i + 1]);
-        if (hi < 0 || lo < 0) throw new Error(`git rev-list printed "${data.subarray(start, Math.min(end, start + 100)).toString('utf8')}", which is not a commit id and its parents.`);
+        if (hi < 0 || lo < 0)
+          throw new Error(`git rev-list printed "${data.subarray(start, Math.min(end, start + 100)).toString('utf8')}", which is not a commit id and its parents.`);
         scratch[i] = (hi << 4) | lo;
       }
       const id = table.addBytes(scratch, 0);

@@ -22,7 +22,7 @@ export class ResolvedShas {
 
   /** The commit a value names, or null when it is not in local history (or ambiguous). */
   commit(value: string | null | undefined): CommitInfo | null {
-    return value ? this.map.get(value.toLowerCase()) ?? null : null;
+    return value ? (this.map.get(value.toLowerCase()) ?? null) : null;
   }
 
   full(value: string | null | undefined): string | null {

@@ -10,10 +10,7 @@ export interface CommitInfo {
   parents: string[];
 }
 
-export type Resolution =
-  | { status: 'found'; commit: CommitInfo }
-  | { status: 'ambiguous'; candidates: string[] }
-  | { status: 'unknown' };
+export type Resolution = { status: 'found'; commit: CommitInfo } | { status: 'ambiguous'; candidates: string[] } | { status: 'unknown' };
 
 /** Answers "does revision R contain commit C" for many pairs from one walk of history. */
 export interface AncestryIndex {
@@ -29,7 +26,10 @@ export interface AncestryIndex {
 
 /** A failure a user can act on: `message` says what was wrong and what to do. */
 export class GitError extends Error {
-  constructor(message: string, readonly reason: 'not-a-repository' | 'git-missing' | 'unknown-commit' | 'shallow' | 'error' = 'error') {
+  constructor(
+    message: string,
+    readonly reason: 'not-a-repository' | 'git-missing' | 'unknown-commit' | 'shallow' | 'error' = 'error',
+  ) {
     super(message);
     this.name = 'GitError';
   }

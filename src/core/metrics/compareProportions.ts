@@ -32,10 +32,7 @@ export interface MeanDifference {
 }
 
 /** Welch's interval for a difference of means, from each side's mean, standard deviation and n. */
-export function compareMeans(
-  before: { mean: number | null; std: number | null; n: number },
-  after: { mean: number | null; std: number | null; n: number },
-): MeanDifference {
+export function compareMeans(before: { mean: number | null; std: number | null; n: number }, after: { mean: number | null; std: number | null; n: number }): MeanDifference {
   if (before.mean === null || after.mean === null || before.n < 2 || after.n < 2 || before.std === null || after.std === null) {
     return { difference: null, low: -Infinity, high: Infinity, significant: false };
   }

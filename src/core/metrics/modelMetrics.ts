@@ -39,14 +39,10 @@ export interface MetricsReport {
 export class MetricsInputError extends Error {}
 
 /** Hit rate, MAE and the rest for one model, by build, by date, or before/after a commit or instant. */
-export async function modelMetrics(
-  workspace: Workspace,
-  model: string,
-  by: MetricsBreakdown,
-  options: { window?: DateWindow; splitAt?: string } = {},
-): Promise<MetricsReport> {
+export async function modelMetrics(workspace: Workspace, model: string, by: MetricsBreakdown, options: { window?: DateWindow; splitAt?: string } = {}): Promise<MetricsReport> {
   const window = options.window ?? (await workspace.defaultWindow());
-  if (by === 'period' && !options.splitAt) throw new MetricsInputError('--by period needs --split-at with a commit SHA or a date/timestamp (e.g. 2026-01-09 or 2026-01-30T19:10:00Z).');
+  if (by === 'period' && !options.splitAt)
+    throw new MetricsInputError('--by period needs --split-at with a commit SHA or a date/timestamp (e.g. 2026-01-09 or 2026-01-30T19:10:00Z).');
   // A time (not just a date) splits by when each prediction was made, which needs the time it was written.
   const split = by === 'period' ? options.splitAt! : null;
   const instant = split && /^\d{4}-\d{2}-\d{2}T/.test(split) ? Date.parse(split) : null;
@@ -62,7 +58,9 @@ export async function modelMetrics(
   const result = await runChecked(warehouse, workspace.config, (c) => modelCommitDateQuery(c, { window, models: [model], splitAt }), window);
   if (!result.ok) {
     if (splitAt && result.faults.some((f) => f.need.key === 'tables.predictions.columns.createdAt')) {
-      throw new MetricsInputError(`--split-at ${split} splits by when predictions were made, which needs tables.predictions.columns.createdAt: ${result.reason}. Give a date to split by the date predicted for.`);
+      throw new MetricsInputError(
+        `--split-at ${split} splits by when predictions were made, which needs tables.predictions.columns.createdAt: ${result.reason}. Give a date to split by the date predicted for.`,
+      );
     }
     throw result.error ?? new MetricsInputError(`Cannot compute the metrics of ${model}: ${result.reason}.`);
   }
@@ -70,7 +68,10 @@ export async function modelMetrics(
   const notRecorded = [...result.leftOut.map((f) => f.message), ...unrecordedFigures(result.config)];
   if (rows.length === 0) throw new MetricsInputError(await unknownModelMessage(workspace, result.config, model, window));
   const git = await workspace.git();
-  const resolved = await ResolvedShas.resolve(git, rows.map((r) => r.commit_sha as string | null));
+  const resolved = await ResolvedShas.resolve(
+    git,
+    rows.map((r) => r.commit_sha as string | null),
+  );
 
   const groups = new Map<string, { firstDay: string; lastDay: string; sums: MetricSums; commit?: MetricsRow['commit'] }>();
   const add = (key: string, day: string, sums: MetricSums, commit?: MetricsRow['commit']) => {
@@ -145,9 +146,11 @@ export async function modelMetrics(
 function unrecordedFigures(config: PipelineLensConfig): string[] {
   const g = config.tables.graded.columns;
   const out: string[] = [];
-  if (!g.line || !g.predicted) out.push(`direction accuracy and high-edge hit rate: tables.graded.columns.${!g.line ? 'line' : 'predicted'} is null (they need the line and the predicted value)`);
+  if (!g.line || !g.predicted)
+    out.push(`direction accuracy and high-edge hit rate: tables.graded.columns.${!g.line ? 'line' : 'predicted'} is null (they need the line and the predicted value)`);
   const missingAs = config.tables.graded.lineMissingAs;
-  if (g.line && g.predicted && missingAs !== undefined) out.push(`a line of ${missingAs} (tables.graded.lineMissingAs): no line; those graded rows are left out of direction accuracy and high-edge hit rate, and counted`);
+  if (g.line && g.predicted && missingAs !== undefined)
+    out.push(`a line of ${missingAs} (tables.graded.lineMissingAs): no line; those graded rows are left out of direction accuracy and high-edge hit rate, and counted`);
   if (!g.actual || !g.predicted) out.push(`MAE, bias and std of error: tables.graded.columns.${!g.actual ? 'actual' : 'predicted'} is null`);
   return out;
 }
@@ -158,9 +161,7 @@ async function unknownModelMessage(workspace: Workspace, config: PipelineLensCon
   const head = `No predictions of model "${model}" in ${window.from}..${window.to} (table ${table}).`;
   const listed = await runChecked(await workspace.warehouse(), config, (c) => modelsSummaryQuery(c, { window }), window);
   if (!listed.ok) return `${head} Check the model id or widen --from/--to (the models there could not be listed: ${listed.reason}).`;
-  const models = listed.rows
-    .filter((r) => Number(r.predictions) > 0 && r.model !== null)
-    .sort((a, b) => Number(b.predictions) - Number(a.predictions));
+  const models = listed.rows.filter((r) => Number(r.predictions) > 0 && r.model !== null).sort((a, b) => Number(b.predictions) - Number(a.predictions));
   if (models.length === 0) return `${head} No model has predictions in that window: widen it with --from/--to.`;
   const shown = models.slice(0, 20).map((r) => `${String(r.model)} (${formatCount(Number(r.predictions))})`);
   const more = models.length > shown.length ? `, and ${models.length - shown.length} more` : '';

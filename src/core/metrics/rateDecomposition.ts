@@ -50,8 +50,7 @@ export function decomposeRate(before: GroupCount[], after: GroupCount[]): RateDe
   const change = compareProportions(b, a);
   if (t1.n === 0 || t2.n === 0) return { before: b, after: a, change, mix: 0, within: 0, groups: [], dominant: null };
   const names = [...new Set([...before, ...after].map((g) => g.group))];
-  const find = (side: GroupCount[], name: string) =>
-    side.filter((g) => g.group === name).reduce((s, g) => ({ n: s.n + g.n, hits: s.hits + g.hits }), { n: 0, hits: 0 });
+  const find = (side: GroupCount[], name: string) => side.filter((g) => g.group === name).reduce((s, g) => ({ n: s.n + g.n, hits: s.hits + g.hits }), { n: 0, hits: 0 });
   const groups = names.map((group): GroupChange => {
     const g1 = find(before, group);
     const g2 = find(after, group);

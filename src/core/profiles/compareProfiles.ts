@@ -100,7 +100,7 @@ export async function compareProfiles(
     const differences =
       (models?.filter((m) => m.differs).length ?? 0) +
       (features?.filter((f) => f.differs.length > 0).length ?? 0) +
-      (featureStore ? featureStore.onlyInCount[0] + featureStore.onlyInCount[1] > 0 || featureStore.rows[0] !== featureStore.rows[1] ? 1 : 0 : 0);
+      (featureStore ? (featureStore.onlyInCount[0] + featureStore.onlyInCount[1] > 0 || featureStore.rows[0] !== featureStore.rows[1] ? 1 : 0) : 0);
     return { date, profiles, warehouses, models, featureStore, features, differences, notChecked };
   } finally {
     await Promise.all(workspaces.map((w) => w.close()));
@@ -135,7 +135,13 @@ function featureSides(rows: Row[]): Map<number, FeatureSide> {
   const sides = new Map<number, FeatureSide>();
   for (const [index, s] of sums) {
     const share = (v: number) => (s.rows > 0 ? v / s.rows : null);
-    sides.set(index, { rows: s.rows, coverage: share(s.positive), zeroShare: share(s.zeros), nullShare: share(s.nulls), mean: s.rows - s.nulls > 0 ? s.sum / (s.rows - s.nulls) : null });
+    sides.set(index, {
+      rows: s.rows,
+      coverage: share(s.positive),
+      zeroShare: share(s.zeros),
+      nullShare: share(s.nulls),
+      mean: s.rows - s.nulls > 0 ? s.sum / (s.rows - s.nulls) : null,
+    });
   }
   return sides;
 }

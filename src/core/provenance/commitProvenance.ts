@@ -244,7 +244,7 @@ export function assembleProvenance(inputs: ProvenanceInputs): CommitProvenance[]
     // git diffs a boundary commit against nothing, as if it added every file: its changes are unknown.
     const boundary = ancestry.isBoundary(commit.sha);
     if (boundary) notes.add({ cutAt: commit.sha }, 'which files this commit changed (its parents are not in this clone)');
-    const changed = boundary ? null : files.get(commit.sha) ?? [];
+    const changed = boundary ? null : (files.get(commit.sha) ?? []);
     const touched = changed ? services.filter((s) => changed.some(matcherFor(s.paths))) : [];
     const relevant = touched.length ? touched : services;
     const serviceResults = relevant.map((s) =>
@@ -342,7 +342,10 @@ function serviceProvenance(
 
   const earlierCut = first ? list.slice(0, list.indexOf(first)).filter((d) => isCut(contains(d))) : [];
   if (first && earlierCut.length) {
-    notes.add(contains(earlierCut[0]) as CutAt, `whether an earlier revision of ${service.name} (${revisionNames(earlierCut)}) already had this commit, so ${first.revision} may not be the first`);
+    notes.add(
+      contains(earlierCut[0]) as CutAt,
+      `whether an earlier revision of ${service.name} (${revisionNames(earlierCut)}) already had this commit, so ${first.revision} may not be the first`,
+    );
   }
 
   const gapEnd = first?.createdAt ?? now;
@@ -350,31 +353,35 @@ function serviceProvenance(
   let runsCutAt: CutAt | null = null;
   // A log with a stage column holds every stage's runs: each stage reads only its own.
   const stageRuns = runs.some((r) => r.stage !== null) ? runs.filter((r) => r.stage === service.name) : logService === service.name ? runs : [];
-  const gapRuns =
-    stageRuns.length
-      ? groupRunSessions(
-          stageRuns.filter((r) => {
-            if (r.startedAt <= commit.committedAt || r.startedAt >= gapEnd) return false;
-            const full = resolved.full(r.commit);
-            // Outside a shallow clone a build missing from local history counts as older code;
-            // in one, it is as likely beyond the cut.
-            const has = full ? ancestry.contains(full, commit.sha) : ancestry.shallow ? { cutAt: ancestry.anyBoundary } : false;
-            if (isCut(has)) {
-              undecidedRuns += 1;
-              runsCutAt ??= has;
-              return false;
-            }
-            return !has;
-          }),
-        )
-      : [];
+  const gapRuns = stageRuns.length
+    ? groupRunSessions(
+        stageRuns.filter((r) => {
+          if (r.startedAt <= commit.committedAt || r.startedAt >= gapEnd) return false;
+          const full = resolved.full(r.commit);
+          // Outside a shallow clone a build missing from local history counts as older code;
+          // in one, it is as likely beyond the cut.
+          const has = full ? ancestry.contains(full, commit.sha) : ancestry.shallow ? { cutAt: ancestry.anyBoundary } : false;
+          if (isCut(has)) {
+            undecidedRuns += 1;
+            runsCutAt ??= has;
+            return false;
+          }
+          return !has;
+        }),
+      )
+    : [];
   if (runsCutAt) {
     notes.add(runsCutAt, `whether ${undecidedRuns} run${undecidedRuns === 1 ? '' : 's'} of ${service.name} between the commit and ${first ? 'its deployment' : 'now'} had it`);
   }
 
   // What the first deployment replaced: the newest revision before it that lacks the commit.
   // Revisions created at the same instant from different builds leave it open, not picked by list order.
-  const prior = first ? servingAt(list.filter((d) => d.createdAt < first.createdAt && contains(d) === false), first.createdAt) : null;
+  const prior = first
+    ? servingAt(
+        list.filter((d) => d.createdAt < first.createdAt && contains(d) === false),
+        first.createdAt,
+      )
+    : null;
   const priorTie = prior && 'tied' in prior && new Set(prior.tied.map((d) => resolved.full(d.commit) ?? d.commit)).size > 1 ? prior.tied : null;
   const replaced = first ? (prior === null || priorTie ? null : 'tied' in prior ? prior.tied[0] : prior.revision) : serving;
 
@@ -450,7 +457,10 @@ function modelProvenance(commit: CommitInfo, primary: ServiceProvenance | null, 
   }
   if (cutAt) {
     const n = undecidedBuilds.size;
-    notes.add(cutAt, `whether ${n} build${n === 1 ? '' : 's'} with ${undecidedRows} prediction${undecidedRows === 1 ? '' : 's'} in the window contain${n === 1 ? 's' : ''} it (left out of the results)`);
+    notes.add(
+      cutAt,
+      `whether ${n} build${n === 1 ? '' : 's'} with ${undecidedRows} prediction${undecidedRows === 1 ? '' : 's'} in the window contain${n === 1 ? 's' : ''} it (left out of the results)`,
+    );
   }
   return [...byModel.entries()]
     .filter(([, e]) => e.containing.predictions + e.containing.graded + e.replaced.predictions + e.replaced.graded > 0)

@@ -344,7 +344,12 @@ export class ProvenanceService {
     runs: TrackedLoad<RunPart> | null,
     results: TrackedLoad<ResultPart>,
   ): { key: string; parts: Omit<ProvenanceView, 'commits' | 'links'> } {
-    const key = [snapshotLoad.id, deployments.state === 'ready' ? deployments.id : deployments.state, runs ? (runs.state === 'ready' ? runs.id : runs.state) : 'none', results.state === 'ready' ? results.id : results.state].join(':');
+    const key = [
+      snapshotLoad.id,
+      deployments.state === 'ready' ? deployments.id : deployments.state,
+      runs ? (runs.state === 'ready' ? runs.id : runs.state) : 'none',
+      results.state === 'ready' ? results.id : results.state,
+    ].join(':');
     // The window the results were computed over, when they are in; it moves with the date.
     const windowValue = results.value?.window ?? window.value ?? null;
     return {
@@ -447,7 +452,11 @@ export class ProvenanceService {
       await Promise.all(
         this.workspace.config.services.map(async (service) => {
           try {
-            const list: Deployment[] = await withTimeout(this.workspace.deploymentSource(service).list(service.name), this.options.loadTimeoutMs, `the deployments of ${service.name}`);
+            const list: Deployment[] = await withTimeout(
+              this.workspace.deploymentSource(service).list(service.name),
+              this.options.loadTimeoutMs,
+              `the deployments of ${service.name}`,
+            );
             lists.set(service.name, { list });
           } catch (error) {
             lists.set(service.name, { error: (error as Error).message });
@@ -502,18 +511,14 @@ export class ProvenanceService {
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(), this.options.loadTimeoutMs);
     try {
-      return await withTimeout(
-        run(controller.signal),
-        this.options.loadTimeoutMs,
-        'the warehouse query',
-      );
+      return await withTimeout(run(controller.signal), this.options.loadTimeoutMs, 'the warehouse query');
     } finally {
       clearTimeout(timer);
     }
   }
 
   private placeholderDeployments(load: TrackedLoad<unknown>): Map<string, DeploymentListing> {
-    const error = load.state === 'failed' ? load.error ?? 'unreadable' : 'The deployment history is still loading.';
+    const error = load.state === 'failed' ? (load.error ?? 'unreadable') : 'The deployment history is still loading.';
     return new Map(this.workspace.config.services.map((s) => [s.name, { error }]));
   }
 }

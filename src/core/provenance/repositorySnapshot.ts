@@ -51,7 +51,14 @@ export async function readRefs(runner: GitRunner): Promise<RefsState> {
   const remote = lines[2] ? await readRemoteFromConfigFile(runner.cwd, lines[2]) : null;
   const last = lines[lines.length - 1];
   const head = lines.length > 4 && isFullSha(last) && !isFullSha(lines[lines.length - 2]) ? last.toLowerCase() : null;
-  const tips = [...new Set(lines.slice(3).filter(isFullSha).map((s) => s.toLowerCase()))].sort();
+  const tips = [
+    ...new Set(
+      lines
+        .slice(3)
+        .filter(isFullSha)
+        .map((s) => s.toLowerCase()),
+    ),
+  ].sort();
   // A deepening fetch moves the boundary without moving any ref: it is part of the state.
   return { signature: [...tips, ...boundary.map((b) => `shallow:${b}`)].join(' '), tips, shallow, boundary, head, remote };
 }
@@ -96,7 +103,11 @@ export async function loadSnapshot(runner: GitRunner, refs: RefsState, sources: 
     const kept = result;
     // After the answer: encoding and hashing a large graph takes a few tens of milliseconds.
     setImmediate(() => {
-      store.write(kept).catch((error: unknown) => sources.onStoreProblem?.(`Could not keep the commit graph in ${store.file}: ${(error as Error).message}; it will be walked again next session.`));
+      store
+        .write(kept)
+        .catch((error: unknown) =>
+          sources.onStoreProblem?.(`Could not keep the commit graph in ${store.file}: ${(error as Error).message}; it will be walked again next session.`),
+        );
     });
   }
   return { ...result, cut: new HistoryCut(result.graph, { shallow: refs.shallow, boundary: refs.boundary }), loadedAt: now, origin };

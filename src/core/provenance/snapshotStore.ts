@@ -108,7 +108,13 @@ export class SnapshotStore {
   private decode(data: Buffer): StoredSnapshot | null {
     if (data.length < MAGIC.length + 4 + CHECKSUM_BYTES || !data.subarray(0, MAGIC.length).equals(MAGIC)) return null;
     const body = data.subarray(0, data.length - CHECKSUM_BYTES);
-    if (!createHash('sha256').update(body).digest().equals(data.subarray(data.length - CHECKSUM_BYTES))) return null;
+    if (
+      !createHash('sha256')
+        .update(body)
+        .digest()
+        .equals(data.subarray(data.length - CHECKSUM_BYTES))
+    )
+      return null;
     const headerLength = body.readUInt32LE(MAGIC.length);
     let pos = MAGIC.length + 4;
     const header = JSON.parse(body.subarray(pos, pos + headerLength).toString('utf8')) as Header;

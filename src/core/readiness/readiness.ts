@@ -63,7 +63,15 @@ async function featureStoreRows(workspace: Workspace, date: string): Promise<Rea
   const subject = `feature store rows for ${date}`;
   if (!config.tables.featureStore || !config.tables.expected) {
     const missing = [!config.tables.featureStore && 'tables.featureStore', !config.tables.expected && 'tables.expected'].filter(Boolean).join(' and ');
-    return [{ kind: 'feature-store-rows', subject, verdict: 'unknown', says: `not checked: ${missing} not set in ${config.file}; set ${missing} to the table(s) that hold the features and who is expected on a date.`, data: {} }];
+    return [
+      {
+        kind: 'feature-store-rows',
+        subject,
+        verdict: 'unknown',
+        says: `not checked: ${missing} not set in ${config.file}; set ${missing} to the table(s) that hold the features and who is expected on a date.`,
+        data: {},
+      },
+    ];
   }
   const warehouse = await workspace.warehouse();
   const rows = (await warehouse.query(featureStoreCompletenessQuery(config, { from: date, to: date }))).rows;
@@ -114,9 +122,25 @@ async function criticalCoverage(workspace: Workspace, date: string): Promise<Rea
     ];
   }
   const warehouse = await workspace.warehouse();
-  const rows = (await warehouse.query(featureCoverageQuery(config, { from: date, to: date }, critical.map((f) => f.index)))).rows;
+  const rows = (
+    await warehouse.query(
+      featureCoverageQuery(
+        config,
+        { from: date, to: date },
+        critical.map((f) => f.index),
+      ),
+    )
+  ).rows;
   if (rows.length === 0) {
-    return [{ kind: 'critical-feature-coverage', subject, verdict: 'unknown', says: `${config.tables.featureStore.table} has no row for ${date}: there is nothing to measure coverage on.`, data: { features: critical.map((f) => f.index) } }];
+    return [
+      {
+        kind: 'critical-feature-coverage',
+        subject,
+        verdict: 'unknown',
+        says: `${config.tables.featureStore.table} has no row for ${date}: there is nothing to measure coverage on.`,
+        data: { features: critical.map((f) => f.index) },
+      },
+    ];
   }
   const checks: ReadinessCheck[] = [];
   const modes = [...new Set(rows.map((r) => (r.mode === null || r.mode === undefined ? null : String(r.mode))))].sort();
@@ -137,7 +161,10 @@ async function criticalCoverage(workspace: Workspace, date: string): Promise<Rea
       subject: `critical-feature coverage on ${date}${where}`,
       verdict: below.length ? 'not-ready' : 'ready',
       says: (below.length ? below : results)
-        .map((r) => `${r.name} (${r.index}) is > 0 on ${formatRate(r.coverage)} of the rows${r.below ? `, below its minimum ${formatPercent(r.minCoverage, 0)}` : ` (minimum ${formatPercent(r.minCoverage, 0)})`}`)
+        .map(
+          (r) =>
+            `${r.name} (${r.index}) is > 0 on ${formatRate(r.coverage)} of the rows${r.below ? `, below its minimum ${formatPercent(r.minCoverage, 0)}` : ` (minimum ${formatPercent(r.minCoverage, 0)})`}`,
+        )
         .join('; ')
         .concat('.'),
       data: { mode, features: results.map((r) => ({ index: r.index, name: r.name, minCoverage: r.minCoverage, coverage: r.coverage })) },
@@ -158,7 +185,15 @@ async function grading(workspace: Workspace, date: string, days: number): Promis
     .sort((a, b) => a.model.localeCompare(b.model));
   const threshold = config.thresholds.gradingCoverage;
   if (models.length === 0) {
-    return [{ kind: 'grading', subject, verdict: 'unknown', says: `no predictions in ${config.tables.predictions.table} for ${window.from}..${window.to}: grading cannot be judged.`, data: { window, threshold, models: [] } }];
+    return [
+      {
+        kind: 'grading',
+        subject,
+        verdict: 'unknown',
+        says: `no predictions in ${config.tables.predictions.table} for ${window.from}..${window.to}: grading cannot be judged.`,
+        data: { window, threshold, models: [] },
+      },
+    ];
   }
   const summary = models.map((m) => ({ model: m.model, predictions: m.metrics.predictions, graded: m.metrics.graded, coverage: m.metrics.gradingCoverage }));
   const short = summary.filter((m) => (m.coverage ?? 0) < threshold);
@@ -179,7 +214,15 @@ async function grading(workspace: Workspace, date: string, days: number): Promis
 async function deployments(workspace: Workspace): Promise<ReadinessCheck[]> {
   const { config } = workspace;
   if (config.services.length === 0) {
-    return [{ kind: 'deployment', subject: 'serving revisions', verdict: 'unknown', says: `no services in ${config.file}: which code a run would use is not known; add them under "services".`, data: {} }];
+    return [
+      {
+        kind: 'deployment',
+        subject: 'serving revisions',
+        verdict: 'unknown',
+        says: `no services in ${config.file}: which code a run would use is not known; add them under "services".`,
+        data: {},
+      },
+    ];
   }
   const results = await Promise.all(config.services.map((s) => verifyDeployment(workspace, s.name, 'HEAD')));
   const VERDICT = { ok: 'ready', stale: 'not-ready', unknown: 'unknown' } as const;

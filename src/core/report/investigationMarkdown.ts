@@ -49,7 +49,10 @@ export function investigationMarkdown(result: InvestigationReportInput, options:
 
   out.push('## Summary', '');
   if (result.findings.length === 0) {
-    out.push(result.skipped.length ? 'No findings from the detectors that ran; some could not run (below).' : 'No findings: every detector ran and found nothing above its thresholds.', '');
+    out.push(
+      result.skipped.length ? 'No findings from the detectors that ran; some could not run (below).' : 'No findings: every detector ran and found nothing above its thresholds.',
+      '',
+    );
   } else {
     const counts = SEVERITIES.map((s) => [s, result.findings.filter((f) => f.severity === s).length] as const).filter(([, n]) => n > 0);
     out.push(`${result.findings.length} finding${result.findings.length === 1 ? '' : 's'}: ${counts.map(([s, n]) => `${n} ${s}`).join(', ')}.`, '');
@@ -78,7 +81,9 @@ export function investigationMarkdown(result: InvestigationReportInput, options:
 
   out.push('## Open items', '');
   const open = [
-    ...result.findings.filter((f) => f.severity === 'critical' || f.severity === 'high').map((f) => `- [ ] ${escapeProse(headline(f.title))} (finding ${result.findings.indexOf(f) + 1})`),
+    ...result.findings
+      .filter((f) => f.severity === 'critical' || f.severity === 'high')
+      .map((f) => `- [ ] ${escapeProse(headline(f.title))} (finding ${result.findings.indexOf(f) + 1})`),
     ...result.skipped.map((s) => `- [ ] Not checked: ${escapeProse(s)}`),
   ];
   out.push(...(open.length ? open : ['- none: no critical or high finding, and every detector ran.']), '');

@@ -39,7 +39,8 @@ export async function rerunsAfterCommits(workspace: Workspace, provenances: Comm
       if (!m.rerunMade || Date.parse(m.rerunMade.last) < Date.parse(commit.committedAt)) continue;
       const writers = [...new Set(m.builds.filter((b) => b.regenerated + (b.added ?? 0) > 0).map((b) => b.new))];
       const answers = writers.map((b) => (b === null || !index?.knows(b) ? null : index.contains(b, commit.sha)));
-      const verdict: CommitRerun['builds'] = answers.length === 0 || answers.includes(null) ? 'unknown' : answers.every(Boolean) ? 'contain it' : answers.some(Boolean) ? 'some contain it' : 'lack it';
+      const verdict: CommitRerun['builds'] =
+        answers.length === 0 || answers.includes(null) ? 'unknown' : answers.every(Boolean) ? 'contain it' : answers.some(Boolean) ? 'some contain it' : 'lack it';
       const when: CommitRerun['when'] = !deployedAt ? 'not-deployed' : Date.parse(m.rerunMade.first) < Date.parse(deployedAt) ? 'before-deployment' : 'after-deployment';
       reruns.push({ rerun: m, when, builds: verdict });
     }

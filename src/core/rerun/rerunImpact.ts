@@ -135,18 +135,25 @@ export async function rerunImpact(workspace: Workspace, options: { window: DateW
   const notRecorded: string[] = [];
   if (!pc.createdAt) notRecorded.push('keys a re-run added: rows carry no write time (set tables.predictions.columns.createdAt)');
   if (!pc.predicted) notRecorded.push('how far predictions moved: set tables.predictions.columns.predicted');
-  const judgeBy = [pc.predicted ? null : 'tables.predictions.columns.predicted', pc.line ? null : 'tables.predictions.columns.line', gc.actual ? null : 'tables.graded.columns.actual'].filter((k) => k !== null);
+  const judgeBy = [
+    pc.predicted ? null : 'tables.predictions.columns.predicted',
+    pc.line ? null : 'tables.predictions.columns.line',
+    gc.actual ? null : 'tables.graded.columns.actual',
+  ].filter((k) => k !== null);
   if (judgeBy.length) notRecorded.push(`hit rate on the same keys: set ${judgeBy.join(' and ')}`);
-  const limit = pc.predicted ? options.changes ?? 10 : 0;
+  const limit = pc.predicted ? (options.changes ?? 10) : 0;
   const [impact, changes] = await Promise.all([
     warehouse.query(rerunImpactQuery(config, window, models)).then((r) => r.rows),
     limit > 0 ? warehouse.query(rerunChangesQuery(config, window, limit, models)).then((r) => r.rows) : Promise.resolve([] as Row[]),
   ]);
   const git = await workspace.git();
-  const shas = await ResolvedShas.resolve(git, [...impact, ...changes].flatMap((r) => [str(r.old_commit), str(r.new_commit)]));
+  const shas = await ResolvedShas.resolve(
+    git,
+    [...impact, ...changes].flatMap((r) => [str(r.old_commit), str(r.new_commit)]),
+  );
   const full = (v: unknown) => {
     const value = str(v);
-    return value === null ? null : shas.full(value) ?? value;
+    return value === null ? null : (shas.full(value) ?? value);
   };
 
   const byModel = new Map<string, Row[]>();
@@ -177,7 +184,10 @@ export async function rerunImpact(workspace: Workspace, options: { window: DateW
     const regenerated = sum('regenerated');
     perModel.push({
       model,
-      dates: { first: String(rows.reduce((m, r) => (String(r.first_day) < m ? String(r.first_day) : m), String(rows[0].first_day))), last: String(rows.reduce((m, r) => (String(r.last_day) > m ? String(r.last_day) : m), String(rows[0].last_day))) },
+      dates: {
+        first: String(rows.reduce((m, r) => (String(r.first_day) < m ? String(r.first_day) : m), String(rows[0].first_day))),
+        last: String(rows.reduce((m, r) => (String(r.last_day) > m ? String(r.last_day) : m), String(rows[0].last_day))),
+      },
       replacedRows: sum('replaced_rows'),
       replacedKeys: sum('replaced_keys'),
       regenerated,

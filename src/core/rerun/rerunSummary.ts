@@ -45,9 +45,15 @@ export function rerunLines(m: ModelRerun): { headline: string; details: string[]
   if (h === null) details.push('hit rate on the same keys: not recorded (the config names no predicted value, line or actual result to judge by)');
   else if (h.n === 0) details.push('hit rate on the same keys: not known (no regenerated key is graded yet)');
   else {
-    const test = h.mcnemarP === null ? 'no key changed outcome' : `McNemar p=${h.mcnemarP < 0.001 ? h.mcnemarP.toExponential(1) : h.mcnemarP.toFixed(3)}, ${h.oldOnly} lost, ${h.newOnly} gained`;
-    details.push(`hit rate on the same ${plural(h.n, 'graded key')}: ${formatRate(h.old)} before → ${formatRate(h.new)} after, change ${formatPointDifference(h.change)} (paired; ${test})`);
+    const test =
+      h.mcnemarP === null
+        ? 'no key changed outcome'
+        : `McNemar p=${h.mcnemarP < 0.001 ? h.mcnemarP.toExponential(1) : h.mcnemarP.toFixed(3)}, ${h.oldOnly} lost, ${h.newOnly} gained`;
+    details.push(
+      `hit rate on the same ${plural(h.n, 'graded key')}: ${formatRate(h.old)} before → ${formatRate(h.new)} after, change ${formatPointDifference(h.change)} (paired; ${test})`,
+    );
   }
-  if (m.sameBuild) details.push(`the re-run ran the same build as the rows it replaced (${buildText(m.builds.map((b) => b.new))}): a change committed since is not in what it wrote`);
+  if (m.sameBuild)
+    details.push(`the re-run ran the same build as the rows it replaced (${buildText(m.builds.map((b) => b.new))}): a change committed since is not in what it wrote`);
   return { headline, details };
 }

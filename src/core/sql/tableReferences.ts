@@ -15,8 +15,33 @@ export interface TableReference {
 
 /** Words that follow a table name and are never its alias. */
 const NOT_ALIAS = new Set([
-  'WHERE', 'JOIN', 'INNER', 'LEFT', 'RIGHT', 'FULL', 'CROSS', 'OUTER', 'ON', 'USING', 'GROUP', 'ORDER', 'HAVING', 'QUALIFY',
-  'WINDOW', 'LIMIT', 'UNION', 'INTERSECT', 'EXCEPT', 'FOR', 'TABLESAMPLE', 'SET', 'WHEN', 'SELECT', 'PIVOT', 'UNPIVOT', 'WITH',
+  'WHERE',
+  'JOIN',
+  'INNER',
+  'LEFT',
+  'RIGHT',
+  'FULL',
+  'CROSS',
+  'OUTER',
+  'ON',
+  'USING',
+  'GROUP',
+  'ORDER',
+  'HAVING',
+  'QUALIFY',
+  'WINDOW',
+  'LIMIT',
+  'UNION',
+  'INTERSECT',
+  'EXCEPT',
+  'FOR',
+  'TABLESAMPLE',
+  'SET',
+  'WHEN',
+  'SELECT',
+  'PIVOT',
+  'UNPIVOT',
+  'WITH',
 ]);
 
 export function findTableReferences(sql: string | SqlTokens): TableReference[] {
@@ -49,7 +74,13 @@ export function findTableReferences(sql: string | SqlTokens): TableReference[] {
     if (!t[first] || (t[first].kind !== 'word' && t[first].kind !== 'quoted') || isWord(t[first], 'UNNEST', 'SELECT')) continue;
     let next = readAt(first);
     // Comma joins: `FROM a, b AS x, c`.
-    while (isPunct(t[next], ',') && depth[next] === depth[first] && t[next + 1] && (t[next + 1].kind === 'word' || t[next + 1].kind === 'quoted') && !isWord(t[next + 1], 'UNNEST')) {
+    while (
+      isPunct(t[next], ',') &&
+      depth[next] === depth[first] &&
+      t[next + 1] &&
+      (t[next + 1].kind === 'word' || t[next + 1].kind === 'quoted') &&
+      !isWord(t[next + 1], 'UNNEST')
+    ) {
       next = readAt(next + 1);
     }
   }

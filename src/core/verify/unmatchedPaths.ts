@@ -53,7 +53,8 @@ function closeMatch(glob: ParsedGlob, entries: readonly TreeEntry[]): string | n
   const sameButCase = entries.find((entry) => selects(lower, entry.path.toLowerCase(), entry));
   if (sameButCase) {
     const literal = literalPrefixLength(glob.pattern);
-    const fixed = sameButCase.path.slice(0, literal).toLowerCase() === glob.pattern.slice(0, literal).toLowerCase() ? sameButCase.path.slice(0, literal) + glob.pattern.slice(literal) : null;
+    const fixed =
+      sameButCase.path.slice(0, literal).toLowerCase() === glob.pattern.slice(0, literal).toLowerCase() ? sameButCase.path.slice(0, literal) + glob.pattern.slice(literal) : null;
     return `${sameButCase.path} exists${fixed ? `: did you mean "${withNegation(glob, fixed)}"?` : ''} (paths are case-sensitive)`;
   }
 

@@ -130,9 +130,16 @@ export async function verifyDeployment(workspace: Workspace, serviceName: string
     let deployments: Deployment[];
     const timeoutMs = options.deploymentTimeoutMs ?? DEFAULT_DEPLOYMENT_TIMEOUT_MS;
     try {
-      deployments = await withTimeout(workspace.deployments(service.name), timeoutMs, `no answer within ${timeoutMs < 1000 ? `${timeoutMs} ms` : `${Math.round(timeoutMs / 1000)} s`}`);
+      deployments = await withTimeout(
+        workspace.deployments(service.name),
+        timeoutMs,
+        `no answer within ${timeoutMs < 1000 ? `${timeoutMs} ms` : `${Math.round(timeoutMs / 1000)} s`}`,
+      );
     } catch (error) {
-      return unknown(`Cannot read the deployments of ${service.name}: ${(error as Error).message}`, 'Without the deployed revision nothing can be verified; fix the deployment source and run again.');
+      return unknown(
+        `Cannot read the deployments of ${service.name}: ${(error as Error).message}`,
+        'Without the deployed revision nothing can be verified; fix the deployment source and run again.',
+      );
     }
     const set = servingSet(deployments, service, workspace.currentTime());
     if (!set.known) return unknown(set.reason, set.hint);
@@ -257,7 +264,7 @@ async function compareCommits(
       deployedSha,
       entries: [...targetTree, ...deployedTree],
     });
-    return unknown(explained.reason, explained.hint, 'the service\'s paths select no file');
+    return unknown(explained.reason, explained.hint, "the service's paths select no file");
   }
   const deployedFiles = serviceEntries(service.paths, deployedTree);
   const targetFiles = serviceEntries(service.paths, targetTree);
@@ -265,7 +272,7 @@ async function compareCommits(
     return unknown(
       `The exclusions in ${service.name}'s paths (${paths}) leave no file at ${targetRev} nor at the deployed ${short(deployedSha)}.`,
       `Fix services[${workspace.config.services.indexOf(service)}].paths in ${workspace.config.file} so that they select the service's code, then verify again.`,
-      'the service\'s paths select no file',
+      "the service's paths select no file",
     );
   }
 
@@ -288,7 +295,10 @@ async function compareCommits(
   const listed = `${differ.slice(0, 3).join(', ')}${differ.length > 3 ? ` and ${differ.length - 3} more` : ''}`;
   const content: Witness =
     differ.length === 0
-      ? { answer: 'agrees', says: `the ${describeEntries([...targetFiles.values()])} under ${paths} ${targetFiles.size === 1 ? 'is' : 'are'} identical at the deployed ${short(deployedSha)} and at ${targetRev}.` }
+      ? {
+          answer: 'agrees',
+          says: `the ${describeEntries([...targetFiles.values()])} under ${paths} ${targetFiles.size === 1 ? 'is' : 'are'} identical at the deployed ${short(deployedSha)} and at ${targetRev}.`,
+        }
       : { answer: 'objects', says: `${listed} ${differ.length === 1 ? 'differs' : 'differ'} between the deployed ${short(deployedSha)} and ${targetRev}.` };
 
   // Witness 1: commits touching the service's paths, gitlinks the globs reach into included.
@@ -321,7 +331,10 @@ async function compareCommits(
     const extra = await git.commitsBetween(targetSha, deployedSha, service.paths, gitlinks);
     if (targetInDeployed && extra.length === 0) {
       const beyond = index.countBetween(targetSha, deployedSha);
-      const ancestry: Witness = { answer: 'agrees', says: `the deployed ${short(deployedSha)} contains ${targetRev}, and none of the ${beyond} commit(s) it has beyond it touch ${paths}.` };
+      const ancestry: Witness = {
+        answer: 'agrees',
+        says: `the deployed ${short(deployedSha)} contains ${targetRev}, and none of the ${beyond} commit(s) it has beyond it touch ${paths}.`,
+      };
       if (content.answer === 'objects') return contentObjects(result, witnessed(ancestry), service, targetRev, deployedSha, differ, deployCommand);
       return {
         ...result,

@@ -215,11 +215,9 @@ ${keys.length ? `ORDER BY ${keys.join(', ')}` : ''}`;
 export const modelsSummaryQuery = (config: PipelineLensConfig, filter: MetricsFilter) => metricsQuery(config, ['model'], filter, 'modelsSummary');
 export const modelByCommitQuery = (config: PipelineLensConfig, filter: MetricsFilter) => metricsQuery(config, ['model', 'commit'], filter, 'modelByCommit');
 export const modelByDateQuery = (config: PipelineLensConfig, filter: MetricsFilter) => metricsQuery(config, ['model', 'date'], filter, 'modelByDate');
-export const commitAcrossModelsQuery = (config: PipelineLensConfig, filter: MetricsFilter) =>
-  metricsQuery(config, ['commit', 'model'], filter, 'commitAcrossModels');
+export const commitAcrossModelsQuery = (config: PipelineLensConfig, filter: MetricsFilter) => metricsQuery(config, ['commit', 'model'], filter, 'commitAcrossModels');
 /** The finest grain the investigation needs; slices by build or period are sums of its rows. */
-export const modelCommitDateQuery = (config: PipelineLensConfig, filter: MetricsFilter) =>
-  metricsQuery(config, ['model', 'commit', 'date'], filter, 'modelCommitDate');
+export const modelCommitDateQuery = (config: PipelineLensConfig, filter: MetricsFilter) => metricsQuery(config, ['model', 'commit', 'date'], filter, 'modelCommitDate');
 
 /** The clause keeping a scan of the execution log between two instants, on its partition column too. */
 function logWindow(q: QueryBuilder, config: PipelineLensConfig, from: string, to: string): string {
@@ -229,7 +227,9 @@ function logWindow(q: QueryBuilder, config: PipelineLensConfig, from: string, to
   const toTs = q.param('to_ts', 'TIMESTAMP', to);
   const start = q.column(scope, 'l', 'start', c.start, 'timestamp', false);
   const partition =
-    scope.partitionColumn && scope.partitionColumn !== c.start ? ` AND ${q.column(scope, 'l', `${scope.key}.partitionColumn`, scope.partitionColumn, 'timestamp', false)} BETWEEN ${fromTs} AND ${toTs}` : '';
+    scope.partitionColumn && scope.partitionColumn !== c.start
+      ? ` AND ${q.column(scope, 'l', `${scope.key}.partitionColumn`, scope.partitionColumn, 'timestamp', false)} BETWEEN ${fromTs} AND ${toTs}`
+      : '';
   return `${start} BETWEEN ${fromTs} AND ${toTs}${partition}`;
 }
 
@@ -578,7 +578,10 @@ ORDER BY model, day`;
  * dates and the time it ran (each row's write time): for execution logs that do not record
  * them. One row per session index; a session that wrote nothing gets no row.
  */
-export function rowsWrittenQuery(config: PipelineLensConfig, sessions: Array<{ commit: string; startedAt: string; endedAt: string; firstDate: string; lastDate: string }>): CatalogQuery {
+export function rowsWrittenQuery(
+  config: PipelineLensConfig,
+  sessions: Array<{ commit: string; startedAt: string; endedAt: string; firstDate: string; lastDate: string }>,
+): CatalogQuery {
   const pc = config.tables.predictions.columns;
   if (!pc.commit || !pc.createdAt) throw new Error('rowsWrittenQuery needs tables.predictions.columns.commit and .createdAt');
   if (sessions.length === 0) throw new Error('rowsWrittenQuery needs at least one session');
@@ -845,7 +848,9 @@ results AS (
   GROUP BY 1, 2, 3
 ),`
     : '';
-  const resultsJoin = gc.actual ? '\n  LEFT JOIN results AS r ON r.entity = COALESCE(o.entity, n.entity) AND r.day = COALESCE(o.day, n.day) AND r.model = COALESCE(o.model, n.model)' : '';
+  const resultsJoin = gc.actual
+    ? '\n  LEFT JOIN results AS r ON r.entity = COALESCE(o.entity, n.entity) AND r.day = COALESCE(o.day, n.day) AND r.model = COALESCE(o.model, n.model)'
+    : '';
   return `
 WITH marked AS (
   SELECT ${p('entity')} AS entity, ${p('date')} AS day, ${p('model')} AS model,

@@ -57,7 +57,10 @@ export async function runChecked(
     const faults = await findFaults(warehouse, query.needs, window, signal);
     if (faults.length === 0) return { ok: false, reason: error.message, faults, error };
     if (faults.some((f) => !f.need.optional)) return { ok: false, reason: faults.map((f) => f.message).join('; '), faults, error: null };
-    const reduced = withoutColumns(config, faults.map((f) => f.need.key));
+    const reduced = withoutColumns(
+      config,
+      faults.map((f) => f.need.key),
+    );
     let retry: CatalogQuery;
     try {
       retry = build(reduced);

@@ -30,14 +30,11 @@ export interface TableName {
 export function parseTableName(name: string): TableName {
   const parts = typeof name === 'string' ? name.split('.') : [];
   const valid =
-    (parts.length === 2 && DATASET.test(parts[0]) && TABLE.test(parts[1])) ||
-    (parts.length === 3 && PROJECT.test(parts[0]) && DATASET.test(parts[1]) && TABLE.test(parts[2]));
+    (parts.length === 2 && DATASET.test(parts[0]) && TABLE.test(parts[1])) || (parts.length === 3 && PROJECT.test(parts[0]) && DATASET.test(parts[1]) && TABLE.test(parts[2]));
   if (!valid) {
     throw new WarehouseError(`Invalid table name ${JSON.stringify(name)}: ${TABLE_RULE}.`, 'invalid-identifier');
   }
-  return parts.length === 3
-    ? { project: parts[0], dataset: parts[1], table: parts[2] }
-    : { project: null, dataset: parts[0], table: parts[1] };
+  return parts.length === 3 ? { project: parts[0], dataset: parts[1], table: parts[2] } : { project: null, dataset: parts[0], table: parts[1] };
 }
 
 export function isValidTableName(name: string): boolean {

@@ -73,11 +73,7 @@ export function assertRunnable(
  */
 export function writeRefusal(subject: string, statementType: string, targets: string[], engine: 'embedded' | 'bigquery', hint = ''): WarehouseError {
   const what =
-    statementType === 'SCRIPT'
-      ? 'a script of several statements'
-      : statementType === 'EMPTY'
-        ? 'empty'
-        : `${/^[AEIOU]/.test(statementType) ? 'an' : 'a'} ${statementType}`;
+    statementType === 'SCRIPT' ? 'a script of several statements' : statementType === 'EMPTY' ? 'empty' : `${/^[AEIOU]/.test(statementType) ? 'an' : 'a'} ${statementType}`;
   const on = targets.length > 0 ? ` on ${targets.join(', ')}` : '';
   // Several statements are usually several queries pasted together: say what to do first.
   const oneAtATime = statementType === 'SCRIPT' ? '; run one at a time' : '';

@@ -44,8 +44,25 @@ function splitStatements(tokens: Token[]): Token[][] {
 /** Words that may sit between CREATE/DROP/ALTER and the object type. */
 const OBJECT_MODIFIERS = new Set(['OR', 'REPLACE', 'TEMP', 'TEMPORARY', 'EXTERNAL', 'SNAPSHOT', 'MATERIALIZED', 'UNIQUE', 'PERSISTENT']);
 const OBJECT_TYPES = new Set([
-  'TABLE', 'VIEW', 'FUNCTION', 'PROCEDURE', 'SCHEMA', 'MODEL', 'MACRO', 'SEQUENCE', 'TYPE', 'INDEX',
-  'SECRET', 'DATABASE', 'CAPACITY', 'RESERVATION', 'ASSIGNMENT', 'ROW', 'SEARCH', 'VECTOR', 'AGGREGATE',
+  'TABLE',
+  'VIEW',
+  'FUNCTION',
+  'PROCEDURE',
+  'SCHEMA',
+  'MODEL',
+  'MACRO',
+  'SEQUENCE',
+  'TYPE',
+  'INDEX',
+  'SECRET',
+  'DATABASE',
+  'CAPACITY',
+  'RESERVATION',
+  'ASSIGNMENT',
+  'ROW',
+  'SEARCH',
+  'VECTOR',
+  'AGGREGATE',
 ]);
 
 function classifyOne(tokens: Token[]): StatementKind {

@@ -89,7 +89,10 @@ export interface Warehouse {
 
 /** A failure a user can act on: `message` says what was wrong and what to do. */
 export class WarehouseError extends Error {
-  constructor(message: string, readonly reason: string = 'error') {
+  constructor(
+    message: string,
+    readonly reason: string = 'error',
+  ) {
     super(message);
     this.name = 'WarehouseError';
   }

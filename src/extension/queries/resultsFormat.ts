@@ -12,5 +12,9 @@ export function toCsv(result: Pick<RunQueryResult, 'columns' | 'rows'>): string 
 }
 
 export function toJson(result: Pick<RunQueryResult, 'columns' | 'rows'>): string {
-  return `${JSON.stringify(result.rows.map((row) => Object.fromEntries(result.columns.map((c) => [c, row[c] ?? null]))), null, 2)}\n`;
+  return `${JSON.stringify(
+    result.rows.map((row) => Object.fromEntries(result.columns.map((c) => [c, row[c] ?? null]))),
+    null,
+    2,
+  )}\n`;
 }

@@ -39,7 +39,11 @@ export function activeSql(args?: QueryCommandArgs): QuerySource | undefined {
 }
 
 /** The plan, after asking for any parameters it lacks; undefined when the person cancels. */
-async function planWithParameters(ctx: CtxInit, source: QuerySource, given: Record<string, QueryParameterValue> = {}): Promise<{ plan: PlanQueryResult; parameters: Record<string, QueryParameterValue> } | undefined> {
+async function planWithParameters(
+  ctx: CtxInit,
+  source: QuerySource,
+  given: Record<string, QueryParameterValue> = {},
+): Promise<{ plan: PlanQueryResult; parameters: Record<string, QueryParameterValue> } | undefined> {
   let parameters = given;
   let plan = await ctx.client.sendRequest(PlanQueryRequest.type, { scope: source.scope, sql: source.sql, parameters });
   if (plan.missingParameters.length) {
@@ -94,7 +98,9 @@ export async function runQuery(ctx: CtxInit, args?: QueryCommandArgs): Promise<R
     { location: vscode.ProgressLocation.Notification, title: `Running ${source.title} on ${plan.warehouseDescription}…`, cancellable: true },
     (_progress, token) => ctx.client.sendRequest(RunQueryRequest.type, { scope: source.scope, sql: source.sql, parameters, writeConfirmed, maxRows: maxRows() }, token),
   );
-  ctx.output.info(`Ran ${source.title}: ${result.statementType}, ${result.totalRows} rows, ${result.bytesProcessed === null ? 'bytes not reported' : formatBytes(result.bytesProcessed)}, ${result.durationMs} ms.`);
+  ctx.output.info(
+    `Ran ${source.title}: ${result.statementType}, ${result.totalRows} rows, ${result.bytesProcessed === null ? 'bytes not reported' : formatBytes(result.bytesProcessed)}, ${result.durationMs} ms.`,
+  );
   await QueryResultsPanel.show(ctx, source.title, result);
   return result;
 }
@@ -111,7 +117,12 @@ export async function dryRunQuery(ctx: CtxInit, args?: QueryCommandArgs): Promis
     plan.warehouse === 'embedded'
       ? 'the embedded engine reads local files and estimates no bytes (nothing is billed)'
       : `would process ${p.bytesProcessed === null ? 'an unknown number of bytes' : formatBytes(p.bytesProcessed)}${plan.maximumBytesBilled !== null ? ` (cap ${formatBytes(plan.maximumBytesBilled)}${p.bytesProcessed !== null && p.bytesProcessed > plan.maximumBytesBilled ? ': over it, so it would be refused' : ''})` : ''}`;
-  const writes = p.kind !== 'query' ? (plan.warehouse === 'embedded' ? ' It changes data, which the read-only embedded warehouse refuses.' : ' It changes data: Run Query asks for confirmation first.') : '';
+  const writes =
+    p.kind !== 'query'
+      ? plan.warehouse === 'embedded'
+        ? ' It changes data, which the read-only embedded warehouse refuses.'
+        : ' It changes data: Run Query asks for confirmation first.'
+      : '';
   const message = `Dry run of ${source.title}: ${describeStatement(plan)}; ${scan}.${writes}`;
   ctx.output.info(`${message}${p.referencedTables.length ? ` Tables read: ${p.referencedTables.join(', ')}.` : ''}`);
   void vscode.window.showInformationMessage(message);

@@ -15,7 +15,7 @@ export class DeploymentStatusItem implements vscode.Disposable {
   private failed = false;
 
   constructor(private readonly ctx: CtxInit) {
-    this.item.name = 'Pipeline Lens: deployment of this file\'s service';
+    this.item.name = "Pipeline Lens: deployment of this file's service";
     this.subscriptions.push(
       vscode.window.onDidChangeActiveTextEditor(() => void this.update()),
       ctx.deployments.onDidChange(() => void this.update()),

@@ -34,7 +34,8 @@ export class DeploymentsTreeProvider implements vscode.TreeDataProvider<Deployme
       try {
         const result = await vscode.window.withProgress({ location: { viewId: DEPLOYMENTS_VIEW } }, () => this.data.get());
         await setViewProblem('deployments', null);
-        if (result.services.length === 0) return [{ kind: 'note', text: 'No services in pipeline-lens.json', tooltip: 'Add services (name, paths, deployments) to pipeline-lens.json to verify them.' }];
+        if (result.services.length === 0)
+          return [{ kind: 'note', text: 'No services in pipeline-lens.json', tooltip: 'Add services (name, paths, deployments) to pipeline-lens.json to verify them.' }];
         return result.services.map((service): DeploymentsNode => ({ kind: 'service', service }));
       } catch (error) {
         const message = messageOf(error);

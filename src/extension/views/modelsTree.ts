@@ -65,9 +65,7 @@ export class ModelsTreeProvider implements vscode.TreeDataProvider<ModelsNode>, 
     if (node.kind === 'model') {
       // Newest build first: the one a person asks about is usually the latest.
       const builds = node.model.commits;
-      return builds
-        .map((build, i) => ({ kind: 'build' as const, model: node.model, build, previous: i > 0 ? builds[i - 1] : null, thresholds: node.thresholds }))
-        .reverse();
+      return builds.map((build, i) => ({ kind: 'build' as const, model: node.model, build, previous: i > 0 ? builds[i - 1] : null, thresholds: node.thresholds })).reverse();
     }
     if (node.kind === 'build') {
       const artifacts = (node.build.artifacts ?? []).map((artifact): ModelsNode => ({ kind: 'artifact', model: node.model, build: node.build, artifact }));
@@ -129,9 +127,18 @@ export class ModelsTreeProvider implements vscode.TreeDataProvider<ModelsNode>, 
               : r.registered
                 ? `registered for ${r.model}`
                 : `a non-registered version of ${r.model}`;
-        const offline = r && Object.keys(r.metrics).length ? ` · offline ${Object.entries(r.metrics).map(([k, v]) => `${k} ${v}`).join(', ')}` : '';
+        const offline =
+          r && Object.keys(r.metrics).length
+            ? ` · offline ${Object.entries(r.metrics)
+                .map(([k, v]) => `${k} ${v}`)
+                .join(', ')}`
+            : '';
         item.description = `${standing}${offline} · ${a.rows === null ? 'rows not recorded' : `${a.rows} rows`}`;
-        item.tooltip = [a.artifact ?? 'No artifact recorded', r?.experiment ? `Experiment ${r.experiment}` : null, `${node.model.model} build ${shortSha(node.build.commit)}: ${standing}`]
+        item.tooltip = [
+          a.artifact ?? 'No artifact recorded',
+          r?.experiment ? `Experiment ${r.experiment}` : null,
+          `${node.model.model} build ${shortSha(node.build.commit)}: ${standing}`,
+        ]
           .filter(Boolean)
           .join('\n');
         item.iconPath = new vscode.ThemeIcon(!a.artifact || !r || !(r.registered && r.model === node.model.model) ? 'warning' : 'package');

@@ -39,12 +39,17 @@ export class ReportPanel implements vscode.Disposable {
 
   private constructor(private readonly ctx: CtxInit) {
     const root = ctx.extension.extensionUri;
-    this.panel = vscode.window.createWebviewPanel(VIEW_TYPE, 'Pipeline Lens', { viewColumn: vscode.ViewColumn.Beside, preserveFocus: false }, {
-      enableScripts: false,
-      enableCommandUris: Object.values(Commands),
-      enableFindWidget: true,
-      localResourceRoots: [vscode.Uri.joinPath(root, 'media')],
-    });
+    this.panel = vscode.window.createWebviewPanel(
+      VIEW_TYPE,
+      'Pipeline Lens',
+      { viewColumn: vscode.ViewColumn.Beside, preserveFocus: false },
+      {
+        enableScripts: false,
+        enableCommandUris: Object.values(Commands),
+        enableFindWidget: true,
+        localResourceRoots: [vscode.Uri.joinPath(root, 'media')],
+      },
+    );
     this.panel.iconPath = vscode.Uri.joinPath(root, 'media', 'pipeline-lens.svg');
     this.panel.onDidDispose(() => {
       if (ReportPanel.current === this) ReportPanel.current = undefined;

@@ -10,9 +10,7 @@ export interface TimelineFocus {
 
 /** Extension → timeline page. */
 export type ToTimeline =
-  | { type: 'data'; timeline: TimelineResult; focus: TimelineFocus }
-  | { type: 'coverage'; coverage: FeatureCoverageResult }
-  | { type: 'error'; message: string };
+  { type: 'data'; timeline: TimelineResult; focus: TimelineFocus } | { type: 'coverage'; coverage: FeatureCoverageResult } | { type: 'error'; message: string };
 
 /** What the page drew, reported back (tests read it; a person never sees it). */
 export interface TimelineRendered {
@@ -23,7 +21,4 @@ export interface TimelineRendered {
 
 /** Timeline page → extension. */
 export type FromTimeline =
-  | { type: 'ready' }
-  | { type: 'openCommit'; sha: string }
-  | { type: 'featureCoverage'; features: number[] }
-  | { type: 'rendered'; rendered: TimelineRendered };
+  { type: 'ready' } | { type: 'openCommit'; sha: string } | { type: 'featureCoverage'; features: number[] } | { type: 'rendered'; rendered: TimelineRendered };

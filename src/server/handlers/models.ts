@@ -40,7 +40,8 @@ export function modelsTree(context: ServerContext, params: WorkspaceScope & Wind
     ]);
     const rows = results.rows;
     skipped.unshift(...results.notChecked);
-    if (!workspace.config.tables.predictions.columns.commit) skipped.push('results by build: not checked: tables.predictions.columns.commit is null (results by build need the column naming the build that wrote each row)');
+    if (!workspace.config.tables.predictions.columns.commit)
+      skipped.push('results by build: not checked: tables.predictions.columns.commit is null (results by build need the column naming the build that wrote each row)');
     const registry = new Map<string, TreeArtifact['registry']>();
     for (const e of config.models) {
       registry.set(e.artifact, { model: e.model, registered: true, experiment: e.experiment, metrics: e.metrics });
@@ -77,7 +78,10 @@ export function modelsTree(context: ServerContext, params: WorkspaceScope & Wind
       const raw = r.commit_sha as string | null;
       if (raw && !fulls.has(raw)) fulls.set(raw, lookup.full(raw));
     }
-    const details = await workspace.provenance.commitDetails([...fulls.values()].filter((v): v is string => !!v), signal);
+    const details = await workspace.provenance.commitDetails(
+      [...fulls.values()].filter((v): v is string => !!v),
+      signal,
+    );
     const models = new Map<string, { sums: MetricSums; commits: Map<string, CommitSums> }>();
     for (const r of rows) {
       const model = String(r.model);

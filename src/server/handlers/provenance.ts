@@ -54,7 +54,8 @@ export function commitDiff(context: ServerContext, params: CommitParams, token: 
     const full = (await workspace.provenance.shaLookup(signal)).full(params.sha) ?? (isFullSha(params.sha) ? params.sha : null);
     if (!full) throw new ResponseError(ErrorCodes.InvalidParams, `${params.sha} is not a commit of ${workspace.root} (or names several); give more characters.`);
     let text = await raceAbort(workspace.gitText(['show', '--no-color', '--no-ext-diff', '--stat', '--patch', '--format=fuller', full]), signal);
-    if (text.length > MAX_DIFF_CHARS) text = `${text.slice(0, MAX_DIFF_CHARS)}\n\n… cut at ${MAX_DIFF_CHARS.toLocaleString('en-US')} characters; run \`git show ${full}\` for the rest.\n`;
+    if (text.length > MAX_DIFF_CHARS)
+      text = `${text.slice(0, MAX_DIFF_CHARS)}\n\n… cut at ${MAX_DIFF_CHARS.toLocaleString('en-US')} characters; run \`git show ${full}\` for the rest.\n`;
     return { title: `${full.slice(0, 8)}.diff`, text };
   });
 }

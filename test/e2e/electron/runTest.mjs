@@ -28,8 +28,10 @@ async function main() {
       '--disable-workspace-trust',
       '--skip-welcome',
       '--skip-release-notes',
-      '--user-data-dir', join(scratch, 'user-data'),
-      '--extensions-dir', join(scratch, 'extensions'),
+      '--user-data-dir',
+      join(scratch, 'user-data'),
+      '--extensions-dir',
+      join(scratch, 'extensions'),
     ],
   });
 }

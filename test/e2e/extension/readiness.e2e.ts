@@ -21,13 +21,19 @@ describe('Check Readiness for a Date in a real extension host', function () {
 
     const cli = join(extension().extensionPath, 'dist', 'cli.js');
     try {
-      execFileSync(process.execPath, [cli, '--cwd', demoFolder().fsPath, 'check', '--date', '2026-02-03', '--json'], { encoding: 'utf8', env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' } });
+      execFileSync(process.execPath, [cli, '--cwd', demoFolder().fsPath, 'check', '--date', '2026-02-03', '--json'], {
+        encoding: 'utf8',
+        env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
+      });
       assert.fail('the CLI exits 1 when not ready');
     } catch (error) {
       const e = error as { status?: number; stdout?: string };
       assert.equal(e.status, 1);
       const fromCli = JSON.parse(e.stdout ?? '') as ReadinessResponse;
-      assert.deepEqual(fromCli.checks.map((c) => [c.subject, c.verdict]), result.checks.map((c) => [c.subject, c.verdict]));
+      assert.deepEqual(
+        fromCli.checks.map((c) => [c.subject, c.verdict]),
+        result.checks.map((c) => [c.subject, c.verdict]),
+      );
     }
   });
 });

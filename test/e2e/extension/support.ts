@@ -44,7 +44,5 @@ export async function eventually<T>(what: string, probe: () => Promise<T | undef
 
 /** The text of a hover's contents, whatever form each part has. */
 export function hoverText(hover: vscode.Hover): string {
-  return hover.contents
-    .map((part) => (typeof part === 'string' ? part : 'value' in part ? part.value : ''))
-    .join('\n');
+  return hover.contents.map((part) => (typeof part === 'string' ? part : 'value' in part ? part.value : '')).join('\n');
 }

@@ -20,7 +20,10 @@ describe('Verify Deployment Before Backfill in a real extension host', function 
   it('says stale on the demo, naming the undeployed commit and the deploy command', async () => {
     const result = await vscode.commands.executeCommand<VerifyResponse>('pipelineLens.verifyService', { service: 'prediction-worker' });
     assert.equal(result.verdict, 'stale');
-    assert.deepEqual(result.missing.map((m) => m.sha), [head]);
+    assert.deepEqual(
+      result.missing.map((m) => m.sha),
+      [head],
+    );
     assert.equal(result.missing[0].subject, 'feat(worker): retry feature loads on transient BigQuery errors');
     assert.equal(result.deployed?.revision, 'prediction-worker-00072-5d8');
     assert.equal(result.deployCommand, 'bin/deploy-prediction-worker.sh');
@@ -31,7 +34,10 @@ describe('Verify Deployment Before Backfill in a real extension host', function 
     const cli = join(extension().extensionPath, 'dist', 'cli.js');
     let stdout = '';
     try {
-      execFileSync(process.execPath, [cli, '--cwd', demoFolder().fsPath, 'verify', '--service', 'prediction-worker', '--json'], { encoding: 'utf8', env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' } });
+      execFileSync(process.execPath, [cli, '--cwd', demoFolder().fsPath, 'verify', '--service', 'prediction-worker', '--json'], {
+        encoding: 'utf8',
+        env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
+      });
       assert.fail('the CLI exits 1 on stale');
     } catch (error) {
       const e = error as { status?: number; stdout?: string };
@@ -40,7 +46,10 @@ describe('Verify Deployment Before Backfill in a real extension host', function 
     }
     const fromCli = JSON.parse(stdout) as VerifyResponse;
     assert.equal(fromCli.verdict, extensionResult.verdict);
-    assert.deepEqual(fromCli.missing.map((m) => m.sha), extensionResult.missing.map((m) => m.sha));
+    assert.deepEqual(
+      fromCli.missing.map((m) => m.sha),
+      extensionResult.missing.map((m) => m.sha),
+    );
     assert.equal(fromCli.reason, extensionResult.reason);
   });
 

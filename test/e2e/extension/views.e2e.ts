@@ -36,7 +36,10 @@ describe('The Pipeline Lens views, populated from the demo', function () {
     assert.match(String(preFix.description), /^\[46\.8, 54\.4\] n=668 · MAE 5\.80 · graded 29% · .*deployed prediction-worker-00067-tz9/);
     for (const item of items) assert.ok(label(item).length <= 40, `a short label: ${label(item)}`);
     assert.ok(label(api.views.models.getTreeItem(v8)).length <= 40, label(api.views.models.getTreeItem(v8)));
-    assert.ok(items.some((i) => label(i).startsWith(FIX_SHA)), 'the fix build is listed');
+    assert.ok(
+      items.some((i) => label(i).startsWith(FIX_SHA)),
+      'the fix build is listed',
+    );
     // Coloured by the thresholds: 50.6% is below the 55% hit-rate threshold.
     assert.equal((preFix.iconPath as vscode.ThemeIcon).color?.id, 'charts.red');
 
@@ -85,11 +88,21 @@ describe('The Pipeline Lens views, populated from the demo', function () {
     for (const node of findings) {
       const item = api.views.findings.getTreeItem(node);
       assert.ok(label(item).length <= (node.kind === 'finding' ? 80 : 40), `a short label: ${label(item)}`);
-      if (node.kind === 'finding') assert.ok((item.tooltip as vscode.MarkdownString).value.replace(/&nbsp;/g, ' ').replace(/\\(.)/g, '$1').includes(node.finding.title), 'the full title in the tooltip');
+      if (node.kind === 'finding')
+        assert.ok(
+          (item.tooltip as vscode.MarkdownString).value
+            .replace(/&nbsp;/g, ' ')
+            .replace(/\\(.)/g, '$1')
+            .includes(node.finding.title),
+          'the full title in the tooltip',
+        );
     }
     const children = await api.views.findings.getChildren(first);
     for (const c of children) assert.ok(label(api.views.findings.getTreeItem(c)).length <= 40, `a short label: ${label(api.views.findings.getTreeItem(c))}`);
-    assert.ok(children.some((c) => c.kind === 'evidence' && /15h53m after the commit/.test(c.text)), 'evidence with the delay');
+    assert.ok(
+      children.some((c) => c.kind === 'evidence' && /15h53m after the commit/.test(c.text)),
+      'evidence with the delay',
+    );
     const commit = children.find((c) => c.kind === 'subject' && api.views.findings.getTreeItem(c).command?.command === 'pipelineLens.showCommitProvenance');
     assert.ok(commit, 'a row jumping to the commit');
     assert.ok(label(api.views.findings.getTreeItem(commit)).includes(FIX_SHA));
@@ -103,7 +116,10 @@ describe('The Pipeline Lens views, populated from the demo', function () {
     const children = await api.views.deployments.getChildren(worker);
     const undeployed = children.find((c) => c.kind === 'undeployed')!;
     const missing = await api.views.deployments.getChildren(undeployed);
-    assert.deepEqual(missing.map((m) => (m.kind === 'missing' ? m.commit.sha : '')), [head]);
+    assert.deepEqual(
+      missing.map((m) => (m.kind === 'missing' ? m.commit.sha : '')),
+      [head],
+    );
     const revisions = children.filter((c): c is Extract<DeploymentsNode, { kind: 'revision' }> => c.kind === 'revision');
     assert.equal(revisions[0].revision.revision, 'prediction-worker-00072-5d8', 'newest first');
     assert.equal(revisions[0].revision.serving, true);

@@ -25,7 +25,9 @@ describe('Select Warehouse Profile in a real extension host', function () {
     const api = await startedApi();
     await vscode.commands.executeCommand('pipelineLens.selectWarehouseProfile', { profile: 'production' }).then(undefined, () => undefined);
     await writeFile(configFile, original);
-    await eventually('the single-profile config to be read again', async () => ((await api.client.sendRequest(StatusRequest.type)).workspaces[0]?.profiles.length === 1 ? true : undefined));
+    await eventually('the single-profile config to be read again', async () =>
+      (await api.client.sendRequest(StatusRequest.type)).workspaces[0]?.profiles.length === 1 ? true : undefined,
+    );
   });
 
   it('shows no profile in the status bar while the config names one', async () => {

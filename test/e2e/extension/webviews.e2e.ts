@@ -40,9 +40,17 @@ describe('Timeline, queries and the demo generator in a real extension host', fu
   });
 
   it('runs a query from the editor into the results grid', async () => {
-    const sql = "SELECT system_id, COUNT(*) AS predictions FROM `nba_predictions.player_prop_predictions` WHERE game_date BETWEEN @from AND DATE '2026-01-07' AND is_active GROUP BY system_id ORDER BY system_id";
-    const result = await vscode.commands.executeCommand<RunQueryResult>('pipelineLens.runQuery', { sql, title: 'count', parameters: { from: { type: 'DATE', value: '2026-01-01' } } });
-    assert.ok(result.rows.some((r) => r.system_id === 'catboost_v8' && Number(r.predictions) > 0), JSON.stringify(result.rows));
+    const sql =
+      "SELECT system_id, COUNT(*) AS predictions FROM `nba_predictions.player_prop_predictions` WHERE game_date BETWEEN @from AND DATE '2026-01-07' AND is_active GROUP BY system_id ORDER BY system_id";
+    const result = await vscode.commands.executeCommand<RunQueryResult>('pipelineLens.runQuery', {
+      sql,
+      title: 'count',
+      parameters: { from: { type: 'DATE', value: '2026-01-01' } },
+    });
+    assert.ok(
+      result.rows.some((r) => r.system_id === 'catboost_v8' && Number(r.predictions) > 0),
+      JSON.stringify(result.rows),
+    );
     assert.equal(result.statementType, 'SELECT');
     assert.ok(api.queryResults(), 'the results panel is open');
     api.queryResults()!.dispose();
@@ -107,7 +115,10 @@ describe('Timeline, queries and the demo generator in a real extension host', fu
       assert.ok(line > 0, 'the fix SHA, whole, on a line of its own');
       const title = await eventually('a lens on the exported note saying +15h53m', async () => {
         const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri, 100);
-        return lenses.filter((l) => l.range.start.line === line && l.command?.title).map((l) => l.command!.title).find((t) => t.includes('+15h53m'));
+        return lenses
+          .filter((l) => l.range.start.line === line && l.command?.title)
+          .map((l) => l.command!.title)
+          .find((t) => t.includes('+15h53m'));
       });
       assert.match(title, /✓ prediction-worker 19:10 \(\+15h53m\)/);
     } finally {
@@ -134,8 +145,15 @@ describe('Timeline, queries and the demo generator in a real extension host', fu
     const doc = await vscode.workspace.openTextDocument({ language: 'bqsql', content: "SELECT 1 AS one;\n\n-- the second\nSELECT 'two' AS two\n" });
     const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', doc.uri, 100);
     const runs = lenses.filter((l) => l.command?.title === '▶ Run');
-    assert.deepEqual(runs.map((l) => l.range.start.line), [0, 3], 'one Run lens per statement, on its first line');
-    assert.deepEqual(lenses.filter((l) => l.command?.title === 'Dry run').map((l) => l.range.start.line), [0, 3]);
+    assert.deepEqual(
+      runs.map((l) => l.range.start.line),
+      [0, 3],
+      'one Run lens per statement, on its first line',
+    );
+    assert.deepEqual(
+      lenses.filter((l) => l.command?.title === 'Dry run').map((l) => l.range.start.line),
+      [0, 3],
+    );
     const second = runs[1].command!;
     const result = await vscode.commands.executeCommand<RunQueryResult>(second.command, ...((second.arguments ?? []) as unknown[]));
     assert.deepEqual(result.rows, [{ two: 'two' }]);

@@ -33,7 +33,10 @@ describe('Run Query on a SQL file of the demo', () => {
     assert.match((await row.innerText()).replace(/\s+/g, ' '), /catboost_v9_2026_02 222 0 0/);
     assert.match(await page.locator('.facts').innerText(), /^SELECT · 8 rows · bytes processed: not reported \(embedded engine\)/);
     assert.equal(await page.locator('button.export').count(), 2, 'CSV and JSON export');
-    await wb.page.locator('.notifications-toasts .notification-list-item', { hasText: 'Running' }).waitFor({ state: 'detached', timeout: 10_000 }).catch(() => undefined);
+    await wb.page
+      .locator('.notifications-toasts .notification-list-item', { hasText: 'Running' })
+      .waitFor({ state: 'detached', timeout: 10_000 })
+      .catch(() => undefined);
     await wb.screenshot('query-results');
   });
 });

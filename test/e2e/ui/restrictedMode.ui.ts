@@ -43,8 +43,16 @@ describe('Restricted Mode: an untrusted workspace runs nothing', () => {
     await wb.openFile(HANDOFF_NOTE);
     // Long enough for a lens to have appeared in a trusted workspace (the other suite sees it in ~6 s).
     await wb.page.waitForTimeout(5_000);
-    assert.deepEqual((await wb.codeLenses()).filter((t) => t.includes('prediction-worker')), [], 'no lenses: nothing ran git or the warehouse');
-    assert.deepEqual(processesOf(server.child.pid!).filter((c) => /dist\/server\.js|\bgit\b/.test(c)), [], 'no language server and no git process');
+    assert.deepEqual(
+      (await wb.codeLenses()).filter((t) => t.includes('prediction-worker')),
+      [],
+      'no lenses: nothing ran git or the warehouse',
+    );
+    assert.deepEqual(
+      processesOf(server.child.pid!).filter((c) => /dist\/server\.js|\bgit\b/.test(c)),
+      [],
+      'no language server and no git process',
+    );
     await wb.screenshot('restricted-mode');
   });
 });
@@ -81,7 +89,11 @@ async function startUntrustedCodeServer(): Promise<{ origin: string; child: Chil
   mkdirSync(join(userDataDir, 'User'), { recursive: true });
   writeFileSync(
     join(userDataDir, 'User', 'settings.json'),
-    JSON.stringify({ ...defaultSettings, 'security.workspace.trust.enabled': true, 'security.workspace.trust.startupPrompt': 'never', 'security.workspace.trust.banner': 'never' }, null, 2),
+    JSON.stringify(
+      { ...defaultSettings, 'security.workspace.trust.enabled': true, 'security.workspace.trust.startupPrompt': 'never', 'security.workspace.trust.banner': 'never' },
+      null,
+      2,
+    ),
   );
   const env = isolatedEnv(scratch);
   // The extension the runner installed (from the VSIX, or the linked repository).
@@ -94,15 +106,20 @@ async function startUntrustedCodeServer(): Promise<{ origin: string; child: Chil
     process.execPath,
     [
       codeServerEntry,
-      '--bind-addr', `127.0.0.1:${port}`,
-      '--auth', 'none',
+      '--bind-addr',
+      `127.0.0.1:${port}`,
+      '--auth',
+      'none',
       '--disable-telemetry',
       '--disable-update-check',
       '--disable-getting-started-override',
       '--ignore-last-opened',
-      '--config', join(scratch, 'config.yaml'),
-      '--user-data-dir', userDataDir,
-      '--extensions-dir', extensionsDir,
+      '--config',
+      join(scratch, 'config.yaml'),
+      '--user-data-dir',
+      userDataDir,
+      '--extensions-dir',
+      extensionsDir,
     ],
     { cwd: scratch, env, detached: true, stdio: 'ignore' },
   );

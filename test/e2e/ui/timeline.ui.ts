@@ -29,7 +29,10 @@ describe('the timeline webview in a real VS Code', () => {
     const models = await page.locator('fieldset.models input:checked').evaluateAll((boxes) => boxes.map((b) => (b as HTMLInputElement).dataset.model));
     assert.ok(models.includes('catboost_v8'), `models drawn: ${models.join(', ')}`);
     // The page runs under a strict CSP: anything it tried that the policy refused is a bug.
-    assert.deepEqual(wb.consoleErrors.filter((e) => /Content Security Policy|Refused to/i.test(e)), []);
+    assert.deepEqual(
+      wb.consoleErrors.filter((e) => /Content Security Policy|Refused to/i.test(e)),
+      [],
+    );
     await wb.screenshot('timeline');
   });
 

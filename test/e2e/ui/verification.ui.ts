@@ -29,7 +29,10 @@ describe('Verify Deployment Before Backfill from the command palette', () => {
     const actions = await wb.page.locator('.notifications-toasts .notification-list-item .monaco-button').allInnerTexts();
     assert.ok(actions.includes('Copy Deploy Command'), `actions: ${actions.join(', ')}`);
     // The progress toast closes as the verdict arrives; the picture should show the verdict alone.
-    await wb.page.locator('.notifications-toasts .notification-list-item', { hasText: 'Verifying that' }).waitFor({ state: 'detached', timeout: 10_000 }).catch(() => undefined);
+    await wb.page
+      .locator('.notifications-toasts .notification-list-item', { hasText: 'Verifying that' })
+      .waitFor({ state: 'detached', timeout: 10_000 })
+      .catch(() => undefined);
     await wb.screenshot('verification');
   });
 });

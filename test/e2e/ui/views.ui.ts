@@ -24,7 +24,13 @@ describe('the Pipeline Lens views in a real VS Code', () => {
     await model.first().click();
     const preFix = wb.treeItem(new RegExp(`^${PRE_FIX_SHA}`));
     await wb.step('catboost_v8 expands to its builds', () => preFix.first().waitFor({ timeout: 30_000 }));
-    assert.ok(await wb.treeItem(new RegExp(`^${FIX_SHA}`)).first().isVisible(), 'the fix build is listed too');
+    assert.ok(
+      await wb
+        .treeItem(new RegExp(`^${FIX_SHA}`))
+        .first()
+        .isVisible(),
+      'the fix build is listed too',
+    );
     // The row says what the record says: 50.6% of 668 graded, below the threshold.
     const text = await preFix.first().innerText();
     assert.match(text.replace(/\s+/g, ' '), /50\.6%\s*\[46\.8, 54\.4\] n=668/);
@@ -35,7 +41,10 @@ describe('the Pipeline Lens views in a real VS Code', () => {
     const gap = wb.treeItem(/^Backfill of 2026-01-09\.\.2026-01-28 ran 07:41–08:37 on older build/);
     await wb.step('the Findings view shows the deployment gap', () => gap.first().waitFor({ timeout: 60_000 }));
     // Collapse the models so the findings have the room, then open the first to its evidence.
-    await wb.treeItem(/^catboost_v8\b/).first().click();
+    await wb
+      .treeItem(/^catboost_v8\b/)
+      .first()
+      .click();
     await gap.first().click();
     const evidence = wb.treeItem(/Deployed to prediction-worker as prediction-worker-00069-wqf .* 15h53m after the commit/);
     await wb.step('the finding expands to its evidence', () => evidence.first().waitFor({ timeout: 30_000 }));

@@ -173,7 +173,11 @@ export class Workbench {
   async waitForNotification(pattern: RegExp | string, timeout = 45_000): Promise<string> {
     const text = await this.poll(`a notification matching ${pattern}`, async () => (await this.notifications()).find((t) => matches(t, pattern)), timeout);
     // A toast slides in; a screenshot taken before the animation ends catches it half drawn.
-    await this.page.locator('.notification-toast.notification-fade-in-done').first().waitFor({ timeout: 5_000 }).catch(() => undefined);
+    await this.page
+      .locator('.notification-toast.notification-fade-in-done')
+      .first()
+      .waitFor({ timeout: 5_000 })
+      .catch(() => undefined);
     return text;
   }
 
@@ -225,7 +229,10 @@ export class Workbench {
     try {
       return await action();
     } catch (error) {
-      const name = `failed-${what.replace(/[^A-Za-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 60)}`;
+      const name = `failed-${what
+        .replace(/[^A-Za-z0-9]+/g, '-')
+        .replace(/^-|-$/g, '')
+        .slice(0, 60)}`;
       const path = await this.screenshot(name).catch(() => null);
       if (!path || !(error instanceof Error)) throw error;
       throw new Error(`${error.message}\nScreenshot: ${path}`, { cause: error });

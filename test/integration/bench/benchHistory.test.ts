@@ -70,7 +70,10 @@ describe('the benchmark history and scenario', () => {
     assert.equal(scenario.document.length, SIZES.shas);
     assert.equal(new Set(scenario.document.map((d) => d.sha)).size, SIZES.shas);
     assert.equal(scenario.deployments.length, SIZES.deployments);
-    assert.deepEqual(scenario.services.map((s) => s.folder), SERVICE_FOLDERS);
+    assert.deepEqual(
+      scenario.services.map((s) => s.folder),
+      SERVICE_FOLDERS,
+    );
     const firstParent = new Set((await runGit(history.root, ['rev-list', '--first-parent', 'main'])).split('\n'));
     for (const d of scenario.deployments) assert.ok(firstParent.has(d.commit), `deployed ${d.commit} is on main's first-parent line`);
     const onMain = new Set((await runGit(history.root, ['rev-list', 'main'])).split('\n'));

@@ -77,7 +77,10 @@ describe('BigQuery calls are bounded', () => {
   it('a query that runs past its own budget is cancelled, and BigQuery is given the same budget as the job timeout', async () => {
     fake.hang = true;
     const w = await open({ requestTimeoutSeconds: 5, queryTimeoutSeconds: 0.3 });
-    await assert.rejects(w.query(q('SELECT n FROM `ds.numbers` AS t')), failsWith('timeout', 'did not finish within 0.3 s', 'was cancelled', 'warehouse.queryTimeoutSeconds', '--query-timeout'));
+    await assert.rejects(
+      w.query(q('SELECT n FROM `ds.numbers` AS t')),
+      failsWith('timeout', 'did not finish within 0.3 s', 'was cancelled', 'warehouse.queryTimeoutSeconds', '--query-timeout'),
+    );
     const [sent] = fake.jobRequests;
     assert.equal((requestsTo('POST', /\/jobs$/)[0].body as { configuration: { jobTimeoutMs?: string } }).configuration.jobTimeoutMs, '300');
     assert.equal(fake.job(sent.jobId!)?.error?.reason, 'stopped');
@@ -91,7 +94,7 @@ describe('BigQuery calls are bounded', () => {
     for (const poll of requestsTo('GET', /\/queries\//)) assert.equal(poll.query.timeoutMs, '2000');
   });
 
-  it('a rate limit costs one request per attempt: the policy\'s attempts in all, not the client\'s retries on top', async () => {
+  it("a rate limit costs one request per attempt: the policy's attempts in all, not the client's retries on top", async () => {
     fake.failNext('jobs.insert', 403, { reason: 'rateLimitExceeded', message: 'Exceeded rate limits: too many concurrent queries for this project' }, { times: 100 });
     const w = await open({ requestTimeoutSeconds: 60 });
     await assert.rejects(
@@ -113,7 +116,11 @@ describe('BigQuery calls are bounded', () => {
     fake.failNext('jobs.insert', 429, { reason: 'rateLimitExceeded', message: 'Too many requests' }, { times: 2 });
     fake.failNext('jobs.getQueryResults', 503, { reason: 'backendError', message: 'Service unavailable' }, { times: 100 });
     await assert.rejects(w.query(q('SELECT 1 AS one')), failsWith('server', `server error on ${BIGQUERY_RETRY_POLICY.attempts} attempts over`, 'run again in a few minutes'));
-    assert.equal(requestsTo('POST', /\/jobs$/).length + requestsTo('GET', /\/queries\//).length, BIGQUERY_RETRY_POLICY.attempts + 1, 'five failures and the one success between them');
+    assert.equal(
+      requestsTo('POST', /\/jobs$/).length + requestsTo('GET', /\/queries\//).length,
+      BIGQUERY_RETRY_POLICY.attempts + 1,
+      'five failures and the one success between them',
+    );
   });
 
   it('a submission whose answer was lost is sent again under the same job id, and the job BigQuery already has is used: it runs once', async () => {

@@ -70,11 +70,22 @@ describe('BigQuery errors a user can act on', () => {
       const keyFilename = join(dir, 'workload-identity.json');
       await writeFile(
         keyFilename,
-        JSON.stringify({ type: 'external_account', audience: 'x', subject_token_type: 'urn:ietf:params:oauth:token-type:jwt', token_url: 'https://collector.example.test/token', credential_source: { file: '/home/someone/.config/gcloud/application_default_credentials.json' } }),
+        JSON.stringify({
+          type: 'external_account',
+          audience: 'x',
+          subject_token_type: 'urn:ietf:params:oauth:token-type:jwt',
+          token_url: 'https://collector.example.test/token',
+          credential_source: { file: '/home/someone/.config/gcloud/application_default_credentials.json' },
+        }),
       );
       await assert.rejects(
         BigQueryWarehouse.open(bigqueryProfile(null, { keyFilename }), FAST),
-        failsWith('no-credentials', `warehouse.keyFilename in pipeline-lens.json names ${keyFilename}, a credential file of type "external_account"`, 'only a service-account key', 'GOOGLE_APPLICATION_CREDENTIALS'),
+        failsWith(
+          'no-credentials',
+          `warehouse.keyFilename in pipeline-lens.json names ${keyFilename}, a credential file of type "external_account"`,
+          'only a service-account key',
+          'GOOGLE_APPLICATION_CREDENTIALS',
+        ),
       );
     } finally {
       await rm(dir, { recursive: true, force: true });
@@ -93,7 +104,10 @@ describe('BigQuery errors a user can act on', () => {
   });
 
   it('403 accessDenied on a table: the permission BigQuery named', async () => {
-    fake.failJobs({ reason: 'accessDenied', message: 'Access Denied: Table pl-test:preds.predictions: User does not have permission to query table pl-test:preds.predictions, or perhaps it does not exist.' });
+    fake.failJobs({
+      reason: 'accessDenied',
+      message: 'Access Denied: Table pl-test:preds.predictions: User does not have permission to query table pl-test:preds.predictions, or perhaps it does not exist.',
+    });
     await assert.rejects(
       warehouse.query(q('SELECT COUNT(*) AS c FROM `preds.predictions` AS p')),
       failsWith('access-denied', 'project pl-test', 'User does not have permission to query table', 'BigQuery Data Viewer'),
@@ -104,7 +118,12 @@ describe('BigQuery errors a user can act on', () => {
     fake.failNext('jobs.insert', 403, { reason: 'quotaExceeded', message: 'Quota exceeded: Your project exceeded quota for concurrent queries.' }, { times: 10 });
     await assert.rejects(
       warehouse.query(q('SELECT 1 AS one')),
-      failsWith('quota', 'hit a quota of BigQuery in project pl-test on 5 attempts over', 'quotaExceeded: Quota exceeded: Your project exceeded quota for concurrent queries', 'Wait a minute'),
+      failsWith(
+        'quota',
+        'hit a quota of BigQuery in project pl-test on 5 attempts over',
+        'quotaExceeded: Quota exceeded: Your project exceeded quota for concurrent queries',
+        'Wait a minute',
+      ),
     );
     assert.equal(fake.jobRequests.length, 5, 'one request per attempt');
   });
@@ -130,7 +149,10 @@ describe('BigQuery errors a user can act on', () => {
 
   it('invalidQuery from a job that failed after it was created (no HTTP code) reads the same', async () => {
     fake.failJobs({ reason: 'invalidQuery', message: 'Syntax error: Unexpected keyword FROM at [1:8]', location: 'query' });
-    await assert.rejects(warehouse.query(q('SELECT FROM x', 'user')), failsWith('invalid-query', 'at line 1, column 8: Syntax error: Unexpected keyword FROM', '1 | SELECT FROM x'));
+    await assert.rejects(
+      warehouse.query(q('SELECT FROM x', 'user')),
+      failsWith('invalid-query', 'at line 1, column 8: Syntax error: Unexpected keyword FROM', '1 | SELECT FROM x'),
+    );
   });
 
   it('notFound: names the pipeline-lens.json setting that names the missing table', async () => {
@@ -148,7 +170,14 @@ describe('BigQuery errors a user can act on', () => {
   it('bytes over the cap: BigQuery refuses the job, and the message gives the estimate and the cap', async () => {
     await assert.rejects(
       warehouse.query(q('SELECT COUNT(*) AS c FROM `preds.predictions` AS p')),
-      failsWith('bytes-limit', 'would bill 50 GiB (53687091200 bytes)', 'the cap of 10 GiB (10737418240 bytes)', 'warehouse.maximumBytesBilled', 'nothing was billed', '--max-bytes'),
+      failsWith(
+        'bytes-limit',
+        'would bill 50 GiB (53687091200 bytes)',
+        'the cap of 10 GiB (10737418240 bytes)',
+        'warehouse.maximumBytesBilled',
+        'nothing was billed',
+        '--max-bytes',
+      ),
     );
     assert.equal(fake.jobRequests[0].query.maximumBytesBilled, '10737418240');
   });
@@ -158,7 +187,10 @@ describe('BigQuery errors a user can act on', () => {
     const plan = await planQuery(warehouse, query);
     assert.equal(plan.bytesProcessed, 50 * 1024 ** 3);
     assert.throws(() => assertRunnable(warehouse, plan, query, { maximumBytesBilled: 10 * 1024 ** 3 }), failsWith('bytes-limit', 'would bill 50 GiB', 'cap of 10 GiB'));
-    assert.ok(fake.jobRequests.every((j) => j.dryRun), 'only the dry run was sent');
+    assert.ok(
+      fake.jobRequests.every((j) => j.dryRun),
+      'only the dry run was sent',
+    );
   });
 
   it('an endpoint nobody answers: says where it tried and which setting names it', async () => {

@@ -33,11 +33,23 @@ describe('BigQueryWarehouse against the fake BigQuery', () => {
     await fake?.close();
   });
 
-  it('sends typed named parameters, NULLs and empty arrays included, and returns rows in the embedded engine\'s shapes', async () => {
+  it("sends typed named parameters, NULLs and empty arrays included, and returns rows in the embedded engine's shapes", async () => {
     const query = q(
       'SELECT @s AS s, @n AS n, @f AS f, @b AS b, @d AS d, @t AS t, @a AS a, @ints AS ints, @none AS none, @nodate AS nodate, ARRAY_LENGTH(@empty) AS empty_len',
       { s: "it's", n: 42, f: 0.25, b: true, d: '2024-03-01', t: '2024-03-01T12:30:00.123456Z', a: ['x', 'y'], ints: [1, 2], none: null, nodate: null, empty: [] },
-      { s: 'STRING', n: 'INT64', f: 'FLOAT64', b: 'BOOL', d: 'DATE', t: 'TIMESTAMP', a: { array: 'STRING' }, ints: { array: 'INT64' }, none: 'STRING', nodate: 'DATE', empty: { array: 'STRING' } },
+      {
+        s: 'STRING',
+        n: 'INT64',
+        f: 'FLOAT64',
+        b: 'BOOL',
+        d: 'DATE',
+        t: 'TIMESTAMP',
+        a: { array: 'STRING' },
+        ints: { array: 'INT64' },
+        none: 'STRING',
+        nodate: 'DATE',
+        empty: { array: 'STRING' },
+      },
     );
     const result = await warehouse.query(query);
     assert.deepEqual(result.rows, [
@@ -57,7 +69,10 @@ describe('BigQueryWarehouse against the fake BigQuery', () => {
 
   it('sends only the parameters the SQL uses, and names one the SQL uses without a value', async () => {
     await warehouse.query(q('SELECT @a AS a', { a: 1, unused: 'x' }, { a: 'INT64', unused: 'STRING' }));
-    assert.deepEqual(fake.jobRequests[0].query.queryParameters!.map((p) => p.name), ['a']);
+    assert.deepEqual(
+      fake.jobRequests[0].query.queryParameters!.map((p) => p.name),
+      ['a'],
+    );
     await assert.rejects(warehouse.query(q('SELECT @b AS b', {}, {})), /Query test uses @b but gives it no value/);
     await assert.rejects(warehouse.query(q('SELECT @d AS d', { d: '2024-02-30' }, { d: 'DATE' })), /Parameter @d of query test is "2024-02-30", which is not a valid DATE/);
     assert.equal(fake.jobRequests.length, 1, 'invalid parameters never reach BigQuery');
@@ -194,7 +209,7 @@ describe('BigQueryWarehouse against the fake BigQuery', () => {
     assert.equal(warehouse.kind, 'bigquery');
   });
 
-  it('also serves jobs.query for the client\'s own fast path', async () => {
+  it("also serves jobs.query for the client's own fast path", async () => {
     // Not the product's path (it needs the job id up front), but part of the fake's API.
     const { BigQuery } = await import('@google-cloud/bigquery');
     const { PassThroughClient } = await import('google-auth-library');

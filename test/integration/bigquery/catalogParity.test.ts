@@ -92,13 +92,19 @@ describe('catalog parity: embedded engine vs BigQueryWarehouse through the fake'
       for (const p of job.query.queryParameters ?? []) assert.ok(p.parameterType.type, `${p.name} is typed`);
     }
     const runs = jobs.find((j) => j.labels.query === 'runs')!;
-    assert.deepEqual(runs.query.queryParameters!.map((p) => [p.name, p.parameterType.type]), [
-      ['from_ts', 'TIMESTAMP'],
-      ['to_ts', 'TIMESTAMP'],
-    ]);
+    assert.deepEqual(
+      runs.query.queryParameters!.map((p) => [p.name, p.parameterType.type]),
+      [
+        ['from_ts', 'TIMESTAMP'],
+        ['to_ts', 'TIMESTAMP'],
+      ],
+    );
     const byCommit = jobs.find((j) => j.query.queryParameters?.some((p) => p.name === 'commits'))!;
     const commits = byCommit.query.queryParameters!.find((p) => p.name === 'commits')!;
     assert.deepEqual(commits.parameterType, { type: 'ARRAY', arrayType: { type: 'STRING' } });
-    assert.deepEqual(commits.parameterValue.arrayValues!.map((v) => v.value), args.commits);
+    assert.deepEqual(
+      commits.parameterValue.arrayValues!.map((v) => v.value),
+      args.commits,
+    );
   });
 });

@@ -100,7 +100,11 @@ describe('pipeline-lens on BigQuery (the fake)', () => {
   });
 
   it('verify: deployments derived from the execution log in BigQuery, read over a bounded window', async () => {
-    await writeWorkspace(join(repo.root, 'from-log.json'), { kind: 'bigquery', project: 'pl-cli', location: 'US', apiEndpoint: fake.url }, { kind: 'executionLog', lookbackDays: 3650, servingRule: 'newest' });
+    await writeWorkspace(
+      join(repo.root, 'from-log.json'),
+      { kind: 'bigquery', project: 'pl-cli', location: 'US', apiEndpoint: fake.url },
+      { kind: 'executionLog', lookbackDays: 3650, servingRule: 'newest' },
+    );
     const r = await run(['--config', 'from-log.json', 'verify', '--service', 'prediction-worker', '--json']);
     assert.equal(r.code, 0, r.stderr + r.stdout);
     const body = JSON.parse(r.stdout);
@@ -111,7 +115,10 @@ describe('pipeline-lens on BigQuery (the fake)', () => {
     assert.equal(body.deployed.sha, sha.b);
     const [job] = fake.jobRequests;
     assert.equal(job.labels.query, 'buildsfirstseen');
-    assert.deepEqual(job.query.queryParameters!.map((p) => p.name), ['from_ts', 'to_ts']);
+    assert.deepEqual(
+      job.query.queryParameters!.map((p) => p.name),
+      ['from_ts', 'to_ts'],
+    );
     assert.equal(job.query.maximumBytesBilled, String(CAP));
   });
 
@@ -123,7 +130,10 @@ describe('pipeline-lens on BigQuery (the fake)', () => {
     assert.match(r.stdout, /Would process: +1 MiB \(1048576 bytes\)/);
     assert.match(r.stdout, /Tables read: +pl-cli\.preds\.predictions/);
     assert.match(r.stdout, /Cap: +10 GiB \(10737418240 bytes\)/);
-    assert.deepEqual(fake.jobRequests.map((j) => j.dryRun), [true]);
+    assert.deepEqual(
+      fake.jobRequests.map((j) => j.dryRun),
+      [true],
+    );
     assert.equal(fake.requests.filter((q) => q.path.includes('/queries')).length, 0, 'no results were fetched');
     const json = await run(['query', 'select.sql', '--param', 'd:DATE=2026-01-09', '--dry-run', '--json']);
     assert.deepEqual(JSON.parse(json.stdout), {

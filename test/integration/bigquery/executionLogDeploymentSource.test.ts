@@ -99,6 +99,9 @@ describe('ExecutionLogDeploymentSource', () => {
   it('says which log it could not read', async () => {
     const broken = { ...config, tables: { ...config.tables, executionLog: { ...config.tables.executionLog!, table: 'ops.missing_runs' } } };
     const source = new ExecutionLogDeploymentSource(async () => bigquery, broken, 30, now);
-    await assert.rejects(source.list('prediction-worker'), /Cannot read the runs of prediction-worker from the execution log ops\.missing_runs: .*table ops\.missing_runs was not found/);
+    await assert.rejects(
+      source.list('prediction-worker'),
+      /Cannot read the runs of prediction-worker from the execution log ops\.missing_runs: .*table ops\.missing_runs was not found/,
+    );
   });
 });

@@ -78,11 +78,11 @@ describe('CloudRunDeploymentSource: Admin API v2', () => {
     const deployments = await source({ apiEndpoint: fake.url }).list('prediction-worker');
     assert.deepEqual(deployments, EXPECTED);
     const paths = fake.requests.map((r) => r.path);
-    assert.deepEqual(paths, [
-      '/v2/projects/pl-run/locations/us-west2/services/prediction-worker',
-      '/v2/projects/pl-run/locations/us-west2/services/prediction-worker/revisions',
-    ]);
-    assert.ok(fake.requests.every((r) => r.headers.authorization === undefined), 'no credentials to an http:// endpoint');
+    assert.deepEqual(paths, ['/v2/projects/pl-run/locations/us-west2/services/prediction-worker', '/v2/projects/pl-run/locations/us-west2/services/prediction-worker/revisions']);
+    assert.ok(
+      fake.requests.every((r) => r.headers.authorization === undefined),
+      'no credentials to an http:// endpoint',
+    );
   });
 
   it('pages through revisions.list', async () => {
@@ -152,10 +152,20 @@ describe('CloudRunDeploymentSource: Admin API v2', () => {
       ['$(git rev-parse HEAD)', 'which is not a git SHA'],
       ['5d8a', 'a prefix of 4 hex digits: too short to name one commit'],
     ]) {
-      fake.setService({ ...WORKER, service: 'odd', revisions: [{ name: 'odd-00001-aaa', createTime: '2026-01-08T12:00:00Z', env: { BUILD_COMMIT: value } }], traffic: [{ latest: true, percent: 100 }] });
+      fake.setService({
+        ...WORKER,
+        service: 'odd',
+        revisions: [{ name: 'odd-00001-aaa', createTime: '2026-01-08T12:00:00Z', env: { BUILD_COMMIT: value } }],
+        traffic: [{ latest: true, percent: 100 }],
+      });
       await assert.rejects(
         source({ apiEndpoint: fake.url, service: 'odd' }).list('worker'),
-        failsWith(`Cloud Run revision odd-00001-aaa has environment variable BUILD_COMMIT ${JSON.stringify(value)}`, says, 'prefix of at least 7', 'gcloud run revisions delete odd-00001-aaa --region us-west2'),
+        failsWith(
+          `Cloud Run revision odd-00001-aaa has environment variable BUILD_COMMIT ${JSON.stringify(value)}`,
+          says,
+          'prefix of at least 7',
+          'gcloud run revisions delete odd-00001-aaa --region us-west2',
+        ),
       );
     }
   });
@@ -176,8 +186,14 @@ describe('CloudRunDeploymentSource: Admin API v2', () => {
   });
 
   it('an endpoint nobody answers, and a name Cloud Run cannot have', async () => {
-    await assert.rejects(source({ apiEndpoint: 'http://127.0.0.1:9' }).list('prediction-worker'), failsWith('Cannot reach the Cloud Run Admin API at http://127.0.0.1:9', 'apiEndpoint'));
-    await assert.rejects(source({ apiEndpoint: fake.url }).list('Prediction_Worker'), failsWith('"Prediction_Worker" is not a Cloud Run service name', 'services[].deployments.service'));
+    await assert.rejects(
+      source({ apiEndpoint: 'http://127.0.0.1:9' }).list('prediction-worker'),
+      failsWith('Cannot reach the Cloud Run Admin API at http://127.0.0.1:9', 'apiEndpoint'),
+    );
+    await assert.rejects(
+      source({ apiEndpoint: fake.url }).list('Prediction_Worker'),
+      failsWith('"Prediction_Worker" is not a Cloud Run service name', 'services[].deployments.service'),
+    );
     assert.equal(fake.requests.length, 0);
   });
 
@@ -228,7 +244,10 @@ describe('CloudRunDeploymentSource: the gcloud fallback', () => {
   });
 
   it('gcloud missing, not logged in, or without the service: each says what to do', async () => {
-    await assert.rejects(source({ useGcloud: 'always' }, { ...process.env, PATH: '/nonexistent' }).list('prediction-worker'), failsWith('gcloud is not installed or not on PATH', 'Install the Google Cloud CLI'));
+    await assert.rejects(
+      source({ useGcloud: 'always' }, { ...process.env, PATH: '/nonexistent' }).list('prediction-worker'),
+      failsWith('gcloud is not installed or not on PATH', 'Install the Google Cloud CLI'),
+    );
     const loggedOut = await createFakeGcloud([WORKER], { loggedOut: true });
     try {
       await assert.rejects(source({ useGcloud: 'always' }, loggedOut.env).list('prediction-worker'), failsWith('failed', 'Run `gcloud auth login`'));

@@ -214,14 +214,19 @@ describe('pipeline-lens verify with the Cloud Run source', () => {
       JSON.stringify({
         warehouse: { kind: 'embedded', files: { 'ds.preds': 'preds.parquet' } },
         tables: { predictions: { table: 'ds.preds' }, graded: { table: 'ds.graded' } },
-        services: [{ name: 'worker', paths: ['worker/**'], deployments: { kind: 'cloudRun', project: 'pl-run', region: 'us-west2', service: 'prediction-worker', useGcloud: true } }],
+        services: [
+          { name: 'worker', paths: ['worker/**'], deployments: { kind: 'cloudRun', project: 'pl-run', region: 'us-west2', service: 'prediction-worker', useGcloud: true } },
+        ],
       }),
     );
     const path = process.env.PATH;
     process.env.PATH = gcloud.env.PATH;
     try {
       let stdout = '';
-      const code = await main(['--cwd', repo.root, '--config', 'gcloud-ready.json', 'verify', '--service', 'worker', '--json'], { stdout: (t) => (stdout += t), stderr: () => undefined });
+      const code = await main(['--cwd', repo.root, '--config', 'gcloud-ready.json', 'verify', '--service', 'worker', '--json'], {
+        stdout: (t) => (stdout += t),
+        stderr: () => undefined,
+      });
       assert.equal(code, 2, stdout);
       assert.match(JSON.parse(stdout).reason, /Revision prediction-worker-00002-f1x \(10%\) of worker has a share of traffic but is not ready/);
     } finally {
@@ -244,14 +249,19 @@ describe('pipeline-lens verify with the Cloud Run source', () => {
       JSON.stringify({
         warehouse: { kind: 'embedded', files: { 'ds.preds': 'preds.parquet' } },
         tables: { predictions: { table: 'ds.preds' }, graded: { table: 'ds.graded' } },
-        services: [{ name: 'worker', paths: ['worker/**'], deployments: { kind: 'cloudRun', project: 'pl-run', region: 'us-west2', service: 'prediction-worker', useGcloud: true } }],
+        services: [
+          { name: 'worker', paths: ['worker/**'], deployments: { kind: 'cloudRun', project: 'pl-run', region: 'us-west2', service: 'prediction-worker', useGcloud: true } },
+        ],
       }),
     );
     const path = process.env.PATH;
     process.env.PATH = gcloud.env.PATH;
     try {
       let stdout = '';
-      const code = await main(['--cwd', repo.root, '--config', 'gcloud.json', 'verify', '--service', 'worker', '--json'], { stdout: (t) => (stdout += t), stderr: () => undefined });
+      const code = await main(['--cwd', repo.root, '--config', 'gcloud.json', 'verify', '--service', 'worker', '--json'], {
+        stdout: (t) => (stdout += t),
+        stderr: () => undefined,
+      });
       assert.equal(code, 1, stdout);
       assert.equal(JSON.parse(stdout).deployed.revision, 'prediction-worker-00001-abc');
       assert.equal((await gcloud.calls()).length, 2);

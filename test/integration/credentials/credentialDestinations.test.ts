@@ -115,7 +115,12 @@ describe('credentials go only where the user said', () => {
     it('a host only the workspace names: refused before any request, exit 2, saying how to allow it; no token is even fetched', async () => {
       const q = await query('remote');
       assert.equal(q.code, 2, q.stderr);
-      assert.match(q.stderr, new RegExp(`^pipeline-lens: warehouse\\.apiEndpoint in .*remote/pipeline-lens\\.json sends BigQuery requests to bigquery\\.example\\.test:${bigquery.port}, which is not Google's endpoint`));
+      assert.match(
+        q.stderr,
+        new RegExp(
+          `^pipeline-lens: warehouse\\.apiEndpoint in .*remote/pipeline-lens\\.json sends BigQuery requests to bigquery\\.example\\.test:${bigquery.port}, which is not Google's endpoint`,
+        ),
+      );
       assert.match(q.stderr, new RegExp(`set PIPELINE_LENS_ALLOW_CREDENTIALS_TO=bigquery\\.example\\.test:${bigquery.port} in the environment`));
 
       const v = await verify('remote');

@@ -57,7 +57,9 @@ describe('the CLI on the demo workspace', () => {
 
   it("ranks the feature-store processor's gap: its Vegas fix never deployed, the Feb 1-2 backfill-mode rows written on the build before it", async () => {
     const json = JSON.parse((await run('investigate', '--json')).stdout);
-    const index = json.findings.findIndex((f: { kind: string; subjects: { services?: string[] } }) => f.kind === 'deployment-gap' && f.subjects.services?.includes('feature-store-processor'));
+    const index = json.findings.findIndex(
+      (f: { kind: string; subjects: { services?: string[] } }) => f.kind === 'deployment-gap' && f.subjects.services?.includes('feature-store-processor'),
+    );
     assert.ok(index >= 0 && index < 3, `ranked ${index + 1}: ${json.findings.map((f: { title: string }) => f.title).join('\n')}`);
     const gap = json.findings[index];
     assert.equal(gap.severity, 'critical');
@@ -75,7 +77,10 @@ describe('the CLI on the demo workspace', () => {
     assert.match(docs.stdout, /○ touches no configured stage/);
     assert.doesNotMatch(docs.stdout, /✓/);
     const fix = await run('commit', demo.commits.vegasSourceFix);
-    assert.match(fix.stdout, new RegExp(`✗ feature-store-processor: not deployed; serving feature-store-processor-00038-f6j \\(${demo.commits.usageSpikeFix.slice(0, 8)}\\), 1 commit\\(s\\) behind`));
+    assert.match(
+      fix.stdout,
+      new RegExp(`✗ feature-store-processor: not deployed; serving feature-store-processor-00038-f6j \\(${demo.commits.usageSpikeFix.slice(0, 8)}\\), 1 commit\\(s\\) behind`),
+    );
     assert.match(fix.stdout, /Results by build are not shown: feature-store-processor stamps tables\.featureStore/);
   });
 
@@ -84,7 +89,10 @@ describe('the CLI on the demo workspace', () => {
     assert.equal(r.code, 0, r.stderr);
     const title = r.stdout.split('\n').find((l) => /served v9_20260124\.cbm/.test(l));
     assert.ok(title, r.stdout);
-    assert.match(title, /\[high\] catboost_v9_2026_02 \(an artifact of catboost_v9\) served v9_20260124\.cbm, not the registered v9_feb_retrain_20260131\.cbm: offline MAE 5\.08 vs 4\.12/);
+    assert.match(
+      title,
+      /\[high\] catboost_v9_2026_02 \(an artifact of catboost_v9\) served v9_20260124\.cbm, not the registered v9_feb_retrain_20260131\.cbm: offline MAE 5\.08 vs 4\.12/,
+    );
 
     const json = JSON.parse((await run('investigate', '--json')).stdout);
     const mismatch = json.findings.find((f: { kind: string }) => f.kind === 'model-artifact-mismatch');
@@ -97,7 +105,12 @@ describe('the CLI on the demo workspace', () => {
 
     // The id catboost_v9 itself changed files on Feb 2: the January model, then V9_FEB_RETRAIN.
     const changed = json.findings.find((f: { kind: string; data: { model: string } }) => f.kind === 'model-artifact-changed' && f.data.model === 'catboost_v9');
-    const files = changed.data.artifacts.map((a: { artifact: string; firstDay: string; rows: number; maeN: number; mae: number | null }) => [a.artifact.split('/').pop(), a.firstDay, a.rows, a.maeN > 0]);
+    const files = changed.data.artifacts.map((a: { artifact: string; firstDay: string; rows: number; maeN: number; mae: number | null }) => [
+      a.artifact.split('/').pop(),
+      a.firstDay,
+      a.rows,
+      a.maeN > 0,
+    ]);
     assert.deepEqual(files, [
       ['model_20260105.cbm', '2026-01-09', 2482, true],
       ['v9_feb_retrain_20260131.cbm', '2026-02-02', 177, false],
@@ -108,7 +121,7 @@ describe('the CLI on the demo workspace', () => {
     assert.deepEqual(never, ['catboost_v10']);
   });
 
-  it("defaults the report window to the days the predictions table holds, not to today", async () => {
+  it('defaults the report window to the days the predictions table holds, not to today', async () => {
     const r = await run('investigate', '--json');
     assert.equal(r.code, 0, r.stderr);
     const { window } = JSON.parse(r.stdout);

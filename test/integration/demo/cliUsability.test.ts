@@ -101,7 +101,8 @@ describe('the CLI as a new user meets it', () => {
       assert.equal(r.code, 0, r.stderr);
       const long = r.stdout.split('\n').filter((l) => [...l].length > 100);
       assert.deepEqual(long, [], `--by ${by}`);
-      for (const column of ['preds', 'graded', 'coverage', 'hit rate [95% CI] n', 'MAE', 'bias', 'std', 'direction', 'high-edge']) assert.ok(r.stdout.includes(column), `${by}: ${column}`);
+      for (const column of ['preds', 'graded', 'coverage', 'hit rate [95% CI] n', 'MAE', 'bias', 'std', 'direction', 'high-edge'])
+        assert.ok(r.stdout.includes(column), `${by}: ${column}`);
       // Commits go by short SHA in the tables, their subjects whole below them.
       if (by === 'commit') assert.match(r.stdout, new RegExp(`\\n${demo.commits.fix.slice(0, 8)}  fix\\(worker\\): populate vegas/opponent/ppm features 25-32\\n`));
     }

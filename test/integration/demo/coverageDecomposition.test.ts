@@ -61,7 +61,9 @@ describe('investigate decomposes the demo coverage drop', () => {
     const code = await main(['--cwd', demo.root, 'investigate', '--json'], { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t) });
     assert.equal(code, 0, stderr);
     const json = JSON.parse(stdout);
-    const finding = json.findings.find((f: { kind: string; data: { index: number; mode: string } }) => f.kind === 'feature-coverage-drop' && f.data.index === 25 && f.data.mode === 'backfill');
+    const finding = json.findings.find(
+      (f: { kind: string; data: { index: number; mode: string } }) => f.kind === 'feature-coverage-drop' && f.data.index === 25 && f.data.mode === 'backfill',
+    );
     assert.ok(finding, json.findings.map((f: { title: string }) => f.title).join('\n'));
     const d = finding.data.decomposition;
     assert.ok(d, finding.evidence.join('\n'));
@@ -74,7 +76,11 @@ describe('investigate decomposes the demo coverage drop', () => {
     assert.deepEqual([d.before.n, d.before.covered], [side('before').n, side('before').covered]);
     assert.deepEqual([d.after.n, d.after.covered], [side('after').n, side('after').covered]);
     for (const g of d.groups) {
-      assert.deepEqual([g.before.n, g.before.covered, g.after.n, g.after.covered], [counts[`before/${g.group}`].n, counts[`before/${g.group}`].covered, counts[`after/${g.group}`].n, counts[`after/${g.group}`].covered], g.group);
+      assert.deepEqual(
+        [g.before.n, g.before.covered, g.after.n, g.after.covered],
+        [counts[`before/${g.group}`].n, counts[`before/${g.group}`].covered, counts[`after/${g.group}`].n, counts[`after/${g.group}`].covered],
+        g.group,
+      );
     }
 
     // Kitagawa from the direct counts: the parts add up to the whole change.
@@ -102,7 +108,10 @@ describe('investigate decomposes the demo coverage drop', () => {
     assert.equal(d.changePoint.at, demo.commits.vegasSourceChange);
     assert.equal(d.changePoint.deployment.revision, 'feature-store-processor-00037-t5v');
     const line = finding.evidence.find((e: string) => e.startsWith('Of the '));
-    assert.match(line, /^Of the 56\.\d-point drop in vegas_points_line coverage \(99\.4% of [\d,]+ rows → 43\.4% of [\d,]+\), −6\d\.\d points come from coverage within groups and \+\d\.\d points come from who is in the population \(rows per day \d+ → \d+\)/);
+    assert.match(
+      line,
+      /^Of the 56\.\d-point drop in vegas_points_line coverage \(99\.4% of [\d,]+ rows → 43\.4% of [\d,]+\), −6\d\.\d points come from coverage within groups and \+\d\.\d points come from who is in the population \(rows per day \d+ → \d+\)/,
+    );
     assert.ok(finding.evidence.some((e: string) => e.startsWith(`At the change point build ${demo.commits.vegasSourceChange.slice(0, 8)} wrote the first rows`)));
   });
 });

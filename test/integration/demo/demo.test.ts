@@ -108,7 +108,10 @@ describe('demo workspace', () => {
       assert.equal(new Date(date).toISOString(), '2026-01-30T03:17:00.000Z');
       assert.match(subject, /populate vegas\/opponent\/ppm features 25-32/);
       const files = (await git(manifest.root, ['show', '--name-only', '--format=', sha])).trim().split('\n');
-      assert.ok(files.some((f) => f.startsWith('predictions/worker/')), files.join(', '));
+      assert.ok(
+        files.some((f) => f.startsWith('predictions/worker/')),
+        files.join(', '),
+      );
     });
 
     it('ends with docsOnly (docs/ only) and HEAD = the undeployed worker commit on main', async () => {
@@ -118,7 +121,10 @@ describe('demo workspace', () => {
       const docs = (await git(manifest.root, ['show', '--name-only', '--format=', manifest.commits.docsOnly])).trim().split('\n');
       assert.ok(docs.length > 0 && docs.every((f) => f.startsWith('docs/')), docs.join(', '));
       const head = (await git(manifest.root, ['show', '--name-only', '--format=', 'HEAD'])).trim().split('\n');
-      assert.ok(head.some((f) => f.startsWith('predictions/worker/')), head.join(', '));
+      assert.ok(
+        head.some((f) => f.startsWith('predictions/worker/')),
+        head.join(', '),
+      );
       const docsTime = (await git(manifest.root, ['show', '-s', '--format=%ct', manifest.commits.docsOnly])).trim();
       assert.ok(Number(docsTime) * 1000 > Date.parse('2026-02-02T20:07:00Z'), 'docsOnly comes after the last deploy');
     });
@@ -209,14 +215,12 @@ describe('demo workspace', () => {
 
     it('1. Vegas coverage of catboost_v8 predictions is higher in the bad period (the red herring)', async () => {
       const coverage = async (from: string, to: string) =>
-        (
-          await one(
-            db.c,
-            `WITH pairs AS (SELECT DISTINCT player_lookup, game_date FROM pred
+        await one(
+          db.c,
+          `WITH pairs AS (SELECT DISTINCT player_lookup, game_date FROM pred
                             WHERE system_id = 'catboost_v8' AND is_active AND game_date BETWEEN DATE '${from}' AND DATE '${to}')
              SELECT ${pct('COUNT_IF(f.features[26] > 0)', 'COUNT(*)')} AS cov, COUNT(*) AS n, COUNT(f.player_lookup) AS joined
              FROM pairs p LEFT JOIN fs f USING (player_lookup, game_date)`,
-          )
         );
       const good = await coverage('2026-01-01', '2026-01-07');
       const bad = await coverage('2026-01-09', '2026-01-28');
@@ -293,17 +297,17 @@ describe('demo workspace', () => {
       assert.deepEqual(brokenPerDate, [], 'no non-zero usage_spike_score between Dec 15 and Jan 31');
       const beforeBreak = await one(db.c, `${usage} WHERE game_date < DATE '2025-12-15'`);
       const afterFix = await one(db.c, `${usage} WHERE game_date > DATE '2026-01-31'`);
-      for (const [label, m] of [['before', beforeBreak], ['after', afterFix]] as const) {
+      for (const [label, m] of [
+        ['before', beforeBreak],
+        ['after', afterFix],
+      ] as const) {
         assert.ok((m.nonzero as number) >= 65 && (m.nonzero as number) <= 75, `${label}: ${m.nonzero}% non-zero`);
         near(m.mean, 0.9, 0.1, `usage_spike_score mean ${label}`);
       }
     });
 
     it('4. pace_score broken for a stretch of dates', async () => {
-      const perDate = await rows(
-        db.c,
-        `SELECT game_date::VARCHAR AS d, ${pct('COUNT_IF(features[8] = 0)', 'COUNT(*)')} AS zero_pct FROM fs GROUP BY 1 ORDER BY 1`,
-      );
+      const perDate = await rows(db.c, `SELECT game_date::VARCHAR AS d, ${pct('COUNT_IF(features[8] = 0)', 'COUNT(*)')} AS zero_pct FROM fs GROUP BY 1 ORDER BY 1`);
       const broken = perDate.filter((r) => Number(r.zero_pct) === 100).map((r) => r.d as string);
       assert.ok(broken.length >= 5, `pace_score zero on ${broken.length} dates`);
       assert.equal(broken[0], '2026-01-12');
@@ -323,10 +327,7 @@ describe('demo workspace', () => {
     });
 
     it('4. daily-mode rows cover 150-200 players a date; one row per player and date; expected 150-200', async () => {
-      const daily = await one(
-        db.c,
-        `SELECT MIN(n) AS lo, MAX(n) AS hi FROM (SELECT game_date, COUNT(*) AS n FROM fs WHERE feature_source_mode = 'daily' GROUP BY 1)`,
-      );
+      const daily = await one(db.c, `SELECT MIN(n) AS lo, MAX(n) AS hi FROM (SELECT game_date, COUNT(*) AS n FROM fs WHERE feature_source_mode = 'daily' GROUP BY 1)`);
       assert.ok((daily.lo as number) >= 150 && (daily.hi as number) <= 200, `daily rows per date ${daily.lo}-${daily.hi}`);
       const dupes = await one(db.c, `SELECT COUNT(*) AS n FROM (SELECT player_lookup, game_date FROM fs GROUP BY 1, 2 HAVING COUNT(*) > 1)`);
       assert.equal(dupes.n, 0);
@@ -403,10 +404,7 @@ describe('demo workspace', () => {
       assert.equal(run.builds, 1);
       assert.equal(run.build, manifest.commits.preFixBuild);
       assert.equal(run.revision, manifest.revisions.preFixBuild);
-      const produced = await one(
-        db.c,
-        `SELECT COUNT(*) AS n FROM pred WHERE created_at BETWEEN TIMESTAMP '2026-01-30 07:41:00' AND TIMESTAMP '2026-01-30 08:37:00' AND is_active`,
-      );
+      const produced = await one(db.c, `SELECT COUNT(*) AS n FROM pred WHERE created_at BETWEEN TIMESTAMP '2026-01-30 07:41:00' AND TIMESTAMP '2026-01-30 08:37:00' AND is_active`);
       assert.equal(produced.n, run.produced, 'players_predicted records the rows the backfill wrote');
       const replaced = await one(
         db.c,

@@ -79,7 +79,10 @@ describe('the commands README.md and docs/cli.md print', () => {
     const commands = await documentedCommands();
     const readme = commands.filter((c) => c.document === 'README.md').map((c) => c.args.find((a) => !a.startsWith('-') && a !== '.demo'));
     for (const command of ['investigate', 'commit', 'metrics', 'verify', 'query']) assert.ok(readme.includes(command), `README runs ${command}: ${readme.join(', ')}`);
-    assert.ok(commands.some((c) => c.document === 'docs/cli.md'), 'docs/cli.md has examples');
+    assert.ok(
+      commands.some((c) => c.document === 'docs/cli.md'),
+      'docs/cli.md has examples',
+    );
   });
 
   it('run as printed, from the folder holding .demo, with the exit code each documents', async () => {

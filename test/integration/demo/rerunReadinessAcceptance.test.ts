@@ -39,7 +39,10 @@ describe('re-runs, readiness, exit codes and links on the demo', () => {
     const r = await run('rerun-impact', '--from', '2026-01-09', '--to', '2026-01-28', '--json');
     assert.equal(r.code, 0, r.stderr);
     const body = JSON.parse(r.stdout);
-    assert.deepEqual(body.perModel.map((m: { model: string }) => m.model), ['catboost_v8']);
+    assert.deepEqual(
+      body.perModel.map((m: { model: string }) => m.model),
+      ['catboost_v8'],
+    );
     const [v8] = body.perModel;
     assert.equal(v8.replacedRows, 2006);
     assert.deepEqual([v8.regenerated, v8.deleted, v8.added], [2006, 0, 0]);
@@ -47,7 +50,10 @@ describe('re-runs, readiness, exit codes and links on the demo', () => {
     // The backfill ran the old build: the same predictions, so the same hits on the same keys.
     assert.equal(v8.changed, 0);
     assert.equal(v8.sameBuild, true);
-    assert.deepEqual(v8.builds.map((b: { old: string; new: string }) => [b.old, b.new]), [[demo.commits.preFixBuild, demo.commits.preFixBuild]]);
+    assert.deepEqual(
+      v8.builds.map((b: { old: string; new: string }) => [b.old, b.new]),
+      [[demo.commits.preFixBuild, demo.commits.preFixBuild]],
+    );
     assert.equal(v8.hits.n, 500);
     assert.equal(v8.hits.old.successes, 252);
     assert.equal(v8.hits.new.successes, 252);
@@ -57,7 +63,10 @@ describe('re-runs, readiness, exit codes and links on the demo', () => {
 
     const text = await run('rerun-impact', '--from', '2026-01-09', '--to', '2026-01-28');
     assert.match(text.stdout, /catboost_v8: 2,006 rows superseded for game dates 2026-01-09\.\.2026-01-28/);
-    assert.match(text.stdout, /hit rate on the same 500 graded keys: 50\.4% \[46\.0, 54\.8\] n=500 before → 50\.4% \[46\.0, 54\.8\] n=500 after, change \+0\.0 pts \[-\d\.\d, \+\d\.\d\] \(paired; no key changed outcome\)/);
+    assert.match(
+      text.stdout,
+      /hit rate on the same 500 graded keys: 50\.4% \[46\.0, 54\.8\] n=500 before → 50\.4% \[46\.0, 54\.8\] n=500 after, change \+0\.0 pts \[-\d\.\d, \+\d\.\d\] \(paired; no key changed outcome\)/,
+    );
     assert.match(text.stdout, new RegExp(`the re-run ran the same build as the rows it replaced \\(${demo.commits.preFixBuild.slice(0, 8)}\\)`));
 
     const other = await run('rerun-impact', '--from', '2026-01-09', '--to', '2026-01-28', '--model', 'catboost_v9');
@@ -94,7 +103,10 @@ describe('re-runs, readiness, exit codes and links on the demo', () => {
       const r = await run('commit', demo.commits.fix.slice(0, 8));
       assert.equal(r.code, 0, r.stderr);
       assert.match(r.stdout, new RegExp(`^  https://github\\.com/acme/nba-predictions/commit/${demo.commits.fix}$`, 'm'));
-      assert.match(r.stdout, /Re-runs after this commit:\n {2}⚠ catboost_v8: 2,006 rows superseded for game dates 2026-01-09\.\.2026-01-28: re-run before its deployment, by builds that lack this commit/);
+      assert.match(
+        r.stdout,
+        /Re-runs after this commit:\n {2}⚠ catboost_v8: 2,006 rows superseded for game dates 2026-01-09\.\.2026-01-28: re-run before its deployment, by builds that lack this commit/,
+      );
       const [json] = JSON.parse((await run('commit', demo.commits.fix, '--json')).stdout).commits;
       assert.equal(json.reruns[0].builds, 'lack it');
       assert.equal(json.reruns[0].when, 'before-deployment');
@@ -113,7 +125,10 @@ describe('re-runs, readiness, exit codes and links on the demo', () => {
       const readiness = await server.connection.sendRequest<ReadinessResponse>(ReadinessRequest.method, { date: '2026-02-03' });
       assert.equal(readiness.verdict, 'not-ready');
       const cli = JSON.parse((await run('check', '--date', '2026-02-03', '--json')).stdout);
-      assert.deepEqual(readiness.checks.map((c) => [c.subject, c.verdict, c.says]), cli.checks.map((c: { subject: string; verdict: string; says: string }) => [c.subject, c.verdict, c.says]));
+      assert.deepEqual(
+        readiness.checks.map((c) => [c.subject, c.verdict, c.says]),
+        cli.checks.map((c: { subject: string; verdict: string; says: string }) => [c.subject, c.verdict, c.says]),
+      );
       const report = await server.connection.sendRequest<CommitProvenanceResult>(CommitProvenanceRequest.method, { sha: demo.commits.fix.slice(0, 8) });
       assert.match(report.markdown, /\*\*Re-runs after this commit\*\*\n\n- ⚠ catboost\\_v8: 2,006 rows superseded/);
       assert.match(report.markdown, /hit rate on the same 500 graded keys: 50\.4% \\\[46\.0, 54\.8\\\] n=500 before/);

@@ -17,7 +17,7 @@ import { Workspace } from '../../../src/core/workspace';
  * in the SQL, and the query must still run (a string-built query would break or obey it).
  */
 
-const HOSTILE = [`x' OR '1'='1`, `x"; DROP TABLE t; --`, 'x` UNION SELECT 1 #', "x'); DELETE FROM t; /*", 'x\\\' -- ', 'x@not_a_param', '$1 $2'];
+const HOSTILE = [`x' OR '1'='1`, `x"; DROP TABLE t; --`, 'x` UNION SELECT 1 #', "x'); DELETE FROM t; /*", "x\\' -- ", 'x@not_a_param', '$1 $2'];
 
 class RecordingWorkspace extends Workspace {
   readonly sent: SqlQuery[] = [];
@@ -64,7 +64,10 @@ describe('values reach SQL only as parameters', () => {
       await assert.rejects(investigate(workspace, { models: [value] }), /No predictions in .* for /);
       assert.ok(workspace.sent.length >= 2);
       assertNoValueInSql(value);
-      assert.ok(workspace.sent.some((q) => Object.values(q.params).some((p) => Array.isArray(p) ? p.includes(value) : p === value)), 'the value travels as a parameter');
+      assert.ok(
+        workspace.sent.some((q) => Object.values(q.params).some((p) => (Array.isArray(p) ? p.includes(value) : p === value))),
+        'the value travels as a parameter',
+      );
     });
   }
 
@@ -79,10 +82,12 @@ describe('values reach SQL only as parameters', () => {
   });
 
   it('rejects identifiers in config that could carry SQL, naming the path', () => {
-    const config = JSON.parse(JSON.stringify({
-      warehouse: { kind: 'embedded', files: { 'ds.p': 'p.parquet', 'ds.g': 'g.parquet' } },
-      tables: { predictions: { table: 'ds.p' }, graded: { table: 'ds.g' } },
-    }));
+    const config = JSON.parse(
+      JSON.stringify({
+        warehouse: { kind: 'embedded', files: { 'ds.p': 'p.parquet', 'ds.g': 'g.parquet' } },
+        tables: { predictions: { table: 'ds.p' }, graded: { table: 'ds.g' } },
+      }),
+    );
     const attempts: Array<[string, (c: Record<string, any>) => void]> = [
       ['/tables/predictions/table', (c) => (c.tables.predictions.table = 'ds.p; DROP TABLE x')],
       ['/tables/graded/columns/correct', (c) => (c.tables.graded.columns = { correct: 'a OR 1=1' })],

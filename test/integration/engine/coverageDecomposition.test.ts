@@ -43,7 +43,14 @@ describe('coverage drops decomposed over the expected list', () => {
     assert.ok(Math.abs(d.mix - (2 / 3 - 1)) < 1e-9, `mix ${d.mix}`);
     assert.ok(Math.abs(d.within) < 1e-12, `within ${d.within}`);
     assert.equal(d.dominant, 'mix');
-    assert.ok(drop.evidence.some((e) => /^Of the 33\.3-point drop in temperature_c coverage .*, −33\.3 points come from who is in the population \(rows per day 20 → 30\) and \+0\.0 points come from coverage within groups/.test(e)), drop.evidence.join('\n'));
+    assert.ok(
+      drop.evidence.some((e) =>
+        /^Of the 33\.3-point drop in temperature_c coverage .*, −33\.3 points come from who is in the population \(rows per day 20 → 30\) and \+0\.0 points come from coverage within groups/.test(
+          e,
+        ),
+      ),
+      drop.evidence.join('\n'),
+    );
   });
 
   it('a planted within-group change is all within: the same population, unplanned substations lose their input', async () => {
@@ -56,6 +63,9 @@ describe('coverage drops decomposed over the expected list', () => {
     assert.equal(d.dominant, 'within');
     const unplanned = d.groups.find((g) => g.group === 'not expected')!;
     assert.deepEqual([unplanned.before.n, unplanned.before.covered, unplanned.after.n, unplanned.after.covered], [110, 110, 90, 0]);
-    assert.ok(drop.evidence.some((e) => /^not expected: 33\.3% → 33\.3% of the rows, covered 100\.0% .* n=110 → 0\.0% .* n=90; population \+0\.0, within −33\.3 points\.$/.test(e)), drop.evidence.join('\n'));
+    assert.ok(
+      drop.evidence.some((e) => /^not expected: 33\.3% → 33\.3% of the rows, covered 100\.0% .* n=110 → 0\.0% .* n=90; population \+0\.0, within −33\.3 points\.$/.test(e)),
+      drop.evidence.join('\n'),
+    );
   });
 });

@@ -38,7 +38,10 @@ describe('a missing line stored as 0', () => {
     });
     workspace = Workspace.open({ cwd: pipeline.root, now: () => new Date('2026-03-21T00:00:00Z') });
     const text = await readFile(join(pipeline.root, 'data', 'forecast_scores.ndjson'), 'utf8');
-    scores = text.trim().split('\n').map((l) => JSON.parse(l) as Score);
+    scores = text
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Score);
   });
 
   after(async () => {
@@ -56,18 +59,34 @@ describe('a missing line stored as 0', () => {
     const report = await modelMetrics(workspace, 'gbm_v2', 'commit', { window: WINDOW });
     const total = (f: (m: (typeof report.rows)[number]['metrics']) => number) => report.rows.reduce((sum, r) => sum + f(r.metrics), 0);
     assert.equal(report.rows.length, 3, 'three builds');
-    assert.equal(total((m) => m.directionAccuracy!.n), withLine.length);
-    assert.equal(total((m) => m.directionAccuracy!.successes), hits);
-    assert.equal(total((m) => m.directionExcluded!), excluded);
+    assert.equal(
+      total((m) => m.directionAccuracy!.n),
+      withLine.length,
+    );
+    assert.equal(
+      total((m) => m.directionAccuracy!.successes),
+      hits,
+    );
+    assert.equal(
+      total((m) => m.directionExcluded!),
+      excluded,
+    );
   });
 
   it('prints the rate with its n and the rows it left out', async () => {
     let out = '';
-    const code = await main(['--cwd', pipeline.root, 'metrics', '--model', 'gbm_v2', '--by', 'commit', '--from', WINDOW.from, '--to', WINDOW.to], { stdout: (t) => (out += t), stderr: (t) => (out += t) });
+    const code = await main(['--cwd', pipeline.root, 'metrics', '--model', 'gbm_v2', '--by', 'commit', '--from', WINDOW.from, '--to', WINDOW.to], {
+      stdout: (t) => (out += t),
+      stderr: (t) => (out += t),
+    });
     assert.equal(code, 0, out);
     const excluded = scores.filter((s) => s.forecaster === 'gbm_v2' && s.side_ok !== null && s.contract_mw === 0).length;
     const printed = [...out.matchAll(/\d+\.\d% \[\d+\.\d, \d+\.\d\] n=\d+ \((\d+) without a line left out\)/g)].map((m) => Number(m[1]));
     assert.equal(printed.length, 3, out);
-    assert.equal(printed.reduce((a, b) => a + b, 0), excluded, out);
+    assert.equal(
+      printed.reduce((a, b) => a + b, 0),
+      excluded,
+      out,
+    );
   });
 });

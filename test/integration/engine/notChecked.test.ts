@@ -44,7 +44,9 @@ describe('a detector that cannot run', () => {
     assert.match(r.stdout, /humidity \(index 1\) was 100\.0% zeros/);
     const lines = notChecked(r.stdout);
     assert.ok(
-      lines.some((l) => l.includes('tables.graded.columns.line is "strike_mw", but grid_ops.forecast_scores has no such column') && l.includes('set tables.graded.columns.line to null')),
+      lines.some(
+        (l) => l.includes('tables.graded.columns.line is "strike_mw", but grid_ops.forecast_scores has no such column') && l.includes('set tables.graded.columns.line to null'),
+      ),
       lines.join('\n'),
     );
 
@@ -57,7 +59,10 @@ describe('a detector that cannot run', () => {
       assert.equal(row.metrics.highEdgeHitRate, null);
       assert.ok(row.metrics.hitRate.n > 0, 'the hit rate does not need the line');
     }
-    assert.ok(report.notRecorded.some((l: string) => l.includes('tables.graded.columns.line')), report.notRecorded.join('\n'));
+    assert.ok(
+      report.notRecorded.some((l: string) => l.includes('tables.graded.columns.line')),
+      report.notRecorded.join('\n'),
+    );
     const text = await cli(p, 'metrics', '--model', 'gbm_v2');
     assert.match(text.stdout, /not recorded/);
     assert.doesNotMatch(text.stdout, /n\/a \(n=0\)/);
@@ -71,10 +76,17 @@ describe('a detector that cannot run', () => {
     assert.match(r.stdout, /gbm_v2 hit rate fell/);
     const lines = notChecked(r.stdout);
     assert.ok(
-      lines.some((l) => /^Not checked: feature health(, inputs of [^:]+)*: tables\.featureStore\.columns\.features is "origin", but that column of grid_ops\.feature_snapshots does not read as an ARRAY of numbers/.test(l)),
+      lines.some((l) =>
+        /^Not checked: feature health(, inputs of [^:]+)*: tables\.featureStore\.columns\.features is "origin", but that column of grid_ops\.feature_snapshots does not read as an ARRAY of numbers/.test(
+          l,
+        ),
+      ),
       lines.join('\n'),
     );
-    assert.ok(lines.some((l) => l.includes('tables.featureStore.storage')), 'it says the storage can be set instead');
+    assert.ok(
+      lines.some((l) => l.includes('tables.featureStore.storage')),
+      'it says the storage can be set instead',
+    );
   });
 
   it('reports the deployment gap and the features when a required column of the results has the wrong type', async () => {
@@ -96,7 +108,10 @@ describe('a detector that cannot run', () => {
     const p = await pipelineWith({ editConfig: (c) => (c.tables.predictions.columns.line = null) });
     const r = await cli(p, 'investigate');
     assert.equal(r.code, 0, r.stderr);
-    assert.ok(notChecked(r.stdout).some((l) => l.startsWith('Not checked: direction skew: tables.predictions.columns.line is null')), r.stdout);
+    assert.ok(
+      notChecked(r.stdout).some((l) => l.startsWith('Not checked: direction skew: tables.predictions.columns.line is null')),
+      r.stdout,
+    );
     assert.doesNotMatch(r.stdout, /calls one way/);
   });
 });
@@ -125,9 +140,18 @@ describe('a detector that cannot run, on BigQuery (the real client against the f
     assert.match(stdout, /^1\. \[critical\] Rerun of 2026-03-11\.\.2026-03-14 ran/m);
     assert.match(stdout, /gbm_v2 hit rate fell/);
     const lines = notChecked(stdout);
-    assert.ok(lines.some((l) => l.includes('tables.graded.columns.line is "strike_mw", but grid_ops.forecast_scores has no such column')), lines.join('\n'));
-    assert.ok(lines.some((l) => l.includes('tables.featureStore.columns.features is "origin", but that column of grid_ops.feature_snapshots does not read as an ARRAY of numbers')), lines.join('\n'));
-    assert.ok(fake.jobRequests.some((j) => j.dryRun && j.labels.query === 'columnprobe'), 'the columns were checked in dry runs');
+    assert.ok(
+      lines.some((l) => l.includes('tables.graded.columns.line is "strike_mw", but grid_ops.forecast_scores has no such column')),
+      lines.join('\n'),
+    );
+    assert.ok(
+      lines.some((l) => l.includes('tables.featureStore.columns.features is "origin", but that column of grid_ops.feature_snapshots does not read as an ARRAY of numbers')),
+      lines.join('\n'),
+    );
+    assert.ok(
+      fake.jobRequests.some((j) => j.dryRun && j.labels.query === 'columnprobe'),
+      'the columns were checked in dry runs',
+    );
   });
 });
 
@@ -147,7 +171,10 @@ describe('unknown is not zero', () => {
         [null, 60, 'predictions'],
       ],
     );
-    assert.ok(gap.evidence.some((e: string) => /240 rows \(not in the execution log; counted in the predictions table: build \w+, written 12:00–12:19\)/.test(e)), gap.evidence.join('\n'));
+    assert.ok(
+      gap.evidence.some((e: string) => /240 rows \(not in the execution log; counted in the predictions table: build \w+, written 12:00–12:19\)/.test(e)),
+      gap.evidence.join('\n'),
+    );
   });
 
   it('says "not recorded", never 0, when neither the log nor the predictions table can count them', async () => {
@@ -161,7 +188,10 @@ describe('unknown is not zero', () => {
     assert.doesNotMatch(gap.title, /\b0 rows\b/);
     assert.equal(gap.data.rowsOnOldCode, null);
     assert.ok(gap.data.gapRuns.every((g: { rowsWritten: number | null }) => g.rowsWritten === null));
-    assert.ok(body.skipped.some((s: string) => s.includes('tables.predictions.columns.createdAt')), body.skipped.join('\n'));
+    assert.ok(
+      body.skipped.some((s: string) => s.includes('tables.predictions.columns.createdAt')),
+      body.skipped.join('\n'),
+    );
     const text = await cli(p, 'investigate');
     assert.match(text.stdout, /rows not recorded/);
   });

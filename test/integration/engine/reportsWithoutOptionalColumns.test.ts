@@ -43,6 +43,9 @@ describe('the commit report without optional columns', () => {
     const code = await main(['--cwd', pipeline.root, 'commit', pipeline.sha.fix.slice(0, 8), '--json'], { stdout: (t) => (out += t), stderr: (t) => (out += t) });
     assert.equal(code, 0, out);
     const report = (JSON.parse(out) as { commits: Array<{ notChecked: string[] }> }).commits[0];
-    assert.ok(report.notChecked.some((n) => n.includes('tables.executionLog.columns.mode')), out);
+    assert.ok(
+      report.notChecked.some((n) => n.includes('tables.executionLog.columns.mode')),
+      out,
+    );
   });
 });

@@ -69,10 +69,13 @@ describe('run modes and ranges from the config', () => {
     const gap = JSON.parse((await cli(listed, 'investigate', '--to', '2026-03-21', '--json')).stdout).findings[0];
     assert.equal(gap.kind, 'deployment-gap');
     assert.equal(gap.severity, 'critical');
-    assert.deepEqual(gap.data.gapRuns.map((r: { mode: string; backfill: boolean }) => [r.mode, r.backfill]), [
-      ['rerun', true],
-      ['scheduled', false],
-    ]);
+    assert.deepEqual(
+      gap.data.gapRuns.map((r: { mode: string; backfill: boolean }) => [r.mode, r.backfill]),
+      [
+        ['rerun', true],
+        ['scheduled', false],
+      ],
+    );
 
     const other = await pipelineWith({ editConfig: (c) => (c.tables.executionLog.backfillModes = ['rebuild']) });
     const notBackfill = JSON.parse((await cli(other, 'investigate', '--to', '2026-03-21', '--json')).stdout).findings.find((f: { kind: string }) => f.kind === 'deployment-gap');
@@ -110,6 +113,9 @@ describe('--split-at', () => {
     const p = await pipelineWith({ editConfig: (c) => (c.tables.predictions.columns.createdAt = null) });
     const r = await cli(p, 'metrics', '--model', 'gbm_v2', '--by', 'period', '--split-at', '2026-03-15T12:00:00Z', '--from', '2026-03-01', '--to', '2026-03-21');
     assert.equal(r.code, 2);
-    assert.match(r.stderr, /--split-at 2026-03-15T12:00:00Z is a time, but tables\.predictions\.columns\.createdAt is null .*Give a date \(e\.g\. 2026-03-15\) to split by the date predicted for/);
+    assert.match(
+      r.stderr,
+      /--split-at 2026-03-15T12:00:00Z is a time, but tables\.predictions\.columns\.createdAt is null .*Give a date \(e\.g\. 2026-03-15\) to split by the date predicted for/,
+    );
   });
 });

@@ -33,10 +33,16 @@ describe('a second domain, configured by names alone', () => {
     const first = result.findings[0];
     assert.equal(first.kind, 'deployment-gap');
     assert.equal(first.severity, 'critical');
-    assert.match(first.title, new RegExp(`^Rerun of 2026-03-11\\.\\.2026-03-14 ran 12:00–12:19 on older build ${sha.feed.slice(0, 8)} \\(240 rows\\), 3h00m after fix ${sha.fix.slice(0, 8)}`));
+    assert.match(
+      first.title,
+      new RegExp(`^Rerun of 2026-03-11\\.\\.2026-03-14 ran 12:00–12:19 on older build ${sha.feed.slice(0, 8)} \\(240 rows\\), 3h00m after fix ${sha.fix.slice(0, 8)}`),
+    );
     assert.match(first.title, /load-forecaster got it at 18:00, 1d9h after the commit/);
     assert.match(first.title, /300 rows in all from 2 run sessions on old code/, 'the rerun and the next scheduled run both ran on the feed build');
-    assert.ok(first.evidence.some((e) => /rerun 2026-03-15 12:00 UTC–12:19 on build .* dates 2026-03-11\.\.2026-03-14, 240 rows in 4 runs/.test(e)), first.evidence.join('\n'));
+    assert.ok(
+      first.evidence.some((e) => /rerun 2026-03-15 12:00 UTC–12:19 on build .* dates 2026-03-11\.\.2026-03-14, 240 rows in 4 runs/.test(e)),
+      first.evidence.join('\n'),
+    );
   });
 
   it('tells the model files behind one forecaster id apart, against its registry, by the names in its config', async () => {

@@ -74,7 +74,12 @@ describe('date columns that hold times, bucketed by the configured day', () => {
   });
 
   it('the same days read as UTC would move rows: the time zone is what makes the twins agree', async () => {
-    const timed = await create({ dates: { type: 'TIMESTAMP', timeZone: ZONE }, editConfig: (c) => { for (const t of Object.values(c.tables)) t.timeZone = 'UTC'; } });
+    const timed = await create({
+      dates: { type: 'TIMESTAMP', timeZone: ZONE },
+      editConfig: (c) => {
+        for (const t of Object.values(c.tables)) t.timeZone = 'UTC';
+      },
+    });
     const result = await investigate(open(timed.root), { window: WINDOW });
     assert.notDeepEqual(said(result.findings), said(twin.findings));
   });

@@ -51,7 +51,12 @@ describe('the pipeline-lens npm package', () => {
     mkdirSync(join(bindings, '@duckdb'), { recursive: true });
     const installed = join(REPO, 'node_modules', '@duckdb');
     const platform = JSON.parse(readFileSync(join(installed, 'node-bindings', 'package.json'), 'utf8')).optionalDependencies as Record<string, string>;
-    for (const name of ['node-bindings', ...Object.keys(platform).map((p) => p.replace('@duckdb/', '')).filter((p) => existsSync(join(installed, p)))]) {
+    for (const name of [
+      'node-bindings',
+      ...Object.keys(platform)
+        .map((p) => p.replace('@duckdb/', ''))
+        .filter((p) => existsSync(join(installed, p))),
+    ]) {
       symlinkSync(join(installed, name), join(bindings, '@duckdb', name), 'dir');
     }
     mkdirSync(join(packageDir, 'node_modules'));

@@ -105,12 +105,28 @@ describe('VSIX packages for each platform', () => {
       assert.deepEqual(s.checkVsix(file, target), [], `${target}: its binding runs there`);
       const entries = s.zipEntries(file);
       const names = [...entries.keys()];
-      for (const needed of ['extension/package.json', 'extension/dist/extension.js', 'extension/dist/startExtension.js', 'extension/dist/server.js', 'extension/dist/duckdb.node', 'extension/LICENSE.txt', 'extension/readme.md']) {
+      for (const needed of [
+        'extension/package.json',
+        'extension/dist/extension.js',
+        'extension/dist/startExtension.js',
+        'extension/dist/server.js',
+        'extension/dist/duckdb.node',
+        'extension/LICENSE.txt',
+        'extension/readme.md',
+      ]) {
         assert.ok(names.includes(needed), `${target}: ${needed} in ${names.join(', ')}`);
       }
-      assert.equal(entries.get('extension/readme.md')!().toString('utf8'), readFileSync(join(REPO, 'marketplace', 'README.md'), 'utf8'), 'the Marketplace README, not the developers');
+      assert.equal(
+        entries.get('extension/readme.md')!().toString('utf8'),
+        readFileSync(join(REPO, 'marketplace', 'README.md'), 'utf8'),
+        'the Marketplace README, not the developers',
+      );
       assert.match(entries.get('extension/LICENSE.txt')!().toString('utf8'), /^MIT License/);
-      const unwanted = names.filter((n) => /^extension\/(src|test|scripts|bench|demo|bin|node_modules|marketplace)\/|\.map$|\.ts$|^extension\/dist\/cli\.js$|^extension\/README\.md$|^extension\/\.|\/\.[^/]+$/.test(n));
+      const unwanted = names.filter((n) =>
+        /^extension\/(src|test|scripts|bench|demo|bin|node_modules|marketplace)\/|\.map$|\.ts$|^extension\/dist\/cli\.js$|^extension\/README\.md$|^extension\/\.|\/\.[^/]+$/.test(
+          n,
+        ),
+      );
       assert.deepEqual(unwanted, [], `${target}: nothing .vscodeignore leaves out`);
     }
   });

@@ -79,7 +79,10 @@ describe('warehouse profiles: compare-profiles and --profile', () => {
     assert.deepEqual([f3.sides[0].coverage, f3.sides[0].mean, f3.sides[1].coverage, f3.sides[1].mean], [0, 0, 1, 7]);
     const models = new Map(c.models.map((m: { model: string }) => [m.model, m]));
     assert.equal((models.get('catboost_v8') as { differs: boolean }).differs, false);
-    assert.deepEqual((models.get('xgb_v3') as { sides: Array<{ predictions: number }> }).sides.map((s) => s.predictions), [5, 4]);
+    assert.deepEqual(
+      (models.get('xgb_v3') as { sides: Array<{ predictions: number }> }).sides.map((s) => s.predictions),
+      [5, 4],
+    );
     assert.deepEqual(c.notChecked, []);
 
     const text = await run('compare-profiles', '--date', DATE, '--profiles', 'production,staging');
@@ -124,7 +127,11 @@ describe('warehouse profiles: compare-profiles and --profile', () => {
     assert.equal(await count('--profile', 'staging-bq'), 4);
     const refused = await run('--profile', 'remote', 'query', sql);
     assert.equal(refused.code, 2);
-    assert.match(refused.stderr, /warehouses\.remote\.apiEndpoint in .* sends BigQuery requests to bq\.example\.com, which is not Google's endpoint/, 'the credentials policy applies to each profile, naming it');
+    assert.match(
+      refused.stderr,
+      /warehouses\.remote\.apiEndpoint in .* sends BigQuery requests to bq\.example\.com, which is not Google's endpoint/,
+      'the credentials policy applies to each profile, naming it',
+    );
     const wrong = await run('--profile', 'qa', 'query', sql);
     assert.equal(wrong.code, 2);
     assert.match(wrong.stderr, /No warehouse profile "qa"/);

@@ -118,12 +118,20 @@ describe('the commit report on a shallow clone', () => {
     const shallow = await run(pipeline.shallow, 'investigate', '--json');
     assert.equal(shallow.code, 0, shallow.stderr);
     const gaps = (r: { stdout: string }) =>
-      (JSON.parse(r.stdout).findings as Array<{ kind: string; data: { commit: { subject: string } } }>).filter((f) => f.kind === 'deployment-gap').map((f) => f.data.commit.subject.split(':')[0]);
+      (JSON.parse(r.stdout).findings as Array<{ kind: string; data: { commit: { subject: string } } }>)
+        .filter((f) => f.kind === 'deployment-gap')
+        .map((f) => f.data.commit.subject.split(':')[0]);
     assert.ok(gaps(full).includes('m63'));
     assert.ok(!gaps(shallow).includes('m63'), 'the run on m3 after m63 cannot be placed');
     for (const name of ['m81', 'm66', 'm69', 'm72']) assert.ok(gaps(shallow).includes(name), `${name}: ${gaps(shallow).join(',')}`);
     const skipped: string[] = JSON.parse(shallow.stdout).skipped;
-    assert.ok(skipped.some((s) => /^deployment gaps of worker before worker-00002: history is cut at [0-9a-f]{7} \(shallow clone\)/.test(s)), skipped.join('\n'));
-    assert.ok(skipped.some((s) => s.startsWith(`deployment gap of worker after ${pipeline.sha.s1.slice(0, 8)}: `) && CUT.test(s)), skipped.join('\n'));
+    assert.ok(
+      skipped.some((s) => /^deployment gaps of worker before worker-00002: history is cut at [0-9a-f]{7} \(shallow clone\)/.test(s)),
+      skipped.join('\n'),
+    );
+    assert.ok(
+      skipped.some((s) => s.startsWith(`deployment gap of worker after ${pipeline.sha.s1.slice(0, 8)}: `) && CUT.test(s)),
+      skipped.join('\n'),
+    );
   });
 });

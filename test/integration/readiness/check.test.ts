@@ -46,7 +46,13 @@ describe('check --date: readiness before a run', () => {
       assert.deepEqual([rows.data.present, rows.data.expected], [5, 5]);
       const coverage = r.json.checks.find((c: { kind: string }) => c.kind === 'critical-feature-coverage');
       assert.equal(coverage.data.mode, 'daily');
-      assert.deepEqual(coverage.data.features.map((f: { coverage: { successes: number; n: number } }) => [f.coverage.successes, f.coverage.n]), [[5, 5], [5, 5]]);
+      assert.deepEqual(
+        coverage.data.features.map((f: { coverage: { successes: number; n: number } }) => [f.coverage.successes, f.coverage.n]),
+        [
+          [5, 5],
+          [5, 5],
+        ],
+      );
     });
   }
 

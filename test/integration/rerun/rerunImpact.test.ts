@@ -27,7 +27,10 @@ describe('rerun-impact on both engines', () => {
     dataset = await createParityDataset({ a: repo.shas[0], b: repo.shas[1] });
     fake = await FakeBigQuery.start({ database: dataset.database });
     const write = (name: string, warehouse: unknown) =>
-      writeFile(join(repo.root, name), JSON.stringify({ warehouse, tables: dataset.tables, features: dataset.features, services: [{ name: 'prediction-worker', paths: ['worker/**'] }] }));
+      writeFile(
+        join(repo.root, name),
+        JSON.stringify({ warehouse, tables: dataset.tables, features: dataset.features, services: [{ name: 'prediction-worker', paths: ['worker/**'] }] }),
+      );
     await write('embedded.json', { kind: 'embedded', database: dataset.database });
     await write('bigquery.json', { kind: 'bigquery', project: 'pl-rerun', location: 'US', apiEndpoint: fake.url });
   });
@@ -92,7 +95,10 @@ describe('rerun-impact on both engines', () => {
     const [embedded, bigquery] = await Promise.all([run('embedded.json', '--json'), run('bigquery.json', '--json')]);
     assert.deepEqual(JSON.parse(bigquery.stdout), JSON.parse(embedded.stdout));
     const only = JSON.parse((await run('embedded.json', '--model', 'xgb_v3', '--json')).stdout);
-    assert.deepEqual(only.perModel.map((m: { model: string }) => m.model), ['xgb_v3']);
+    assert.deepEqual(
+      only.perModel.map((m: { model: string }) => m.model),
+      ['xgb_v3'],
+    );
     assert.deepEqual(only.largestChanges, []);
   });
 
@@ -120,7 +126,10 @@ describe('rerun-impact on both engines', () => {
     it(`reads replaced rows from ${marker} as it does from active, on both engines`, async () => {
       const tables = { ...dataset.tables, predictions: { table: 'preds.predictions_superseded', partitionColumn: 'game_date', columns } };
       await writeFile(join(repo.root, `${marker}-embedded.json`), JSON.stringify({ warehouse: { kind: 'embedded', database: dataset.database }, tables, services: [] }));
-      await writeFile(join(repo.root, `${marker}-bigquery.json`), JSON.stringify({ warehouse: { kind: 'bigquery', project: 'pl-rerun', location: 'US', apiEndpoint: fake.url }, tables, services: [] }));
+      await writeFile(
+        join(repo.root, `${marker}-bigquery.json`),
+        JSON.stringify({ warehouse: { kind: 'bigquery', project: 'pl-rerun', location: 'US', apiEndpoint: fake.url }, tables, services: [] }),
+      );
       const byActive = JSON.parse((await run('embedded.json', '--json')).stdout);
       for (const engine of ['embedded', 'bigquery']) {
         const r = await run(`${marker}-${engine}.json`, '--json');
@@ -150,7 +159,10 @@ describe('rerun-impact on both engines', () => {
     assert.equal(v8.rerunMade, null);
     assert.ok(body.notRecorded.some((n: string) => n.includes('tables.predictions.columns.createdAt')));
     assert.ok(body.notRecorded.some((n: string) => n.includes('tables.predictions.columns.line')));
-    await writeFile(join(repo.root, 'sparse-bigquery.json'), JSON.stringify({ warehouse: { kind: 'bigquery', project: 'pl-rerun', location: 'US', apiEndpoint: fake.url }, tables, services: [] }));
+    await writeFile(
+      join(repo.root, 'sparse-bigquery.json'),
+      JSON.stringify({ warehouse: { kind: 'bigquery', project: 'pl-rerun', location: 'US', apiEndpoint: fake.url }, tables, services: [] }),
+    );
     const onBigQuery = await run('sparse-bigquery.json', '--json');
     assert.equal(onBigQuery.code, 0, onBigQuery.stderr);
     assert.deepEqual(JSON.parse(onBigQuery.stdout), body, 'the typed NULLs read alike on both engines');

@@ -40,7 +40,9 @@ describe('exit codes for schedulers, through the real command line', () => {
     await pipeline.write('pipeline-lens.json');
     await pipeline.write('no-critical.json', { registry: [{ index: 2, name: 'constant_one' }] });
     // The deployed build is the first commit: HEAD's fix is not deployed.
-    await pipeline.write('stale.json', { extra: { services: [{ name: 'prediction-worker', paths: ['worker/**'], deployments: { kind: 'file', path: 'stale-deployments.json' } }] } });
+    await pipeline.write('stale.json', {
+      extra: { services: [{ name: 'prediction-worker', paths: ['worker/**'], deployments: { kind: 'file', path: 'stale-deployments.json' } }] },
+    });
     await writeFile(
       join(pipeline.repo.root, 'stale-deployments.json'),
       JSON.stringify([{ service: 'prediction-worker', revision: 'worker-00001-aaa', commit: pipeline.repo.shas[0], createdAt: '2025-12-20T10:00:00Z', trafficPercent: 100 }]),

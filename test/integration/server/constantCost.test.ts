@@ -40,7 +40,8 @@ describe('cost of a document with 1,000 SHAs', () => {
     await fixture?.cleanup();
   });
 
-  const documentWith = (shas: string[]) => ['# Every commit', '', ...shas.map((sha, i) => `${i + 1}. \`${sha.slice(0, 8 + (i % 30))}\` (see also ${'deadbeef'.repeat(1)}cafe)`)].join('\n');
+  const documentWith = (shas: string[]) =>
+    ['# Every commit', '', ...shas.map((sha, i) => `${i + 1}. \`${sha.slice(0, 8 + (i % 30))}\` (see also ${'deadbeef'.repeat(1)}cafe)`)].join('\n');
 
   it('is one git process and no warehouse query cold, nothing warm, the same as for ten SHAs', async () => {
     const measured: Record<number, { startup: { git: number; queries: number }; cold: { git: number; queries: number }; warm: { git: number; queries: number } }> = {};
@@ -76,7 +77,7 @@ describe('cost of a document with 1,000 SHAs', () => {
     assert.deepEqual(measured[COMMITS].cold, { git: 1, queries: 0 }, 'cold: one git batch (git log --no-walk); the results were read at startup');
     assert.deepEqual(measured[COMMITS].warm, { git: 0, queries: 0 }, 'warm: nothing');
     assert.deepEqual(measured[COMMITS], measured[10], 'the same for 10 SHAs as for 1,000');
-    assert.deepEqual(measured[COMMITS].startup, { git: 2, queries: 3 }, 'startup: rev-parse + rev-list, and the queries for the data\'s date range, the runs and the results');
+    assert.deepEqual(measured[COMMITS].startup, { git: 2, queries: 3 }, "startup: rev-parse + rev-list, and the queries for the data's date range, the runs and the results");
   });
 
   it('a hover before any lens reads the whole document in the same one batch', async () => {

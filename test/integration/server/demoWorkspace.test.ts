@@ -79,7 +79,7 @@ describe('language server on the demo workspace', () => {
     assert.doesNotMatch(title, /ran on older code/);
   });
 
-  it("the lens on the feature-store fix names its stage and says it is not deployed, with no scorer results", async () => {
+  it('the lens on the feature-store fix names its stage and says it is not deployed, with no scorer results', async () => {
     const vegasFix = demo.commits.vegasSourceFix.slice(0, 8);
     const titles = await server.lensTitles(noteUri);
     const line = lineOf(note, `Fix \`${vegasFix}\``);
@@ -99,7 +99,8 @@ describe('language server on the demo workspace', () => {
     assert.match(hover, /\| prediction-worker \| prediction-worker-00069-wqf \| 2026-01-30 19:10 UTC \| \+15h53m \|/);
     assert.match(hover, /\| backfill \| 2026-01-30 07:41–08:37 UTC \| 2026-01-09 → 2026-01-28 \| 2,006 \|/);
     assert.match(hover, /catboost\\_v8 \| .* \| 58\.5% \[43\.4, 72\.2\] n=41 .* \| 50\.6% \[46\.8, 54\.4\] n=668/);
-    for (const command of ['showDiff', 'openTimeline', 'copySha', 'verifyService', 'showCommitProvenance']) assert.match(hover, new RegExp(`\\(command:pipelineLens\\.${command}\\?`));
+    for (const command of ['showDiff', 'openTimeline', 'copySha', 'verifyService', 'showCommitProvenance'])
+      assert.match(hover, new RegExp(`\\(command:pipelineLens\\.${command}\\?`));
   });
 
   it("hover on features[OFFSET(25)] names vegas_points_line from the demo's registry", async () => {
@@ -187,7 +188,10 @@ describe('language server on the demo workspace', () => {
     assert.ok(preFix.dates.length > 5);
 
     const timeline = await c.sendRequest<TimelineResult>(TimelineRequest.method, { models: ['catboost_v8'] });
-    assert.deepEqual(timeline.series.map((s) => s.model), ['catboost_v8']);
+    assert.deepEqual(
+      timeline.series.map((s) => s.model),
+      ['catboost_v8'],
+    );
     assert.ok(timeline.deployments.some((d) => d.revision === 'prediction-worker-00069-wqf' && d.commit === demo.commits.fix));
     assert.ok(timeline.runs.some((r) => r.mode === 'backfill' && r.startedAt.startsWith('2026-01-30T07:41')));
 

@@ -69,9 +69,16 @@ describe('feature layouts, end to end on both engines', () => {
         const humidity = result.findings.find((f) => f.kind === 'feature-zero-rate' && f.subjects.features?.includes(1));
         assert.ok(humidity, `${engine}: ${titles[engine].join('\n')}\n${result.skipped.join('\n')}`);
         assert.match(humidity.title, /^humidity \(index 1\) was 100\.0% zeros in scheduled mode from 2026-03-05 to 2026-03-09/);
-        assert.ok(result.findings.some((f) => f.kind === 'feature-coverage-drop' && /temperature_c \(index 0\) coverage fell in scheduled mode from 100\.0% to 50\.0% on 2026-03-12/.test(f.title)));
+        assert.ok(
+          result.findings.some(
+            (f) => f.kind === 'feature-coverage-drop' && /temperature_c \(index 0\) coverage fell in scheduled mode from 100\.0% to 50\.0% on 2026-03-12/.test(f.title),
+          ),
+        );
         const shift = result.findings.find((f) => f.kind === 'metric-shift' && f.subjects.models?.includes('gbm_v2') && /fell/.test(f.title))!;
-        assert.ok((shift.data.causes as Array<{ input: string }>).some((c) => c.input === 'temperature_c'), shift.evidence.join('\n'));
+        assert.ok(
+          (shift.data.causes as Array<{ input: string }>).some((c) => c.input === 'temperature_c'),
+          shift.evidence.join('\n'),
+        );
         assert.ok(!result.skipped.some((s) => s.startsWith('feature health')), result.skipped.join('\n'));
       }
       assert.deepEqual(titles.bigquery, titles.embedded);
@@ -89,7 +96,11 @@ describe('feature layouts, end to end on both engines', () => {
       const series: Record<string, unknown> = {};
       for (const engine of ['embedded', 'bigquery'] as const) {
         const folder = folders.get(`${layout}/${engine}`)!;
-        const coverage = await ask<FeatureCoverageResult>(FeatureCoverageRequest.method, { scope: scope(folder.root), features: [1], window: { from: '2026-03-03', to: '2026-03-10' } });
+        const coverage = await ask<FeatureCoverageResult>(FeatureCoverageRequest.method, {
+          scope: scope(folder.root),
+          features: [1],
+          window: { from: '2026-03-03', to: '2026-03-10' },
+        });
         assert.equal(coverage.series[0].name, 'humidity');
         const byDay = coverage.series[0].days.map((d) => [d.date, d.coverage.successes, d.coverage.n, d.zeros]);
         assert.deepEqual(byDay, [

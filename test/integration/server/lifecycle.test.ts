@@ -94,7 +94,11 @@ describe('server lifecycle', () => {
     const sql = 'SELECT features[OFFSET(3)], features[OFFSET(2)] FROM preds.feature_store WHERE game_date = @d';
     const uri = await server.open(join(fixture.root, 'q.sql'), 'sql', sql);
     const first = await server.diagnosticsFor(uri);
-    assert.deepEqual(first.map((d) => d.code), ['feature-not-in-registry'], 'index 2 has no registry entry');
+    assert.deepEqual(
+      first.map((d) => d.code),
+      ['feature-not-in-registry'],
+      'index 2 has no registry entry',
+    );
     const config = JSON.parse(await readFile(fixture.config, 'utf8'));
     config.features.registry.push({ index: 2, name: 'home_game', description: '1 at home' });
     await writeFile(fixture.config, JSON.stringify(config));
@@ -135,7 +139,11 @@ describe('server lifecycle', () => {
 describe('over IPC, as the extension starts it', () => {
   it('answers lenses on a connection over the Node IPC channel', async () => {
     const fixture = await createPipelineFixture();
-    const child = fork(resolve(__dirname, '../../../src/server/main.ts'), ['--node-ipc'], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'ignore', 'pipe', 'ipc'], env: { ...process.env } });
+    const child = fork(resolve(__dirname, '../../../src/server/main.ts'), ['--node-ipc'], {
+      execArgv: ['--import', 'tsx'],
+      stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+      env: { ...process.env },
+    });
     const connection = createProtocolConnection(new IPCMessageReader(child), new IPCMessageWriter(child));
     connection.listen();
     try {

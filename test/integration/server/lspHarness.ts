@@ -206,7 +206,7 @@ export class LspHarness {
 
   async completion(uri: string, position: Position): Promise<CompletionItem[]> {
     const result: CompletionItem[] | CompletionList | null = await this.connection.sendRequest(CompletionRequest.type, { textDocument: { uri }, position });
-    return Array.isArray(result) ? result : result?.items ?? [];
+    return Array.isArray(result) ? result : (result?.items ?? []);
   }
 
   /** Diagnostics published for a document, waiting for the first publication. */

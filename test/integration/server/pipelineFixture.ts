@@ -31,8 +31,17 @@ export async function createPipelineFixture(options: { commits?: number; warehou
   const commits: FixtureCommit[] = [];
   for (let i = 0; i < n; i++) {
     const message =
-      i === 0 ? 'worker: first model' : i === feedAt ? 'worker: read lines from the new feed' : i === fixAt ? 'fix(worker): populate the line features' : i === undeployedAt ? 'worker: retry transient errors' : `change ${i}`;
-    const files = i === docsAt || (i % 2 === 1 && ![feedAt, fixAt, undeployedAt].includes(i)) ? { [`docs/note_${i}.md`]: `note ${i}\n` } : { [`worker/step_${i % 7}.py`]: `# step ${i}\n` };
+      i === 0
+        ? 'worker: first model'
+        : i === feedAt
+          ? 'worker: read lines from the new feed'
+          : i === fixAt
+            ? 'fix(worker): populate the line features'
+            : i === undeployedAt
+              ? 'worker: retry transient errors'
+              : `change ${i}`;
+    const files =
+      i === docsAt || (i % 2 === 1 && ![feedAt, fixAt, undeployedAt].includes(i)) ? { [`docs/note_${i}.md`]: `note ${i}\n` } : { [`worker/step_${i % 7}.py`]: `# step ${i}\n` };
     commits.push({ message, files, date: at(i), author: i === fixAt ? 'Dana Whitfield <dana@example.test>' : undefined });
   }
   const fixture = await createGitFixture(commits);
@@ -76,17 +85,43 @@ export async function createPipelineFixture(options: { commits?: number; warehou
       const hit = random() < hitChance(d);
       const actual = hit === over ? line + 4 : line - 4;
       predictions.push([player, day(d), 'model_a', predicted, line, builds(d), 'r', `${day(d)}T12:00:00Z`, 'true'].join(','));
-      graded.push(JSON.stringify({ player_lookup: player, game_date: day(d), system_id: 'model_a', predicted_points: predicted, actual_points: d <= 9 ? actual : null, line_value: line, prediction_correct: d <= 9 ? hit : null, build_commit_sha: builds(d) }));
+      graded.push(
+        JSON.stringify({
+          player_lookup: player,
+          game_date: day(d),
+          system_id: 'model_a',
+          predicted_points: predicted,
+          actual_points: d <= 9 ? actual : null,
+          line_value: line,
+          prediction_correct: d <= 9 ? hit : null,
+          build_commit_sha: builds(d),
+        }),
+      );
       features.push(JSON.stringify({ player_lookup: player, game_date: day(d), features: [line, p % 3, 0.5, d], feature_source_mode: 'daily', build_commit_sha: builds(d) }));
     }
   }
   // Daily runs, and the backfill of dates 5-7 that ran on the feed build three hours after
   // the fix was committed (the fix was deployed three hours later still).
-  const runs = ['execution_id,build_commit_sha,deployment_revision,execution_start_timestamp,execution_end_timestamp,game_date,system_id,players_predicted,feature_source_mode,status'];
+  const runs = [
+    'execution_id,build_commit_sha,deployment_revision,execution_start_timestamp,execution_end_timestamp,game_date,system_id,players_predicted,feature_source_mode,status',
+  ];
   for (let d = 1; d <= 10; d++) runs.push([`daily-${d}`, builds(d), 'r', `${day(d)}T23:00:00Z`, `${day(d)}T23:10:00Z`, day(d), 'model_a', 30, 'daily', 'success'].join(','));
   for (let d = 5; d <= 7; d++) {
     const start = new Date(START + fixAt * HALF_HOUR + 3 * 3600_000 + (d - 5) * 5 * 60_000);
-    runs.push([`backfill-${d}`, sha.feed.slice(0, 10), 'worker-00002', start.toISOString(), new Date(start.getTime() + 4 * 60_000).toISOString(), day(d), 'model_a', 30, 'backfill', 'success'].join(','));
+    runs.push(
+      [
+        `backfill-${d}`,
+        sha.feed.slice(0, 10),
+        'worker-00002',
+        start.toISOString(),
+        new Date(start.getTime() + 4 * 60_000).toISOString(),
+        day(d),
+        'model_a',
+        30,
+        'backfill',
+        'success',
+      ].join(','),
+    );
   }
   await mkdir(join(root, 'data'));
   await writeFile(join(root, 'data', 'predictions.csv'), predictions.join('\n') + '\n');

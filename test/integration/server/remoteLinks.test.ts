@@ -25,15 +25,30 @@ describe('links to the remote and the pull request that merged a commit', () => 
       { message: 'worker: retry transient errors (#15)\n\n* retry\n* log', files: { 'worker/retry.py': 'r\n' }, date: '2026-01-04T10:00:00Z' },
       { message: 'docs: runbook', files: { 'docs/runbook.md': 'steps\n' }, date: '2026-01-05T10:00:00Z' },
       { message: 'feat(worker): cache features', files: { 'worker/cache.py': 'c\n' }, date: '2026-01-06T10:00:00Z', branch: 'cache' },
-      { message: "Merge branch 'cache' into 'main'\n\nfeat(worker): cache features\n\nSee merge request acme/ml/pipeline!45", files: {}, date: '2026-01-07T10:00:00Z', branch: 'main', merge: 'cache' },
+      {
+        message: "Merge branch 'cache' into 'main'\n\nfeat(worker): cache features\n\nSee merge request acme/ml/pipeline!45",
+        files: {},
+        date: '2026-01-07T10:00:00Z',
+        branch: 'main',
+        merge: 'cache',
+      },
     ]);
     const [, feature, merge, squash, direct, mr, mrMerge] = repo.shas;
     sha = { feature, merge, squash, direct, mr, mrMerge };
     await runGit(repo.root, ['remote', 'add', 'origin', 'git@github.com:acme/pipeline.git']);
     await mkdir(join(repo.root, 'data'));
-    await writeFile(join(repo.root, 'data', 'predictions.csv'), `player_lookup,game_date,system_id,predicted_points,line_value,build_commit_sha,deployment_revision,created_at,is_active\np1,2026-01-05,m,10,9.5,${merge},r,2026-01-05T12:00:00Z,true\n`);
-    await writeFile(join(repo.root, 'data', 'accuracy.csv'), `player_lookup,game_date,system_id,predicted_points,actual_points,line_value,prediction_correct,build_commit_sha\np1,2026-01-05,m,10,12,9.5,true,${merge}\n`);
-    await writeFile(join(repo.root, 'deployments.json'), JSON.stringify([{ service: 'worker', revision: 'worker-1', commit: merge, createdAt: '2026-01-03T12:00:00Z', trafficPercent: 100 }]));
+    await writeFile(
+      join(repo.root, 'data', 'predictions.csv'),
+      `player_lookup,game_date,system_id,predicted_points,line_value,build_commit_sha,deployment_revision,created_at,is_active\np1,2026-01-05,m,10,9.5,${merge},r,2026-01-05T12:00:00Z,true\n`,
+    );
+    await writeFile(
+      join(repo.root, 'data', 'accuracy.csv'),
+      `player_lookup,game_date,system_id,predicted_points,actual_points,line_value,prediction_correct,build_commit_sha\np1,2026-01-05,m,10,12,9.5,true,${merge}\n`,
+    );
+    await writeFile(
+      join(repo.root, 'deployments.json'),
+      JSON.stringify([{ service: 'worker', revision: 'worker-1', commit: merge, createdAt: '2026-01-03T12:00:00Z', trafficPercent: 100 }]),
+    );
     await writeFile(
       join(repo.root, 'pipeline-lens.json'),
       JSON.stringify({
@@ -50,7 +65,10 @@ describe('links to the remote and the pull request that merged a commit', () => 
   const commitJson = async (...shas: string[]) => {
     let stdout = '';
     let stderr = '';
-    const code = await main(['--cwd', repo.root, 'commit', ...shas, '--from', '2026-01-01', '--to', '2026-01-10', '--json'], { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t) });
+    const code = await main(['--cwd', repo.root, 'commit', ...shas, '--from', '2026-01-01', '--to', '2026-01-10', '--json'], {
+      stdout: (t) => (stdout += t),
+      stderr: (t) => (stderr += t),
+    });
     assert.equal(code, 0, stderr);
     return JSON.parse(stdout).commits as Array<{ commit: { sha: string }; links: { commit: string; pullRequest: { number: number; url: string; namedBy: string } | null } | null }>;
   };

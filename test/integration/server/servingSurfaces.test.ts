@@ -47,7 +47,10 @@ describe('surfaces when what serves is not known', () => {
       join(dir, 'preds.csv'),
       'player_lookup,game_date,system_id,predicted_points,line_value,build_commit_sha,deployment_revision,created_at,is_active\np,2026-01-30,m,20.5,19.5,x,r,2026-01-30T01:00:00Z,true\n',
     );
-    await writeFile(join(dir, 'graded.csv'), 'player_lookup,game_date,system_id,predicted_points,actual_points,line_value,prediction_correct,build_commit_sha\np,2026-01-30,m,20.5,22,19.5,true,x\n');
+    await writeFile(
+      join(dir, 'graded.csv'),
+      'player_lookup,game_date,system_id,predicted_points,actual_points,line_value,prediction_correct,build_commit_sha\np,2026-01-30,m,20.5,22,19.5,true,x\n',
+    );
     const file = join(dir, 'pipeline-lens.json');
     await writeFile(
       file,
@@ -84,7 +87,10 @@ describe('surfaces when what serves is not known', () => {
   });
 
   it('the same commit, once the records say which revision serves, names it', async () => {
-    const workspace = new Workspace(loadConfig(await configFile([rev('worker-00063-abc', s.sha.features, '2026-01-08T12:00:00Z', 0), rev('worker-00068-f1x', s.sha.fix, '2026-01-30T19:10:00Z', 100)])), () => NOW);
+    const workspace = new Workspace(
+      loadConfig(await configFile([rev('worker-00063-abc', s.sha.features, '2026-01-08T12:00:00Z', 0), rev('worker-00068-f1x', s.sha.fix, '2026-01-30T19:10:00Z', 100)])),
+      () => NOW,
+    );
     try {
       const [p] = await commitProvenance(workspace, [s.sha.experiment]);
       assert.equal(p.services[0].servingUnknown, null);
@@ -130,7 +136,10 @@ describe('surfaces when what serves is not known', () => {
         assert.equal(worker.status, 'deployed');
         assert.equal(worker.firstDeployment?.revision, 'worker-00068-f1x');
         assert.equal(worker.replaced, null, `picked ${worker.replaced?.revision}`);
-        assert.match(worker.problem!, /Revisions worker-0006\d-\w+, worker-0006\d-\w+ of worker were created at the same instant \(2026-01-08T12:00:00\.000Z\) from different builds/);
+        assert.match(
+          worker.problem!,
+          /Revisions worker-0006\d-\w+, worker-0006\d-\w+ of worker were created at the same instant \(2026-01-08T12:00:00\.000Z\) from different builds/,
+        );
       } finally {
         await workspace.close();
       }

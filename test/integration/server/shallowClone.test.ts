@@ -95,7 +95,8 @@ describe('a shallow clone in the editor, against the full clone', () => {
     for (const [name, title] of differing) assert.match(title, CUT, `${name}: full clone "${full.titles.get(name)}", shallow clone "${title}"`);
     // The scenario does reach each way the cut changes an answer.
     const names = differing.map(([name]) => name);
-    for (const expected of ['m60', 'm9', 'm63', 'm64', 'm79', 'm87', 's1', 'm15', 'm17', 'm77']) assert.ok(names.includes(expected), `${expected} differs: ${full.titles.get(expected)} / ${shallow.titles.get(expected)}`);
+    for (const expected of ['m60', 'm9', 'm63', 'm64', 'm79', 'm87', 's1', 'm15', 'm17', 'm77'])
+      assert.ok(names.includes(expected), `${expected} differs: ${full.titles.get(expected)} / ${shallow.titles.get(expected)}`);
   });
 
   it('still gives the answers that do not depend on the cut history', () => {

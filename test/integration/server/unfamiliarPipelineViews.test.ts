@@ -54,7 +54,10 @@ describe('views on a pipeline of another domain', () => {
     const t = await ask<TimelineResult>(TimelineRequest.method, { scope: scope(), window: WINDOW });
     const marked = t.runs.filter((r) => r.backfill).map((r) => [r.mode, r.firstDate, r.lastDate]);
     assert.deepEqual(marked, [['rerun', '2026-03-11', '2026-03-14']]);
-    assert.ok(t.runs.some((r) => r.mode === 'scheduled' && r.backfill === false), JSON.stringify(t.runs.map((r) => [r.mode, r.backfill])));
+    assert.ok(
+      t.runs.some((r) => r.mode === 'scheduled' && r.backfill === false),
+      JSON.stringify(t.runs.map((r) => [r.mode, r.backfill])),
+    );
   });
 
   it('tree: results without the missing columns, MAE "not recorded", and a note naming the setting', async () => {
@@ -63,15 +66,24 @@ describe('views on a pipeline of another domain', () => {
     assert.ok(gbm.metrics.graded > 0);
     assert.equal(gbm.metrics.mae, null, 'no actual value: no error');
     assert.equal(gbm.metrics.directionAccuracy, null, 'no line: no direction');
-    assert.ok(tree.skipped.some((s) => /tables\.graded\.columns\.actual is "observed_kw", but grid_ops\.forecast_scores has no such column/.test(s)), tree.skipped.join('\n'));
+    assert.ok(
+      tree.skipped.some((s) => /tables\.graded\.columns\.actual is "observed_kw", but grid_ops\.forecast_scores has no such column/.test(s)),
+      tree.skipped.join('\n'),
+    );
   });
 
   it('timeline: the runs without their missing mode column, and a note naming it', async () => {
     const t = await ask<TimelineResult>(TimelineRequest.method, { scope: scope(sparse.root), window: WINDOW });
     assert.ok(t.series.some((s) => s.model === 'gbm_v2' && s.days.length === 20));
     assert.ok(t.runs.length > 0);
-    assert.ok(t.skipped.some((s) => /tables\.executionLog\.columns\.mode is "trigger_kind", but grid_ops\.job_runs has no such column/.test(s)), t.skipped.join('\n'));
-    assert.ok(t.skipped.some((s) => /tables\.graded\.columns\.actual is "observed_kw"/.test(s)), t.skipped.join('\n'));
+    assert.ok(
+      t.skipped.some((s) => /tables\.executionLog\.columns\.mode is "trigger_kind", but grid_ops\.job_runs has no such column/.test(s)),
+      t.skipped.join('\n'),
+    );
+    assert.ok(
+      t.skipped.some((s) => /tables\.graded\.columns\.actual is "observed_kw"/.test(s)),
+      t.skipped.join('\n'),
+    );
   });
 
   /** The hover and the lens wait a bounded time for the warehouse: these tests are about what it answers, so it has answered first. */

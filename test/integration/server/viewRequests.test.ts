@@ -53,12 +53,15 @@ describe('server requests behind the views and queries', () => {
     const tree = await ask<TreeResult>(TreeRequest.method, {});
     const v8 = tree.models.find((m) => m.model === 'catboost_v8')!;
     const preFix = v8.commits.find((c) => c.commit === demo.commits.preFixBuild)!;
-    assert.deepEqual(preFix.deployedAs.map((d) => [d.revision, d.serving]), [['prediction-worker-00067-tz9', false]]);
+    assert.deepEqual(
+      preFix.deployedAs.map((d) => [d.revision, d.serving]),
+      [['prediction-worker-00067-tz9', false]],
+    );
     assert.equal(tree.thresholds.hitRate, 0.55);
     assert.deepEqual(tree.skipped, []);
   });
 
-  it("tree and findings: the default window is the days the predictions hold, not a range running to today", async () => {
+  it('tree and findings: the default window is the days the predictions hold, not a range running to today', async () => {
     const tree = await ask<TreeResult>(TreeRequest.method, {});
     const findings = await ask<FindingsResult>(FindingsRequest.method, {});
     // The demo's predictions run from November 2025 to Feb 2, 2026.
@@ -81,7 +84,10 @@ describe('server requests behind the views and queries', () => {
     const fix = t.commits.find((c) => c.sha === demo.commits.fix);
     assert.ok(fix, 'the fix is a marker');
     assert.deepEqual(fix.services, ['prediction-worker']);
-    assert.ok(t.commits.every((c, i) => i === 0 || t.commits[i - 1].committedAt <= c.committedAt), 'oldest first');
+    assert.ok(
+      t.commits.every((c, i) => i === 0 || t.commits[i - 1].committedAt <= c.committedAt),
+      'oldest first',
+    );
     assert.ok(t.features.some((f) => f.index === 25 && f.name === 'vegas_points_line'));
   });
 
@@ -97,11 +103,20 @@ describe('server requests behind the views and queries', () => {
     assert.equal(result.head?.sha, demo.commits.undeployedWorker);
     const worker = result.services[0];
     assert.equal(worker.verification.verdict, 'stale');
-    assert.deepEqual(worker.verification.missing.map((m) => m.sha), [demo.commits.undeployedWorker]);
+    assert.deepEqual(
+      worker.verification.missing.map((m) => m.sha),
+      [demo.commits.undeployedWorker],
+    );
     assert.equal(worker.verification.deployCommand, 'bin/deploy-prediction-worker.sh');
-    assert.deepEqual(worker.revisions.map((r) => r.createdAt), [...worker.revisions.map((r) => r.createdAt)].sort().reverse());
+    assert.deepEqual(
+      worker.revisions.map((r) => r.createdAt),
+      [...worker.revisions.map((r) => r.createdAt)].sort().reverse(),
+    );
     const serving = worker.revisions.filter((r) => r.serving);
-    assert.deepEqual(serving.map((r) => [r.revision, r.behindHead, r.aheadOfHead]), [['prediction-worker-00072-5d8', 3, 0]]);
+    assert.deepEqual(
+      serving.map((r) => [r.revision, r.behindHead, r.aheadOfHead]),
+      [['prediction-worker-00072-5d8', 3, 0]],
+    );
   });
 
   it('owning services: a worker file belongs to prediction-worker, a note to none', async () => {

@@ -93,7 +93,10 @@ describe('investigation snippets', () => {
         assert.equal(kind.kind, 'dml', name);
         assert.deepEqual(kind.targets, ['nba_predictions.player_prop_predictions']);
         const warehouse = await workspace.warehouse();
-        await assert.rejects(warehouse.query({ name: snippet.prefix, sql, params: {}, types: {} }), (error: unknown) => error instanceof WarehouseError && /read-only|Refused/i.test(error.message));
+        await assert.rejects(
+          warehouse.query({ name: snippet.prefix, sql, params: {}, types: {} }),
+          (error: unknown) => error instanceof WarehouseError && /read-only|Refused/i.test(error.message),
+        );
         await assert.rejects(warehouse.query({ name: snippet.prefix, sql, params: {}, types: {} }, { writeConfirmed: true }), WarehouseError, 'refused even when confirmed');
       });
       continue;

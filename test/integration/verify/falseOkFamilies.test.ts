@@ -94,7 +94,10 @@ describe('verify: the families that gave a false ok', () => {
       const r = await verify(f.root);
       assert.equal(r.body.verdict, 'unknown');
       assert.equal(r.code, 2);
-      assert.match(r.body.reason, /services\[0\]\.paths\[0\] "Worker\/\*\*" matches no file .*; worker\/app\.py exists: did you mean "worker\/\*\*"\? \(paths are case-sensitive\)/);
+      assert.match(
+        r.body.reason,
+        /services\[0\]\.paths\[0\] "Worker\/\*\*" matches no file .*; worker\/app\.py exists: did you mean "worker\/\*\*"\? \(paths are case-sensitive\)/,
+      );
     });
 
     it('a glob character meant literally is unknown with the escaped glob to write; the escaped glob itself works', async () => {
@@ -127,7 +130,11 @@ describe('verify: the families that gave a false ok', () => {
       const f = await build([
         {
           message: 'init',
-          files: { 'worker/app.py': 'v1\n', 'libs/featlib': { gitlink: '1'.repeat(40) }, '.gitmodules': '[submodule "featlib"]\n\tpath = libs/featlib\n\turl = ../featlib\n\tignore = all\n' },
+          files: {
+            'worker/app.py': 'v1\n',
+            'libs/featlib': { gitlink: '1'.repeat(40) },
+            '.gitmodules': '[submodule "featlib"]\n\tpath = libs/featlib\n\turl = ../featlib\n\tignore = all\n',
+          },
           date: '2026-01-05T10:00:00Z',
         },
         { message: 'docs', files: { 'docs/readme.md': 'hello\n' }, date: '2026-01-06T10:00:00Z' },
@@ -148,7 +155,7 @@ describe('verify: the families that gave a false ok', () => {
       assert.match(r.body.hint!, /make deploy-worker/);
     });
 
-    it('is ok once the deployment has the bump, and counts the gitlink as one of the service\'s entries', async () => {
+    it("is ok once the deployment has the bump, and counts the gitlink as one of the service's entries", async () => {
       const f = await build([
         { message: 'init', files: { 'worker/app.py': 'v1\n', 'libs/featlib': { gitlink: '1'.repeat(40) } }, date: '2026-01-05T10:00:00Z' },
         { message: 'bump featlib', files: { 'libs/featlib': { gitlink: '2'.repeat(40) } }, date: '2026-01-30T03:17:00Z' },
@@ -180,7 +187,9 @@ describe('verify: the families that gave a false ok', () => {
       assert.equal(r.body.witnesses.content.answer, 'objects');
       assert.match(
         r.body.reason,
-        new RegExp(`History says every commit touching worker/\\*\\* is deployed, but worker/app\\.py differs between the deployed ${f.shas[1].slice(0, 8)} and HEAD: a merge may have dropped a change`),
+        new RegExp(
+          `History says every commit touching worker/\\*\\* is deployed, but worker/app\\.py differs between the deployed ${f.shas[1].slice(0, 8)} and HEAD: a merge may have dropped a change`,
+        ),
       );
       assert.match(r.body.hint!, new RegExp(`git diff ${f.shas[1].slice(0, 8)} HEAD -- worker/app\\.py`));
       assert.match(r.text, /ancestry: agrees — every commit of HEAD touching worker\/\*\* is in the deployed/);
@@ -255,7 +264,7 @@ describe('verify: the families that gave a false ok', () => {
       const dir = join(bin, onLog.replace(/\W+/g, '-'));
       await mkdir(dir, { recursive: true });
       // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- node's ExecFileException is an Error; its type, built with Omit, does not say so
-      const realGit = (await new Promise<string>((res, rej) => execFile('sh', ['-c', 'command -v git'], (e, out) => (e ? rej(e) : res(out.trim())))));
+      const realGit = await new Promise<string>((res, rej) => execFile('sh', ['-c', 'command -v git'], (e, out) => (e ? rej(e) : res(out.trim()))));
       const wrapper = join(dir, 'git');
       await writeFile(wrapper, `#!/bin/sh\nfor arg in "$@"; do\n  if [ "$arg" = log ]; then ${onLog}; fi\ndone\nexec "${realGit}" "$@"\n`);
       await chmod(wrapper, 0o755);

@@ -47,7 +47,12 @@ describe('verify: what serves is known, from records that cannot be misread', ()
   });
 
   /** A workspace folder on the shared repository, reading deployments as `source` says. */
-  async function workspace(source: Record<string, unknown>, files: Record<string, string> = {}, warehouse?: Record<string, unknown>, tables?: Record<string, unknown>): Promise<string> {
+  async function workspace(
+    source: Record<string, unknown>,
+    files: Record<string, string> = {},
+    warehouse?: Record<string, unknown>,
+    tables?: Record<string, unknown>,
+  ): Promise<string> {
     const dir = join(parent, `ws${++folders}`);
     await mkdir(dir, { recursive: true });
     for (const [name, text] of Object.entries(files)) await writeFile(join(dir, name), text);
@@ -64,7 +69,8 @@ describe('verify: what serves is known, from records that cannot be misread', ()
     return dir;
   }
 
-  const fromFile = (records: unknown[], extra: Record<string, unknown> = {}) => workspace({ kind: 'file', path: 'deployments.json', ...extra }, { 'deployments.json': JSON.stringify(records) });
+  const fromFile = (records: unknown[], extra: Record<string, unknown> = {}) =>
+    workspace({ kind: 'file', path: 'deployments.json', ...extra }, { 'deployments.json': JSON.stringify(records) });
 
   async function verify(dir: string): Promise<Outcome> {
     let stdout = '';
@@ -102,16 +108,23 @@ describe('verify: what serves is known, from records that cannot be misread', ()
 
   describe('family 1: traffic', () => {
     it('the newest revision at 0% while an older one records no share: unknown, naming the missing share', async () => {
-      const r = await verify(await fromFile([rev('worker-00063-abc', s.sha.features, '2026-01-08T12:00:00Z', null), rev('worker-00068-f1x', s.sha.fix, '2026-01-30T19:10:00Z', 0)]));
+      const r = await verify(
+        await fromFile([rev('worker-00063-abc', s.sha.features, '2026-01-08T12:00:00Z', null), rev('worker-00068-f1x', s.sha.fix, '2026-01-30T19:10:00Z', 0)]),
+      );
       assert.equal(r.code, 2, r.reason);
       assert.equal(r.verdict, 'unknown');
-      assert.match(r.reason, /The traffic shares recorded in the deployment file .*deployments\.json for worker sum to 0% \(no revision has a share\): 100% of its traffic is unaccounted for; Revision worker-00063-abc records no share/);
+      assert.match(
+        r.reason,
+        /The traffic shares recorded in the deployment file .*deployments\.json for worker sum to 0% \(no revision has a share\): 100% of its traffic is unaccounted for; Revision worker-00063-abc records no share/,
+      );
       assert.match(r.hint!, /trafficPercent is the share each revision serves now: record it on every revision so that the shares add up to 100/);
       assert.deepEqual(r.checked, []);
     });
 
     it('the newest at 50% with the rest unaccounted for: unknown, saying what the shares sum to', async () => {
-      const r = await verify(await fromFile([rev('worker-00063-abc', s.sha.features, '2026-01-08T12:00:00Z', null), rev('worker-00068-f1x', s.sha.fix, '2026-01-30T19:10:00Z', 50)]));
+      const r = await verify(
+        await fromFile([rev('worker-00063-abc', s.sha.features, '2026-01-08T12:00:00Z', null), rev('worker-00068-f1x', s.sha.fix, '2026-01-30T19:10:00Z', 50)]),
+      );
       assert.equal(r.code, 2, r.reason);
       assert.match(r.reason, /sum to 50% \(worker-00068-f1x 50%\): 50% of its traffic is unaccounted for; Revision worker-00063-abc records no share/);
     });
@@ -123,7 +136,9 @@ describe('verify: what serves is known, from records that cannot be misread', ()
     });
 
     it('shares that add up to more than all traffic (a log that wrote 100 on every deploy): unknown', async () => {
-      const r = await verify(await fromFile([rev('worker-00063-abc', s.sha.features, '2026-01-08T12:00:00Z', 100), rev('worker-00068-f1x', s.sha.fix, '2026-01-30T19:10:00Z', 100)]));
+      const r = await verify(
+        await fromFile([rev('worker-00063-abc', s.sha.features, '2026-01-08T12:00:00Z', 100), rev('worker-00068-f1x', s.sha.fix, '2026-01-30T19:10:00Z', 100)]),
+      );
       assert.equal(r.code, 2, r.reason);
       assert.match(r.reason, /sum to 200% .*more than all of its traffic/);
     });
@@ -139,7 +154,10 @@ describe('verify: what serves is known, from records that cannot be misread', ()
       const records = [rev('worker-00063-abc', s.sha.features, '2026-01-08T12:00:00Z'), rev('worker-00068-f1x', s.sha.fix, '2026-01-30T19:10:00Z')];
       const ok = await verify(await fromFile(records, { servingRule: 'newest' }));
       assert.equal(ok.code, 0, ok.reason);
-      assert.match(ok.reason, /revision worker-00068-f1x.* This rests on servingRule "newest" in pipeline-lens\.json: the deployment file .* records no traffic, and every deploy of worker is assumed to send all traffic to the new revision\./);
+      assert.match(
+        ok.reason,
+        /revision worker-00068-f1x.* This rests on servingRule "newest" in pipeline-lens\.json: the deployment file .* records no traffic, and every deploy of worker is assumed to send all traffic to the new revision\./,
+      );
       const stale = await verify(await fromFile(records.slice(0, 1), { servingRule: 'newest' }));
       assert.equal(stale.code, 1, stale.reason);
       assert.match(stale.reason, /lacks 1 commit.* This rests on servingRule "newest"/);
@@ -163,7 +181,11 @@ describe('verify: what serves is known, from records that cannot be misread', ()
         { execution_id: 'run-1', build_commit_sha: s.sha.features, deployment_revision: 'worker-00063-abc', execution_start_timestamp: '2026-01-08T13:00:00Z' },
         { execution_id: 'run-2', build_commit_sha: s.sha.fix, deployment_revision: 'worker-00068-f1x', execution_start_timestamp: '2026-01-30T20:00:00Z' },
       ];
-      const files = { 'runs.ndjson': runs.map((r) => JSON.stringify(r)).join('\n'), 'preds.csv': 'game_date,system_id\n2026-01-30,m\n', 'graded.csv': 'game_date,system_id\n2026-01-30,m\n' };
+      const files = {
+        'runs.ndjson': runs.map((r) => JSON.stringify(r)).join('\n'),
+        'preds.csv': 'game_date,system_id\n2026-01-30,m\n',
+        'graded.csv': 'game_date,system_id\n2026-01-30,m\n',
+      };
       const warehouse = { kind: 'embedded', files: { 'ds.preds': 'preds.csv', 'ds.graded': 'graded.csv', 'ops.runs': 'runs.ndjson' } };
       const tables = { executionLog: { table: 'ops.runs', partitionColumn: 'execution_start_timestamp' } };
       const unknown = await verify(await workspace({ kind: 'executionLog', lookbackDays: 3650 }, files, warehouse, tables));
@@ -189,7 +211,10 @@ describe('verify: what serves is known, from records that cannot be misread', ()
         assert.match(r.reason, /records no traffic share/);
         const newest = await verify(await fromFile(records, { servingRule: 'newest' }));
         assert.equal(newest.code, 2, newest.reason);
-        assert.match(newest.reason, /Revisions worker-0006\d-\w+, worker-0006\d-\w+ of worker were created at the same instant \(2026-01-30T19:10:00\.000Z\): servingRule "newest" cannot tell which of them serves\./);
+        assert.match(
+          newest.reason,
+          /Revisions worker-0006\d-\w+, worker-0006\d-\w+ of worker were created at the same instant \(2026-01-30T19:10:00\.000Z\): servingRule "newest" cannot tell which of them serves\./,
+        );
         assert.match(newest.reason, /worker-00068-f1x/);
         assert.match(newest.reason, /worker-00069-old/);
       }
@@ -233,13 +258,21 @@ describe('verify: what serves is known, from records that cannot be misread', ()
     it('createdAt "5": not a date, an error naming the record and the accepted form', async () => {
       const r = await verify(await fromFile([rev('worker-00068-f1x', s.sha.fix, '5', 100)]));
       assert.equal(r.code, 2, r.reason);
-      assert.match(r.reason, /Cannot read the deployments of worker: .*deployments\.json record 1 \(revision worker-00068-f1x\) has createdAt "5", which is not a date-time; use an ISO 8601 date and time with its UTC offset/);
+      assert.match(
+        r.reason,
+        /Cannot read the deployments of worker: .*deployments\.json record 1 \(revision worker-00068-f1x\) has createdAt "5", which is not a date-time; use an ISO 8601 date and time with its UTC offset/,
+      );
     });
 
     it('a commit of 4 hex digits: an error naming the record, the field and the accepted form', async () => {
       const r = await verify(await fromFile([rev('worker-00068-f1x', s.sha.fix.slice(0, 4), '2026-01-30T19:10:00Z', 100)]));
       assert.equal(r.code, 2, r.reason);
-      assert.match(r.reason, new RegExp(`record 1 \\(revision worker-00068-f1x\\) has commit "${s.sha.fix.slice(0, 4)}", a prefix of 4 hex digits: too short to name one commit; record a git SHA: the full 40 hex digits .* or a prefix of at least 7`));
+      assert.match(
+        r.reason,
+        new RegExp(
+          `record 1 \\(revision worker-00068-f1x\\) has commit "${s.sha.fix.slice(0, 4)}", a prefix of 4 hex digits: too short to name one commit; record a git SHA: the full 40 hex digits .* or a prefix of at least 7`,
+        ),
+      );
     });
 
     it('a warehouse table whose createdAt column is text without an offset: an error naming the table row', async () => {

@@ -100,7 +100,7 @@ const CASES: Array<[string, unknown]> = [
   ["DATE_DIFF(DATE '2025-01-01', DATE '2024-12-29', ISOYEAR)", 1],
   ["PARSE_TIMESTAMP('%Y-%m-%d %H:%M:%S', '2024-01-05 01:02:03')", '2024-01-05T01:02:03.000Z'],
   ['(SELECT MAX(m) FROM (SELECT PERCENTILE_CONT(x, 0.5) OVER () AS m FROM UNNEST([1, 2, 3, 10]) AS x))', 2.5],
-  ['CURRENT_TIMESTAMP() > TIMESTAMP \'2024-01-01\'', true],
+  ["CURRENT_TIMESTAMP() > TIMESTAMP '2024-01-01'", true],
 ];
 
 describe('BigQuery semantics on the embedded warehouse', () => {
@@ -150,10 +150,7 @@ describe('BigQuery semantics on the embedded warehouse', () => {
 
   it('reads NDJSON timestamps written the way BigQuery exports them', async () => {
     const path = join(fixture.dir, 'export.json');
-    await writeFile(
-      path,
-      '{"id":1,"ts":"2024-03-05 07:41:00.9 UTC","day":"2024-03-05"}\n{"id":2,"ts":"2024-03-05 08:00:00 UTC","day":"2024-03-06"}\n',
-    );
+    await writeFile(path, '{"id":1,"ts":"2024-03-05 07:41:00.9 UTC","day":"2024-03-05"}\n{"id":2,"ts":"2024-03-05 08:00:00 UTC","day":"2024-03-06"}\n');
     const w = await EmbeddedWarehouse.open({ kind: 'embedded', files: { 'ds.export': path } });
     try {
       const result = await w.query({

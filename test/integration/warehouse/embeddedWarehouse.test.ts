@@ -65,28 +65,20 @@ describe('EmbeddedWarehouse over Parquet, CSV, NDJSON and a DuckDB file', () => 
         { s: 'STRING', n: 'INT64', f: 'FLOAT64', b: 'BOOL', d: 'DATE', t: 'TIMESTAMP', a: { array: 'STRING' }, ints: { array: 'INT64' }, none: 'STRING' },
       ),
     );
-    assert.deepEqual(result.rows, [
-      { s: "it's", n: 42, f: 0.25, b: true, d: '2024-03-01', t: '2024-03-01T12:30:00.123456Z', a: ['x', 'y'], ints: [1, 2], none: null },
-    ]);
+    assert.deepEqual(result.rows, [{ s: "it's", n: 42, f: 0.25, b: true, d: '2024-03-01', t: '2024-03-01T12:30:00.123456Z', a: ['x', 'y'], ints: [1, 2], none: null }]);
     assert.deepEqual(result.columns, ['s', 'n', 'f', 'b', 'd', 't', 'a', 'ints', 'none']);
     assert.equal(result.bytesProcessed, null);
   });
 
   it('gives a NULL parameter its declared type', async () => {
     // An untyped NULL would be an INTEGER, and COALESCE with a DATE would not bind.
-    const result = await warehouse.query(
-      q("SELECT COALESCE(@d, DATE '2024-01-01') AS d, DATE_ADD(@d, INTERVAL 1 DAY) AS next", { d: null }, { d: 'DATE' }),
-    );
+    const result = await warehouse.query(q("SELECT COALESCE(@d, DATE '2024-01-01') AS d, DATE_ADD(@d, INTERVAL 1 DAY) AS next", { d: null }, { d: 'DATE' }));
     assert.deepEqual(result.rows, [{ d: '2024-01-01', next: null }]);
   });
 
   it('filters with IN UNNEST(@array), including an empty one', async () => {
     const count = async (shas: string[]) =>
-      (
-        await warehouse.query(
-          q('SELECT COUNT(*) AS n FROM `ds.preds` WHERE commit_sha IN UNNEST(@shas)', { shas }, { shas: { array: 'STRING' } }),
-        )
-      ).rows[0].n;
+      (await warehouse.query(q('SELECT COUNT(*) AS n FROM `ds.preds` WHERE commit_sha IN UNNEST(@shas)', { shas }, { shas: { array: 'STRING' } }))).rows[0].n;
     assert.equal(await count(['c2']), 40);
     assert.equal(await count(['c1', 'c2', 'nope']), 80);
     assert.equal(await count([]), 0);
@@ -105,9 +97,7 @@ describe('EmbeddedWarehouse over Parquet, CSV, NDJSON and a DuckDB file', () => 
   });
 
   it('counts with COUNTIF over a CSV boolean with NULLs', async () => {
-    const result = await warehouse.query(
-      q('SELECT COUNTIF(correct) AS hits, COUNTIF(correct IS NOT NULL) AS graded, COUNT(*) AS n FROM ds.graded'),
-    );
+    const result = await warehouse.query(q('SELECT COUNTIF(correct) AS hits, COUNTIF(correct IS NOT NULL) AS graded, COUNT(*) AS n FROM ds.graded'));
     assert.deepEqual(result.rows, [{ hits: 20, graded: 36, n: 40 }]);
   });
 
@@ -151,9 +141,7 @@ describe('EmbeddedWarehouse over Parquet, CSV, NDJSON and a DuckDB file', () => 
   });
 
   it('treats 0.1 as FLOAT64', async () => {
-    const result = await warehouse.query(
-      q('SELECT 0.1 + 0.2 = 0.3 AS exact, 0.1 + 0.2 AS sum, ROUND(AVG(predicted * 0.1), 2) AS avg FROM ds.graded'),
-    );
+    const result = await warehouse.query(q('SELECT 0.1 + 0.2 = 0.3 AS exact, 0.1 + 0.2 AS sum, ROUND(AVG(predicted * 0.1), 2) AS avg FROM ds.graded'));
     // With DECIMAL literals (DuckDB's default) 0.1 + 0.2 would equal 0.3 exactly.
     assert.equal(result.rows[0].exact, false);
     assert.equal(result.rows[0].sum, 0.1 + 0.2);
@@ -231,11 +219,7 @@ describe('EmbeddedWarehouse over Parquet, CSV, NDJSON and a DuckDB file', () => 
 
   it('reads tables of the database file by dataset.table', async () => {
     const result = await warehouse.query(
-      q(
-        'SELECT revision, commit_sha, created_at FROM `ops.deployments` WHERE service = @service ORDER BY created_at',
-        { service: 'prediction-worker' },
-        { service: 'STRING' },
-      ),
+      q('SELECT revision, commit_sha, created_at FROM `ops.deployments` WHERE service = @service ORDER BY created_at', { service: 'prediction-worker' }, { service: 'STRING' }),
     );
     assert.deepEqual(result.rows, [
       { revision: 'rev-1', commit_sha: 'c1', created_at: '2024-03-01T00:00:00.000Z' },
@@ -278,9 +262,7 @@ describe('EmbeddedWarehouse over Parquet, CSV, NDJSON and a DuckDB file', () => 
 
   it('runs concurrent queries, each with its own answer', async () => {
     const results = await Promise.all(
-      ['c1', 'c2', 'c1', 'c2', 'c1', 'c2'].map((sha) =>
-        warehouse.query(q('SELECT @sha AS sha, COUNT(*) AS n FROM ds.preds WHERE commit_sha = @sha', { sha }, { sha: 'STRING' })),
-      ),
+      ['c1', 'c2', 'c1', 'c2', 'c1', 'c2'].map((sha) => warehouse.query(q('SELECT @sha AS sha, COUNT(*) AS n FROM ds.preds WHERE commit_sha = @sha', { sha }, { sha: 'STRING' }))),
     );
     assert.deepEqual(
       results.map((r) => r.rows[0]),
@@ -291,10 +273,7 @@ describe('EmbeddedWarehouse over Parquet, CSV, NDJSON and a DuckDB file', () => 
   it('cancels a long query when its signal aborts, and keeps working', async () => {
     const controller = new AbortController();
     const started = performance.now();
-    const running = warehouse.query(
-      q('SELECT COUNT(*) AS n FROM range(100000000) AS a(x) CROSS JOIN range(1000) AS b(y) WHERE x + y = 7'),
-      { signal: controller.signal },
-    );
+    const running = warehouse.query(q('SELECT COUNT(*) AS n FROM range(100000000) AS a(x) CROSS JOIN range(1000) AS b(y) WHERE x + y = 7'), { signal: controller.signal });
     setTimeout(() => controller.abort(), 150);
     await assert.rejects(running, isWarehouseError('cancelled'));
     assert.ok(performance.now() - started < 5000, 'the interrupt did not stop the query promptly');
@@ -392,10 +371,7 @@ describe('EmbeddedWarehouse configuration', () => {
   });
 
   it('rejects an unknown file type, and a config with nothing to read', async () => {
-    await assert.rejects(
-      EmbeddedWarehouse.open({ kind: 'embedded', files: { 'ds.x': join(fixture.dir, 'preds.xlsx') } }),
-      isWarehouseError('config', '.parquet, .csv'),
-    );
+    await assert.rejects(EmbeddedWarehouse.open({ kind: 'embedded', files: { 'ds.x': join(fixture.dir, 'preds.xlsx') } }), isWarehouseError('config', '.parquet, .csv'));
     await assert.rejects(EmbeddedWarehouse.open({ kind: 'embedded' }), isWarehouseError('config', 'warehouse.database', 'warehouse.files'));
   });
 

@@ -84,7 +84,16 @@ describe('loadConfig', () => {
   it('rejects a feature index outside the array and duplicate indices', () => {
     const raw = { ...minimal(), features: { count: 3, registry: [{ index: 3, name: 'x' }] } };
     assert.match(errorOf(raw).message, /\/features\/registry\/0\/index is 3, outside the features array/);
-    const dup = { ...minimal(), features: { count: 3, registry: [{ index: 1, name: 'a' }, { index: 1, name: 'b' }] } };
+    const dup = {
+      ...minimal(),
+      features: {
+        count: 3,
+        registry: [
+          { index: 1, name: 'a' },
+          { index: 1, name: 'b' },
+        ],
+      },
+    };
     assert.match(errorOf(dup).message, /index 1 a second name/);
   });
 

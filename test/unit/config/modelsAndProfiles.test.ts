@@ -41,7 +41,10 @@ describe('warehouse profiles', () => {
 
   it('refuses an unknown profile, naming the profiles there are', () => {
     const c = resolveConfig({ warehouses: { production: embedded('prod.parquet'), staging: bigquery }, defaultWarehouse: 'production', tables }, FILE);
-    assert.throws(() => withWarehouseProfile(c, 'qa'), (e: Error) => e instanceof ConfigError && /No warehouse profile "qa".*production, staging/.test(e.message));
+    assert.throws(
+      () => withWarehouseProfile(c, 'qa'),
+      (e: Error) => e instanceof ConfigError && /No warehouse profile "qa".*production, staging/.test(e.message),
+    );
   });
 
   it('needs defaultWarehouse with several profiles, and one that exists', () => {

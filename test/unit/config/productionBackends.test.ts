@@ -94,7 +94,16 @@ describe('Cloud Run and execution-log deployment sources', () => {
     });
     const explicit = resolveConfig(
       config(BIGQUERY, [
-        service({ kind: 'cloudRun', project: 'run-project', region: 'europe-west1', service: 'prediction-worker-eu', commitEnv: 'GIT_SHA', commitLabel: 'commit-sha', apiEndpoint: 'http://127.0.0.1:1', useGcloud: false }),
+        service({
+          kind: 'cloudRun',
+          project: 'run-project',
+          region: 'europe-west1',
+          service: 'prediction-worker-eu',
+          commitEnv: 'GIT_SHA',
+          commitLabel: 'commit-sha',
+          apiEndpoint: 'http://127.0.0.1:1',
+          useGcloud: false,
+        }),
       ]),
       FILE,
     );

@@ -24,7 +24,10 @@ function rejection(raw: unknown): ConfigError {
 describe('table time settings', () => {
   it('defaults to a DATE column (no rule), and keeps a TIMESTAMP column with its zone', () => {
     assert.equal(resolveConfig(config({}), FILE).tables.predictions.day, undefined);
-    assert.deepEqual(resolveConfig(config({ dateType: 'TIMESTAMP', timeZone: 'America/Los_Angeles' }), FILE).tables.predictions.day, { type: 'TIMESTAMP', timeZone: 'America/Los_Angeles' });
+    assert.deepEqual(resolveConfig(config({ dateType: 'TIMESTAMP', timeZone: 'America/Los_Angeles' }), FILE).tables.predictions.day, {
+      type: 'TIMESTAMP',
+      timeZone: 'America/Los_Angeles',
+    });
     assert.deepEqual(resolveConfig(config({ dateType: 'DATETIME' }), FILE).tables.predictions.day, { type: 'DATETIME', timeZone: 'UTC' });
   });
 
@@ -36,7 +39,10 @@ describe('table time settings', () => {
   });
 
   it('refuses a zone on a DATE column, saying to set dateType', () => {
-    assert.match(rejection(config({ timeZone: 'Europe/Berlin' })).message, /\/tables\/predictions\/timeZone is "Europe\/Berlin", but \/tables\/predictions\/dateType is DATE .*set dateType to TIMESTAMP or DATETIME/);
+    assert.match(
+      rejection(config({ timeZone: 'Europe/Berlin' })).message,
+      /\/tables\/predictions\/timeZone is "Europe\/Berlin", but \/tables\/predictions\/dateType is DATE .*set dateType to TIMESTAMP or DATETIME/,
+    );
   });
 
   it('refuses an unknown date type through the schema', () => {

@@ -51,14 +51,18 @@ describe('decideEndpoint', () => {
 
   it('what a refusal says to do comes from where the user runs', () => {
     const decision = decide('https://bq.example.com:9443', NO_CREDENTIAL_HOSTS);
-    assert.match(decision.kind === 'refuse' ? decision.message : '', /add "bq\.example\.com:9443" to the user setting pipelineLens\.credentials\.allowedHosts in VS Code, or for the command line set PIPELINE_LENS_ALLOW_CREDENTIALS_TO=bq\.example\.com:9443/);
+    assert.match(
+      decision.kind === 'refuse' ? decision.message : '',
+      /add "bq\.example\.com:9443" to the user setting pipelineLens\.credentials\.allowedHosts in VS Code, or for the command line set PIPELINE_LENS_ALLOW_CREDENTIALS_TO=bq\.example\.com:9443/,
+    );
   });
 });
 
 describe('isLoopback', () => {
   it('127.0.0.0/8, ::1 (also IPv4-mapped) and localhost; nothing else', () => {
     for (const host of ['127.0.0.1', '127.255.0.1', '[::1]', '::1', '::ffff:7f00:1', 'localhost', 'localhost.']) assert.equal(isLoopback(host), true, host);
-    for (const host of ['10.0.0.1', '0.0.0.0', '169.254.169.254', 'localhost.example.com', '127.0.0.1.example.com', '::2', 'example.com']) assert.equal(isLoopback(host), false, host);
+    for (const host of ['10.0.0.1', '0.0.0.0', '169.254.169.254', 'localhost.example.com', '127.0.0.1.example.com', '::2', 'example.com'])
+      assert.equal(isLoopback(host), false, host);
   });
 });
 

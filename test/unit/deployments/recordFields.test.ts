@@ -48,7 +48,10 @@ describe('recordedInstant', () => {
     );
 
   it('says a time without an offset would be read in each machine’s zone, and what to write instead', () => {
-    fails('2026-01-30T19:10:00', /^deployments\.json record 2 \(revision r2\) has createdAt "2026-01-30T19:10:00", which has no UTC offset: it would be read in each machine's own time zone\. Use an ISO 8601 date and time with its UTC offset, e\.g\. 2026-01-30T19:10:00Z/);
+    fails(
+      '2026-01-30T19:10:00',
+      /^deployments\.json record 2 \(revision r2\) has createdAt "2026-01-30T19:10:00", which has no UTC offset: it would be read in each machine's own time zone\. Use an ISO 8601 date and time with its UTC offset, e\.g\. 2026-01-30T19:10:00Z/,
+    );
     fails('2026-01-30', /has no UTC offset/);
   });
 
@@ -74,7 +77,10 @@ describe('recordedCommit', () => {
   });
 
   it('refuses prefixes shorter than 7 and values that are no SHA, naming the record and the accepted form', () => {
-    assert.throws(() => recordedCommit('5d8a', where, 'commit'), /deployments\.json record 2 \(revision r2\) has commit "5d8a", a prefix of 4 hex digits: too short to name one commit; record a git SHA: the full 40 hex digits .* or a prefix of at least 7\.$/);
+    assert.throws(
+      () => recordedCommit('5d8a', where, 'commit'),
+      /deployments\.json record 2 \(revision r2\) has commit "5d8a", a prefix of 4 hex digits: too short to name one commit; record a git SHA: the full 40 hex digits .* or a prefix of at least 7\.$/,
+    );
     assert.throws(() => recordedCommit('abcdef', where, 'commit'), /a prefix of 6 hex digits/);
     for (const value of ['main', '', 'g'.repeat(40), 'a'.repeat(41), 42]) {
       assert.throws(() => recordedCommit(value, where, 'commit'), /which is not a git SHA; record a git SHA/, JSON.stringify(value));

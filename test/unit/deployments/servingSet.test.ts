@@ -74,13 +74,19 @@ const cases: Case[] = [
     name: 'the newest at 0% and an older one without a share',
     source: FILE,
     list: [d('r1', '2026-01-01T00:00:00Z', null), d('r2', '2026-01-02T00:00:00Z', 0)],
-    expect: { reason: /sum to 0% \(no revision has a share\): 100% of its traffic is unaccounted for; Revision r1 records no share/, hint: /record it on every revision so that the shares add up to 100/ },
+    expect: {
+      reason: /sum to 0% \(no revision has a share\): 100% of its traffic is unaccounted for; Revision r1 records no share/,
+      hint: /record it on every revision so that the shares add up to 100/,
+    },
   },
   {
     name: 'the newest at 50% and the rest unaccounted for',
     source: FILE,
     list: [d('r1', '2026-01-01T00:00:00Z', null), d('r2', '2026-01-02T00:00:00Z', 50)],
-    expect: { reason: /recorded in the deployment file \/ws\/deployments\.json for worker sum to 50% \(r2 50%\): 50% of its traffic is unaccounted for; Revision r1 records no share/, hint: /trafficPercent/ },
+    expect: {
+      reason: /recorded in the deployment file \/ws\/deployments\.json for worker sum to 50% \(r2 50%\): 50% of its traffic is unaccounted for; Revision r1 records no share/,
+      hint: /trafficPercent/,
+    },
   },
   {
     name: 'every revision at 0%',
@@ -129,7 +135,10 @@ const cases: Case[] = [
     name: 'servingRule newest with two revisions at the same instant',
     source: NEWEST,
     list: [d('r1', '2026-01-02T00:00:00Z', null), d('r2', '2026-01-02T00:00:00Z', null)],
-    expect: { reason: /Revisions r1, r2 of worker were created at the same instant \(2026-01-02T00:00:00\.000Z\): servingRule "newest" cannot tell which of them serves/, hint: /trafficPercent/ },
+    expect: {
+      reason: /Revisions r1, r2 of worker were created at the same instant \(2026-01-02T00:00:00\.000Z\): servingRule "newest" cannot tell which of them serves/,
+      hint: /trafficPercent/,
+    },
   },
   {
     name: 'two revisions at the same instant are no problem when traffic says which serves',
@@ -141,7 +150,10 @@ const cases: Case[] = [
     name: 'a revision dated in the future',
     source: FILE,
     list: [d('r1', '2026-01-01T00:00:00Z', 100), d('r2', '2099-01-01T00:00:00Z', 0)],
-    expect: { reason: /Revision r2 \(createdAt 2099-01-01T00:00:00\.000Z\) of worker is dated after now \(2026-02-03T12:00:00\.000Z; 5 minutes are allowed for clock skew\)/, hint: /Correct createdAt of that record in the deployment file/ },
+    expect: {
+      reason: /Revision r2 \(createdAt 2099-01-01T00:00:00\.000Z\) of worker is dated after now \(2026-02-03T12:00:00\.000Z; 5 minutes are allowed for clock skew\)/,
+      hint: /Correct createdAt of that record in the deployment file/,
+    },
   },
   {
     name: 'a revision a little ahead of this clock (skew)',
@@ -191,7 +203,10 @@ describe('servingSet', () => {
   it('a verdict resting on servingRule "newest" says so', () => {
     const set = servingSet([d('r1', '2026-01-01T00:00:00Z', null)], service(NEWEST), NOW);
     assert.ok(set.known);
-    assert.match(set.assumption!, /rests on servingRule "newest" in pipeline-lens\.json: the deployment file \/ws\/deployments\.json records no traffic, and every deploy of worker is assumed to send all traffic to the new revision/);
+    assert.match(
+      set.assumption!,
+      /rests on servingRule "newest" in pipeline-lens\.json: the deployment file \/ws\/deployments\.json records no traffic, and every deploy of worker is assumed to send all traffic to the new revision/,
+    );
   });
 });
 

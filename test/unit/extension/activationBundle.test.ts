@@ -33,7 +33,13 @@ async function inputsOf(entry: string): Promise<{ inputs: string[]; bytes: numbe
   };
 }
 
-const HEAVY = [/node_modules\/vscode-languageclient\//, /node_modules\/vscode-languageserver-protocol\//, /node_modules\/vscode-jsonrpc\//, /^src\/shared\/protocol\.ts$/, /^src\/core\//];
+const HEAVY = [
+  /node_modules\/vscode-languageclient\//,
+  /node_modules\/vscode-languageserver-protocol\//,
+  /node_modules\/vscode-jsonrpc\//,
+  /^src\/shared\/protocol\.ts$/,
+  /^src\/core\//,
+];
 
 describe('the activation bundle', () => {
   it('loads neither the language client, nor the protocol’s message types, nor the engine', async () => {
@@ -50,7 +56,10 @@ describe('the activation bundle', () => {
 
   it('leaves the language client to the second bundle, which has it', async () => {
     const { inputs } = await inputsOf('src/extension/startExtension.ts');
-    assert.ok(inputs.some((p) => p.includes('node_modules/vscode-languageclient/')), 'startExtension bundles the language client');
+    assert.ok(
+      inputs.some((p) => p.includes('node_modules/vscode-languageclient/')),
+      'startExtension bundles the language client',
+    );
     assert.ok(inputs.includes('src/shared/protocol.ts'));
   });
 });

@@ -28,7 +28,18 @@ describe('figures the sources do not hold', () => {
 
   it('compares two builds without an error column: MAE, bias, direction "not recorded", never a number or n/a', () => {
     // The graded table holds no actual value: the error sums are unknown (null), not 0.
-    const unknown = { predictions: 50, graded: 40, correct: 25, absErrorSum: null, errorSum: null, errorSqSum: null, directionN: null, directionHits: null, highEdgeN: null, highEdgeHits: null };
+    const unknown = {
+      predictions: 50,
+      graded: 40,
+      correct: 25,
+      absErrorSum: null,
+      errorSum: null,
+      errorSqSum: null,
+      directionN: null,
+      directionHits: null,
+      highEdgeN: null,
+      highEdgeHits: null,
+    };
     const text = buildComparison('gbm_v2', build('a'.repeat(40), unknown), build('b'.repeat(40), { ...unknown, correct: 30 }), thresholds);
     assert.match(text, /\| MAE \| not recorded \| not recorded \|/);
     assert.match(text, /\| bias \| not recorded \| not recorded \|/);

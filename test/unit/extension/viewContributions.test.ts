@@ -16,7 +16,10 @@ describe('views, menus and walkthrough contributions', () => {
   const views: Array<{ id: string }> = contributes.views.pipelineLens;
 
   it('puts the Models, Findings and Deployments views in their own activity-bar container with an SVG icon', () => {
-    assert.deepEqual(views.map((v) => v.id), ['pipelineLens.models', 'pipelineLens.findings', 'pipelineLens.deployments']);
+    assert.deepEqual(
+      views.map((v) => v.id),
+      ['pipelineLens.models', 'pipelineLens.findings', 'pipelineLens.deployments'],
+    );
     const container = contributes.viewsContainers.activitybar.find((c: { id: string }) => c.id === 'pipelineLens');
     assert.ok(container.icon.endsWith('.svg') && existsSync(join(ROOT, container.icon)), container.icon);
   });
@@ -24,8 +27,18 @@ describe('views, menus and walkthrough contributions', () => {
   it('gives every view a welcome message for Restricted Mode, no folder, no config, a broken config, and missing credentials or git', () => {
     for (const view of views) {
       const whens = contributes.viewsWelcome.filter((w: { view: string }) => w.view === view.id).map((w: { when: string }) => w.when);
-      for (const expected of ['!isWorkspaceTrusted', 'pipelineLens.state == noFolder', 'pipelineLens.state == noConfig', 'pipelineLens.state == configError', '.problem == credentials', '.problem == git']) {
-        assert.ok(whens.some((w: string) => w.includes(expected)), `${view.id} has a welcome for ${expected}`);
+      for (const expected of [
+        '!isWorkspaceTrusted',
+        'pipelineLens.state == noFolder',
+        'pipelineLens.state == noConfig',
+        'pipelineLens.state == configError',
+        '.problem == credentials',
+        '.problem == git',
+      ]) {
+        assert.ok(
+          whens.some((w: string) => w.includes(expected)),
+          `${view.id} has a welcome for ${expected}`,
+        );
       }
       const restricted = contributes.viewsWelcome.find((w: { view: string; when: string }) => w.view === view.id && w.when === '!isWorkspaceTrusted');
       assert.match(restricted.contents, /Restricted Mode.*nothing runs \(no git, no warehouse, no gcloud\)/s);
@@ -43,7 +56,10 @@ describe('views, menus and walkthrough contributions', () => {
 
   it('ships every walkthrough page and snippet file it names', () => {
     const steps: Array<{ id: string; media: { markdown?: string } }> = contributes.walkthroughs[0].steps;
-    assert.deepEqual(steps.map((s) => s.id), ['openDemo', 'readLens', 'verify', 'bigquery']);
+    assert.deepEqual(
+      steps.map((s) => s.id),
+      ['openDemo', 'readLens', 'verify', 'bigquery'],
+    );
     for (const step of steps) assert.ok(step.media.markdown && existsSync(join(ROOT, step.media.markdown)), `${step.id}: ${step.media.markdown}`);
     for (const s of contributes.snippets) assert.ok(existsSync(join(ROOT, s.path)), s.path);
   });

@@ -9,11 +9,24 @@ import type { Row } from '../../../src/core/warehouse/types';
  * the direction-skew query returns them (one row per model and day).
  */
 
-function days(model: string, count: number, perDay: (d: number) => { over: number; under: number; overOutcomes: number | null; underOutcomes: number | null; correct: number }): Row[] {
+function days(
+  model: string,
+  count: number,
+  perDay: (d: number) => { over: number; under: number; overOutcomes: number | null; underOutcomes: number | null; correct: number },
+): Row[] {
   return Array.from({ length: count }, (_, i) => {
     const d = perDay(i);
     const graded = d.overOutcomes === null ? 50 : d.overOutcomes + d.underOutcomes!;
-    return { model, day: `2026-06-${String(i + 1).padStart(2, '0')}`, over_calls: d.over, under_calls: d.under, graded, correct: d.correct, over_outcomes: d.overOutcomes, under_outcomes: d.underOutcomes };
+    return {
+      model,
+      day: `2026-06-${String(i + 1).padStart(2, '0')}`,
+      over_calls: d.over,
+      under_calls: d.under,
+      graded,
+      correct: d.correct,
+      over_outcomes: d.overOutcomes,
+      under_outcomes: d.underOutcomes,
+    };
   });
 }
 
@@ -25,7 +38,9 @@ describe('direction skew against the base rate', () => {
   });
 
   it('finds the days whose calls lean away from the base rate, and says what it judged against', () => {
-    const rows = days('clf_v1', 20, (i) => (i % 5 === 0 ? { over: 40, under: 60, overOutcomes: 80, underOutcomes: 20, correct: 50 } : { over: 80, under: 20, overOutcomes: 80, underOutcomes: 20, correct: 80 }));
+    const rows = days('clf_v1', 20, (i) =>
+      i % 5 === 0 ? { over: 40, under: 60, overOutcomes: 80, underOutcomes: 20, correct: 50 } : { over: 80, under: 20, overOutcomes: 80, underOutcomes: 20, correct: 80 },
+    );
     const [finding] = directionSkewFindings(rows, DEFAULT_THRESHOLDS);
     assert.equal(finding.kind, 'direction-skew');
     assert.deepEqual(finding.subjects.dates, ['2026-06-01', '2026-06-06', '2026-06-11', '2026-06-16']);
@@ -40,7 +55,9 @@ describe('direction skew against the base rate', () => {
   });
 
   it('falls back to an even split, and says so, when the outcomes have no known side of the line', () => {
-    const rows = days('m', 10, (i) => (i === 0 ? { over: 90, under: 10, overOutcomes: null, underOutcomes: null, correct: 20 } : { over: 50, under: 50, overOutcomes: null, underOutcomes: null, correct: 30 }));
+    const rows = days('m', 10, (i) =>
+      i === 0 ? { over: 90, under: 10, overOutcomes: null, underOutcomes: null, correct: 20 } : { over: 50, under: 50, overOutcomes: null, underOutcomes: null, correct: 30 },
+    );
     const [finding] = directionSkewFindings(rows, DEFAULT_THRESHOLDS);
     assert.deepEqual(finding.subjects.dates, ['2026-06-01']);
     assert.match(finding.evidence[0], /an even split \(too few graded results with a known side of the line/);

@@ -45,7 +45,10 @@ describe('feature health without a good day first', () => {
     const f = found[0].finding;
     assert.equal(f.kind, 'feature-zero-rate');
     assert.match(f.title, /^usage \(index 0\) was 100\.0% zeros in backfill mode from 2026-04-04 to 2026-04-10/);
-    assert.ok(f.evidence.some((e) => /^Other builds and modes on the same dates: 0\.0% zeros or NULL, coverage 100\.0% over 140 rows\./.test(e)), f.evidence.join('\n'));
+    assert.ok(
+      f.evidence.some((e) => /^Other builds and modes on the same dates: 0\.0% zeros or NULL, coverage 100\.0% over 140 rows\./.test(e)),
+      f.evidence.join('\n'),
+    );
   });
 
   it('finds a feature broken from the first day of a build, against the builds before it', () => {
@@ -61,7 +64,15 @@ describe('feature health without a good day first', () => {
   it('finds a feature frozen at one value where other builds vary, and says so', () => {
     const rows: Row[] = [];
     for (let d = 1; d <= 6; d++) rows.push(cell(d, 'daily', 'a', varied(d)));
-    for (let d = 7; d <= 12; d++) rows.push(cell(d, 'daily', 'b', Array.from({ length: 20 }, () => 0.5)));
+    for (let d = 7; d <= 12; d++)
+      rows.push(
+        cell(
+          d,
+          'daily',
+          'b',
+          Array.from({ length: 20 }, () => 0.5),
+        ),
+      );
     const found = featureHealth(rows, REGISTRY, DEFAULT_THRESHOLDS);
     assert.equal(found.length, 1);
     assert.equal(found[0].finding.kind, 'feature-frozen');
@@ -71,11 +82,31 @@ describe('feature health without a good day first', () => {
 
   it('does not call a value shared by every row of a day frozen (a date-level input)', () => {
     const rows: Row[] = [];
-    for (let d = 1; d <= 12; d++) rows.push(cell(d, 'daily', d <= 6 ? 'a' : 'b', Array.from({ length: 20 }, () => (d % 7) + 1)));
+    for (let d = 1; d <= 12; d++)
+      rows.push(
+        cell(
+          d,
+          'daily',
+          d <= 6 ? 'a' : 'b',
+          Array.from({ length: 20 }, () => (d % 7) + 1),
+        ),
+      );
     // Season flag: 1 on every row for days 7-12, 0 before: constant within every day.
-    for (let d = 1; d <= 12; d++) rows.push(cell(d, 'daily', d <= 6 ? 'a' : 'b', Array.from({ length: 20 }, () => (d > 6 ? 1 : 2)), 1));
+    for (let d = 1; d <= 12; d++)
+      rows.push(
+        cell(
+          d,
+          'daily',
+          d <= 6 ? 'a' : 'b',
+          Array.from({ length: 20 }, () => (d > 6 ? 1 : 2)),
+          1,
+        ),
+      );
     const registry = [...REGISTRY, { index: 1, name: 'season', description: '', minCoverage: null, column: null }];
-    assert.deepEqual(featureHealth(rows, registry, DEFAULT_THRESHOLDS).map((f) => f.finding.title), []);
+    assert.deepEqual(
+      featureHealth(rows, registry, DEFAULT_THRESHOLDS).map((f) => f.finding.title),
+      [],
+    );
   });
 
   it('leaves a feature that is zero by nature alone, unless the registry expects coverage', () => {

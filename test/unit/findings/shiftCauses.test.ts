@@ -17,7 +17,21 @@ const B = 'b'.repeat(40);
 
 function slice(correct: number, graded: number, label: string, from: string, to: string, commit: string) {
   const hitRate = wilson(correct, graded);
-  return { predictions: graded, graded, hitRate, gradingCoverage: 1, mae: null, bias: null, stdError: null, directionAccuracy: null, highEdgeHitRate: null, label, from, to, commit };
+  return {
+    predictions: graded,
+    graded,
+    hitRate,
+    gradingCoverage: 1,
+    mae: null,
+    bias: null,
+    stdError: null,
+    directionAccuracy: null,
+    highEdgeHitRate: null,
+    label,
+    from,
+    to,
+    commit,
+  };
 }
 
 const before = slice(400, 500, 'build aaaaaaaa', '2026-04-01', '2026-04-10', A);
@@ -41,11 +55,17 @@ function stats(values: Array<number | null>): ValueStats {
 const varied = (n: number, seed = 1) => Array.from({ length: n }, (_, i) => 0.1 + ((i * 7 + seed) % 10) / 10);
 
 /** Days 1-10 on build A, 11-20 on build B, in the given modes, with values from `value(build, mode, day)`. */
-function series(label: string, value: (build: string, mode: string, d: number) => Array<number | null>, modes = ['daily'], source: InputSeries['source'] = 'featureStore'): InputSeries {
+function series(
+  label: string,
+  value: (build: string, mode: string, d: number) => Array<number | null>,
+  modes = ['daily'],
+  source: InputSeries['source'] = 'featureStore',
+): InputSeries {
   const cells: InputCell[] = [];
   for (let d = 1; d <= 20; d++) {
     const build = d <= 10 ? A : B;
-    for (const mode of modes) cells.push({ commit: build, period: d <= 10 ? 'before' : 'after', mode, day: `2026-04-${String(d).padStart(2, '0')}`, stats: stats(value(build, mode, d)) });
+    for (const mode of modes)
+      cells.push({ commit: build, period: d <= 10 ? 'before' : 'after', mode, day: `2026-04-${String(d).padStart(2, '0')}`, stats: stats(value(build, mode, d)) });
   }
   return { source, label, index: source === 'featureStore' ? 0 : null, cells };
 }
@@ -61,7 +81,10 @@ describe('causes tied by rows', () => {
     assert.equal(cause.better.share, 0);
     assert.deepEqual(cause.worse.modes, ['backfill', 'daily']);
     assert.match(cause.text, /^usage: 50\.0% zeros or NULL on build bbbbbbbb's 500 rows \(backfill, daily\) vs 0\.0% on build aaaaaaaa's 500 rows/);
-    assert.match(result.checked!, /Checked 1 input\(s\) of m1's own rows in every mode: feature-store rows: 500 of build bbbbbbbb \(backfill, daily\) and 500 of build aaaaaaaa \(backfill, daily\)/);
+    assert.match(
+      result.checked!,
+      /Checked 1 input\(s\) of m1's own rows in every mode: feature-store rows: 500 of build bbbbbbbb \(backfill, daily\) and 500 of build aaaaaaaa \(backfill, daily\)/,
+    );
   });
 
   it('dismisses a feature as broken on the better build as on the regressed one, saying what it checked', () => {
@@ -69,7 +92,10 @@ describe('causes tied by rows', () => {
     const result = shiftInputs(SHIFT, [s], DEFAULT_THRESHOLDS);
     assert.deepEqual(result.causes, []);
     assert.equal(result.dismissals.length, 1);
-    assert.match(result.dismissals[0].text, /^usage: 100\.0% zeros or NULL on build bbbbbbbb's 250 rows \(daily\), and 100\.0% on build aaaaaaaa's 250 rows \(daily\): no different where results were better/);
+    assert.match(
+      result.dismissals[0].text,
+      /^usage: 100\.0% zeros or NULL on build bbbbbbbb's 250 rows \(daily\), and 100\.0% on build aaaaaaaa's 250 rows \(daily\): no different where results were better/,
+    );
   });
 
   it('dismisses a feature whose coverage was higher on the worse rows: the red herring', () => {
@@ -84,7 +110,10 @@ describe('causes tied by rows', () => {
     const [cause] = shiftInputs(SHIFT, [s], DEFAULT_THRESHOLDS).causes;
     assert.equal(cause.kind, 'frozen');
     assert.equal(cause.frozenAt, 0.4);
-    assert.match(cause.text, /^critical_features\.ppm \(recorded with each prediction\): frozen at 0\.4 on 100\.0% of build bbbbbbbb's 200 rows \(daily\), where it varies on build aaaaaaaa's 200 rows/);
+    assert.match(
+      cause.text,
+      /^critical_features\.ppm \(recorded with each prediction\): frozen at 0\.4 on 100\.0% of build bbbbbbbb's 200 rows \(daily\), where it varies on build aaaaaaaa's 200 rows/,
+    );
   });
 
   it('says nothing of an input that is the same on both builds', () => {

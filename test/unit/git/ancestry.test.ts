@@ -64,7 +64,15 @@ describe('GitRepository.ancestryIndex on a real history', () => {
   });
 
   it('counts commits between two revisions exactly as `git rev-list --count` does', async () => {
-    const pairs: Array<[number, number]> = [[3, 7], [0, 7], [6, 7], [7, 6], [7, 3], [2, 5], [5, 5]];
+    const pairs: Array<[number, number]> = [
+      [3, 7],
+      [0, 7],
+      [6, 7],
+      [7, 6],
+      [7, 3],
+      [2, 5],
+      [5, 5],
+    ];
     for (const [from, to] of pairs) {
       const expected = Number((await runGit(fixture.root, ['rev-list', '--count', `${sha[from]}..${sha[to]}`])).trim());
       assert.equal(index.countBetween(sha[from], sha[to]), expected, `${from}..${to}`);

@@ -31,7 +31,12 @@ describe('createGitFixture', () => {
     try {
       const [root, feature, fix, merge] = fixture.shas;
       const log = await runGit(fixture.root, ['log', '--format=%H|%P|%an <%ae>|%aI|%cI|%s', '--all']);
-      const lines = new Map(log.trim().split('\n').map((line) => [line.split('|')[0], line.split('|').slice(1)]));
+      const lines = new Map(
+        log
+          .trim()
+          .split('\n')
+          .map((line) => [line.split('|')[0], line.split('|').slice(1)]),
+      );
       assert.deepEqual(lines.get(feature), [root, 'Grace Hopper <grace@navy.test>', '2026-01-30T01:00:00+00:00', '2026-01-30T01:00:00+00:00', 'feature']);
       assert.deepEqual(lines.get(fix)?.slice(0, 1), [root], 'main continues from root, not from the feature branch');
       assert.deepEqual(lines.get(merge)?.[0], `${fix} ${feature}`);
@@ -52,10 +57,7 @@ describe('createGitFixture', () => {
       { message: 'ours', files: { 'a.txt': '1\n' }, date: '2026-01-02T00:00:00Z', branch: 'other' },
       { message: 'theirs', files: { 'a.txt': '2\n' }, date: '2026-01-03T00:00:00Z', branch: 'main' },
     ];
-    await assert.rejects(
-      createGitFixture([...conflicting, { message: 'merge', files: {}, date: '2026-01-04T00:00:00Z', merge: 'other' }]),
-      /conflicts on a\.txt/,
-    );
+    await assert.rejects(createGitFixture([...conflicting, { message: 'merge', files: {}, date: '2026-01-04T00:00:00Z', merge: 'other' }]), /conflicts on a\.txt/);
     const resolved = await createGitFixture([...conflicting, { message: 'merge', files: { 'a.txt': '3\n' }, date: '2026-01-04T00:00:00Z', merge: 'other' }]);
     try {
       assert.equal(await readFile(join(resolved.root, 'a.txt'), 'utf8'), '3\n');
@@ -73,9 +75,17 @@ describe('createGitFixture', () => {
     const ours = await createGitFixture([...history, { message: 'merge -s ours', files: {}, date: '2026-01-04T00:00:00Z', merge: 'side', mergeStrategy: 'ours' }]);
     const preferOurs = await createGitFixture([...history, { message: 'merge -X ours', files: {}, date: '2026-01-04T00:00:00Z', merge: 'side', mergeStrategy: 'prefer-ours' }]);
     try {
-      assert.deepEqual([await readFile(join(ours.root, 'a.txt'), 'utf8'), await readFile(join(ours.root, 'b.txt'), 'utf8')], ['2\n', '0\n'], '-s ours drops every change of the side branch');
+      assert.deepEqual(
+        [await readFile(join(ours.root, 'a.txt'), 'utf8'), await readFile(join(ours.root, 'b.txt'), 'utf8')],
+        ['2\n', '0\n'],
+        '-s ours drops every change of the side branch',
+      );
       assert.equal((await runGit(ours.root, ['rev-parse', 'HEAD^2'])).trim(), ours.shas[1], 'and still records it as merged');
-      assert.deepEqual([await readFile(join(preferOurs.root, 'a.txt'), 'utf8'), await readFile(join(preferOurs.root, 'b.txt'), 'utf8')], ['2\n', '1\n'], '-X ours keeps the side change that does not conflict');
+      assert.deepEqual(
+        [await readFile(join(preferOurs.root, 'a.txt'), 'utf8'), await readFile(join(preferOurs.root, 'b.txt'), 'utf8')],
+        ['2\n', '1\n'],
+        '-X ours keeps the side change that does not conflict',
+      );
     } finally {
       await ours.cleanup();
       await preferOurs.cleanup();

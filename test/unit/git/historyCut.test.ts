@@ -79,9 +79,7 @@ describe('reading where a real shallow clone is cut', () => {
   let clone: { root: string; cleanup(): Promise<void> };
 
   before(async () => {
-    fixture = await createGitFixture(
-      Array.from({ length: 6 }, (_, i) => ({ message: `c${i}`, files: { 'a.txt': `${i}\n` }, date: `2026-01-0${i + 1}T00:00:00Z` })),
-    );
+    fixture = await createGitFixture(Array.from({ length: 6 }, (_, i) => ({ message: `c${i}`, files: { 'a.txt': `${i}\n` }, date: `2026-01-0${i + 1}T00:00:00Z` })));
     clone = await createShallowClone(fixture.root, 2);
   });
 

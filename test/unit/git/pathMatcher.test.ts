@@ -63,9 +63,7 @@ describe('pathMatcher agrees with git', () => {
   let fixture: GitFixture;
 
   before(async () => {
-    fixture = await createGitFixture([
-      { message: 'files', files: Object.fromEntries(FILES.map((path) => [path, `${path}\n`])), date: '2026-01-30T03:17:00Z' },
-    ]);
+    fixture = await createGitFixture([{ message: 'files', files: Object.fromEntries(FILES.map((path) => [path, `${path}\n`])), date: '2026-01-30T03:17:00Z' }]);
   });
   after(() => fixture.cleanup());
 
@@ -208,7 +206,11 @@ describe('pathMatcher agrees with git on odd names', () => {
     // `svc[1]/**` reaches `svc[1]/app.py` in history but not in ls-files. Only names holding
     // a glob character can tell the two apart, and the walk only ever selects more.
     const extra = byTree.filter((path) => !byIndex.includes(path));
-    assert.deepEqual(byIndex.filter((path) => !byTree.includes(path)), [], `the tree walk misses files ls-files selects for ${JSON.stringify(globs)}`);
+    assert.deepEqual(
+      byIndex.filter((path) => !byTree.includes(path)),
+      [],
+      `the tree walk misses files ls-files selects for ${JSON.stringify(globs)}`,
+    );
     for (const path of extra) {
       assert.match(path.slice(0, path.lastIndexOf('/')), /[*?[\\]/, `the tree walk alone selects ${path} for ${JSON.stringify(globs)}`);
     }
@@ -227,7 +229,33 @@ describe('pathMatcher agrees with git on odd names', () => {
   });
 
   it('selects what git selects for generated globs', async () => {
-    const piece = fc.constantFrom('*', '**', '?', '/', '\\', '[', ']', '!', '^', '-', 'a', 'b', 'x', 'w', 'W', 'orker', 'svc', '1', '.', ' ', '.py', '[:upper:]', 'caf', '\u00e9', '\u00fc');
+    const piece = fc.constantFrom(
+      '*',
+      '**',
+      '?',
+      '/',
+      '\\',
+      '[',
+      ']',
+      '!',
+      '^',
+      '-',
+      'a',
+      'b',
+      'x',
+      'w',
+      'W',
+      'orker',
+      'svc',
+      '1',
+      '.',
+      ' ',
+      '.py',
+      '[:upper:]',
+      'caf',
+      '\u00e9',
+      '\u00fc',
+    );
     const globs = fc.array(piece, { minLength: 1, maxLength: 7 }).map((parts) => parts.join(''));
     let generated = 0;
     await fc.assert(

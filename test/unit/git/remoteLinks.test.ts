@@ -69,7 +69,12 @@ describe('pullRequestInMessage: the pull request that merged a commit', () => {
     ['GitHub squash', github, 'fix(worker): populate features 25-32 (#123)\n\n* first\n* second', 'https://github.com/acme/pipeline/pull/123'],
     ['GitHub, no pull request', github, 'fix(worker): populate features 25-32', null],
     ['GitHub, a number mid-subject', github, 'Revert (#12) partially', null],
-    ['GitLab merge request', gitlab, "Merge branch 'fix-vegas' into 'main'\n\nfix(worker): populate features\n\nSee merge request acme/ml/pipeline!45", 'https://gitlab.com/acme/ml/pipeline/-/merge_requests/45'],
+    [
+      'GitLab merge request',
+      gitlab,
+      "Merge branch 'fix-vegas' into 'main'\n\nfix(worker): populate features\n\nSee merge request acme/ml/pipeline!45",
+      'https://gitlab.com/acme/ml/pipeline/-/merge_requests/45',
+    ],
     ['GitLab: #12 is an issue', gitlab, 'fix: the line (#12)', null],
     ['Bitbucket', bitbucket, 'Merged in fix-vegas (pull request #7)\n\nfix(worker): populate features', 'https://bitbucket.org/acme/pipeline/pull-requests/7'],
     ['Azure Repos', azure, 'Merged PR 123: fix(worker): populate features 25-32', 'https://dev.azure.com/acme/Forecasts/_git/pipeline/pullrequest/123'],
@@ -84,7 +89,8 @@ describe('pullRequestInMessage: the pull request that merged a commit', () => {
 
 describe('originUrlFromConfig: remote.origin.url as git reads it', () => {
   it('reads the origin of a plain config, not another remote', () => {
-    const text = '[core]\n\trepositoryformatversion = 0\n[remote "upstream"]\n\turl = git@github.com:other/repo.git\n[remote "origin"]\n\turl = git@github.com:acme/pipeline.git\n\tfetch = +refs/heads/*:refs/remotes/origin/*\n';
+    const text =
+      '[core]\n\trepositoryformatversion = 0\n[remote "upstream"]\n\turl = git@github.com:other/repo.git\n[remote "origin"]\n\turl = git@github.com:acme/pipeline.git\n\tfetch = +refs/heads/*:refs/remotes/origin/*\n';
     assert.equal(originUrlFromConfig(text), 'git@github.com:acme/pipeline.git');
   });
 

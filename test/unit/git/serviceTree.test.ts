@@ -17,7 +17,11 @@ describe('the service part of a tree', () => {
         files: { 'worker/app.py': 'v1\n', 'worker/docs/notes.md': 'n\n', 'libs/featlib': { gitlink: '1'.repeat(40) }, 'docs/readme.md': 'r\n', 'sp ace/ü.py': 'x\n' },
         date: '2026-01-05T10:00:00Z',
       },
-      { message: 'bump, docs, rename', files: { 'libs/featlib': { gitlink: '2'.repeat(40) }, 'worker/docs/notes.md': 'n2\n', 'worker/app.py': null, 'worker/main.py': 'v1\n' }, date: '2026-01-06T10:00:00Z' },
+      {
+        message: 'bump, docs, rename',
+        files: { 'libs/featlib': { gitlink: '2'.repeat(40) }, 'worker/docs/notes.md': 'n2\n', 'worker/app.py': null, 'worker/main.py': 'v1\n' },
+        date: '2026-01-06T10:00:00Z',
+      },
     ]);
     git = await GitRepository.open(fixture.root);
     [first, second] = await Promise.all(fixture.shas.map((sha) => git.treeEntries(sha)));
@@ -63,7 +67,7 @@ describe('the service part of a tree', () => {
     assert.deepEqual(globsMatchingNothing(['worker/main.py'], [first, second]), [], 'a glob that selects a file in either tree is fine');
   });
 
-  it('tells where a glob\'s files went, from the last commit touching it', async () => {
+  it("tells where a glob's files went, from the last commit touching it", async () => {
     const change = await git.lastChange(fixture.shas[1], 'worker/app.py');
     assert.equal(change?.sha, fixture.shas[1]);
     assert.deepEqual(change?.renamed, [{ from: 'worker/app.py', to: 'worker/main.py' }]);

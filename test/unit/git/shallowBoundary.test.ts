@@ -8,9 +8,7 @@ describe('shallow boundary', () => {
   let fixture: GitFixture;
   let clone: { root: string; cleanup(): Promise<void> };
   before(async () => {
-    fixture = await createGitFixture(
-      ['a', 'b', 'c', 'd', 'e'].map((name, i) => ({ message: name, files: { [`${name}.txt`]: `${name}\n` }, date: `2026-01-0${i + 1}T10:00:00Z` })),
-    );
+    fixture = await createGitFixture(['a', 'b', 'c', 'd', 'e'].map((name, i) => ({ message: name, files: { [`${name}.txt`]: `${name}\n` }, date: `2026-01-0${i + 1}T10:00:00Z` })));
     clone = await createShallowClone(fixture.root, 2);
   });
   after(async () => {

@@ -61,7 +61,7 @@ describe('GitRepository.dirtyFiles', () => {
     assert.deepEqual(await repo.dirtyFiles([]), ['other/x.txt', 'svc/app.py', 'svc/notes.md']);
   });
 
-  it('does not rewrite the index, which would race the user\'s own git commands', async () => {
+  it("does not rewrite the index, which would race the user's own git commands", async () => {
     // A touched but unchanged file is what makes a plain `git status` refresh and rewrite the index.
     const later = new Date(Date.now() + 60_000);
     await utimes(join(fixture.root, 'svc/keep.py'), later, later);

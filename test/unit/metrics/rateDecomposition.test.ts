@@ -9,8 +9,14 @@ describe('decomposeRate (Kitagawa shift-share), against figures computed by hand
     // Before: A 90/100, B 10/100 → 0.5. After: A 90/100, B 30/300 → 0.3.
     // mix = (0.25 − 0.5)·0.9 + (0.75 − 0.5)·0.1 = −0.2; within = 0.
     const d = decomposeRate(
-      [{ group: 'A', n: 100, hits: 90 }, { group: 'B', n: 100, hits: 10 }],
-      [{ group: 'A', n: 100, hits: 90 }, { group: 'B', n: 300, hits: 30 }],
+      [
+        { group: 'A', n: 100, hits: 90 },
+        { group: 'B', n: 100, hits: 10 },
+      ],
+      [
+        { group: 'A', n: 100, hits: 90 },
+        { group: 'B', n: 300, hits: 30 },
+      ],
     );
     close(d.before.rate!, 0.5, 'before');
     close(d.after.rate!, 0.3, 'after');
@@ -26,8 +32,14 @@ describe('decomposeRate (Kitagawa shift-share), against figures computed by hand
   it('the same population with a rate falling inside one group is all within-group', () => {
     // A 90/100 → 50/100, B unchanged; shares 0.5 both sides: within = (0.5 − 0.9)·0.5 = −0.2.
     const d = decomposeRate(
-      [{ group: 'A', n: 100, hits: 90 }, { group: 'B', n: 100, hits: 10 }],
-      [{ group: 'A', n: 100, hits: 50 }, { group: 'B', n: 100, hits: 10 }],
+      [
+        { group: 'A', n: 100, hits: 90 },
+        { group: 'B', n: 100, hits: 10 },
+      ],
+      [
+        { group: 'A', n: 100, hits: 50 },
+        { group: 'B', n: 100, hits: 10 },
+      ],
     );
     close(d.mix, 0, 'mix');
     close(d.within, -0.2, 'within');
@@ -40,15 +52,27 @@ describe('decomposeRate (Kitagawa shift-share), against figures computed by hand
     // mix = (200/460 − 0.4)·(0.99 + 1)/2 + (260/460 − 0.6)·(0.99 + 0)/2
     // within = (1 − 0.99)·(0.4 + 200/460)/2 + (0 − 0.99)·(0.6 + 260/460)/2
     const d = decomposeRate(
-      [{ group: 'A', n: 200, hits: 198 }, { group: 'B', n: 300, hits: 297 }],
-      [{ group: 'A', n: 200, hits: 200 }, { group: 'B', n: 260, hits: 0 }],
+      [
+        { group: 'A', n: 200, hits: 198 },
+        { group: 'B', n: 300, hits: 297 },
+      ],
+      [
+        { group: 'A', n: 200, hits: 200 },
+        { group: 'B', n: 260, hits: 0 },
+      ],
     );
     close(d.mix, (200 / 460 - 0.4) * 0.995 + (260 / 460 - 0.6) * 0.495, 'mix');
     close(d.within, 0.01 * ((0.4 + 200 / 460) / 2) - 0.99 * ((0.6 + 260 / 460) / 2), 'within');
     close(d.mix + d.within, 200 / 460 - 0.99, 'parts add up to the change');
     // A group that appears: before A 90/100; after A 90/100 and C 50/100 → 0.9 → 0.7, all mix:
     // A (0.5 − 1)·0.9 = −0.45, C (0.5 − 0)·0.5 = +0.25.
-    const appear = decomposeRate([{ group: 'A', n: 100, hits: 90 }], [{ group: 'A', n: 100, hits: 90 }, { group: 'C', n: 100, hits: 50 }]);
+    const appear = decomposeRate(
+      [{ group: 'A', n: 100, hits: 90 }],
+      [
+        { group: 'A', n: 100, hits: 90 },
+        { group: 'C', n: 100, hits: 50 },
+      ],
+    );
     close(appear.mix, -0.2, 'mix when a group appears');
     close(appear.within, 0, 'within when a group appears');
   });

@@ -23,7 +23,9 @@ describe('groupRunSessions', () => {
     const base = Date.parse('2026-01-30T07:41:00.000Z');
     const at = (minutes: number) => new Date(base + minutes * 60_000).toISOString();
     // 20 game dates, one log row each, 07:41 to 08:37
-    const runs = Array.from({ length: 20 }, (_, i) => run(`r${i}`, at(i * 2.8), i === 19 ? '2026-01-30T08:37:00.000Z' : at(i * 2.8 + 2.5), `2026-01-${String(9 + i).padStart(2, '0')}`));
+    const runs = Array.from({ length: 20 }, (_, i) =>
+      run(`r${i}`, at(i * 2.8), i === 19 ? '2026-01-30T08:37:00.000Z' : at(i * 2.8 + 2.5), `2026-01-${String(9 + i).padStart(2, '0')}`),
+    );
     const sessions = groupRunSessions(runs);
     assert.equal(sessions.length, 1);
     assert.equal(sessions[0].firstDate, '2026-01-09');

@@ -38,7 +38,16 @@ const run = (id: string, stageName: string | null, startedAt: string): RunRecord
 });
 
 function provenanceOf(files: string[], runs: RunRecord[], logService: string | null) {
-  const commit = { sha: FIX, shortSha: FIX.slice(0, 7), subject: 'fix', author: 'A', authorEmail: 'a@x', committedAt: '2026-03-01T10:00:00.000Z', authoredAt: '2026-03-01T10:00:00.000Z', parents: [OLD] };
+  const commit = {
+    sha: FIX,
+    shortSha: FIX.slice(0, 7),
+    subject: 'fix',
+    author: 'A',
+    authorEmail: 'a@x',
+    committedAt: '2026-03-01T10:00:00.000Z',
+    authoredAt: '2026-03-01T10:00:00.000Z',
+    parents: [OLD],
+  };
   const deployed = (service: string) => ({ list: [{ service, revision: `${service}-1`, commit: OLD, createdAt: '2026-02-01T00:00:00.000Z', trafficPercent: 100 }] });
   const [p] = assembleProvenance({
     queries: [FIX],
@@ -68,7 +77,10 @@ describe('runs of a log shared by stages', () => {
     const features = p.services.find((s) => s.service === 'features')!;
     assert.equal(features.touchesService, true);
     assert.equal(features.status, 'not-deployed');
-    assert.equal(features.gapRuns.reduce((n, s) => n + s.runs, 0), 2);
+    assert.equal(
+      features.gapRuns.reduce((n, s) => n + s.runs, 0),
+      2,
+    );
     assert.ok(features.gapRuns.every((s) => s.firstDate >= '2026-03-02'));
     assert.equal(p.services.length, 1, 'only the stage it touches');
   });
@@ -76,13 +88,19 @@ describe('runs of a log shared by stages', () => {
   it("gives a commit to the scorer only the scorer's runs, though the log names the scorer as its service", () => {
     const p = provenanceOf(['scorer/app.py'], runs, 'scorer');
     const scorer = p.services.find((s) => s.service === 'scorer')!;
-    assert.equal(scorer.gapRuns.reduce((n, s) => n + s.runs, 0), 1);
+    assert.equal(
+      scorer.gapRuns.reduce((n, s) => n + s.runs, 0),
+      1,
+    );
     assert.equal(scorer.gapRuns[0].startedAt, '2026-03-02T15:00:00.000Z');
   });
 
   it('without a stage column, the runs stay with the service the log names', () => {
     const unlabelled = runs.map((r) => ({ ...r, stage: null }));
     assert.equal(provenanceOf(['features/build.py'], unlabelled, 'scorer').services[0].gapRuns.length, 0);
-    assert.equal(provenanceOf(['scorer/app.py'], unlabelled, 'scorer').services[0].gapRuns.reduce((n, s) => n + s.runs, 0), 3);
+    assert.equal(
+      provenanceOf(['scorer/app.py'], unlabelled, 'scorer').services[0].gapRuns.reduce((n, s) => n + s.runs, 0),
+      3,
+    );
   });
 });

@@ -15,7 +15,8 @@ describe('shortLabel', () => {
   });
 
   it('never cuts inside brackets: a list of builds stays whole or goes', () => {
-    const title = 'usage_spike_score (index 8) was 100.0% zeros in daily mode from 2025-12-15 to 2026-01-30 (builds 8b4cea80, c42198fd, 45e23120) (the last day with daily rows): broken for 46 day(s)';
+    const title =
+      'usage_spike_score (index 8) was 100.0% zeros in daily mode from 2025-12-15 to 2026-01-30 (builds 8b4cea80, c42198fd, 45e23120) (the last day with daily rows): broken for 46 day(s)';
     const { head } = shortLabel(title, 80);
     assert.ok(head.length <= 80, head);
     assert.ok(!/\([^)]*$/.test(head), `no open bracket: ${head}`);
@@ -28,7 +29,8 @@ describe('shortLabel', () => {
   });
 
   it('keeps every headline of the demo within 80 characters', () => {
-    const title = 'Backfill of 2026-01-09..2026-01-28 ran 07:41–08:37 on older build 62c12d62 (2,006 rows), 4h24m after fix 38ab3820 (2026-01-30 03:17 UTC); prediction-worker got it at 19:10, 15h53m after the commit; 3,228 rows in all from 2 run sessions on old code';
+    const title =
+      'Backfill of 2026-01-09..2026-01-28 ran 07:41–08:37 on older build 62c12d62 (2,006 rows), 4h24m after fix 38ab3820 (2026-01-30 03:17 UTC); prediction-worker got it at 19:10, 15h53m after the commit; 3,228 rows in all from 2 run sessions on old code';
     assert.equal(headline(title), 'Backfill of 2026-01-09..2026-01-28 ran 07:41–08:37 on older build 62c12d62…');
   });
 });

@@ -52,7 +52,7 @@ describe('extension contributions', () => {
     assert.equal(props['pipelineLens.credentials.allowedHosts'].scope, 'machine', 'a workspace must not choose where credentials go');
   });
 
-  it("lists on the Marketplace page only declared settings, each with its declared default and scope", () => {
+  it('lists on the Marketplace page only declared settings, each with its declared default and scope', () => {
     const props = pkg.contributes.configuration.properties;
     const page = readFileSync(join(ROOT, 'marketplace/README.md'), 'utf8');
     const rows = [...page.matchAll(/^\| `(pipelineLens\.[\w.]+)` \| `([^`]*)` \| (.*) \|$/gm)];

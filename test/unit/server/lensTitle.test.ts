@@ -36,14 +36,31 @@ function service(overrides: Partial<ServiceProvenance>): ServiceProvenance {
     service: 'prediction-worker',
     touchesService: true,
     status: 'deployed',
-    firstDeployment: { revision: 'prediction-worker-00069-wqf', commit: 'a'.repeat(40), createdAt: '2026-01-30T19:10:00.000Z', trafficPercent: 0, delaySeconds: 15 * 3600 + 53 * 60 },
+    firstDeployment: {
+      revision: 'prediction-worker-00069-wqf',
+      commit: 'a'.repeat(40),
+      createdAt: '2026-01-30T19:10:00.000Z',
+      trafficPercent: 0,
+      delaySeconds: 15 * 3600 + 53 * 60,
+    },
     earlierUnknown: [],
     serving: null,
     servingUnknown: null,
     replaced: null,
     behindBy: null,
     gapRuns: [
-      { mode: 'backfill', commit: 'c'.repeat(40), revision: 'r67', startedAt: '2026-01-30T07:41:00.000Z', endedAt: '2026-01-30T08:37:00.000Z', firstDate: '2026-01-09', lastDate: '2026-01-28', runs: 20, rowsProduced: 2006, failedRuns: 0 },
+      {
+        mode: 'backfill',
+        commit: 'c'.repeat(40),
+        revision: 'r67',
+        startedAt: '2026-01-30T07:41:00.000Z',
+        endedAt: '2026-01-30T08:37:00.000Z',
+        firstDate: '2026-01-09',
+        lastDate: '2026-01-28',
+        runs: 20,
+        rowsProduced: 2006,
+        failedRuns: 0,
+      },
     ],
     undecidedRuns: 0,
     problem: null,
@@ -57,7 +74,16 @@ function provenance(services: ServiceProvenance[], models: ModelProvenance[] = [
     resolution: 'found',
     candidates: [],
     problem: null,
-    commit: { sha: '38ab38201f5d0715bd4726077d0e27a37b66ee7d', shortSha: '38ab382', subject: 'fix(worker): populate | features', author: 'Dana', authorEmail: 'd@x', committedAt: '2026-01-30T03:17:00.000Z', authoredAt: '2026-01-30T03:17:00.000Z', parents: [] },
+    commit: {
+      sha: '38ab38201f5d0715bd4726077d0e27a37b66ee7d',
+      shortSha: '38ab382',
+      subject: 'fix(worker): populate | features',
+      author: 'Dana',
+      authorEmail: 'd@x',
+      committedAt: '2026-01-30T03:17:00.000Z',
+      authoredAt: '2026-01-30T03:17:00.000Z',
+      parents: [],
+    },
     files: ['predictions/worker/worker.py'],
     services,
     models,
@@ -76,12 +102,22 @@ describe('lensTitle', () => {
   });
 
   it('says how far behind an undeployed commit the deployed build is', () => {
-    const p = provenance([service({ status: 'not-deployed', firstDeployment: null, gapRuns: [], serving: { revision: 'r72', commit: '47763d6b497a1518c640e22cb0540822ffedce53', createdAt: '2026-02-02T20:07:00Z', trafficPercent: 100 }, behindBy: 2 })]);
+    const p = provenance([
+      service({
+        status: 'not-deployed',
+        firstDeployment: null,
+        gapRuns: [],
+        serving: { revision: 'r72', commit: '47763d6b497a1518c640e22cb0540822ffedce53', createdAt: '2026-02-02T20:07:00Z', trafficPercent: 100 },
+        behindBy: 2,
+      }),
+    ]);
     assert.equal(lensTitle(p, parts), '✗ not in prediction-worker (deployed: 47763d6, 2 commits behind)');
   });
 
   it('shows the date when the deployment was on another day, and what is still loading', () => {
-    const p = provenance([service({ firstDeployment: { revision: 'r', commit: null, createdAt: '2026-01-31T09:00:00.000Z', trafficPercent: null, delaySeconds: 106_380 }, gapRuns: [] })]);
+    const p = provenance([
+      service({ firstDeployment: { revision: 'r', commit: null, createdAt: '2026-01-31T09:00:00.000Z', trafficPercent: null, delaySeconds: 106_380 }, gapRuns: [] }),
+    ]);
     assert.equal(lensTitle(p, { deployments: ready, runs: loading, results: loading }), '✓ prediction-worker 2026-01-31 09:00 (+1d5h) · ⋯ runs loading · ⋯ results loading');
     assert.equal(lensTitle(p, { deployments: loading, runs: loading, results: { state: 'failed', error: 'x' } }), '⋯ deployments loading · ⋯ runs loading');
   });
@@ -100,7 +136,18 @@ describe('lensTitle', () => {
   });
 
   it('names runs by mode', () => {
-    const run = (mode: string | null) => ({ mode, commit: null, revision: null, startedAt: '', endedAt: '', firstDate: '', lastDate: '', runs: 1, rowsProduced: null, failedRuns: 0 });
+    const run = (mode: string | null) => ({
+      mode,
+      commit: null,
+      revision: null,
+      startedAt: '',
+      endedAt: '',
+      firstDate: '',
+      lastDate: '',
+      runs: 1,
+      rowsProduced: null,
+      failedRuns: 0,
+    });
     assert.equal(describeRuns([run('backfill'), run('daily'), run('daily'), run('rerun'), run(null)]), '1 backfill + 2 daily runs + 1 rerun + 1 run');
   });
 

@@ -10,7 +10,12 @@ import { findTableReferences } from '../../../src/core/sql/tableReferences';
 const context: SqlContext = {
   tables: [
     { name: 'nba_predictions.ml_feature_store_v2', role: 'featureStore', partitionColumn: 'game_date', columns: ['game_date', 'player_lookup', 'features', 'feature_source_mode'] },
-    { name: 'nba_predictions.player_prop_predictions', role: 'predictions', partitionColumn: 'game_date', columns: ['game_date', 'player_lookup', 'system_id', 'build_commit_sha'] },
+    {
+      name: 'nba_predictions.player_prop_predictions',
+      role: 'predictions',
+      partitionColumn: 'game_date',
+      columns: ['game_date', 'player_lookup', 'system_id', 'build_commit_sha'],
+    },
     { name: 'nba_reference.nba_schedule', role: 'expected', partitionColumn: null, columns: ['game_id', 'game_date'] },
   ],
   featuresColumn: 'features',
@@ -64,7 +69,8 @@ describe('sqlDiagnostics', () => {
   const codes = (sql: string) => sqlDiagnostics(sql, context).map((p) => [p.code, p.severity]);
 
   it('flags an offset outside the array as an error (a warning with SAFE_) and one outside the registry as a warning', () => {
-    const sql = 'SELECT features[OFFSET(40)], features[SAFE_OFFSET(33)], features[OFFSET(30)], features[ORDINAL(0)] FROM `nba_predictions.ml_feature_store_v2` WHERE game_date = @d';
+    const sql =
+      'SELECT features[OFFSET(40)], features[SAFE_OFFSET(33)], features[OFFSET(30)], features[ORDINAL(0)] FROM `nba_predictions.ml_feature_store_v2` WHERE game_date = @d';
     const problems = sqlDiagnostics(sql, context);
     assert.deepEqual(
       problems.map((p) => [p.code, p.severity, sql.slice(p.start, p.end)]),
@@ -133,7 +139,10 @@ describe('sqlCompletions', () => {
   it('offers configured tables, fully qualified, after FROM', () => {
     const sql = 'SELECT * FROM nba';
     const result = sqlCompletions(sql, sql.length, context);
-    assert.deepEqual(result.items.map((i) => i.insertText), ['`nba_predictions.ml_feature_store_v2`', '`nba_predictions.player_prop_predictions`', '`nba_reference.nba_schedule`']);
+    assert.deepEqual(
+      result.items.map((i) => i.insertText),
+      ['`nba_predictions.ml_feature_store_v2`', '`nba_predictions.player_prop_predictions`', '`nba_reference.nba_schedule`'],
+    );
     assert.equal(result.replaceStart, sql.length - 3);
   });
 
@@ -161,12 +170,22 @@ describe('features held as text or in their own columns', () => {
     { index: 0, name: 'temperature_c', description: 'Air temperature', column: 'air_temp_c' },
     { index: 1, name: 'humidity', description: 'Relative humidity', column: 'rel_humidity' },
   ];
-  const text = (storage: 'jsonArray' | 'delimited'): SqlContext => ({ tables: [store], featuresColumn: 'inputs', featureCount: 2, features, featureStorage: storage, featureDelimiter: ';' });
+  const text = (storage: 'jsonArray' | 'delimited'): SqlContext => ({
+    tables: [store],
+    featuresColumn: 'inputs',
+    featureCount: 2,
+    features,
+    featureStorage: storage,
+    featureDelimiter: ';',
+  });
   const wide: SqlContext = { tables: [{ ...store, columns: ['day', 'air_temp_c', 'rel_humidity'] }], featuresColumn: null, featureCount: 2, features, featureStorage: 'columns' };
 
   it('offers each feature as the layout reads it', () => {
     const sql = 'SELECT  FROM grid.snapshots';
-    const insert = (context: SqlContext) => sqlCompletions(sql, 7, context).items.filter((i) => i.kind === 'feature').map((i) => i.insertText);
+    const insert = (context: SqlContext) =>
+      sqlCompletions(sql, 7, context)
+        .items.filter((i) => i.kind === 'feature')
+        .map((i) => i.insertText);
     assert.deepEqual(insert(text('delimited')), ["SPLIT(inputs, ';')[OFFSET(0)]", "SPLIT(inputs, ';')[OFFSET(1)]"]);
     assert.deepEqual(insert(text('jsonArray')), ["JSON_VALUE(inputs, '$[0]')", "JSON_VALUE(inputs, '$[1]')"]);
     assert.deepEqual(insert(wide), ['air_temp_c', 'rel_humidity']);
@@ -182,6 +201,9 @@ describe('features held as text or in their own columns', () => {
     assert.match(sqlHoverAt(columns, columns.indexOf('rel_') + 1, wide)!.contents, /^\*\*humidity\*\* — feature 1 of 2, column `rel_humidity`/);
     assert.match(sqlHoverAt(columns, columns.indexOf('air_') + 1, wide)!.contents, /^\*\*temperature_c\*\*/);
     const problems = sqlDiagnostics("SELECT SPLIT(inputs, ';')[OFFSET(5)] FROM grid.snapshots WHERE day = @d", text('delimited'));
-    assert.deepEqual(problems.map((p) => p.code), ['feature-offset-out-of-range']);
+    assert.deepEqual(
+      problems.map((p) => p.code),
+      ['feature-offset-out-of-range'],
+    );
   });
 });

@@ -8,7 +8,10 @@ describe('scanShas', () => {
   it('finds abbreviated and full SHAs with their ranges', () => {
     const text = 'The fix is `38ab3820`, committed after 62c12d62077fbca3d933b3b9f3d1c0085f583324.';
     const tokens = scanShas(text);
-    assert.deepEqual(tokens.map((t) => t.text), ['38ab3820', '62c12d62077fbca3d933b3b9f3d1c0085f583324']);
+    assert.deepEqual(
+      tokens.map((t) => t.text),
+      ['38ab3820', '62c12d62077fbca3d933b3b9f3d1c0085f583324'],
+    );
     for (const t of tokens) assert.equal(text.slice(t.start, t.end), t.text);
   });
 

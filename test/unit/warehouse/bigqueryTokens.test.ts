@@ -19,7 +19,9 @@ describe('tokenize', () => {
   });
 
   it('reads strings, names, params, numbers and comments', () => {
-    const kinds = tokenize("SELECT r'\\d', `a.b`, @p, 1.5e3, x -- c").filter((t) => t.kind !== 'space').map((t) => `${t.kind}:${t.value}`);
+    const kinds = tokenize("SELECT r'\\d', `a.b`, @p, 1.5e3, x -- c")
+      .filter((t) => t.kind !== 'space')
+      .map((t) => `${t.kind}:${t.value}`);
     assert.deepEqual(kinds, ['word:SELECT', 'string:\\d', 'punct:,', 'quoted:a.b', 'punct:,', 'param:p', 'punct:,', 'number:1.5e3', 'punct:,', 'word:x', 'comment:-- c']);
   });
 

@@ -41,7 +41,10 @@ describe('queryParameters', () => {
 
   it('ignores @@system variables and parameters inside strings and comments', () => {
     const sent = queryParameters(q("SELECT @@project_id, '@notme', @x -- @nor_me", { x: 1 }, { x: 'INT64' }));
-    assert.deepEqual(sent.map((p) => p.name), ['x']);
+    assert.deepEqual(
+      sent.map((p) => p.name),
+      ['x'],
+    );
   });
 });
 
@@ -58,7 +61,14 @@ describe('normaliseBigQueryRow', () => {
       { name: 'b', type: 'BOOLEAN' },
       { name: 'bytes', type: 'BYTES' },
       { name: 'arr', type: 'INTEGER', mode: 'REPEATED' },
-      { name: 'rec', type: 'RECORD', fields: [{ name: 'a', type: 'DATE' }, { name: 'nested', type: 'INTEGER', mode: 'REPEATED' }] },
+      {
+        name: 'rec',
+        type: 'RECORD',
+        fields: [
+          { name: 'a', type: 'DATE' },
+          { name: 'nested', type: 'INTEGER', mode: 'REPEATED' },
+        ],
+      },
       { name: 'none', type: 'STRING' },
     ];
     // As jobs.getQueryResults sends them (TIMESTAMP as int64 microseconds).

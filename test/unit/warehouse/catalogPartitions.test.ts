@@ -32,7 +32,8 @@ function unfilteredScans(sql: string, partitions: Record<string, string>): strin
     if (!partition) continue;
     let j = name.end;
     if (isWord(tokens[j], 'AS')) j++;
-    const alias = tokens[j] && (tokens[j].kind === 'word' || tokens[j].kind === 'quoted') && !isWord(tokens[j], 'WHERE', 'JOIN', 'CROSS', 'LEFT', 'ON', 'GROUP') ? tokens[j].value : null;
+    const alias =
+      tokens[j] && (tokens[j].kind === 'word' || tokens[j].kind === 'quoted') && !isWord(tokens[j], 'WHERE', 'JOIN', 'CROSS', 'LEFT', 'ON', 'GROUP') ? tokens[j].value : null;
     if (!alias) {
       problems.push(`${table} is read without an alias, so its filter cannot be checked`);
       continue;
@@ -87,11 +88,22 @@ function demoLikeConfig(overrides: Record<string, unknown> = {}): PipelineLensCo
         predictions: { table: 'nba_predictions.player_prop_predictions', partitionColumn: 'game_date', columns: { featureSnapshot: 'critical_features', artifact: 'model_file' } },
         graded: { table: 'nba_predictions.prediction_accuracy', partitionColumn: 'game_date' },
         featureStore: { table: 'nba_predictions.ml_feature_store_v2', partitionColumn: 'game_date' },
-        executionLog: { table: 'nba_predictions.prediction_execution_log', partitionColumn: 'execution_start_timestamp', service: 'prediction-worker', columns: { artifact: 'model_file' } },
+        executionLog: {
+          table: 'nba_predictions.prediction_execution_log',
+          partitionColumn: 'execution_start_timestamp',
+          service: 'prediction-worker',
+          columns: { artifact: 'model_file' },
+        },
         expected: { table: 'nba_analytics.upcoming_player_game_context', partitionColumn: 'game_date' },
         ...overrides,
       },
-      features: { count: 33, registry: [{ index: 25, name: 'vegas_points_line' }, { index: 5, name: 'fatigue_score' }] },
+      features: {
+        count: 33,
+        registry: [
+          { index: 25, name: 'vegas_points_line' },
+          { index: 5, name: 'fatigue_score' },
+        ],
+      },
       services: [
         {
           name: 'prediction-worker',
@@ -140,7 +152,10 @@ describe('every built-in query filters partitioned tables on their partition col
 
   it('walks every exported builder', () => {
     const walked = new Set(catalogCalls(demoLikeConfig(), ARGS).map((c) => c.label.replace(/\(.*$/, '')));
-    assert.deepEqual(catalogBuilderNames().filter((name) => !walked.has(name)), []);
+    assert.deepEqual(
+      catalogBuilderNames().filter((name) => !walked.has(name)),
+      [],
+    );
   });
 
   it('catches a scan without a partition filter, in a subquery, or filtered on another alias', () => {

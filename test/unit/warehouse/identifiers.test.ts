@@ -12,7 +12,24 @@ describe('tableRef', () => {
   });
 
   it('rejects injection attempts and malformed names, naming them and the rule', () => {
-    for (const bad of ['a`; DROP TABLE x; --', 'ds.t`', 'ds.t; DELETE', "ds.t' OR '1'='1", 'preds', 'a.b.c.d', 'ds..t', '.ds.t', 'ds.t ', 'ds.t\n', 'ds.t-x', 'My-Proj.ds.t', '-proj.ds.t', 'proj-.ds.t', 'ds.ta"b', '']) {
+    for (const bad of [
+      'a`; DROP TABLE x; --',
+      'ds.t`',
+      'ds.t; DELETE',
+      "ds.t' OR '1'='1",
+      'preds',
+      'a.b.c.d',
+      'ds..t',
+      '.ds.t',
+      'ds.t ',
+      'ds.t\n',
+      'ds.t-x',
+      'My-Proj.ds.t',
+      '-proj.ds.t',
+      'proj-.ds.t',
+      'ds.ta"b',
+      '',
+    ]) {
       assert.throws(
         () => tableRef(bad),
         (error: unknown) =>
@@ -43,8 +60,7 @@ describe('columnRef', () => {
     for (const bad of ['a`; DROP', '1abc', 'a b', 'a.b', 'a-b', '', 'é', 'a`', 'x'.repeat(301)]) {
       assert.throws(
         () => columnRef(bad),
-        (error: unknown) =>
-          error instanceof WarehouseError && error.message.includes(JSON.stringify(bad)) && error.message.includes('[A-Za-z_][A-Za-z0-9_]*'),
+        (error: unknown) => error instanceof WarehouseError && error.message.includes(JSON.stringify(bad)) && error.message.includes('[A-Za-z_][A-Za-z0-9_]*'),
         `accepted ${JSON.stringify(bad)}`,
       );
     }

@@ -92,7 +92,7 @@ function checkKeyFile(path: string): void {
   if (type !== 'service_account') {
     throw new WarehouseError(
       `warehouse.keyFilename in pipeline-lens.json names ${path}, a credential file of type ${JSON.stringify(type ?? null)}; only a service-account key (type "service_account") is accepted there, ` +
-        'because other credential files make Google\'s library read local files or call URLs the file chooses. Use a service-account key, or remove keyFilename and set GOOGLE_APPLICATION_CREDENTIALS in your own environment.',
+        "because other credential files make Google's library read local files or call URLs the file chooses. Use a service-account key, or remove keyFilename and set GOOGLE_APPLICATION_CREDENTIALS in your own environment.",
       'no-credentials',
     );
   }

@@ -150,8 +150,7 @@ export function bytesOverCap(queryName: string, cap: number, source: CapSource, 
       ? 'or raise --max-bytes'
       : 'or raise the cap (warehouse.maximumBytesBilled in pipeline-lens.json; for one query on the command line: pipeline-lens query --max-bytes)';
   return new WarehouseError(
-    `Query ${queryName} ${would} the cap of ${exactly(cap)} ${setBy}, so BigQuery did not run it and nothing was billed. ` +
-      `Narrow the date range or the columns read, ${raise}.`,
+    `Query ${queryName} ${would} the cap of ${exactly(cap)} ${setBy}, so BigQuery did not run it and nothing was billed. ` + `Narrow the date range or the columns read, ${raise}.`,
     'bytes-limit',
   );
 }
@@ -177,10 +176,7 @@ function invalidQuery(context: BigQueryErrorContext, message: string): Warehouse
   const text = context.sql.split(/\r?\n/)[line - 1];
   const excerpt = text === undefined ? '' : `\n  ${line} | ${text}\n  ${' '.repeat(String(line).length)} | ${' '.repeat(Math.max(0, column - 1))}^`;
   const clean = message.replace(/\s*at \[\d+:\d+\]\s*$/, '');
-  return new WarehouseError(
-    `Query ${context.queryName} is not valid BigQuery SQL, at line ${line}, column ${column}: ${clean}.${hint}${excerpt}`,
-    'invalid-query',
-  );
+  return new WarehouseError(`Query ${context.queryName} is not valid BigQuery SQL, at line ${line}, column ${column}: ${clean}.${hint}${excerpt}`, 'invalid-query');
 }
 
 function notFound(context: BigQueryErrorContext, message: string): WarehouseError {

@@ -44,10 +44,7 @@ export function queryParameters(query: SqlQuery, used: readonly string[] = usedP
     }
     const type = query.types[name];
     if (type === undefined) {
-      throw new WarehouseError(
-        `Query ${query.name} gives @${name} no declared type; declare it in types (BigQuery needs it for NULL and empty arrays).`,
-        'missing-param-type',
-      );
+      throw new WarehouseError(`Query ${query.name} gives @${name} no declared type; declare it in types (BigQuery needs it for NULL and empty arrays).`, 'missing-param-type');
     }
     const label = `@${name} of query ${query.name}`;
     return { name, parameterType: parameterType(type), parameterValue: parameterValue(query.params[name], type, label) };
@@ -103,4 +100,3 @@ function scalarText(value: ParamValue, type: ScalarParamType, label: string): st
   }
   throw invalidParam(label, value, type);
 }
-

@@ -11,17 +11,7 @@ import { classifyStatement } from '../statementKind';
 import { writeRefusal } from '../queryGuard';
 import { DeadlineExceeded, withinDeadline } from './requestDeadline';
 import { AttemptsExhausted, BIGQUERY_RETRY_POLICY, CallAttempts, sleep, type RetryPolicy } from './retryPolicy';
-import {
-  WarehouseError,
-  type CapSource,
-  type DryRunResult,
-  type QueryOptions,
-  type QueryProgress,
-  type QueryResult,
-  type Row,
-  type SqlQuery,
-  type Warehouse,
-} from '../types';
+import { WarehouseError, type CapSource, type DryRunResult, type QueryOptions, type QueryProgress, type QueryResult, type Row, type SqlQuery, type Warehouse } from '../types';
 
 export interface BigQueryWarehouseOptions {
   /** `dataset.table` (lowercase) → the pipeline-lens.json setting naming it, for "not found". */
@@ -429,7 +419,14 @@ function isFailedJob(error: unknown): boolean {
 
 function labels(queryName: string): Record<string, string> {
   // Label values: lowercase letters, digits, _ and -, at most 63.
-  return { tool: 'pipeline-lens', query: queryName.toLowerCase().replace(/[^a-z0-9_-]/g, '_').slice(0, 63) || 'query' };
+  return {
+    tool: 'pipeline-lens',
+    query:
+      queryName
+        .toLowerCase()
+        .replace(/[^a-z0-9_-]/g, '_')
+        .slice(0, 63) || 'query',
+  };
 }
 
 function tableName(t: { projectId?: string; datasetId?: string; tableId?: string }): string {

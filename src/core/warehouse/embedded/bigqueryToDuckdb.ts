@@ -1,15 +1,4 @@
-import {
-  isPunct,
-  isWord,
-  matchingClose,
-  nextSignificant,
-  previousSignificant,
-  significantIndexes,
-  splitTopLevel,
-  tokenize,
-  type Token,
-  type TokenRange,
-} from '../bigqueryTokens';
+import { isPunct, isWord, matchingClose, nextSignificant, previousSignificant, significantIndexes, splitTopLevel, tokenize, type Token, type TokenRange } from '../bigqueryTokens';
 import type { ParamType } from '../types';
 
 /**
@@ -92,8 +81,23 @@ const INTERVAL_FUNCTIONS: Record<string, string> = {
 
 /** Every date part BigQuery names; anything else is not rewritten. */
 const DATE_PARTS = new Set([
-  'MICROSECOND', 'MILLISECOND', 'SECOND', 'MINUTE', 'HOUR', 'DAY', 'DAYOFWEEK', 'DAYOFYEAR', 'WEEK',
-  'ISOWEEK', 'MONTH', 'QUARTER', 'YEAR', 'ISOYEAR', 'DATE', 'TIME', 'DATETIME',
+  'MICROSECOND',
+  'MILLISECOND',
+  'SECOND',
+  'MINUTE',
+  'HOUR',
+  'DAY',
+  'DAYOFWEEK',
+  'DAYOFYEAR',
+  'WEEK',
+  'ISOWEEK',
+  'MONTH',
+  'QUARTER',
+  'YEAR',
+  'ISOYEAR',
+  'DATE',
+  'TIME',
+  'DATETIME',
 ]);
 
 const WEEKDAYS = ['SUNDAY', 'MONDAY', 'TUESDAY', 'WEDNESDAY', 'THURSDAY', 'FRIDAY', 'SATURDAY'];
@@ -326,9 +330,7 @@ class Rewriter {
       end = offset ? k + 1 : nextSignificant(t, withAt + 1, to) + 1;
       const offsetName = offset ?? '"offset"';
       // Two unnests in one SELECT run side by side in DuckDB, pairing each element with its offset.
-      const text =
-        `(SELECT unnest(${array}) AS ${alias}, unnest(generate_series(0, len(${array}) - 1)) AS ${offsetName})` +
-        ` AS ${this.freshAlias()}`;
+      const text = `(SELECT unnest(${array}) AS ${alias}, unnest(generate_series(0, len(${array}) - 1)) AS ${offsetName})` + ` AS ${this.freshAlias()}`;
       return { text, next: end };
     }
     return { text: `unnest(${array}) AS ${this.freshAlias()}(${alias})`, next: end };
@@ -349,11 +351,7 @@ class Rewriter {
     const t = this.t;
     const previous = t[previousSignificant(t, open)];
     const follows =
-      !!previous &&
-      ((previous.kind === 'word' && !RESERVED.has(previous.text.toUpperCase())) ||
-        previous.kind === 'quoted' ||
-        isPunct(previous, ')') ||
-        isPunct(previous, ']'));
+      !!previous && ((previous.kind === 'word' && !RESERVED.has(previous.text.toUpperCase())) || previous.kind === 'quoted' || isPunct(previous, ')') || isPunct(previous, ']'));
     if (!follows) return null;
     const close = matchingClose(t, open, to);
     if (close === -1) return null;
@@ -382,8 +380,7 @@ class Rewriter {
       const n = Number(expr);
       index = n >= base ? String(n + 1 - base) : 'NULL';
     } else {
-      index =
-        mode === 'offset' ? `CASE WHEN (${expr}) >= 0 THEN (${expr}) + 1 END` : `CASE WHEN (${expr}) >= 1 THEN (${expr}) END`;
+      index = mode === 'offset' ? `CASE WHEN (${expr}) >= 0 THEN (${expr}) + 1 END` : `CASE WHEN (${expr}) >= 1 THEN (${expr}) END`;
     }
     return { text: `[${index}]`, next: close + 1 };
   }
@@ -400,13 +397,7 @@ class Rewriter {
       if (part === 'ISOWEEK') return { part, firstDay: 1, weekly: true };
       return { part, firstDay: 0, weekly: part === 'WEEK' };
     }
-    if (
-      part === 'WEEK' &&
-      inner.length === 4 &&
-      isPunct(t[inner[1]], '(') &&
-      t[inner[2]].kind === 'word' &&
-      isPunct(t[inner[3]], ')')
-    ) {
+    if (part === 'WEEK' && inner.length === 4 && isPunct(t[inner[1]], '(') && t[inner[2]].kind === 'word' && isPunct(t[inner[3]], ')')) {
       const day = WEEKDAYS.indexOf(t[inner[2]].text.toUpperCase());
       if (day !== -1) return { part, firstDay: day, weekly: true };
     }
@@ -492,9 +483,7 @@ class Rewriter {
       body += emitted.text;
       j = emitted.next;
     }
-    const valueFrom = isWord(t[nextSignificant(t, range.from, range.to)], 'DISTINCT')
-      ? nextSignificant(t, range.from, range.to) + 1
-      : range.from;
+    const valueFrom = isWord(t[nextSignificant(t, range.from, range.to)], 'DISTINCT') ? nextSignificant(t, range.from, range.to) + 1 : range.from;
     const value = this.range(valueFrom, valueEnd === -1 ? range.to : valueEnd).trim();
     return { body: body.trim(), ignoreNulls, limit, value };
   }
@@ -562,10 +551,7 @@ function stringLiteral(value: string): string {
 function blobLiteral(value: string): string {
   let escaped = '';
   for (const byte of Buffer.from(value, 'latin1')) {
-    escaped +=
-      byte >= 0x20 && byte < 0x7f && byte !== 0x5c && byte !== 0x27
-        ? String.fromCharCode(byte)
-        : `\\x${byte.toString(16).padStart(2, '0').toUpperCase()}`;
+    escaped += byte >= 0x20 && byte < 0x7f && byte !== 0x5c && byte !== 0x27 ? String.fromCharCode(byte) : `\\x${byte.toString(16).padStart(2, '0').toUpperCase()}`;
   }
   return `CAST('${escaped}' AS BLOB)`;
 }
@@ -661,9 +647,7 @@ const FUNCTION_RULES: Record<string, FunctionRule | undefined> = {
     if (!part || call.args.length < 2 || call.args.length > 3) return null;
     const zone = call.args.length === 3 ? call.arg(2) : null;
     const local = zone ? `timezone(${zone}, ${call.arg(0)})` : call.arg(0);
-    const truncated = part.weekly
-      ? `CAST(${weekStart(local, part.firstDay)} AS TIMESTAMP)`
-      : `date_trunc('${part.part.toLowerCase()}', ${local})`;
+    const truncated = part.weekly ? `CAST(${weekStart(local, part.firstDay)} AS TIMESTAMP)` : `date_trunc('${part.part.toLowerCase()}', ${local})`;
     if (zone) return `timezone(${zone}, ${truncated})`;
     return part.weekly ? `CAST(${truncated} AS TIMESTAMPTZ)` : truncated;
   },
@@ -889,10 +873,7 @@ const FUNCTION_RULES: Record<string, FunctionRule | undefined> = {
   GENERATE_DATE_ARRAY(call) {
     if (call.args.length < 2 || call.args.length > 3) return null;
     const step = call.args.length === 3 ? call.arg(2) : 'INTERVAL 1 DAY';
-    return (
-      `list_transform(generate_series(CAST(${call.arg(0)} AS DATE), CAST(${call.arg(1)} AS DATE), ${step}),` +
-      ` lambda d: CAST(d AS DATE))`
-    );
+    return `list_transform(generate_series(CAST(${call.arg(0)} AS DATE), CAST(${call.arg(1)} AS DATE), ${step}),` + ` lambda d: CAST(d AS DATE))`;
   },
   GENERATE_ARRAY(call) {
     if (call.args.length === 2) return `generate_series(${call.arg(0)}, ${call.arg(1)})`;
@@ -907,7 +888,6 @@ function nullPropagating(fn: string, call: Call): string | null {
   // BigQuery's GREATEST/LEAST return NULL if any argument is NULL; DuckDB's skip NULLs.
   return `CASE WHEN ${args.map((a) => `(${a}) IS NULL`).join(' OR ')} THEN NULL ELSE ${fn}(${args.join(', ')}) END`;
 }
-
 
 /*
  * Line comments (`-- x`, `# x`) end at a newline, and rewrites trim and move the text around

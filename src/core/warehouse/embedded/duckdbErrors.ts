@@ -39,16 +39,14 @@ export function translateDuckdbError(error: unknown, queryName: string, workspac
   const column = /Referenced column "?([^"\s]+)"? not found/i.exec(first) ?? /column with name "?([^"\s]+)"? does not exist/i.exec(first);
   if (column) {
     return new WarehouseError(
-      `Query ${queryName}: column ${column[1]} does not exist${suffix}. ` +
-        'Check the column names under tables.*.columns in pipeline-lens.json against the table.',
+      `Query ${queryName}: column ${column[1]} does not exist${suffix}. ` + 'Check the column names under tables.*.columns in pipeline-lens.json against the table.',
       'not-found',
     );
   }
   const fn = /(?:Scalar|Aggregate|Table) Function with name "?([^"\s!]+)"? does not exist/i.exec(first);
   if (fn) {
     return new WarehouseError(
-      `Query ${queryName}: function ${fn[1]} is not available on the embedded warehouse (DuckDB)${suffix}; ` +
-        'the query uses BigQuery SQL outside the subset both engines run.',
+      `Query ${queryName}: function ${fn[1]} is not available on the embedded warehouse (DuckDB)${suffix}; ` + 'the query uses BigQuery SQL outside the subset both engines run.',
       'unsupported',
     );
   }

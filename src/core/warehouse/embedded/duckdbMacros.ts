@@ -37,7 +37,5 @@ export const BIGQUERY_MACROS: ReadonlyArray<{ name: string; definition: string }
 
 /** The statement that defines every macro, run once per DuckDB instance. */
 export function bigqueryMacrosSql(schema = 'main'): string {
-  return BIGQUERY_MACROS.map(
-    (macro) => `CREATE OR REPLACE MACRO ${schema}.${macro.name}${macro.definition};`,
-  ).join('\n');
+  return BIGQUERY_MACROS.map((macro) => `CREATE OR REPLACE MACRO ${schema}.${macro.name}${macro.definition};`).join('\n');
 }

@@ -1,19 +1,6 @@
 import { invalidParam } from '../paramErrors';
 import { parseDate, parseTimestampMicros } from '../temporalValues';
-import {
-  BIGINT,
-  BOOLEAN,
-  DATE,
-  DOUBLE,
-  LIST,
-  TIMESTAMPTZ,
-  VARCHAR,
-  dateValue,
-  listValue,
-  timestampTZValue,
-  type DuckDBType,
-  type DuckDBValue,
-} from '@duckdb/node-api';
+import { BIGINT, BOOLEAN, DATE, DOUBLE, LIST, TIMESTAMPTZ, VARCHAR, dateValue, listValue, timestampTZValue, type DuckDBType, type DuckDBValue } from '@duckdb/node-api';
 import { WarehouseError, type ParamType, type ParamValue, type ScalarParamType, type SqlQuery } from '../types';
 
 /**
@@ -37,10 +24,7 @@ export function duckdbParams(query: SqlQuery, used: readonly string[]): DuckdbPa
     }
     const type = query.types[name];
     if (type === undefined) {
-      throw new WarehouseError(
-        `Query ${query.name} gives @${name} no declared type; declare it in types (BigQuery needs it for NULL and empty arrays).`,
-        'missing-param-type',
-      );
+      throw new WarehouseError(`Query ${query.name} gives @${name} no declared type; declare it in types (BigQuery needs it for NULL and empty arrays).`, 'missing-param-type');
     }
     const label = `@${name} of query ${query.name}`;
     values[name] = toDuckdbValue(query.params[name], type, label);
@@ -106,7 +90,6 @@ function toScalar(value: ParamValue | undefined, type: ScalarParamType, label: s
   }
   throw invalidParam(label, value, type);
 }
-
 
 const DAY_MS = 86_400_000;
 

@@ -64,4 +64,3 @@ function isoDate(days: number): string {
   if (year < 0 || year > 9999) return new DuckDBDateValue(days).toString();
   return date.toISOString().slice(0, 10);
 }
-

@@ -90,10 +90,7 @@ export class EmbeddedWarehouse implements Warehouse {
     if (config.database) {
       databasePath = resolve(baseDir, config.database);
       if (!(await isFile(databasePath))) {
-        throw new WarehouseError(
-          `warehouse.database in pipeline-lens.json points at ${databasePath}, which does not exist.`,
-          'missing-file',
-        );
+        throw new WarehouseError(`warehouse.database in pipeline-lens.json points at ${databasePath}, which does not exist.`, 'missing-file');
       }
     }
 
@@ -135,9 +132,7 @@ export class EmbeddedWarehouse implements Warehouse {
       admin?.closeSync();
       instance.closeSync();
       await rm(spillDirectory, { recursive: true, force: true });
-      throw error instanceof WarehouseError
-        ? error
-        : new WarehouseError(`Could not open the embedded warehouse: ${(error as Error).message.split('\n')[0]}`, 'open-failed');
+      throw error instanceof WarehouseError ? error : new WarehouseError(`Could not open the embedded warehouse: ${(error as Error).message.split('\n')[0]}`, 'open-failed');
     }
   }
 
@@ -239,9 +234,7 @@ export class EmbeddedWarehouse implements Warehouse {
       const catalog = table.name.project ? ident(table.name.project) : 'memory';
       const schema = `${catalog}.${ident(table.name.dataset)}`;
       const view = `${schema}.${ident(table.name.table)}`;
-      await this.admin.run(
-        `CREATE SCHEMA IF NOT EXISTS ${schema};\n` + `CREATE OR REPLACE VIEW ${view} AS SELECT * FROM ${table.reader};`,
-      );
+      await this.admin.run(`CREATE SCHEMA IF NOT EXISTS ${schema};\n` + `CREATE OR REPLACE VIEW ${view} AS SELECT * FROM ${table.reader};`);
       if (table.textual) {
         const replace = await temporalColumns(this.admin, view);
         if (replace.length > 0) {
@@ -285,10 +278,7 @@ async function fileTable(key: string, path: string, baseDir: string): Promise<Fi
   // A glob is checked by DuckDB when the view is made; a plain path is checked now, so a
   // typo in config shows at open rather than at the first query on that table.
   if (!GLOB.test(absolute) && !(await isFile(absolute))) {
-    throw new WarehouseError(
-      `Table ${key}: file ${absolute} does not exist (set in ${configKey} in pipeline-lens.json).`,
-      'missing-file',
-    );
+    throw new WarehouseError(`Table ${key}: file ${absolute} does not exist (set in ${configKey} in pipeline-lens.json).`, 'missing-file');
   }
   return { key, name, path: absolute, reader, textual: !reader.startsWith('read_parquet'), view: null };
 }
@@ -374,9 +364,7 @@ async function attachDatabase(admin: DuckDBConnection, path: string, files: Map<
       schemas.add(schema);
       statements.push(`CREATE SCHEMA IF NOT EXISTS memory.${ident(schema)};`);
     }
-    statements.push(
-      `CREATE VIEW memory.${ident(schema)}.${ident(table)} AS SELECT * FROM ${DATABASE_ALIAS}.${ident(schema)}.${ident(table)};`,
-    );
+    statements.push(`CREATE VIEW memory.${ident(schema)}.${ident(table)} AS SELECT * FROM ${DATABASE_ALIAS}.${ident(schema)}.${ident(table)};`);
   }
   if (statements.length > 0) await admin.run(statements.join('\n'));
 }
@@ -426,10 +414,7 @@ function viewError(table: FileTable, error: unknown): WarehouseError {
   const message = error instanceof Error ? error.message.split('\n')[0] : String(error);
   const configKey = `warehouse.files[${JSON.stringify(table.key)}]`;
   if (/no files found/i.test(message)) {
-    return new WarehouseError(
-      `Table ${table.key}: no file matches ${table.path} (set in ${configKey} in pipeline-lens.json).`,
-      'missing-file',
-    );
+    return new WarehouseError(`Table ${table.key}: no file matches ${table.path} (set in ${configKey} in pipeline-lens.json).`, 'missing-file');
   }
   return new WarehouseError(`Table ${table.key}: could not read ${table.path} (set in ${configKey}): ${message}`, 'unreadable-file');
 }

@@ -6,18 +6,7 @@
  * clicked, read by a screen reader and found by a test. It gets its data by message and
  * never reaches the network (the CSP forbids it anyway).
  */
-import {
-  Chart,
-  Filler,
-  LinearScale,
-  LineController,
-  LineElement,
-  PointElement,
-  Tooltip,
-  type ChartDataset,
-  type PluginOptionsByType,
-  type TooltipItem,
-} from 'chart.js';
+import { Chart, Filler, LinearScale, LineController, LineElement, PointElement, Tooltip, type ChartDataset, type PluginOptionsByType, type TooltipItem } from 'chart.js';
 import annotationPlugin from 'chartjs-plugin-annotation';
 import type { FeatureCoverageResult, TimelineResult, TreeDate } from '../../../shared/protocol';
 import type { FromTimeline, TimelineFocus, TimelineRendered, ToTimeline } from '../timelineMessages';
@@ -139,7 +128,15 @@ function markers(t: TimelineResult, focus: TimelineFocus): Marker[] {
   if (focusSha && !list.some((m) => m.focused)) {
     // The marked commit touched no service (or lies outside the window): say so rather than drop it.
     const d = t.deployments.find((x) => isFocus(x.commit));
-    if (d?.commit) list.push({ kind: 'commit', at: time(d.createdAt), label: d.commit.slice(0, 8), detail: `Commit ${d.commit.slice(0, 8)} (first deployed ${stamp(d.createdAt)})`, sha: d.commit, focused: true });
+    if (d?.commit)
+      list.push({
+        kind: 'commit',
+        at: time(d.createdAt),
+        label: d.commit.slice(0, 8),
+        detail: `Commit ${d.commit.slice(0, 8)} (first deployed ${stamp(d.createdAt)})`,
+        sha: d.commit,
+        focused: true,
+      });
   }
   for (const d of t.deployments) {
     list.push({
@@ -223,7 +220,10 @@ function render(): void {
   const days = series.flatMap((s) => s.days.map((d) => dayValue(d.date))).concat(state.coverage.flatMap((c) => c.days.map((d) => dayValue(d.date))));
   if (days.length === 0 && t.series.length === 0) {
     app.append(el('p', 'empty', 'No predictions in this window: the chart has nothing to draw. Check tables.predictions in pipeline-lens.json and the window.'));
-    report(all, series.map((s) => s.model));
+    report(
+      all,
+      series.map((s) => s.model),
+    );
     return;
   }
   const min = Math.min(...(days.length ? days : [Date.now()])) - DAY_MS;
@@ -291,7 +291,10 @@ function render(): void {
     },
     plugins: [{ id: 'markerStrip', afterRender: (c) => placeMarkers(c, strip, visible) }],
   });
-  report(visible, series.map((s) => s.model));
+  report(
+    visible,
+    series.map((s) => s.model),
+  );
 }
 
 function datasets(series: TimelineResult['series'], t: TimelineResult, colours: string[]): ChartDataset<'line'>[] {
@@ -302,7 +305,15 @@ function datasets(series: TimelineResult['series'], t: TimelineResult, colours: 
     const band = (key: 'low' | 'high') => days.map((d) => ({ x: dayValue(d.date), y: pct(d.metrics.hitRate[key]) }));
     // The interval band is two invisible lines with the area between them filled.
     sets.push({ label: `${s.model} low`, data: band('low'), borderWidth: 0, pointRadius: 0, fill: false, band: true } as ChartDataset<'line'>);
-    sets.push({ label: `${s.model} high`, data: band('high'), borderWidth: 0, pointRadius: 0, fill: '-1', backgroundColor: alpha(colour, 0.12), band: true } as ChartDataset<'line'>);
+    sets.push({
+      label: `${s.model} high`,
+      data: band('high'),
+      borderWidth: 0,
+      pointRadius: 0,
+      fill: '-1',
+      backgroundColor: alpha(colour, 0.12),
+      band: true,
+    } as ChartDataset<'line'>);
     sets.push({
       label: s.model,
       data: days.map((d) => {
@@ -365,7 +376,14 @@ function annotations(visible: Marker[], t: TimelineResult): Record<string, Annot
       borderColor: alpha(css('--vscode-descriptionForeground', '#888888'), 0.8),
       borderDash: [2, 4],
       borderWidth: 1,
-      label: { display: true, content: `threshold ${pct(t.thresholds.hitRate)}%`, position: 'start', backgroundColor: 'transparent', color: css('--vscode-descriptionForeground', '#888'), font: { size: 10 } },
+      label: {
+        display: true,
+        content: `threshold ${pct(t.thresholds.hitRate)}%`,
+        position: 'start',
+        backgroundColor: 'transparent',
+        color: css('--vscode-descriptionForeground', '#888'),
+        font: { size: 10 },
+      },
     },
   };
   visible.forEach((m, i) => {
@@ -386,7 +404,15 @@ function annotations(visible: Marker[], t: TimelineResult): Record<string, Annot
       drawTime: 'afterDatasetsDraw',
       click: open,
       label: labelled
-        ? { display: true, content: m.kind === 'deployment' ? m.label.replace(/^.*-(\d+-\w+)$/, '$1') : m.label.slice(0, 8), position: m.kind === 'deployment' ? 'end' : 'start', rotation: 0, font: { size: 10 }, backgroundColor: alpha(colour, 0.85), color: '#000' }
+        ? {
+            display: true,
+            content: m.kind === 'deployment' ? m.label.replace(/^.*-(\d+-\w+)$/, '$1') : m.label.slice(0, 8),
+            position: m.kind === 'deployment' ? 'end' : 'start',
+            rotation: 0,
+            font: { size: 10 },
+            backgroundColor: alpha(colour, 0.85),
+            color: '#000',
+          }
         : undefined,
     };
   });

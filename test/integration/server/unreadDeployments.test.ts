@@ -24,7 +24,9 @@ describe('a deployment record that cannot be read', () => {
   let malformed: EnergyPipeline;
   /** services[0].deployments.path names a file that does not exist. */
   let missing: EnergyPipeline;
-  /** The record read, listing no revision built from the feed commit. */
+  /** The service names no deployment source at all. */
+  let unconfigured: EnergyPipeline;
+  /** The record read, listing no revision built from the fix. */
   let readable: EnergyPipeline;
   let server: LspHarness;
 
@@ -39,11 +41,12 @@ describe('a deployment record that cannot be read', () => {
       `${JSON.stringify({ service: 'grid-docs', revision: 'docs-1', commit: malformed.sha.docs, createdAt: '2026-03-17T10:00:00Z', trafficPercent: 100 })}\n`,
     );
     missing = await createEnergyPipeline({ editConfig: (c) => ((c.services as Array<{ deployments: { path: string } }>)[0].deployments.path = 'exports/releases.ndjson') });
+    unconfigured = await createEnergyPipeline({ editConfig: (c) => delete (c.services as Array<{ deployments?: unknown }>)[0].deployments });
     readable = await createEnergyPipeline();
     // The fix was never deployed: its revision is taken out of the record.
     const releases = (await readFile(join(readable.root, 'releases.ndjson'), 'utf8')).split('\n').filter((line) => !line.includes('"rel-43"'));
     await writeFile(join(readable.root, 'releases.ndjson'), releases.join('\n'));
-    server = await LspHarness.start({ folders: [malformed.root, missing.root, readable.root] });
+    server = await LspHarness.start({ folders: [malformed.root, missing.root, unconfigured.root, readable.root] });
     await server.ready();
   });
 
@@ -51,6 +54,7 @@ describe('a deployment record that cannot be read', () => {
     await server?.stop();
     await malformed?.cleanup();
     await missing?.cleanup();
+    await unconfigured?.cleanup();
     await readable?.cleanup();
   });
 
@@ -88,6 +92,20 @@ describe('a deployment record that cannot be read', () => {
       assert.match(
         summary,
         /deployment record not read \(services\[0\]\.deployments \(load-forecaster\): Cannot read the deployment history .*exports\/releases\.ndjson \(no such file\); fix services\[\]\.deployments\.path/,
+        summary,
+      );
+      assert.doesNotMatch(summary, /not deployed/);
+    }
+  });
+
+  it('models view, no deployment source configured: the row says which setting to add, never "not deployed"', async () => {
+    const t = await tree(unconfigured.root);
+    for (const b of builds(t)) {
+      assert.equal(b.deployment.state, 'not-read');
+      const summary = deploymentSummary(b);
+      assert.match(
+        summary,
+        /deployment record not read \(services\[0\]\.deployments \(load-forecaster\): Service load-forecaster has no deployment source; set services\[\]\.deployments/,
         summary,
       );
       assert.doesNotMatch(summary, /not deployed/);

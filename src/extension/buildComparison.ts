@@ -2,6 +2,7 @@ import { compareProportions } from '../core/metrics/compareProportions';
 import type { SliceMetrics } from '../core/metrics/types';
 import { formatCount, formatDirection, formatMeasure, formatPercent, formatPointDifference, formatRate, formatTimestamp, shortSha } from '../core/report/format';
 import type { TreeCommit, ViewThresholds } from '../shared/protocol';
+import { deploymentCell } from './buildDeploymentText';
 
 /**
  * A build against the one before it, as markdown: the figures side by side and the change
@@ -38,5 +39,5 @@ export function buildComparison(model: string, before: TreeCommit, after: TreeCo
 }
 
 function deployed(c: TreeCommit): string {
-  return c.deployedAs.length ? c.deployedAs.map((d) => `${d.revision} ${formatTimestamp(d.createdAt)}`).join(', ') : 'not deployed';
+  return deploymentCell(c).replace(/\|/g, '\\|');
 }

@@ -4,7 +4,7 @@ import { formatCount, formatDuration, formatMeasure, formatPointDifference, form
 import { Commands, type CommitCommandArgs, type TimelineCommandArgs, type VerifyCommandArgs } from '../shared/protocol';
 import { commandLink, escapeMarkdown, webLink } from './commandLinks';
 import type { CommitLinks } from '../core/git/remoteLinks';
-import type { CommitRerun, CommitReruns } from '../core/rerun/commitReruns';
+import { rerunTiming, type CommitReruns } from '../core/rerun/commitReruns';
 import { rerunLines } from '../core/rerun/rerunSummary';
 import type { LensParts } from './lensTitle';
 
@@ -105,6 +105,11 @@ function runsSection(services: ServiceProvenance[], state: PartState): string[] 
   if (state.state === 'failed') return [`_Runs between the commit and its deployment: unavailable (${escapeMarkdown(state.error)})._`, ''];
   if (state.state === 'absent') return [];
   const runs = touched.flatMap((s) => s.gapRuns.map((r) => ({ service: s.service, ...r })));
+  // A stage whose deployment is unknown has no gap to look in: "no run" would be a claim without a record.
+  const unknown = touched.filter((s) => s.status === 'unknown').map((s) => escapeMarkdown(s.service));
+  const notChecked = unknown.length ? `Runs between the commit and the deployment of ${unknown.join(', ')}: not checked (the deployment is unknown).` : null;
+  if (runs.length === 0 && notChecked)
+    return unknown.length === touched.length ? [notChecked, ''] : ['No run executed older code between the commit and the deployment of the other stages.', notChecked, ''];
   if (runs.length === 0) return ['No run executed older code between the commit and its deployment.', ''];
   const out = [`**⚠ Ran on older code between the commit and its deployment** (${runs.length})`, '', '| mode | when | game dates | rows | build |', '|---|---|---|---|---|'];
   for (const r of runs) {
@@ -115,6 +120,7 @@ function runsSection(services: ServiceProvenance[], state: PartState): string[] 
     out.push(`| ${escapeMarkdown(r.mode ?? 'run')} | ${when} | ${dates} | ${rows}${r.failedRuns ? ` (${r.failedRuns} failed)` : ''} | ${build} |`);
   }
   out.push('');
+  if (notChecked) out.push(notChecked, '');
   return out;
 }
 
@@ -154,12 +160,6 @@ function slice(m: ModelProvenance['build']): string {
   return `${formatRate(m.hitRate)} · MAE ${formatMeasure(m.mae, m.graded)} · ${formatCount(m.predictions)} preds`;
 }
 
-const RERUN_WHEN: Record<CommitRerun['when'], string> = {
-  'before-deployment': 'before its deployment',
-  'after-deployment': 'after its deployment',
-  'not-deployed': 'while it is not deployed',
-};
-
 /** The report's section on re-runs written after the commit (the CLI's `commit` shows the same). */
 export function rerunsMarkdown(reruns: CommitReruns, sha: string): string {
   if (!reruns.recorded) return `**Re-runs after this commit**: not recorded (${escapeMarkdown(reruns.reason)})\n`;
@@ -169,7 +169,7 @@ export function rerunsMarkdown(reruns: CommitReruns, sha: string): string {
   for (const r of list) {
     const { headline, details } = rerunLines(r.rerun);
     const builds = r.builds === 'unknown' ? 'may or may not contain it (not in local history)' : r.builds.replace(' it', ' this commit');
-    out.push(`- ${r.builds === 'lack it' ? '⚠ ' : ''}${escapeMarkdown(headline)}: re-run ${RERUN_WHEN[r.when]}, by builds that ${builds}`);
+    out.push(`- ${r.builds === 'lack it' ? '⚠ ' : ''}${escapeMarkdown(headline)}: re-run ${escapeMarkdown(rerunTiming(r))}, by builds that ${builds}`);
     for (const d of details) out.push(`  - ${escapeMarkdown(d)}`);
   }
   out.push('');

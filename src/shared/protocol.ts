@@ -162,6 +162,26 @@ export interface TreeDeployment {
   serving: boolean;
 }
 
+/** A deployment record that could not be read: a commit absent from the others may still be in it. */
+export interface UnreadDeploymentRecord {
+  service: string;
+  /** The setting that names the record, e.g. `services[0].deployments`. */
+  key: string;
+  /** What went wrong and what to do, as the source said it. */
+  reason: string;
+}
+
+export interface TreeDeploymentRecord {
+  /**
+   * `deployed`: a record read lists a revision built from this commit; `not-deployed`: every
+   * service's record was read and none does; `not-read`: none of the records read lists it and
+   * at least one could not be read (or no service is configured), so whether it was deployed is unknown.
+   */
+  state: 'deployed' | 'not-deployed' | 'not-read';
+  /** The records that could not be read, each with why; empty when every record was read. */
+  unread: UnreadDeploymentRecord[];
+}
+
 export interface TreeCommit {
   /** Full SHA when the build is in local history, else the value the rows hold. */
   commit: string;
@@ -171,8 +191,10 @@ export interface TreeCommit {
   lastDate: string;
   metrics: SliceMetrics;
   dates: TreeDate[];
-  /** Revisions built from this commit, oldest first; empty when it was never deployed (or the sources could not be read). */
+  /** Revisions built from this commit, oldest first, as far as the records read say (see `deployment`). */
   deployedAs: TreeDeployment[];
+  /** Whether the deployment records prove the commit was deployed, prove it was not, or could not be read. */
+  deployment: TreeDeploymentRecord;
   /** The model files this build ran for the model; null when no table records them (tables.*.columns.artifact). */
   artifacts?: TreeArtifact[] | null;
 }

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { warehouseProfileNames } from '../../core/config/warehouseProfiles';
 import type { CredentialHosts } from '../../core/credentials/endpointPolicy';
 import { compareProfiles, type FeatureSide, type ProfileComparison } from '../../core/profiles/compareProfiles';
-import { formatCount, formatNumber, formatPercent } from '../../core/report/format';
+import { formatCount, formatNumber, formatPercent, NO_SAMPLE, NOT_RECORDED } from '../../core/report/format';
 import type { Workspace } from '../../core/workspace';
 import { textTable } from '../render/textTable';
 
@@ -62,9 +62,10 @@ export function registerCompareProfiles(program: Command, host: CompareProfilesH
     });
 }
 
-const share = (v: number | null) => (v === null ? 'n/a' : formatPercent(v));
-const mean = (v: number | null) => (v === null ? 'n/a' : formatNumber(v, 3));
-const side = (s: FeatureSide | null) => (s ? [formatCount(s.rows), share(s.coverage), mean(s.mean), share(s.nullShare)] : ['no rows', '', '', '']);
+// A share or mean over no rows (or no non-NULL value) has no sample; one the sources cannot give is not recorded.
+const share = (v: number | null, s: FeatureSide) => (v !== null ? formatPercent(v) : s.rows === 0 ? NO_SAMPLE : NOT_RECORDED);
+const mean = (s: FeatureSide) => (s.mean !== null ? formatNumber(s.mean, 3) : s.rows === 0 || s.nullShare === 1 ? NO_SAMPLE : NOT_RECORDED);
+const side = (s: FeatureSide | null) => (s ? [formatCount(s.rows), share(s.coverage, s), mean(s), share(s.nullShare, s)] : ['none (absent)', NO_SAMPLE, NO_SAMPLE, NO_SAMPLE]);
 
 export function renderComparison(c: ProfileComparison): string {
   const [a, b] = c.profiles;
@@ -107,6 +108,11 @@ export function renderComparison(c: ProfileComparison): string {
           differing.map((f) => [String(f.index), f.name, f.differs.join(', '), ...side(f.sides[0]), ...side(f.sides[1])]),
         ),
       );
+    }
+    for (const f of c.features) {
+      const [x, y] = f.sides;
+      if (!x === !y) continue;
+      lines.push(`  ${f.name} (index ${f.index}): present in ${x ? a : b} only; ${x ? b : a} has no row of it on ${c.date}.`);
     }
   }
   for (const n of c.notChecked) lines.push(`Not checked: ${n}`);

@@ -1,6 +1,6 @@
 import type { CommitLinks } from '../../core/git/remoteLinks';
 import type { CommitProvenance } from '../../core/provenance/commitProvenance';
-import type { CommitRerun } from '../../core/rerun/commitReruns';
+import { rerunTiming, type CommitRerun } from '../../core/rerun/commitReruns';
 import { rerunLines } from '../../core/rerun/rerunSummary';
 import { formatCount, formatDuration, formatMeasure, formatPercent, formatPointDifference, formatRate, formatTimestamp, shortSha } from '../../core/report/format';
 import { textTable } from './textTable';
@@ -99,12 +99,6 @@ export function renderProvenance(p: CommitProvenance, extras: ProvenanceExtras =
   return out.join('\n');
 }
 
-const WHEN: Record<CommitRerun['when'], string> = {
-  'before-deployment': 'before its deployment',
-  'after-deployment': 'after its deployment',
-  'not-deployed': 'while it is not deployed',
-};
-
 function rerunSection(extras: ProvenanceExtras): string[] {
   if (extras.rerunsNotRecorded) return ['', `Re-runs after this commit: not recorded (${extras.rerunsNotRecorded})`];
   if (!extras.reruns?.length) return [];
@@ -112,7 +106,7 @@ function rerunSection(extras: ProvenanceExtras): string[] {
   for (const r of extras.reruns) {
     const { headline, details } = rerunLines(r.rerun);
     out.push(
-      `  ${r.builds === 'lack it' ? '⚠ ' : ''}${headline}: re-run ${WHEN[r.when]}, by builds that ${r.builds === 'unknown' ? 'may or may not contain it (not in local history)' : r.builds.replace(' it', ' this commit')}`,
+      `  ${r.builds === 'lack it' ? '⚠ ' : ''}${headline}: re-run ${rerunTiming(r)}, by builds that ${r.builds === 'unknown' ? 'may or may not contain it (not in local history)' : r.builds.replace(' it', ' this commit')}`,
     );
     for (const d of details) out.push(`    ${d}`);
   }

@@ -5,8 +5,14 @@ import { rerunImpact, type ModelRerun } from './rerunImpact';
 
 export interface CommitRerun {
   rerun: ModelRerun;
-  /** When the re-run wrote its rows: before the commit's first deployment (in its gap), after it, or with the commit not deployed. */
-  when: 'before-deployment' | 'after-deployment' | 'not-deployed';
+  /**
+   * When the re-run wrote its rows: before the commit's first deployment (in its gap), after
+   * it, with the commit not deployed (every record read says so), or unknown because a
+   * deployment record could not be read.
+   */
+  when: 'before-deployment' | 'after-deployment' | 'not-deployed' | 'deployment-unknown';
+  /** With `deployment-unknown`: the services whose deployment record could not be read. */
+  unreadServices?: string[];
   /** Whether the builds that wrote the re-run's rows contain the commit. */
   builds: 'contain it' | 'lack it' | 'some contain it' | 'unknown';
 }
@@ -34,6 +40,8 @@ export async function rerunsAfterCommits(workspace: Workspace, provenances: Comm
       .filter((s) => s.touchesService && s.firstDeployment)
       .map((s) => s.firstDeployment!.createdAt)
       .sort()[0];
+    // Without a deployment found, "not deployed" needs every touched service's record read.
+    const unread = p.services.filter((s) => s.touchesService && s.status === 'unknown').map((s) => s.service);
     const reruns: CommitRerun[] = [];
     for (const m of impact.perModel) {
       if (!m.rerunMade || Date.parse(m.rerunMade.last) < Date.parse(commit.committedAt)) continue;
@@ -41,10 +49,28 @@ export async function rerunsAfterCommits(workspace: Workspace, provenances: Comm
       const answers = writers.map((b) => (b === null || !index?.knows(b) ? null : index.contains(b, commit.sha)));
       const verdict: CommitRerun['builds'] =
         answers.length === 0 || answers.includes(null) ? 'unknown' : answers.every(Boolean) ? 'contain it' : answers.some(Boolean) ? 'some contain it' : 'lack it';
+      if (!deployedAt && unread.length) {
+        reruns.push({ rerun: m, when: 'deployment-unknown', unreadServices: unread, builds: verdict });
+        continue;
+      }
       const when: CommitRerun['when'] = !deployedAt ? 'not-deployed' : Date.parse(m.rerunMade.first) < Date.parse(deployedAt) ? 'before-deployment' : 'after-deployment';
       reruns.push({ rerun: m, when, builds: verdict });
     }
     byCommit.set(commit.sha, reruns);
   }
   return { recorded: true, byCommit };
+}
+
+/** When the re-run wrote its rows relative to the commit's deployment, in words ("re-run …"). */
+export function rerunTiming(r: CommitRerun): string {
+  switch (r.when) {
+    case 'before-deployment':
+      return 'before its deployment';
+    case 'after-deployment':
+      return 'after its deployment';
+    case 'not-deployed':
+      return 'while it is not deployed';
+    case 'deployment-unknown':
+      return `at a time its deployment is unknown (the deployment record of ${(r.unreadServices ?? []).join(', ')} was not read)`;
+  }
 }

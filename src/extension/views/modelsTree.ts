@@ -3,6 +3,7 @@ import type { LanguageClient } from 'vscode-languageclient/node';
 import { formatTimestamp, shortSha } from '../../core/report/format';
 import { Commands, TreeRequest, type TreeArtifact, type TreeCommit, type TreeDate, type TreeModel, type TreeResult, type ViewThresholds } from '../../shared/protocol';
 import { escapeMarkdown } from '../../core/report/markdown';
+import { deploymentDetail, deploymentSummary } from '../buildDeploymentText';
 import { judge, judgementIcon, metricsTooltip, rateDescription, rateLabel } from './metricsText';
 import { classifyProblem, errorItem, messageOf, setViewProblem } from './viewProblems';
 
@@ -99,15 +100,13 @@ export class ModelsTreeProvider implements vscode.TreeDataProvider<ModelsNode>, 
         const sha = shortSha(b.commit);
         const item = new vscode.TreeItem(rateLabel(sha, b.metrics), vscode.TreeItemCollapsibleState.Collapsed);
         item.id = `build:${node.model.model}:${b.commit}`;
-        const deployed = deploymentText(b);
+        const deployed = deploymentSummary(b);
         item.description = `${rateDescription(b.metrics)} · ${b.subject ? `${b.subject} · ` : ''}${b.firstDate}..${b.lastDate} · ${deployed}`;
         item.iconPath = judgementIcon('git-commit', judge(b.metrics, node.thresholds));
         const extra = [
           `Build \`${b.commit}\`${b.committedAt ? `, committed ${formatTimestamp(b.committedAt)}` : ''}${b.subject ? `: ${escapeMarkdown(b.subject)}` : ''}`,
           `Predictions for game dates ${b.firstDate}..${b.lastDate}`,
-          b.deployedAs.length
-            ? `Deployed as ${b.deployedAs.map((d) => `${d.revision} (${d.service}, ${formatTimestamp(d.createdAt)}${d.serving ? ', serving now' : ''})`).join(', ')}`
-            : 'No revision was built from exactly this commit.',
+          ...deploymentDetail(b).map(escapeMarkdown),
         ];
         item.tooltip = metricsTooltip(`${node.model.model} · ${sha}`, b.metrics, node.thresholds, extra);
         item.contextValue = node.previous ? 'build.hasPrevious' : 'build';
@@ -170,13 +169,6 @@ export class ModelsTreeProvider implements vscode.TreeDataProvider<ModelsNode>, 
   dispose(): void {
     this.changes.dispose();
   }
-}
-
-function deploymentText(b: TreeCommit): string {
-  if (b.deployedAs.length === 0) return 'not deployed';
-  const serving = b.deployedAs.find((d) => d.serving);
-  const first = b.deployedAs[0];
-  return serving ? `serving as ${serving.revision}` : `deployed ${first.revision}`;
 }
 
 /** What a context action on a models-tree row is about. */

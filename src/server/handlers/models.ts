@@ -1,10 +1,12 @@
 import type { CancellationToken } from 'vscode-languageserver/node';
+import type { ServiceConfig } from '../../core/config/types';
 import { servingSet } from '../../core/deployments/servingSet';
+import type { DeploymentListing } from '../../core/provenance/commitProvenance';
 import { addSums, EMPTY_SUMS, sliceMetrics, sumsFromRow, type MetricSums } from '../../core/metrics/aggregate';
 import { artifactsByBuildQuery, modelCommitDateQuery } from '../../core/warehouse/catalog';
 import { runForView } from '../../core/warehouse/checkedQuery';
 import type { Row } from '../../core/warehouse/types';
-import type { RowSqlParams, RowSqlResult, TreeArtifact, TreeCommit, TreeDeployment, TreeResult, WindowOption, WorkspaceScope } from '../../shared/protocol';
+import type { RowSqlParams, RowSqlResult, TreeArtifact, TreeCommit, TreeDeployment, TreeResult, UnreadDeploymentRecord, WindowOption, WorkspaceScope } from '../../shared/protocol';
 import { rowSql } from '../rowSql';
 import type { ServerContext } from '../serverContext';
 import { inWorkspace, viewThresholds } from './workspaceRequest';
@@ -58,6 +60,7 @@ export function modelsTree(context: ServerContext, params: WorkspaceScope & Wind
       ]);
     }
     const deployedAs = new Map<string, TreeDeployment[]>();
+    const unread = unreadRecords(config.services, listings, config.file);
     for (const [service, listing] of listings) {
       if ('error' in listing) {
         skipped.push(`deployments of ${service}: ${listing.error}`);
@@ -119,12 +122,26 @@ export function modelsTree(context: ServerContext, params: WorkspaceScope & Wind
                 metrics: sliceMetrics(c.sums),
                 dates: days.map((date) => ({ date, metrics: sliceMetrics(c.dates.get(date)!) })),
                 deployedAs: (deployedAs.get(commit) ?? []).sort((a, b) => a.createdAt.localeCompare(b.createdAt)),
+                deployment: { state: deployedAs.has(commit) ? 'deployed' : unread.length ? 'not-read' : 'not-deployed', unread },
                 artifacts: artifactRows ? (artifactsOf.get(`${model}|${commit}`) ?? []) : null,
               };
             })
             .sort((a, b) => a.firstDate.localeCompare(b.firstDate) || a.commit.localeCompare(b.commit)),
         })),
     };
+  });
+}
+
+/**
+ * The deployment records a build's "not deployed" would rest on but that could not be read.
+ * With no service configured there is no record at all: that is unread too, never "not deployed".
+ */
+function unreadRecords(services: ServiceConfig[], listings: Map<string, DeploymentListing>, configFile: string): UnreadDeploymentRecord[] {
+  if (services.length === 0) return [{ service: '(none)', key: 'services', reason: `no service is configured; add services[] with a deployments source to ${configFile}` }];
+  return services.flatMap((service, i): UnreadDeploymentRecord[] => {
+    const listing = listings.get(service.name);
+    if (listing && 'list' in listing) return [];
+    return [{ service: service.name, key: `services[${i}].deployments`, reason: listing?.error ?? 'the record was not read' }];
   });
 }
 

@@ -41,6 +41,19 @@ describe('warehouse profiles: compare-profiles and --profile', () => {
     `);
     c.closeSync();
     instance.closeSync();
+    // Two more snapshots: one whose feature f3 is NULL on every row of the date, one with no feature row that day.
+    for (const [file, sql] of [
+      ['nulls.duckdb', `UPDATE preds.features SET features = [features[1], features[2], features[3], NULL]::DOUBLE[] WHERE game_date = DATE '${DATE}'`],
+      ['emptyday.duckdb', `DELETE FROM preds.features WHERE game_date = DATE '${DATE}'`],
+    ]) {
+      const path = join(dataset.dir, file);
+      await copyFile(dataset.database, path);
+      const db = await DuckDBInstance.create(path);
+      const connection = await db.connect();
+      await connection.run(sql);
+      connection.closeSync();
+      db.closeSync();
+    }
     fake = await FakeBigQuery.start({ database: staging });
     configFile = join(dataset.dir, 'pipeline-lens.json');
     await writeFile(
@@ -52,6 +65,8 @@ describe('warehouse profiles: compare-profiles and --profile', () => {
           'staging-bq': { kind: 'bigquery', project: 'pl-staging', location: 'US', apiEndpoint: fake.url },
           replica: { kind: 'embedded', database: 'warehouse.duckdb' },
           remote: { kind: 'bigquery', project: 'pl-remote', location: 'US', apiEndpoint: 'https://bq.example.com' },
+          nulls: { kind: 'embedded', database: 'nulls.duckdb' },
+          emptyday: { kind: 'embedded', database: 'emptyday.duckdb' },
         },
         defaultWarehouse: 'production',
         tables: dataset.tables,
@@ -109,10 +124,29 @@ describe('warehouse profiles: compare-profiles and --profile', () => {
     assert.deepEqual(byDefault.profiles, ['production', 'staging']);
   });
 
+  it('prints no "n/a": a mean over no value is "no sample (n=0)", and a feature in one profile only says which', async () => {
+    const nulls = await run('compare-profiles', '--date', DATE, '--profiles', 'production,nulls');
+    assert.equal(nulls.code, 1, nulls.stderr);
+    const f3 = nulls.stdout.split('\n').find((line) => /^\s*3\s+f3\s/.test(line));
+    assert.ok(f3, nulls.stdout);
+    // production: 5 rows, coverage, mean, NULL share; nulls: 5 rows, 0% coverage, no value to average, all NULL.
+    assert.match(f3, /\s5\s+0\.0%\s+no sample \(n=0\)\s+100\.0%\s*$/, f3);
+    assert.doesNotMatch(nulls.stdout, /n\/a/, nulls.stdout);
+
+    const empty = await run('compare-profiles', '--date', DATE, '--profiles', 'production,emptyday');
+    assert.equal(empty.code, 1, empty.stderr);
+    for (const index of [0, 1, 2, 3]) {
+      assert.match(empty.stdout, new RegExp(`f${index} \\(index ${index}\\): present in production only; emptyday has no row of it on ${DATE}\\.`), empty.stdout);
+      const row = empty.stdout.split('\n').find((line) => new RegExp(`^\\s*${index}\\s+f${index}\\s`).test(line));
+      assert.match(row ?? '', /none \(absent\)\s+no sample \(n=0\)\s+no sample \(n=0\)\s+no sample \(n=0\)\s*$/, row);
+    }
+    assert.doesNotMatch(empty.stdout, /n\/a/, empty.stdout);
+  });
+
   it('refuses an unknown profile or a bad pair, naming the profiles, with exit 2', async () => {
     const unknown = await run('compare-profiles', '--date', DATE, '--profiles', 'production,qa');
     assert.equal(unknown.code, 2);
-    assert.match(unknown.stderr, /No warehouse profile "qa".*production, staging, staging-bq, replica, remote/);
+    assert.match(unknown.stderr, /No warehouse profile "qa".*production, staging, staging-bq, replica, remote, nulls, emptyday/);
     const one = await run('compare-profiles', '--date', DATE, '--profiles', 'production');
     assert.equal(one.code, 2);
     assert.match(one.stderr, /must name two different profiles/);

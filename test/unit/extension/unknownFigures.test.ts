@@ -13,7 +13,17 @@ import type { TreeCommit } from '../../../src/shared/protocol';
 const thresholds = { hitRate: 0.55, gradingCoverage: 0.8, featureCoverage: 0.8, minSample: 30 };
 
 function build(commit: string, sums: Parameters<typeof sliceMetrics>[0]): TreeCommit {
-  return { commit, subject: 'a build', committedAt: null, firstDate: '2026-03-01', lastDate: '2026-03-05', metrics: sliceMetrics(sums), dates: [], deployedAs: [] };
+  return {
+    commit,
+    subject: 'a build',
+    committedAt: null,
+    firstDate: '2026-03-01',
+    lastDate: '2026-03-05',
+    metrics: sliceMetrics(sums),
+    dates: [],
+    deployedAs: [],
+    deployment: { state: 'not-deployed', unread: [] },
+  };
 }
 
 describe('figures the sources do not hold', () => {

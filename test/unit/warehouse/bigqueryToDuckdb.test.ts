@@ -160,7 +160,10 @@ describe('toDuckdbSql: dates and times', () => {
 
   it('truncates timestamps, in a zone when given', () => {
     assert.equal(rewrite('SELECT TIMESTAMP_TRUNC(ts, HOUR)'), "SELECT date_trunc('hour', ts)");
-    assert.equal(rewrite("SELECT TIMESTAMP_TRUNC(ts, DAY, 'America/New_York')"), "SELECT timezone('America/New_York', date_trunc('day', timezone('America/New_York', ts)))");
+    assert.equal(
+      rewrite("SELECT TIMESTAMP_TRUNC(ts, DAY, 'America/New_York')"),
+      "SELECT timezone('America/New_York', date_trunc('day', timezone('America/New_York', CAST(ts AS TIMESTAMPTZ))))",
+    );
   });
 
   it('counts whole intervals in TIMESTAMP_DIFF (date_sub), arguments reversed', () => {
@@ -187,7 +190,7 @@ describe('toDuckdbSql: dates and times', () => {
     assert.equal(rewrite('SELECT EXTRACT(MILLISECOND FROM ts)'), 'SELECT (millisecond(ts) % 1000)');
     assert.equal(rewrite('SELECT EXTRACT(DATE FROM ts)'), 'SELECT CAST(ts AS DATE)');
     assert.equal(rewrite('SELECT EXTRACT(YEAR FROM d)'), 'SELECT EXTRACT(YEAR FROM d)');
-    assert.equal(rewrite("SELECT EXTRACT(HOUR FROM ts AT TIME ZONE 'Europe/Paris')"), "SELECT EXTRACT(HOUR FROM timezone('Europe/Paris', ts))");
+    assert.equal(rewrite("SELECT EXTRACT(HOUR FROM ts AT TIME ZONE 'Europe/Paris')"), "SELECT EXTRACT(HOUR FROM timezone('Europe/Paris', CAST(ts AS TIMESTAMPTZ)))");
   });
 
   it('converts TIMESTAMP(), DATE(), CURRENT_TIMESTAMP()', () => {
@@ -284,7 +287,7 @@ describe('toDuckdbSql: functions and clauses', () => {
       ['DATETIME(ts)', 'CAST(ts AS TIMESTAMP)'],
       ['CURRENT_DATETIME()', 'CAST(current_timestamp AS TIMESTAMP)'],
       ["FORMAT_DATETIME('%F', dt)", "strftime(dt, '%Y-%m-%d')"],
-      ["FORMAT_TIMESTAMP('%H', ts, 'Asia/Tokyo')", "strftime(timezone('Asia/Tokyo', ts), '%H')"],
+      ["FORMAT_TIMESTAMP('%H', ts, 'Asia/Tokyo')", "strftime(timezone('Asia/Tokyo', CAST(ts AS TIMESTAMPTZ)), '%H')"],
       ["PARSE_TIMESTAMP('%F %T', s)", "CAST(strptime(s, '%Y-%m-%d %H:%M:%S') AS TIMESTAMPTZ)"],
       ["PARSE_DATETIME('%F', s)", "CAST(strptime(s, '%Y-%m-%d') AS TIMESTAMP)"],
       ["JSON_EXTRACT_SCALAR(j, '$.a')", "json_extract_string(j, '$.a')"],

@@ -442,7 +442,7 @@ class Rewriter {
       if (isWord(t[sig[k]], 'AT') && isWord(t[sig[k + 1]], 'TIME') && isWord(t[sig[k + 2]], 'ZONE')) {
         const expr = this.range(fromAt + 1, sig[k]).trim();
         const zone = this.range(sig[k + 2] + 1, range.to).trim();
-        return { part, expr: `timezone(${zone}, ${expr})` };
+        return { part, expr: `timezone(${zone}, ${instant(expr)})` };
       }
     }
     return { part, expr: this.range(fromAt + 1, range.to).trim() };
@@ -619,6 +619,16 @@ function captureGroups(pattern: string): number {
   return groups;
 }
 
+/**
+ * A BigQuery TIMESTAMP as a DuckDB instant, before a zone is applied to it. DuckDB reads
+ * `...Z` text from NDJSON or CSV as a zone-less TIMESTAMP, and `timezone(zone, x)` of a
+ * zone-less value goes the other way (wall-clock time in the zone to an instant): the cast
+ * makes it the UTC instant it holds (the session zone is UTC); a TIMESTAMPTZ is unchanged.
+ */
+function instant(expr: string): string {
+  return `CAST(${expr} AS TIMESTAMPTZ)`;
+}
+
 const FUNCTION_RULES: Record<string, FunctionRule | undefined> = {
   COUNTIF(call) {
     // DuckDB's countif is NULL over no rows or only NULLs; BigQuery's COUNTIF is 0.
@@ -646,7 +656,7 @@ const FUNCTION_RULES: Record<string, FunctionRule | undefined> = {
     const part = this.datePart(call.args[1]);
     if (!part || call.args.length < 2 || call.args.length > 3) return null;
     const zone = call.args.length === 3 ? call.arg(2) : null;
-    const local = zone ? `timezone(${zone}, ${call.arg(0)})` : call.arg(0);
+    const local = zone ? `timezone(${zone}, ${instant(call.arg(0))})` : call.arg(0);
     const truncated = part.weekly ? `CAST(${weekStart(local, part.firstDay)} AS TIMESTAMP)` : `date_trunc('${part.part.toLowerCase()}', ${local})`;
     if (zone) return `timezone(${zone}, ${truncated})`;
     return part.weekly ? `CAST(${truncated} AS TIMESTAMPTZ)` : truncated;
@@ -760,9 +770,7 @@ const FUNCTION_RULES: Record<string, FunctionRule | undefined> = {
   },
   DATE(call) {
     if (call.args.length === 1) return `CAST(${call.arg(0)} AS DATE)`;
-    // The cast makes a zone-less TIMESTAMP (how DuckDB reads `...Z` text from NDJSON) the
-    // instant it holds in UTC; on DuckDB's own TIMESTAMPTZ it changes nothing.
-    if (call.args.length === 2) return `CAST(timezone(${call.arg(1)}, CAST(${call.arg(0)} AS TIMESTAMPTZ)) AS DATE)`;
+    if (call.args.length === 2) return `CAST(timezone(${call.arg(1)}, ${instant(call.arg(0))}) AS DATE)`;
     if (call.args.length === 3) return `make_date(${call.arg(0)}, ${call.arg(1)}, ${call.arg(2)})`;
     return null;
   },
@@ -785,7 +793,7 @@ const FUNCTION_RULES: Record<string, FunctionRule | undefined> = {
   FORMAT_TIMESTAMP(call) {
     if (call.args.length === 2) return `strftime(${call.arg(1)}, ${formatArgument(this, call, 0)})`;
     if (call.args.length === 3) {
-      return `strftime(timezone(${call.arg(2)}, ${call.arg(1)}), ${formatArgument(this, call, 0)})`;
+      return `strftime(timezone(${call.arg(2)}, ${instant(call.arg(1))}), ${formatArgument(this, call, 0)})`;
     }
     return null;
   },

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { CONFIG_TEMPLATES, templateText } from './configTemplates';
+import { confirmedWrite } from './confirmedWrite';
 
 /**
  * Create Config: writes pipeline-lens.json from a template into a workspace folder and opens
@@ -22,32 +23,23 @@ export async function createConfig(args?: { template?: 'bigquery' | 'embedded'; 
     if (!picked) return undefined;
     folder = picked.uri;
   }
-  const target = vscode.Uri.joinPath(folder, 'pipeline-lens.json');
-  if (await exists(target)) {
-    void vscode.window.showInformationMessage('Pipeline Lens: this folder already has a pipeline-lens.json; opened it.');
-    await vscode.window.showTextDocument(target);
-    return target;
+  const written = await confirmedWrite({
+    target: vscode.Uri.joinPath(folder, 'pipeline-lens.json'),
+    existing: { open: 'Pipeline Lens: this folder already has a pipeline-lens.json; opened it.' },
+    text: async () => {
+      const template = args?.template
+        ? CONFIG_TEMPLATES.find((t) => t.id === args.template)
+        : await vscode.window
+            .showQuickPick(
+              CONFIG_TEMPLATES.map((t) => ({ label: t.label, detail: t.detail, template: t })),
+              { placeHolder: "Where do the pipeline's tables live?" },
+            )
+            .then((p) => p?.template);
+      return template && templateText(template);
+    },
+  });
+  if (written?.written) {
+    void vscode.window.showInformationMessage('Pipeline Lens: edit the tables, columns and services to match your pipeline; docs/configuration.md lists every key.');
   }
-  const template = args?.template
-    ? CONFIG_TEMPLATES.find((t) => t.id === args.template)
-    : await vscode.window
-        .showQuickPick(
-          CONFIG_TEMPLATES.map((t) => ({ label: t.label, detail: t.detail, template: t })),
-          { placeHolder: "Where do the pipeline's tables live?" },
-        )
-        .then((p) => p?.template);
-  if (!template) return undefined;
-  await vscode.workspace.fs.writeFile(target, new TextEncoder().encode(templateText(template)));
-  await vscode.window.showTextDocument(target);
-  void vscode.window.showInformationMessage('Pipeline Lens: edit the tables, columns and services to match your pipeline; docs/configuration.md lists every key.');
-  return target;
-}
-
-async function exists(uri: vscode.Uri): Promise<boolean> {
-  try {
-    await vscode.workspace.fs.stat(uri);
-    return true;
-  } catch {
-    return false;
-  }
+  return written?.uri;
 }

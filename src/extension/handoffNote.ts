@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { investigationMarkdown } from '../core/report/investigationMarkdown';
+import { confirmedWrite } from './confirmedWrite';
 import type { CtxInit } from './ctx';
 
 export interface HandoffNoteArgs {
@@ -30,17 +31,14 @@ export async function exportHandoffNote(ctx: CtxInit, args: HandoffNoteArgs = {}
   if (relative === undefined) return undefined;
   const problem = notePathProblem(relative);
   if (problem) throw new Error(`${relative}: ${problem}`);
-  const target = vscode.Uri.joinPath(root, relative.trim());
-  if (await exists(target)) {
-    const choice = await vscode.window.showWarningMessage(`${relative.trim()} already exists. Replace it with this investigation?`, { modal: true }, 'Replace');
-    if (choice !== 'Replace') return undefined;
-  }
-  const markdown = investigationMarkdown(result, { source: result.source, generatedAt: new Date().toISOString() });
-  await vscode.workspace.fs.createDirectory(vscode.Uri.joinPath(target, '..'));
-  await vscode.workspace.fs.writeFile(target, new TextEncoder().encode(markdown));
-  ctx.output.info(`Wrote the handoff note ${target.fsPath}.`);
-  await vscode.window.showTextDocument(target, { preview: false });
-  return target;
+  const written = await confirmedWrite({
+    target: vscode.Uri.joinPath(root, relative.trim()),
+    existing: { confirmReplace: `${relative.trim()} already exists. Replace it with this investigation?` },
+    text: () => investigationMarkdown(result, { source: result.source, generatedAt: new Date().toISOString() }),
+    show: { preview: false },
+  });
+  if (written) ctx.output.info(`Wrote the handoff note ${written.uri.fsPath}.`);
+  return written?.uri;
 }
 
 /** Why a path cannot hold the note, or null: a markdown file inside the workspace. */
@@ -50,13 +48,4 @@ function notePathProblem(value: string): string | null {
   if (path.isAbsolute(p) || path.normalize(p).split(/[\\/]/).includes('..')) return 'give a path inside the workspace (relative, without ..)';
   if (!p.endsWith('.md')) return 'a handoff note is markdown: end the name with .md';
   return null;
-}
-
-async function exists(uri: vscode.Uri): Promise<boolean> {
-  try {
-    await vscode.workspace.fs.stat(uri);
-    return true;
-  } catch {
-    return false;
-  }
 }

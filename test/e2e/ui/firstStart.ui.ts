@@ -41,29 +41,24 @@ describe('the first start of a demo workspace', () => {
     await wb.screenshot('first-start');
   });
 
-  it(
-    'does it once: reopened, the workspace keeps what the person left',
-    { skip: 'open: on reopen the Models view does not show catboost_v8 within 60 s; under investigation (closing note, issue 13)' },
-    async () => {
-      await wb.runCommand('View: Close All Editors');
-      await wb.step('no editor is open', () => wb.page.locator('.tabs-container .tab').first().waitFor({ state: 'detached', timeout: 30_000 }));
-      // VS Code's own reload saves the workbench's state (the closed editors, the extension's
-      // memento) before it goes; a browser reload may not.
-      const reloaded = wb.page.waitForEvent('load', { timeout: 60_000 });
-      await wb.runCommand('Developer: Reload Window');
-      await reloaded;
-      await wb.waitForReady();
-      // The views answer once the extension has activated and its server has started: by then
-      // a first start would have opened the note.
-      await wb.openViewContainer('Explorer');
-      await wb.openViewContainer('Pipeline Lens');
-      await wb.step('the Models view lists catboost_v8', () =>
-        wb
-          .treeItem(/catboost_v8/)
-          .first()
-          .waitFor({ timeout: 60_000 }),
-      );
-      assert.equal(await wb.page.locator('.tabs-container .tab', { hasText: NOTE }).count(), 0, 'the note was not opened again');
-    },
-  );
+  it('does it once: reopened, the workspace keeps what the person left', async () => {
+    await wb.runCommand('View: Close All Editors');
+    await wb.step('no editor is open', () => wb.page.locator('.tabs-container .tab').first().waitFor({ state: 'detached', timeout: 30_000 }));
+    // VS Code's own reload saves the workbench's state (the closed editors, the extension's
+    // memento) before it goes; a browser reload may not.
+    const reloaded = wb.page.waitForEvent('load', { timeout: 60_000 });
+    await wb.runCommand('Developer: Reload Window');
+    await reloaded;
+    await wb.waitForReady();
+    // The views answer once the extension has activated and its server has started: by then
+    // a first start would have opened the note.
+    await wb.openViewContainer('Pipeline Lens');
+    await wb.step('the Models view lists catboost_v8', () =>
+      wb
+        .treeItem(/catboost_v8/)
+        .first()
+        .waitFor({ timeout: 60_000 }),
+    );
+    assert.equal(await wb.page.locator('.tabs-container .tab', { hasText: NOTE }).count(), 0, 'the note was not opened again');
+  });
 });

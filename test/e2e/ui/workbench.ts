@@ -181,9 +181,27 @@ export class Workbench {
     return text;
   }
 
-  /** Clicks the activity bar entry of a view container (its title, e.g. `Pipeline Lens`). */
+  /**
+   * Opens a view container by its activity bar entry (its title, e.g. `Pipeline Lens`) and
+   * waits until the side bar shows it. A click on the entry of the container already shown
+   * closes the side bar, and a reloaded workbench restores its last container late (once the
+   * extension contributing it has registered, which on a loaded machine is well after the
+   * workbench looks ready), so a single click can land either way: click only while the
+   * side bar shows something else, until it shows this container.
+   */
   async openViewContainer(title: string, timeout = 30_000): Promise<void> {
-    await this.page.locator(`.activitybar .action-item a[aria-label^="${title}"]`).first().click({ timeout });
+    const entry = this.page.locator(`.activitybar .action-item a[aria-label^="${title}"]`).first();
+    const shown = this.page.locator('.part.sidebar .composite.title', { hasText: title });
+    await this.poll(
+      `the side bar showing ${title}`,
+      async () => {
+        if (await shown.isVisible()) return true;
+        await entry.click({ timeout });
+        await shown.waitFor({ timeout: 2_000 }).catch(() => undefined);
+        return undefined;
+      },
+      timeout,
+    );
   }
 
   /** A tree item of a visible view, by its accessible name. */

@@ -2,13 +2,14 @@ import assert from 'node:assert/strict';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, beforeEach, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { BigQueryWarehouse } from '../../../src/core/warehouse/bigquery/bigqueryWarehouse';
 import { assertRunnable, planQuery } from '../../../src/core/warehouse/queryGuard';
-import { WarehouseError, type SqlQuery } from '../../../src/core/warehouse/types';
-import { FakeBigQuery } from '../../fakes/fakeBigQuery';
+import type { SqlQuery } from '../../../src/core/warehouse/types';
 import { withoutCredentials } from '../../fixtures/withoutCredentials';
-import { bigqueryProfile, FAST } from './bigqueryProfile';
+import { bigqueryProfile, FAST } from '../../fakes/bigqueryProfile';
+import { fakeBigQuerySuite } from '../../fakes/fakeBigQuerySuite';
+import { failsWith } from '../../fixtures/warehouseFailure';
 
 /*
  * Every way BigQuery can fail, as the person running pipeline-lens reads it: each message
@@ -17,36 +18,14 @@ import { bigqueryProfile, FAST } from './bigqueryProfile';
 
 const q = (sql: string, name = 'modelsSummary'): SqlQuery => ({ name, sql, params: {}, types: {} });
 
-function failsWith(reason: string, ...fragments: Array<string | RegExp>) {
-  return (error: unknown) => {
-    assert.ok(error instanceof WarehouseError, `not a WarehouseError: ${String(error)}`);
-    assert.equal(error.reason, reason, error.message);
-    for (const f of fragments) {
-      if (typeof f === 'string') assert.ok(error.message.includes(f), `"${error.message}" lacks "${f}"`);
-      else assert.match(error.message, f);
-    }
-    return true;
-  };
-}
-
 describe('BigQuery errors a user can act on', () => {
-  let fake: FakeBigQuery;
-  let warehouse: BigQueryWarehouse;
-
-  before(async () => {
-    fake = await FakeBigQuery.start({
+  const bq = fakeBigQuerySuite(
+    {
       setupSql: `CREATE SCHEMA preds; CREATE TABLE preds.predictions AS SELECT i AS n FROM range(3) t(i);`,
       tableBytes: { 'preds.predictions': 50 * 1024 ** 3 },
-    });
-    warehouse = await BigQueryWarehouse.open(bigqueryProfile(fake.url), {
-      ...FAST,
-      tableKeys: { 'preds.predictions': 'tables.predictions.table', 'preds.scores': 'tables.graded.table' },
-    });
-  });
-  beforeEach(() => fake.reset());
-  after(async () => {
-    await fake?.close();
-  });
+    },
+    { ...FAST, tableKeys: { 'preds.predictions': 'tables.predictions.table', 'preds.scores': 'tables.graded.table' } },
+  );
 
   it('no credentials: says to run gcloud auth application-default login or set keyFilename', async () => {
     await withoutCredentials(async () => {
@@ -93,31 +72,31 @@ describe('BigQuery errors a user can act on', () => {
   });
 
   it('403 accessDenied: names the project and the missing permission', async () => {
-    fake.failNext('jobs.insert', 403, {
+    bq.fake.failNext('jobs.insert', 403, {
       reason: 'accessDenied',
       message: 'Access Denied: Project pl-test: User does not have bigquery.jobs.create permission in project pl-test.',
     });
     await assert.rejects(
-      warehouse.query(q('SELECT 1 AS one')),
+      bq.warehouse.query(q('SELECT 1 AS one')),
       failsWith('access-denied', 'BigQuery denied access in project pl-test', 'The account lacks bigquery.jobs.create', 'warehouse.project'),
     );
   });
 
   it('403 accessDenied on a table: the permission BigQuery named', async () => {
-    fake.failJobs({
+    bq.fake.failJobs({
       reason: 'accessDenied',
       message: 'Access Denied: Table pl-test:preds.predictions: User does not have permission to query table pl-test:preds.predictions, or perhaps it does not exist.',
     });
     await assert.rejects(
-      warehouse.query(q('SELECT COUNT(*) AS c FROM `preds.predictions` AS p')),
+      bq.warehouse.query(q('SELECT COUNT(*) AS c FROM `preds.predictions` AS p')),
       failsWith('access-denied', 'project pl-test', 'User does not have permission to query table', 'BigQuery Data Viewer'),
     );
   });
 
   it('quotaExceeded: retried with backoff, then says it was, how often, and what to do', async () => {
-    fake.failNext('jobs.insert', 403, { reason: 'quotaExceeded', message: 'Quota exceeded: Your project exceeded quota for concurrent queries.' }, { times: 10 });
+    bq.fake.failNext('jobs.insert', 403, { reason: 'quotaExceeded', message: 'Quota exceeded: Your project exceeded quota for concurrent queries.' }, { times: 10 });
     await assert.rejects(
-      warehouse.query(q('SELECT 1 AS one')),
+      bq.warehouse.query(q('SELECT 1 AS one')),
       failsWith(
         'quota',
         'hit a quota of BigQuery in project pl-test on 5 attempts over',
@@ -125,21 +104,21 @@ describe('BigQuery errors a user can act on', () => {
         'Wait a minute',
       ),
     );
-    assert.equal(fake.jobRequests.length, 5, 'one request per attempt');
+    assert.equal(bq.fake.jobRequests.length, 5, 'one request per attempt');
   });
 
   it('rateLimitExceeded on the job itself: retried, then reported as a rate limit', async () => {
-    fake.failJobs({ reason: 'rateLimitExceeded', message: 'Exceeded rate limits: too many table update operations for this table.' }, 10);
+    bq.fake.failJobs({ reason: 'rateLimitExceeded', message: 'Exceeded rate limits: too many table update operations for this table.' }, 10);
     await assert.rejects(
-      warehouse.query(q('SELECT COUNT(*) AS c FROM `preds.predictions` AS p', 'user')),
+      bq.warehouse.query(q('SELECT COUNT(*) AS c FROM `preds.predictions` AS p', 'user')),
       failsWith('quota', 'was rate limited by BigQuery in project pl-test on 5 attempts over', 'rateLimitExceeded'),
     );
   });
 
   it('400 invalidQuery: the message, the line and column, and the line of SQL with a caret', async () => {
     const sql = 'SELECT\n  p.n, nope\nFROM `preds.predictions` AS p';
-    fake.failNext('jobs.insert', 400, { reason: 'invalidQuery', message: 'Unrecognized name: nope at [2:8]', location: 'query' });
-    await assert.rejects(warehouse.query(q(sql, 'user')), (error: unknown) => {
+    bq.fake.failNext('jobs.insert', 400, { reason: 'invalidQuery', message: 'Unrecognized name: nope at [2:8]', location: 'query' });
+    await assert.rejects(bq.warehouse.query(q(sql, 'user')), (error: unknown) => {
       failsWith('invalid-query', 'Query user is not valid BigQuery SQL, at line 2, column 8: Unrecognized name: nope', 'check tables.*.columns')(error);
       const lines = (error as Error).message.split('\n');
       assert.deepEqual(lines.slice(1), ['  2 |   p.n, nope', '    |        ^']);
@@ -148,28 +127,28 @@ describe('BigQuery errors a user can act on', () => {
   });
 
   it('invalidQuery from a job that failed after it was created (no HTTP code) reads the same', async () => {
-    fake.failJobs({ reason: 'invalidQuery', message: 'Syntax error: Unexpected keyword FROM at [1:8]', location: 'query' });
+    bq.fake.failJobs({ reason: 'invalidQuery', message: 'Syntax error: Unexpected keyword FROM at [1:8]', location: 'query' });
     await assert.rejects(
-      warehouse.query(q('SELECT FROM x', 'user')),
+      bq.warehouse.query(q('SELECT FROM x', 'user')),
       failsWith('invalid-query', 'at line 1, column 8: Syntax error: Unexpected keyword FROM', '1 | SELECT FROM x'),
     );
   });
 
   it('notFound: names the pipeline-lens.json setting that names the missing table', async () => {
     await assert.rejects(
-      warehouse.query(q('SELECT COUNT(*) AS c FROM `preds.scores` AS g')),
+      bq.warehouse.query(q('SELECT COUNT(*) AS c FROM `preds.scores` AS g')),
       failsWith('not-found', 'table preds.scores was not found in project pl-test (location US)', 'It is named by tables.graded.table in pipeline-lens.json'),
     );
-    fake.failNext('jobs.insert', 404, { reason: 'notFound', message: 'Not found: Dataset pl-test:preds was not found in location EU' });
+    bq.fake.failNext('jobs.insert', 404, { reason: 'notFound', message: 'Not found: Dataset pl-test:preds was not found in location EU' });
     await assert.rejects(
-      warehouse.query(q('SELECT COUNT(*) AS c FROM `preds.predictions` AS p')),
+      bq.warehouse.query(q('SELECT COUNT(*) AS c FROM `preds.predictions` AS p')),
       failsWith('not-found', 'dataset preds was not found in project pl-test', 'It is used by tables.predictions.table, tables.graded.table', 'warehouse.location'),
     );
   });
 
   it('bytes over the cap: BigQuery refuses the job, and the message gives the estimate and the cap', async () => {
     await assert.rejects(
-      warehouse.query(q('SELECT COUNT(*) AS c FROM `preds.predictions` AS p')),
+      bq.warehouse.query(q('SELECT COUNT(*) AS c FROM `preds.predictions` AS p')),
       failsWith(
         'bytes-limit',
         'would bill 50 GiB (53687091200 bytes)',
@@ -179,16 +158,16 @@ describe('BigQuery errors a user can act on', () => {
         '--max-bytes',
       ),
     );
-    assert.equal(fake.jobRequests[0].query.maximumBytesBilled, '10737418240');
+    assert.equal(bq.fake.jobRequests[0].query.maximumBytesBilled, '10737418240');
   });
 
   it('bytes over the cap: the guard refuses from the dry run, before any job runs', async () => {
     const query = q('SELECT COUNT(*) AS c FROM `preds.predictions` AS p', 'user');
-    const plan = await planQuery(warehouse, query);
+    const plan = await planQuery(bq.warehouse, query);
     assert.equal(plan.bytesProcessed, 50 * 1024 ** 3);
-    assert.throws(() => assertRunnable(warehouse, plan, query, { maximumBytesBilled: 10 * 1024 ** 3 }), failsWith('bytes-limit', 'would bill 50 GiB', 'cap of 10 GiB'));
+    assert.throws(() => assertRunnable(bq.warehouse, plan, query, { maximumBytesBilled: 10 * 1024 ** 3 }), failsWith('bytes-limit', 'would bill 50 GiB', 'cap of 10 GiB'));
     assert.ok(
-      fake.jobRequests.every((j) => j.dryRun),
+      bq.fake.jobRequests.every((j) => j.dryRun),
       'only the dry run was sent',
     );
   });

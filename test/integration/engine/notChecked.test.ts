@@ -3,7 +3,7 @@ import { after, describe, it } from 'node:test';
 import { main } from '../../../src/cli/main';
 import { join } from 'node:path';
 import { FakeBigQuery } from '../../fakes/fakeBigQuery';
-import { createEnergyPipeline, energyDatabase, onBigQuery, type EnergyOptions, type EnergyPipeline } from '../../fixtures/energy/energyPipeline';
+import { energyDatabase, energyPipelinesOfFile, onBigQuery, type EnergyPipeline } from '../../fixtures/energy/energyPipeline';
 
 /*
  * A detector that cannot run never sinks the report, and what the sources do not hold is
@@ -11,16 +11,7 @@ import { createEnergyPipeline, energyDatabase, onBigQuery, type EnergyOptions, t
  * not fit its tables, investigated through the CLI as a user would.
  */
 
-const created: EnergyPipeline[] = [];
-after(async () => {
-  for (const p of created) await p.cleanup();
-});
-
-async function pipelineWith(options: EnergyOptions): Promise<EnergyPipeline> {
-  const p = await createEnergyPipeline(options);
-  created.push(p);
-  return p;
-}
+const pipelineWith = energyPipelinesOfFile();
 
 async function cli(pipeline: EnergyPipeline, ...args: string[]) {
   let stdout = '';

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { main } from '../../../src/cli/main';
 import { commitProvenance } from '../../../src/core/provenance/commitProvenance';
 import { Workspace } from '../../../src/core/workspace';
-import { createEnergyPipeline, type EnergyOptions, type EnergyPipeline } from '../../fixtures/energy/energyPipeline';
+import { energyPipelinesOfFile, type EnergyPipeline } from '../../fixtures/energy/energyPipeline';
 
 /*
  * Settings that say what the pipeline's records mean: how a replaced row is marked, which
@@ -12,16 +12,7 @@ import { createEnergyPipeline, type EnergyOptions, type EnergyPipeline } from '.
  * scheduled rows (marked by a time, a flag and a current flag, one per config).
  */
 
-const created: EnergyPipeline[] = [];
-after(async () => {
-  for (const p of created) await p.cleanup();
-});
-
-async function pipelineWith(options: EnergyOptions): Promise<EnergyPipeline> {
-  const p = await createEnergyPipeline(options);
-  created.push(p);
-  return p;
-}
+const pipelineWith = energyPipelinesOfFile();
 
 async function cli(p: EnergyPipeline, ...args: string[]) {
   let stdout = '';

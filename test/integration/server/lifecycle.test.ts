@@ -182,7 +182,7 @@ describe('the bundled server (dist/server.js)', () => {
     try {
       await server.ready();
       const uri = await server.open(join(fixture.root, 'n.md'), 'markdown', `fix ${fixture.sha.fix.slice(0, 8)}`);
-      const [lens] = await server.lensTitles(uri);
+      const [lens] = await server.settledLensTitles(uri);
       assert.match(lens.title, /✓ worker 16:00 \(\+6h00m\) · ⚠ 1 backfill ran on older code · model_a \d+\.\d% \[\d+\.\d, \d+\.\d\] n=\d+/);
     } finally {
       await server.stop();

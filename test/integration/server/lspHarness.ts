@@ -197,6 +197,25 @@ export class LspHarness {
     return resolved.map((l) => ({ line: l.range.start.line, title: l.command?.title ?? '', lens: l }));
   }
 
+  /**
+   * Lenses once the data they show has arrived, as a person sees them in the end. A lens
+   * resolved while the warehouse is still answering says what is loading (the server waits
+   * lens.warehouseWaitMs for it, a fixed time that a loaded machine outlasts) and the server
+   * asks the client to refresh its lenses when the data is in: resolve again after each
+   * refresh (or after a second without one) until no title is loading.
+   */
+  async settledLensTitles(uri: string, timeoutMs = 60_000): Promise<Array<{ line: number; title: string; lens: CodeLens }>> {
+    const until = Date.now() + timeoutMs;
+    for (;;) {
+      const refreshes = this.lensRefreshes;
+      const titles = await this.lensTitles(uri);
+      if (!titles.some((t) => LOADING.test(t.title))) return titles;
+      if (Date.now() > until) throw new Error(`lenses still loading after ${timeoutMs / 1000} s: ${titles.map((t) => t.title).join(' | ')}`);
+      const next = Math.min(until, Date.now() + 1000);
+      while (this.lensRefreshes === refreshes && Date.now() < next) await sleep(50);
+    }
+  }
+
   async hover(uri: string, position: Position, cancelAfterMs?: number): Promise<string | null> {
     const source = new CancellationTokenSource();
     if (cancelAfterMs !== undefined) setTimeout(() => source.cancel(), cancelAfterMs);
@@ -234,6 +253,9 @@ export class LspHarness {
     this.connection.dispose();
   }
 }
+
+/** What a lens title says of data still on its way (src/server/lensTitle.ts). */
+const LOADING = /⋯ \w+ loading/;
 
 export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));

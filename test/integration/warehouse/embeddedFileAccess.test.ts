@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { EmbeddedWarehouse } from '../../../src/core/warehouse/embedded/embeddedWarehouse';
-import { WarehouseError, type SqlQuery } from '../../../src/core/warehouse/types';
+import type { SqlQuery } from '../../../src/core/warehouse/types';
+import { failsWith } from '../../fixtures/warehouseFailure';
 
 /*
  * What a query on the embedded engine can read: the workspace and the files
@@ -16,18 +17,6 @@ import { WarehouseError, type SqlQuery } from '../../../src/core/warehouse/types
 
 const q = (sql: string): SqlQuery => ({ name: 'user', sql, params: {}, types: {} });
 const literal = (path: string) => `'${path.replace(/'/g, "''")}'`;
-
-function refused(reason: string, ...fragments: Array<string | RegExp>) {
-  return (error: unknown) => {
-    assert.ok(error instanceof WarehouseError, `not a WarehouseError: ${String(error)}`);
-    assert.equal(error.reason, reason, error.message);
-    for (const f of fragments) {
-      if (typeof f === 'string') assert.ok(error.message.includes(f), `"${error.message}" lacks "${f}"`);
-      else assert.match(error.message, f);
-    }
-    return true;
-  };
-}
 
 describe('the embedded engine reads only the workspace and the configured files', () => {
   let scratch: string;
@@ -91,11 +80,11 @@ describe('the embedded engine reads only the workspace and the configured files'
     for (const path of [secret, join(workspace, '..', 'outside', 'secret.csv'), join(workspace, 'data', 'linked.csv')]) {
       await assert.rejects(
         warehouse.query(q(`SELECT * FROM read_csv(${literal(path)})`)),
-        refused('file-access', `tried to read ${path}`, `outside the workspace (${workspace})`, 'warehouse.files'),
+        failsWith('file-access', `tried to read ${path}`, `outside the workspace (${workspace})`, 'warehouse.files'),
       );
     }
-    await assert.rejects(warehouse.query(q(`SELECT * FROM read_text(${literal(secret)})`)), refused('file-access'));
-    await assert.rejects(warehouse.query(q(`SELECT * FROM glob(${literal(join(scratch, 'outside', '*'))})`)), refused('file-access'));
+    await assert.rejects(warehouse.query(q(`SELECT * FROM read_text(${literal(secret)})`)), failsWith('file-access'));
+    await assert.rejects(warehouse.query(q(`SELECT * FROM glob(${literal(join(scratch, 'outside', '*'))})`)), failsWith('file-access'));
   });
 
   it('a query cannot lift the restriction, install or load an extension, or attach another database', async () => {
@@ -106,7 +95,7 @@ describe('the embedded engine reads only the workspace and the configured files'
       ['LOAD httpfs', 'a LOAD'],
       [`ATTACH ${literal(join(scratch, 'outside', 'other.duckdb'))} AS other`, 'an ATTACH'],
     ]) {
-      await assert.rejects(warehouse.query(q(sql)), refused('write-refused', `query user is ${kind}`, 'nothing was executed'));
+      await assert.rejects(warehouse.query(q(sql)), failsWith('write-refused', `query user is ${kind}`, 'nothing was executed'));
     }
     // Behind the statement guard, DuckDB itself holds the line: the settings are locked.
     const settings = await warehouse.query(

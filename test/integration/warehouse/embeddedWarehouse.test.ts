@@ -3,8 +3,9 @@ import { copyFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { EmbeddedWarehouse } from '../../../src/core/warehouse/embedded/embeddedWarehouse';
-import { WarehouseError, type ParamType, type ParamValue, type SqlQuery } from '../../../src/core/warehouse/types';
+import type { ParamType, ParamValue, SqlQuery } from '../../../src/core/warehouse/types';
 import { createEmbeddedFixture, type EmbeddedFixture } from './embeddedFixture';
+import { failsWith } from '../../fixtures/warehouseFailure';
 
 const q = (sql: string, params: Record<string, ParamValue> = {}, types: Record<string, ParamType> = {}): SqlQuery => ({
   name: 'test',
@@ -12,15 +13,6 @@ const q = (sql: string, params: Record<string, ParamValue> = {}, types: Record<s
   params,
   types,
 });
-
-function isWarehouseError(reason: string, ...fragments: string[]) {
-  return (error: unknown) => {
-    assert.ok(error instanceof WarehouseError, `not a WarehouseError: ${String(error)}`);
-    assert.equal(error.reason, reason, error.message);
-    for (const fragment of fragments) assert.ok(error.message.includes(fragment), `"${error.message}" lacks "${fragment}"`);
-    return true;
-  };
-}
 
 describe('EmbeddedWarehouse over Parquet, CSV, NDJSON and a DuckDB file', () => {
   let fixture: EmbeddedFixture;
@@ -229,28 +221,28 @@ describe('EmbeddedWarehouse over Parquet, CSV, NDJSON and a DuckDB file', () => 
 
   it('refuses DML, DDL and scripts before running anything', async () => {
     const before = warehouse.queryCount;
-    await assert.rejects(warehouse.query(q('DELETE FROM `ds.preds` WHERE TRUE')), isWarehouseError('write-refused', 'a DELETE on ds.preds', 'read-only'));
-    await assert.rejects(warehouse.query(q('UPDATE ops.deployments SET revision = "x" WHERE TRUE')), isWarehouseError('write-refused', 'an UPDATE on ops.deployments'));
-    await assert.rejects(warehouse.query(q('CREATE TABLE ds.x AS SELECT 1 AS a')), isWarehouseError('write-refused', 'CREATE_TABLE_AS_SELECT', 'ds.x'));
-    await assert.rejects(warehouse.query(q('SELECT 1; DROP TABLE ds.preds')), isWarehouseError('write-refused', 'script of several statements', '; run one at a time;'));
-    await assert.rejects(warehouse.query(q("COPY ds.preds TO '/tmp/x.csv'")), isWarehouseError('write-refused', 'COPY'));
-    await assert.rejects(warehouse.query(q("ATTACH '/tmp/x.duckdb' AS x")), isWarehouseError('write-refused', 'an ATTACH'));
-    await assert.rejects(warehouse.query(q("PRAGMA enable_profiling = 'json'")), isWarehouseError('write-refused', 'PRAGMA'));
+    await assert.rejects(warehouse.query(q('DELETE FROM `ds.preds` WHERE TRUE')), failsWith('write-refused', 'a DELETE on ds.preds', 'read-only'));
+    await assert.rejects(warehouse.query(q('UPDATE ops.deployments SET revision = "x" WHERE TRUE')), failsWith('write-refused', 'an UPDATE on ops.deployments'));
+    await assert.rejects(warehouse.query(q('CREATE TABLE ds.x AS SELECT 1 AS a')), failsWith('write-refused', 'CREATE_TABLE_AS_SELECT', 'ds.x'));
+    await assert.rejects(warehouse.query(q('SELECT 1; DROP TABLE ds.preds')), failsWith('write-refused', 'script of several statements', '; run one at a time;'));
+    await assert.rejects(warehouse.query(q("COPY ds.preds TO '/tmp/x.csv'")), failsWith('write-refused', 'COPY'));
+    await assert.rejects(warehouse.query(q("ATTACH '/tmp/x.duckdb' AS x")), failsWith('write-refused', 'an ATTACH'));
+    await assert.rejects(warehouse.query(q("PRAGMA enable_profiling = 'json'")), failsWith('write-refused', 'PRAGMA'));
     assert.equal(warehouse.queryCount, before);
     const still = await warehouse.query(q('SELECT COUNT(*) AS n FROM ds.preds'));
     assert.equal(still.rows[0].n, 80);
   });
 
   it('names a missing table or column and where to fix it', async () => {
-    await assert.rejects(warehouse.query(q('SELECT * FROM ds.nope')), isWarehouseError('not-found', 'nope', 'tables.*', 'pipeline-lens.json'));
-    await assert.rejects(warehouse.query(q('SELECT * FROM nods.preds')), isWarehouseError('not-found', 'nods.preds', 'tables.*'));
-    await assert.rejects(warehouse.query(q('SELECT wrong_column FROM ds.preds')), isWarehouseError('not-found', 'wrong_column', 'tables.*.columns'));
+    await assert.rejects(warehouse.query(q('SELECT * FROM ds.nope')), failsWith('not-found', 'nope', 'tables.*', 'pipeline-lens.json'));
+    await assert.rejects(warehouse.query(q('SELECT * FROM nods.preds')), failsWith('not-found', 'nods.preds', 'tables.*'));
+    await assert.rejects(warehouse.query(q('SELECT wrong_column FROM ds.preds')), failsWith('not-found', 'wrong_column', 'tables.*.columns'));
   });
 
   it('names a parameter with a bad value or no type', async () => {
-    await assert.rejects(warehouse.query(q('SELECT @d AS d', { d: '03/01/2024' }, { d: 'DATE' })), isWarehouseError('invalid-param', '@d'));
-    await assert.rejects(warehouse.query(q('SELECT @d AS d', { d: '2024-03-01' }, {})), isWarehouseError('missing-param-type', '@d'));
-    await assert.rejects(warehouse.query(q('SELECT @d AS d', {}, { d: 'DATE' })), isWarehouseError('missing-param', '@d'));
+    await assert.rejects(warehouse.query(q('SELECT @d AS d', { d: '03/01/2024' }, { d: 'DATE' })), failsWith('invalid-param', '@d'));
+    await assert.rejects(warehouse.query(q('SELECT @d AS d', { d: '2024-03-01' }, {})), failsWith('missing-param-type', '@d'));
+    await assert.rejects(warehouse.query(q('SELECT @d AS d', {}, { d: 'DATE' })), failsWith('missing-param', '@d'));
   });
 
   it('counts round trips to the engine', async () => {
@@ -275,7 +267,7 @@ describe('EmbeddedWarehouse over Parquet, CSV, NDJSON and a DuckDB file', () => 
     const started = performance.now();
     const running = warehouse.query(q('SELECT COUNT(*) AS n FROM range(100000000) AS a(x) CROSS JOIN range(1000) AS b(y) WHERE x + y = 7'), { signal: controller.signal });
     setTimeout(() => controller.abort(), 150);
-    await assert.rejects(running, isWarehouseError('cancelled'));
+    await assert.rejects(running, failsWith('cancelled'));
     assert.ok(performance.now() - started < 5000, 'the interrupt did not stop the query promptly');
     const after = await warehouse.query(q('SELECT COUNT(*) AS n FROM ds.preds'));
     assert.equal(after.rows[0].n, 80);
@@ -283,7 +275,7 @@ describe('EmbeddedWarehouse over Parquet, CSV, NDJSON and a DuckDB file', () => 
 
   it('rejects at once when the signal is already aborted', async () => {
     const before = warehouse.queryCount;
-    await assert.rejects(warehouse.query(q('SELECT 1 AS x'), { signal: AbortSignal.abort() }), isWarehouseError('cancelled'));
+    await assert.rejects(warehouse.query(q('SELECT 1 AS x'), { signal: AbortSignal.abort() }), failsWith('cancelled'));
     assert.equal(warehouse.queryCount, before);
   });
 
@@ -319,14 +311,14 @@ describe('EmbeddedWarehouse configuration', () => {
   it('names the table, the path and the config key of a missing file', async () => {
     await assert.rejects(
       EmbeddedWarehouse.open({ kind: 'embedded', files: { 'ds.missing': 'nope/missing.parquet' } }, { baseDir: fixture.dir }),
-      isWarehouseError('missing-file', 'ds.missing', join(fixture.dir, 'nope/missing.parquet'), 'warehouse.files["ds.missing"]'),
+      failsWith('missing-file', 'ds.missing', join(fixture.dir, 'nope/missing.parquet'), 'warehouse.files["ds.missing"]'),
     );
   });
 
   it('names the config key of a glob that matches nothing when the table is queried', async () => {
     const w = await EmbeddedWarehouse.open({ kind: 'embedded', files: { 'ds.parts': 'parts/*.parquet' } }, { baseDir: fixture.dir });
     try {
-      await assert.rejects(w.query(q('SELECT COUNT(*) AS n FROM ds.parts')), isWarehouseError('missing-file', 'ds.parts', 'warehouse.files["ds.parts"]'));
+      await assert.rejects(w.query(q('SELECT COUNT(*) AS n FROM ds.parts')), failsWith('missing-file', 'ds.parts', 'warehouse.files["ds.parts"]'));
     } finally {
       await w.close();
     }
@@ -366,26 +358,26 @@ describe('EmbeddedWarehouse configuration', () => {
   it('rejects an invalid table name in warehouse.files, naming the key', async () => {
     await assert.rejects(
       EmbeddedWarehouse.open({ kind: 'embedded', files: { 'ds.x`; DROP': fixture.files['ds.preds'] } }),
-      isWarehouseError('invalid-identifier', 'warehouse.files["ds.x`; DROP"]'),
+      failsWith('invalid-identifier', 'warehouse.files["ds.x`; DROP"]'),
     );
   });
 
   it('rejects an unknown file type, and a config with nothing to read', async () => {
-    await assert.rejects(EmbeddedWarehouse.open({ kind: 'embedded', files: { 'ds.x': join(fixture.dir, 'preds.xlsx') } }), isWarehouseError('config', '.parquet, .csv'));
-    await assert.rejects(EmbeddedWarehouse.open({ kind: 'embedded' }), isWarehouseError('config', 'warehouse.database', 'warehouse.files'));
+    await assert.rejects(EmbeddedWarehouse.open({ kind: 'embedded', files: { 'ds.x': join(fixture.dir, 'preds.xlsx') } }), failsWith('config', '.parquet, .csv'));
+    await assert.rejects(EmbeddedWarehouse.open({ kind: 'embedded' }), failsWith('config', 'warehouse.database', 'warehouse.files'));
   });
 
   it('names a missing database file', async () => {
     await assert.rejects(
       EmbeddedWarehouse.open({ kind: 'embedded', database: 'gone.duckdb' }, { baseDir: fixture.dir }),
-      isWarehouseError('missing-file', 'warehouse.database', join(fixture.dir, 'gone.duckdb')),
+      failsWith('missing-file', 'warehouse.database', join(fixture.dir, 'gone.duckdb')),
     );
   });
 
   it('interrupts a running query on close', async () => {
     const w = await EmbeddedWarehouse.open({ kind: 'embedded', database: fixture.database });
     const running = w.query(q('SELECT COUNT(*) AS n FROM range(100000000) AS a(x) CROSS JOIN range(1000) AS b(y) WHERE x + y = 7'));
-    const outcome = assert.rejects(running, isWarehouseError('cancelled'));
+    const outcome = assert.rejects(running, failsWith('cancelled'));
     await new Promise((resolve) => setTimeout(resolve, 100));
     await w.close();
     await outcome;
@@ -394,6 +386,6 @@ describe('EmbeddedWarehouse configuration', () => {
   it('refuses queries after close', async () => {
     const w = await EmbeddedWarehouse.open({ kind: 'embedded', database: fixture.database });
     await w.close();
-    await assert.rejects(w.query(q('SELECT 1 AS x')), isWarehouseError('closed'));
+    await assert.rejects(w.query(q('SELECT 1 AS x')), failsWith('closed'));
   });
 });

@@ -1,6 +1,7 @@
 import { invalidParam } from '../paramErrors';
 import { tokenize } from '../bigqueryTokens';
-import { bigqueryTimestampText, parseDate, parseTimestampMicros } from '../temporalValues';
+import { checkedScalar, declaredParams } from '../declaredParams';
+import { bigqueryTimestampText } from '../temporalValues';
 import { WarehouseError, type ParamType, type ParamValue, type ScalarParamType, type SqlQuery } from '../types';
 
 /*
@@ -8,7 +9,7 @@ import { WarehouseError, type ParamType, type ParamValue, type ScalarParamType, 
  * here rather than by the client: its builder guesses types from values, sends NULLs
  * inconsistently, and leaks a `types` field into the job. Every parameter carries its
  * declared type, so a NULL DATE or an empty ARRAY<STRING> is typed as BigQuery requires.
- * Values are checked the same way as on the embedded engine, with the same messages.
+ * Values are checked as on the embedded engine, with the same messages (declaredParams.ts).
  */
 
 export interface QueryParameterType {
@@ -38,17 +39,7 @@ export function usedParameters(sql: string): string[] {
 
 /** The typed parameters of `query` that its SQL uses; each needs a value and a declared type. */
 export function queryParameters(query: SqlQuery, used: readonly string[] = usedParameters(query.sql)): QueryParameter[] {
-  return used.map((name) => {
-    if (!Object.prototype.hasOwnProperty.call(query.params, name)) {
-      throw new WarehouseError(`Query ${query.name} uses @${name} but gives it no value.`, 'missing-param');
-    }
-    const type = query.types[name];
-    if (type === undefined) {
-      throw new WarehouseError(`Query ${query.name} gives @${name} no declared type; declare it in types (BigQuery needs it for NULL and empty arrays).`, 'missing-param-type');
-    }
-    const label = `@${name} of query ${query.name}`;
-    return { name, parameterType: parameterType(type), parameterValue: parameterValue(query.params[name], type, label) };
-  });
+  return declaredParams(query, used).map(({ name, type, value, label }) => ({ name, parameterType: parameterType(type), parameterValue: parameterValue(value, type, label) }));
 }
 
 function parameterType(type: ParamType): QueryParameterType {
@@ -73,30 +64,19 @@ function parameterValue(value: ParamValue | undefined, type: ParamType, label: s
 }
 
 function scalarText(value: ParamValue, type: ScalarParamType, label: string): string {
-  switch (type) {
+  const checked = checkedScalar(value, type, label);
+  switch (checked.type) {
     case 'STRING':
-      if (typeof value === 'string') return value;
-      break;
     case 'INT64':
-      if (typeof value === 'number' && Number.isSafeInteger(value)) return String(value);
-      if (typeof value === 'string' && /^-?\d{1,19}$/.test(value)) return value;
-      break;
-    case 'FLOAT64':
-      if (typeof value === 'number') return Number.isNaN(value) ? 'NaN' : Number.isFinite(value) ? String(value) : value > 0 ? 'Infinity' : '-Infinity';
-      break;
+    case 'DATE':
+      return checked.value;
+    case 'FLOAT64': {
+      const n = checked.value;
+      return Number.isNaN(n) ? 'NaN' : Number.isFinite(n) ? String(n) : n > 0 ? 'Infinity' : '-Infinity';
+    }
     case 'BOOL':
-      if (typeof value === 'boolean') return String(value);
-      break;
-    case 'DATE': {
-      const date = parseDate(value);
-      if (date !== null) return date;
-      break;
-    }
-    case 'TIMESTAMP': {
-      const micros = parseTimestampMicros(value);
-      if (micros !== null) return bigqueryTimestampText(micros);
-      break;
-    }
+      return String(checked.value);
+    case 'TIMESTAMP':
+      return bigqueryTimestampText(checked.value);
   }
-  throw invalidParam(label, value, type);
 }

@@ -13,6 +13,11 @@ import type { ClientRequest } from 'node:http';
  * diagnostics channel fires in the requester's context), and when the time is up those
  * requests are destroyed, which makes the client's own promise reject and frees the
  * socket. Token requests made on the way (google-auth-library) are covered alike.
+ *
+ * The time counts from the first request the work starts, not from the call: before it,
+ * the client is loading its HTTP layer and building the request, which on a busy machine
+ * takes seconds of the process's own time, and "no answer from BigQuery within N s" must
+ * not be said of a request that was never sent.
  */
 
 /** The time allowed ran out; every request still in flight was destroyed. */
@@ -26,6 +31,8 @@ export class DeadlineExceeded extends Error {
 interface Scope {
   requests: Set<ClientRequest>;
   expired: boolean;
+  /** Called as each request starts; the first one starts the clock. */
+  started: () => void;
 }
 
 const scopes = new AsyncLocalStorage<Scope>();
@@ -44,19 +51,21 @@ function listen(): void {
     }
     scope.requests.add(request);
     request.once('close', () => scope.requests.delete(request));
+    scope.started();
   });
 }
 
 /**
- * `work()`'s result, or a DeadlineExceeded rejection `ms` after the start, with its HTTP
- * requests destroyed. An aborted `signal` ends it the same way, rejecting with `onAbort()`.
+ * `work()`'s result, or a DeadlineExceeded rejection `ms` after its first HTTP request
+ * started, with its requests destroyed. An aborted `signal` ends it the same way, rejecting
+ * with `onAbort()`.
  */
 export function withinDeadline<T>(ms: number, work: () => Promise<T>, options: { signal?: AbortSignal; onAbort?: () => Error } = {}): Promise<T> {
   listen();
-  const scope: Scope = { requests: new Set(), expired: false };
   const { signal } = options;
   return new Promise<T>((resolve, reject) => {
     let settled = false;
+    let timer: NodeJS.Timeout | undefined;
     const finish = (outcome: () => void) => {
       if (settled) return;
       settled = true;
@@ -71,7 +80,13 @@ export function withinDeadline<T>(ms: number, work: () => Promise<T>, options: {
       finish(() => reject(reason));
     };
     const aborted = () => expire(options.onAbort?.() ?? new Error('aborted'));
-    const timer = setTimeout(() => expire(new DeadlineExceeded(ms)), ms);
+    const scope: Scope = {
+      requests: new Set(),
+      expired: false,
+      started: () => {
+        if (!settled) timer ??= setTimeout(() => expire(new DeadlineExceeded(ms)), ms);
+      },
+    };
     if (signal?.aborted) {
       aborted();
       return;

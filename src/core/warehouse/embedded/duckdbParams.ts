@@ -1,12 +1,13 @@
 import { invalidParam } from '../paramErrors';
-import { parseDate, parseTimestampMicros } from '../temporalValues';
+import { checkedScalar, declaredParams } from '../declaredParams';
+import { parseTimestampMicros } from '../temporalValues';
 import { BIGINT, BOOLEAN, DATE, DOUBLE, LIST, TIMESTAMPTZ, VARCHAR, dateValue, listValue, timestampTZValue, type DuckDBType, type DuckDBValue } from '@duckdb/node-api';
-import { WarehouseError, type ParamType, type ParamValue, type ScalarParamType, type SqlQuery } from '../types';
+import type { ParamType, ParamValue, ScalarParamType, SqlQuery } from '../types';
 
 /**
  * Converts a query's BigQuery-typed parameters into DuckDB values of the declared types.
- * Values are checked here, so a malformed date fails with the parameter's name instead of
- * a DuckDB conversion error, and it fails the same way on both engines.
+ * Values are checked first (declaredParams.ts), so a malformed date fails with the
+ * parameter's name instead of a DuckDB conversion error, and the same way on both engines.
  */
 
 export interface DuckdbParams {
@@ -18,16 +19,8 @@ export interface DuckdbParams {
 export function duckdbParams(query: SqlQuery, used: readonly string[]): DuckdbParams {
   const values: Record<string, DuckDBValue> = {};
   const types: Record<string, DuckDBType> = {};
-  for (const name of used) {
-    if (!Object.prototype.hasOwnProperty.call(query.params, name)) {
-      throw new WarehouseError(`Query ${query.name} uses @${name} but gives it no value.`, 'missing-param');
-    }
-    const type = query.types[name];
-    if (type === undefined) {
-      throw new WarehouseError(`Query ${query.name} gives @${name} no declared type; declare it in types (BigQuery needs it for NULL and empty arrays).`, 'missing-param-type');
-    }
-    const label = `@${name} of query ${query.name}`;
-    values[name] = toDuckdbValue(query.params[name], type, label);
+  for (const { name, type, value, label } of declaredParams(query, used)) {
+    values[name] = toDuckdbValue(value, type, label);
     types[name] = duckdbType(type);
   }
   return { values, types };
@@ -63,40 +56,22 @@ function toDuckdbValue(value: ParamValue | undefined, type: ParamType, label: st
 
 function toScalar(value: ParamValue | undefined, type: ScalarParamType, label: string): DuckDBValue {
   if (value === null || value === undefined) return null;
-  switch (type) {
+  const checked = checkedScalar(value, type, label);
+  switch (checked.type) {
     case 'STRING':
-      if (typeof value === 'string') return value;
-      break;
-    case 'INT64':
-      if (typeof value === 'number' && Number.isSafeInteger(value)) return BigInt(value);
-      if (typeof value === 'string' && /^-?\d{1,19}$/.test(value)) return BigInt(value);
-      break;
     case 'FLOAT64':
-      if (typeof value === 'number') return value;
-      break;
     case 'BOOL':
-      if (typeof value === 'boolean') return value;
-      break;
-    case 'DATE': {
-      const days = dateDays(value);
-      if (days !== null) return dateValue(days);
-      break;
-    }
-    case 'TIMESTAMP': {
-      const micros = timestampMicros(value);
-      if (micros !== null) return timestampTZValue(micros);
-      break;
-    }
+      return checked.value;
+    case 'INT64':
+      return BigInt(checked.value);
+    case 'DATE':
+      return dateValue(Date.parse(`${checked.value}T00:00:00Z`) / DAY_MS);
+    case 'TIMESTAMP':
+      return timestampTZValue(checked.value);
   }
-  throw invalidParam(label, value, type);
 }
 
 const DAY_MS = 86_400_000;
-
-function dateDays(value: ParamValue): number | null {
-  const date = parseDate(value);
-  return date === null ? null : Date.parse(`${date}T00:00:00Z`) / DAY_MS;
-}
 
 /** Microseconds since the epoch; the rules are the BigQuery path's too (temporalValues.ts). */
 export function timestampMicros(value: ParamValue): bigint | null {

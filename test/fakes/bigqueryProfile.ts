@@ -1,6 +1,6 @@
-import type { BigQueryWarehouseConfig } from '../../../src/core/config/types';
-import type { BigQueryWarehouseOptions } from '../../../src/core/warehouse/bigquery/bigqueryWarehouse';
-import { BIGQUERY_RETRY_POLICY } from '../../../src/core/warehouse/bigquery/retryPolicy';
+import type { BigQueryWarehouseConfig } from '../../src/core/config/types';
+import type { BigQueryWarehouseOptions } from '../../src/core/warehouse/bigquery/bigqueryWarehouse';
+import { BIGQUERY_RETRY_POLICY } from '../../src/core/warehouse/bigquery/retryPolicy';
 
 /** A BigQuery profile pointing at a fake, as pipeline-lens.json would resolve to. */
 export function bigqueryProfile(apiEndpoint: string | null, overrides: Partial<BigQueryWarehouseConfig> = {}): BigQueryWarehouseConfig {

@@ -17,7 +17,8 @@ import type { ClientRequest } from 'node:http';
  * The time counts from the first request the work starts, not from the call: before it,
  * the client is loading its HTTP layer and building the request, which on a busy machine
  * takes seconds of the process's own time, and "no answer from BigQuery within N s" must
- * not be said of a request that was never sent.
+ * not be said of a request that was never sent. A backstop from the call itself (several
+ * times the limit, at least a minute) still ends work that never sends a request at all.
  */
 
 /** The time allowed ran out; every request still in flight was destroyed. */
@@ -66,10 +67,13 @@ export function withinDeadline<T>(ms: number, work: () => Promise<T>, options: {
   return new Promise<T>((resolve, reject) => {
     let settled = false;
     let timer: NodeJS.Timeout | undefined;
+    const backstopMs = Math.max(ms * 4, ms + 60_000);
+    const backstop = setTimeout(() => expire(new Error(`no request to BigQuery was sent within ${backstopMs} ms of the call`)), backstopMs);
     const finish = (outcome: () => void) => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
+      clearTimeout(backstop);
       signal?.removeEventListener('abort', aborted);
       outcome();
     };

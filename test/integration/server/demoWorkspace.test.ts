@@ -58,7 +58,7 @@ describe('language server on the demo workspace', () => {
 
   it("the fix's lens says deployed at 19:10, +15h53m, one backfill on older code, and the hit rate with n and interval", async () => {
     const fix = demo.commits.fix.slice(0, 8);
-    const titles = await server.lensTitles(noteUri);
+    const titles = await server.settledLensTitles(noteUri);
     const line = lineOf(note, `The fix is \`${fix}\``);
     const title = titles.find((t) => t.line === line)?.title;
     assert.ok(title, `no lens on line ${line}: ${JSON.stringify(titles.map((t) => [t.line, t.title]))}`);

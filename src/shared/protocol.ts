@@ -362,6 +362,8 @@ export interface ServiceDeployments {
   revisions: ServiceRevision[];
   /** Why no revision can be called serving, when revisions are listed but the records cannot say which serves. */
   servingUnknown: string | null;
+  /** Where the revisions are inferred from when the service has no deployment record (a build column's first appearance); null for a real record. */
+  inferredFrom: string | null;
   /** The pre-backfill verdict against HEAD (the CLI's `verify`, same code): its `missing` are the commits touching the service not yet deployed. */
   verification: VerifyResponse;
   /** The deployment source could not be read. */

@@ -229,6 +229,14 @@ export function resolveConfig(raw: unknown, file: string): PipelineLensConfig {
         at,
       );
     }
+    // A stage with no deployment record still has builds: the table says when each first wrote.
+    const timed = s.table === 'predictions' && (stamped.columns as { createdAt?: string | null }).createdAt;
+    s.deployments ??= {
+      kind: 'buildColumn',
+      table: s.table,
+      describe: `${stamped.table}.${(stamped.columns as { commit: string }).commit}, the ${timed ? 'first time' : 'first day'} each build appears`,
+      lookbackDays: BUILD_COLUMN_LOOKBACK_DAYS,
+    };
   });
 
   const pattern = config.modelFamilyPattern ?? DEFAULT_MODEL_FAMILY_PATTERN;
@@ -316,6 +324,9 @@ export const DEFAULT_REQUEST_TIMEOUT_SECONDS = 30;
 export const DEFAULT_QUERY_TIMEOUT_SECONDS = 600;
 const DEFAULT_COMMIT_ENV = 'BUILD_COMMIT';
 const DEFAULT_LOOKBACK_DAYS = 180;
+/** A stage's table is read this far back for the first appearance of each build: a year of builds. */
+const BUILD_COLUMN_LOOKBACK_DAYS = 365;
+
 /** A deployment table partitioned by time is read this far back: long enough for the oldest deployment that matters. */
 const DEFAULT_DEPLOYMENT_LOOKBACK_DAYS = 730;
 

@@ -367,6 +367,33 @@ ORDER BY 3, 1, 2`;
   return q.build('stageBuilds', sql);
 }
 
+/**
+ * When each build value first appears in a stage's table, per mode (feature store only): the
+ * first day, and the first write time where the table records one (predictions' createdAt).
+ * Rows later replaced count too: they were written by that build all the same.
+ */
+export function buildFirstAppearanceQuery(config: PipelineLensConfig, role: 'predictions' | 'graded' | 'featureStore', window: DateWindow): CatalogQuery {
+  const table = config.tables[role];
+  if (!table) throw new Error(`buildFirstAppearanceQuery needs tables.${role}`);
+  const scope = requiredScope(config, role);
+  const c = table.columns as { date: string; commit: string | null; mode?: string | null; createdAt?: string | null };
+  if (!c.commit) throw new Error(`buildFirstAppearanceQuery needs tables.${role}.columns.commit`);
+  const q = new QueryBuilder();
+  const commit = q.column(scope, 't', 'commit', c.commit, 'text', false);
+  const sql = `
+SELECT
+  ${commit} AS commit_sha,
+  ${optionalColumn(q, scope, 't', 'mode', c.mode ?? null, 'any', 'STRING')} AS mode,
+  MIN(${dayOf(q, scope, 't', 'date', c.date)}) AS first_day,
+  MIN(${optionalColumn(q, scope, 't', 'createdAt', c.createdAt ?? null, 'timestamp', 'TIMESTAMP')}) AS first_written,
+  COUNT(*) AS rows_written
+FROM ${tableRef(scope.table)} AS t
+WHERE ${windowFilter(q, scope, 't', window)} AND ${commit} IS NOT NULL
+GROUP BY 1, 2
+ORDER BY 3, 1, 2`;
+  return q.build('buildFirstAppearance', sql);
+}
+
 /** The distinct (entity, date) a model predicted in a window, from rows still current. */
 function predictedRows(q: QueryBuilder, config: PipelineLensConfig, model: string, window: DateWindow): string {
   const ps = requiredScope(config, 'predictions');

@@ -163,6 +163,15 @@ export interface DayRule {
 export interface PredictionsTableConfig extends TableConfig<PredictionColumns> {
   /** Keys of `columns.featureSnapshot` to read, each a feature's name at prediction time. */
   featureSnapshotKeys: string[];
+  /** How a prediction row joins to the feature-store row it read; null: lineage to the feature build is not checked. */
+  featureJoin: FeatureJoin | null;
+}
+
+/** A prediction's feature row: the same keys, dated `daysBefore` days before the prediction's date. */
+export interface FeatureJoin {
+  /** Pairs of (predictions column, feature-store column) holding the same key. */
+  keys: Array<{ prediction: string; feature: string }>;
+  daysBefore: number;
 }
 
 export interface FeatureStoreTableConfig extends TableConfig<FeatureStoreColumns> {

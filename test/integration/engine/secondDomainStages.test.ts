@@ -84,6 +84,8 @@ describe('a second stage with no deployment record: deployments inferred from it
     assert.match(result.reason, /The newest build seen, \w{8} \(first seen 2026-03-06\), lacks code of the target/);
     assert.match(result.hint!, /Set services\[1\]\.deployments in pipeline-lens\.json to a real deployment record/);
     assert.deepEqual(result.checked, []);
+    // verify speaks of services throughout, as the rest of its messages do.
+    assert.doesNotMatch(`${result.reason} ${result.hint}`, /\bstages?\b/);
   });
 
   it('verify says unknown even when the newest build seen has every commit of the target', async () => {

@@ -98,6 +98,18 @@ describe('a second stage with no deployment record: deployments inferred from it
     assert.equal(JSON.parse(out).verdict, 'unknown');
   });
 
+  it('investigate reads the snapshotter gap from its table and says its deployments are inferred', async () => {
+    const { findings } = await investigate(workspace);
+    const gap = findings.find((f) => f.kind === 'deployment-gap' && f.subjects.services?.includes('snapshotter'));
+    assert.ok(gap, findings.map((f) => f.title).join('\n'));
+    assert.match(
+      gap.title,
+      new RegExp(`^snapshotter wrote 60 rows of tables\\.featureStore for 2026-03-19\\.\\.2026-03-20 .*on build ${snap.satellite.slice(0, 8)}, after fix ${snap.fix.slice(0, 8)}`),
+    );
+    assert.match(gap.title, /no build of snapshotter with it has written yet \(inferred\)$/);
+    assert.ok(gap.evidence.some((e) => /snapshotter has no deployment record: its deployments are inferred from grid_ops\.feature_snapshots\.snap_rev/.test(e)));
+  });
+
   it('the Deployments view says the revisions are inferred', async () => {
     const server = new ServerWorkspace(loadConfig(join(pipeline.root, 'pipeline-lens.json')), { counter: new QueryCounter(), gitCounter: { started: 0 }, fault: null });
     try {

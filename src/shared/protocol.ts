@@ -160,6 +160,8 @@ export interface TreeDeployment {
   createdAt: string;
   /** The revision receives traffic now; false when that is not known. */
   serving: boolean;
+  /** The service has no deployment record: this revision is a build's first appearance in its table (createdAt is that day). */
+  inferred?: boolean;
 }
 
 export interface TreeCommit {

@@ -106,7 +106,12 @@ export class ModelsTreeProvider implements vscode.TreeDataProvider<ModelsNode>, 
           `Build \`${b.commit}\`${b.committedAt ? `, committed ${formatTimestamp(b.committedAt)}` : ''}${b.subject ? `: ${escapeMarkdown(b.subject)}` : ''}`,
           `Predictions for game dates ${b.firstDate}..${b.lastDate}`,
           b.deployedAs.length
-            ? `Deployed as ${b.deployedAs.map((d) => `${d.revision} (${d.service}, ${formatTimestamp(d.createdAt)}${d.serving ? ', serving now' : ''})`).join(', ')}`
+            ? `Deployed as ${b.deployedAs
+                .map(
+                  (d) =>
+                    `${d.revision} (${d.service}, ${d.inferred ? `first seen ${d.createdAt.slice(0, 10)}, inferred from its table` : formatTimestamp(d.createdAt)}${d.serving ? ', serving now' : ''})`,
+                )
+                .join(', ')}`
             : 'No revision was built from exactly this commit.',
         ];
         item.tooltip = metricsTooltip(`${node.model.model} · ${sha}`, b.metrics, node.thresholds, extra);
@@ -176,7 +181,7 @@ function deploymentText(b: TreeCommit): string {
   if (b.deployedAs.length === 0) return 'not deployed';
   const serving = b.deployedAs.find((d) => d.serving);
   const first = b.deployedAs[0];
-  return serving ? `serving as ${serving.revision}` : `deployed ${first.revision}`;
+  return serving ? `serving as ${serving.revision}` : `deployed ${first.revision}${first.inferred ? ' (inferred)' : ''}`;
 }
 
 /** What a context action on a models-tree row is about. */

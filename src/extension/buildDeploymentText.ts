@@ -8,12 +8,16 @@ import type { TreeCommit, UnreadDeploymentRecord } from '../shared/protocol';
 
 const unreadText = (u: UnreadDeploymentRecord) => `${u.key}${u.service === '(none)' ? '' : ` (${u.service})`}: ${u.reason}`;
 
+/** An inferred deployment has no recorded time: only the day its build first wrote rows. */
+const when = (d: TreeCommit['deployedAs'][number]) => (d.inferred ? `first seen ${d.createdAt.slice(0, 10)}, inferred from its table` : formatTimestamp(d.createdAt));
+
 /** The short form, for a tree row's description. */
 export function deploymentSummary(b: TreeCommit): string {
   switch (b.deployment.state) {
     case 'deployed': {
       const serving = b.deployedAs.find((d) => d.serving);
-      return serving ? `serving as ${serving.revision}` : `deployed ${b.deployedAs[0].revision}`;
+      const first = b.deployedAs[0];
+      return serving ? `serving as ${serving.revision}` : `deployed ${first.revision}${first.inferred ? ' (inferred)' : ''}`;
     }
     case 'not-deployed':
       return 'not deployed';
@@ -28,7 +32,7 @@ export function deploymentDetail(b: TreeCommit): string[] {
   switch (b.deployment.state) {
     case 'deployed':
       return [
-        `Deployed as ${b.deployedAs.map((d) => `${d.revision} (${d.service}, ${formatTimestamp(d.createdAt)}${d.serving ? ', serving now' : ''})`).join(', ')}`,
+        `Deployed as ${b.deployedAs.map((d) => `${d.revision} (${d.service}, ${when(d)}${d.serving ? ', serving now' : ''})`).join(', ')}`,
         ...(unread.length ? ['Not read, so other revisions may exist:', ...unread] : []),
       ];
     case 'not-deployed':
@@ -42,7 +46,7 @@ export function deploymentDetail(b: TreeCommit): string[] {
 export function deploymentCell(b: TreeCommit): string {
   switch (b.deployment.state) {
     case 'deployed':
-      return b.deployedAs.map((d) => `${d.revision} ${formatTimestamp(d.createdAt)}`).join(', ');
+      return b.deployedAs.map((d) => `${d.revision} ${when(d)}`).join(', ');
     case 'not-deployed':
       return 'not deployed';
     case 'not-read':

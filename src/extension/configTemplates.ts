@@ -2,6 +2,11 @@
  * Starting points for pipeline-lens.json. Column names are left to their defaults (the
  * names docs/configuration.md lists); a pipeline with other names overrides them per
  * table. Every template is checked against the schema and the loader by a unit test.
+ *
+ * A template is written before any warehouse is read, so it cannot count the build columns
+ * a warehouse holds: instead every table a template configures that carries a build column
+ * by default gets its stage. A stage left without `deployments` has them inferred from its
+ * table's build column (marked so, and never enough for verify) until a real record is set.
  */
 export interface ConfigTemplate {
   id: 'bigquery' | 'embedded';
@@ -28,7 +33,8 @@ export const CONFIG_TEMPLATES: ConfigTemplate[] = [
   {
     id: 'bigquery',
     label: 'BigQuery + Cloud Run',
-    detail: 'Tables in BigQuery (Application Default Credentials), revisions read from Cloud Run. Edit project, location, tables and service paths.',
+    detail:
+      'Tables in BigQuery (Application Default Credentials), revisions read from Cloud Run; the feature store is a stage of its own, its deployments inferred from its build column until you record them. Edit project, location, tables and service paths.',
     config: {
       warehouse: { kind: 'bigquery', project: 'my-gcp-project', location: 'US', maximumBytesBilled: 10737418240 },
       tables: TABLES,
@@ -40,6 +46,8 @@ export const CONFIG_TEMPLATES: ConfigTemplate[] = [
           deployments: { kind: 'cloudRun', project: 'my-gcp-project', region: 'us-west2', commitEnv: 'BUILD_COMMIT' },
           deployCommand: 'bin/deploy-prediction-worker.sh',
         },
+        // The feature store's build column (columns.commit) is stamped by its own stage.
+        { name: 'feature-store-processor', paths: ['data_processors/precompute/ml_feature_store/**'], table: 'featureStore' },
       ],
       thresholds: THRESHOLDS,
     },

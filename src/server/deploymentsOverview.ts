@@ -1,3 +1,4 @@
+import { inferredFrom } from '../core/deployments/buildColumnDeploymentSource';
 import { servingSet } from '../core/deployments/servingSet';
 import { cutMessage, HistoryCut, isCut } from '../core/git/historyCut';
 import { verifyDeployment } from '../core/verify/verifyDeployment';
@@ -79,6 +80,7 @@ export async function deploymentsOverview(workspace: ServerWorkspace): Promise<D
       deployCommand: service.deployCommand,
       revisions,
       servingUnknown: set && !set.known ? set.reason : null,
+      inferredFrom: inferredFrom(service.deployments),
       verification: { ...(await verifyDeployment(workspace, name, 'HEAD')), deployCommand: service.deployCommand },
       error: errors.get(name) ?? null,
     });

@@ -57,6 +57,7 @@ export function noStageTitle(p: Pick<CommitProvenance, 'nearestStage'>): string 
 }
 
 function serviceTitle(s: ServiceProvenance, committedAt: string): string {
+  if (s.inferredFrom) return inferredTitle(s);
   if (s.status === 'deployed' && s.firstDeployment) {
     const at = s.firstDeployment.createdAt;
     const when = at.slice(0, 10) === committedAt.slice(0, 10) ? at.slice(11, 16) : `${at.slice(0, 10)} ${at.slice(11, 16)}`;
@@ -72,6 +73,17 @@ function serviceTitle(s: ServiceProvenance, committedAt: string): string {
   // What the known history does prove still reads: a count is only ever given when exact.
   if (s.serving && s.behindBy) return `? ${s.service} unknown (deployed: ${deployedName(s.serving)}, ${behind(s.behindBy)})`;
   return `? ${s.service} unknown`;
+}
+
+/**
+ * Deployments inferred from a build column: the day a build containing the commit first
+ * wrote, never a time or a delay (a day-level first appearance can precede the commit's own
+ * time that day), and never "serving".
+ */
+function inferredTitle(s: ServiceProvenance): string {
+  if (s.status === 'deployed' && s.firstDeployment) return `✓ ${s.service} first seen ${s.firstDeployment.createdAt.slice(0, 10)} (inferred)`;
+  if (s.status === 'not-deployed') return `✗ no build of ${s.service} with it seen (inferred)`;
+  return `? ${s.service} unknown (inferred)`;
 }
 
 function deployedName(serving: NonNullable<ServiceProvenance['serving']>): string {

@@ -73,7 +73,12 @@ function servicesSection(services: ServiceProvenance[], state: PartState): strin
   const out = ['| service | first revision with it | deployed | after the commit |', '|---|---|---|---|'];
   for (const s of services) {
     const name = `${escapeMarkdown(s.service)}${s.touchesService === null ? ' (unknown whether the commit changes its paths)' : s.touchesService ? '' : ' (commit changes none of its paths)'}`;
-    if (s.status === 'deployed' && s.firstDeployment && s.earlierUnknown.length) {
+    if (s.inferredFrom && s.status === 'deployed' && s.firstDeployment) {
+      // A first appearance by day: no time and no delay to give.
+      out.push(`| ${name} | ${escapeMarkdown(s.firstDeployment.revision)} (inferred) | first seen ${s.firstDeployment.createdAt.slice(0, 10)} | not recorded |`);
+    } else if (s.inferredFrom && s.status === 'not-deployed') {
+      out.push(`| ${name} | **no build with it seen** (inferred) | | |`);
+    } else if (s.status === 'deployed' && s.firstDeployment && s.earlierUnknown.length) {
       // Earlier revisions may have had it (history cut): only "by then" is proven.
       out.push(
         `| ${name} | ${escapeMarkdown(s.firstDeployment.revision)} (earlier ones unknown) | by ${formatTimestamp(s.firstDeployment.createdAt)} | at most +${formatDuration(s.firstDeployment.delaySeconds)} |`,
@@ -95,6 +100,12 @@ function servicesSection(services: ServiceProvenance[], state: PartState): strin
     }
   }
   out.push('');
+  for (const s of services.filter((x) => x.inferredFrom)) {
+    out.push(
+      `_Deployments of ${escapeMarkdown(s.service)} are inferred from ${escapeMarkdown(s.inferredFrom!)} (no deployment record): a build counts as deployed when it first wrote, and what serves now is not known._`,
+      '',
+    );
+  }
   return out;
 }
 

@@ -160,6 +160,8 @@ export interface TreeDeployment {
   createdAt: string;
   /** The revision receives traffic now; false when that is not known. */
   serving: boolean;
+  /** The service has no deployment record: this revision is a build's first appearance in its table (createdAt is that day). */
+  inferred?: boolean;
 }
 
 /** A deployment record that could not be read: a commit absent from the others may still be in it. */
@@ -384,6 +386,8 @@ export interface ServiceDeployments {
   revisions: ServiceRevision[];
   /** Why no revision can be called serving, when revisions are listed but the records cannot say which serves. */
   servingUnknown: string | null;
+  /** Where the revisions are inferred from when the service has no deployment record (a build column's first appearance); null for a real record. */
+  inferredFrom: string | null;
   /** The pre-backfill verdict against HEAD (the CLI's `verify`, same code): its `missing` are the commits touching the service not yet deployed. */
   verification: VerifyResponse;
   /** The deployment source could not be read. */

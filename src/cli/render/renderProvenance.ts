@@ -33,7 +33,16 @@ export function renderProvenance(p: CommitProvenance, extras: ProvenanceExtras =
   }
   for (const s of p.services) {
     const head = `${s.service}${s.touchesService === null ? ' (unknown whether the commit touches its paths)' : s.touchesService ? '' : ' (commit touches none of its paths)'}`;
-    if (s.status === 'deployed' && s.firstDeployment && s.earlierUnknown.length) {
+    if (s.inferredFrom) {
+      // No deployment record: a first appearance in a table, by day; no delay, nothing serving.
+      const said =
+        s.status === 'deployed' && s.firstDeployment
+          ? `✓ ${head}: first seen ${s.firstDeployment.createdAt.slice(0, 10)} in a build with it (${s.firstDeployment.commit ? shortSha(s.firstDeployment.commit) : s.firstDeployment.revision})`
+          : s.status === 'not-deployed'
+            ? `✗ ${head}: no build with it seen`
+            : `? ${head}: unknown — ${s.problem}`;
+      out.push(`${said}; deployments inferred from ${s.inferredFrom} (no deployment record)`);
+    } else if (s.status === 'deployed' && s.firstDeployment && s.earlierUnknown.length) {
       out.push(
         `✓ ${head}: in ${s.firstDeployment.revision} by ${formatTimestamp(s.firstDeployment.createdAt)} (at most +${formatDuration(s.firstDeployment.delaySeconds)} after the commit; earlier revisions ${s.earlierUnknown.join(', ')} unknown)`,
       );

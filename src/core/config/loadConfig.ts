@@ -26,6 +26,7 @@ import type {
   ServiceConfig,
   ServingRule,
   StageTable,
+  FeatureJoin,
   TableConfig,
   WarehouseConfig,
   WarehouseProfiles,
@@ -40,6 +41,7 @@ interface RawTable {
   storage?: 'array' | 'jsonArray' | 'delimited' | 'columns';
   delimiter?: string;
   featureSnapshotKeys?: string[];
+  featureJoin?: { keys: Record<string, string>; daysBefore?: number };
   backfillModes?: string[];
   dateType?: DayRule['type'];
   timeZone?: string;
@@ -229,6 +231,14 @@ export function resolveConfig(raw: unknown, file: string): PipelineLensConfig {
         at,
       );
     }
+    // A stage with no deployment record still has builds: the table says when each first wrote.
+    const timed = s.table === 'predictions' && (stamped.columns as { createdAt?: string | null }).createdAt;
+    s.deployments ??= {
+      kind: 'buildColumn',
+      table: s.table,
+      describe: `${stamped.table}.${(stamped.columns as { commit: string }).commit}, the ${timed ? 'first time' : 'first day'} each build appears`,
+      lookbackDays: BUILD_COLUMN_LOOKBACK_DAYS,
+    };
   });
 
   const pattern = config.modelFamilyPattern ?? DEFAULT_MODEL_FAMILY_PATTERN;
@@ -244,7 +254,11 @@ export function resolveConfig(raw: unknown, file: string): PipelineLensConfig {
     repository: fromRoot(config.repository ?? '.'),
     warehouse,
     tables: {
-      predictions: { ...predictions, featureSnapshotKeys: predictions.columns.featureSnapshot ? snapshotKeys : [] },
+      predictions: {
+        ...predictions,
+        featureSnapshotKeys: predictions.columns.featureSnapshot ? snapshotKeys : [],
+        featureJoin: resolveFeatureJoin(config.tables.predictions?.featureJoin, !!featureStore, file),
+      },
       graded: table('graded', DEFAULT_GRADED_COLUMNS)!,
       featureStore: featureStore ? { ...featureStore, columns: storage.kind === 'columns' ? { ...featureStore.columns, features: null } : featureStore.columns, storage } : null,
       executionLog: executionLog ? { ...executionLog, service: logService, backfillModes: logRaw?.backfillModes ?? null } : null,
@@ -316,6 +330,22 @@ export const DEFAULT_REQUEST_TIMEOUT_SECONDS = 30;
 export const DEFAULT_QUERY_TIMEOUT_SECONDS = 600;
 const DEFAULT_COMMIT_ENV = 'BUILD_COMMIT';
 const DEFAULT_LOOKBACK_DAYS = 180;
+/** The join of prediction rows to feature rows, when configured; it needs the feature store. */
+function resolveFeatureJoin(raw: { keys: Record<string, string>; daysBefore?: number } | undefined, hasFeatureStore: boolean, file: string): FeatureJoin | null {
+  if (!raw) return null;
+  if (!hasFeatureStore) {
+    throw new ConfigError(
+      `${file}: /tables/predictions/featureJoin joins predictions to the feature store, but /tables/featureStore is not set; configure it or remove the key.`,
+      file,
+      '/tables/predictions/featureJoin',
+    );
+  }
+  return { keys: Object.entries(raw.keys).map(([prediction, feature]) => ({ prediction, feature })), daysBefore: raw.daysBefore ?? 0 };
+}
+
+/** A stage's table is read this far back for the first appearance of each build: a year of builds. */
+const BUILD_COLUMN_LOOKBACK_DAYS = 365;
+
 /** A deployment table partitioned by time is read this far back: long enough for the oldest deployment that matters. */
 const DEFAULT_DEPLOYMENT_LOOKBACK_DAYS = 730;
 

@@ -163,6 +163,15 @@ export interface DayRule {
 export interface PredictionsTableConfig extends TableConfig<PredictionColumns> {
   /** Keys of `columns.featureSnapshot` to read, each a feature's name at prediction time. */
   featureSnapshotKeys: string[];
+  /** How a prediction row joins to the feature-store row it read; null: lineage to the feature build is not checked. */
+  featureJoin: FeatureJoin | null;
+}
+
+/** A prediction's feature row: the same keys, dated `daysBefore` days before the prediction's date. */
+export interface FeatureJoin {
+  /** Pairs of (predictions column, feature-store column) holding the same key. */
+  keys: Array<{ prediction: string; feature: string }>;
+  daysBefore: number;
 }
 
 export interface FeatureStoreTableConfig extends TableConfig<FeatureStoreColumns> {
@@ -245,7 +254,22 @@ export interface ExecutionLogDeploymentConfig {
   servingRule: ServingRule;
 }
 
-export type DeploymentSourceConfig = { kind: 'file'; path: string; servingRule: ServingRule } | WarehouseDeploymentConfig | CloudRunDeploymentConfig | ExecutionLogDeploymentConfig;
+/**
+ * No deployment record at all: a stage that stamps a table gets its deployments inferred
+ * from the first day (or time) each build value appears in that table's build column. Never
+ * configured, only filled in; what serves now is never known from it.
+ */
+export interface BuildColumnDeploymentConfig {
+  kind: 'buildColumn';
+  table: StageTable;
+  /** Where, in words for messages: `ds.features.build_sha, the first day each build appears`. */
+  describe: string;
+  /** How far back the table is read: the window its partition filter scans. */
+  lookbackDays: number;
+}
+
+export type DeploymentSourceConfig =
+  { kind: 'file'; path: string; servingRule: ServingRule } | WarehouseDeploymentConfig | CloudRunDeploymentConfig | ExecutionLogDeploymentConfig | BuildColumnDeploymentConfig;
 
 /** Tables whose rows a stage stamps with its build (their `columns.commit`). */
 export type StageTable = 'predictions' | 'graded' | 'featureStore';

@@ -1,6 +1,7 @@
 import type { PipelineLensConfig, ServiceConfig } from '../config/types';
 import type { CredentialHosts } from '../credentials/endpointPolicy';
 import type { Warehouse } from '../warehouse/types';
+import { BuildColumnDeploymentSource } from './buildColumnDeploymentSource';
 import { ExecutionLogDeploymentSource } from './executionLogDeploymentSource';
 import { FileDeploymentSource } from './fileDeploymentSource';
 import { DeploymentError, type DeploymentSource } from './types';
@@ -32,6 +33,8 @@ export function openDeploymentSource(service: ServiceConfig, context: Deployment
       return new WarehouseDeploymentSource(context.warehouse, source, context.now, `services[${context.config.services.indexOf(service)}].deployments`);
     case 'executionLog':
       return new ExecutionLogDeploymentSource(context.warehouse, context.config, source.lookbackDays, context.now);
+    case 'buildColumn':
+      return new BuildColumnDeploymentSource(context.warehouse, context.config, source, context.now);
     case 'cloudRun': {
       // eslint-disable-next-line @typescript-eslint/no-require-imports -- the Cloud Run client loads only when a service reads Cloud Run
       const { CloudRunDeploymentSource } = require('./cloudRunDeploymentSource') as typeof import('./cloudRunDeploymentSource');

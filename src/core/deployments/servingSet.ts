@@ -20,7 +20,7 @@ export type ServingSet = { known: true; revisions: Deployment[]; assumption: str
 
 /** The rule a service's source is read with: Cloud Run always records traffic; the others say so in servingRule. */
 export function servingRuleOf(source: DeploymentSourceConfig | null): ServingRule {
-  return source && source.kind !== 'cloudRun' ? source.servingRule : 'traffic';
+  return source && source.kind !== 'cloudRun' && source.kind !== 'buildColumn' ? source.servingRule : 'traffic';
 }
 
 /**
@@ -56,6 +56,13 @@ export function servingSet(deployments: Deployment[], service: ServiceConfig, no
     };
   }
 
+  if (source?.kind === 'buildColumn') {
+    return {
+      known: false,
+      reason: `The deployments of ${name} are inferred from ${source.describe}: they say which builds wrote rows, not which revision serves now.`,
+      hint: `Give ${name} a deployment record in services[].deployments of pipeline-lens.json (a file, a warehouse table, Cloud Run or the execution log).`,
+    };
+  }
   const recorded = deployments.filter((d) => d.trafficPercent !== null);
   if (recorded.length === 0) {
     if (servingRuleOf(source) === 'newest') return newestServes(deployments, service);
@@ -170,6 +177,9 @@ function sourceName(source: DeploymentSourceConfig | null, sentenceStart = false
       break;
     case 'executionLog':
       text = 'the execution log';
+      break;
+    case 'buildColumn':
+      text = `the build column of tables.${source.table}`;
       break;
     case undefined:
       text = 'the deployment source';

@@ -14,6 +14,7 @@ import {
   modelCommitDateQuery,
   modelFeatureHealthQuery,
   rowsWrittenQuery,
+  shiftLineageQuery,
   stageBuildsQuery,
   type DateWindow,
 } from '../warehouse/catalog';
@@ -30,6 +31,7 @@ import { gradingCoverageFindings } from './gradingCoverage';
 import { detectShifts, modelSeries, shiftFinding, type Shift } from './metricShift';
 import { modelFamilyFindings } from './modelFamilies';
 import { checkModelIdentity } from './modelIdentity';
+import { shiftLineage, type ShiftLineage } from './shiftLineage';
 import { inputCells, shiftInputs, type InputSeries, type ShiftInputs } from './shiftCauses';
 import { stageRowsGapFindings, type StageRows } from './stageRowsGap';
 import { rank, type Finding } from './types';
@@ -160,6 +162,8 @@ export async function investigate(workspace: Workspace, options: { window?: Date
     }),
   );
 
+  const lineages = await shiftLineages(view, explained, window, git, checked, skipped);
+
   const health = coverage ? featureHealth(coverage, config.features.registry, config.thresholds, sha) : [];
   tieHealthToShifts(health, explained, inputs);
 
@@ -184,7 +188,14 @@ export async function investigate(workspace: Workspace, options: { window?: Date
         ? `Build ${shortSha(shift.after.commit!)} was deployed to ${deployed.service} as ${deployed.revision} at ${formatTimestamp(deployed.createdAt)}.`
         : null;
       const explanation = inputs.get(shift);
-      return shiftFinding(shift, explanation?.inputs ?? null, note, explanation?.notChecked ?? null);
+      const finding = shiftFinding(shift, explanation?.inputs ?? null, note, explanation?.notChecked ?? null);
+      const lineage = lineages.get(shift);
+      if (lineage) {
+        finding.evidence.push(...lineage.evidence);
+        finding.data.lineage = { featureBuilds: lineage.featureBuilds, scorerBuilds: lineage.scorerBuilds, confounded: lineage.confounded, cells: lineage.cells };
+        finding.subjects.commits = [...new Set([...(finding.subjects.commits ?? []), ...lineage.featureBuilds])];
+      }
+      return finding;
     }),
     ...(await Promise.all(health.map((h) => decomposedCoverage(h, coverage ?? [], window, config, sha, deploymentsByCommit, checked)))),
   ];
@@ -401,6 +412,48 @@ async function stageRowGaps(
         .join(', ')}): left out of the stages' deployment gaps`,
     );
   return stageRowsGapFindings(provenances, config.services, rowsByStage, lacks, { backfillModes: config.tables.executionLog?.backfillModes ?? null });
+}
+
+/**
+ * Each explained shift's rows by the feature build they read and the scorer build that made
+ * them (tables.predictions.featureJoin), one query per shift: which build is behind it.
+ */
+async function shiftLineages(
+  workspace: Workspace,
+  shifts: Shift[],
+  window: DateWindow,
+  git: Awaited<ReturnType<Workspace['git']>>,
+  checked: (what: string, build: (c: PipelineLensConfig) => CatalogQuery) => Promise<Row[] | null>,
+  skipped: string[],
+): Promise<Map<Shift, ShiftLineage>> {
+  const config = workspace.config;
+  const found = new Map<Shift, ShiftLineage>();
+  const store = config.tables.featureStore;
+  if (!store || shifts.length === 0) return found;
+  if (!store.columns.commit) return found;
+  if (!config.tables.predictions.featureJoin) {
+    skipped.push(
+      'lineage of shifts to the feature build: tables.predictions.featureJoin is not set (the predictions columns that name the feature row each prediction read, and daysBefore)',
+    );
+    return found;
+  }
+  const featureStage = config.services.find((s) => s.table === 'featureStore')?.name ?? null;
+  await Promise.all(
+    shifts.map(async (shift) => {
+      const range = { from: shift.before.from < window.from ? window.from : shift.before.from, to: shift.after.to };
+      const rows = await checked(`lineage of ${shift.model}'s rows to feature builds`, (c) => shiftLineageQuery(c, shift.model, range, shift.splitDay));
+      if (!rows) return;
+      const resolved = await ResolvedShas.resolve(
+        git,
+        rows.flatMap((r) => [r.scorer_commit as string | null, r.feature_commit as string | null]),
+      );
+      found.set(
+        shift,
+        shiftLineage(shift, rows, (v) => resolved.full(v), config.thresholds.minSample, featureStage),
+      );
+    }),
+  );
+  return found;
 }
 
 async function deployedBuilds(workspace: Workspace, git: Awaited<ReturnType<Workspace['git']>>) {

@@ -52,9 +52,14 @@ export function stageRowsGapFindings(
       const severity = backfill.length ? 'critical' : isFix ? 'high' : 'medium';
       const score = SEVERITY_WEIGHT[severity] + Math.min(999, Math.log10(1 + total) * 100 + (isFix ? 100 : 0) + backfill.reduce((n, r) => n + r.rows, 0) / 100);
       const range = days.length === 1 ? days[0] : `${days[0]}..${days[days.length - 1]}`;
-      const deployment = s.firstDeployment
-        ? `${s.service} got it at ${formatTimestamp(s.firstDeployment.createdAt)}`
-        : `${s.service} still lacks it${s.serving ? ` (serving ${s.serving.revision})` : ''}`;
+      // Inferred deployments are a first day in the table, not a deploy time: said as such.
+      const deployment = s.inferredFrom
+        ? s.firstDeployment
+          ? `a build of ${s.service} with it first wrote on ${s.firstDeployment.createdAt.slice(0, 10)} (inferred)`
+          : `no build of ${s.service} with it has written yet (inferred)`
+        : s.firstDeployment
+          ? `${s.service} got it at ${formatTimestamp(s.firstDeployment.createdAt)}`
+          : `${s.service} still lacks it${s.serving ? ` (serving ${s.serving.revision})` : ''}`;
       const title = `${s.service} wrote ${formatCount(total)} rows of tables.${stage.table} for ${range}${modes.length ? ` (${modes.join(', ')} mode)` : ''} on build ${builds
         .map((b) => shortSha(b))
         .join(', ')}, after ${isFix ? 'fix' : 'commit'} ${shortSha(c.sha)} (${formatTimestamp(c.committedAt)}); ${deployment}`;
@@ -64,9 +69,11 @@ export function stageRowsGapFindings(
           const of = gap.filter((r) => r.day === d);
           return `${d}: ${of.map((r) => `${formatCount(r.rows)} rows${r.mode ? ` in ${r.mode} mode` : ''} on build ${shortSha(r.commit)}`).join(', ')}, a build without the commit.`;
         }),
-        s.firstDeployment
-          ? `Deployed to ${s.service} as ${s.firstDeployment.revision} at ${formatTimestamp(s.firstDeployment.createdAt)}.`
-          : `Not deployed to ${s.service} yet${s.serving ? `: ${s.serving.revision} serves, ${s.behindBy ?? 'an unknown number of'} commit(s) behind it` : ''}.`,
+        s.inferredFrom
+          ? `${s.service} has no deployment record: its deployments are inferred from ${s.inferredFrom}${s.firstDeployment ? `, and a build with the commit first appears on ${s.firstDeployment.createdAt.slice(0, 10)}` : ''}.`
+          : s.firstDeployment
+            ? `Deployed to ${s.service} as ${s.firstDeployment.revision} at ${formatTimestamp(s.firstDeployment.createdAt)}.`
+            : `Not deployed to ${s.service} yet${s.serving ? `: ${s.serving.revision} serves, ${s.behindBy ?? 'an unknown number of'} commit(s) behind it` : ''}.`,
         `Counted in ${stage.table === 'featureStore' ? 'the feature store' : `tables.${stage.table}`} by the build each row records; rows dated on the commit's or the deployment's own day are left out (the table holds dates, not write times).`,
       ];
       findings.push({

@@ -1,4 +1,5 @@
 import type { ServiceConfig } from '../config/types';
+import { inferredFrom } from '../deployments/buildColumnDeploymentSource';
 import { servingAt, servingSet } from '../deployments/servingSet';
 import type { Deployment } from '../deployments/types';
 import { cutMessage, CutNotes, HistoryCut, isCut, type CutAt, type CutNote } from '../git/historyCut';
@@ -49,6 +50,8 @@ export interface ServiceProvenance {
   undecidedRuns: number;
   /** Why the status is unknown, or what could not be checked. */
   problem: string | null;
+  /** Where the service's deployments are inferred from when it has no deployment record (a build column's first appearance); null for a real record. */
+  inferredFrom: string | null;
 }
 
 export interface ModelProvenance {
@@ -323,6 +326,7 @@ function serviceProvenance(
     behindBy: null,
     gapRuns: [] as RunSession[],
     undecidedRuns: 0,
+    inferredFrom: inferredFrom(service.deployments),
   };
   if ('error' in deployments) return { ...base, status: 'unknown', problem: deployments.error };
   const list = deployments.list;

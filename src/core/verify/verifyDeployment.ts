@@ -1,4 +1,5 @@
 import type { DeploymentSourceConfig, ServiceConfig } from '../config/types';
+import { deploymentKey, inferredFrom } from '../deployments/buildColumnDeploymentSource';
 import { servingSet } from '../deployments/servingSet';
 import type { Deployment } from '../deployments/types';
 import type { GitRepository } from '../git/gitRepository';
@@ -141,6 +142,8 @@ export async function verifyDeployment(workspace: Workspace, serviceName: string
         'Without the deployed revision nothing can be verified; fix the deployment source and run again.',
       );
     }
+    const inferred = inferredFrom(service.deployments);
+    if (inferred) return await inferredVerdict(workspace, git, service, deployments, inferred, targetRev, targetSha, base);
     const set = servingSet(deployments, service, workspace.currentTime());
     if (!set.known) return unknown(set.reason, set.hint);
     const serving = set.revisions;
@@ -171,6 +174,33 @@ export async function verifyDeployment(workspace: Workspace, serviceName: string
 }
 
 const DEFAULT_DEPLOYMENT_TIMEOUT_MS = 60_000;
+
+/**
+ * Deployments inferred from a build column say which builds wrote rows, not what serves: the
+ * newest build seen is compared with the target for information, and the verdict is always
+ * unknown, naming the column and the key that would give a real record.
+ */
+async function inferredVerdict(
+  workspace: Workspace,
+  git: GitRepository,
+  service: ServiceConfig,
+  deployments: Deployment[],
+  inferred: string,
+  targetRev: string,
+  targetSha: string,
+  base: VerifyResult,
+): Promise<VerifyResult> {
+  const key = deploymentKey(workspace.config, service);
+  const reason = `The deployments of service ${service.name} are inferred from ${inferred}, not recorded: they say which builds wrote rows, not which revision serves now, so verification cannot say ok.`;
+  const hint = `Set ${key} in pipeline-lens.json to a real deployment record (a file, a warehouse table, Cloud Run, or the execution log) for service ${service.name}.`;
+  const newest = deployments.at(-1);
+  if (!newest) return { ...base, verdict: 'unknown', reason: `${reason} No build of ${service.name} appears in it.`, hint };
+  const check = await checkRevision(workspace, git, service, newest, targetRev, targetSha, base);
+  const seen = `The newest build seen, ${newest.commit?.slice(0, 8) ?? newest.revision} (first seen ${newest.createdAt.slice(0, 10)}), ${
+    check.verdict === 'ok' ? 'has every commit touching its paths' : check.verdict === 'stale' ? 'lacks code of the target' : 'could not be compared'
+  }: ${check.reason}`;
+  return { ...check, verdict: 'unknown', reason: `${reason} ${seen}`, hint: check.hint ? `${hint} ${check.hint}` : hint, checked: [] };
+}
 
 function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;

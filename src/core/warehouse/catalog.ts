@@ -58,16 +58,16 @@ function addDays(date: string, days: number): string {
 }
 
 /** The clause that keeps a scan inside the window, on the partition column when there is one. */
-function windowFilter(q: QueryBuilder, scope: TableScope, alias: string, window: DateWindow): string {
-  const from = q.param('from', 'DATE', window.from);
-  const to = q.param('to', 'DATE', window.to);
+function windowFilter(q: QueryBuilder, scope: TableScope, alias: string, window: DateWindow, prefix = ''): string {
+  const from = q.param(`${prefix}from`, 'DATE', window.from);
+  const to = q.param(`${prefix}to`, 'DATE', window.to);
   const time = scope.time!;
   let byDate = `${dayOf(q, scope, alias, time.key, time.column)} BETWEEN ${from} AND ${to}`;
   if (scope.day) {
     // A day in any zone lies within a day either side of the same UTC dates: a plain bound
     // on the column's own date, so that a scan of a table partitioned on it is pruned.
     const raw = q.column(scope, alias, time.key, time.column, scope.day.type === 'TIMESTAMP' ? 'timestamp' : 'datetime', false);
-    byDate += ` AND DATE(${raw}) BETWEEN ${q.param('from_padded', 'DATE', addDays(window.from, -1))} AND ${q.param('to_padded', 'DATE', addDays(window.to, 1))}`;
+    byDate += ` AND DATE(${raw}) BETWEEN ${q.param(`${prefix}from_padded`, 'DATE', addDays(window.from, -1))} AND ${q.param(`${prefix}to_padded`, 'DATE', addDays(window.to, 1))}`;
   }
   if (scope.partitionColumn === null || scope.partitionColumn === time.column) return byDate;
   return `${byDate} AND DATE(${q.column(scope, alias, `${scope.key}.partitionColumn`, scope.partitionColumn, 'any', false)}) BETWEEN ${from} AND ${to}`;
@@ -365,6 +365,90 @@ WHERE ${windowFilter(q, scope, 't', window)}${current}
 GROUP BY 1, 2, 3
 ORDER BY 3, 1, 2`;
   return q.build('stageBuilds', sql);
+}
+
+/**
+ * When each build value first appears in a stage's table, per mode (feature store only): the
+ * first day, and the first write time where the table records one (predictions' createdAt).
+ * Rows later replaced count too: they were written by that build all the same.
+ */
+export function buildFirstAppearanceQuery(config: PipelineLensConfig, role: 'predictions' | 'graded' | 'featureStore', window: DateWindow): CatalogQuery {
+  const table = config.tables[role];
+  if (!table) throw new Error(`buildFirstAppearanceQuery needs tables.${role}`);
+  const scope = requiredScope(config, role);
+  const c = table.columns as { date: string; commit: string | null; mode?: string | null; createdAt?: string | null };
+  if (!c.commit) throw new Error(`buildFirstAppearanceQuery needs tables.${role}.columns.commit`);
+  const q = new QueryBuilder();
+  const commit = q.column(scope, 't', 'commit', c.commit, 'text', false);
+  const sql = `
+SELECT
+  ${commit} AS commit_sha,
+  ${optionalColumn(q, scope, 't', 'mode', c.mode ?? null, 'any', 'STRING')} AS mode,
+  MIN(${dayOf(q, scope, 't', 'date', c.date)}) AS first_day,
+  MIN(${optionalColumn(q, scope, 't', 'createdAt', c.createdAt ?? null, 'timestamp', 'TIMESTAMP')}) AS first_written,
+  COUNT(*) AS rows_written
+FROM ${tableRef(scope.table)} AS t
+WHERE ${windowFilter(q, scope, 't', window)} AND ${commit} IS NOT NULL
+GROUP BY 1, 2
+ORDER BY 3, 1, 2`;
+  return q.build('buildFirstAppearance', sql);
+}
+
+/**
+ * A model's graded rows before and after a split date, by the scorer build that made each
+ * prediction and the feature build that wrote the feature row it read (joined by
+ * tables.predictions.featureJoin): which (feature build, scorer build) cells a shift lives
+ * in. A feature row written by several builds has no single one (NULL), as has a prediction
+ * whose feature row is missing; `joined` tells the two apart.
+ */
+export function shiftLineageQuery(config: PipelineLensConfig, model: string, window: DateWindow, splitDate: string): CatalogQuery {
+  const fs = config.tables.featureStore;
+  const join = config.tables.predictions.featureJoin;
+  if (!fs || !join) throw new Error('shiftLineageQuery needs tables.featureStore and tables.predictions.featureJoin');
+  if (!fs.columns.commit) throw new Error('shiftLineageQuery needs tables.featureStore.columns.commit');
+  const q = new QueryBuilder();
+  const ps = requiredScope(config, 'predictions');
+  const gs = requiredScope(config, 'graded');
+  const fsScope = requiredScope(config, 'featureStore');
+  const pc = config.tables.predictions.columns;
+  const gc = config.tables.graded.columns;
+  const joinKey = 'tables.predictions.featureJoin.keys';
+  const predictionKeys = join.keys.map((k, i) => `${q.column(ps, 'p', joinKey, k.prediction, 'any', false)} AS k${i}`).join(', ');
+  const featureKeys = join.keys.map((k, i) => `${q.column(fsScope, 'f', joinKey, k.feature, 'any', false)} AS k${i}`).join(', ');
+  const keyList = join.keys.map((_, i) => `k${i}`).join(', ');
+  const keyMatch = join.keys.map((_, i) => `feats.k${i} = preds.k${i}`).join(' AND ');
+  // The feature rows a window of predictions can read start daysBefore days earlier.
+  const featureWindow = { from: addDays(window.from, -join.daysBefore), to: window.to };
+  const featureCommit = q.column(fsScope, 'f', 'commit', fs.columns.commit, 'text', false);
+  const sql = `
+WITH feats AS (
+  SELECT ${featureKeys}, ${dayOf(q, fsScope, 'f', 'date', fs.columns.date)} AS day,
+    CASE WHEN COUNT(DISTINCT ${featureCommit}) = 1 THEN MIN(${featureCommit}) END AS feature_commit
+  FROM ${tableRef(fsScope.table)} AS f
+  WHERE ${windowFilter(q, fsScope, 'f', featureWindow, 'feature_')}
+  GROUP BY ${keyList}, day
+),
+preds AS (
+  SELECT ${q.column(ps, 'p', 'entity', pc.entity, 'any', false)} AS entity, ${dayOf(q, ps, 'p', 'date', pc.date)} AS day, ${predictionKeys},
+    ANY_VALUE(${optionalColumn(q, ps, 'p', 'commit', pc.commit, 'text', 'STRING')}) AS scorer_commit
+  FROM ${tableRef(ps.table)} AS p
+  WHERE ${windowFilter(q, ps, 'p', window)} AND ${q.column(ps, 'p', 'model', pc.model, 'any', false)} = ${q.param('model', 'STRING', model)}${currentRows(q, ps, 'p', pc)}
+  GROUP BY entity, day, ${keyList}
+)
+SELECT
+  CASE WHEN preds.day < ${q.param('split', 'DATE', splitDate)} THEN 'before' ELSE 'after' END AS period,
+  preds.scorer_commit AS scorer_commit,
+  feats.feature_commit AS feature_commit,
+  feats.day IS NOT NULL AS joined,
+  COUNTIF(${q.column(gs, 'g', 'correct', gc.correct, 'bool', false)} IS NOT NULL) AS graded,
+  COUNTIF(${q.column(gs, 'g', 'correct', gc.correct, 'bool', false)}) AS correct
+FROM ${tableRef(gs.table)} AS g
+JOIN preds ON preds.entity = ${q.column(gs, 'g', 'entity', gc.entity, 'any', false)} AND preds.day = ${dayOf(q, gs, 'g', 'date', gc.date)}
+LEFT JOIN feats ON ${keyMatch} AND DATE_DIFF(preds.day, feats.day, DAY) = ${q.param('days_before', 'INT64', join.daysBefore)}
+WHERE ${windowFilter(q, gs, 'g', window)} AND ${q.column(gs, 'g', 'model', gc.model, 'any', false)} = ${q.param('model', 'STRING', model)}${currentRows(q, gs, 'g', gc)}
+GROUP BY 1, 2, 3, 4
+ORDER BY 1, 2, 3, 4`;
+  return q.build('shiftLineage', sql);
 }
 
 /** The distinct (entity, date) a model predicted in a window, from rows still current. */

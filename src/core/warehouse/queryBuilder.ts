@@ -20,10 +20,10 @@ export class QueryBuilder {
   /**
    * `alias.column` for a configured column, recorded with the type the query reads it as.
    * `key` is the setting's name under the table's `columns` (or a full config path when it
-   * starts with the scope's own path or `features.`).
+   * starts with `tables.` or `features.`: a join key another table's settings name).
    */
   column(scope: TableScope, alias: string, key: string, column: string, type: ColumnType, optional = true): string {
-    const path = key.startsWith('features.') || key.startsWith(`${scope.key}.`) ? key : `${scope.key}.columns.${key}`;
+    const path = key.startsWith('features.') || key.startsWith('tables.') ? key : `${scope.key}.columns.${key}`;
     const known = this.needs.get(path);
     // A column read as a number somewhere and as anything elsewhere must be a number.
     if (!known || known.type === 'any') this.needs.set(path, { key: path, column, type, optional, scope });

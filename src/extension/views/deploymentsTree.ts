@@ -48,6 +48,7 @@ export class DeploymentsTreeProvider implements vscode.TreeDataProvider<Deployme
       const s = node.service;
       const children: DeploymentsNode[] = [];
       if (s.error) children.push({ kind: 'note', text: `Deployments unreadable: ${s.error}`, tooltip: s.error });
+      if (s.inferredFrom) children.push({ kind: 'note', text: 'Deployments inferred (no deployment record)', tooltip: `Inferred from ${s.inferredFrom}.` });
       if (s.servingUnknown) children.push({ kind: 'note', text: 'Serving revision unknown', tooltip: s.servingUnknown });
       if (s.verification.missing.length) children.push({ kind: 'undeployed', service: s });
       children.push(...s.revisions.map((revision): DeploymentsNode => ({ kind: 'revision', service: s, revision })));
@@ -120,12 +121,13 @@ export class DeploymentsTreeProvider implements vscode.TreeDataProvider<Deployme
         const r = node.revision;
         const item = new vscode.TreeItem(r.revision);
         item.id = `revision:${node.service.service}:${r.revision}`;
-        const parts = [r.commit ? shortSha(r.commit) : 'no commit recorded', formatTimestamp(r.createdAt)];
+        const inferred = node.service.inferredFrom;
+        const parts = [r.commit ? shortSha(r.commit) : 'no commit recorded', inferred ? `first seen ${r.createdAt.slice(0, 10)} (inferred)` : formatTimestamp(r.createdAt)];
         if (r.trafficPercent !== null) parts.push(`${r.trafficPercent}% traffic`);
         parts.push(headDistance(r));
         item.description = parts.join(' · ');
         item.iconPath = r.serving ? new vscode.ThemeIcon('vm-running', new vscode.ThemeColor('charts.green')) : new vscode.ThemeIcon('vm-outline');
-        item.tooltip = `${r.revision}${r.serving ? ' (serving)' : ''}\ncommit ${r.commit ?? 'not recorded'}${r.subject ? `\n${r.subject}` : ''}\ncreated ${formatTimestamp(r.createdAt)}\n${r.historyCut ?? headDistance(r)}`;
+        item.tooltip = `${r.revision}${r.serving ? ' (serving)' : ''}\ncommit ${r.commit ?? 'not recorded'}${r.subject ? `\n${r.subject}` : ''}\n${inferred ? `first seen ${r.createdAt.slice(0, 10)}, inferred from ${inferred}` : `created ${formatTimestamp(r.createdAt)}`}\n${r.historyCut ?? headDistance(r)}`;
         if (r.commit) {
           item.command = { command: Commands.showCommitProvenance, title: 'Show Commit Provenance', arguments: [{ sha: r.commit }] };
           item.contextValue = 'commit';

@@ -1,5 +1,6 @@
 import type { CancellationToken } from 'vscode-languageserver/node';
 import type { ServiceConfig } from '../../core/config/types';
+import { inferredFrom } from '../../core/deployments/buildColumnDeploymentSource';
 import { servingSet } from '../../core/deployments/servingSet';
 import type { DeploymentListing } from '../../core/provenance/commitProvenance';
 import { addSums, EMPTY_SUMS, sliceMetrics, sumsFromRow, type MetricSums } from '../../core/metrics/aggregate';
@@ -68,11 +69,12 @@ export function modelsTree(context: ServerContext, params: WorkspaceScope & Wind
       }
       const set = listing.list.length ? servingSet(listing.list, workspace.service(service), workspace.currentTime()) : null;
       const serving = new Set(set?.known ? set.revisions : []);
+      const inferred = inferredFrom(workspace.service(service).deployments) !== null;
       for (const d of listing.list) {
         const full = lookup.full(d.commit) ?? d.commit;
         if (!full) continue;
         const list = deployedAs.get(full) ?? [];
-        list.push({ service, revision: d.revision, createdAt: d.createdAt, serving: serving.has(d) });
+        list.push({ service, revision: d.revision, createdAt: d.createdAt, serving: serving.has(d), ...(inferred ? { inferred } : {}) });
         deployedAs.set(full, list);
       }
     }

@@ -109,7 +109,7 @@ export async function createParityDataset(commits: { a: string; b: string } = { 
     dir,
     database,
     tables: {
-      predictions: { table: 'preds.predictions', partitionColumn: 'game_date', columns: { artifact: 'model_file' } },
+      predictions: { table: 'preds.predictions', partitionColumn: 'game_date', columns: { artifact: 'model_file' }, featureJoin: { keys: { player_lookup: 'player_lookup' } } },
       graded: { table: 'preds.accuracy', partitionColumn: 'game_date' },
       featureStore: { table: 'preds.features', partitionColumn: 'game_date' },
       executionLog: { table: 'ops.runs', partitionColumn: 'execution_start_timestamp', service: 'prediction-worker', columns: { artifact: 'model_file' } },

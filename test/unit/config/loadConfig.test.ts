@@ -120,3 +120,47 @@ describe('loadConfig', () => {
     assert.equal(findConfigFile(join(dir, 'a', 'b')), join(dir, 'pipeline-lens.json'));
   });
 });
+
+describe('tables.predictions.featureJoin and stages without a deployment record', () => {
+  const withStore = () => ({
+    ...minimal(),
+    tables: { ...minimal().tables, featureStore: { table: 'ds.features' } },
+  });
+
+  it('reads the join of predictions to feature rows, with daysBefore defaulting to the same day', () => {
+    const raw = withStore();
+    Object.assign(raw.tables.predictions, { featureJoin: { keys: { player: 'player_id', team: 'team_id' } } });
+    const c = resolveConfig(raw, '/ws/pipeline-lens.json');
+    assert.deepEqual(c.tables.predictions.featureJoin, {
+      keys: [
+        { prediction: 'player', feature: 'player_id' },
+        { prediction: 'team', feature: 'team_id' },
+      ],
+      daysBefore: 0,
+    });
+  });
+
+  it('refuses a join to a feature store that is not configured, naming the key', () => {
+    const raw = minimal();
+    Object.assign(raw.tables.predictions, { featureJoin: { keys: { player: 'player_id' } } });
+    const error = errorOf(raw);
+    assert.equal(error.jsonPath, '/tables/predictions/featureJoin');
+    assert.match(error.message, /\/tables\/featureStore is not set/);
+  });
+
+  it('refuses a join without keys', () => {
+    const raw = withStore();
+    Object.assign(raw.tables.predictions, { featureJoin: { keys: {} } });
+    assert.match(errorOf(raw).message, /featureJoin\/keys/);
+  });
+
+  it('gives a stage with a table and no deployments deployments inferred from its build column', () => {
+    const c = resolveConfig({ ...withStore(), services: [{ name: 'features', paths: ['features/**'], table: 'featureStore' }] }, '/ws/pipeline-lens.json');
+    assert.deepEqual(c.services[0].deployments, {
+      kind: 'buildColumn',
+      table: 'featureStore',
+      describe: 'ds.features.build_commit_sha, the first day each build appears',
+      lookbackDays: 365,
+    });
+  });
+});

@@ -18,6 +18,13 @@ describe('Create Config templates', () => {
         assert.equal(config.warehouse.kind, template.id);
         assert.ok(config.services.length > 0, 'a service to verify');
         assert.ok(config.services[0].deployments, 'with a deployment source');
+        // Every configured table with a build column is stamped by a stage of its own.
+        const stamped = (['featureStore'] as const).filter((role) => config.tables[role]?.columns.commit);
+        for (const role of stamped)
+          assert.ok(
+            config.services.some((s) => s.table === role),
+            `a stage for tables.${role}`,
+          );
       } finally {
         await rm(dir, { recursive: true, force: true });
       }

@@ -64,6 +64,7 @@ function service(overrides: Partial<ServiceProvenance>): ServiceProvenance {
     ],
     undecidedRuns: 0,
     problem: null,
+    inferredFrom: null,
     ...overrides,
   };
 }

@@ -85,7 +85,12 @@ function demoLikeConfig(overrides: Record<string, unknown> = {}): PipelineLensCo
     {
       warehouse: { kind: 'bigquery', project: 'nba-props-platform', location: 'US' },
       tables: {
-        predictions: { table: 'nba_predictions.player_prop_predictions', partitionColumn: 'game_date', columns: { featureSnapshot: 'critical_features', artifact: 'model_file' } },
+        predictions: {
+          table: 'nba_predictions.player_prop_predictions',
+          partitionColumn: 'game_date',
+          columns: { featureSnapshot: 'critical_features', artifact: 'model_file' },
+          featureJoin: { keys: { player_lookup: 'player_lookup' } },
+        },
         graded: { table: 'nba_predictions.prediction_accuracy', partitionColumn: 'game_date' },
         featureStore: { table: 'nba_predictions.ml_feature_store_v2', partitionColumn: 'game_date' },
         executionLog: {
@@ -131,7 +136,12 @@ describe('every built-in query filters partitioned tables on their partition col
     [
       'partition columns other than the date columns',
       demoLikeConfig({
-        predictions: { table: 'nba_predictions.player_prop_predictions', partitionColumn: 'created_at', columns: { featureSnapshot: 'critical_features', artifact: 'model_file' } },
+        predictions: {
+          table: 'nba_predictions.player_prop_predictions',
+          partitionColumn: 'created_at',
+          columns: { featureSnapshot: 'critical_features', artifact: 'model_file' },
+          featureJoin: { keys: { player_lookup: 'player_lookup' }, daysBefore: 1 },
+        },
         graded: { table: 'nba_predictions.prediction_accuracy', partitionColumn: 'graded_at' },
         featureStore: { table: 'nba_predictions.ml_feature_store_v2', partitionColumn: 'snapshot_ts' },
         executionLog: { table: 'nba_predictions.prediction_execution_log', partitionColumn: 'log_date', service: 'prediction-worker', columns: { artifact: 'model_file' } },

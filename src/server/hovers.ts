@@ -57,7 +57,14 @@ export class Hovers {
       if (!provenance) return null;
       if ([view.deployments, view.runs, view.results].some((p) => p.state === 'loading')) this.context.servedPartial(workspace);
       return {
-        contents: { kind: MarkupKind.Markdown, value: provenanceMarkdown(provenance, view, { scope: document.uri, links: view.links.get(sha) }) },
+        contents: {
+          kind: MarkupKind.Markdown,
+          value: provenanceMarkdown(provenance, view, {
+            scope: document.uri,
+            links: view.links.get(sha),
+            primaryModels: this.context.settings().primaryModels,
+          }),
+        },
         range: { start: document.positionAt(shaToken.start), end: document.positionAt(shaToken.end) },
       };
     } catch (error) {

@@ -7,7 +7,7 @@
 import type { TimelineResult } from '../../shared/protocol';
 import { DAY_MS, dayValue, initialModels, markers, type Marker } from './timelineMarkers';
 
-const WIDTH = 900;
+const WIDTH = 720;
 const HEIGHT = 240;
 const LEFT = 36;
 const RIGHT = 8;
@@ -50,8 +50,8 @@ export function hitRateChart(t: TimelineResult): string {
       `<rect class="marker backfill" x="${num(x1)}" y="${TOP}" width="${num(Math.max(x2 - x1, 1))}" height="${HEIGHT - TOP - BOTTOM}"><title>${escapeXml(m.detail)}</title></rect>`,
     );
   }
-  series.forEach((s) => {
-    const i = t.series.indexOf(s) % 8;
+  // Colours by place among the drawn models: three, each with its own theme colour.
+  series.forEach((s, i) => {
     const days = s.days.filter((d) => d.metrics.hitRate.rate !== null).sort((a, b) => a.date.localeCompare(b.date));
     const band = [
       ...days.map((d) => `${num(x(dayValue(d.date)))},${num(y(d.metrics.hitRate.high))}`),
@@ -67,7 +67,7 @@ export function hitRateChart(t: TimelineResult): string {
     out.push(`<line class="marker ${m.kind}" x1="${at}" x2="${at}" y1="${TOP}" y2="${HEIGHT - BOTTOM}"><title>${escapeXml(m.detail)}</title></line>`);
   }
   out.push('</svg>');
-  const legend = series.map((s) => `<span class="key series-${t.series.indexOf(s) % 8}">${escapeXml(s.model)}</span>`);
+  const legend = series.map((s, i) => `<span class="key series-${i}">${escapeXml(s.model)}</span>`);
   const keys = [
     ['deployment', 'deployment'],
     ['fix', 'fix committed'],

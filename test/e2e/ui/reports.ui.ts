@@ -55,6 +55,8 @@ describe('rendered reports and the handoff note in a real VS Code', () => {
       });
     assert.ok(above, 'the chart comes before the first finding');
     await wb.screenshot('investigation-report');
+    await chart.scrollIntoViewIfNeeded();
+    await wb.screenshot('investigation-report-chart');
   });
 
   it('exports the report as a handoff note at a path the user confirms, and the note gets lenses', async () => {

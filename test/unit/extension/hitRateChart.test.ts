@@ -88,8 +88,8 @@ describe("the investigation report's hit-rate chart", () => {
     const html = hitRateChart(timeline());
     const [x, width] = /<rect class="marker backfill" x="([\d.]+)" y="[\d.]+" width="([\d.]+)"/.exec(html)!.slice(1).map(Number);
     // 2026-01-09..28 is 20 of the window's 31 days, from its 9th.
-    assert.ok(Math.abs(width / (900 - 36 - 8) - 20 / 31) < 0.01, `width ${width}`);
-    assert.ok(Math.abs((x - 36) / (900 - 36 - 8) - 8 / 31) < 0.01, `x ${x}`);
+    assert.ok(Math.abs(width / (720 - 36 - 8) - 20 / 31) < 0.01, `width ${width}`);
+    assert.ok(Math.abs((x - 36) / (720 - 36 - 8) - 8 / 31) < 0.01, `x ${x}`);
   });
 
   it('escapes what comes from git and the warehouse', () => {

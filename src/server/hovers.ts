@@ -9,6 +9,7 @@ import type { CommitLenses } from './commitLenses';
 import { isSqlDocument } from './documentScans';
 import { provenanceMarkdown } from './provenanceMarkdown';
 import { withinSizeLimit, workspaceFor, type ServerContext } from './serverContext';
+import { primaryModelsOf } from './settings';
 
 /**
  * Hovers: on a commit SHA in any document, its provenance; on a feature offset or a
@@ -62,7 +63,7 @@ export class Hovers {
           value: provenanceMarkdown(provenance, view, {
             scope: document.uri,
             links: view.links.get(sha),
-            primaryModels: this.context.settings().primaryModels,
+            primaryModels: primaryModelsOf(this.context.settings(), workspace.config),
           }),
         },
         range: { start: document.positionAt(shaToken.start), end: document.positionAt(shaToken.end) },

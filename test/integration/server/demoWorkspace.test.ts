@@ -87,7 +87,7 @@ describe('language server on the demo workspace', () => {
     assert.match(title, new RegExp(`✗ not in feature-store-processor \\(deployed: ${demo.commits.usageSpikeFix.slice(0, 7)}, 1 commit behind\\)`), title);
     assert.doesNotMatch(title, /✓|%/);
     const hover = await server.hover(noteUri, positionOf(note, vegasFix, 3));
-    assert.match(hover ?? '', /\| feature-store-processor \| \*\*not deployed\*\*/);
+    assert.match(hover ?? '', /^✗ \*\*feature-store-processor\*\* \*\*not deployed\*\* — serving feature-store-processor-\d+-\w+ \(`[0-9a-f]{7}`\), 1 commit behind/m);
     assert.match(hover ?? '', /Results by build are not shown: feature-store-processor stamps tables\.featureStore/);
   });
 

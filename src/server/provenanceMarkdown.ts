@@ -49,13 +49,16 @@ export function provenanceMarkdown(p: CommitProvenance, parts: LensParts, option
   out.push('');
   if (p.historyCut) out.push(`⚠ ${escapeMarkdown(p.historyCut.message)}`, '');
 
+  let hiddenModels = 0;
   if (options.full) {
     out.push(...servicesSection(p.services, parts.deployments));
     out.push(...runsSection(p.services, parts.runs));
     out.push(...resultsSection(p, parts.results, true));
   } else {
     out.push(...stageLines(p.services, parts));
-    out.push(...leadingModelLines(p, parts.results, options.primaryModels ?? []));
+    const results = leadingModelLines(p, parts.results, options.primaryModels ?? []);
+    out.push(...results.lines);
+    hiddenModels = results.hidden;
   }
   // The same wording as the CLI's `commit`: each names the setting to fix.
   for (const note of p.notChecked ?? []) out.push(`_Not checked: ${escapeMarkdown(note.replace(/: not checked: /, ': '))}._`, '');
@@ -69,7 +72,8 @@ export function provenanceMarkdown(p: CommitProvenance, parts: LensParts, option
 
   const args: CommitCommandArgs = { sha: c.sha, scope: options.scope };
   const links = [
-    ...(options.full ? [] : [commandLink('More…', Commands.showCommitProvenance, args)]),
+    // The models left out are counted on the link that shows them: a line saved in a hover that must not scroll.
+    ...(options.full ? [] : [commandLink(hiddenModels ? `More… (${hiddenModels} more model${hiddenModels === 1 ? '' : 's'})` : 'More…', Commands.showCommitProvenance, args)]),
     commandLink('Show diff', Commands.showDiff, args),
     commandLink('Open timeline', Commands.openTimeline, { scope: options.scope, sha: c.sha } satisfies TimelineCommandArgs),
     commandLink('Copy SHA', Commands.copySha, args),
@@ -133,23 +137,25 @@ function gapLine(service: string, runs: RunSession[]): string {
 }
 
 /** The leading models' hit rate in the builds containing the commit against the build it replaced. */
-function leadingModelLines(p: CommitProvenance, state: PartState, primaryModels: string[]): string[] {
+function leadingModelLines(p: CommitProvenance, state: PartState, primaryModels: string[]): { lines: string[]; hidden: number } {
   const unavailable = resultsUnavailable(p, state);
-  if (unavailable) return unavailable;
+  if (unavailable) return { lines: unavailable, hidden: 0 };
   const models = modelsWithRows(p);
   const lead = leadingModels(models, primaryModels, HOVER_MODELS);
   if (lead.length === 0)
-    return [
-      `No graded rows yet by builds containing this commit (${models.length} model${models.length === 1 ? '' : 's'} with predictions in ${p.window.from} → ${p.window.to}).`,
-      '',
-    ];
+    return {
+      hidden: models.length,
+      lines: [
+        `No graded rows yet by builds containing this commit (${models.length} model${models.length === 1 ? '' : 's'} with predictions in ${p.window.from} → ${p.window.to}).`,
+        '',
+      ],
+    };
   const out = [`**Hit rate with it** · in the build it replaced · change (game dates ${p.window.from} → ${p.window.to})  `];
   for (const m of lead) {
     out.push(`**${escapeMarkdown(m.model)}** ${formatRate(m.containing.hitRate)} · ${formatRate(m.replaced.hitRate)} · ${formatPointDifference(m.hitRateChange)}  `);
   }
-  if (models.length > lead.length) out.push(`… ${models.length - lead.length} more model${models.length - lead.length === 1 ? '' : 's'} in the full provenance  `);
   out.push('');
-  return out;
+  return { lines: out, hidden: models.length - lead.length };
 }
 
 function servingText(s: ServiceProvenance): string {

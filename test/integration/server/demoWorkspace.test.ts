@@ -113,8 +113,7 @@ describe('language server on the demo workspace', () => {
     assert.ok(models.length >= 1 && models.length <= 3, hover);
     // The demo's settings name catboost_v8 the primary model: it leads.
     assert.match(models[0], /^\*\*catboost\\_v8\*\* 58\.5% \[43\.4, 72\.2\] n=41 · 50\.6% \[46\.8, 54\.4\] n=668 · \+/, hover);
-    assert.match(hover, /… \d+ more models? in the full provenance/);
-    const more = /\[More…\]\(command:pipelineLens\.showCommitProvenance\?([^)]+)\)/.exec(hover);
+    const more = /\[More… \\\(\d+ more models?\\\)\]\(command:pipelineLens\.showCommitProvenance\?([^)]+)\)/.exec(hover);
     assert.ok(more, hover);
     assert.equal((JSON.parse(decodeURIComponent(more[1])) as [{ sha: string }])[0].sha, demo.commits.fix);
     for (const command of ['showDiff', 'openTimeline', 'copySha', 'verifyService']) assert.match(hover, new RegExp(`\\(command:pipelineLens\\.${command}\\?`));

@@ -11,6 +11,7 @@ import { COMMITS, PATHS } from './history';
 import { writeParquetTables } from './parquetWriter';
 import { buildScenario } from './scenario/buildScenario';
 import { handoffNote } from './workspaceDocs';
+import { BIGQUERY_SQL, sqlAssociationPattern } from '../src/extension/sqlFileAssociation';
 
 export interface DemoManifest {
   /** Absolute path of the generated workspace (a git repository). */
@@ -36,10 +37,12 @@ export const DEMO_SETTINGS = '.vscode/settings.json';
 
 /**
  * The story is catboost_v8's regression, so its lenses and hovers lead with that model
- * rather than with whichever model has most graded rows.
+ * rather than with whichever model has most graded rows. The demo's SQL is BigQuery SQL: the
+ * association "Open .sql Files as BigQuery SQL" writes for `sql/` is there from the start.
  */
 function demoSettings(): string {
-  return `${JSON.stringify({ 'pipelineLens.primaryModels': ['catboost_v8'] }, null, 2)}\n`;
+  const settings = { 'pipelineLens.primaryModels': ['catboost_v8'], 'files.associations': { [sqlAssociationPattern('sql')]: BIGQUERY_SQL } };
+  return `${JSON.stringify(settings, null, 2)}\n`;
 }
 
 /**

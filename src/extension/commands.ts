@@ -12,6 +12,7 @@ import {
   type TimelineCommandArgs,
   type VerifyCommandArgs,
 } from '../shared/protocol';
+import { openSqlAsBigQuery, type BigQuerySqlArgs } from './bigQuerySqlCommand';
 import { buildComparison } from './buildComparison';
 import { createConfig } from './createConfig';
 import type { CommandRunner } from './commandRegistration';
@@ -111,6 +112,8 @@ export const COMMANDS: Record<CommandId, Factory> = {
   [Commands.showOutput]: (ctx) => () => ctx.output.show(),
 
   [Commands.exportHandoffNote]: (ctx) => async (args?: HandoffNoteArgs) => exportHandoffNote(ctx, args),
+
+  [Commands.openSqlAsBigQuery]: () => async (args?: BigQuerySqlArgs) => openSqlAsBigQuery(args && typeof args === 'object' ? args : undefined),
 
   [Commands.selectWarehouseProfile]: (ctx) => async (args?: SelectProfileArgs) => selectWarehouseProfile(ctx, args && typeof args === 'object' ? args : undefined),
 };

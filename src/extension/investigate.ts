@@ -2,8 +2,9 @@ import * as vscode from 'vscode';
 import type { Finding } from '../core/findings/types';
 import { investigationMarkdown, type ReportLink } from '../core/report/investigationMarkdown';
 import { commandLink } from '../core/report/markdown';
-import { Commands, type FindingsResult } from '../shared/protocol';
+import { Commands, TimelineRequest, type FindingsResult } from '../shared/protocol';
 import type { CtxInit } from './ctx';
+import { hitRateChart } from './webviews/hitRateChart';
 import { ReportPanel } from './webviews/reportPanel';
 
 /**
@@ -19,11 +20,29 @@ export async function investigate(ctx: CtxInit): Promise<FindingsResult> {
   );
   const report = investigationMarkdown(result, { links: findingLinks });
   const actions = `${commandLink('Export as handoff note', Commands.exportHandoffNote)} · ${commandLink('Show timeline', Commands.openTimeline)}`;
-  // The actions go under the title, where a reader of a long report finds them.
+  // The actions go under the title, where a reader of a long report finds them; the chart under them, above the findings.
   const [title, ...rest] = report.split('\n');
-  await ReportPanel.show(ctx, { title: `Investigation ${result.window.from} → ${result.window.to}`, markdown: [title, '', actions, ...rest].join('\n') });
+  await ReportPanel.show(ctx, {
+    title: `Investigation ${result.window.from} → ${result.window.to}`,
+    lead: [title, '', actions].join('\n'),
+    figure: await chartOf(ctx, result),
+    markdown: rest.join('\n'),
+  });
   ctx.output.info(`Investigation of ${result.window.from}..${result.window.to}: ${result.findings.length} finding(s), ${result.skipped.length} part(s) not checked.`);
   return result;
+}
+
+/** The timeline's hit-rate chart over the investigated window; a report without it still stands, saying why. */
+async function chartOf(ctx: CtxInit, result: FindingsResult): Promise<string> {
+  try {
+    return hitRateChart(await ctx.client.sendRequest(TimelineRequest.type, { window: result.window }));
+  } catch (error) {
+    return `<p class="hit-rate-none">Hit-rate chart not shown: ${escapeHtml((error as Error).message)} (Show timeline tries again).</p>`;
+  }
+}
+
+function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
 /** Where a finding's subjects are looked at more closely: the same jumps as the Findings view's rows. */

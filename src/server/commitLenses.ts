@@ -4,6 +4,7 @@ import { Commands, type CommitCommandArgs } from '../shared/protocol';
 import { cancelled, isAbort, toAbortSignal } from './cancellation';
 import { lensTitle } from './lensTitle';
 import { withinSizeLimit, workspaceFor, type ServerContext } from './serverContext';
+import { primaryModelsOf } from './settings';
 
 interface LensData {
   uri: string;
@@ -83,7 +84,7 @@ export class CommitLenses {
     if (!workspace) return { ...lens, command: { title: 'Pipeline Lens: no workspace for this document', command: '' } };
     // A document asked again is answered from memory, without the machinery of waiting.
     const ready = workspace.provenance.peek(data.sha);
-    if (ready) return this.titled(lens, data, ready);
+    if (ready) return this.titled(lens, data, ready, primaryModelsOf(this.context.settings(), workspace.config));
     const signal = toAbortSignal(token);
     try {
       const view = await workspace.provenance.provenance([data.sha], {
@@ -92,7 +93,7 @@ export class CommitLenses {
         batch: this.documentCommits.get(data.uri)?.shas,
       });
       if ([view.deployments, view.runs, view.results].some((p) => p.state === 'loading')) this.context.servedPartial(workspace);
-      return this.titled(lens, data, view);
+      return this.titled(lens, data, view, primaryModelsOf(this.context.settings(), workspace.config));
     } catch (error) {
       if (isAbort(error)) throw cancelled();
       this.context.logger.warnOnce(`Could not resolve the lens of ${data.sha}: ${(error as Error).message}`);
@@ -100,14 +101,14 @@ export class CommitLenses {
     }
   }
 
-  private titled(lens: CodeLens, data: LensData, view: ProvenanceView): CodeLens {
+  private titled(lens: CodeLens, data: LensData, view: ProvenanceView, primaryModels: string[]): CodeLens {
     const provenance = view.commits.get(data.sha);
     if (!provenance) return { ...lens, command: { title: 'commit details unavailable', command: '' } };
     const args: CommitCommandArgs = { sha: data.sha, scope: data.uri };
     return {
       ...lens,
       command: {
-        title: lensTitle(provenance, view, data.label ? `${data.label}: ` : '', this.context.settings().primaryModels),
+        title: lensTitle(provenance, view, data.label ? `${data.label}: ` : '', primaryModels),
         command: Commands.showCommitProvenance,
         arguments: [args],
       },

@@ -85,5 +85,22 @@ export async function deploymentsOverview(workspace: ServerWorkspace): Promise<D
       error: errors.get(name) ?? null,
     });
   }
-  return { head: head && headSha ? { sha: headSha, subject: head.subject } : null, services };
+  return { head: head && headSha ? { sha: headSha, subject: head.subject } : null, services, dataLastDay: await dataLastDay(workspace) };
+}
+
+/** How long the view waits for the data's range (read once per workspace, shared with the trees) before ages fall back to "ago". */
+const DATA_RANGE_WAIT_MS = 2000;
+
+/** The predictions table's last day, or null when the data could not say in time (ages then count from today). */
+async function dataLastDay(workspace: ServerWorkspace): Promise<string | null> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<null>((resolve) => {
+    timer = setTimeout(() => resolve(null), DATA_RANGE_WAIT_MS);
+  });
+  try {
+    const found = await Promise.race([workspace.defaultWindowBasis().catch(() => null), late]);
+    return found?.basis === 'data' ? found.window.to : null;
+  } finally {
+    clearTimeout(timer);
+  }
 }

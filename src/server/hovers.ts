@@ -9,6 +9,7 @@ import type { CommitLenses } from './commitLenses';
 import { isSqlDocument } from './documentScans';
 import { provenanceMarkdown } from './provenanceMarkdown';
 import { withinSizeLimit, workspaceFor, type ServerContext } from './serverContext';
+import { primaryModelsOf } from './settings';
 
 /**
  * Hovers: on a commit SHA in any document, its provenance; on a feature offset or a
@@ -57,7 +58,14 @@ export class Hovers {
       if (!provenance) return null;
       if ([view.deployments, view.runs, view.results].some((p) => p.state === 'loading')) this.context.servedPartial(workspace);
       return {
-        contents: { kind: MarkupKind.Markdown, value: provenanceMarkdown(provenance, view, { scope: document.uri, links: view.links.get(sha) }) },
+        contents: {
+          kind: MarkupKind.Markdown,
+          value: provenanceMarkdown(provenance, view, {
+            scope: document.uri,
+            links: view.links.get(sha),
+            primaryModels: primaryModelsOf(this.context.settings(), workspace.config),
+          }),
+        },
         range: { start: document.positionAt(shaToken.start), end: document.positionAt(shaToken.end) },
       };
     } catch (error) {

@@ -114,11 +114,17 @@ export function describeRuns(runs: RunSession[]): string {
  * instead would put a thinly graded model first, whose move is mostly noise.
  */
 export function headlineModel(models: ModelProvenance[], primaryModels: string[] = []): ModelProvenance | null {
+  return leadingModels(models, primaryModels, 1)[0] ?? null;
+}
+
+/**
+ * The models a hover shows, at most `limit`: the team's primary models with graded rows, in
+ * the order configured, or when none of them has any, the most graded models.
+ */
+export function leadingModels(models: ModelProvenance[], primaryModels: string[] = [], limit = 3): ModelProvenance[] {
   const graded = models.filter((m) => m.containing.graded > 0);
-  if (graded.length === 0) return null;
-  for (const name of primaryModels) {
-    const primary = graded.find((m) => m.model === name);
-    if (primary) return primary;
-  }
-  return graded.reduce((best, m) => (m.containing.graded > best.containing.graded ? m : best));
+  const primaries = [...new Set(primaryModels)].flatMap((name) => graded.filter((m) => m.model === name));
+  if (primaries.length) return primaries.slice(0, limit);
+  // A stable sort: among equally graded models the warehouse's order stands.
+  return [...graded].sort((a, b) => b.containing.graded - a.containing.graded).slice(0, limit);
 }

@@ -6,7 +6,8 @@ import { commandLink, escapeMarkdown, webLink } from './commandLinks';
 import type { CommitLinks } from '../core/git/remoteLinks';
 import { rerunTiming, type CommitReruns } from '../core/rerun/commitReruns';
 import { rerunLines } from '../core/rerun/rerunSummary';
-import type { LensParts } from './lensTitle';
+import { describeRuns, leadingModels, type LensParts } from './lensTitle';
+import type { RunSession } from '../core/provenance/runSessions';
 
 const SHORT = 7;
 
@@ -17,13 +18,21 @@ export interface MarkdownOptions {
   full?: boolean;
   /** The commit's page on the remote and the pull request that merged it. */
   links?: CommitLinks | null;
+  /** The models a hover leads with (`pipelineLens.primaryModels`); empty: the most graded. */
+  primaryModels?: string[];
 }
+
+/** Models a hover shows; the rest are one "More…" away, in the provenance panel. */
+const HOVER_MODELS = 3;
 
 /**
  * The hover on a SHA, and (with `full`) the provenance report the lens opens: the commit,
  * where it was deployed and when, the runs on older code in between, and the results of
  * the builds around it, each rate with its interval and sample size. A part that has not
  * arrived is named as loading or unavailable rather than left out silently.
+ *
+ * The hover is short enough not to scroll: a line per stage, the runs on older code, the
+ * leading models, and "More…" into the full report; the tables are the report's.
  */
 export function provenanceMarkdown(p: CommitProvenance, parts: LensParts, options: MarkdownOptions = {}): string {
   if (!p.commit) return escapeMarkdown(p.problem ?? `${p.query} is not a commit of this repository.`);
@@ -40,9 +49,17 @@ export function provenanceMarkdown(p: CommitProvenance, parts: LensParts, option
   out.push('');
   if (p.historyCut) out.push(`⚠ ${escapeMarkdown(p.historyCut.message)}`, '');
 
-  out.push(...servicesSection(p.services, parts.deployments));
-  out.push(...runsSection(p.services, parts.runs));
-  out.push(...resultsSection(p, parts.results, options.full ?? false));
+  let hiddenModels = 0;
+  if (options.full) {
+    out.push(...servicesSection(p.services, parts.deployments));
+    out.push(...runsSection(p.services, parts.runs));
+    out.push(...resultsSection(p, parts.results, true));
+  } else {
+    out.push(...stageLines(p.services, parts));
+    const results = leadingModelLines(p, parts.results, options.primaryModels ?? []);
+    out.push(...results.lines);
+    hiddenModels = results.hidden;
+  }
   // The same wording as the CLI's `commit`: each names the setting to fix.
   for (const note of p.notChecked ?? []) out.push(`_Not checked: ${escapeMarkdown(note.replace(/: not checked: /, ': '))}._`, '');
 
@@ -55,7 +72,8 @@ export function provenanceMarkdown(p: CommitProvenance, parts: LensParts, option
 
   const args: CommitCommandArgs = { sha: c.sha, scope: options.scope };
   const links = [
-    ...(options.full ? [] : [commandLink('Provenance', Commands.showCommitProvenance, args)]),
+    // The models left out are counted on the link that shows them: a line saved in a hover that must not scroll.
+    ...(options.full ? [] : [commandLink(hiddenModels ? `More… (${hiddenModels} more model${hiddenModels === 1 ? '' : 's'})` : 'More…', Commands.showCommitProvenance, args)]),
     commandLink('Show diff', Commands.showDiff, args),
     commandLink('Open timeline', Commands.openTimeline, { scope: options.scope, sha: c.sha } satisfies TimelineCommandArgs),
     commandLink('Copy SHA', Commands.copySha, args),
@@ -65,6 +83,86 @@ export function provenanceMarkdown(p: CommitProvenance, parts: LensParts, option
   ];
   out.push(links.join(' · '));
   return out.join('\n');
+}
+
+/** One line per stage the commit may touch, then the runs on older code; untouched stages share a line. */
+function stageLines(services: ServiceProvenance[], parts: LensParts): string[] {
+  if (services.length === 0) return ['_No services in pipeline-lens.json: nothing to say about deployments._', ''];
+  if (parts.deployments.state === 'loading') return ['_Deployments: loading…_', ''];
+  const out: string[] = [];
+  const touched = services.filter((s) => s.touchesService !== false);
+  for (const s of touched) out.push(`${stageLine(s)}  `);
+  const untouched = services.filter((s) => s.touchesService === false);
+  if (untouched.length) out.push(`○ changes none of the paths of ${untouched.map((s) => `**${escapeMarkdown(s.service)}**`).join(', ')}  `);
+  if (touched.some((s) => s.touchesService)) {
+    const unavailable = runsUnavailable(parts.runs);
+    if (unavailable) out.push(...unavailable.filter((l) => l !== '').map((l) => `${l}  `));
+    else for (const s of touched) if (s.touchesService) for (const runs of byMode(s.gapRuns)) out.push(`${gapLine(s.service, runs)}  `);
+  }
+  out.push('');
+  return out;
+}
+
+function stageLine(s: ServiceProvenance): string {
+  const name = `**${escapeMarkdown(s.service)}**${s.touchesService === null ? ' (unknown whether the commit changes its paths)' : ''}`;
+  const first = s.firstDeployment;
+  if (s.status === 'deployed' && first && s.earlierUnknown.length) {
+    return `✓ ${name} deployed by ${formatTimestamp(first.createdAt)} in ${escapeMarkdown(first.revision)} (earlier revisions unknown: at most +${formatDuration(first.delaySeconds)})`;
+  }
+  if (s.status === 'deployed' && first)
+    return `✓ ${name} deployed ${formatTimestamp(first.createdAt)} in ${escapeMarkdown(first.revision)}, +${formatDuration(first.delaySeconds)} after the commit`;
+  if (s.status === 'not-deployed') return `✗ ${name} **not deployed** — ${servingText(s)}`;
+  return `? ${name} unknown: ${escapeMarkdown(s.problem ?? 'no answer')}`;
+}
+
+/** Runs grouped by mode, in order of their first run: a backfill and the daily runs read apart. */
+function byMode(runs: RunSession[]): RunSession[][] {
+  const groups = new Map<string | null, RunSession[]>();
+  for (const r of runs) groups.set(r.mode, [...(groups.get(r.mode) ?? []), r]);
+  return [...groups.values()];
+}
+
+/** Runs of one mode on older code after the commit, as one line: how many, when, which game dates, how many rows. */
+function gapLine(service: string, runs: RunSession[]): string {
+  const start = runs.map((r) => r.startedAt).sort()[0];
+  const end = runs.map((r) => r.endedAt).sort()[runs.length - 1];
+  const when = `${formatTimestamp(start).replace(' UTC', '')}–${start.slice(0, 10) === end.slice(0, 10) ? end.slice(11, 16) : formatTimestamp(end).replace(' UTC', '')} UTC`;
+  const first = runs.map((r) => r.firstDate).sort()[0];
+  const last = runs.map((r) => r.lastDate).sort()[runs.length - 1];
+  const dates = first === last ? `game date ${first}` : `game dates ${first} → ${last}`;
+  const counts = runs.map((r) => r.rowsProduced);
+  const rows = counts.some((n) => n === null) ? 'rows not recorded' : `${formatCount(counts.reduce((a: number, n) => a + n!, 0))} rows`;
+  const failed = runs.reduce((a, r) => a + r.failedRuns, 0);
+  return `⚠ ${escapeMarkdown(describeRuns(runs))} of ${escapeMarkdown(service)} ran on older code after the commit: ${when}, ${dates}, ${rows}${failed ? ` (${failed} failed)` : ''}`;
+}
+
+/** The leading models' hit rate in the builds containing the commit against the build it replaced. */
+function leadingModelLines(p: CommitProvenance, state: PartState, primaryModels: string[]): { lines: string[]; hidden: number } {
+  const unavailable = resultsUnavailable(p, state);
+  if (unavailable) return { lines: unavailable, hidden: 0 };
+  const models = modelsWithRows(p);
+  const lead = leadingModels(models, primaryModels, HOVER_MODELS);
+  if (lead.length === 0)
+    return {
+      hidden: models.length,
+      lines: [
+        `No graded rows yet by builds containing this commit (${models.length} model${models.length === 1 ? '' : 's'} with predictions in ${p.window.from} → ${p.window.to}).`,
+        '',
+      ],
+    };
+  const out = [`**Hit rate with it** · in the build it replaced · change (game dates ${p.window.from} → ${p.window.to})  `];
+  for (const m of lead) {
+    out.push(`**${escapeMarkdown(m.model)}** ${formatRate(m.containing.hitRate)} · ${formatRate(m.replaced.hitRate)} · ${formatPointDifference(m.hitRateChange)}  `);
+  }
+  out.push('');
+  return { lines: out, hidden: models.length - lead.length };
+}
+
+function servingText(s: ServiceProvenance): string {
+  if (s.serving) {
+    return `serving ${escapeMarkdown(s.serving.revision)} (${s.serving.commit ? `\`${s.serving.commit.slice(0, SHORT)}\`` : 'commit unknown'})${s.behindBy ? `, ${s.behindBy} commit${s.behindBy === 1 ? '' : 's'} behind` : ''}`;
+  }
+  return s.servingUnknown ? `serving revision unknown: ${escapeMarkdown(s.servingUnknown)}` : 'no revision on record';
 }
 
 function servicesSection(services: ServiceProvenance[], state: PartState): string[] {
@@ -88,12 +186,7 @@ function servicesSection(services: ServiceProvenance[], state: PartState): strin
         `| ${name} | ${escapeMarkdown(s.firstDeployment.revision)} | ${formatTimestamp(s.firstDeployment.createdAt)} | +${formatDuration(s.firstDeployment.delaySeconds)} |`,
       );
     } else if (s.status === 'not-deployed') {
-      const serving = s.serving
-        ? `serving ${escapeMarkdown(s.serving.revision)} (${s.serving.commit ? `\`${s.serving.commit.slice(0, SHORT)}\`` : 'commit unknown'})${s.behindBy ? `, ${s.behindBy} commit${s.behindBy === 1 ? '' : 's'} behind` : ''}`
-        : s.servingUnknown
-          ? `serving revision unknown: ${escapeMarkdown(s.servingUnknown)}`
-          : 'no revision on record';
-      out.push(`| ${name} | **not deployed** — ${serving} | | |`);
+      out.push(`| ${name} | **not deployed** — ${servingText(s)} | | |`);
     } else {
       const serving = s.serving && s.behindBy ? ` Serving ${escapeMarkdown(s.serving.revision)} is ${s.behindBy} commit${s.behindBy === 1 ? '' : 's'} behind it.` : '';
       out.push(`| ${name} | unknown: ${escapeMarkdown(s.problem ?? 'no answer')}${serving} | | |`);
@@ -109,12 +202,19 @@ function servicesSection(services: ServiceProvenance[], state: PartState): strin
   return out;
 }
 
-function runsSection(services: ServiceProvenance[], state: PartState): string[] {
-  const touched = services.filter((s) => s.touchesService);
-  if (touched.length === 0) return [];
+/** Why the runs in the gap are not listed (loading, failed), or null when they are known. */
+export function runsUnavailable(state: PartState): string[] | null {
   if (state.state === 'loading') return ['_Runs between the commit and its deployment: loading…_', ''];
   if (state.state === 'failed') return [`_Runs between the commit and its deployment: unavailable (${escapeMarkdown(state.error)})._`, ''];
   if (state.state === 'absent') return [];
+  return null;
+}
+
+function runsSection(services: ServiceProvenance[], state: PartState): string[] {
+  const touched = services.filter((s) => s.touchesService);
+  if (touched.length === 0) return [];
+  const unavailable = runsUnavailable(state);
+  if (unavailable) return unavailable;
   const runs = touched.flatMap((s) => s.gapRuns.map((r) => ({ service: s.service, ...r })));
   // A stage whose deployment is unknown has no gap to look in: "no run" would be a claim without a record.
   const unknown = touched.filter((s) => s.status === 'unknown').map((s) => escapeMarkdown(s.service));
@@ -135,7 +235,11 @@ function runsSection(services: ServiceProvenance[], state: PartState): string[] 
   return out;
 }
 
-function resultsSection(p: CommitProvenance, state: PartState, full: boolean): string[] {
+/**
+ * Why there is no results table, as one paragraph (the hover and the full report say the
+ * same), or null when there are models to show.
+ */
+export function resultsUnavailable(p: CommitProvenance, state: PartState): string[] | null {
   if (state.state === 'loading') return ['_Results by build: loading… (the warehouse has not answered yet)_', ''];
   if (state.state === 'failed') return [`_Results by build: unavailable — ${escapeMarkdown(state.error)}_`, ''];
   if (state.state === 'absent') return [];
@@ -150,8 +254,19 @@ function resultsSection(p: CommitProvenance, state: PartState, full: boolean): s
     ];
   }
   if (p.resultsNotApplicable) return [`Results by build are not shown: ${escapeMarkdown(p.resultsNotApplicable)}`, ''];
-  const models = p.models.filter((m) => m.build.predictions + m.containing.predictions + m.replaced.predictions > 0);
-  if (models.length === 0) return [`No predictions by builds containing this commit in ${p.window.from} → ${p.window.to}.`, ''];
+  if (modelsWithRows(p).length === 0) return [`No predictions by builds containing this commit in ${p.window.from} → ${p.window.to}.`, ''];
+  return null;
+}
+
+/** Models with any row on either side of the commit; the others have nothing to compare. */
+export function modelsWithRows(p: CommitProvenance): ModelProvenance[] {
+  return p.models.filter((m) => m.build.predictions + m.containing.predictions + m.replaced.predictions > 0);
+}
+
+function resultsSection(p: CommitProvenance, state: PartState, full: boolean): string[] {
+  const unavailable = resultsUnavailable(p, state);
+  if (unavailable) return unavailable;
+  const models = modelsWithRows(p);
   const replaced = p.models.find((m) => m.replaced.commit)?.replaced.commit ?? null;
   const shown = full ? models : models.slice(0, 8);
   const out = [

@@ -24,6 +24,14 @@ export interface ServerSettings {
   primaryModels: string[];
 }
 
+/**
+ * The models a workspace's lenses and hovers lead with: the person's setting when set (it is
+ * theirs to change without editing the shared config), else the config's `primaryModels`.
+ */
+export function primaryModelsOf(settings: ServerSettings, config: { primaryModels: string[] }): string[] {
+  return settings.primaryModels.length ? settings.primaryModels : config.primaryModels;
+}
+
 export const DEFAULT_SETTINGS: ServerSettings = {
   codeLens: { enabled: true },
   hoverWarehouseBudgetMs: 300,

@@ -35,6 +35,8 @@ export const Commands = {
   showOutput: 'pipelineLens.showOutput',
   /** The investigation as a markdown note in the workspace (docs/handoffs/); asks for the path. */
   exportHandoffNote: 'pipelineLens.exportHandoffNote',
+  /** Args: [BigQuerySqlArgs] (optional: asks which folder). */
+  openSqlAsBigQuery: 'pipelineLens.openSqlAsBigQuery',
   /** Args: [SelectProfileArgs] (optional: asks which profile). */
   selectWarehouseProfile: 'pipelineLens.selectWarehouseProfile',
 } as const;

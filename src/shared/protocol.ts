@@ -397,6 +397,8 @@ export interface ServiceDeployments {
 export interface DeploymentsResult {
   head: { sha: string; subject: string } | null;
   services: ServiceDeployments[];
+  /** The last day the predictions table holds, when read in time: ages of old data are told against it. */
+  dataLastDay: string | null;
 }
 
 export namespace DeploymentsRequest {

@@ -90,6 +90,7 @@ interface RawConfig {
   }>;
   thresholds?: Partial<PipelineLensConfig['thresholds']>;
   modelFamilyPattern?: string;
+  primaryModels?: string[];
   readiness?: Partial<PipelineLensConfig['readiness']>;
 }
 
@@ -268,6 +269,7 @@ export function resolveConfig(raw: unknown, file: string): PipelineLensConfig {
     services,
     thresholds: { ...DEFAULT_THRESHOLDS, ...(config.thresholds ?? {}) },
     modelFamilyPattern: pattern,
+    primaryModels: [...new Set(config.primaryModels ?? [])],
     models: resolveModelRegistry(config.models, file),
     warehouseProfiles,
     readiness: { ...DEFAULT_READINESS, ...(config.readiness ?? {}) },

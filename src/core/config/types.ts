@@ -352,6 +352,8 @@ export interface PipelineLensConfig {
   thresholds: ThresholdsConfig;
   /** Names that make model ids of one family, e.g. `catboost_v9` and `catboost_v9_2026_02`. */
   modelFamilyPattern: string;
+  /** The models the team reads first, in order (`primaryModels`); empty: the most graded lead. */
+  primaryModels: string[];
   /** The model registry (`models`); empty when the config has none. */
   models: ModelRegistryEntry[];
   /** The warehouse profiles; `warehouse` is the active one. */

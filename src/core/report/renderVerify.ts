@@ -1,9 +1,11 @@
 import type { VerifyResult } from '../verify/verifyDeployment';
-import { formatDuration, formatTimestamp, shortSha } from './format';
+import { describeAge } from './age';
+import { formatTimestamp, shortSha } from './format';
 
 const MARK = { ok: '✓ OK', stale: '✗ STALE', unknown: '? UNKNOWN' } as const;
 
-export function renderVerify(r: VerifyResult): string {
+/** `dataLastDay`: the last day of the predictions table, when known, so ages read against old data. */
+export function renderVerify(r: VerifyResult, dataLastDay: string | null = null): string {
   const out: string[] = [];
   out.push(`${MARK[r.verdict]}: ${r.reason}`);
   if (r.deployed) {
@@ -16,7 +18,7 @@ export function renderVerify(r: VerifyResult): string {
   out.push(`  target:   ${r.target.rev}${r.target.sha ? ` (${shortSha(r.target.sha)})` : ''}`);
   if (r.missing.length) {
     out.push(`  missing from the deployment (${r.missing.length}):`);
-    for (const m of r.missing) out.push(`    ${shortSha(m.sha)}  ${m.subject}  (${m.author}, ${formatDuration(m.ageSeconds)} ago)`);
+    for (const m of r.missing) out.push(`    ${shortSha(m.sha)}  ${m.subject}  (${m.author}, ${describeAge(m.committedAt, m.ageSeconds, dataLastDay)})`);
   }
   out.push(`  ancestry: ${r.witnesses.ancestry.answer} — ${r.witnesses.ancestry.says}`);
   out.push(`  content:  ${r.witnesses.content.answer} — ${r.witnesses.content.says}`);

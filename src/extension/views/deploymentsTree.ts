@@ -1,14 +1,16 @@
 import * as vscode from 'vscode';
 import type { MissingCommit } from '../../core/verify/verifyDeployment';
-import { formatDuration, formatTimestamp, shortSha } from '../../core/report/format';
+import { describeAge } from '../../core/report/age';
+import { formatTimestamp, shortSha } from '../../core/report/format';
 import { Commands, type ServiceDeployments, type ServiceRevision } from '../../shared/protocol';
 import type { DeploymentsData } from '../deploymentsData';
 import { classifyProblem, errorItem, messageOf, setViewProblem } from './viewProblems';
 
 export type DeploymentsNode =
-  | { kind: 'service'; service: ServiceDeployments }
-  | { kind: 'undeployed'; service: ServiceDeployments }
-  | { kind: 'missing'; service: ServiceDeployments; commit: MissingCommit }
+  // The data's last day rides along to the commits' ages (DeploymentsResult.dataLastDay).
+  | { kind: 'service'; service: ServiceDeployments; dataLastDay: string | null }
+  | { kind: 'undeployed'; service: ServiceDeployments; dataLastDay: string | null }
+  | { kind: 'missing'; service: ServiceDeployments; commit: MissingCommit; dataLastDay: string | null }
   | { kind: 'revision'; service: ServiceDeployments; revision: ServiceRevision }
   | { kind: 'note'; text: string; tooltip?: string }
   | { kind: 'error'; message: string };
@@ -36,7 +38,7 @@ export class DeploymentsTreeProvider implements vscode.TreeDataProvider<Deployme
         await setViewProblem('deployments', null);
         if (result.services.length === 0)
           return [{ kind: 'note', text: 'No services in pipeline-lens.json', tooltip: 'Add services (name, paths, deployments) to pipeline-lens.json to verify them.' }];
-        return result.services.map((service): DeploymentsNode => ({ kind: 'service', service }));
+        return result.services.map((service): DeploymentsNode => ({ kind: 'service', service, dataLastDay: result.dataLastDay ?? null }));
       } catch (error) {
         const message = messageOf(error);
         const problem = classifyProblem(message);
@@ -50,11 +52,12 @@ export class DeploymentsTreeProvider implements vscode.TreeDataProvider<Deployme
       if (s.error) children.push({ kind: 'note', text: `Deployments unreadable: ${s.error}`, tooltip: s.error });
       if (s.inferredFrom) children.push({ kind: 'note', text: 'Deployments inferred (no deployment record)', tooltip: `Inferred from ${s.inferredFrom}.` });
       if (s.servingUnknown) children.push({ kind: 'note', text: 'Serving revision unknown', tooltip: s.servingUnknown });
-      if (s.verification.missing.length) children.push({ kind: 'undeployed', service: s });
+      if (s.verification.missing.length) children.push({ kind: 'undeployed', service: s, dataLastDay: node.dataLastDay });
       children.push(...s.revisions.map((revision): DeploymentsNode => ({ kind: 'revision', service: s, revision })));
       return children;
     }
-    if (node.kind === 'undeployed') return node.service.verification.missing.map((commit): DeploymentsNode => ({ kind: 'missing', service: node.service, commit }));
+    if (node.kind === 'undeployed')
+      return node.service.verification.missing.map((commit): DeploymentsNode => ({ kind: 'missing', service: node.service, commit, dataLastDay: node.dataLastDay }));
     return [];
   }
 
@@ -110,7 +113,7 @@ export class DeploymentsTreeProvider implements vscode.TreeDataProvider<Deployme
         const c = node.commit;
         const item = new vscode.TreeItem(`${shortSha(c.sha)} ${c.subject}`);
         item.id = `missing:${node.service.service}:${c.sha}`;
-        item.description = `${c.author}, ${formatDuration(c.ageSeconds)} ago`;
+        item.description = `${c.author}, ${describeAge(c.committedAt, c.ageSeconds, node.dataLastDay)}`;
         item.iconPath = new vscode.ThemeIcon('git-commit', new vscode.ThemeColor('charts.orange'));
         item.tooltip = `${c.sha}\n${c.subject}\n${c.author}, committed ${formatTimestamp(c.committedAt)}\nNot in the serving revision of ${node.service.service}.`;
         item.command = { command: Commands.showCommitProvenance, title: 'Show Commit Provenance', arguments: [{ sha: c.sha }] };

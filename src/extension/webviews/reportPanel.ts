@@ -8,6 +8,10 @@ const VIEW_TYPE = 'pipelineLens.report';
 export interface Report {
   title: string;
   markdown: string;
+  /** Markdown shown before the figure (a title, the actions); the figure then comes above `markdown`. */
+  lead?: string;
+  /** HTML the page shows as it is (a static SVG chart): built by the extension, never from a document. */
+  figure?: string;
 }
 
 /** What a test reads of the panel: the markdown it was given and the HTML it shows. */
@@ -61,7 +65,8 @@ export class ReportPanel implements vscode.Disposable {
   }
 
   private async render(report: Report): Promise<void> {
-    const body = await renderMarkdown(report.markdown, this.ctx);
+    const lead = report.lead ? await renderMarkdown(report.lead, this.ctx) : '';
+    const body = `${lead}${report.figure ?? ''}${await renderMarkdown(report.markdown, this.ctx)}`;
     const webview = this.panel.webview;
     const style = webview.asWebviewUri(vscode.Uri.joinPath(this.ctx.extension.extensionUri, 'media', 'report.css'));
     const csp = ["default-src 'none'", `style-src ${webview.cspSource}`, `img-src ${webview.cspSource} data:`].join('; ');

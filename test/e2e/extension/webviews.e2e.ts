@@ -99,6 +99,32 @@ describe('Timeline, queries and the demo generator in a real extension host', fu
     assert.match(shown.html, /<a href="command:pipelineLens\.exportHandoffNote"/);
     assert.match(shown.html, /<a href="command:pipelineLens\.showCommitProvenance\?[^"]+"[^>]*>Provenance of 38ab3820<\/a>/);
     assert.match(shown.html, /<a href="command:pipelineLens\.openTimeline\?/);
+    // The timeline's hit-rate chart, with the deployment and the backfill, before the first finding.
+    const chart = shown.html.indexOf('<svg class="hit-rate-chart"');
+    assert.ok(chart >= 0 && chart < shown.html.search(/<h3[\s>]/), 'the chart above the findings');
+    assert.match(shown.html, /<line class="marker deployment"[^>]*><title>Deployed prediction-worker prediction-worker-00069-wqf/);
+    assert.match(shown.html, /<rect class="marker backfill"[^>]*><title>Backfill of game dates 2026-01-09\.\.2026-01-28/);
+  });
+
+  it('Open .sql Files as BigQuery SQL: the association for the folder, in the workspace settings, and the open .sql files under it switch', async () => {
+    const dir = vscode.Uri.joinPath(demoFolder(), 'queries-e2e');
+    const file = vscode.Uri.joinPath(dir, 'coverage.sql');
+    await vscode.workspace.fs.writeFile(file, new TextEncoder().encode('SELECT features[OFFSET(25)] FROM t;\n'));
+    const files = () => vscode.workspace.getConfiguration('files');
+    const before = files().inspect<Record<string, string>>('associations')?.workspaceValue;
+    try {
+      const doc = await vscode.workspace.openTextDocument(file);
+      assert.notEqual(doc.languageId, 'bqsql', "outside the demo's sql/ folder a .sql file is not BigQuery SQL yet");
+      await vscode.commands.executeCommand('pipelineLens.openSqlAsBigQuery', { folder: 'queries-e2e' });
+      const after = files().inspect<Record<string, string>>('associations')?.workspaceValue ?? {};
+      assert.equal(after['**/queries-e2e/**/*.sql'], 'bqsql');
+      assert.equal(after['**/sql/**/*.sql'], 'bqsql', 'the associations already there are kept');
+      const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === file.toString());
+      assert.equal(open?.languageId, 'bqsql');
+    } finally {
+      await files().update('associations', before, vscode.ConfigurationTarget.Workspace);
+      await vscode.workspace.fs.delete(dir, { recursive: true });
+    }
   });
 
   it('exports the investigation as a handoff note in the workspace, which the lenses then annotate', async function () {

@@ -38,7 +38,25 @@ describe('rendered reports and the handoff note in a real VS Code', () => {
     const first = report().locator('h3', { hasText: /^1\. \[critical\] Backfill of 2026-01-09/ });
     await wb.step('the report lists the deployment gap first', () => first.waitFor({ timeout: 120_000 }));
     assert.ok((await report().locator('h3').count()) >= 10, 'every finding has its section');
+    // The timeline's hit-rate chart, with the deployments and the backfill, above the findings.
+    const chart = report().locator('svg.hit-rate-chart');
+    await wb.step('the report shows the hit-rate chart', () => chart.waitFor({ timeout: 30_000 }));
+    assert.ok((await chart.locator('polyline.series').count()) >= 1, 'a hit-rate line');
+    assert.ok((await chart.locator('line.marker.deployment').count()) >= 1, 'deployment markers');
+    const backfill = chart.locator('rect.marker.backfill');
+    assert.ok((await backfill.count()) >= 1, 'a backfill marker');
+    assert.match((await backfill.first().locator('title').textContent()) ?? '', /2026-01-09\.\.2026-01-28/);
+    const above = await report()
+      .locator('main')
+      .evaluate((main) => {
+        const svg = main.querySelector('svg.hit-rate-chart');
+        const h3 = main.querySelector('h3');
+        return !!(svg && h3 && svg.compareDocumentPosition(h3) & Node.DOCUMENT_POSITION_FOLLOWING);
+      });
+    assert.ok(above, 'the chart comes before the first finding');
     await wb.screenshot('investigation-report');
+    await chart.scrollIntoViewIfNeeded();
+    await wb.screenshot('investigation-report-chart');
   });
 
   it('exports the report as a handoff note at a path the user confirms, and the note gets lenses', async () => {

@@ -140,6 +140,8 @@ describe('demo workspace', () => {
       // The story's model leads the lenses, through a workspace setting kept out of the history.
       const settings = JSON.parse(await readFile(join(manifest.root, '.vscode', 'settings.json'), 'utf8'));
       assert.deepEqual(settings['pipelineLens.primaryModels'], ['catboost_v8']);
+      // Its SQL files open as BigQuery SQL, not as whatever other extension claims `.sql`.
+      assert.deepEqual(settings['files.associations'], { '**/sql/**/*.sql': 'bqsql' });
       assert.ok(!tracked.includes('.vscode/settings.json'));
       const note = await readFile(join(manifest.root, 'docs/handoffs/2026-02-02-prediction-regression.md'), 'utf8');
       for (const role of ['fix', 'preFixBuild', 'v9Retrain', 'undeployedWorker']) {

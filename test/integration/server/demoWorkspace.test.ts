@@ -87,20 +87,43 @@ describe('language server on the demo workspace', () => {
     assert.match(title, new RegExp(`✗ not in feature-store-processor \\(deployed: ${demo.commits.usageSpikeFix.slice(0, 7)}, 1 commit behind\\)`), title);
     assert.doesNotMatch(title, /✓|%/);
     const hover = await server.hover(noteUri, positionOf(note, vegasFix, 3));
-    assert.match(hover ?? '', /\| feature-store-processor \| \*\*not deployed\*\*/);
+    assert.match(hover ?? '', /^✗ \*\*feature-store-processor\*\* \*\*not deployed\*\* — serving feature-store-processor-\d+-\w+ \(`[0-9a-f]{7}`\), 1 commit behind/m);
     assert.match(hover ?? '', /Results by build are not shown: feature-store-processor stamps tables\.featureStore/);
   });
 
-  it('the hover on the fix shows the commit, the deployment table, the gap runs and results by build with n and intervals', async () => {
+  it('the hover on the fix is short: a line per stage, the runs on older code, the primary model first, and "More…" into the provenance panel', async () => {
+    await server.hover(noteUri, positionOf(note, demo.commits.fix.slice(0, 8), 3));
+    // The hover waits a bounded time for the warehouse: this is about what it shows once it has answered.
+    for (;;) {
+      const { workspaces } = await server.status();
+      if (workspaces.every((w) => ['ready', 'failed'].includes(w.runs) && ['ready', 'failed'].includes(w.results))) break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
     const hover = await server.hover(noteUri, positionOf(note, demo.commits.fix.slice(0, 8), 3));
     assert.ok(hover);
     assert.match(hover, /populate vegas\/opponent\/ppm features 25-32/);
     assert.match(hover, /Dana Whitfield · committed 2026-01-30 03:17 UTC/);
-    assert.match(hover, /\| prediction-worker \| prediction-worker-00069-wqf \| 2026-01-30 19:10 UTC \| \+15h53m \|/);
-    assert.match(hover, /\| backfill \| 2026-01-30 07:41–08:37 UTC \| 2026-01-09 → 2026-01-28 \| 2,006 \|/);
-    assert.match(hover, /catboost\\_v8 \| .* \| 58\.5% \[43\.4, 72\.2\] n=41 .* \| 50\.6% \[46\.8, 54\.4\] n=668/);
-    for (const command of ['showDiff', 'openTimeline', 'copySha', 'verifyService', 'showCommitProvenance'])
-      assert.match(hover, new RegExp(`\\(command:pipelineLens\\.${command}\\?`));
+    const lines = hover.split('\n').filter((l) => l.trim() !== '');
+    // A hover that does not scroll: the tables belong to the panel.
+    assert.ok(lines.length <= 14, `${lines.length} lines:\n${hover}`);
+    assert.doesNotMatch(hover, /^\|/m, hover);
+    assert.match(hover, /^✓ \*\*prediction-worker\*\* deployed 2026-01-30 19:10 UTC in prediction-worker-00069-wqf, \+15h53m after the commit {2}$/m);
+    assert.match(hover, /^⚠ 1 backfill of prediction-worker ran on older code after the commit: 2026-01-30 07:41–08:37 UTC, game dates 2026-01-09 → 2026-01-28, 2,006 rows/m);
+    const models = lines.filter((l) => /^\*\*[\w\\]+\*\* \d/.test(l));
+    assert.ok(models.length >= 1 && models.length <= 3, hover);
+    // The demo's settings name catboost_v8 the primary model: it leads.
+    assert.match(models[0], /^\*\*catboost\\_v8\*\* 58\.5% \[43\.4, 72\.2\] n=41 · 50\.6% \[46\.8, 54\.4\] n=668 · \+/, hover);
+    const more = /\[More… \\\(\d+ more models?\\\)\]\(command:pipelineLens\.showCommitProvenance\?([^)]+)\)/.exec(hover);
+    assert.ok(more, hover);
+    assert.equal((JSON.parse(decodeURIComponent(more[1])) as [{ sha: string }])[0].sha, demo.commits.fix);
+    for (const command of ['showDiff', 'openTimeline', 'copySha', 'verifyService']) assert.match(hover, new RegExp(`\\(command:pipelineLens\\.${command}\\?`));
+  });
+
+  it('the provenance panel "More…" opens has the tables: deployments, the gap runs and results by build with n and intervals', async () => {
+    const { markdown } = await server.connection.sendRequest<CommitProvenanceResult>(CommitProvenanceRequest.method, { sha: demo.commits.fix, scope: noteUri });
+    assert.match(markdown, /\| prediction-worker \| prediction-worker-00069-wqf \| 2026-01-30 19:10 UTC \| \+15h53m \|/);
+    assert.match(markdown, /\| backfill \| 2026-01-30 07:41–08:37 UTC \| 2026-01-09 → 2026-01-28 \| 2,006 \|/);
+    assert.match(markdown, /catboost\\_v8 \| .* \| 58\.5% \[43\.4, 72\.2\] n=41 .* \| 50\.6% \[46\.8, 54\.4\] n=668/);
   });
 
   it("hover on features[OFFSET(25)] names vegas_points_line from the demo's registry", async () => {

@@ -101,9 +101,9 @@ describe('views on a pipeline of another domain', () => {
     await server.hover(uri, positionOf(text, sparse.sha.fix.slice(0, 10), 2));
     await settled();
     const hover = (await server.hover(uri, positionOf(text, sparse.sha.fix.slice(0, 10), 2))) ?? '';
-    assert.match(hover, /\| [\w-]+ \| [\w-]+ \| 2026-03-16 18:00 UTC \| \+/, hover);
+    assert.match(hover, /^✓ \*\*[\w-]+\*\* deployed 2026-03-16 18:00 UTC in [\w-]+, \+/m, hover);
     assert.doesNotMatch(hover, /unavailable/, hover);
-    assert.match(hover, /\*\*Results by build\*\*/, hover);
+    assert.match(hover, /\*\*Hit rate with it\*\*/, hover);
     // Markdown escapes the underscores of column names.
     const plain = hover.replace(/\\_/g, '_');
     assert.match(plain, /Not checked: runs in the gap: tables\.executionLog\.columns\.mode is "trigger_kind", but grid_ops\.job_runs has no such column/, plain);
@@ -128,7 +128,7 @@ describe('views on a pipeline of another domain', () => {
     await server.hover(uri, positionOf(text, unreadable.sha.fix.slice(0, 10), 2));
     await settled();
     const plain = ((await server.hover(uri, positionOf(text, unreadable.sha.fix.slice(0, 10), 2))) ?? '').replace(/\\_/g, '_');
-    assert.match(plain, /\| [\w-]+ \| [\w-]+ \| 2026-03-16 18:00 UTC \| \+/, plain);
+    assert.match(plain, /^✓ \*\*[\w-]+\*\* deployed 2026-03-16 18:00 UTC in [\w-]+, \+/m, plain);
     assert.doesNotMatch(plain, /No run executed older code|No predictions by builds|unavailable/, plain);
     assert.match(plain, /Not checked: runs in the gap: tables\.executionLog\.columns\.start is "began_at", but grid_ops\.job_runs has no such column/, plain);
     assert.match(plain, /Not checked: results by build: tables\.predictions\.columns\.commit is null/, plain);

@@ -108,6 +108,8 @@ describe('server requests behind the views and queries', () => {
       [demo.commits.undeployedWorker],
     );
     assert.equal(worker.verification.deployCommand, 'bin/deploy-prediction-worker.sh');
+    // The view tells the commits' ages against the data's last day when the data is old.
+    assert.equal(result.dataLastDay, '2026-02-02');
     assert.deepEqual(
       worker.revisions.map((r) => r.createdAt),
       [...worker.revisions.map((r) => r.createdAt)].sort().reverse(),

@@ -52,7 +52,7 @@ describe('a warehouse that hangs or fails', () => {
       const hover = await server.hover(uri, positionOf(text, fixture.sha.fix.slice(0, 8), 1));
       assert.ok(hover);
       assert.match(hover, /fix\\\(worker\\\): populate the line features/);
-      assert.match(hover, /\| worker \| worker-00003 \| 2026-03-01 16:00 UTC \| \+6h00m \|/);
+      assert.match(hover, /✓ \*\*worker\*\* deployed 2026-03-01 16:00 UTC in worker-00003, \+6h00m after the commit/);
       assert.match(hover, /Results by build: loading/);
       assert.match(hover, /Runs between the commit and its deployment: loading/);
     });
@@ -108,7 +108,7 @@ describe('a warehouse that hangs or fails', () => {
         first = (await server.hover(uri, positionOf(text, fixture.sha.fix.slice(0, 8), 1))) ?? '';
       }
       assert.match(first, /Results by build: unavailable — Query modelByCommit failed: the warehouse is unreachable/);
-      assert.match(first, /\| worker \| worker-00003 \|/);
+      assert.match(first, /✓ \*\*worker\*\* deployed .* in worker-00003,/);
       const before = await server.status();
       for (let i = 0; i < 5; i++) await server.hover(uri, positionOf(text, fixture.sha.fix.slice(0, 8), 1));
       const titles = await server.lensTitles(uri);

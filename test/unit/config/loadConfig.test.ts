@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { ConfigError } from '../../../src/core/config/configError';
 import { findConfigFile, loadConfig, resolveConfig } from '../../../src/core/config/loadConfig';
+import { DEFAULT_SETTINGS, primaryModelsOf } from '../../../src/server/settings';
 
 const minimal = () => ({
   warehouse: { kind: 'embedded', files: { 'ds.preds': 'preds.parquet', 'ds.graded': 'graded.parquet' } },
@@ -45,6 +46,16 @@ describe('loadConfig', () => {
     assert.equal(c.features.registry[3].name, 'solar_irradiance');
     assert.equal(c.thresholds.highEdge, 50);
     assert.equal(c.thresholds.hitRate, 0.55, 'unset thresholds keep their defaults');
+  });
+
+  it('primaryModels: the models lenses and hovers lead with, in order; the editor setting wins when set', () => {
+    assert.deepEqual(resolveConfig(minimal(), '/ws/pipeline-lens.json').primaryModels, []);
+    const c = resolveConfig({ ...minimal(), primaryModels: ['catboost_v8', 'ensemble_v1', 'catboost_v8'] }, '/ws/pipeline-lens.json');
+    assert.deepEqual(c.primaryModels, ['catboost_v8', 'ensemble_v1']);
+    assert.deepEqual(primaryModelsOf(DEFAULT_SETTINGS, c), ['catboost_v8', 'ensemble_v1']);
+    assert.deepEqual(primaryModelsOf({ ...DEFAULT_SETTINGS, primaryModels: ['zone_matchup_v1'] }, c), ['zone_matchup_v1']);
+    const e = errorOf({ ...minimal(), primaryModels: 'catboost_v8' });
+    assert.equal(e.jsonPath, '/primaryModels');
   });
 
   it('names the JSON path and the expected value of a wrong type', () => {

@@ -4,7 +4,7 @@ import type { CommitProvenance, ModelProvenance, ServiceProvenance } from '../..
 import type { PartState } from '../../../src/core/provenance/documentProvenance';
 import { compareProportions } from '../../../src/core/metrics/compareProportions';
 import { sliceMetrics } from '../../../src/core/metrics/aggregate';
-import { describeRuns, headlineModel, lensTitle } from '../../../src/server/lensTitle';
+import { describeRuns, headlineModel, leadingModels, lensTitle } from '../../../src/server/lensTitle';
 import { provenanceMarkdown } from '../../../src/server/provenanceMarkdown';
 import { parseSettings, DEFAULT_SETTINGS } from '../../../src/server/settings';
 
@@ -167,13 +167,82 @@ describe('lensTitle', () => {
 describe('provenanceMarkdown', () => {
   it('escapes text from git, tables every part, links the commands', () => {
     const p = provenance([service({})], [model('catboost_v8', [559, 41, 24], [2303, 668, 338])]);
-    const md = provenanceMarkdown(p, parts, { scope: 'file:///x.md' });
+    const md = provenanceMarkdown(p, parts, { scope: 'file:///x.md', full: true });
     assert.match(md, /fix\\\(worker\\\): populate \\\| features/);
     assert.match(md, /\| backfill \| 2026-01-30 07:41–08:37 UTC \| 2026-01-09 → 2026-01-28 \| 2,006 \|/);
     assert.match(md, /catboost\\_v8 \| 58\.5% \[43\.4, 72\.2\] n=41/);
     assert.match(md, /\[Copy SHA\]\(command:pipelineLens\.copySha\?/);
     const args = JSON.parse(decodeURIComponent(/command:pipelineLens\.copySha\?([^)]+)\)/.exec(md)![1]));
     assert.deepEqual(args, [{ sha: p.commit!.sha, scope: 'file:///x.md' }]);
+  });
+
+  it('the hover: a line per stage, one per mode of runs on older code, at most three models with the primary first, "More…" into the panel', () => {
+    const backfill = service({}).gapRuns[0];
+    const daily = {
+      ...backfill,
+      mode: 'daily',
+      startedAt: '2026-01-30T15:00:00.000Z',
+      endedAt: '2026-01-30T15:14:00.000Z',
+      firstDate: '2026-01-30',
+      lastDate: '2026-01-30',
+      rowsProduced: null,
+    };
+    const untouched = service({ service: 'grading', touchesService: false, gapRuns: [] });
+    const notDeployed = service({
+      service: 'feature-store',
+      status: 'not-deployed',
+      firstDeployment: null,
+      gapRuns: [],
+      serving: { revision: 'fs-00012', commit: 'd'.repeat(40), createdAt: '2026-01-20T00:00:00.000Z', trafficPercent: 100 },
+      behindBy: 2,
+    });
+    const models = [
+      model('most_graded', [900, 500, 300], [900, 500, 290]),
+      model('catboost_v8', [559, 41, 24], [2303, 668, 338]),
+      model('second', [800, 400, 200], [800, 400, 210]),
+      model('third', [700, 300, 150], [700, 300, 140]),
+      model('fourth', [600, 200, 100], [600, 200, 90]),
+    ];
+    const p = provenance([service({ gapRuns: [backfill, daily] }), notDeployed, untouched], models);
+    const md = provenanceMarkdown(p, parts, { scope: 'file:///x.md', primaryModels: ['catboost_v8'] });
+    assert.doesNotMatch(md, /^\|/m, md);
+    const lines = md.split('\n').filter((l) => l.trim() !== '');
+    assert.deepEqual(lines.slice(2, 7), [
+      '✓ **prediction-worker** deployed 2026-01-30 19:10 UTC in prediction-worker-00069-wqf, +15h53m after the commit  ',
+      '✗ **feature-store** **not deployed** — serving fs-00012 (`ddddddd`), 2 commits behind  ',
+      '○ changes none of the paths of **grading**  ',
+      '⚠ 1 backfill of prediction-worker ran on older code after the commit: 2026-01-30 07:41–08:37 UTC, game dates 2026-01-09 → 2026-01-28, 2,006 rows  ',
+      '⚠ 1 daily run of prediction-worker ran on older code after the commit: 2026-01-30 15:00–15:14 UTC, game date 2026-01-30, rows not recorded  ',
+    ]);
+    // The configured primary model alone leads; the others are one click away.
+    assert.match(lines[8], /^\*\*catboost\\_v8\*\* 58\.5% \[43\.4, 72\.2\] n=41 · 50\.6% \[46\.8, 54\.4\] n=668 · \+7\.9 pts/);
+    assert.match(lines[9], /^\[More… \\\(4 more models\\\)\]\(command:pipelineLens\.showCommitProvenance\?/);
+    // Without primary models: the three most graded.
+    const unconfigured = provenanceMarkdown(p, parts).split('\n');
+    assert.deepEqual(
+      unconfigured.filter((l) => /^\*\*\w/.test(l) && !l.startsWith('**Hit')).map((l) => /^\*\*([\w\\]+)\*\*/.exec(l)![1]),
+      ['most\\_graded', 'second', 'third'],
+    );
+  });
+
+  it('leadingModels: the configured primary models with graded rows, in order, else the most graded, at most the limit', () => {
+    const models = [model('a', [100, 50, 30], [100, 50, 29]), model('b', [10, 10, 9], [100, 100, 50]), model('c', [10, 0, 0], [10, 0, 0]), model('d', [90, 90, 40], [9, 9, 4])];
+    assert.deepEqual(
+      leadingModels(models, ['c', 'b', 'a']).map((m) => m.model),
+      ['b', 'a'],
+    );
+    assert.deepEqual(
+      leadingModels(models).map((m) => m.model),
+      ['d', 'a', 'b'],
+    );
+    assert.deepEqual(
+      leadingModels(models, [], 2).map((m) => m.model),
+      ['d', 'a'],
+    );
+    assert.deepEqual(
+      leadingModels(models, ['missing'], 1).map((m) => m.model),
+      ['d'],
+    );
   });
 
   it('says what is loading or unavailable instead of leaving it out', () => {

@@ -8,30 +8,14 @@
  */
 import { Chart, Filler, LinearScale, LineController, LineElement, PointElement, Tooltip, type ChartDataset, type PluginOptionsByType, type TooltipItem } from 'chart.js';
 import annotationPlugin from 'chartjs-plugin-annotation';
-import type { FeatureCoverageResult, TimelineResult, TreeDate } from '../../../shared/protocol';
+import type { FeatureCoverageResult, TimelineResult } from '../../../shared/protocol';
 import type { FromTimeline, TimelineFocus, TimelineRendered, ToTimeline } from '../timelineMessages';
+import { DAY_MS, dayValue, initialModels, markers, type Marker, type MarkerKind } from '../timelineMarkers';
 
 Chart.register(LineController, LineElement, PointElement, LinearScale, Filler, Tooltip, annotationPlugin);
 
 declare function acquireVsCodeApi(): { postMessage(message: FromTimeline): void };
 const vscode = acquireVsCodeApi();
-
-const DAY_MS = 86_400_000;
-/** Models drawn when nobody chose: the ones with most graded rows (a chart of eight bands is unreadable). */
-const DEFAULT_MODELS = 3;
-
-type MarkerKind = 'commit' | 'fix' | 'deployment' | 'backfill' | 'date';
-
-interface Marker {
-  kind: MarkerKind;
-  /** ms since epoch; a backfill spans from `at` to `until` (its game dates). */
-  at: number;
-  until?: number;
-  label: string;
-  detail: string;
-  sha: string | null;
-  focused: boolean;
-}
 
 interface State {
   timeline: TimelineResult;
@@ -62,22 +46,6 @@ window.addEventListener('message', (event: MessageEvent<ToTimeline>) => {
 });
 vscode.postMessage({ type: 'ready' });
 
-function initialModels(t: TimelineResult, focus: TimelineFocus): Set<string> {
-  const known = new Set(t.series.map((s) => s.model));
-  const asked = (focus.models ?? []).filter((m) => known.has(m));
-  if (asked.length) return new Set(asked);
-  const graded = (days: TreeDate[]) => days.reduce((sum, d) => sum + d.metrics.graded, 0);
-  return new Set(
-    [...t.series]
-      .sort((a, b) => graded(b.days) - graded(a.days))
-      .slice(0, DEFAULT_MODELS)
-      .map((s) => s.model),
-  );
-}
-
-/** A game date sits at noon UTC: a commit or deployment that day falls on the right side of it by its hour. */
-const dayValue = (date: string) => Date.parse(`${date}T12:00:00Z`);
-const time = (iso: string) => Date.parse(iso);
 const pct = (x: number) => Math.round(x * 1000) / 10;
 
 function css(name: string, fallback: string): string {
@@ -108,66 +76,6 @@ function alpha(colour: string, a: number): string {
     return `rgba(${(n >> 16) & 255}, ${(n >> 8) & 255}, ${n & 255}, ${a})`;
   }
   return colour;
-}
-
-function markers(t: TimelineResult, focus: TimelineFocus): Marker[] {
-  const list: Marker[] = [];
-  const focusSha = focus.sha?.toLowerCase();
-  const isFocus = (sha: string | null) => !!(sha && focusSha && (sha.startsWith(focusSha) || focusSha.startsWith(sha)));
-  for (const c of t.commits) {
-    const fix = /^(fix|hotfix)\b|\bfix(es|ed)?\b/i.test(c.subject);
-    list.push({
-      kind: fix ? 'fix' : 'commit',
-      at: time(c.committedAt),
-      label: `${c.sha.slice(0, 8)} ${c.subject}`,
-      detail: `${fix ? 'Fix' : 'Commit'} ${c.sha.slice(0, 8)} "${c.subject}" by ${c.author}, ${stamp(c.committedAt)}; touches ${c.services.join(', ')}`,
-      sha: c.sha,
-      focused: isFocus(c.sha),
-    });
-  }
-  if (focusSha && !list.some((m) => m.focused)) {
-    // The marked commit touched no service (or lies outside the window): say so rather than drop it.
-    const d = t.deployments.find((x) => isFocus(x.commit));
-    if (d?.commit)
-      list.push({
-        kind: 'commit',
-        at: time(d.createdAt),
-        label: d.commit.slice(0, 8),
-        detail: `Commit ${d.commit.slice(0, 8)} (first deployed ${stamp(d.createdAt)})`,
-        sha: d.commit,
-        focused: true,
-      });
-  }
-  for (const d of t.deployments) {
-    list.push({
-      kind: 'deployment',
-      at: time(d.createdAt),
-      label: d.revision,
-      detail: `Deployed ${d.service} ${d.revision} from ${d.commit ? d.commit.slice(0, 8) : 'an unrecorded commit'}, ${stamp(d.createdAt)}`,
-      sha: d.commit,
-      focused: isFocus(d.commit),
-    });
-  }
-  for (const r of t.runs) {
-    if (!r.backfill) continue;
-    // Named as the pipeline names the mode (backfill, rescore, rebuild…).
-    const mode = r.mode ?? 'backfill';
-    list.push({
-      kind: 'backfill',
-      at: dayValue(r.firstDate) - DAY_MS / 2,
-      until: dayValue(r.lastDate) + DAY_MS / 2,
-      label: `${mode} ${r.firstDate}..${r.lastDate}`,
-      detail: `${mode.charAt(0).toUpperCase()}${mode.slice(1)} of game dates ${r.firstDate}..${r.lastDate}, run ${stamp(r.startedAt)}–${r.endedAt.slice(11, 16)} on ${r.commit ? r.commit.slice(0, 8) : 'an unknown build'}${r.revision ? ` (${r.revision})` : ''}, ${r.runs} run(s)`,
-      sha: r.commit,
-      focused: isFocus(r.commit),
-    });
-  }
-  if (focus.date) list.push({ kind: 'date', at: dayValue(focus.date), label: focus.date, detail: `Game date ${focus.date}`, sha: null, focused: true });
-  return list.sort((a, b) => a.at - b.at);
-}
-
-function stamp(iso: string): string {
-  return `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
 }
 
 function render(): void {

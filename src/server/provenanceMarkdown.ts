@@ -97,15 +97,25 @@ function stageLines(services: ServiceProvenance[], parts: LensParts): string[] {
   if (touched.some((s) => s.touchesService)) {
     const unavailable = runsUnavailable(parts.runs);
     if (unavailable) out.push(...unavailable.filter((l) => l !== '').map((l) => `${l}  `));
-    else for (const s of touched) if (s.touchesService) for (const runs of byMode(s.gapRuns)) out.push(`${gapLine(s.service, runs)}  `);
+    else
+      for (const s of touched) {
+        if (!s.touchesService) continue;
+        // No deployment known, no gap to look in: saying nothing would read as "no run".
+        if (s.status === 'unknown') out.push(`Runs between the commit and the deployment of ${escapeMarkdown(s.service)}: not checked (the deployment is unknown).  `);
+        else for (const runs of byMode(s.gapRuns)) out.push(`${gapLine(s.service, runs)}  `);
+      }
   }
   out.push('');
+  out.push(...inferredNotes(touched));
   return out;
 }
 
 function stageLine(s: ServiceProvenance): string {
   const name = `**${escapeMarkdown(s.service)}**${s.touchesService === null ? ' (unknown whether the commit changes its paths)' : ''}`;
   const first = s.firstDeployment;
+  // A first appearance by day: no time and no delay to give.
+  if (s.inferredFrom && s.status === 'deployed' && first) return `✓ ${name} first seen ${first.createdAt.slice(0, 10)} in ${escapeMarkdown(first.revision)} (inferred)`;
+  if (s.inferredFrom && s.status === 'not-deployed') return `✗ ${name} no build with it seen (inferred)`;
   if (s.status === 'deployed' && first && s.earlierUnknown.length) {
     return `✓ ${name} deployed by ${formatTimestamp(first.createdAt)} in ${escapeMarkdown(first.revision)} (earlier revisions unknown: at most +${formatDuration(first.delaySeconds)})`;
   }
@@ -193,13 +203,18 @@ function servicesSection(services: ServiceProvenance[], state: PartState): strin
     }
   }
   out.push('');
-  for (const s of services.filter((x) => x.inferredFrom)) {
-    out.push(
+  out.push(...inferredNotes(services));
+  return out;
+}
+
+/** Says, for each stage whose deployments are inferred, from what, and what that cannot tell. */
+function inferredNotes(services: ServiceProvenance[]): string[] {
+  return services
+    .filter((s) => s.inferredFrom)
+    .flatMap((s) => [
       `_Deployments of ${escapeMarkdown(s.service)} are inferred from ${escapeMarkdown(s.inferredFrom!)} (no deployment record): a build counts as deployed when it first wrote, and what serves now is not known._`,
       '',
-    );
-  }
-  return out;
+    ]);
 }
 
 /** Why the runs in the gap are not listed (loading, failed), or null when they are known. */

@@ -65,7 +65,8 @@ describe('a second stage with no deployment record: deployments inferred from it
     assert.equal(s.inferredFrom, 'grid_ops.feature_snapshots.snap_rev, the first day each build appears');
     assert.equal(lensTitle(p, parts), '✓ snapshotter first seen 2026-03-06 (inferred)');
     const hover = provenanceMarkdown(p, parts);
-    assert.match(hover, /\| snapshotter \| build-\w+ \(inferred\) \| first seen 2026-03-06 \| not recorded \|/);
+    assert.match(hover, /✓ \*\*snapshotter\*\* first seen 2026-03-06 in build-\w+ \(inferred\)/);
+    assert.match(provenanceMarkdown(p, parts, { full: true }), /\| snapshotter \| build-\w+ \(inferred\) \| first seen 2026-03-06 \| not recorded \|/);
     assert.match(hover, /Deployments of snapshotter are inferred from grid\\_ops\.feature\\_snapshots\.snap\\_rev/);
     const { code, out } = await cli(['--cwd', pipeline.root, 'commit', snap.satellite.slice(0, 10)]);
     assert.equal(code, 0, out);

@@ -135,7 +135,7 @@ describe('a deployment record that cannot be read', () => {
       await new Promise((r) => setTimeout(r, 50));
     }
     const hover = ((await server.hover(uri, positionOf(text, short, 2))) ?? '').replace(/\\(.)/g, '$1');
-    assert.match(hover, /\| load-forecaster \| unknown: .*releases\.ndjson line \d+ is not a JSON object/, hover);
+    assert.match(hover, /\? \*\*load-forecaster\*\* unknown: .*releases\.ndjson line \d+ is not a JSON object/, hover);
     assert.match(hover, /Runs between the commit and the deployment of load-forecaster: not checked \(the deployment is unknown\)/, hover);
     assert.doesNotMatch(hover, /not deployed|No run executed older code/, hover);
   });

@@ -1,6 +1,7 @@
 import type { ServiceConfig } from '../config/types';
 import { servingAt, servingSet } from '../deployments/servingSet';
 import type { Deployment } from '../deployments/types';
+import type { GitRepository } from '../git/gitRepository';
 import { cutMessage, CutNotes, HistoryCut, isCut, type CutAt, type CutNote } from '../git/historyCut';
 import { pathMatcher } from '../git/pathMatcher';
 import { ResolvedShas } from '../git/shaResolver';
@@ -134,7 +135,11 @@ export interface ProvenanceInputs {
  * one metrics query, one resolve of what those returned, one ancestry walk.
  */
 export async function commitProvenance(workspace: Workspace, shas: string[], options: { window?: DateWindow; withResults?: boolean } = {}): Promise<CommitProvenance[]> {
-  const git = await workspace.git();
+  // The commits asked about, their files and the builds the records name are read through one `cat-file --batch`.
+  return (await workspace.git()).batched((git) => gatherProvenance(workspace, git, shas, options));
+}
+
+async function gatherProvenance(workspace: Workspace, git: GitRepository, shas: string[], options: { window?: DateWindow; withResults?: boolean }): Promise<CommitProvenance[]> {
   const shallow = await git.shallowState();
   const window = options.window ?? (await workspace.defaultWindow());
   const resolutions = await git.resolve(shas);

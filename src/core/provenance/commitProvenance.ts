@@ -134,8 +134,14 @@ export interface ProvenanceInputs {
  * not depend on how many SHAs are asked for: one resolve, one diff listing, one runs query,
  * one metrics query, one resolve of what those returned, one ancestry walk.
  */
-export async function commitProvenance(workspace: Workspace, shas: string[], options: { window?: DateWindow; withResults?: boolean } = {}): Promise<CommitProvenance[]> {
-  // The commits asked about, their files and the builds the records name are read through one `cat-file --batch`.
+export async function commitProvenance(
+  workspace: Workspace,
+  shas: string[],
+  options: { window?: DateWindow; withResults?: boolean; git?: GitRepository } = {},
+): Promise<CommitProvenance[]> {
+  // The commits asked about, their files and the builds the records name are read through one
+  // `cat-file --batch`: the caller's, when it asks git more in the same conversation.
+  if (options.git) return gatherProvenance(workspace, options.git, shas, options);
   return (await workspace.git()).batched((git) => gatherProvenance(workspace, git, shas, options));
 }
 

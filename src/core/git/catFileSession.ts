@@ -17,13 +17,13 @@ interface Pending {
 export class CatFileSession {
   private readonly pending: Pending[] = [];
   private buffer: Buffer = Buffer.alloc(0);
-  private readonly process: ReturnType<GitRunner['interactive']>;
+  private readonly git: ReturnType<GitRunner['interactive']>;
   private failure: Error | null = null;
   private ended = false;
 
   constructor(runner: GitRunner) {
-    this.process = runner.interactive(['cat-file', '--batch'], (chunk) => this.receive(chunk));
-    this.process.exited.then(
+    this.git = runner.interactive(['cat-file', '--batch'], (chunk) => this.receive(chunk));
+    this.git.exited.then(
       () => this.fail(new Error('git cat-file ended before it answered every request.')),
       (error: unknown) => this.fail(error),
     );
@@ -36,7 +36,7 @@ export class CatFileSession {
     if (this.ended) return Promise.reject(new Error('The git cat-file conversation was already closed.'));
     return new Promise<BatchEntry[]>((resolve, reject) => {
       this.pending.push({ expected: lines.length, entries: [], resolve, reject });
-      this.process.write(lines.map((line) => `${line}\n`).join(''));
+      this.git.write(lines.map((line) => `${line}\n`).join(''));
     });
   }
 
@@ -44,7 +44,7 @@ export class CatFileSession {
   async close(): Promise<void> {
     if (this.ended) return;
     this.ended = true;
-    await this.process.end();
+    await this.git.end();
   }
 
   private fail(error: unknown): void {

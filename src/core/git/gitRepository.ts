@@ -16,15 +16,22 @@ import { treeEntries, type TreeEntry } from './treeEntries';
 import { GitError, type AncestryIndex, type CommitInfo, type Resolution } from './types';
 import { dirtyFiles } from './workingTree';
 
-/** One local repository. Every method costs a fixed number of git processes, however many SHAs it is given. */
 /** What the `rev-parse` that opens a repository also says, so no later call has to ask. */
 interface OpenedState {
-  /** Whether the clone was shallow, and where its shallow file is: handed to the first `shallowState()` only, later ones ask afresh. */
-  shallow: { flag: boolean; path: string } | null;
+  /**
+   * Whether the clone was shallow, and where its shallow file is, as read at `readAt`: handed
+   * to the first `shallowState()` soon after opening only (a long-lived instance must not answer
+   * from before a deepening fetch); later calls ask afresh.
+   */
+  shallow: { flag: boolean; path: string; readAt: number } | null;
   /** The repository's config file (absolute): where the remote for links is read. */
   configPath: string | null;
 }
 
+/** How long after `open` its view of the shallow file is trusted: enough for a one-shot command's first question. */
+const OPENED_STATE_MS = 5_000;
+
+/** One local repository. Every method costs a fixed number of git processes, however many SHAs it is given. */
 export class GitRepository {
   /** The open `cat-file --batch` of a `batched` call, started on first use. */
   private session: CatFileSession | null = null;
@@ -57,7 +64,7 @@ export class GitRepository {
     }
     const root = resolvePath(toplevel);
     const opened: OpenedState = {
-      shallow: flag === 'true' || flag === 'false' ? { flag: flag === 'true', path: resolvePath(folder, shallowPath ?? '') } : null,
+      shallow: flag === 'true' || flag === 'false' ? { flag: flag === 'true', path: resolvePath(folder, shallowPath ?? ''), readAt: Date.now() } : null,
       configPath: configPath ? resolvePath(folder, configPath) : null,
     };
     return new GitRepository(root, runner.withCwd(root), opened);
@@ -119,8 +126,8 @@ export class GitRepository {
   /** Whether the clone is shallow and its boundary commits, for the price of `isShallow` (nothing, the first time after `open`). */
   async shallowState(): Promise<ShallowState> {
     const known = this.opened.shallow;
-    if (known) {
-      this.opened.shallow = null;
+    this.opened.shallow = null;
+    if (known && Date.now() - known.readAt < OPENED_STATE_MS) {
       return known.flag ? { shallow: true, boundary: await readShallowFile(this.root, known.path) } : NOT_SHALLOW;
     }
     return readShallowState(this.runner);

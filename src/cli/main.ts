@@ -260,12 +260,18 @@ export function buildProgram(io: CliIO = PROCESS_IO, result: { exitCode: number 
       for (const sha of shas) if (!/^[0-9a-f]{4,40}$/i.test(sha)) throw new UsageError(`"${sha}" is not a commit SHA: give 4 to 40 hexadecimal characters.`);
       await withWorkspace(globals(), here, async (w) => {
         const window = await windowFrom(options, w, io);
-        const provenances = await commitProvenance(w, shas, { window });
-        const found = provenances.flatMap((p) => (p.commit ? [p.commit.sha] : []));
-        const [links, reruns] = await Promise.all([
-          found.length ? (await w.git()).commitLinks(found) : Promise.resolve(new Map<string, CommitLinks>()),
-          rerunsAfterCommits(w, provenances, window),
-        ]);
+        // One git conversation for the commits, their files, the builds the records and the re-runs name.
+        const { provenances, links, reruns } = await (
+          await w.git()
+        ).batched(async (git) => {
+          const provenances = await commitProvenance(w, shas, { window, git });
+          const found = provenances.flatMap((p) => (p.commit ? [p.commit.sha] : []));
+          const [links, reruns] = await Promise.all([
+            found.length ? git.commitLinks(found) : Promise.resolve(new Map<string, CommitLinks>()),
+            rerunsAfterCommits(w, provenances, window, git),
+          ]);
+          return { provenances, links, reruns };
+        });
         const extras = (p: CommitProvenance) => ({
           links: p.commit ? (links.get(p.commit.sha) ?? null) : null,
           reruns: p.commit && reruns.recorded ? (reruns.byCommit.get(p.commit.sha) ?? []) : null,

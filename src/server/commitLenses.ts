@@ -1,10 +1,10 @@
-import type { CancellationToken, CodeLens, CodeLensParams } from 'vscode-languageserver/node';
+import type { CancellationToken, CodeLens, CodeLensParams, Command } from 'vscode-languageserver/node';
 import type { ProvenanceView } from '../core/provenance/documentProvenance';
 import { Commands, type CommitCommandArgs } from '../shared/protocol';
 import { cancelled, isAbort, toAbortSignal } from './cancellation';
 import { lensTitle } from './lensTitle';
 import { withinSizeLimit, workspaceFor, type ServerContext } from './serverContext';
-import { primaryModelsOf } from './settings';
+import { primaryModelsOf, type ServerSettings } from './settings';
 
 interface LensData {
   uri: string;
@@ -21,11 +21,25 @@ interface LensData {
 export class CommitLenses {
   /** The commits of each open document's last scanned version: resolve reads them all in one batch. */
   private readonly documentCommits = new Map<string, { version: number; shas: string[] }>();
+  /** Each open document's lenses, as built for its version against one commit graph: asked again, they are handed back. */
+  private readonly documentLenses = new Map<string, { version: number; graph: number; lenses: CodeLens[] }>();
+  /**
+   * Each open document's resolved lens commands, by commit and label, with what they were
+   * composed from: while the provenance key and the settings are the same, a resolve is
+   * one lookup here, however many lenses the document has.
+   */
+  private readonly resolvedCommands = new Map<string, { key: string; settings: ServerSettings; commands: Map<string, Command> }>();
 
-  constructor(private readonly context: ServerContext) {}
+  constructor(
+    private readonly context: ServerContext,
+    /** Lens lists built and titles composed: what a warm pass must not do again. */
+    private readonly counters: { lists: number; titles: number } = { lists: 0, titles: 0 },
+  ) {}
 
   forget(uri: string): void {
     this.documentCommits.delete(uri);
+    this.documentLenses.delete(uri);
+    this.resolvedCommands.delete(uri);
   }
 
   /** The commits found in a document's current version, if it was scanned. */
@@ -39,6 +53,9 @@ export class CommitLenses {
     if (!document || !withinSizeLimit(this.context, document)) return [];
     const workspace = workspaceFor(this.context, document.uri);
     if (!workspace) return [];
+    const graph = workspace.provenance.graphId();
+    const built = this.documentLenses.get(document.uri);
+    if (built && graph !== null && built.graph === graph && built.version === document.version) return built.lenses;
     const tokens = this.context.scans.tokens(document);
     if (tokens.length === 0) {
       this.documentCommits.set(document.uri, { version: document.version, shas: [] });
@@ -74,6 +91,10 @@ export class CommitLenses {
         lenses.push({ range: { start: document.positionAt(found.start), end: document.positionAt(found.end) }, data });
       }
     }
+    this.counters.lists += 1;
+    // Kept only against the graph the tokens were resolved with; one that loaded meanwhile is asked about next time.
+    const resolvedWith = workspace.provenance.graphId();
+    if (resolvedWith !== null) this.documentLenses.set(document.uri, { version: document.version, graph: resolvedWith, lenses });
     return lenses;
   }
 
@@ -82,6 +103,12 @@ export class CommitLenses {
     if (!data?.sha) return lens;
     const workspace = workspaceFor(this.context, data.uri);
     if (!workspace) return { ...lens, command: { title: 'Pipeline Lens: no workspace for this document', command: '' } };
+    const settings = this.context.settings();
+    const commandKey = `${data.sha}:${data.label ?? ''}`;
+    const key = workspace.provenance.settledKey();
+    const composed = this.resolvedCommands.get(data.uri);
+    const known = key !== null && composed?.key === key && composed.settings === settings ? composed.commands.get(commandKey) : undefined;
+    if (known) return { ...lens, command: known };
     // A document asked again is answered from memory, without the machinery of waiting.
     const ready = workspace.provenance.peek(data.sha);
     if (ready) return this.titled(lens, data, ready, primaryModelsOf(this.context.settings(), workspace.config));
@@ -105,13 +132,27 @@ export class CommitLenses {
     const provenance = view.commits.get(data.sha);
     if (!provenance) return { ...lens, command: { title: 'commit details unavailable', command: '' } };
     const args: CommitCommandArgs = { sha: data.sha, scope: data.uri };
-    return {
-      ...lens,
-      command: {
-        title: lensTitle(provenance, view, data.label ? `${data.label}: ` : '', primaryModels),
-        command: Commands.showCommitProvenance,
-        arguments: [args],
-      },
+    const settings = this.context.settings();
+    const command: Command = {
+      title: lensTitle(provenance, view, data.label ? `${data.label}: ` : '', primaryModels),
+      command: Commands.showCommitProvenance,
+      arguments: [args],
     };
+    this.counters.titles += 1;
+    this.remember(data, view.key, settings, command);
+    return { ...lens, command };
+  }
+
+  /** Keeps a composed command while its key is current: a view assembled under an older key is not kept. */
+  private remember(data: LensData, key: string, settings: ServerSettings, command: Command): void {
+    const workspace = workspaceFor(this.context, data.uri);
+    // Only documents still open: a lens resolved after its document closed must not keep it alive.
+    if (!workspace || workspace.provenance.settledKey() !== key || !this.context.documents.get(data.uri)) return;
+    let composed = this.resolvedCommands.get(data.uri);
+    if (!composed || composed.key !== key || composed.settings !== settings) {
+      composed = { key, settings, commands: new Map() };
+      this.resolvedCommands.set(data.uri, composed);
+    }
+    composed.commands.set(`${data.sha}:${data.label ?? ''}`, command);
   }
 }

@@ -41,7 +41,7 @@ const REFRESH_DELAY_MS = 200;
 export class PipelineLensServer {
   private readonly documents = new TextDocuments(TextDocument);
   private readonly logger: ServerLogger;
-  private readonly counters: ServerCounters = { queries: new QueryCounter(), git: { started: 0 } };
+  private readonly counters: ServerCounters = { queries: new QueryCounter(), git: { started: 0 }, lenses: { lists: 0, titles: 0 } };
   private readonly registry: WorkspaceRegistry;
   private readonly scans = new DocumentScans();
   private readonly debouncer = new Debouncer();
@@ -85,7 +85,7 @@ export class PipelineLensServer {
       logger: this.logger,
       servedPartial: (workspace) => this.partial.add(workspace),
     };
-    this.lenses = new CommitLenses(this.context);
+    this.lenses = new CommitLenses(this.context, this.counters.lenses);
     this.hovers = new Hovers(this.context, this.lenses);
     this.sql = new SqlSupport(this.context);
   }

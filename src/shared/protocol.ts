@@ -68,7 +68,14 @@ export interface ServerStatus {
   pid: number;
   workspaces: WorkspaceStatus[];
   /** Work done since the server started: the numbers the "constant per document" promise is checked against. */
-  counters: { gitProcesses: number; warehouseQueries: number };
+  counters: {
+    gitProcesses: number;
+    warehouseQueries: number;
+    /** Lens lists built for a document version (a document asked again gets the same list back). */
+    lensListsBuilt: number;
+    /** Lens titles composed (a lens asked again with nothing changed is looked up, not composed). */
+    lensTitlesComposed: number;
+  };
 }
 
 export namespace StatusRequest {

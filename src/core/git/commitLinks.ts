@@ -89,16 +89,24 @@ async function readMessages(runner: GitRunner, shas: string[]): Promise<Map<stri
  * history of HEAD and one for the messages. Commits HEAD does not contain get their page
  * and no pull request.
  */
-export async function readCommitLinks(runner: GitRunner, shas: string[]): Promise<Map<string, CommitLinks>> {
+export async function readCommitLinks(runner: GitRunner, shas: string[], knownConfigPath: string | null = null): Promise<Map<string, CommitLinks>> {
   const links = new Map<string, CommitLinks>();
   const wanted = [...new Set(shas.filter(isFullSha).map((s) => s.toLowerCase()))];
   if (wanted.length === 0) return links;
-  const [configPath, head] = (await runner.text(['rev-parse', '--git-path', 'config', '--revs-only', 'HEAD'])).split('\n').map((l) => l.trim());
+  let configPath: string | undefined;
+  let head: string | undefined;
+  if (knownConfigPath) {
+    // The config's place is known (the repository was opened): HEAD is asked only when there is a remote to link to.
+    configPath = knownConfigPath;
+  } else {
+    [configPath, head] = (await runner.text(['rev-parse', '--git-path', 'config', '--revs-only', 'HEAD'])).split('\n').map((l) => l.trim());
+  }
   const remote = configPath ? await readRemoteFromConfigFile(runner.cwd, configPath) : null;
   if (!remote) return links;
+  if (knownConfigPath) head = (await runner.text(['rev-parse', '--revs-only', 'HEAD'])).trim();
   const graph = head && isFullSha(head) ? await buildAncestryIndex(runner, [head]) : null;
   const merges = new Map<string, string | null>();
-  for (const sha of wanted) merges.set(sha, graph ? (mergeThatBrought(graph, head, sha) ?? null) : null);
+  for (const sha of wanted) merges.set(sha, graph && head ? (mergeThatBrought(graph, head, sha) ?? null) : null);
   const messages = await readMessages(runner, [...wanted, ...[...merges.values()].filter((m): m is string => m !== null)]);
   for (const sha of wanted) {
     const merge = merges.get(sha) ?? null;

@@ -4,7 +4,10 @@ import { buildAncestryIndex } from './ancestry';
 import { readCommitLinks } from './commitLinks';
 import type { CommitLinks } from './remoteLinks';
 import { GitRunner, type GitRunnerOptions } from './gitRunner';
-import { readShallowState, type ShallowState } from './historyCut';
+import { NOT_SHALLOW, readShallowFile, readShallowState, type ShallowState } from './historyCut';
+import { CatFileSession } from './catFileSession';
+import { isFullSha } from './revisions';
+import { filesChangedThrough } from './treeDiff';
 import { commitsBetween, filesChanged, lastChange, type LastChange } from './pathChanges';
 import { isShallow, revParse } from './repositoryState';
 import { readCommits, resolveCommits } from './resolveCommits';
@@ -13,11 +16,31 @@ import { treeEntries, type TreeEntry } from './treeEntries';
 import { GitError, type AncestryIndex, type CommitInfo, type Resolution } from './types';
 import { dirtyFiles } from './workingTree';
 
+/** What the `rev-parse` that opens a repository also says, so no later call has to ask. */
+interface OpenedState {
+  /**
+   * Whether the clone was shallow, and where its shallow file is, as read at `readAt`: handed
+   * to the first `shallowState()` soon after opening only (a long-lived instance must not answer
+   * from before a deepening fetch); later calls ask afresh.
+   */
+  shallow: { flag: boolean; path: string; readAt: number } | null;
+  /** The repository's config file (absolute): where the remote for links is read. */
+  configPath: string | null;
+}
+
+/** How long after `open` its view of the shallow file is trusted: enough for a one-shot command's first question. */
+const OPENED_STATE_MS = 5_000;
+
 /** One local repository. Every method costs a fixed number of git processes, however many SHAs it is given. */
 export class GitRepository {
+  /** The open `cat-file --batch` of a `batched` call, started on first use. */
+  private session: CatFileSession | null = null;
+
   private constructor(
     readonly root: string,
     private readonly runner: GitRunner,
+    private readonly opened: OpenedState,
+    private readonly batchedCall = false,
   ) {}
 
   /** Opens the repository whose working tree contains `dir` (any folder inside it). */
@@ -28,17 +51,48 @@ export class GitRepository {
       throw new GitError(`${folder} is not a folder; open the folder that holds your pipeline's code.`, 'not-a-repository');
     }
     const runner = new GitRunner(folder, options);
-    let toplevel: string;
+    let lines: string[];
     try {
-      toplevel = (await runner.text(['rev-parse', '--show-toplevel'])).trim();
+      // One process for the root, whether the clone is shallow and where its shallow file and config are.
+      lines = (await runner.text(['rev-parse', '--show-toplevel', '--is-shallow-repository', '--git-path', 'shallow', '--git-path', 'config'])).split('\n').map((l) => l.trim());
     } catch (error) {
       throw openFailure(folder, error);
     }
+    const [toplevel, flag, shallowPath, configPath] = lines;
     if (!toplevel) {
       throw new GitError(`${folder} is inside a .git folder, not a working tree; open the folder that contains it.`, 'not-a-repository');
     }
     const root = resolvePath(toplevel);
-    return new GitRepository(root, runner.withCwd(root));
+    const opened: OpenedState = {
+      shallow: flag === 'true' || flag === 'false' ? { flag: flag === 'true', path: resolvePath(folder, shallowPath ?? ''), readAt: Date.now() } : null,
+      configPath: configPath ? resolvePath(folder, configPath) : null,
+    };
+    return new GitRepository(root, runner.withCwd(root), opened);
+  }
+
+  /**
+   * Runs `task` with a repository whose commit reads (resolve, commits, filesChanged) share one
+   * `git cat-file --batch`, kept open until the task ends: a one-shot answer that asks git
+   * several things, some depending on others, still starts that one process for them.
+   */
+  async batched<T>(task: (git: GitRepository) => Promise<T>): Promise<T> {
+    const git = new GitRepository(this.root, this.runner, this.opened, true);
+    let result: T;
+    try {
+      result = await task(git);
+    } catch (error) {
+      await git.session?.close().catch(() => undefined);
+      throw error;
+    }
+    // A conversation that ended badly casts doubt on its answers.
+    await git.session?.close();
+    return result;
+  }
+
+  private catFile(): CatFileSession | null {
+    if (!this.batchedCall) return null;
+    this.session ??= new CatFileSession(this.runner);
+    return this.session;
   }
 
   /** Number of git processes this instance has started, `open` included. */
@@ -51,7 +105,7 @@ export class GitRepository {
    * given; anything that is not hex of that length is `unknown` without asking git.
    */
   resolve(prefixes: string[]): Promise<Map<string, Resolution>> {
-    return resolveCommits(this.runner, prefixes);
+    return resolveCommits(this.runner, prefixes, this.catFile());
   }
 
   /** Full SHA of the commit a revision names (HEAD, branch, tag, prefix), or null. */
@@ -69,8 +123,13 @@ export class GitRepository {
     return isShallow(this.runner);
   }
 
-  /** Whether the clone is shallow and its boundary commits, for the price of `isShallow`. */
-  shallowState(): Promise<ShallowState> {
+  /** Whether the clone is shallow and its boundary commits, for the price of `isShallow` (nothing, the first time after `open`). */
+  async shallowState(): Promise<ShallowState> {
+    const known = this.opened.shallow;
+    this.opened.shallow = null;
+    if (known && Date.now() - known.readAt < OPENED_STATE_MS) {
+      return known.flag ? { shallow: true, boundary: await readShallowFile(this.root, known.path) } : NOT_SHALLOW;
+    }
     return readShallowState(this.runner);
   }
 
@@ -116,8 +175,18 @@ export class GitRepository {
   }
 
   /** Repo-relative files each commit changed against its first parent; keyed by the SHAs given. */
-  filesChanged(shas: string[]): Promise<Map<string, string[]>> {
-    return filesChanged(this.runner, shas);
+  async filesChanged(shas: string[]): Promise<Map<string, string[]>> {
+    const session = this.catFile();
+    if (!session) return filesChanged(this.runner, shas);
+    const commits = await readCommits(this.runner, shas.filter(isFullSha), session);
+    const files = await filesChangedThrough(session, [...commits.values()]);
+    // Keyed by the SHAs as given, as diff-tree's answer is.
+    const result = new Map<string, string[]>();
+    for (const [given, commit] of commits) {
+      const changed = files.get(commit.sha);
+      if (changed) result.set(given, changed);
+    }
+    return result;
   }
 
   /** Uncommitted changes under the globs (staged, unstaged, untracked and not ignored). */
@@ -127,12 +196,12 @@ export class GitRepository {
 
   /** Each commit's page on the remote (remote.origin.url) and the pull request that merged it; absent without a known remote. */
   commitLinks(shas: string[]): Promise<Map<string, CommitLinks>> {
-    return readCommitLinks(this.runner, shas);
+    return readCommitLinks(this.runner, shas, this.opened.configPath);
   }
 
   /** Commit details keyed by the SHAs given; SHAs git does not have are absent. */
   commits(shas: string[]): Promise<Map<string, CommitInfo>> {
-    return readCommits(this.runner, shas);
+    return readCommits(this.runner, shas, this.catFile());
   }
 }
 

@@ -69,27 +69,40 @@ export class GitRunner {
    * config, and any exit but a clean 0 (or a signal) is a GitError whatever was read.
    */
   stream(args: string[], input: string | undefined, onData: (chunk: Buffer) => void): Promise<void> {
+    const conversation = this.interactive(args, onData);
+    conversation.write(input ?? '');
+    return conversation.end();
+  }
+
+  /**
+   * Starts git with its stdin left open, for a conversation: `git cat-file --batch` answers
+   * each line written as soon as it is read, so one process can serve questions that depend
+   * on earlier answers. Output goes to `onData` chunk by chunk; `end` closes stdin and
+   * settles as `stream` does (a GitError for any exit but a clean 0). `exited` settles as
+   * soon as the process is gone, so a reader waiting for answers can stop waiting.
+   */
+  interactive(args: string[], onData: (chunk: Buffer) => void): { write(input: string): void; end(): Promise<void>; exited: Promise<void> } {
     this.counter.started += 1;
     const binary = this.options.binary ?? 'git';
-    return new Promise<void>((resolve, reject) => {
-      let failure: unknown = null;
-      const stderr: Buffer[] = [];
-      const child = spawn(binary, ['-c', 'core.fsmonitor=false', ...args], { cwd: this.cwd, stdio: ['pipe', 'pipe', 'pipe'], windowsHide: true });
-      child.stdout.on('data', (chunk: Buffer) => {
-        if (failure) return;
-        try {
-          onData(chunk);
-        } catch (error) {
-          failure = error;
-          child.kill();
-        }
-      });
-      child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
-      // git may exit before reading all its input (a fatal error); its status says why.
-      child.stdin.on('error', () => undefined);
-      child.on('error', (error) => {
-        failure ??= error;
-      });
+    let failure: unknown = null;
+    const stderr: Buffer[] = [];
+    const child = spawn(binary, ['-c', 'core.fsmonitor=false', ...args], { cwd: this.cwd, stdio: ['pipe', 'pipe', 'pipe'], windowsHide: true });
+    child.stdout.on('data', (chunk: Buffer) => {
+      if (failure) return;
+      try {
+        onData(chunk);
+      } catch (error) {
+        failure = error;
+        child.kill();
+      }
+    });
+    child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
+    // git may exit before reading all its input (a fatal error); its status says why.
+    child.stdin.on('error', () => undefined);
+    child.on('error', (error) => {
+      failure ??= error;
+    });
+    const exited = new Promise<void>((resolve, reject) => {
       child.on('close', (code, signal) => {
         const text = Buffer.concat(stderr).toString('utf8').trim();
         if (!failure && code !== 0) {
@@ -103,8 +116,19 @@ export class GitRunner {
         if (failure) reject(toGitError(failure, args, this.options.binary));
         else resolve();
       });
-      child.stdin.end(input ?? '');
     });
+    // Whoever ends the conversation reads its outcome; until then a failure must not go unhandled.
+    exited.catch(() => undefined);
+    return {
+      write: (input: string) => {
+        if (input && child.stdin.writable) child.stdin.write(input);
+      },
+      end: () => {
+        child.stdin.end();
+        return exited;
+      },
+      exited,
+    };
   }
 
   private async run<T>(

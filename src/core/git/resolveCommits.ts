@@ -1,4 +1,5 @@
-import { parseCatFileBatch } from './catFileBatch';
+import { parseCatFileBatch, type BatchEntry } from './catFileBatch';
+import type { CatFileSession } from './catFileSession';
 import { parseCommitObject } from './commitInfo';
 import type { GitRunner } from './gitRunner';
 import { isFullSha, isSafeRevision, isShaPrefix } from './revisions';
@@ -11,14 +12,17 @@ import type { CommitInfo, Resolution } from './types';
  * `--batch-check` to spot ambiguity, and only ambiguous ones get two more calls to list
  * their candidates: at most four processes, however many prefixes.
  */
-export async function resolveCommits(runner: GitRunner, prefixes: string[]): Promise<Map<string, Resolution>> {
+export async function resolveCommits(runner: GitRunner, prefixes: string[], session: CatFileSession | null = null): Promise<Map<string, Resolution>> {
   const lookups = [...new Set(prefixes.filter(isShaPrefix).map((prefix) => prefix.toLowerCase()))];
   const byLookup = new Map<string, Resolution>();
   if (lookups.length > 0) {
     // `^{commit}` makes git choose among commits only: a prefix shared by a commit and a
     // file's blob still names the commit, as it does on git's own command line.
-    const output = await runner.catFileBytes(['--batch'], lookups.map((prefix) => `${prefix}^{commit}\n`).join(''));
-    const entries = parseCatFileBatch(output);
+    const entries = await batchOf(
+      runner,
+      session,
+      lookups.map((prefix) => `${prefix}^{commit}`),
+    );
     const notFound: string[] = [];
     lookups.forEach((prefix, i) => {
       const entry = entries[i];
@@ -28,7 +32,7 @@ export async function resolveCommits(runner: GitRunner, prefixes: string[]): Pro
         notFound.push(prefix);
       }
     });
-    for (const [prefix, candidates] of await ambiguousCandidates(runner, notFound)) {
+    for (const [prefix, candidates] of await ambiguousCandidates(runner, notFound, session)) {
       byLookup.set(prefix, { status: 'ambiguous', candidates });
     }
   }
@@ -38,16 +42,23 @@ export async function resolveCommits(runner: GitRunner, prefixes: string[]): Pro
 }
 
 /** Prefixes shared by two or more commits (or annotated tags, which also name commits), with those objects. */
-async function ambiguousCandidates(runner: GitRunner, prefixes: string[]): Promise<Map<string, string[]>> {
+async function ambiguousCandidates(runner: GitRunner, prefixes: string[], session: CatFileSession | null): Promise<Map<string, string[]>> {
   const result = new Map<string, string[]>();
   if (prefixes.length === 0) return result;
-  const checked = await runner.text(['cat-file', '--batch-check'], prefixes.map((prefix) => `${prefix}\n`).join(''));
-  const flagged = new Set(
-    checked
-      .split('\n')
-      .filter((line) => line.endsWith(' ambiguous'))
-      .map((line) => line.slice(0, -' ambiguous'.length)),
-  );
+  let flagged: Set<string>;
+  if (session) {
+    // Asked without `^{commit}`, an abbreviation several objects share is answered "ambiguous".
+    const entries = await session.request(prefixes);
+    flagged = new Set(prefixes.filter((_, i) => entries[i]?.kind === 'ambiguous'));
+  } else {
+    const checked = await runner.text(['cat-file', '--batch-check'], prefixes.map((prefix) => `${prefix}\n`).join(''));
+    flagged = new Set(
+      checked
+        .split('\n')
+        .filter((line) => line.endsWith(' ambiguous'))
+        .map((line) => line.slice(0, -' ambiguous'.length)),
+    );
+  }
   const ambiguous = prefixes.filter((prefix) => flagged.has(prefix));
   if (ambiguous.length === 0) return result;
   const listed = await runner.text(['rev-parse', ...ambiguous.map((prefix) => `--disambiguate=${prefix}`)]);
@@ -76,15 +87,26 @@ async function ambiguousCandidates(runner: GitRunner, prefixes: string[]): Promi
 }
 
 /** Commit details for revisions (normally full SHAs) with one process; unknown ones are left out. */
-export async function readCommits(runner: GitRunner, revisions: string[]): Promise<Map<string, CommitInfo>> {
+export async function readCommits(runner: GitRunner, revisions: string[], session: CatFileSession | null = null): Promise<Map<string, CommitInfo>> {
   const result = new Map<string, CommitInfo>();
   const wanted = [...new Set(revisions.filter(isSafeRevision))];
   if (wanted.length === 0) return result;
-  const output = await runner.catFileBytes(['--batch'], wanted.map((rev) => `${rev}^{commit}\n`).join(''));
-  parseCatFileBatch(output).forEach((entry, i) => {
+  (
+    await batchOf(
+      runner,
+      session,
+      wanted.map((rev) => `${rev}^{commit}`),
+    )
+  ).forEach((entry, i) => {
     if (entry.kind === 'object' && entry.type === 'commit') {
       result.set(wanted[i], parseCommitObject(entry.sha, entry.body.toString('utf8')));
     }
   });
   return result;
+}
+
+/** `cat-file --batch` answers to the lines: through the open session when there is one, else one process of their own. */
+async function batchOf(runner: GitRunner, session: CatFileSession | null, lines: string[]): Promise<BatchEntry[]> {
+  if (session) return session.request(lines);
+  return parseCatFileBatch(await runner.catFileBytes(['--batch'], lines.map((line) => `${line}\n`).join('')));
 }

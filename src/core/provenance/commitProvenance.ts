@@ -2,6 +2,7 @@ import type { ServiceConfig } from '../config/types';
 import { inferredFrom } from '../deployments/buildColumnDeploymentSource';
 import { servingAt, servingSet } from '../deployments/servingSet';
 import type { Deployment } from '../deployments/types';
+import type { GitRepository } from '../git/gitRepository';
 import { cutMessage, CutNotes, HistoryCut, isCut, type CutAt, type CutNote } from '../git/historyCut';
 import { pathMatcher } from '../git/pathMatcher';
 import { ResolvedShas } from '../git/shaResolver';
@@ -136,8 +137,18 @@ export interface ProvenanceInputs {
  * not depend on how many SHAs are asked for: one resolve, one diff listing, one runs query,
  * one metrics query, one resolve of what those returned, one ancestry walk.
  */
-export async function commitProvenance(workspace: Workspace, shas: string[], options: { window?: DateWindow; withResults?: boolean } = {}): Promise<CommitProvenance[]> {
-  const git = await workspace.git();
+export async function commitProvenance(
+  workspace: Workspace,
+  shas: string[],
+  options: { window?: DateWindow; withResults?: boolean; git?: GitRepository } = {},
+): Promise<CommitProvenance[]> {
+  // The commits asked about, their files and the builds the records name are read through one
+  // `cat-file --batch`: the caller's, when it asks git more in the same conversation.
+  if (options.git) return gatherProvenance(workspace, options.git, shas, options);
+  return (await workspace.git()).batched((git) => gatherProvenance(workspace, git, shas, options));
+}
+
+async function gatherProvenance(workspace: Workspace, git: GitRepository, shas: string[], options: { window?: DateWindow; withResults?: boolean }): Promise<CommitProvenance[]> {
   const shallow = await git.shallowState();
   const window = options.window ?? (await workspace.defaultWindow());
   const resolutions = await git.resolve(shas);

@@ -57,6 +57,8 @@ export interface ProvenanceView {
   window: DateWindow | null;
   /** Each asked commit's page on the remote and the pull request that merged it; empty without a remote of a known host. */
   links: Map<string, CommitLinks>;
+  /** What the answers were assembled from: while `settledKey()` returns the same key, they stand. */
+  key: string;
 }
 
 /** The runs a document's commits are checked against, and what could not be read of them. */
@@ -306,7 +308,7 @@ export class ProvenanceService {
         this.linkMemo.set(`${snapshotLoad.id}:${sha}`, link);
       }
     }
-    return { commits, ...parts, links };
+    return { commits, ...parts, links, key };
   }
 
   /**
@@ -316,15 +318,10 @@ export class ProvenanceService {
    * refresh) is answered from here.
    */
   peek(sha: string): ProvenanceView | null {
-    const snapshotLoad = this.snapshot();
-    if (snapshotLoad.state !== 'ready') return null;
+    const settled = this.settled();
+    if (!settled) return null;
     if (this.details.get(sha)?.state !== 'ready') return null;
-    const deployments = this.deployments();
-    const window = this.window();
-    const runs = this.runs();
-    const results = this.results();
-    if (deployments.state === 'loading' || window.state === 'loading' || runs?.state === 'loading' || results.state === 'loading') return null;
-    const { key, parts } = this.dataKey(snapshotLoad, deployments, window, runs, results);
+    const { key, parts, snapshotLoad } = settled;
     const provenance = this.assembled.get(`${sha}:${key}`);
     if (!provenance) return null;
     const links = new Map<string, CommitLinks>();
@@ -333,7 +330,34 @@ export class ProvenanceService {
       if (!link) return null;
       links.set(sha, link);
     }
-    return { commits: new Map([[sha, provenance]]), ...parts, links };
+    return { commits: new Map([[sha, provenance]]), ...parts, links, key };
+  }
+
+  /**
+   * The key answers are assembled under now, when the graph and every data part have
+   * settled (a failure settles too); null while any is loading. It starts the refreshes that
+   * are due, as `peek` does, so a caller that keeps its own answers by this key sees them
+   * go stale when the refs or the data move.
+   */
+  settledKey(): string | null {
+    return this.settled()?.key ?? null;
+  }
+
+  /** Distinct per commit graph: what a token resolves to stands while it is the same. Null while the graph loads. */
+  graphId(): number | null {
+    const load = this.snapshot();
+    return load.state === 'ready' ? load.id : null;
+  }
+
+  private settled(): { key: string; parts: Omit<ProvenanceView, 'commits' | 'links' | 'key'>; snapshotLoad: TrackedLoad<RepositorySnapshot> } | null {
+    const snapshotLoad = this.snapshot();
+    if (snapshotLoad.state !== 'ready') return null;
+    const deployments = this.deployments();
+    const window = this.window();
+    const runs = this.runs();
+    const results = this.results();
+    if (deployments.state === 'loading' || window.state === 'loading' || runs?.state === 'loading' || results.state === 'loading') return null;
+    return { ...this.dataKey(snapshotLoad, deployments, window, runs, results), snapshotLoad };
   }
 
   /** What an assembled provenance depends on, as a memo key, and the states of its parts. */
@@ -343,7 +367,7 @@ export class ProvenanceService {
     window: TrackedLoad<DateWindow>,
     runs: TrackedLoad<RunPart> | null,
     results: TrackedLoad<ResultPart>,
-  ): { key: string; parts: Omit<ProvenanceView, 'commits' | 'links'> } {
+  ): { key: string; parts: Omit<ProvenanceView, 'commits' | 'links' | 'key'> } {
     const key = [
       snapshotLoad.id,
       deployments.state === 'ready' ? deployments.id : deployments.state,

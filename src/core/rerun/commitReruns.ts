@@ -1,3 +1,4 @@
+import type { GitRepository } from '../git/gitRepository';
 import type { CommitProvenance } from '../provenance/commitProvenance';
 import type { DateWindow } from '../warehouse/catalog';
 import type { Workspace } from '../workspace';
@@ -25,13 +26,13 @@ export type CommitReruns = { recorded: true; byCommit: Map<string, CommitRerun[]
  * fix ran without it" is the question. One re-run query for all commits, and one git walk
  * over the re-runs' builds.
  */
-export async function rerunsAfterCommits(workspace: Workspace, provenances: CommitProvenance[], window: DateWindow): Promise<CommitReruns> {
+export async function rerunsAfterCommits(workspace: Workspace, provenances: CommitProvenance[], window: DateWindow, batchedGit?: GitRepository): Promise<CommitReruns> {
   const found = provenances.filter((p) => p.commit && p.services.some((s) => s.touchesService));
   if (found.length === 0) return { recorded: true, byCommit: new Map() };
-  const impact = await rerunImpact(workspace, { window, changes: 0 });
+  const impact = await rerunImpact(workspace, { window, changes: 0, git: batchedGit });
   if (!impact.recorded) return { recorded: false, reason: impact.reason };
   const builds = [...new Set(impact.perModel.flatMap((m) => m.builds.map((b) => b.new)).filter((b): b is string => b !== null))];
-  const git = await workspace.git();
+  const git = batchedGit ?? (await workspace.git());
   const index = builds.length ? await git.ancestryIndex(builds) : null;
   const byCommit = new Map<string, CommitRerun[]>();
   for (const p of found) {

@@ -1,3 +1,4 @@
+import type { GitRepository } from '../git/gitRepository';
 import { ResolvedShas } from '../git/shaResolver';
 import { comparePaired, type PairedComparison, type PairedTable } from '../metrics/pairedProportions';
 import { rerunChangesQuery, rerunImpactQuery, type DateWindow } from '../warehouse/catalog';
@@ -116,7 +117,10 @@ function widen(span: Span | null, first: unknown, last: unknown): Span | null {
  * and new predictions on the same graded keys (paired). Two warehouse queries, both
  * aggregated or limited in the warehouse.
  */
-export async function rerunImpact(workspace: Workspace, options: { window: DateWindow; models?: string[]; changes?: number }): Promise<RerunImpact> {
+export async function rerunImpact(
+  workspace: Workspace,
+  options: { window: DateWindow; models?: string[]; changes?: number; /** The caller's repository, when its git reads are batched. */ git?: GitRepository },
+): Promise<RerunImpact> {
   const { window } = options;
   const models = options.models?.length ? options.models : undefined;
   const marker = replacedRowMarker(workspace.config);
@@ -146,7 +150,7 @@ export async function rerunImpact(workspace: Workspace, options: { window: DateW
     warehouse.query(rerunImpactQuery(config, window, models)).then((r) => r.rows),
     limit > 0 ? warehouse.query(rerunChangesQuery(config, window, limit, models)).then((r) => r.rows) : Promise.resolve([] as Row[]),
   ]);
-  const git = await workspace.git();
+  const git = options.git ?? (await workspace.git());
   const shas = await ResolvedShas.resolve(
     git,
     [...impact, ...changes].flatMap((r) => [str(r.old_commit), str(r.new_commit)]),

@@ -9,6 +9,7 @@ import type { ServerContext } from '../serverContext';
 export interface ServerCounters {
   queries: QueryCounter;
   git: { started: number };
+  lenses: { lists: number; titles: number };
 }
 
 export async function serverStatus(context: ServerContext, counters: ServerCounters): Promise<ServerStatus> {
@@ -34,7 +35,11 @@ export async function serverStatus(context: ServerContext, counters: ServerCount
       activeProfile: w?.config.warehouseProfiles.active ?? null,
     });
   }
-  return { pid: process.pid, workspaces, counters: { gitProcesses, warehouseQueries: counters.queries.count } };
+  return {
+    pid: process.pid,
+    workspaces,
+    counters: { gitProcesses, warehouseQueries: counters.queries.count, lensListsBuilt: counters.lenses.lists, lensTitlesComposed: counters.lenses.titles },
+  };
 }
 
 /** The config's profiles, the default first, each described by what tells it apart. */

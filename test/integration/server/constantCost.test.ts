@@ -18,6 +18,12 @@ const delta = (a: ServerStatus, b: ServerStatus) => ({
   queries: b.counters.warehouseQueries - a.counters.warehouseQueries,
 });
 
+/** What the server built for lenses between two statuses: lists for document versions, titles composed. */
+const lensWork = (a: ServerStatus, b: ServerStatus) => ({
+  lists: b.counters.lensListsBuilt - a.counters.lensListsBuilt,
+  titles: b.counters.lensTitlesComposed - a.counters.lensTitlesComposed,
+});
+
 async function warmStatus(server: LspHarness): Promise<ServerStatus> {
   const until = Date.now() + 30_000;
   for (;;) {
@@ -48,7 +54,7 @@ describe('cost of a document with 1,000 SHAs', () => {
     for (const count of [10, COMMITS]) {
       const server = await LspHarness.start({ folders: [fixture.root] });
       try {
-        const zero = { pid: 0, counters: { gitProcesses: 0, warehouseQueries: 0 }, workspaces: [] } as ServerStatus;
+        const zero = { pid: 0, counters: { gitProcesses: 0, warehouseQueries: 0, lensListsBuilt: 0, lensTitlesComposed: 0 }, workspaces: [] } as ServerStatus;
         // The server warms what every document shares when it starts: the commit graph
         // (rev-parse, rev-list), the deployments, the runs and the results of the window.
         const ready = await warmStatus(server);
@@ -60,12 +66,20 @@ describe('cost of a document with 1,000 SHAs', () => {
         await server.hover(uri, positionOf(text, fixture.shas[Math.floor(count / 2)].slice(0, 8), 2));
         const cold = await server.status();
 
-        await server.lensTitles(uri);
+        const again = await server.lensTitles(uri);
+        const asked = await server.status();
+        assert.deepEqual(lensWork(cold, asked), { lists: 0, titles: 0 }, 'the same document asked again: its lens list handed back, every resolve a lookup (no title composed)');
+        assert.deepEqual(
+          again.map((t) => t.title),
+          titles.map((t) => t.title),
+          'the looked-up titles are the composed ones',
+        );
         await server.hover(uri, positionOf(text, fixture.shas[0].slice(0, 8), 2));
         // A new version of the document with the same commits costs nothing either.
         await server.replace(uri, `${text}\n\nEdited.`);
         await server.lensTitles(uri);
         const warm = await server.status();
+        assert.deepEqual(lensWork(asked, warm), { lists: 1, titles: 0 }, 'a new version: one new lens list, its titles looked up');
 
         measured[count] = { startup: delta(zero, ready), cold: delta(ready, cold), warm: delta(cold, warm) };
         assert.ok(titles.some((t) => /✓ worker/.test(t.title)) || count < 20);

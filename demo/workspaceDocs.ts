@@ -28,6 +28,8 @@ export function pipelineLensConfig(): string {
         // The features the worker read, recorded with each prediction since the incident.
         columns: { featureSnapshot: 'critical_features' },
         featureSnapshotKeys: ['vegas_points_line', 'has_vegas_line', 'ppm_avg_last_10', 'team_win_pct'],
+        // Each prediction read its player's feature row of the same game date: lineage across stages.
+        featureJoin: { keys: { player_lookup: 'player_lookup' }, daysBefore: 0 },
       },
       graded: { table: 'nba_predictions.prediction_accuracy', partitionColumn: 'game_date' },
       featureStore: { table: 'nba_predictions.ml_feature_store_v2', partitionColumn: 'game_date' },

@@ -225,8 +225,9 @@ export function shiftInputs(shift: Shift, series: InputSeries[], thresholds: Thr
   const parts = [...new Set(series.map((s) => s.source))].map((source) => {
     const a = count(true, source);
     const b = count(false, source);
-    const what = source === 'snapshot' ? 'values recorded with the predictions' : `feature-store rows`;
-    return `${what}: ${formatCount(a.rows)} of ${worseOverall.label}${inModes(a.modes)} and ${formatCount(b.rows)} of ${betterOverall.label}${inModes(b.modes)}`;
+    // Feature rows carry their own build: they are counted by the predictions that read them.
+    const [what, of] = source === 'snapshot' ? ['values recorded with the predictions', 'of'] : ['feature-store rows read by the predictions', 'for'];
+    return `${what}: ${formatCount(a.rows)} ${of} ${worseOverall.label}${inModes(a.modes)} and ${formatCount(b.rows)} ${of} ${betterOverall.label}${inModes(b.modes)}`;
   });
   const inputs = series.length;
   return { causes, dismissals, checked: `Checked ${inputs} input(s) of ${shift.model}'s own rows in every mode: ${parts.join('; ')}.` };

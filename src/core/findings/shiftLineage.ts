@@ -59,7 +59,13 @@ function pool(cells: LineageCell[]): Proportion {
  * scorer deploy that only coincides with a bad feature build shows no difference on rows of
  * the same feature build, and is cleared, saying on which rows.
  */
-export function shiftLineage(shift: Shift, rows: Row[], sha: (v: string | null) => string | null, minSample: number, featureStage: string | null): ShiftLineage {
+export function shiftLineage(
+  shift: Pick<Shift, 'hitRate' | 'splitDay'>,
+  rows: Row[],
+  sha: (v: string | null) => string | null,
+  minSample: number,
+  featureStage: string | null,
+): ShiftLineage {
   const cells: LineageCell[] = rows
     .map((r) => ({
       period: String(r.period) === 'before' ? ('before' as const) : ('after' as const),
@@ -136,11 +142,19 @@ export function shiftLineage(shift: Shift, rows: Row[], sha: (v: string | null) 
       `Scorer build ${shortSha(build)} is behind the ${fell ? 'drop' : 'rise'}, by rows: on rows reading feature build ${shortSha(t.heldFixed)}, it hit ${formatRate(t.rows)} against ${formatRate(t.others)} by other scorer builds (${formatPointDifference(t.difference)}).`,
     );
   }
-  const cleared = tests.filter((t) => t.stage === 'scorer' && !t.implicated && !scorerBuilds.includes(t.build)).sort((a, b) => b.rows.n - a.rows.n);
-  for (const build of new Set(cleared.map((t) => t.build))) {
-    const t = cleared.find((x) => x.build === build)!;
+  // A build is cleared only when its interval rules out a change half the shift's size: "no
+  // significant difference" on a few dozen rows is no evidence of innocence.
+  const half = Math.abs(shift.hitRate.difference ?? 0) / 2;
+  const rulesOut = (t: LineageTest) => (fell ? t.difference.low > -half : t.difference.high < half);
+  const notImplicated = tests.filter((t) => t.stage === 'scorer' && !t.implicated && !scorerBuilds.includes(t.build)).sort((a, b) => b.rows.n - a.rows.n);
+  for (const build of new Set(notImplicated.map((t) => t.build))) {
+    const t = notImplicated.find((x) => x.build === build && rulesOut(x)) ?? notImplicated.find((x) => x.build === build)!;
+    const where = `on rows reading feature build ${shortSha(t.heldFixed)}, it hit ${formatRate(t.rows)} against ${formatRate(t.others)} by other scorer builds (${formatPointDifference(t.difference)})`;
+    const size = `${(half * 200).toFixed(1)} pts`;
     evidence.push(
-      `Scorer build ${shortSha(build)} is not, by rows: on rows reading feature build ${shortSha(t.heldFixed)}, it hit ${formatRate(t.rows)} against ${formatRate(t.others)} by other scorer builds (${formatPointDifference(t.difference)}; the interval includes no ${fell ? 'drop' : 'rise'}).`,
+      rulesOut(t)
+        ? `Scorer build ${shortSha(build)} is not behind the ${fell ? 'drop' : 'rise'}, by rows: ${where}; the interval rules out a ${fell ? 'drop' : 'rise'} of half the shift's size.`
+        : `Scorer build ${shortSha(build)} is neither implicated nor cleared by rows: ${where}; the interval still allows a ${fell ? 'drop' : 'rise'} as large as the shift's ${size}, so more rows of it on one feature build would tell.`,
     );
   }
   if (confounded) {

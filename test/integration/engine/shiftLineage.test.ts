@@ -58,7 +58,7 @@ describe('lineage of a metric shift across stages', () => {
         `Feature build ${feature} \\(feature-builder\\) is behind the drop, by rows: with scorer build ${scorer} held fixed, rows that read it hit \\d+\\.\\d% \\[\\d+\\.\\d, \\d+\\.\\d\\] n=200 against \\d+\\.\\d% \\[\\d+\\.\\d, \\d+\\.\\d\\] n=200 on other feature builds`,
       ),
     );
-    assert.match(text, new RegExp(`Scorer build ${scorer} is not, by rows: on rows reading feature build ${half.sha.base.slice(0, 8)}`));
+    assert.match(text, new RegExp(`Scorer build ${scorer} is not behind the drop, by rows: on rows reading feature build ${half.sha.base.slice(0, 8)}`));
     assert.match(text, new RegExp(`Rows by feature build × scorer build from 2026-06-11: .*feature ${feature} × scorer ${scorer} \\d+\\.\\d% \\[[\\d., ]+\\] n=200`));
   });
 

@@ -83,7 +83,7 @@ describe('causes tied by rows', () => {
     assert.match(cause.text, /^usage: 50\.0% zeros or NULL on build bbbbbbbb's 500 rows \(backfill, daily\) vs 0\.0% on build aaaaaaaa's 500 rows/);
     assert.match(
       result.checked!,
-      /Checked 1 input\(s\) of m1's own rows in every mode: feature-store rows: 500 of build bbbbbbbb \(backfill, daily\) and 500 of build aaaaaaaa \(backfill, daily\)/,
+      /Checked 1 input\(s\) of m1's own rows in every mode: feature-store rows read by the predictions: 500 for build bbbbbbbb \(backfill, daily\) and 500 for build aaaaaaaa \(backfill, daily\)/,
     );
   });
 

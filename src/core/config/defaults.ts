@@ -28,6 +28,7 @@ export const DEFAULT_PREDICTION_COLUMNS: PredictionColumns = {
   supersededAt: null,
   featureSnapshot: null,
   artifact: null,
+  mode: null,
 };
 
 export const DEFAULT_GRADED_COLUMNS: GradedColumns = {

@@ -66,6 +66,8 @@ export interface PredictionColumns {
   featureSnapshot: string | null;
   /** The model file (path or registry URI) that made the row: who "catboost_v9" really was. */
   artifact: string | null;
+  /** How the run that wrote the row ran (e.g. daily or backfill): the groups a hit-rate shift is decomposed over. */
+  mode: string | null;
 }
 
 export interface GradedColumns {

@@ -2,7 +2,7 @@ import type { PipelineLensConfig } from '../config/types';
 import { cutMessage } from '../git/historyCut';
 import { ResolvedShas } from '../git/shaResolver';
 import { addSums, EMPTY_SUMS, sliceMetrics } from '../metrics/aggregate';
-import { decomposeRate } from '../metrics/rateDecomposition';
+import { decomposeRate, type RateDecomposition } from '../metrics/rateDecomposition';
 import { commitProvenance, type CommitProvenance } from '../provenance/commitProvenance';
 import { formatTimestamp, shortSha } from '../report/format';
 import {
@@ -10,6 +10,7 @@ import {
   featureCoverageQuery,
   featureSnapshotQuery,
   coverageByExpectedQuery,
+  hitRateByModeQuery,
   featureStoreCompletenessQuery,
   modelCommitDateQuery,
   modelFeatureHealthQuery,
@@ -23,6 +24,7 @@ import { WarehouseError, type Row } from '../warehouse/types';
 import { shiftDate, type Workspace } from '../workspace';
 import { runChecked, type ColumnFault } from '../warehouse/checkedQuery';
 import { coverageGroups, withDecomposition, type ChangePoint } from './coverageDecomposition';
+import { notDecomposedLine, withHitRateDecomposition } from './hitRateDecomposition';
 import { deploymentGapFindings, type RowsWritten } from './deploymentGap';
 import { directionSkewFindings } from './directionSkew';
 import { featureHealth, type BrokenFeature } from './featureHealth';
@@ -163,6 +165,7 @@ export async function investigate(workspace: Workspace, options: { window?: Date
   );
 
   const lineages = await shiftLineages(view, explained, window, git, checked, skipped);
+  const modeSplits = await shiftModeSplits(config, shifts, window, checked);
 
   const health = coverage ? featureHealth(coverage, config.features.registry, config.thresholds, sha) : [];
   tieHealthToShifts(health, explained, inputs);
@@ -195,7 +198,9 @@ export async function investigate(workspace: Workspace, options: { window?: Date
         finding.data.lineage = { featureBuilds: lineage.featureBuilds, scorerBuilds: lineage.scorerBuilds, confounded: lineage.confounded, cells: lineage.cells };
         finding.subjects.commits = [...new Set([...(finding.subjects.commits ?? []), ...lineage.featureBuilds])];
       }
-      return finding;
+      const split = modeSplits.get(shift);
+      if (!config.tables.predictions.columns.mode) return { ...finding, evidence: [...finding.evidence, notDecomposedLine()] };
+      return split ? withHitRateDecomposition(finding, split.decomposition, split.sides) : finding;
     }),
     ...(await Promise.all(health.map((h) => decomposedCoverage(h, coverage ?? [], window, config, sha, deploymentsByCommit, checked)))),
   ];
@@ -234,6 +239,32 @@ export async function investigate(workspace: Workspace, options: { window?: Date
   findings.push(...(await checkModelIdentity(config, { window, models }, modelsSeen, view.currentTime().toISOString(), checked, skipped)));
 
   return { window, models: models ?? null, findings: rank(findings), skipped };
+}
+
+/**
+ * Each hit-rate shift's graded rows split by the run mode of their prediction, before and
+ * from its split day: one query per shift. Without a mode column there is nothing to split
+ * by, and each finding says so; a query that fails leaves its shift undecomposed (and
+ * named in skipped by `checked`).
+ */
+async function shiftModeSplits(
+  config: PipelineLensConfig,
+  shifts: Shift[],
+  window: DateWindow,
+  checked: (what: string, build: (c: PipelineLensConfig) => CatalogQuery) => Promise<Row[] | null>,
+): Promise<Map<Shift, { decomposition: RateDecomposition; sides: { splitDay: string; from: string; to: string } }>> {
+  const found = new Map<Shift, { decomposition: RateDecomposition; sides: { splitDay: string; from: string; to: string } }>();
+  if (!config.tables.predictions.columns.mode) return found;
+  await Promise.all(
+    shifts.map(async (shift) => {
+      const range = { from: shift.before.from < window.from ? window.from : shift.before.from, to: shift.after.to };
+      const rows = await checked(`hit rate of ${shift.model} by run mode`, (c) => hitRateByModeQuery(c, shift.model, range, shift.splitDay));
+      if (!rows) return;
+      const { before, after } = coverageGroups(rows);
+      found.set(shift, { decomposition: decomposeRate(before, after), sides: { splitDay: shift.splitDay, ...range } });
+    }),
+  );
+  return found;
 }
 
 /**

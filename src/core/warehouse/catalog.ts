@@ -609,6 +609,42 @@ ORDER BY 1, 2`;
 }
 
 /**
+ * One model's graded rows before and after a date, split by the run mode of the prediction
+ * each grades (tables.predictions.columns.mode), with how many were correct: the groups a
+ * hit-rate shift is decomposed over (which runs are in the denominator vs how well each
+ * mode did). A prediction with no recorded mode is its own group, never dropped.
+ */
+export function hitRateByModeQuery(config: PipelineLensConfig, model: string, window: DateWindow, splitDate: string): CatalogQuery {
+  const pc = config.tables.predictions.columns;
+  const gc = config.tables.graded.columns;
+  if (!pc.mode) throw new Error('hitRateByModeQuery needs tables.predictions.columns.mode');
+  const q = new QueryBuilder();
+  const ps = requiredScope(config, 'predictions');
+  const gs = requiredScope(config, 'graded');
+  const correct = q.column(gs, 'g', 'correct', gc.correct, 'bool', false);
+  const sql = `
+WITH preds AS (
+  SELECT ${q.column(ps, 'p', 'entity', pc.entity, 'any', false)} AS entity, ${dayOf(q, ps, 'p', 'date', pc.date)} AS day,
+    ANY_VALUE(CAST(${q.column(ps, 'p', 'mode', pc.mode, 'any')} AS STRING)) AS mode
+  FROM ${tableRef(ps.table)} AS p
+  WHERE ${windowFilter(q, ps, 'p', window)} AND ${q.column(ps, 'p', 'model', pc.model, 'any', false)} = ${q.param('model', 'STRING', model)}${currentRows(q, ps, 'p', pc)}
+  GROUP BY 1, 2
+)
+SELECT
+  CASE WHEN ${dayOf(q, gs, 'g', 'date', gc.date)} < ${q.param('split', 'DATE', splitDate)} THEN 'before' ELSE 'after' END AS period,
+  COALESCE(preds.mode, '(no mode recorded)') AS grp,
+  COUNTIF(${correct} IS NOT NULL) AS row_count,
+  COUNTIF(${correct}) AS positive
+FROM ${tableRef(gs.table)} AS g
+LEFT JOIN preds ON preds.entity = ${q.column(gs, 'g', 'entity', gc.entity, 'any', false)} AND preds.day = ${dayOf(q, gs, 'g', 'date', gc.date)}
+WHERE ${windowFilter(q, gs, 'g', window)} AND ${q.column(gs, 'g', 'model', gc.model, 'any', false)} = ${q.param('model', 'STRING', model)}${currentRows(q, gs, 'g', gc)}
+GROUP BY 1, 2
+HAVING COUNTIF(${correct} IS NOT NULL) > 0
+ORDER BY 1, 2`;
+  return q.build('hitRateByMode', sql);
+}
+
+/**
  * Per model and day: calls above and below the line, and how the graded ones did, with
  * how often the outcome itself landed above the line (the base rate a skew is judged by).
  */

@@ -45,14 +45,15 @@ export async function createParityDataset(commits: { a: string; b: string } = { 
         CASE WHEN d < 5 THEN 'worker-00001-aaa' ELSE 'worker-00002-bbb' END AS deployment_revision,
         TIMESTAMPTZ '2026-01-01 07:00:00.123456+00' + to_days(d) + to_microseconds(e * 1001) AS created_at,
         NOT (e = 1 AND d = 3) AS is_active,
-        CASE WHEN e = 2 AND d = 4 THEN NULL WHEN d < 8 THEN 'gs://models/' || m || '/a.cbm' ELSE 'gs://models/' || m || '/b.cbm' END AS model_file
+        CASE WHEN e = 2 AND d = 4 THEN NULL WHEN d < 8 THEN 'gs://models/' || m || '/a.cbm' ELSE 'gs://models/' || m || '/b.cbm' END AS model_file,
+        CASE WHEN e = 4 AND d = 2 THEN NULL WHEN e >= 3 AND d >= 6 THEN 'backfill' ELSE 'daily' END AS run_mode
       FROM range(5) t1(e), range(12) t2(d), (VALUES ('catboost_v8'), ('xgb_v3')) t3(m);
     -- A regeneration of catboost_v8 on 2026-01-10 by build B: p0 and p1 re-predicted (p1
     -- twice, p0 across the line), p2 deleted without replacement, p5 new.
     UPDATE preds.predictions SET is_active = FALSE
       WHERE system_id = 'catboost_v8' AND game_date = DATE '2026-01-10' AND player_lookup IN ('p0', 'p1', 'p2');
     INSERT INTO preds.predictions
-      SELECT player_lookup, game_date, system_id, predicted, line_value, '${commits.b}', 'worker-00002-bbb', created_at, active, 'gs://models/' || system_id || '/b.cbm'
+      SELECT player_lookup, game_date, system_id, predicted, line_value, '${commits.b}', 'worker-00002-bbb', created_at, active, 'gs://models/' || system_id || '/b.cbm', 'backfill'
       FROM (VALUES
         ('p0', -3.0, 2.5, TIMESTAMPTZ '2026-01-11 08:00:00.000001+00', TRUE),
         ('p1', 9.75, 5.5, TIMESTAMPTZ '2026-01-11 08:00:01+00', FALSE),
@@ -109,7 +110,12 @@ export async function createParityDataset(commits: { a: string; b: string } = { 
     dir,
     database,
     tables: {
-      predictions: { table: 'preds.predictions', partitionColumn: 'game_date', columns: { artifact: 'model_file' }, featureJoin: { keys: { player_lookup: 'player_lookup' } } },
+      predictions: {
+        table: 'preds.predictions',
+        partitionColumn: 'game_date',
+        columns: { artifact: 'model_file', mode: 'run_mode' },
+        featureJoin: { keys: { player_lookup: 'player_lookup' } },
+      },
       graded: { table: 'preds.accuracy', partitionColumn: 'game_date' },
       featureStore: { table: 'preds.features', partitionColumn: 'game_date' },
       executionLog: { table: 'ops.runs', partitionColumn: 'execution_start_timestamp', service: 'prediction-worker', columns: { artifact: 'model_file' } },

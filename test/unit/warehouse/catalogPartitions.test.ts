@@ -88,7 +88,7 @@ function demoLikeConfig(overrides: Record<string, unknown> = {}): PipelineLensCo
         predictions: {
           table: 'nba_predictions.player_prop_predictions',
           partitionColumn: 'game_date',
-          columns: { featureSnapshot: 'critical_features', artifact: 'model_file' },
+          columns: { featureSnapshot: 'critical_features', artifact: 'model_file', mode: 'run_mode' },
           featureJoin: { keys: { player_lookup: 'player_lookup' } },
         },
         graded: { table: 'nba_predictions.prediction_accuracy', partitionColumn: 'game_date' },
@@ -139,7 +139,7 @@ describe('every built-in query filters partitioned tables on their partition col
         predictions: {
           table: 'nba_predictions.player_prop_predictions',
           partitionColumn: 'created_at',
-          columns: { featureSnapshot: 'critical_features', artifact: 'model_file' },
+          columns: { featureSnapshot: 'critical_features', artifact: 'model_file', mode: 'run_mode' },
           featureJoin: { keys: { player_lookup: 'player_lookup' }, daysBefore: 1 },
         },
         graded: { table: 'nba_predictions.prediction_accuracy', partitionColumn: 'graded_at' },

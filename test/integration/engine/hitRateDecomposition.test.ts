@@ -1,0 +1,139 @@
+import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { investigate } from '../../../src/core/findings/investigate';
+import type { Finding } from '../../../src/core/findings/types';
+import { Workspace } from '../../../src/core/workspace';
+import { createRunModePipeline } from '../../fixtures/runModePipeline';
+
+/*
+ * The same kind of hit-rate fall from 2026-07-11 planted two ways: a catch-up population that
+ * widens with rows that hit less (mix), and scheduled rows that start hitting less (within).
+ * The decomposition over the run mode must tell them apart, and its counts must match what
+ * this test counts in the pipeline's own files.
+ */
+
+interface Side {
+  n: number;
+  correct: number;
+}
+interface Decomposition {
+  groupedBy: string;
+  splitDay: string;
+  mix: number;
+  within: number;
+  dominant: string;
+  before: Side;
+  after: Side;
+  groups: Array<{ group: string; before: Side; after: Side }>;
+}
+
+/** Graded rows per (side of the split, run mode), counted from the CSV files the pipeline reads. */
+async function countFiles(root: string, splitDay: string): Promise<Map<string, Side>> {
+  const rows = async (file: string) =>
+    (await readFile(join(root, 'data', file), 'utf8'))
+      .trim()
+      .split('\n')
+      .slice(1)
+      .map((l) => l.split(','));
+  const modeOf = new Map((await rows('predictions.csv')).map((r) => [`${r[0]} ${r[1]}`, r[6]]));
+  const counts = new Map<string, Side>();
+  for (const r of await rows('graded.csv')) {
+    if (r[6] === '') continue;
+    const key = `${r[1] < splitDay ? 'before' : 'after'} ${modeOf.get(`${r[0]} ${r[1]}`)}`;
+    const c = counts.get(key) ?? { n: 0, correct: 0 };
+    counts.set(key, { n: c.n + 1, correct: c.correct + (r[6] === 'true' ? 1 : 0) });
+  }
+  return counts;
+}
+
+/** Kitagawa's split computed from the counts alone. */
+function expectedParts(counts: Map<string, Side>): { mix: number; within: number } {
+  const total = (side: string) => [...counts].filter(([k]) => k.startsWith(side)).reduce((s, [, c]) => s + c.n, 0);
+  const t1 = total('before ');
+  const t2 = total('after ');
+  const modes = new Set([...counts.keys()].map((k) => k.split(' ').slice(1).join(' ')));
+  let mix = 0;
+  let within = 0;
+  for (const m of modes) {
+    const b = counts.get(`before ${m}`)!;
+    const a = counts.get(`after ${m}`)!;
+    const [w1, w2, r1, r2] = [b.n / t1, a.n / t2, b.correct / b.n, a.correct / a.n];
+    mix += (w2 - w1) * ((r1 + r2) / 2);
+    within += (r2 - r1) * ((w1 + w2) / 2);
+  }
+  return { mix, within };
+}
+
+async function shiftOf(change: 'mix' | 'within', modeColumn = true): Promise<{ shift: Finding; counts: Map<string, Side> }> {
+  const pipeline = await createRunModePipeline({ change, modeColumn });
+  try {
+    const workspace = Workspace.open({ cwd: pipeline.root, now: () => new Date('2026-07-21T00:00:00Z') });
+    const result = await investigate(workspace, { window: { from: '2026-07-01', to: '2026-07-20' } });
+    const shift = result.findings.find((f) => f.kind === 'metric-shift' && f.subjects.models?.includes('q1'));
+    assert.ok(shift, `${result.findings.map((f) => f.title).join('\n')}\n${result.skipped.join('\n')}`);
+    return { shift, counts: await countFiles(pipeline.root, String(shift.subjects.dates?.[0])) };
+  } finally {
+    await pipeline.cleanup();
+  }
+}
+
+function assertMatchesCounts(d: Decomposition, counts: Map<string, Side>) {
+  for (const g of d.groups) {
+    assert.deepEqual(g.before, { ...g.before, ...counts.get(`before ${g.group}`) }, `before ${g.group}`);
+    assert.deepEqual(g.after, { ...g.after, ...counts.get(`after ${g.group}`) }, `after ${g.group}`);
+  }
+  assert.equal(d.groups.length, 2);
+  const expected = expectedParts(counts);
+  assert.ok(Math.abs(d.mix - expected.mix) < 1e-9, `mix ${d.mix} vs ${expected.mix}`);
+  assert.ok(Math.abs(d.within - expected.within) < 1e-9, `within ${d.within} vs ${expected.within}`);
+}
+
+describe('hit-rate shifts decomposed over the run mode', () => {
+  it('a widened catch-up population that hits less is mostly mix, each mode keeping its hit rate', async () => {
+    const { shift, counts } = await shiftOf('mix');
+    const d = shift.data.decomposition as Decomposition;
+    assert.ok(d, shift.evidence.join('\n'));
+    assert.equal(d.splitDay, '2026-07-11');
+    assert.deepEqual([d.before.n, d.before.correct, d.after.n, d.after.correct], [500, 340, 1000, 540]);
+    assertMatchesCounts(d, counts);
+    assert.ok(Math.abs(d.mix - -0.14) < 1e-9, `mix ${d.mix}`);
+    assert.ok(Math.abs(d.within) < 1e-12, `within ${d.within}`);
+    assert.equal(d.dominant, 'mix');
+    const lines = shift.evidence.filter((e) => e.startsWith('By run mode'));
+    assert.equal(lines.length, 1, shift.evidence.join('\n'));
+    assert.match(
+      lines[0],
+      /^By run mode \(tables\.predictions\.columns\.mode\), .*: of the −14\.0-point change \(68\.0% of 500 → 54\.0% of 1,000\), mix −14\.0 points .* and within modes \+0\.0 points: mostly a change in the mix of runs\. .*catch-up 20\.0% → 60\.0% of graded rows \(n=100 → 600\), hit rate 40\.0% → 40\.0%/,
+    );
+  });
+
+  it('scheduled rows that start hitting less, with the same mix of runs, is all within', async () => {
+    const { shift, counts } = await shiftOf('within');
+    const d = shift.data.decomposition as Decomposition;
+    assert.ok(d, shift.evidence.join('\n'));
+    assert.deepEqual([d.before.n, d.before.correct, d.after.n, d.after.correct], [500, 340, 500, 240]);
+    assertMatchesCounts(d, counts);
+    assert.ok(Math.abs(d.mix) < 1e-12, `mix ${d.mix}`);
+    assert.ok(Math.abs(d.within - -0.2) < 1e-9, `within ${d.within}`);
+    assert.equal(d.dominant, 'within');
+    assert.ok(
+      shift.evidence.some((e) =>
+        /mix \+0\.0 points .* and within modes −20\.0 points: mostly a change within modes\. .*scheduled 80\.0% → 80\.0% of graded rows \(n=400 → 400\), hit rate 75\.0% → 50\.0%/.test(
+          e,
+        ),
+      ),
+      shift.evidence.join('\n'),
+    );
+  });
+
+  it('without a mode column the shift says it is not decomposed and names the key', async () => {
+    const { shift } = await shiftOf('mix', false);
+    assert.equal(shift.data.decomposition, undefined);
+    assert.ok(
+      shift.evidence.some((e) => /^Hit-rate change not decomposed: .*\(tables\.predictions\.columns\.mode\)/.test(e)),
+      shift.evidence.join('\n'),
+    );
+  });
+});

@@ -20,10 +20,27 @@ describe('the Pipeline Lens views in a real VS Code', () => {
     await wb.openViewContainer('Pipeline Lens');
     const model = wb.treeItem(/^catboost_v8\b/);
     await wb.step('the Models tree lists catboost_v8', () => model.first().waitFor({ timeout: 60_000 }));
-    await widenSideBar(wb);
     await model.first().click();
     const preFix = wb.treeItem(new RegExp(`^${PRE_FIX_SHA}`));
     await wb.step('catboost_v8 expands to its builds', () => preFix.first().waitFor({ timeout: 30_000 }));
+    // At the side bar's default width each row's label (the name and its one figure) is whole;
+    // only the description after it may be cut.
+    const rows = wb.page
+      .locator('.pane')
+      .filter({ has: wb.page.locator('.pane-header', { hasText: 'Models' }) })
+      .getByRole('treeitem');
+    const cut = await rows.evaluateAll((items) =>
+      items.flatMap((item) => {
+        const name = item.querySelector('.label-name');
+        const box = item.querySelector('.monaco-icon-label-container');
+        if (!name || !box) return [];
+        return name.getBoundingClientRect().right > box.getBoundingClientRect().right + 1 ? [name.textContent ?? ''] : [];
+      }),
+    );
+    assert.ok((await rows.count()) >= 3, 'the model and its builds are measured');
+    assert.deepEqual(cut, [], 'labels cut at the default side bar width');
+    await wb.screenshot('tree-default-width');
+    await widenSideBar(wb);
     assert.ok(
       await wb
         .treeItem(new RegExp(`^${FIX_SHA}`))

@@ -3,7 +3,7 @@ import type { QueryParameter } from '../../src/core/warehouse/bigquery/bigqueryP
 import { classifyStatement } from '../../src/core/warehouse/statementKind';
 import { cancelResponse, errorBody, jobResource, resultsPage, type ErrorProto, type JobReference, type JobResource, type JobState, type TableReference } from './bigqueryResponses';
 import { FakeBigQueryEngine, FakeQueryError, wireRow, type EngineResult } from './fakeBigQueryEngine';
-import { JsonHttpServer, type JsonResponse, type RecordedRequest, type TlsIdentity } from './jsonHttpServer';
+import { JsonApiFake, type JsonResponse, type RecordedRequest, type TlsIdentity } from './jsonHttpServer';
 
 /**
  * A local fake of the BigQuery REST API v2 on 127.0.0.1, for the real client to talk to
@@ -88,7 +88,7 @@ const ROUTES: Record<string, FakeMethod> = {
 
 const HTTP_STATUS: Record<string, number> = { notFound: 404, accessDenied: 403, quotaExceeded: 403, rateLimitExceeded: 403, stopped: 400 };
 
-export class FakeBigQuery {
+export class FakeBigQuery extends JsonApiFake {
   readonly jobRequests: JobRequest[] = [];
   /** jobComplete:false answers each new job gives before its results. */
   pendingPolls = 0;
@@ -101,33 +101,20 @@ export class FakeBigQuery {
   private readonly injected: Injected[] = [];
   private readonly jobFailures: Array<{ error: ErrorProto; times: number }> = [];
   private readonly stalls: Array<{ method: FakeMethod; times: number }> = [];
-  private server!: JsonHttpServer;
 
   private constructor(
     private readonly engine: FakeBigQueryEngine,
     options: FakeBigQueryOptions,
   ) {
+    super();
     this.tableBytes = { ...(options.tableBytes ?? {}) };
   }
 
   static async start(options: FakeBigQueryOptions = {}): Promise<FakeBigQuery> {
     const engine = await FakeBigQueryEngine.open(options);
     const fake = new FakeBigQuery(engine, options);
-    fake.server = await JsonHttpServer.start((request) => fake.handle(request), { tls: options.tls });
+    await fake.serve(options.tls);
     return fake;
-  }
-
-  /** The `apiEndpoint` to give the client. */
-  get url(): string {
-    return this.server.url;
-  }
-
-  get port(): number {
-    return this.server.port;
-  }
-
-  get requests(): RecordedRequest[] {
-    return this.server.requests;
   }
 
   /** Answer the next `times` requests of `method` with this HTTP error. */
@@ -151,7 +138,7 @@ export class FakeBigQuery {
 
   /** Forgets recorded requests, injected failures and behaviour; keeps the data. */
   reset(): void {
-    this.server.requests.length = 0;
+    this.requests.length = 0;
     this.jobRequests.length = 0;
     this.injected.length = 0;
     this.jobFailures.length = 0;
@@ -163,11 +150,11 @@ export class FakeBigQuery {
   }
 
   async close(): Promise<void> {
-    await this.server.close();
+    await this.closeServer();
     this.engine.close();
   }
 
-  private async handle(request: RecordedRequest): Promise<JsonResponse> {
+  protected async handle(request: RecordedRequest): Promise<JsonResponse> {
     if (!request.path.startsWith(PREFIX)) return this.error(404, { reason: 'notFound', message: `Not found: ${request.path}` });
     const [project, ...rest] = request.path.slice(PREFIX.length).split('/');
     const route = `${request.method} ${rest[0]}${rest.length > 1 ? '/:id' : ''}${rest[2] ? `/${rest[2]}` : ''}`;

@@ -1,5 +1,5 @@
 import { runRevisionV2, runServiceV2, type ServiceSpec } from './cloudRunResponses';
-import { JsonHttpServer, type JsonResponse, type RecordedRequest, type TlsIdentity } from './jsonHttpServer';
+import { JsonApiFake, type JsonResponse, type RecordedRequest, type TlsIdentity } from './jsonHttpServer';
 
 /**
  * A local fake of the Cloud Run Admin API v2 on 127.0.0.1: services.get and
@@ -7,30 +7,17 @@ import { JsonHttpServer, type JsonResponse, type RecordedRequest, type TlsIdenti
  * product's REST client to talk to through `apiEndpoint`. Requests are recorded; errors
  * can be injected.
  */
-export class FakeCloudRun {
+export class FakeCloudRun extends JsonApiFake {
   private readonly services = new Map<string, ServiceSpec>();
   private readonly failures: Array<{ status: number; message: string; times: number }> = [];
   /** The most revisions the fake returns per page, whatever pageSize asks for. */
   maxPageSize = 100;
-  private server!: JsonHttpServer;
 
   /** `tls`: serve HTTPS with this key and certificate. */
   static async start(options: { tls?: TlsIdentity } = {}): Promise<FakeCloudRun> {
     const fake = new FakeCloudRun();
-    fake.server = await JsonHttpServer.start((request) => fake.handle(request), { tls: options.tls });
+    await fake.serve(options.tls);
     return fake;
-  }
-
-  get url(): string {
-    return this.server.url;
-  }
-
-  get port(): number {
-    return this.server.port;
-  }
-
-  get requests(): RecordedRequest[] {
-    return this.server.requests;
   }
 
   /** Serves (or replaces) a service and its revisions. */
@@ -43,16 +30,16 @@ export class FakeCloudRun {
   }
 
   reset(): void {
-    this.server.requests.length = 0;
+    this.requests.length = 0;
     this.failures.length = 0;
     this.maxPageSize = 100;
   }
 
   close(): Promise<void> {
-    return this.server.close();
+    return this.closeServer();
   }
 
-  private handle(request: RecordedRequest): JsonResponse {
+  protected handle(request: RecordedRequest): JsonResponse {
     const failure = this.failures[0];
     if (failure) {
       if (--failure.times <= 0) this.failures.shift();

@@ -92,3 +92,31 @@ async function readRequest(req: IncomingMessage): Promise<RecordedRequest> {
   }
   return { method: req.method ?? 'GET', path: url.pathname, query: Object.fromEntries(url.searchParams), body, headers: req.headers };
 }
+
+/** A fake Google API: its requests are answered by `handle` on a JsonHttpServer started by `serve`. */
+export abstract class JsonApiFake {
+  private server!: JsonHttpServer;
+
+  protected abstract handle(request: RecordedRequest): Promise<JsonResponse> | JsonResponse;
+
+  protected async serve(tls: TlsIdentity | undefined): Promise<void> {
+    this.server = await JsonHttpServer.start((request) => this.handle(request), { tls });
+  }
+
+  /** The `apiEndpoint` to give the client. */
+  get url(): string {
+    return this.server.url;
+  }
+
+  get port(): number {
+    return this.server.port;
+  }
+
+  get requests(): RecordedRequest[] {
+    return this.server.requests;
+  }
+
+  protected closeServer(): Promise<void> {
+    return this.server.close();
+  }
+}

@@ -215,6 +215,11 @@ function notChecked(why: string): Witnesses {
   return { ancestry: witness, content: witness };
 }
 
+/** An unknown verdict built on `result`: `why` says which witness could not be asked. */
+function unknownFrom(result: VerifyResult): (reason: string, hint: string | null, why: string) => VerifyResult {
+  return (reason, hint, why) => ({ ...result, verdict: 'unknown', reason, hint, witnesses: notChecked(why) });
+}
+
 /** The verdict for one deployed revision against the target. */
 async function checkRevision(
   workspace: Workspace,
@@ -230,7 +235,7 @@ async function checkRevision(
     warnings: [...base.warnings],
     deployed: { revision: serving.revision, commit: serving.commit, sha: null, createdAt: serving.createdAt, trafficPercent: serving.trafficPercent },
   };
-  const unknown = (reason: string, hint: string | null, why: string): VerifyResult => ({ ...result, verdict: 'unknown', reason, hint, witnesses: notChecked(why) });
+  const unknown = unknownFrom(result);
   if (!serving.commit) {
     return unknown(
       `Revision ${serving.revision} of ${service.name} does not record the commit it was built from.`,
@@ -276,7 +281,7 @@ async function compareCommits(
   deployedCommit: CommitInfo,
   result: VerifyResult,
 ): Promise<VerifyResult> {
-  const unknown = (reason: string, hint: string | null, why: string): VerifyResult => ({ ...result, verdict: 'unknown', reason, hint, witnesses: notChecked(why) });
+  const unknown = unknownFrom(result);
   const short = (sha: string) => sha.slice(0, 8);
   const paths = service.paths.join(', ');
 

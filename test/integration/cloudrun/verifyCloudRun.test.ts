@@ -192,60 +192,14 @@ describe('pipeline-lens verify with the Cloud Run source', () => {
     assert.match(r.json.reason, /Cloud Run denied access to service prediction-worker in project pl-run.*roles\/run\.viewer/);
   });
 
-  it('unknown through gcloud too: a share on a revision whose Ready condition is False', async () => {
-    const gcloud = await createFakeGcloud([
-      {
-        project: 'pl-run',
-        region: 'us-west2',
-        service: 'prediction-worker',
-        revisions: [
-          { name: 'prediction-worker-00001-abc', createTime: '2026-01-05T12:00:00Z', env: { BUILD_COMMIT: sha.init } },
-          { name: 'prediction-worker-00002-f1x', createTime: '2026-01-30T19:10:00Z', env: { BUILD_COMMIT: sha.fix }, ready: false },
-        ],
-        traffic: [
-          { revision: 'prediction-worker-00001-abc', percent: 90 },
-          { revision: 'prediction-worker-00002-f1x', percent: 10 },
-        ],
-      },
-    ]);
-    const config = join(repo.root, 'gcloud-ready.json');
-    await writeFile(
-      config,
-      JSON.stringify({
-        warehouse: { kind: 'embedded', files: { 'ds.preds': 'preds.parquet' } },
-        tables: { predictions: { table: 'ds.preds' }, graded: { table: 'ds.graded' } },
-        services: [
-          { name: 'worker', paths: ['worker/**'], deployments: { kind: 'cloudRun', project: 'pl-run', region: 'us-west2', service: 'prediction-worker', useGcloud: true } },
-        ],
-      }),
-    );
-    const path = process.env.PATH;
-    process.env.PATH = gcloud.env.PATH;
-    try {
-      let stdout = '';
-      const code = await main(['--cwd', repo.root, '--config', 'gcloud-ready.json', 'verify', '--service', 'worker', '--json'], {
-        stdout: (t) => (stdout += t),
-        stderr: () => undefined,
-      });
-      assert.equal(code, 2, stdout);
-      assert.match(JSON.parse(stdout).reason, /Revision prediction-worker-00002-f1x \(10%\) of worker has a share of traffic but is not ready/);
-    } finally {
-      process.env.PATH = path;
-      await gcloud.cleanup();
-    }
-  });
+  type GcloudService = Parameters<typeof createFakeGcloud>[0][number];
 
-  it('the same verdicts through the gcloud fallback', async () => {
-    const revisions = [
-      { name: 'prediction-worker-00001-abc', createTime: '2026-01-05T12:00:00Z', env: { BUILD_COMMIT: sha.init } },
-      { name: 'prediction-worker-00002-f1x', createTime: '2026-01-30T19:10:00Z', env: { BUILD_COMMIT: sha.fix } },
-    ];
-    const gcloud = await createFakeGcloud([
-      { project: 'pl-run', region: 'us-west2', service: 'prediction-worker', revisions, traffic: [{ revision: 'prediction-worker-00001-abc', percent: 100 }] },
-    ]);
-    const config = join(repo.root, 'gcloud.json');
+  // Runs verify with the gcloud fallback answering for the service; returns the exit code,
+  // the parsed JSON and how many gcloud calls were made.
+  async function verifyThroughGcloud(service: Omit<GcloudService, 'project' | 'region' | 'service'>) {
+    const gcloud = await createFakeGcloud([{ project: 'pl-run', region: 'us-west2', service: 'prediction-worker', ...service }]);
     await writeFile(
-      config,
+      join(repo.root, 'gcloud.json'),
       JSON.stringify({
         warehouse: { kind: 'embedded', files: { 'ds.preds': 'preds.parquet' } },
         tables: { predictions: { table: 'ds.preds' }, graded: { table: 'ds.graded' } },
@@ -262,12 +216,38 @@ describe('pipeline-lens verify with the Cloud Run source', () => {
         stdout: (t) => (stdout += t),
         stderr: () => undefined,
       });
-      assert.equal(code, 1, stdout);
-      assert.equal(JSON.parse(stdout).deployed.revision, 'prediction-worker-00001-abc');
-      assert.equal((await gcloud.calls()).length, 2);
+      return { code, stdout, json: JSON.parse(stdout), calls: (await gcloud.calls()).length };
     } finally {
       process.env.PATH = path;
       await gcloud.cleanup();
     }
+  }
+
+  it('unknown through gcloud too: a share on a revision whose Ready condition is False', async () => {
+    const r = await verifyThroughGcloud({
+      revisions: [
+        { name: 'prediction-worker-00001-abc', createTime: '2026-01-05T12:00:00Z', env: { BUILD_COMMIT: sha.init } },
+        { name: 'prediction-worker-00002-f1x', createTime: '2026-01-30T19:10:00Z', env: { BUILD_COMMIT: sha.fix }, ready: false },
+      ],
+      traffic: [
+        { revision: 'prediction-worker-00001-abc', percent: 90 },
+        { revision: 'prediction-worker-00002-f1x', percent: 10 },
+      ],
+    });
+    assert.equal(r.code, 2, r.stdout);
+    assert.match(r.json.reason, /Revision prediction-worker-00002-f1x \(10%\) of worker has a share of traffic but is not ready/);
+  });
+
+  it('the same verdicts through the gcloud fallback', async () => {
+    const r = await verifyThroughGcloud({
+      revisions: [
+        { name: 'prediction-worker-00001-abc', createTime: '2026-01-05T12:00:00Z', env: { BUILD_COMMIT: sha.init } },
+        { name: 'prediction-worker-00002-f1x', createTime: '2026-01-30T19:10:00Z', env: { BUILD_COMMIT: sha.fix } },
+      ],
+      traffic: [{ revision: 'prediction-worker-00001-abc', percent: 100 }],
+    });
+    assert.equal(r.code, 1, r.stdout);
+    assert.equal(r.json.deployed.revision, 'prediction-worker-00001-abc');
+    assert.equal(r.calls, 2);
   });
 });

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { EmbeddedWarehouse } from '../../../src/core/warehouse/embedded/embeddedWarehouse';
+import { wallClock, zoneOffsetMinutes } from '../../fixtures/zoneClock';
 
 /*
  * BigQuery's zoned forms (TIMESTAMP_TRUNC(ts, DAY, zone), EXTRACT(... FROM ts AT TIME ZONE
@@ -24,44 +25,23 @@ const INSTANTS = [
 ];
 const ZONES = ['America/Los_Angeles', 'Asia/Kolkata'];
 
-/** The wall-clock fields of instant `ms` in `zone`. */
-function local(ms: number, zone: string): { year: number; month: number; day: number; hour: number; minute: number } {
-  const parts = new Intl.DateTimeFormat('en-US', {
-    timeZone: zone,
-    hourCycle: 'h23',
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-  }).formatToParts(new Date(ms));
-  const get = (type: string) => Number(parts.find((p) => p.type === type)!.value);
-  return { year: get('year'), month: get('month'), day: get('day'), hour: get('hour'), minute: get('minute') };
-}
-
-/** Minutes `zone` is ahead of UTC at instant `ms`. */
-function offsetMinutes(ms: number, zone: string): number {
-  const l = local(ms, zone);
-  return Math.round((Date.UTC(l.year, l.month - 1, l.day, l.hour, l.minute) - Math.floor(ms / 60_000) * 60_000) / 60_000);
-}
-
 const pad = (n: number) => String(n).padStart(2, '0');
 
 /** `2026-01-10T01:30:00-08:00`: the instant as local time in `zone` with its offset. */
 function withOffset(iso: string, zone: string): string {
   const ms = Date.parse(iso);
-  const l = local(ms, zone);
-  const off = offsetMinutes(ms, zone);
+  const l = wallClock(ms, zone);
+  const off = zoneOffsetMinutes(ms, zone);
   const sign = off < 0 ? '-' : '+';
   return `${l.year}-${pad(l.month)}-${pad(l.day)}T${pad(l.hour)}:${pad(l.minute)}:00${sign}${pad(Math.floor(Math.abs(off) / 60))}:${pad(Math.abs(off) % 60)}`;
 }
 
 /** The instant local midnight of the day `ms` falls on in `zone` began (zones here have no DST change at midnight). */
 function startOfLocalDay(ms: number, zone: string): string {
-  const l = local(ms, zone);
+  const l = wallClock(ms, zone);
   const midnightAsUtc = Date.UTC(l.year, l.month - 1, l.day);
-  let guess = midnightAsUtc - offsetMinutes(midnightAsUtc, zone) * 60_000;
-  guess = midnightAsUtc - offsetMinutes(guess, zone) * 60_000;
+  let guess = midnightAsUtc - zoneOffsetMinutes(midnightAsUtc, zone) * 60_000;
+  guess = midnightAsUtc - zoneOffsetMinutes(guess, zone) * 60_000;
   return new Date(guess).toISOString();
 }
 
@@ -109,7 +89,7 @@ describe('BigQuery zoned timestamp forms on the embedded engine', () => {
         });
         const expected = INSTANTS.map((iso, id) => {
           const ms = Date.parse(iso);
-          const l = local(ms, zone);
+          const l = wallClock(ms, zone);
           const date = `${l.year}-${pad(l.month)}-${pad(l.day)}`;
           return { id, day_start: startOfLocalDay(ms, zone), day_of_month: l.day, hour: l.hour, local_date: date, formatted: `${date} ${pad(l.hour)}:${pad(l.minute)}` };
         });
@@ -122,7 +102,7 @@ describe('BigQuery zoned timestamp forms on the embedded engine', () => {
   }
 
   it('the oracle itself: the instants straddle midnight and the DST change as intended', () => {
-    const la = INSTANTS.map((i) => local(Date.parse(i), 'America/Los_Angeles'));
+    const la = INSTANTS.map((i) => wallClock(Date.parse(i), 'America/Los_Angeles'));
     assert.deepEqual(
       la.slice(0, 3).map((l) => [l.day, l.hour]),
       [
@@ -137,7 +117,7 @@ describe('BigQuery zoned timestamp forms on the embedded engine', () => {
     );
     assert.equal(startOfLocalDay(Date.parse(INSTANTS[6]), 'America/Los_Angeles'), '2026-03-08T08:00:00.000Z');
     assert.deepEqual(
-      INSTANTS.slice(3, 5).map((i) => local(Date.parse(i), 'Asia/Kolkata').day),
+      INSTANTS.slice(3, 5).map((i) => wallClock(Date.parse(i), 'Asia/Kolkata').day),
       [10, 11],
     );
   });

@@ -103,7 +103,9 @@ const DEFAULTS = {
  *
  * Per state of the refs (checked at most once a minute, or when told they moved): one
  * `rev-parse` and one `rev-list` build a commit graph that resolves every hex token and
- * answers every ancestry question in memory. Per document: one `git log --no-walk` for the
+ * answers every ancestry question in memory. While the first graph is walked, lenses are
+ * answered from the deployed revisions' history alone (`earlyProvenance`), never with an
+ * answer that graph would not give. Per document: one `git log --no-walk` for the
  * details of the commits not seen before. Per date window: one runs query and one results
  * query, shared by every document, kept for a few minutes and refreshed in the background.
  * Failures are remembered briefly; callers can stop waiting (AbortSignal) without stopping

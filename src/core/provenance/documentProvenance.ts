@@ -123,6 +123,8 @@ export class ProvenanceService {
   private snapshotLoad: TrackedLoad<RepositorySnapshot> | null = null;
   /** While the first graph is walked: the refs it walks from, the walk as it goes, and the deployed revisions' own history. */
   private coldRefs: Promise<RefsState> | null = null;
+  /** Settles true when the first graph is walked whole, false when it was read from the store (quick: nothing to answer early). */
+  private coldWalk: Promise<boolean> = Promise.resolve(false);
   private wholeWalk: RevListReader | null = null;
   private deployedHistory: { deploymentsId: number; load: TrackedLoad<DeployedAncestry> } | null = null;
   /** Answers were given before the graph was read: when it is, they are asked for again. */
@@ -191,7 +193,7 @@ export class ProvenanceService {
     const load = this.snapshot();
     const refs = this.coldRefs;
     if (options.early && load.state === 'loading' && refs) {
-      const early = await raceAbort(Promise.race([load.promise.then(nothing, nothing), this.earlyNames(refs, tokens).catch(nothing)]), signal);
+      const early = await raceAbort(Promise.race([load.promise.then(nothing, nothing), this.earlyNames(refs, this.coldWalk, tokens).catch(nothing)]), signal);
       if (early) return early;
     }
     const snapshot = await raceAbort(load.promise, signal);
@@ -209,8 +211,8 @@ export class ProvenanceService {
    * lens then says it is loading until the graph drops it); an abbreviation several commits
    * share waits for the graph. Null in a shallow clone, where the graph is waited for.
    */
-  private async earlyNames(refs: Promise<RefsState>, tokens: string[]): Promise<Map<string, string> | null> {
-    if ((await refs).shallow) return null;
+  private async earlyNames(refs: Promise<RefsState>, walk: Promise<boolean>, tokens: string[]): Promise<Map<string, string> | null> {
+    if ((await refs).shallow || !(await walk)) return null;
     const named = await nameCommits(this.runner, tokens);
     const result = new Map<string, string>();
     for (const token of tokens) {
@@ -291,7 +293,10 @@ export class ProvenanceService {
     const refs = this.coldRefs;
     if (options.early && snapshotLoad.state === 'loading' && refs) {
       const loads = { snapshotLoad, deployments, window, runs, results };
-      const early = await raceAbort(Promise.race([snapshotLoad.promise.then(nothing, nothing), this.earlyView(refs, shas, options, started, loads).catch(nothing)]), signal);
+      const early = await raceAbort(
+        Promise.race([snapshotLoad.promise.then(nothing, nothing), this.earlyView(refs, this.coldWalk, shas, options, started, loads).catch(nothing)]),
+        signal,
+      );
       if (early) return early;
     }
     const snapshot = await raceAbort(snapshotLoad.promise, signal);
@@ -367,6 +372,7 @@ export class ProvenanceService {
    */
   private async earlyView(
     refs: Promise<RefsState>,
+    walk: Promise<boolean>,
     shas: string[],
     options: { signal?: AbortSignal; waitMs: number | null; batch?: string[] },
     started: number,
@@ -379,7 +385,7 @@ export class ProvenanceService {
     },
   ): Promise<ProvenanceView | null> {
     const { signal, waitMs } = options;
-    if ((await refs).shallow) return null;
+    if ((await refs).shallow || !(await walk)) return null;
     const { snapshotLoad, deployments, window, runs, results } = loads;
     const asked = [...new Set(shas.map((s) => s.toLowerCase()))];
     const history = this.deployedAncestry(deployments);
@@ -556,11 +562,16 @@ export class ProvenanceService {
     if (!current || (current.state === 'failed' && now - this.snapshotFailedAt >= this.options.failureTtlMs)) {
       const refs = readRefs(this.runner);
       refs.catch(nothing);
+      let walking: (whole: boolean) => void = () => undefined;
+      this.coldWalk = new Promise<boolean>((resolve) => {
+        walking = resolve;
+      });
       const load = new TrackedLoad(async () =>
         loadSnapshot(this.runner, await refs, {
           ...this.snapshotSources(null),
           watchWalk: (reader) => {
             this.wholeWalk = reader;
+            walking(true);
           },
         }),
       );
@@ -568,6 +579,7 @@ export class ProvenanceService {
       this.coldRefs = refs;
       this.snapshotCheckedAt = now;
       const settled = () => {
+        walking(false);
         this.coldRefs = null;
         this.wholeWalk = null;
         this.deployedHistory = null;

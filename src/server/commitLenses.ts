@@ -6,6 +6,12 @@ import { lensTitle } from './lensTitle';
 import { withinSizeLimit, workspaceFor, type ServerContext } from './serverContext';
 import { primaryModelsOf, type ServerSettings } from './settings';
 
+/** Not a graph id: a lens list built while the first graph was walked. */
+const EARLY = -1;
+
+/** A lens whose commit's answer needs the graph of every ref, while it is walked. */
+const AWAITING_HISTORY = '⋯ deployments loading (reading the commit history)';
+
 interface LensData {
   uri: string;
   sha: string;
@@ -21,7 +27,10 @@ interface LensData {
 export class CommitLenses {
   /** The commits of each open document's last scanned version: resolve reads them all in one batch. */
   private readonly documentCommits = new Map<string, { version: number; shas: string[] }>();
-  /** Each open document's lenses, as built for its version against one commit graph: asked again, they are handed back. */
+  /**
+   * Each open document's lenses, as built for its version against one commit graph (or, while
+   * the first graph is walked, from the object database: `EARLY`): asked again, they are handed back.
+   */
   private readonly documentLenses = new Map<string, { version: number; graph: number; lenses: CodeLens[] }>();
   /**
    * Each open document's resolved lens commands, by commit and label, with what they were
@@ -55,7 +64,7 @@ export class CommitLenses {
     if (!workspace) return [];
     const graph = workspace.provenance.graphId();
     const built = this.documentLenses.get(document.uri);
-    if (built && graph !== null && built.graph === graph && built.version === document.version) return built.lenses;
+    if (built && built.graph === (graph ?? EARLY) && built.version === document.version) return built.lenses;
     const tokens = this.context.scans.tokens(document);
     if (tokens.length === 0) {
       this.documentCommits.set(document.uri, { version: document.version, shas: [] });
@@ -64,7 +73,7 @@ export class CommitLenses {
     const signal = toAbortSignal(token);
     let resolved: Map<string, string>;
     try {
-      resolved = await workspace.provenance.resolveShas([...new Set(tokens.map((t) => t.text))], signal);
+      resolved = await workspace.provenance.resolveShas([...new Set(tokens.map((t) => t.text))], signal, { early: true });
     } catch (error) {
       if (isAbort(error)) throw cancelled();
       this.context.logger.warnOnce(`Commit lenses are off for ${workspace.root}: ${(error as Error).message}`);
@@ -93,7 +102,7 @@ export class CommitLenses {
     }
     this.counters.lists += 1;
     // Kept only against the graph the tokens were resolved with; one that loaded meanwhile is asked about next time.
-    const resolvedWith = workspace.provenance.graphId();
+    const resolvedWith = graph === null ? EARLY : workspace.provenance.graphId();
     if (resolvedWith !== null) this.documentLenses.set(document.uri, { version: document.version, graph: resolvedWith, lenses });
     return lenses;
   }
@@ -118,8 +127,10 @@ export class CommitLenses {
         signal,
         waitMs: this.context.settings().lensWarehouseWaitMs,
         batch: this.documentCommits.get(data.uri)?.shas,
+        early: true,
       });
       if ([view.deployments, view.runs, view.results].some((p) => p.state === 'loading')) this.context.servedPartial(workspace);
+      if (view.awaitingHistory?.has(data.sha)) return { ...lens, command: { title: `${data.label ? `${data.label}: ` : ''}${AWAITING_HISTORY}`, command: '' } };
       return this.titled(lens, data, view, primaryModelsOf(this.context.settings(), workspace.config));
     } catch (error) {
       if (isAbort(error)) throw cancelled();

@@ -68,7 +68,8 @@ function serviceTitle(s: ServiceProvenance, committedAt: string): string {
   if (s.status === 'not-deployed') {
     if (s.servingUnknown) return `✗ not in ${s.service} (serving revision unknown)`;
     if (!s.serving) return `✗ ${s.service} has no deployment`;
-    return `✗ not in ${s.service} (deployed: ${deployedName(s.serving)}${s.behindBy ? `, ${behind(s.behindBy)}` : ''})`;
+    const distance = s.behindBy ? `, ${behind(s.behindBy)}` : s.behindPending ? ', ⋯ distance loading' : '';
+    return `✗ not in ${s.service} (deployed: ${deployedName(s.serving)}${distance})`;
   }
   // What the known history does prove still reads: a count is only ever given when exact.
   if (s.serving && s.behindBy) return `? ${s.service} unknown (deployed: ${deployedName(s.serving)}, ${behind(s.behindBy)})`;

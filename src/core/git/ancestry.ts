@@ -423,8 +423,9 @@ export function computeGenerations(count: number, parentStart: Int32Array, paren
  * allowed) and reads its output as it streams. `--ignore-missing` skips revisions local
  * history lacks (and abbreviations several commits share) instead of failing the walk.
  */
-export async function walkGraph(runner: GitRunner, revisions: string[], base: GraphArrays | null = null): Promise<GraphArrays> {
+export async function walkGraph(runner: GitRunner, revisions: string[], base: GraphArrays | null = null, watch?: (reader: RevListReader) => void): Promise<GraphArrays> {
   const reader = new RevListReader(base);
+  watch?.(reader);
   await runner.stream(['rev-list', '--parents', '--ignore-missing', '--stdin'], revisions.map((r) => `${r}\n`).join(''), (chunk) => reader.push(chunk));
   return reader.finish();
 }

@@ -35,6 +35,12 @@ export class RevListReader {
     }
   }
 
+  /** Whether the walk has printed this commit (full SHA) so far: whatever it printed is reachable from what it started at. */
+  printed(sha: string): boolean {
+    const id = this.table ? this.table.idOf(sha) : -1;
+    return id !== -1 && this.listed[id] === 1;
+  }
+
   push(chunk: Buffer): void {
     let data = chunk;
     if (this.carry) {

@@ -45,6 +45,11 @@ export interface ServiceProvenance {
   replaced: DeploymentRef | null;
   /** When not deployed: commits the serving build lacks up to and including this one. */
   behindBy: number | null;
+  /**
+   * Set on an answer given before the graph of every ref was read when `behindBy` needs that
+   * graph (the commit lies outside every deployed revision's history): the count comes later.
+   */
+  behindPending?: true;
   /** Runs of the service between the commit and its first deployment, on builds without it. */
   gapRuns: RunSession[];
   /** Runs in that interval whose build may or may not contain the commit: its history is cut (shallow clone). */

@@ -12,7 +12,10 @@ import type { Workspace } from '../workspace';
 import { readCommitDetails, type CommitDetails } from './commitDetailsBatch';
 import { assembleProvenance, NO_BUILD_COLUMN, type CommitProvenance, type DeploymentListing } from './commitProvenance';
 import { RefreshingCache } from './refreshingCache';
-import { loadSnapshot, readRefs, type RepositorySnapshot } from './repositorySnapshot';
+import { loadSnapshot, readRefs, type RefsState, type RepositorySnapshot } from './repositorySnapshot';
+import { DeployedAncestry, nameCommits } from './deployedAncestry';
+import { earlyProvenance } from './earlyProvenance';
+import type { RevListReader } from '../git/revListReader';
 import type { CommitGraph } from '../git/ancestry';
 import { SnapshotStore } from './snapshotStore';
 import { toRunRecord, type RunRecord } from './runSessions';
@@ -59,6 +62,12 @@ export interface ProvenanceView {
   links: Map<string, CommitLinks>;
   /** What the answers were assembled from: while `settledKey()` returns the same key, they stand. */
   key: string;
+  /**
+   * Asked commits left out of an answer given before the graph of every ref was read: they
+   * are not known to be reachable from a ref yet, or a deployed revision's commit is not
+   * decided. Absent on answers from that graph.
+   */
+  awaitingHistory?: Set<string>;
 }
 
 /** The runs a document's commits are checked against, and what could not be read of them. */
@@ -94,7 +103,9 @@ const DEFAULTS = {
  *
  * Per state of the refs (checked at most once a minute, or when told they moved): one
  * `rev-parse` and one `rev-list` build a commit graph that resolves every hex token and
- * answers every ancestry question in memory. Per document: one `git log --no-walk` for the
+ * answers every ancestry question in memory. While the first graph is walked, lenses are
+ * answered from the deployed revisions' history alone (`earlyProvenance`), never with an
+ * answer that graph would not give. Per document: one `git log --no-walk` for the
  * details of the commits not seen before. Per date window: one runs query and one results
  * query, shared by every document, kept for a few minutes and refreshed in the background.
  * Failures are remembered briefly; callers can stop waiting (AbortSignal) without stopping
@@ -110,6 +121,14 @@ export class ProvenanceService {
   /** Each commit's links as `provenance` made them, by graph and SHA, for `peek`. */
   private readonly linkMemo = new Map<string, CommitLinks>();
   private snapshotLoad: TrackedLoad<RepositorySnapshot> | null = null;
+  /** While the first graph is walked: the refs it walks from, the walk as it goes, and the deployed revisions' own history. */
+  private coldRefs: Promise<RefsState> | null = null;
+  /** Settles true when the first graph is walked whole, false when it was read from the store (quick: nothing to answer early). */
+  private coldWalk: Promise<boolean> = Promise.resolve(false);
+  private wholeWalk: RevListReader | null = null;
+  private deployedHistory: { deploymentsId: number; load: TrackedLoad<DeployedAncestry> } | null = null;
+  /** Answers were given before the graph was read: when it is, they are asked for again. */
+  private servedEarly = false;
   private snapshotCheckedAt = 0;
   private snapshotFailedAt = 0;
   private refsCheck: Promise<void> | null = null;
@@ -170,13 +189,37 @@ export class ProvenanceService {
    * Full SHA of each token that names exactly one commit of the repository; tokens that
    * name none, or several, are left out. In memory, once the graph is loaded.
    */
-  async resolveShas(tokens: string[], signal?: AbortSignal): Promise<Map<string, string>> {
-    const snapshot = await raceAbort(this.snapshot().promise, signal);
+  async resolveShas(tokens: string[], signal?: AbortSignal, options: { early?: boolean } = {}): Promise<Map<string, string>> {
+    const load = this.snapshot();
+    const refs = this.coldRefs;
+    if (options.early && load.state === 'loading' && refs) {
+      const early = await raceAbort(Promise.race([load.promise.then(nothing, nothing), this.earlyNames(refs, this.coldWalk, tokens).catch(nothing)]), signal);
+      if (early) return early;
+    }
+    const snapshot = await raceAbort(load.promise, signal);
     const result = new Map<string, string>();
     for (const token of tokens) {
       const full = snapshot.graph.full(token);
       if (full) result.set(token, full);
     }
+    return result;
+  }
+
+  /**
+   * Tokens named by the object database (one `cat-file --batch-check`), for a document opened
+   * while the graph is walked: a commit named may yet prove unreachable from every ref (its
+   * lens then says it is loading until the graph drops it); an abbreviation several commits
+   * share waits for the graph. Null in a shallow clone, where the graph is waited for.
+   */
+  private async earlyNames(refs: Promise<RefsState>, walk: Promise<boolean>, tokens: string[]): Promise<Map<string, string> | null> {
+    if ((await refs).shallow || !(await walk)) return null;
+    const named = await nameCommits(this.runner, tokens);
+    const result = new Map<string, string>();
+    for (const token of tokens) {
+      const name = named.get(token.toLowerCase());
+      if (name?.kind === 'commit') result.set(token, name.sha);
+    }
+    this.servedEarly = true;
     return result;
   }
 
@@ -222,7 +265,10 @@ export class ProvenanceService {
    * before any of its lenses is resolved.
    */
   async documentDetails(shas: string[], signal?: AbortSignal): Promise<{ details: Map<string, CommitDetails>; merges: Map<string, string | null> }> {
-    const snapshot = await raceAbort(this.snapshot().promise, signal);
+    const load = this.snapshot();
+    // The document's commits need no graph: read while it is walked, the merges after.
+    if (load.state === 'loading') this.readDetails(shas);
+    const snapshot = await raceAbort(load.promise, signal);
     const merges = mergesOf(snapshot, shas);
     const details = await this.commitDetails([...shas, ...[...merges.values()].filter((m): m is string => m !== null)], signal);
     return { details, merges };
@@ -234,7 +280,7 @@ export class ProvenanceService {
    * are still loading or failed, so a hover can answer within its budget. `batch` names
    * other commits whose details to read in the same git process (the rest of the document).
    */
-  async provenance(shas: string[], options: { signal?: AbortSignal; waitMs: number | null; batch?: string[] }): Promise<ProvenanceView> {
+  async provenance(shas: string[], options: { signal?: AbortSignal; waitMs: number | null; batch?: string[]; early?: boolean }): Promise<ProvenanceView> {
     const { signal, waitMs } = options;
     const started = this.options.now();
     const snapshotLoad = this.snapshot();
@@ -244,6 +290,15 @@ export class ProvenanceService {
     const window = this.window();
     const runs = this.runs();
     const results = this.results();
+    const refs = this.coldRefs;
+    if (options.early && snapshotLoad.state === 'loading' && refs) {
+      const loads = { snapshotLoad, deployments, window, runs, results };
+      const early = await raceAbort(
+        Promise.race([snapshotLoad.promise.then(nothing, nothing), this.earlyView(refs, this.coldWalk, shas, options, started, loads).catch(nothing)]),
+        signal,
+      );
+      if (early) return early;
+    }
     const snapshot = await raceAbort(snapshotLoad.promise, signal);
     // Details of the whole document's commits are read together, so the lenses of a document
     // resolved one by one still cost one git process; each waits only for its own commits.
@@ -309,6 +364,75 @@ export class ProvenanceService {
       }
     }
     return { commits, ...parts, links, key };
+  }
+
+  /**
+   * An answer from the deployed revisions' history while the graph of every ref is walked
+   * (see `earlyProvenance`); null when there is none to give (a shallow clone).
+   */
+  private async earlyView(
+    refs: Promise<RefsState>,
+    walk: Promise<boolean>,
+    shas: string[],
+    options: { signal?: AbortSignal; waitMs: number | null; batch?: string[] },
+    started: number,
+    loads: {
+      snapshotLoad: TrackedLoad<RepositorySnapshot>;
+      deployments: TrackedLoad<Map<string, DeploymentListing>>;
+      window: TrackedLoad<DateWindow>;
+      runs: TrackedLoad<RunPart> | null;
+      results: TrackedLoad<ResultPart>;
+    },
+  ): Promise<ProvenanceView | null> {
+    const { signal, waitMs } = options;
+    if ((await refs).shallow || !(await walk)) return null;
+    const { snapshotLoad, deployments, window, runs, results } = loads;
+    const asked = [...new Set(shas.map((s) => s.toLowerCase()))];
+    const history = this.deployedAncestry(deployments);
+    if (options.batch) this.readDetails([...asked, ...options.batch]);
+    const details = await this.commitDetails(asked, signal);
+    const ancestry = await raceAbort(history.promise, signal);
+    const remaining = waitMs === null ? null : Math.max(0, waitMs - (this.options.now() - started));
+    await waitFor([deployments.promise, window.promise, runs?.promise ?? Promise.resolve(), results.promise], remaining, signal);
+    throwIfAborted(signal);
+    const { key, parts } = this.dataKey(snapshotLoad, deployments, window, runs, results);
+    const answers = earlyProvenance({
+      asked,
+      details,
+      ancestry,
+      window: parts.window ?? { from: '', to: '' },
+      services: this.workspace.config.services,
+      deployments: deployments.value ?? this.placeholderDeployments(deployments),
+      runs: runs?.value?.records ?? [],
+      logService: this.workspace.config.tables.executionLog?.service ?? null,
+      metricRows: results.value?.rows ?? [],
+      now: new Date(this.options.now()).toISOString(),
+      notChecked: [...(runs?.value?.notChecked ?? []), ...(results.value?.notChecked ?? [])],
+    });
+    this.servedEarly = true;
+    return {
+      commits: answers.commits,
+      ...parts,
+      runs: answers.runsAwaiting && parts.runs.state === 'ready' ? { state: 'loading' } : parts.runs,
+      results: answers.resultsAwaiting && parts.results.state === 'ready' ? { state: 'loading' } : parts.results,
+      links: new Map(),
+      key: `early:${history.id}:${key}`,
+      awaitingHistory: answers.awaiting,
+    };
+  }
+
+  /** The deployed revisions' history for the deployments as loaded: built once per load, while the graph of every ref is walked. */
+  private deployedAncestry(deployments: TrackedLoad<Map<string, DeploymentListing>>): TrackedLoad<DeployedAncestry> {
+    if (this.deployedHistory?.deploymentsId !== deployments.id) {
+      const load = new TrackedLoad(async () => {
+        const lists = await deployments.promise;
+        const values = [...lists.values()].flatMap((l) => ('list' in l ? l.list.map((d) => d.commit) : [])).filter((v): v is string => !!v);
+        return DeployedAncestry.build(this.runner, values, () => this.wholeWalk);
+      });
+      load.promise.catch(nothing);
+      this.deployedHistory = { deploymentsId: deployments.id, load };
+    }
+    return this.deployedHistory.load;
   }
 
   /**
@@ -436,12 +560,44 @@ export class ProvenanceService {
     const now = this.options.now();
     const current = this.snapshotLoad;
     if (!current || (current.state === 'failed' && now - this.snapshotFailedAt >= this.options.failureTtlMs)) {
-      const load = new TrackedLoad(async () => loadSnapshot(this.runner, await readRefs(this.runner), this.snapshotSources(null)));
-      this.snapshotLoad = load;
-      this.snapshotCheckedAt = now;
-      load.promise.catch(() => {
-        this.snapshotFailedAt = this.options.now();
+      const refs = readRefs(this.runner);
+      refs.catch(nothing);
+      let walking: (whole: boolean) => void = () => undefined;
+      this.coldWalk = new Promise<boolean>((resolve) => {
+        walking = resolve;
       });
+      const load = new TrackedLoad(async () =>
+        loadSnapshot(this.runner, await refs, {
+          ...this.snapshotSources(null),
+          watchWalk: (reader) => {
+            this.wholeWalk = reader;
+            walking(true);
+          },
+        }),
+      );
+      this.snapshotLoad = load;
+      this.coldRefs = refs;
+      this.snapshotCheckedAt = now;
+      const settled = () => {
+        walking(false);
+        this.coldRefs = null;
+        this.wholeWalk = null;
+        this.deployedHistory = null;
+      };
+      load.promise.then(
+        () => {
+          settled();
+          // Lenses answered before the graph (their lists from the object database, "commits behind" left out) are asked for again.
+          if (this.servedEarly) {
+            this.servedEarly = false;
+            this.emit('refs');
+          }
+        },
+        () => {
+          settled();
+          this.snapshotFailedAt = this.options.now();
+        },
+      );
       return load;
     }
     if (current.state === 'ready' && now - this.snapshotCheckedAt >= this.options.refsRecheckMs && !this.refsCheck) {
@@ -599,6 +755,10 @@ async function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Pr
   } finally {
     if (timer) clearTimeout(timer);
   }
+}
+
+function nothing(): null {
+  return null;
 }
 
 function stripUndefined<T extends object>(value: T): Partial<T> {

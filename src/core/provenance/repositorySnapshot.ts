@@ -3,6 +3,7 @@ import type { GitRunner } from '../git/gitRunner';
 import { HistoryCut, readShallowFile } from '../git/historyCut';
 import { readRemoteFromConfigFile } from '../git/commitLinks';
 import type { RemoteRepository } from '../git/remoteLinks';
+import type { RevListReader } from '../git/revListReader';
 import { isFullSha } from '../git/revisions';
 import type { SnapshotStore, StoredSnapshot } from './snapshotStore';
 
@@ -71,6 +72,8 @@ export interface SnapshotSources {
   /** Told when the store could not be written (the graph itself is fine). */
   onStoreProblem?: (message: string) => void;
   now?: number;
+  /** Handed the reader of a whole walk as it starts, so commits it has printed can be asked about before it ends. */
+  watchWalk?: (reader: RevListReader) => void;
 }
 
 /**
@@ -94,7 +97,7 @@ export async function loadSnapshot(runner: GitRunner, refs: RefsState, sources: 
     result = base.refs.signature === refs.signature ? { ...base, refs } : await update(runner, base, refs);
     if (result.graph !== base.graph) origin = 'updated';
   } else {
-    const graph = refs.tips.length ? new CommitGraph(await walkGraph(runner, refs.tips)) : CommitGraph.empty();
+    const graph = refs.tips.length ? new CommitGraph(await walkGraph(runner, refs.tips, null, sources.watchWalk)) : CommitGraph.empty();
     result = { refs, graph, peeled: new Map() };
     origin = 'walked';
   }

@@ -115,6 +115,20 @@ describe('lensTitle', () => {
     assert.equal(lensTitle(p, parts), '✗ not in prediction-worker (deployed: 47763d6, 2 commits behind)');
   });
 
+  it('says the distance is loading when it waits for the graph of every ref, and never counts it as none', () => {
+    const p = provenance([
+      service({
+        status: 'not-deployed',
+        firstDeployment: null,
+        gapRuns: [],
+        serving: { revision: 'r72', commit: '47763d6b497a1518c640e22cb0540822ffedce53', createdAt: '2026-02-02T20:07:00Z', trafficPercent: 100 },
+        behindBy: null,
+        behindPending: true,
+      }),
+    ]);
+    assert.equal(lensTitle(p, parts), '✗ not in prediction-worker (deployed: 47763d6, ⋯ distance loading)');
+  });
+
   it('shows the date when the deployment was on another day, and what is still loading', () => {
     const p = provenance([
       service({ firstDeployment: { revision: 'r', commit: null, createdAt: '2026-01-31T09:00:00.000Z', trafficPercent: null, delaySeconds: 106_380 }, gapRuns: [] }),

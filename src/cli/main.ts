@@ -8,7 +8,7 @@ import { GitError } from '../core/git/types';
 import { MetricsInputError, modelMetrics, type MetricsBreakdown } from '../core/metrics/modelMetrics';
 import { commitProvenance, type CommitProvenance } from '../core/provenance/commitProvenance';
 import type { CommitLinks } from '../core/git/remoteLinks';
-import { rerunsAfterCommits } from '../core/rerun/commitReruns';
+import { rerunLastWrites, rerunsAfterCommits } from '../core/rerun/commitReruns';
 import { checkReadiness } from '../core/readiness/readiness';
 import { rerunImpact } from '../core/rerun/rerunImpact';
 import { EXIT_CODES, verifyDeployment } from '../core/verify/verifyDeployment';
@@ -260,6 +260,11 @@ export function buildProgram(io: CliIO = PROCESS_IO, result: { exitCode: number 
       for (const sha of shas) if (!/^[0-9a-f]{4,40}$/i.test(sha)) throw new UsageError(`"${sha}" is not a commit SHA: give 4 to 40 hexadecimal characters.`);
       await withWorkspace(globals(), here, async (w) => {
         const window = await windowFrom(options, w, io);
+        // When each model's re-runs last wrote is read beside the git work; the re-runs'
+        // pairing, the heavy query, then runs only for models written to after a commit.
+        const lastWrites = rerunLastWrites(w, window);
+        // Awaited below; a failure of the git work first must not leave it unhandled.
+        lastWrites.catch(() => undefined);
         // One git conversation for the commits, their files, the builds the records and the re-runs name.
         const { provenances, links, reruns } = await (
           await w.git()
@@ -268,7 +273,7 @@ export function buildProgram(io: CliIO = PROCESS_IO, result: { exitCode: number 
           const found = provenances.flatMap((p) => (p.commit ? [p.commit.sha] : []));
           const [links, reruns] = await Promise.all([
             found.length ? git.commitLinks(found) : Promise.resolve(new Map<string, CommitLinks>()),
-            rerunsAfterCommits(w, provenances, window, git),
+            rerunsAfterCommits(w, provenances, window, git, lastWrites),
           ]);
           return { provenances, links, reruns };
         });

@@ -1,7 +1,8 @@
 import type { GitRepository } from '../git/gitRepository';
 import type { CommitProvenance } from '../provenance/commitProvenance';
-import type { DateWindow } from '../warehouse/catalog';
+import { rerunLastWritesQuery, type DateWindow } from '../warehouse/catalog';
 import type { Workspace } from '../workspace';
+import { replacedRowMarker } from './replacedRows';
 import { rerunImpact, type ModelRerun } from './rerunImpact';
 
 export interface CommitRerun {
@@ -21,15 +22,45 @@ export interface CommitRerun {
 export type CommitReruns = { recorded: true; byCommit: Map<string, CommitRerun[]> } | { recorded: false; reason: string };
 
 /**
+ * Per model, when its re-runs in the window last wrote a standing row (`rerunMade.last` of
+ * rerun-impact); null when the table marks no replaced row, so which rows re-runs replaced
+ * is not recorded. Without a write-time column no re-run has a write time: an empty map.
+ * One query, lighter than rerun-impact's pairing: start it beside other work.
+ */
+export async function rerunLastWrites(workspace: Workspace, window: DateWindow): Promise<Map<string, string> | null> {
+  if (!replacedRowMarker(workspace.config)) return null;
+  if (!workspace.config.tables.predictions.columns.createdAt) return new Map();
+  const warehouse = await workspace.warehouse();
+  const rows = (await warehouse.query(rerunLastWritesQuery(workspace.config, window))).rows;
+  return new Map(
+    rows.flatMap((r) => (r.model === null || r.model === undefined || r.last_write === null || r.last_write === undefined ? [] : [[String(r.model), String(r.last_write)]])),
+  );
+}
+
+/**
  * Re-runs whose rows were written after each commit (in the gap before its deployment, or
  * after it), with whether the re-run's build contains the commit: "the backfill after the
- * fix ran without it" is the question. One re-run query for all commits, and one git walk
- * over the re-runs' builds.
+ * fix ran without it" is the question. First when each model's re-runs last wrote
+ * (`lastWrites`, which the caller may have started beside its git work), then the re-run
+ * pairing for the models written to at or after the earliest commit only, and one git walk
+ * over their re-runs' builds; none of it when no re-run came after the commits.
  */
-export async function rerunsAfterCommits(workspace: Workspace, provenances: CommitProvenance[], window: DateWindow, batchedGit?: GitRepository): Promise<CommitReruns> {
+export async function rerunsAfterCommits(
+  workspace: Workspace,
+  provenances: CommitProvenance[],
+  window: DateWindow,
+  batchedGit?: GitRepository,
+  lastWrites?: Promise<Map<string, string> | null>,
+): Promise<CommitReruns> {
   const found = provenances.filter((p) => p.commit && p.services.some((s) => s.touchesService));
   if (found.length === 0) return { recorded: true, byCommit: new Map() };
-  const impact = await rerunImpact(workspace, { window, changes: 0, git: batchedGit });
+  const writes = await (lastWrites ?? rerunLastWrites(workspace, window));
+  const earliest = Math.min(...found.map((p) => Date.parse(p.commit!.committedAt)));
+  // A model is left out only when its last write is known to be before every commit, the
+  // test applied to each commit below; anything unreadable goes to the pairing.
+  const models = writes ? [...writes].filter(([, last]) => !(Date.parse(last) < earliest)).map(([model]) => model) : undefined;
+  if (models?.length === 0) return { recorded: true, byCommit: new Map(found.map((p) => [p.commit!.sha, []])) };
+  const impact = await rerunImpact(workspace, { window, changes: 0, git: batchedGit, models });
   if (!impact.recorded) return { recorded: false, reason: impact.reason };
   const builds = [...new Set(impact.perModel.flatMap((m) => m.builds.map((b) => b.new)).filter((b): b is string => b !== null))];
   const git = batchedGit ?? (await workspace.git());

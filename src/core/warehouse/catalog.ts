@@ -1068,6 +1068,49 @@ ORDER BY 1, 2, 3`;
   return q.build('rerunImpact', sql);
 }
 
+/**
+ * Per model, when its re-runs in a window last wrote a standing row: the latest write time
+ * of the standing rows on the dates where a key was regenerated (it has a replaced row and a
+ * standing row with a write time). That is `rerunMade.last` of `rerunImpactQuery` for the
+ * model, read without pairing every key and without the graded table, so a caller that
+ * wants only the re-runs written after some time can leave the other models out of the
+ * pairing. Models with no such date return no row. Needs tables.predictions.columns.createdAt.
+ */
+export function rerunLastWritesQuery(config: PipelineLensConfig, window: DateWindow): CatalogQuery {
+  const marker = replacedRowMarker(config);
+  const pc = config.tables.predictions.columns;
+  if (!marker || !pc.createdAt) throw new Error('rerunLastWritesQuery needs tables.predictions.columns.createdAt and a marker of replaced rows');
+  const q = new QueryBuilder();
+  const ps = requiredScope(config, 'predictions');
+  const p = (key: 'entity' | 'date' | 'model') => q.column(ps, 'p', key, pc[key], key === 'date' ? 'date' : 'any', false);
+  const current = marker.current(q, ps, 'p');
+  // The same keys and sides as rerunPairs; a key with a NULL part never pairs there, nor here.
+  const sql = `
+WITH marked AS (
+  SELECT ${p('entity')} AS entity, ${p('date')} AS day, ${p('model')} AS model,
+    ${q.column(ps, 'p', 'createdAt', pc.createdAt, 'timestamp')} AS created_at,
+    CASE WHEN ${current} THEN 'new' WHEN NOT (${current}) THEN 'old' END AS side
+  FROM ${tableRef(ps.table)} AS p
+  WHERE ${windowFilter(q, ps, 'p', window)}
+),
+replaced AS (
+  SELECT DISTINCT entity, day, model FROM marked WHERE side = 'old'
+),
+days AS (
+  SELECT m.model, m.day, MAX(m.created_at) AS last_write, COUNTIF(r.entity IS NOT NULL AND m.created_at IS NOT NULL) AS regenerated
+  FROM marked AS m
+  LEFT JOIN replaced AS r ON r.entity = m.entity AND r.day = m.day AND r.model = m.model
+  WHERE m.side = 'new'
+  GROUP BY 1, 2
+)
+SELECT model, MAX(last_write) AS last_write
+FROM days
+WHERE regenerated > 0
+GROUP BY 1
+ORDER BY 1`;
+  return q.build('rerunLastWrites', sql);
+}
+
 /** The keys whose prediction a re-run moved most: old and new prediction, lines and result. */
 export function rerunChangesQuery(config: PipelineLensConfig, window: DateWindow, limit: number, models?: string[]): CatalogQuery {
   if (!config.tables.predictions.columns.predicted) throw new Error('rerunChangesQuery needs tables.predictions.columns.predicted');

@@ -52,7 +52,7 @@ export function hitRateChart(t: ChartTimeline, options: HitRateChartOptions = {}
   const legend = drawn.models.map((model, i) => `<span class="key series-${i}">${escapeXml(model)}</span>`);
   const keys = MARKER_KEYS.map(([kind, text]) => `<span class="key marker-key ${kind}">${text}</span>`);
   const hint = options.commitHref ? ' Point at a day for its figures; click a deployment or fix for its provenance.' : '';
-  return `<figure class="hit-rate">${drawn.svg}<figcaption>Hit rate per game date with its 95% interval (the timeline's most graded models): ${[...legend, ...keys].join(' ')}${hint}</figcaption></figure>`;
+  return `<figure class="hit-rate"><div class="chart-scroll">${drawn.svg}</div><figcaption>Hit rate per game date with its 95% interval (the timeline's most graded models): ${[...legend, ...keys].join(' ')}${hint}</figcaption></figure>`;
 }
 
 /** The chart as an SVG file of its own (beside a handoff note), with its legend and colours; or why there is none. */
@@ -132,15 +132,16 @@ function drawChart(t: ChartTimeline, options: HitRateChartOptions & { standalone
         : `<g class="marker-item" tabindex="0" aria-label="${escapeXml(m.detail)}">${inner}</g>`,
     );
   }
-  // Points last, so a point's label is drawn over the lines and markers.
-  series.forEach((s, i) => {
+  // Points last, so a point's label is drawn over the lines and markers; the most graded
+  // model last of all, so its points are the ones under the pointer where models meet.
+  [...series.entries()].reverse().forEach(([i, s]) => {
     for (const p of s.points) {
       const px = x(dayValue(p.date));
       const py = y(p.hitRate.rate!);
       const figures = `${pct(p.hitRate.rate!)}% [${pct(p.hitRate.low)}, ${pct(p.hitRate.high)}] n=${p.hitRate.n}`;
       const lines = [`${p.date} · ${s.model}`, figures, `${p.hitRate.n} graded of ${p.predictions} predictions`];
       out.push(
-        `<g class="point series-${i}" tabindex="0" aria-label="${escapeXml(`${s.model} on ${p.date}: ${figures}, ${p.hitRate.n} graded of ${p.predictions} predictions`)}"><circle class="hit-area" cx="${num(px)}" cy="${num(py)}" r="6"/><circle class="dot" cx="${num(px)}" cy="${num(py)}" r="2.5"/>${chartTip(px, py, lines, bounds)}</g>`,
+        `<g class="point series-${i}" tabindex="0" aria-label="${escapeXml(`${s.model} on ${p.date}: ${figures}, ${p.hitRate.n} graded of ${p.predictions} predictions`)}"><circle class="hit-area" cx="${num(px)}" cy="${num(py)}" r="3.5"/><circle class="dot" cx="${num(px)}" cy="${num(py)}" r="2.5"/>${chartTip(px, py, lines, bounds)}</g>`,
       );
     }
   });
@@ -171,7 +172,7 @@ const FILE_STYLE = [
   '.series-1{stroke:#652d90;color:#652d90}.band-1{fill:#652d90}',
   '.series-2{stroke:#bf8803;color:#bf8803}.band-2{fill:#bf8803}',
   '.point .dot{fill:currentColor;stroke:none}',
-  '.hit-area{fill:transparent;stroke:transparent;stroke-width:10;pointer-events:all}',
+  '.hit-area{fill:transparent;stroke:transparent;stroke-width:10;pointer-events:all}.point .hit-area{stroke-width:0}',
   '.marker.deployment{stroke:#388a34;stroke-width:2;stroke-dasharray:6 4}',
   '.marker.fix{stroke:#e51400;stroke-width:2}',
   '.marker.backfill{fill:#e51400;fill-opacity:0.1}',

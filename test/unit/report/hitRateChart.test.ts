@@ -71,7 +71,7 @@ function timeline(overrides: Partial<TimelineResult> = {}): TimelineResult {
 describe("the investigation report's hit-rate chart", () => {
   it('draws the graded models with their interval, the deployment, the fix and the backfill, each with what it was', () => {
     const html = hitRateChart(timeline());
-    assert.match(html, /^<figure class="hit-rate"><svg class="hit-rate-chart"/);
+    assert.match(html, /^<figure class="hit-rate"><div class="chart-scroll"><svg class="hit-rate-chart"/);
     assert.equal((html.match(/<polyline class="series series-0"/g) ?? []).length, 1);
     assert.equal((html.match(/<polygon class="band band-0"/g) ?? []).length, 1);
     // Three graded days: three points on the line.

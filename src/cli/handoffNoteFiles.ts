@@ -1,8 +1,5 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { basename, dirname, relative, resolve } from 'node:path';
-import type { ChartTimeline } from '../core/report/chartTimeline';
-import { chartPoints, hitRateChartFile } from '../core/report/hitRateChart';
-import type { NoteChart } from '../core/report/investigationMarkdown';
+import { dirname, relative, resolve } from 'node:path';
 
 /** A mistake in what was asked of the note's files, or a write nobody confirmed: one line, exit 2, nothing written. */
 export class HandoffNoteError extends Error {}
@@ -13,34 +10,6 @@ export function notePaths(output: string, here: string): { note: string; chart: 
     throw new HandoffNoteError(`--output ${output}: a handoff note is markdown; end the name with .md, e.g. --output docs/handoffs/2026-02-02-regression.md.`);
   const note = resolve(here, output);
   return { note, chart: `${note.slice(0, -'.md'.length)}.svg` };
-}
-
-/**
- * What the note says of its chart: the image beside it, or (printed, with no file to put
- * it beside) where it would go; either way the figures, as a table.
- */
-export function noteChart(timeline: ChartTimeline | null, chartFile: string | null, skipped: string[]): { note: NoteChart; svg: string | null } {
-  if (!timeline) return { note: { image: { missing: `Hit-rate chart not included: ${skipped.join('; ') || 'the results could not be read'}.` }, points: [] }, svg: null };
-  const points = chartPoints(timeline);
-  const drawn = hitRateChartFile(timeline);
-  if ('none' in drawn) return { note: { image: { missing: drawn.none }, points }, svg: null };
-  if (!chartFile) {
-    return {
-      note: {
-        image: {
-          missing:
-            'The hit-rate chart is written only beside a note in a file: with --output docs/handoffs/<date>-<title>.md it goes to docs/handoffs/<date>-<title>.svg. Its figures:',
-        },
-        points,
-      },
-      svg: null,
-    };
-  }
-  const models = [...new Set(points.map((p) => p.model))].join(', ');
-  return {
-    note: { image: { file: basename(chartFile), alt: `Hit rate per game date of ${models} with its 95% interval, deployments, fixes and backfills` }, points },
-    svg: drawn.svg,
-  };
 }
 
 /**

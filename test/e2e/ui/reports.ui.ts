@@ -109,20 +109,16 @@ describe('rendered reports and the handoff note in a real VS Code', () => {
     await deployment.focus();
     await wb.step('the focused marker names the deployment', () => deployment.locator('g.tip').waitFor({ state: 'visible', timeout: 10_000 }));
     assert.match((await deployment.locator('g.tip').textContent()) ?? '', /Deployed prediction-worker prediction-worker-00069-wqf/);
-    // The pointer, near the marker's top (above the days' points), names it too; a click opens the commit.
+    await deployment.blur();
+    assert.equal(await deployment.locator('g.tip').isVisible(), false, 'the name waits for the pointer or the focus');
+    // The pointer finds it too, near its top (above the days' points), and a click opens the commit.
+    const reach = deployment.locator('rect.hit-area');
+    const top = { x: 4, y: 4 };
+    await reach.hover({ position: top });
+    await wb.step('the marker under the pointer names the deployment', () => deployment.locator('g.tip').waitFor({ state: 'visible', timeout: 10_000 }));
     await wb.screenshot('investigation-report-chart-deployment');
-    // Enter on the focused link is the click a keyboard user makes: the same link the mouse follows.
-    await wb.page.keyboard.press('Enter');
+    await reach.click({ position: top });
     await wb.step('the provenance of the deployed commit renders', () => report().locator('main', { hasText: 'fix(worker)' }).waitFor({ timeout: 60_000 }));
     assert.ok((await report().locator('main').innerText()).includes(FIX_SHA), 'the provenance of the fix commit');
-  });
-
-  it('DIAG pointer on a deployment marker', async () => {
-    await runFromPalette(wb, 'Pipeline Lens: Investigate');
-    const chart = report().locator('svg.hit-rate-chart');
-    await chart.waitFor({ timeout: 120_000 });
-    const deployment = chart.locator(`a.marker-link.deployment[aria-label*="from ${FIX_SHA}"]`);
-    await deployment.locator('line.hit-area').hover({ timeout: 15_000 });
-    await deployment.locator('g.tip').waitFor({ state: 'visible', timeout: 10_000 });
   });
 });

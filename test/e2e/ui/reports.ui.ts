@@ -113,7 +113,8 @@ describe('rendered reports and the handoff note in a real VS Code', () => {
     assert.equal(await deployment.locator('g.tip').isVisible(), false, 'the name waits for the pointer or the focus');
     // The pointer finds it too, near its top (above the days' points), and a click opens the commit.
     const reach = deployment.locator('rect.hit-area');
-    const top = { x: 4, y: 4 };
+    // Its left edge: a deployment hours later (another service's) is drawn over the right of its band.
+    const top = { x: 1, y: 4 };
     await reach.hover({ position: top });
     await wb.step('the marker under the pointer names the deployment', () => deployment.locator('g.tip').waitFor({ state: 'visible', timeout: 10_000 }));
     await wb.screenshot('investigation-report-chart-deployment');

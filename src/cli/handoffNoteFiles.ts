@@ -23,7 +23,7 @@ export async function writeNoteFiles(
   confirm: ((question: string) => Promise<boolean | null>) | undefined,
 ): Promise<string[]> {
   const targets = [paths.note, ...(content.svg === null ? [] : [paths.chart])];
-  const present = targets.filter((p) => existsSync(p)).map((p) => relative(here, p) || p);
+  const present = targets.filter((p) => existsSync(p)).map((p) => (relative(here, p).startsWith('..') ? p : relative(here, p)));
   if (present.length) {
     const them = present.length === 1 ? 'it' : 'them';
     const answer = confirm ? await confirm(`${present.join(' and ')} already exist${present.length === 1 ? 's' : ''}. Type yes to replace ${them}: `) : null;

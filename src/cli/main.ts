@@ -252,7 +252,9 @@ export function buildProgram(io: CliIO = PROCESS_IO, result: { exitCode: number 
           const note = investigationMarkdown(found, { source, generatedAt: new Date().toISOString(), chart: chart.note });
           if (paths) {
             const written = await writeNoteFiles(paths, { note, svg: chart.svg }, here, io.confirm);
-            print(`Wrote ${written.map((p) => relative(here, p) || p).join(' and ')}.`);
+            // Outside where the user stands, the whole path reads better than a climb of ../
+            const shown = (p: string) => (relative(here, p).startsWith('..') ? p : relative(here, p));
+            print(`Wrote ${written.map(shown).join(' and ')}.`);
           } else print(note.trimEnd());
           if (verdict) io.stderr(`${verdict.summary}\n`);
         } else {

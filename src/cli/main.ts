@@ -1,6 +1,6 @@
 import { Command, CommanderError, Option } from 'commander';
 import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { basename, relative, resolve } from 'node:path';
 import { ConfigError } from '../core/config/configError';
 import { DeploymentError } from '../core/deployments/types';
 import { investigate, InvestigationInputError } from '../core/findings/investigate';
@@ -33,6 +33,9 @@ import { credentialHostsFromEnv } from './credentialHostsFromEnv';
 import { registerCompareProfiles } from './commands/compareProfiles';
 import { FAIL_LEVELS, failOnVerdict, type FailLevel } from './failOn';
 import { inputPath } from './inputPath';
+import { HandoffNoteError, notePaths, writeNoteFiles } from './handoffNoteFiles';
+import { noteChart } from '../core/report/noteChart';
+import { loadChartTimeline } from '../core/report/loadChartTimeline';
 
 /** A mistake in how the command was called: said in one line, exit 2. */
 class UsageError extends Error {}
@@ -223,8 +226,12 @@ export function buildProgram(io: CliIO = PROCESS_IO, result: { exitCode: number 
     .addOption(new Option('--fail-on <level>', 'exit 1 when a finding at this level exists: critical, or warning (critical, high or medium)').choices(FAIL_LEVELS))
     .option('--json', 'machine-readable output (see docs/cli.md)')
     .option('--markdown', 'the report as markdown: the handoff note the editor exports')
-    .action(async (options: { model?: string[]; from?: string; to?: string; failOn?: FailLevel; json?: boolean; markdown?: boolean }) => {
+    .option('--output <file.md>', 'with --markdown: write the note to this file and its hit-rate chart beside it (.svg), asking before replacing either')
+    .action(async (options: { model?: string[]; from?: string; to?: string; failOn?: FailLevel; json?: boolean; markdown?: boolean; output?: string }) => {
       if (options.json && options.markdown) throw new UsageError('--json and --markdown both choose the output; give one.');
+      if (options.output !== undefined && !options.markdown)
+        throw new UsageError(`--output writes the handoff note: give --markdown with it, e.g. investigate --markdown --output ${options.output}.`);
+      const paths = options.output !== undefined ? notePaths(options.output, here) : null;
       await withWorkspace(globals(), here, async (w) => {
         const window = await windowFrom(options, w, io);
         const found = await investigate(w, { window, models: options.model });
@@ -239,7 +246,16 @@ export function buildProgram(io: CliIO = PROCESS_IO, result: { exitCode: number 
           });
         } else if (options.markdown) {
           const source = { configFile: w.config.file, warehouse: (await w.warehouse()).describe() };
-          print(investigationMarkdown(found, { source, generatedAt: new Date().toISOString() }).trimEnd());
+          // The chart of the editor's report: the window's most graded models, whatever --model says.
+          const loaded = await loadChartTimeline(w, found.window).catch((error: unknown) => ({ timeline: null, skipped: [(error as Error).message] }));
+          const chart = noteChart(loaded.timeline, paths ? basename(paths.chart) : null, loaded.skipped.join('; ') || undefined);
+          const note = investigationMarkdown(found, { source, generatedAt: new Date().toISOString(), chart: chart.note });
+          if (paths) {
+            const written = await writeNoteFiles(paths, { note, svg: chart.svg }, here, io.confirm);
+            // Outside where the user stands, the whole path reads better than a climb of ../
+            const shown = (p: string) => (relative(here, p).startsWith('..') ? p : relative(here, p));
+            print(`Wrote ${written.map(shown).join(' and ')}.`);
+          } else print(note.trimEnd());
           if (verdict) io.stderr(`${verdict.summary}\n`);
         } else {
           print(renderInvestigation(found, { configFile: w.config.file, warehouse: (await w.warehouse()).describe() }));
@@ -470,7 +486,7 @@ export function buildProgram(io: CliIO = PROCESS_IO, result: { exitCode: number 
   return program;
 }
 
-const KNOWN_ERRORS = [ConfigError, GitError, WarehouseError, DeploymentError, MetricsInputError, InvestigationInputError, UsageError];
+const KNOWN_ERRORS = [ConfigError, GitError, WarehouseError, DeploymentError, MetricsInputError, InvestigationInputError, UsageError, HandoffNoteError];
 
 /** Runs the CLI with `argv` (without node and script) and resolves to the exit code. */
 export async function main(argv: string[], io: CliIO = PROCESS_IO): Promise<number> {

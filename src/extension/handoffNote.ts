@@ -1,6 +1,8 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { investigationMarkdown } from '../core/report/investigationMarkdown';
+import { noteChart } from '../core/report/noteChart';
+import { TimelineRequest, type FindingsResult } from '../shared/protocol';
 import { confirmedWrite } from './confirmedWrite';
 import type { CtxInit } from './ctx';
 
@@ -12,8 +14,9 @@ export interface HandoffNoteArgs {
 /**
  * The investigation as a markdown note in the workspace (`docs/handoffs/<date>-….md`): the
  * SHAs, the figures with n and intervals, what was not checked and the open items, the very
- * document the lenses then annotate. A write, so the user confirms the path, and an existing
- * file is replaced only when they say so.
+ * document the lenses then annotate; the report's hit-rate chart beside it (`….svg`, linked,
+ * its figures in a table under it). A write, so the user confirms the path, and an existing
+ * note or chart is replaced only when they say so.
  */
 export async function exportHandoffNote(ctx: CtxInit, args: HandoffNoteArgs = {}): Promise<vscode.Uri | undefined> {
   const result = await ctx.views.findings.result();
@@ -24,21 +27,41 @@ export async function exportHandoffNote(ctx: CtxInit, args: HandoffNoteArgs = {}
     args.path ??
     (await vscode.window.showInputBox({
       title: 'Export the investigation as a handoff note',
-      prompt: `Where to write the note, relative to ${result.workspaceRoot}`,
+      prompt: `Where to write the note, relative to ${result.workspaceRoot} (its hit-rate chart goes beside it, as .svg)`,
       value: suggested,
       validateInput: (value) => notePathProblem(value),
     }));
   if (relative === undefined) return undefined;
   const problem = notePathProblem(relative);
   if (problem) throw new Error(`${relative}: ${problem}`);
+  const notePath = relative.trim();
+  const chartPath = `${notePath.slice(0, -'.md'.length)}.svg`;
+  let svg: string | undefined;
   const written = await confirmedWrite({
-    target: vscode.Uri.joinPath(root, relative.trim()),
-    existing: { confirmReplace: `${relative.trim()} already exists. Replace it with this investigation?` },
-    text: () => investigationMarkdown(result, { source: result.source, generatedAt: new Date().toISOString() }),
+    target: vscode.Uri.joinPath(root, notePath),
+    existing: {
+      confirmReplace: (present) =>
+        `${present.map((uri) => vscode.workspace.asRelativePath(uri, false)).join(' and ')} already exist${present.length === 1 ? 's' : ''}. Replace ${present.length === 1 ? 'it' : 'them'} with this investigation?`,
+    },
+    text: async () => {
+      const chart = await chartFor(ctx, result, path.basename(chartPath));
+      svg = chart.svg ?? undefined;
+      return investigationMarkdown(result, { source: result.source, generatedAt: new Date().toISOString(), chart: chart.note });
+    },
+    beside: [{ target: vscode.Uri.joinPath(root, chartPath), content: () => svg }],
     show: { preview: false },
   });
   if (written) ctx.output.info(`Wrote the handoff note ${written.uri.fsPath}.`);
   return written?.uri;
+}
+
+/** The report's hit-rate chart for the note; a note without it still stands, saying why. */
+async function chartFor(ctx: CtxInit, result: FindingsResult, file: string): Promise<ReturnType<typeof noteChart>> {
+  try {
+    return noteChart(await ctx.client.sendRequest(TimelineRequest.type, { window: result.window }), file);
+  } catch (error) {
+    return noteChart(null, file, `${(error as Error).message} (export again to retry)`);
+  }
 }
 
 /** Why a path cannot hold the note, or null: a markdown file inside the workspace. */

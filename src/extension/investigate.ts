@@ -1,10 +1,10 @@
 import * as vscode from 'vscode';
 import type { Finding } from '../core/findings/types';
 import { investigationMarkdown, type ReportLink } from '../core/report/investigationMarkdown';
-import { commandLink } from '../core/report/markdown';
+import { commandLink, commandUri } from '../core/report/markdown';
 import { Commands, TimelineRequest, type FindingsResult } from '../shared/protocol';
 import type { CtxInit } from './ctx';
-import { hitRateChart } from './webviews/hitRateChart';
+import { hitRateChart } from '../core/report/hitRateChart';
 import { ReportPanel } from './webviews/reportPanel';
 
 /**
@@ -35,7 +35,9 @@ export async function investigate(ctx: CtxInit): Promise<FindingsResult> {
 /** The timeline's hit-rate chart over the investigated window; a report without it still stands, saying why. */
 async function chartOf(ctx: CtxInit, result: FindingsResult): Promise<string> {
   try {
-    return hitRateChart(await ctx.client.sendRequest(TimelineRequest.type, { window: result.window }));
+    return hitRateChart(await ctx.client.sendRequest(TimelineRequest.type, { window: result.window }), {
+      commitHref: (sha) => commandUri(Commands.showCommitProvenance, { sha }),
+    });
   } catch (error) {
     return `<p class="hit-rate-none">Hit-rate chart not shown: ${escapeHtml((error as Error).message)} (Show timeline tries again).</p>`;
   }

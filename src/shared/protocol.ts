@@ -8,11 +8,11 @@ import { NotificationType, NotificationType0, RequestType, RequestType0 } from '
 import type { Finding } from '../core/findings/types';
 import type { SliceMetrics } from '../core/metrics/types';
 import type { CommitProvenance } from '../core/provenance/commitProvenance';
-import type { RunSession } from '../core/provenance/runSessions';
 import type { VerifyResult } from '../core/verify/verifyDeployment';
 import type { Readiness } from '../core/readiness/readiness';
 import type { Proportion } from '../core/metrics/wilson';
 import type { DateWindow } from '../core/warehouse/catalog';
+import type { TimelineCommit, TimelineDeployment, TimelineRun } from '../core/report/chartTimeline';
 import type { QueryPlan } from '../core/warehouse/queryGuard';
 import type { ScalarParamType } from '../core/warehouse/types';
 
@@ -277,28 +277,7 @@ export interface TimelineParams extends WorkspaceScope, WindowOption {
   models?: string[];
 }
 
-export interface TimelineDeployment {
-  service: string;
-  revision: string;
-  /** Full SHA when known locally, else as recorded. */
-  commit: string | null;
-  createdAt: string;
-}
-
-/** A commit touching a service's code inside the window: a marker on the chart. */
-export interface TimelineCommit {
-  sha: string;
-  subject: string;
-  author: string;
-  committedAt: string;
-  /** Services whose paths it touches. */
-  services: string[];
-}
-
-/** A run session, and whether its mode regenerates past dates (tables.executionLog.backfillModes). */
-export interface TimelineRun extends RunSession {
-  backfill: boolean;
-}
+export type { TimelineCommit, TimelineDeployment, TimelineRun };
 
 export interface TimelineResult {
   window: DateWindow;

@@ -1,4 +1,5 @@
 import type { Finding, Severity } from '../findings/types';
+import type { ChartPoint } from './hitRateChart';
 import type { DateWindow } from '../warehouse/catalog';
 import { commandLink, escapeProse } from './markdown';
 import { headline } from './shortLabel';
@@ -24,6 +25,17 @@ export interface InvestigationMarkdownOptions {
   generatedAt?: string;
   /** The editor's links for a finding (provenance, timeline, verify); none in a file or the CLI. */
   links?: (finding: Finding) => ReportLink[];
+  /** The hit-rate chart of a note: its figures, written as a table under the image so the note reads without it. */
+  chart?: NoteChart;
+}
+
+/**
+ * A note's chart: the SVG file beside it (linked as `./<file>`), or why there is none (no
+ * graded day, the note printed rather than written, the timeline not read), and its figures.
+ */
+export interface NoteChart {
+  image: { file: string; alt: string } | { missing: string };
+  points: ChartPoint[];
 }
 
 const SEVERITIES: Severity[] = ['critical', 'high', 'medium', 'low'];
@@ -61,6 +73,8 @@ export function investigationMarkdown(result: InvestigationReportInput, options:
     out.push('');
   }
 
+  if (options.chart) out.push(...chartSection(options.chart));
+
   if (result.findings.length) out.push('## Findings', '');
   result.findings.forEach((f, i) => {
     out.push(`### ${i + 1}. [${f.severity}] ${escapeProse(headline(f.title))}`, '');
@@ -88,6 +102,21 @@ export function investigationMarkdown(result: InvestigationReportInput, options:
   ];
   out.push(...(open.length ? open : ['- none: no critical or high finding, and every detector ran.']), '');
   return out.join('\n');
+}
+
+function chartSection(chart: NoteChart): string[] {
+  const out = ['## Hit rate by game date', ''];
+  if ('file' in chart.image) out.push(`![${escapeProse(chart.image.alt)}](./${encodeURIComponent(chart.image.file)})`, '');
+  else out.push(`_${escapeProse(chart.image.missing)}_`, '');
+  if (!chart.points.length) return out;
+  const pct = (share: number) => (share * 100).toFixed(1);
+  out.push('| model | game date | hit rate | n (graded) | 95% interval | predictions |', '|---|---|---|---|---|---|');
+  for (const p of chart.points) {
+    const h = p.hitRate;
+    out.push(`| ${escapeProse(p.model)} | ${p.date} | ${pct(h.rate!)}% | ${h.n} | [${pct(h.low)}, ${pct(h.high)}] | ${p.predictions} |`);
+  }
+  out.push('');
+  return out;
 }
 
 function subjectLines(f: Finding): string[] {

@@ -4,8 +4,12 @@
  * panel: its webview's `enableCommandUris`). In a file on disk it is plain text.
  */
 export function commandLink(title: string, command: string, ...args: unknown[]): string {
-  const query = args.length ? `?${encodeURIComponent(JSON.stringify(args))}` : '';
-  return `[${escapeMarkdown(title)}](command:${command}${query})`;
+  return `[${escapeMarkdown(title)}](${commandUri(command, ...args)})`;
+}
+
+/** The `command:` URI a link runs: the command and its arguments as JSON. */
+export function commandUri(command: string, ...args: unknown[]): string {
+  return `command:${command}${args.length ? `?${encodeURIComponent(JSON.stringify(args))}` : ''}`;
 }
 
 /** Text from git or the warehouse, safe inside markdown and table cells. */

@@ -1,14 +1,12 @@
 import { ErrorCodes, ResponseError, type CancellationToken } from 'vscode-languageserver/node';
-import { isBackfill } from '../../core/findings/deploymentGap';
-import { sliceMetrics, sumsFromRow } from '../../core/metrics/aggregate';
+import { serviceCommits } from '../../core/git/serviceCommits';
 import { wilson } from '../../core/metrics/wilson';
-import { groupRunSessions, toRunRecord } from '../../core/provenance/runSessions';
+import { runSessionsOf, seriesByDate } from '../../core/report/loadChartTimeline';
 import { runForView } from '../../core/warehouse/checkedQuery';
 import { featureCoverageQuery, modelByDateQuery, runsQuery, type DateWindow } from '../../core/warehouse/catalog';
 import type { FeatureCoverageParams, FeatureCoverageResult, TimelineParams, TimelineResult } from '../../shared/protocol';
 import { isAbort } from '../cancellation';
 import type { ServerContext } from '../serverContext';
-import { serviceCommits } from '../serviceCommits';
 import { inWorkspace, viewThresholds } from './workspaceRequest';
 
 /** The timeline chart: each model's results by date, with the deployments, runs and commits of the window. */
@@ -37,17 +35,11 @@ export function timeline(context: ServerContext, params: TimelineParams, token: 
         : Promise.resolve([]),
       workspace.provenance.deploymentListings(signal),
       workspace.provenance.shaLookup(signal),
-      serviceCommits(workspace, window).catch((error: unknown) => {
+      serviceCommits(config, window, (args) => workspace.gitText(args)).catch((error: unknown) => {
         skipped.push(`commits: ${(error as Error).message}`);
         return [];
       }),
     ]);
-    const series = new Map<string, Array<{ date: string; metrics: ReturnType<typeof sliceMetrics> }>>();
-    for (const r of byDate) {
-      const list = series.get(String(r.model)) ?? [];
-      list.push({ date: String(r.day), metrics: sliceMetrics(sumsFromRow(r)) });
-      series.set(String(r.model), list);
-    }
     const deployments = [];
     for (const [service, listing] of listings) {
       if ('error' in listing) {
@@ -58,10 +50,9 @@ export function timeline(context: ServerContext, params: TimelineParams, token: 
     }
     return {
       window,
-      series: [...series.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([model, days]) => ({ model, days: days.sort((a, b) => a.date.localeCompare(b.date)) })),
+      series: seriesByDate(byDate),
       deployments: deployments.sort((a, b) => a.createdAt.localeCompare(b.createdAt)),
-      // The gap detector's own rule: a marker says backfill exactly where a finding would.
-      runs: groupRunSessions(runRows.map(toRunRecord)).map((r) => ({ ...r, backfill: isBackfill(r, config.tables.executionLog?.backfillModes ?? null) })),
+      runs: runSessionsOf(runRows, config),
       commits,
       features: config.tables.featureStore ? config.features.registry.map((f) => ({ index: f.index, name: f.name })) : [],
       thresholds: viewThresholds(workspace),

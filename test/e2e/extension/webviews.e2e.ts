@@ -6,6 +6,7 @@ import { before, describe, it } from 'mocha';
 import * as vscode from 'vscode';
 import type { StartedApi } from '../../../src/extension/api';
 import type { FindingsResult, GenerateDemoResult, PlanQueryResult, RunQueryResult } from '../../../src/shared/protocol';
+import { findAll, hasClass, parseXml } from '../../fixtures/xmlTree';
 import { startedApi } from './pipelineLensApi';
 import { demoFolder, eventually, FIX_SHA } from './support';
 
@@ -139,6 +140,22 @@ describe('Timeline, queries and the demo generator in a real extension host', fu
       assert.match(text, /n=\d+/, 'figures with their n');
       const line = text.split('\n').findIndex((l) => l.startsWith('Commits: `38ab3820'));
       assert.ok(line > 0, 'the fix SHA, whole, on a line of its own');
+      // The chart beside the note, linked from it, its figures in a table under it.
+      const chartName = path.split('/').pop()!.replace(/\.md$/, '.svg');
+      assert.match(text, new RegExp(`^!\\[Hit rate per game date of [^\\]]+\\]\\(\\./${chartName.replace(/[.-]/g, '\\$&')}\\)$`, 'm'));
+      const svg = parseXml(new TextDecoder().decode(await vscode.workspace.fs.readFile(vscode.Uri.joinPath(demoFolder(), 'docs/handoffs', chartName))));
+      assert.equal(svg.attributes.xmlns, 'http://www.w3.org/2000/svg');
+      const drawn = findAll(svg, hasClass('point'))
+        .map((p) => /^(\S+) on (\S+): (\d+\.\d)% \[([\d.]+), ([\d.]+)\] n=(\d+),/.exec(p.attributes['aria-label'])!.slice(1).join(' '))
+        .sort();
+      const tabled = text
+        .split('\n')
+        .map((l) => /^\| (\S+) \| (\d{4}-\d{2}-\d{2}) \| ([\d.]+)% \| (\d+) \| \[([\d.]+), ([\d.]+)\] \| \d+ \|$/.exec(l))
+        .filter((m) => m !== null)
+        .map((m) => [m[1].replace(/\\_/g, '_'), m[2], m[3], m[5], m[6], m[4]].join(' '))
+        .sort();
+      assert.ok(drawn.length > 30, `a point per graded day (${drawn.length})`);
+      assert.deepEqual(drawn, tabled, "the chart's points are the note's figures");
       const title = await eventually('a lens on the exported note saying +15h53m', async () => {
         const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri, 100);
         return lenses
@@ -150,6 +167,8 @@ describe('Timeline, queries and the demo generator in a real extension host', fu
     } finally {
       await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
       await vscode.workspace.fs.delete(vscode.Uri.joinPath(demoFolder(), path));
+      // Not there when the export failed before writing it: the failure above is the one to read.
+      await Promise.resolve(vscode.workspace.fs.delete(vscode.Uri.joinPath(demoFolder(), path.replace(/\.md$/, '.svg')))).catch(() => undefined);
     }
   });
 

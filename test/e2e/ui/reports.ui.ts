@@ -70,6 +70,22 @@ describe('rendered reports and the handoff note in a real VS Code', () => {
     await wb.screenshot('investigation-report-chart');
   });
 
+  it("the report's chart shows a day's hit rate, interval and n under the pointer", async () => {
+    const chart = report().locator('svg.hit-rate-chart');
+    await chart.scrollIntoViewIfNeeded();
+    // A day of the backfilled range, of the most graded model (the first drawn).
+    const point = chart.locator('g.point.series-0[aria-label*=" on 2026-01-20: "]');
+    const tip = point.locator('g.tip');
+    assert.equal(await tip.isVisible(), false, 'the figures wait for the pointer');
+    await point.locator('circle.hit-area').hover({ force: true });
+    await wb.step("the point's figures show", () => tip.waitFor({ state: 'visible', timeout: 10_000 }));
+    const text = (await tip.locator('tspan').allTextContents()).join('\n');
+    assert.match(text, /^2026-01-20 · /, text);
+    assert.match(text, /\d+\.\d% \[\d+\.\d, \d+\.\d\] n=\d+/, `the rate with its interval and n:\n${text}`);
+    assert.match(text, /\d+ graded of \d+ predictions/, text);
+    await wb.screenshot('investigation-report-chart-hover');
+  });
+
   it('exports the report as a handoff note at a path the user confirms, and the note gets lenses', async () => {
     await report().locator('a', { hasText: 'Export as handoff note' }).click();
     const input = wb.page.locator('.quick-input-widget input');
@@ -81,5 +97,29 @@ describe('rendered reports and the handoff note in a real VS Code', () => {
     await wb.step('the note opens', () => wb.page.locator('.tabs-container .tab', { hasText: name }).first().waitFor({ timeout: 30_000 }));
     await wb.waitForCodeLens(/\+15h53m/, 90_000);
     await wb.screenshot('handoff-export');
+  });
+
+  it("clicking a deployment on the report's chart opens that commit's provenance", async () => {
+    await runFromPalette(wb, 'Pipeline Lens: Investigate');
+    const chart = report().locator('svg.hit-rate-chart');
+    await wb.step('the report shows the hit-rate chart', () => chart.waitFor({ timeout: 120_000 }));
+    const deployment = chart.locator(`a.marker-link.deployment[aria-label*="from ${FIX_SHA}"]`);
+    await chart.scrollIntoViewIfNeeded();
+    // A keyboard user reaches the marker and reads its name.
+    await deployment.focus();
+    await wb.step('the focused marker names the deployment', () => deployment.locator('g.tip').waitFor({ state: 'visible', timeout: 10_000 }));
+    assert.match((await deployment.locator('g.tip').textContent()) ?? '', /Deployed prediction-worker prediction-worker-00069-wqf/);
+    await deployment.blur();
+    assert.equal(await deployment.locator('g.tip').isVisible(), false, 'the name waits for the pointer or the focus');
+    // The pointer finds it too, near its top (above the days' points), and a click opens the commit.
+    const reach = deployment.locator('rect.hit-area');
+    // Its left edge: a deployment hours later (another service's) is drawn over the right of its band.
+    const top = { x: 1, y: 4 };
+    await reach.hover({ position: top });
+    await wb.step('the marker under the pointer names the deployment', () => deployment.locator('g.tip').waitFor({ state: 'visible', timeout: 10_000 }));
+    await wb.screenshot('investigation-report-chart-deployment');
+    await reach.click({ position: top });
+    await wb.step('the provenance of the deployed commit renders', () => report().locator('main', { hasText: 'fix(worker)' }).waitFor({ timeout: 60_000 }));
+    assert.ok((await report().locator('main').innerText()).includes(FIX_SHA), 'the provenance of the fix commit');
   });
 });

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { generateDemo, type DemoManifest } from '../../../demo/generateDemo';
 import { main } from '../../../src/cli/main';
+import { findAll, hasClass, parseXml } from '../../fixtures/xmlTree';
 
 /*
  * The engine issue's acceptance, checked the way a new user meets it: the CLI on a freshly
@@ -164,6 +165,66 @@ describe('the CLI on the demo workspace', () => {
     const both = await run('investigate', '--markdown', '--json');
     assert.equal(both.code, 2);
     assert.match(both.stderr, /--json and --markdown both choose the output; give one/);
+  });
+
+  it("investigate --markdown --output writes the note and its chart beside it, the chart's points the note's figures, and replaces neither unasked", async () => {
+    const note = join(parent, 'notes', 'handoff.md');
+    const svgFile = join(parent, 'notes', 'handoff.svg');
+    const r = await run('investigate', '--markdown', '--output', note);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /^Wrote .*handoff\.md and .*handoff\.svg\.\n$/);
+    const md = await readFile(note, 'utf8');
+    assert.match(md, /^## Hit rate by game date\n\n!\[Hit rate per game date of catboost_v8, [^\]]+\]\(\.\/handoff\.svg\)$/m);
+    const svgText = await readFile(svgFile, 'utf8');
+    const svg = parseXml(svgText);
+    assert.equal(svg.attributes.xmlns, 'http://www.w3.org/2000/svg');
+    const drawn = findAll(svg, hasClass('point'))
+      .map((p) => /^(\S+) on (\S+): (\d+\.\d)% \[([\d.]+), ([\d.]+)\] n=(\d+),/.exec(p.attributes['aria-label'])!.slice(1).join(' '))
+      .sort();
+    const tabled = md
+      .split('\n')
+      .map((l) => /^\| (\S+) \| (\d{4}-\d{2}-\d{2}) \| ([\d.]+)% \| (\d+) \| \[([\d.]+), ([\d.]+)\] \| \d+ \|$/.exec(l))
+      .filter((m) => m !== null)
+      .map((m) => [m[1].replace(/\\_/g, '_'), m[2], m[3], m[5], m[6], m[4]].join(' '))
+      .sort();
+    assert.ok(drawn.length > 30, `a point per graded day (${drawn.length})`);
+    assert.deepEqual(drawn, tabled, "the chart's points are the note's figures");
+    // The deployment of the fix and the backfill are on it.
+    assert.ok(findAll(svg, hasClass('deployment')).some((m) => m.text.includes(`from ${demo.commits.fix.slice(0, 8)}`)));
+    assert.ok(findAll(svg, hasClass('backfill')).some((m) => m.text.includes('2026-01-09..2026-01-28')));
+
+    // Both exist now: without a terminal to ask, nothing is replaced.
+    await writeFile(note, 'kept\n');
+    const again = await run('investigate', '--markdown', '--output', note);
+    assert.equal(again.code, 2);
+    assert.match(again.stderr, /handoff\.md and .*handoff\.svg already exist and there is no terminal to confirm replacing them; nothing was written\. Give another --output/);
+    assert.equal(await readFile(note, 'utf8'), 'kept\n');
+    // A person who answers anything but yes keeps them too; yes replaces both.
+    const asked: string[] = [];
+    const withAnswer = (answer: boolean) =>
+      main(['--cwd', demo.root, 'investigate', '--markdown', '--output', note], { stdout: () => {}, stderr: () => {}, confirm: async (q) => (asked.push(q), answer) });
+    assert.equal(await withAnswer(false), 2);
+    assert.equal(await readFile(note, 'utf8'), 'kept\n');
+    assert.equal(await withAnswer(true), 0);
+    assert.match(asked[0], /handoff\.md and .*handoff\.svg already exist\. Type yes to replace them: $/);
+    assert.match(await readFile(note, 'utf8'), /^# Investigation of /);
+  });
+
+  it('investigate --markdown printed keeps the figures and says where the chart would go; --output needs --markdown and a .md name', async () => {
+    const r = await run('investigate', '--markdown');
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(
+      r.stdout,
+      /## Hit rate by game date\n\n_The hit-rate chart is written only beside a note in a file: with --output docs\/handoffs\/\\<date\\>-\\<title\\>\.md it goes to/,
+    );
+    assert.match(r.stdout, /\| model \| game date \| hit rate \| n \(graded\) \| 95% interval \| predictions \|\n\|---/);
+    assert.match(r.stdout, /^\| catboost_v8 \| 2026-01-20 \| [\d.]+% \| \d+ \| \[[\d.]+, [\d.]+\] \| \d+ \|$/m);
+    const bare = await run('investigate', '--output', join(parent, 'x.md'));
+    assert.equal(bare.code, 2);
+    assert.match(bare.stderr, /--output writes the handoff note: give --markdown with it/);
+    const txt = await run('investigate', '--markdown', '--output', join(parent, 'x.txt'));
+    assert.equal(txt.code, 2);
+    assert.match(txt.stderr, /a handoff note is markdown; end the name with \.md/);
   });
 
   it('never ranks the Vegas coverage, higher in the bad period, as the cause of the drop', async () => {

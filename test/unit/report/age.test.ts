@@ -45,7 +45,26 @@ describe('ages relative to the data', () => {
       checked: [],
       witnesses: { ancestry: { answer: 'no', says: 'missing 1' }, content: { answer: 'no', says: 'differs' } },
     } as unknown as VerifyResult;
-    assert.match(renderVerify(result, '2026-02-03'), /aaaaaaaa {2}fix\(worker\): one more {2}\(Dana, on the data's last day, 2026-02-03\)/);
-    assert.match(renderVerify(result), /\(Dana, 307d\d+h ago\)/);
+    assert.match(renderVerify(result, '2026-02-03'), /aaaaaaaa {2}fix\(worker\): one more {2}\(Dana, committed 2026-02-03 10:00 UTC, on the data's last day, 2026-02-03\)/);
+    assert.match(renderVerify(result), /\(Dana, committed 2026-02-03 10:00 UTC, 307d\d+h ago\)/);
+  });
+
+  it("verify's deployed revision says when it was deployed and how long before now: the present state, not the data's", () => {
+    const result = {
+      verdict: 'ok',
+      service: 'prediction-worker',
+      target: { rev: 'HEAD', sha: 'f'.repeat(40) },
+      deployed: { revision: 'prediction-worker-00069-wqf', commit: 'a'.repeat(40), createdAt: '2026-01-30T19:10:00Z', trafficPercent: 100 },
+      reason: 'ok',
+      hint: null,
+      missing: [],
+      unrelatedAhead: 0,
+      diverged: false,
+      warnings: [],
+      checked: [],
+      witnesses: { ancestry: { answer: 'yes', says: 'contains' }, content: { answer: 'yes', says: 'same' } },
+    } as unknown as VerifyResult;
+    const text = renderVerify(result, '2026-02-03', new Date('2026-12-07T19:10:00Z'));
+    assert.match(text, /^ {2}deployed: prediction-worker-00069-wqf · aaaaaaaa · 2026-01-30 19:10 UTC, 311d0h ago · 100% traffic$/m);
   });
 });

@@ -10,7 +10,7 @@ import { Chart, Filler, LinearScale, LineController, LineElement, PointElement, 
 import annotationPlugin from 'chartjs-plugin-annotation';
 import type { FeatureCoverageResult, TimelineResult } from '../../../shared/protocol';
 import type { FromTimeline, TimelineFocus, TimelineRendered, ToTimeline } from '../timelineMessages';
-import { DAY_MS, dayValue, initialModels, markers, type Marker, type MarkerKind } from '../timelineMarkers';
+import { DAY_MS, dayValue, initialModels, markers, type Marker, type MarkerKind } from '../../../core/report/timelineMarkers';
 
 Chart.register(LineController, LineElement, PointElement, LinearScale, Filler, Tooltip, annotationPlugin);
 

@@ -1,8 +1,8 @@
-import { LOG_FORMAT, parseLogRecords } from '../core/git/commitInfo';
-import { toPathspecs } from '../core/git/pathMatcher';
-import type { DateWindow } from '../core/warehouse/catalog';
-import type { TimelineCommit } from '../shared/protocol';
-import type { ServerWorkspace } from './serverWorkspace';
+import type { PipelineLensConfig } from '../config/types';
+import type { TimelineCommit } from '../report/chartTimeline';
+import type { DateWindow } from '../warehouse/catalog';
+import { LOG_FORMAT, parseLogRecords } from './commitInfo';
+import { toPathspecs } from './pathMatcher';
 
 /** A chart with more markers than this is unreadable; the newest are kept. */
 const MAX_COMMITS = 200;
@@ -12,11 +12,11 @@ const MAX_COMMITS = 200;
  * markers a timeline needs (the fix among them). One `git log` per service, bounded by
  * the window's dates, so the cost follows the window, not the repository's age.
  */
-export async function serviceCommits(workspace: ServerWorkspace, window: DateWindow): Promise<TimelineCommit[]> {
+export async function serviceCommits(config: PipelineLensConfig, window: DateWindow, gitText: (args: string[]) => Promise<string>): Promise<TimelineCommit[]> {
   const bySha = new Map<string, TimelineCommit>();
-  for (const service of workspace.config.services) {
+  for (const service of config.services) {
     const specs = toPathspecs(service.paths);
-    const output = await workspace.gitText([
+    const output = await gitText([
       'log',
       '-z',
       '--no-show-signature',

@@ -3,8 +3,14 @@
  * which models it draws first: pure data, shared by the timeline's page (chart.js) and the
  * investigation report's static chart.
  */
-import type { TimelineResult, TreeDate } from '../../shared/protocol';
-import type { TimelineFocus } from './timelineMessages';
+import type { ChartTimeline } from './chartTimeline';
+
+/** What a chart marks and draws first when asked: models, a commit, a date. */
+export interface MarkerFocus {
+  models?: string[];
+  sha?: string;
+  date?: string;
+}
 
 export const DAY_MS = 86_400_000;
 /** Models drawn when nobody chose: the ones with most graded rows (a chart of eight bands is unreadable). */
@@ -23,11 +29,11 @@ export interface Marker {
   focused: boolean;
 }
 
-export function initialModels(t: TimelineResult, focus: TimelineFocus): Set<string> {
+export function initialModels(t: Pick<ChartTimeline, 'series'>, focus: MarkerFocus): Set<string> {
   const known = new Set(t.series.map((s) => s.model));
   const asked = (focus.models ?? []).filter((m) => known.has(m));
   if (asked.length) return new Set(asked);
-  const graded = (days: TreeDate[]) => days.reduce((sum, d) => sum + d.metrics.graded, 0);
+  const graded = (days: ChartTimeline['series'][number]['days']) => days.reduce((sum, d) => sum + d.metrics.graded, 0);
   return new Set(
     [...t.series]
       .sort((a, b) => graded(b.days) - graded(a.days))
@@ -40,7 +46,7 @@ export function initialModels(t: TimelineResult, focus: TimelineFocus): Set<stri
 export const dayValue = (date: string) => Date.parse(`${date}T12:00:00Z`);
 const time = (iso: string) => Date.parse(iso);
 
-export function markers(t: TimelineResult, focus: TimelineFocus): Marker[] {
+export function markers(t: ChartTimeline, focus: MarkerFocus): Marker[] {
   const list: Marker[] = [];
   const focusSha = focus.sha?.toLowerCase();
   const isFocus = (sha: string | null) => !!(sha && focusSha && (sha.startsWith(focusSha) || focusSha.startsWith(sha)));

@@ -25,6 +25,7 @@ describe('rendered reports and the handoff note in a real VS Code', () => {
     // opens, and the person clicks again.
     await wb.step('click the lens of the fix, and the provenance renders its deployments table', async () => {
       for (let attempt = 1; ; attempt++) {
+        await wb.settledCodeLenses();
         await wb.page.locator('.codelens-decoration a', { hasText: '+15h53m' }).first().click();
         try {
           await report().locator('table').first().waitFor({ timeout: 20_000 });

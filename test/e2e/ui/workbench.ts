@@ -126,6 +126,26 @@ export class Workbench {
     return (await this.page.locator('.codelens-decoration').allInnerTexts()).map(normalize);
   }
 
+  /**
+   * Waits until no CodeLens says it is loading and the lenses have not changed for `quietMs`:
+   * a lens the server is about to refresh is replaced under the pointer, and a click on it is lost.
+   */
+  async settledCodeLenses(quietMs = 2_000, timeout = 60_000): Promise<string[]> {
+    const until = Date.now() + timeout;
+    let last = '';
+    let since = Date.now();
+    for (;;) {
+      const lenses = await this.codeLenses();
+      const key = lenses.join('\n');
+      if (key !== last) {
+        last = key;
+        since = Date.now();
+      } else if (!/loading/.test(key) && Date.now() - since >= quietMs) return lenses;
+      if (Date.now() > until) throw new Error(`CodeLenses still changing or loading after ${timeout / 1000} s: ${lenses.join(' | ')}`);
+      await this.page.waitForTimeout(250);
+    }
+  }
+
   /** Waits for a CodeLens whose text matches, and returns it. Lenses resolve in steps ("loading" first). */
   async waitForCodeLens(pattern: RegExp | string, timeout = 45_000): Promise<string> {
     return this.poll(`a CodeLens matching ${pattern}`, async () => (await this.codeLenses()).find((t) => matches(t, pattern)), timeout);

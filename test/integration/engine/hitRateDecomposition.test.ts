@@ -105,7 +105,11 @@ describe('hit-rate shifts decomposed over the run mode', () => {
     assert.equal(lines.length, 1, shift.evidence.join('\n'));
     assert.match(
       lines[0],
-      /^By run mode \(tables\.predictions\.columns\.mode\), .*: of the −14\.0-point change \(68\.0% of 500 → 54\.0% of 1,000\), mix −14\.0 points .* and within modes \+0\.0 points: mostly a change in the mix of runs\. .*catch-up 20\.0% → 60\.0% of graded rows \(n=100 → 600\), hit rate 40\.0% → 40\.0%/,
+      /^By run mode \(tables\.predictions\.columns\.mode\), graded rows 2026-07-01\.\.2026-07-20 split at 2026-07-11: of the −14\.0-point change \(68\.0% \[[\d.]+%, [\d.]+%\] n=500 → 54\.0% \[[\d.]+%, [\d.]+%\] n=1,000\), mix −14\.0 points .* and within modes \+0\.0 points: mostly a change in the mix of runs\.$/,
+    );
+    assert.ok(
+      shift.evidence.includes('catch-up: 20.0% → 60.0% of the graded rows, hit rate 40.0% [30.9%, 49.8%] n=100 → 40.0% [36.2%, 44.0%] n=600; mix +16.0, within +0.0 points.'),
+      shift.evidence.join('\n'),
     );
   });
 
@@ -119,8 +123,12 @@ describe('hit-rate shifts decomposed over the run mode', () => {
     assert.ok(Math.abs(d.within - -0.2) < 1e-9, `within ${d.within}`);
     assert.equal(d.dominant, 'within');
     assert.ok(
+      shift.evidence.some((e) => /mix \+0\.0 points .* and within modes −20\.0 points: mostly a change within modes\.$/.test(e)),
+      shift.evidence.join('\n'),
+    );
+    assert.ok(
       shift.evidence.some((e) =>
-        /mix \+0\.0 points .* and within modes −20\.0 points: mostly a change within modes\. .*scheduled 80\.0% → 80\.0% of graded rows \(n=400 → 400\), hit rate 75\.0% → 50\.0%/.test(
+        /^scheduled: 80\.0% → 80\.0% of the graded rows, hit rate 75\.0% \[[\d.]+%, [\d.]+%\] n=400 → 50\.0% \[[\d.]+%, [\d.]+%\] n=400; mix \+0\.0, within −20\.0 points\.$/.test(
           e,
         ),
       ),
@@ -132,7 +140,9 @@ describe('hit-rate shifts decomposed over the run mode', () => {
     const { shift } = await shiftOf('mix', false);
     assert.equal(shift.data.decomposition, undefined);
     assert.ok(
-      shift.evidence.some((e) => /^Hit-rate change not decomposed: .*\(tables\.predictions\.columns\.mode\)/.test(e)),
+      shift.evidence.some((e) =>
+        /^Hit-rate change not decomposed: no run mode is configured \(tables\.predictions\.columns\.mode, or tables\.predictions\.modeFrom "featureJoin"/.test(e),
+      ),
       shift.evidence.join('\n'),
     );
   });

@@ -20,7 +20,9 @@ interface Side {
 }
 interface Decomposition {
   groupedBy: string;
-  splitDay: string;
+  comparedBy: string;
+  builds?: { before: string; after: string };
+  splitDay?: string;
   mix: number;
   within: number;
   dominant: string;
@@ -95,6 +97,7 @@ describe('hit-rate shifts decomposed over the run mode', () => {
     const { shift, counts } = await shiftOf('mix');
     const d = shift.data.decomposition as Decomposition;
     assert.ok(d, shift.evidence.join('\n'));
+    assert.equal(d.comparedBy, 'date');
     assert.equal(d.splitDay, '2026-07-11');
     assert.deepEqual([d.before.n, d.before.correct, d.after.n, d.after.correct], [500, 340, 1000, 540]);
     assertMatchesCounts(d, counts);
@@ -134,6 +137,53 @@ describe('hit-rate shifts decomposed over the run mode', () => {
       ),
       shift.evidence.join('\n'),
     );
+  });
+
+  it('a shift between two builds whose rows share dates is decomposed over the rows of each build, not split at a date', async () => {
+    const pipeline = await createRunModePipeline({ change: 'builds' });
+    try {
+      const workspace = Workspace.open({ cwd: pipeline.root, now: () => new Date('2026-07-21T00:00:00Z') });
+      const result = await investigate(workspace, { window: { from: '2026-07-01', to: '2026-07-20' } });
+      const shift = result.findings.find((f) => f.kind === 'metric-shift' && f.data.at === 'build');
+      assert.ok(shift, `${result.findings.map((f) => f.title).join('\n')}\n${result.skipped.join('\n')}`);
+      const [first, second] = pipeline.builds;
+      const d = shift.data.decomposition as Decomposition;
+      assert.ok(d, shift.evidence.join('\n'));
+      assert.equal(d.comparedBy, 'build');
+      assert.deepEqual(d.builds, { before: first, after: second });
+      assert.equal(d.splitDay, undefined);
+      // The planted truth: build 1 is 400 scheduled rows at 75% and 100 catch-up at 40%; build 2
+      // is 300 scheduled at 60% and 300 catch-up at 40%, some of its rows on build 1's dates.
+      const group = (name: string) => d.groups.find((g) => g.group === name)!;
+      assert.deepEqual(
+        [group('scheduled').before, group('scheduled').after].map((x) => [x.n, x.correct]),
+        [
+          [400, 300],
+          [300, 180],
+        ],
+      );
+      assert.deepEqual(
+        [group('catch-up').before, group('catch-up').after].map((x) => [x.n, x.correct]),
+        [
+          [100, 40],
+          [300, 120],
+        ],
+      );
+      assert.deepEqual([d.before.n, d.before.correct, d.after.n, d.after.correct], [500, 340, 600, 300]);
+      assert.ok(Math.abs(d.mix - -0.0825) < 1e-9, `mix ${d.mix}`);
+      assert.ok(Math.abs(d.within - -0.0975) < 1e-9, `within ${d.within}`);
+      assert.equal(d.dominant, 'within');
+      assert.ok(
+        shift.evidence.some((e) =>
+          new RegExp(
+            `^By run mode \\(tables\\.predictions\\.columns\\.mode\\), the graded rows of build ${first.slice(0, 8)} against those of build ${second.slice(0, 8)} \\(each build's own rows, 2026-07-01\\.\\.2026-07-20, not a split by date\\): of the −18\\.0-point change .* mix −8\\.3 points .* within modes −9\\.8 points: mostly a change within modes\\.$`,
+          ).test(e),
+        ),
+        shift.evidence.join('\n'),
+      );
+    } finally {
+      await pipeline.cleanup();
+    }
   });
 
   it('without a mode column the shift says it is not decomposed and names the key', async () => {

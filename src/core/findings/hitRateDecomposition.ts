@@ -27,23 +27,25 @@ export function notDecomposedLine(): string {
 
 /**
  * What the two sides of a decomposed shift are: graded rows before and from a day, or the
- * graded rows of one build against those of the build that followed it, whatever their dates
- * (a backfill on the old build interleaves with daily runs on the new one).
+ * graded rows of some builds against those of others, whatever their dates (a backfill on
+ * one build interleaves with daily runs on the next). A null build stands for rows that
+ * record none.
  */
-export type ShiftSides = { by: 'date'; splitDay: string; from: string; to: string } | { by: 'build'; before: string | null; after: string | null; from: string; to: string };
+export type ShiftSides =
+  { by: 'date'; splitDay: string; from: string; to: string } | { by: 'build'; before: Array<string | null>; after: Array<string | null>; from: string; to: string };
 
 /**
  * Rows of hitRateByModeQuery as the two sides of a shift. By date, the query's period says the
- * side; by build, the build each graded row counts under (`fullSha` spells it as the shift
- * does), and rows of any other build are left out.
+ * side; by build, the build each graded row counts under (`fullSha` spells it as the sides
+ * do), and rows of any other build are left out.
  */
 export function hitRateGroups(rows: Row[], sides: ShiftSides, fullSha: (raw: string | null) => string | null): { before: GroupCount[]; after: GroupCount[] } {
   const sideOf = (r: Row): 'before' | 'after' | null => {
     if (sides.by === 'date') return r.period === 'before' ? 'before' : 'after';
     const raw = r.commit_sha === null || r.commit_sha === undefined ? null : String(r.commit_sha);
     const build = fullSha(raw) ?? raw;
-    if (build === sides.before) return 'before';
-    return build === sides.after ? 'after' : null;
+    if (sides.before.includes(build)) return 'before';
+    return sides.after.includes(build) ? 'after' : null;
   };
   const out: { before: GroupCount[]; after: GroupCount[] } = { before: [], after: [] };
   for (const r of rows) {
@@ -53,42 +55,59 @@ export function hitRateGroups(rows: Row[], sides: ShiftSides, fullSha: (raw: str
   return out;
 }
 
-const buildName = (sha: string | null) => (sha ? `build ${shortSha(sha)}` : 'rows of no recorded build');
+const buildNames = (builds: Array<string | null>) => {
+  const named = builds.map((b) => (b ? shortSha(b) : 'no recorded build'));
+  return `${named.length === 1 ? 'build' : 'builds'} ${named.join(', ')}`;
+};
 
-/** Adds the decomposition over run modes to a metric-shift finding, as evidence lines and `data.decomposition`. */
-export function withHitRateDecomposition(finding: Finding, d: RateDecomposition, sides: ShiftSides, source: string): Finding {
+/** A decomposition told as evidence lines and its `decomposition` data, or the one line saying why it cannot be. */
+export function hitRateDecompositionReport(
+  d: RateDecomposition,
+  sides: ShiftSides,
+  source: string,
+): { lines: string[]; data: Record<string, unknown> } | { notDecomposed: string } {
   const compared =
     sides.by === 'date'
       ? `graded rows ${sides.from}..${sides.to} split at ${sides.splitDay}`
-      : `the graded rows of ${buildName(sides.before)} against those of ${buildName(sides.after)} (each build's own rows, ${sides.from}..${sides.to}, not a split by date)`;
+      : `the graded rows of ${buildNames(sides.before)} against those of ${buildNames(sides.after)} (each build's own rows, ${sides.from}..${sides.to}, not a split by date)`;
   if (d.before.n === 0 || d.after.n === 0 || d.change.difference === null) {
-    return { ...finding, evidence: [...finding.evidence, `Hit-rate change not decomposed: ${compared} leave one side without graded rows joined to a prediction (${source}).`] };
+    return { notDecomposed: `Hit-rate change not decomposed: ${compared} leave one side without graded rows joined to a prediction (${source}).` };
   }
+  // Modes with rows on one side only take their own rate on the other: their whole part is mix.
+  const shared = d.groups.filter((g) => g.before.n > 0 && g.after.n > 0).length;
   const line = `By run mode (${source}), ${compared}: of the ${signedPoints(d.change.difference)}-point change (${sideRate(d.before)} → ${sideRate(d.after)}), mix ${signedPoints(
     d.mix,
   )} points (each mode's share of the graded rows changed) and within modes ${signedPoints(d.within)} points: mostly ${
     d.dominant === 'mix' ? 'a change in the mix of runs' : 'a change within modes'
-  }.`;
+  }.${shared === 0 ? ' No mode has graded rows on both sides, so the change within a mode cannot be measured: all of it is counted as mix.' : ''}`;
   const groups = d.groups.map((g) => groupLine(g, { rows: 'graded rows', measure: 'hit rate', mix: 'mix' }));
   return {
-    ...finding,
-    evidence: [...finding.evidence.slice(0, 3), line, ...groups, ...finding.evidence.slice(3)],
+    lines: [line, ...groups],
     data: {
-      ...finding.data,
-      decomposition: {
-        groupedBy: 'mode',
-        modeSource: source,
-        comparedBy: sides.by,
-        ...(sides.by === 'date' ? { splitDay: sides.splitDay } : { builds: { before: sides.before, after: sides.after } }),
-        window: { from: sides.from, to: sides.to },
-        before: { n: d.before.n, correct: d.before.successes, rate: d.before.rate, low: d.before.low, high: d.before.high },
-        after: { n: d.after.n, correct: d.after.successes, rate: d.after.rate, low: d.after.low, high: d.after.high },
-        change: d.change.difference,
-        mix: d.mix,
-        within: d.within,
-        dominant: d.dominant,
-        groups: d.groups.map((g) => groupData(g, 'correct')),
-      },
+      groupedBy: 'mode',
+      modeSource: source,
+      comparedBy: sides.by,
+      ...(sides.by === 'date' ? { splitDay: sides.splitDay } : { builds: { before: sides.before, after: sides.after } }),
+      window: { from: sides.from, to: sides.to },
+      before: { n: d.before.n, correct: d.before.successes, rate: d.before.rate, low: d.before.low, high: d.before.high },
+      after: { n: d.after.n, correct: d.after.successes, rate: d.after.rate, low: d.after.low, high: d.after.high },
+      change: d.change.difference,
+      mix: d.mix,
+      within: d.within,
+      dominant: d.dominant,
+      modesOnBothSides: shared,
+      groups: d.groups.map((g) => groupData(g, 'correct')),
     },
+  };
+}
+
+/** Adds the decomposition over run modes to a metric-shift finding, as evidence lines and `data.decomposition`. */
+export function withHitRateDecomposition(finding: Finding, d: RateDecomposition, sides: ShiftSides, source: string): Finding {
+  const report = hitRateDecompositionReport(d, sides, source);
+  if ('notDecomposed' in report) return { ...finding, evidence: [...finding.evidence, report.notDecomposed] };
+  return {
+    ...finding,
+    evidence: [...finding.evidence.slice(0, 3), ...report.lines, ...finding.evidence.slice(3)],
+    data: { ...finding.data, decomposition: report.data },
   };
 }

@@ -265,9 +265,9 @@ async function shiftModeSplits(
       const range = { from: first < window.from ? window.from : first, to: last };
       const sides: ShiftSides =
         shift.at === 'build'
-          ? { by: 'build', before: shift.before.commit ?? null, after: shift.after.commit ?? null, ...range }
+          ? { by: 'build', before: [shift.before.commit ?? null], after: [shift.after.commit ?? null], ...range }
           : { by: 'date', splitDay: shift.splitDay, ...range };
-      const rows = await checked(`hit rate of ${shift.model} by run mode`, (c) => hitRateByModeQuery(c, shift.model, range, shift.splitDay));
+      const rows = await checked(`hit rate of ${shift.model} by run mode`, (c) => hitRateByModeQuery(c, [shift.model], range, shift.splitDay));
       if (!rows) return;
       const { before, after } = hitRateGroups(rows, sides, sha);
       found.set(shift, { decomposition: decomposeRate(before, after), sides });

@@ -609,7 +609,7 @@ ORDER BY 1, 2`;
 }
 
 /**
- * One model's graded rows before and after a date, by the build each grades (its own build
+ * Models' graded rows before and after a date, by model, the build each grades (its own build
  * column, or its prediction's) and the run mode of the prediction, with how many were
  * correct: the groups a hit-rate shift is decomposed over (which runs are in the denominator
  * vs how well each mode did), on either side of a date or between two builds. The mode is
@@ -617,7 +617,7 @@ ORDER BY 1, 2`;
  * the prediction read. A row with no recorded mode is its own group, never dropped; so are
  * a prediction with no feature row and a feature row written in several modes.
  */
-export function hitRateByModeQuery(config: PipelineLensConfig, model: string, window: DateWindow, splitDate: string): CatalogQuery {
+export function hitRateByModeQuery(config: PipelineLensConfig, models: string[], window: DateWindow, splitDate: string): CatalogQuery {
   const predictions = config.tables.predictions;
   const pc = predictions.columns;
   const gc = config.tables.graded.columns;
@@ -662,24 +662,31 @@ LEFT JOIN feats ON ${join.keys.map((_, i) => `feats.k${i} = preds.k${i}`).join('
   const sql = `
 WITH${feats}
 preds AS (
-  SELECT ${q.column(ps, 'p', 'entity', pc.entity, 'any', false)} AS entity, ${dayOf(q, ps, 'p', 'date', pc.date)} AS day${predictionKeys},
+  SELECT ${q.column(ps, 'p', 'model', pc.model, 'any', false)} AS model, ${q.column(ps, 'p', 'entity', pc.entity, 'any', false)} AS entity, ${dayOf(q, ps, 'p', 'date', pc.date)} AS day${predictionKeys},
     ANY_VALUE(${optionalColumn(q, ps, 'p', 'commit', pc.commit, 'text', 'STRING')}) AS commit_sha${ownMode}
   FROM ${tableRef(ps.table)} AS p
-  WHERE ${windowFilter(q, ps, 'p', window)} AND ${q.column(ps, 'p', 'model', pc.model, 'any', false)} = ${q.param('model', 'STRING', model)}${currentRows(q, ps, 'p', pc)}
-  GROUP BY entity, day${keyList}
+  WHERE ${windowFilter(q, ps, 'p', window)} AND ${q.column(ps, 'p', 'model', pc.model, 'any', false)} IN UNNEST(${q.param('models', { array: 'STRING' }, models)})${currentRows(q, ps, 'p', pc)}
+  GROUP BY model, entity, day${keyList}
 )
 SELECT
+  ${q.column(gs, 'g', 'model', gc.model, 'any', false)} AS model,
   CASE WHEN ${dayOf(q, gs, 'g', 'date', gc.date)} < ${q.param('split', 'DATE', splitDate)} THEN 'before' ELSE 'after' END AS period,
   ${build} AS commit_sha,
   COALESCE(${mode}, '(no mode recorded)') AS grp,
   COUNTIF(${correct} IS NOT NULL) AS row_count,
   COUNTIF(${correct}) AS positive
 FROM ${tableRef(gs.table)} AS g
-LEFT JOIN preds ON preds.entity = ${q.column(gs, 'g', 'entity', gc.entity, 'any', false)} AND preds.day = ${dayOf(q, gs, 'g', 'date', gc.date)}${featsJoin}
-WHERE ${windowFilter(q, gs, 'g', window)} AND ${q.column(gs, 'g', 'model', gc.model, 'any', false)} = ${q.param('model', 'STRING', model)}${currentRows(q, gs, 'g', gc)}
-GROUP BY 1, 2, 3
+LEFT JOIN preds ON preds.model = ${q.column(gs, 'g', 'model', gc.model, 'any', false)} AND preds.entity = ${q.column(gs, 'g', 'entity', gc.entity, 'any', false)} AND preds.day = ${dayOf(
+    q,
+    gs,
+    'g',
+    'date',
+    gc.date,
+  )}${featsJoin}
+WHERE ${windowFilter(q, gs, 'g', window)} AND ${q.column(gs, 'g', 'model', gc.model, 'any', false)} IN UNNEST(@models)${currentRows(q, gs, 'g', gc)}
+GROUP BY 1, 2, 3, 4
 HAVING COUNTIF(${correct} IS NOT NULL) > 0
-ORDER BY 1, 2, 3`;
+ORDER BY 1, 2, 3, 4`;
   return q.build('hitRateByMode', sql);
 }
 

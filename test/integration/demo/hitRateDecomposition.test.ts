@@ -24,7 +24,7 @@ interface Decomposition {
   groupedBy: string;
   modeSource: string;
   comparedBy: string;
-  builds?: { before: string; after: string };
+  builds?: { before: string[]; after: string[] };
   before: Side;
   after: Side;
   mix: number;
@@ -99,7 +99,7 @@ describe('investigate decomposes the demo hit-rate shifts over the feature row r
     const d = v8.data.decomposition!;
     assert.equal(d.groupedBy, 'mode');
     assert.equal(d.comparedBy, 'build');
-    assert.deepEqual(d.builds, { before: v8.data.before.commit, after: demo.commits.preFixBuild });
+    assert.deepEqual(d.builds, { before: [v8.data.before.commit], after: [demo.commits.preFixBuild] });
     assert.match(d.modeSource, /tables\.featureStore\.columns\.mode through tables\.predictions\.featureJoin/);
     // Each side is exactly the graded rows of its build, as the shift counts them.
     assert.deepEqual([d.before.n, d.after.n], [v8.data.before.graded, v8.data.after.graded]);
@@ -110,7 +110,7 @@ describe('investigate decomposes the demo hit-rate shifts over the feature row r
     const total = (build: string) => [...modes].reduce((s, m) => ({ n: s.n + of(build, m).n, correct: s.correct + of(build, m).correct }), { n: 0, correct: 0 });
     const builds = d.builds;
     assert.ok(builds, 'the shift names its two builds');
-    const [a, b] = [builds.before, builds.after];
+    const [[a], [b]] = [builds.before, builds.after];
     assert.deepEqual([d.before.n, d.before.correct, d.after.n, d.after.correct], [total(a).n, total(a).correct, total(b).n, total(b).correct]);
     for (const g of d.groups) {
       assert.deepEqual([g.before.n, g.before.correct], [of(a, g.group).n, of(a, g.group).correct], `${g.group} before`);

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { main } from '../../../src/cli/main';
 import { investigate } from '../../../src/core/findings/investigate';
 import type { Finding } from '../../../src/core/findings/types';
 import { Workspace } from '../../../src/core/workspace';
@@ -21,7 +22,7 @@ interface Side {
 interface Decomposition {
   groupedBy: string;
   comparedBy: string;
-  builds?: { before: string; after: string };
+  builds?: { before: string[]; after: string[] };
   splitDay?: string;
   mix: number;
   within: number;
@@ -150,7 +151,7 @@ describe('hit-rate shifts decomposed over the run mode', () => {
       const d = shift.data.decomposition as Decomposition;
       assert.ok(d, shift.evidence.join('\n'));
       assert.equal(d.comparedBy, 'build');
-      assert.deepEqual(d.builds, { before: first, after: second });
+      assert.deepEqual(d.builds, { before: [first], after: [second] });
       assert.equal(d.splitDay, undefined);
       // The planted truth: build 1 is 400 scheduled rows at 75% and 100 catch-up at 40%; build 2
       // is 300 scheduled at 60% and 300 catch-up at 40%, some of its rows on build 1's dates.
@@ -181,6 +182,77 @@ describe('hit-rate shifts decomposed over the run mode', () => {
         ),
         shift.evidence.join('\n'),
       );
+    } finally {
+      await pipeline.cleanup();
+    }
+  });
+
+  it("the commit report decomposes the builds containing a commit against the build it replaced, over each build's rows", async () => {
+    const pipeline = await createRunModePipeline({ change: 'builds' });
+    try {
+      const [first, second] = pipeline.builds;
+      let stdout = '';
+      let stderr = '';
+      const run = (args: string[]) =>
+        main(['--cwd', pipeline.root, 'commit', second.slice(0, 10), '--from', '2026-07-01', '--to', '2026-07-20', ...args], {
+          stdout: (t) => (stdout += t),
+          stderr: (t) => (stderr += t),
+        });
+      assert.equal(await run(['--json']), 0, stderr);
+      const [commit] = JSON.parse(stdout).commits;
+      assert.equal(commit.decompositionsNotChecked, null);
+      const [split] = commit.decompositions;
+      assert.equal(split.model, 'q1');
+      const d = split.decomposition as Decomposition;
+      assert.deepEqual(d.builds, { before: [first], after: [second] });
+      assert.equal(d.comparedBy, 'build');
+      const group = (name: string) => d.groups.find((g) => g.group === name)!;
+      assert.deepEqual(
+        [group('scheduled').before, group('scheduled').after].map((x) => [x.n, x.correct]),
+        [
+          [400, 300],
+          [300, 180],
+        ],
+      );
+      assert.deepEqual(
+        [group('catch-up').before, group('catch-up').after].map((x) => [x.n, x.correct]),
+        [
+          [100, 40],
+          [300, 120],
+        ],
+      );
+      assert.ok(Math.abs(d.mix - -0.0825) < 1e-9 && Math.abs(d.within - -0.0975) < 1e-9, `mix ${d.mix}, within ${d.within}`);
+      const model = commit.models.find((m: { model: string }) => m.model === 'q1');
+      assert.deepEqual([d.before.n, d.after.n], [model.replaced.graded, model.containing.graded]);
+
+      stdout = '';
+      assert.equal(await run([]), 0, stderr);
+      assert.match(
+        stdout,
+        /Results by run mode \(containing vs replaced\):\n  q1: By run mode \(tables\.predictions\.columns\.mode\), the graded rows of build \w{8} against those of build \w{8} \(each build's own rows/,
+      );
+      assert.match(
+        stdout,
+        /    scheduled: 80\.0% → 50\.0% of the graded rows, hit rate 75\.0% \[[\d.]+%, [\d.]+%\] n=400 → 60\.0% \[[\d.]+%, [\d.]+%\] n=300; mix [−+][\d.]+, within −9\.8 points\./,
+      );
+    } finally {
+      await pipeline.cleanup();
+    }
+  });
+
+  it('without a mode column the commit report says its results are not decomposed and names the settings', async () => {
+    const pipeline = await createRunModePipeline({ change: 'mix', modeColumn: false });
+    try {
+      let stdout = '';
+      let stderr = '';
+      const code = await main(['--cwd', pipeline.root, 'commit', pipeline.builds[0].slice(0, 10), '--from', '2026-07-01', '--to', '2026-07-20', '--json'], {
+        stdout: (t) => (stdout += t),
+        stderr: (t) => (stderr += t),
+      });
+      assert.equal(code, 0, stderr);
+      const [commit] = JSON.parse(stdout).commits;
+      assert.equal(commit.decompositions, null);
+      assert.match(commit.decompositionsNotChecked, /tables\.predictions\.columns\.mode, or tables\.predictions\.modeFrom "featureJoin"/);
     } finally {
       await pipeline.cleanup();
     }

@@ -229,11 +229,11 @@ describe('hit-rate shifts decomposed over the run mode', () => {
       assert.equal(await run([]), 0, stderr);
       assert.match(
         stdout,
-        /Results by run mode \(containing vs replaced\):\n  q1: By run mode \(tables\.predictions\.columns\.mode\), the graded rows of build \w{8} against those of build \w{8} \(each build's own rows/,
+        /Results by run mode \(containing vs replaced\):\n {2}q1: By run mode \(tables\.predictions\.columns\.mode\), the graded rows of build \w{8} against those of build \w{8} \(each build's own rows/,
       );
       assert.match(
         stdout,
-        /    scheduled: 80\.0% → 50\.0% of the graded rows, hit rate 75\.0% \[[\d.]+%, [\d.]+%\] n=400 → 60\.0% \[[\d.]+%, [\d.]+%\] n=300; mix [−+][\d.]+, within −9\.8 points\./,
+        / {4}scheduled: 80\.0% → 50\.0% of the graded rows, hit rate 75\.0% \[[\d.]+%, [\d.]+%\] n=400 → 60\.0% \[[\d.]+%, [\d.]+%\] n=300; mix [−+][\d.]+, within −9\.8 points\./,
       );
     } finally {
       await pipeline.cleanup();

@@ -30,6 +30,8 @@ export function pipelineLensConfig(): string {
         featureSnapshotKeys: ['vegas_points_line', 'has_vegas_line', 'ppm_avg_last_10', 'team_win_pct'],
         // Each prediction read its player's feature row of the same game date: lineage across stages.
         featureJoin: { keys: { player_lookup: 'player_lookup' }, daysBefore: 0 },
+        // The run mode is recorded on the feature store only: each prediction's is its feature row's.
+        modeFrom: 'featureJoin',
       },
       graded: { table: 'nba_predictions.prediction_accuracy', partitionColumn: 'game_date' },
       featureStore: { table: 'nba_predictions.ml_feature_store_v2', partitionColumn: 'game_date' },

@@ -8,6 +8,7 @@ import { GitError } from '../core/git/types';
 import { MetricsInputError, modelMetrics, type MetricsBreakdown } from '../core/metrics/modelMetrics';
 import { commitProvenance, type CommitProvenance } from '../core/provenance/commitProvenance';
 import type { CommitLinks } from '../core/git/remoteLinks';
+import { commitModeSplits } from '../core/provenance/commitModeSplits';
 import { rerunLastWrites, rerunsAfterCommits } from '../core/rerun/commitReruns';
 import { checkReadiness } from '../core/readiness/readiness';
 import { rerunImpact } from '../core/rerun/rerunImpact';
@@ -282,21 +283,24 @@ export function buildProgram(io: CliIO = PROCESS_IO, result: { exitCode: number 
         // Awaited below; a failure of the git work first must not leave it unhandled.
         lastWrites.catch(() => undefined);
         // One git conversation for the commits, their files, the builds the records and the re-runs name.
-        const { provenances, links, reruns } = await (
+        const { provenances, links, reruns, modeSplits } = await (
           await w.git()
         ).batched(async (git) => {
           const provenances = await commitProvenance(w, shas, { window, git });
           const found = provenances.flatMap((p) => (p.commit ? [p.commit.sha] : []));
-          const [links, reruns] = await Promise.all([
+          const [links, reruns, modeSplits] = await Promise.all([
             found.length ? git.commitLinks(found) : Promise.resolve(new Map<string, CommitLinks>()),
             rerunsAfterCommits(w, provenances, window, git, lastWrites),
+            commitModeSplits(w, provenances, window, git),
           ]);
-          return { provenances, links, reruns };
+          return { provenances, links, reruns, modeSplits };
         });
         const extras = (p: CommitProvenance) => ({
           links: p.commit ? (links.get(p.commit.sha) ?? null) : null,
           reruns: p.commit && reruns.recorded ? (reruns.byCommit.get(p.commit.sha) ?? []) : null,
           rerunsNotRecorded: reruns.recorded ? null : reruns.reason,
+          decompositions: p.commit && modeSplits.checked ? (modeSplits.byCommit.get(p.commit.sha) ?? []) : null,
+          decompositionsNotChecked: modeSplits.checked ? null : modeSplits.reason,
         });
         if (options.json) printJson('commit', { commits: provenances.map((p) => ({ ...p, ...extras(p) })) });
         else print(provenances.map((p) => renderProvenance(p, extras(p))).join('\n\n'));

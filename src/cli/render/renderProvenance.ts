@@ -1,4 +1,5 @@
 import type { CommitLinks } from '../../core/git/remoteLinks';
+import type { ModelModeSplit } from '../../core/provenance/commitModeSplits';
 import type { CommitProvenance } from '../../core/provenance/commitProvenance';
 import { rerunTiming, type CommitRerun } from '../../core/rerun/commitReruns';
 import { rerunLines } from '../../core/rerun/rerunSummary';
@@ -11,6 +12,9 @@ export interface ProvenanceExtras {
   /** Re-runs written after the commit; null when which rows were replaced is not recorded. */
   reruns?: CommitRerun[] | null;
   rerunsNotRecorded?: string | null;
+  /** Each model's containing-vs-replaced change decomposed over run modes; null when not checked (`decompositionsNotChecked` says why). */
+  decompositions?: ModelModeSplit[] | null;
+  decompositionsNotChecked?: string | null;
 }
 
 export function renderProvenance(p: CommitProvenance, extras: ProvenanceExtras = {}): string {
@@ -101,11 +105,24 @@ export function renderProvenance(p: CommitProvenance, extras: ProvenanceExtras =
         `Rows produced by exactly ${shortSha(c.sha)}: ${thisBuild.map((m) => `${m.model} ${formatRate(m.build.hitRate)} (${formatPercent(m.build.gradingCoverage)} graded)`).join('; ')}`,
       );
     }
+    out.push(...modeSection(extras));
   }
   if (p.notChecked?.length) out.push('');
   for (const line of p.notChecked ?? []) out.push(`Not checked: ${line.replace(/: not checked: /, ': ')}.`);
   out.push(...rerunSection(extras));
   return out.join('\n');
+}
+
+/** Each model's change told apart into run-mode mix and within-mode change, over each side's own rows. */
+function modeSection(extras: ProvenanceExtras): string[] {
+  if (extras.decompositionsNotChecked) return ['', `Results by run mode: not decomposed (${extras.decompositionsNotChecked})`];
+  if (!extras.decompositions?.length) return [];
+  const out = ['', 'Results by run mode (containing vs replaced):'];
+  for (const split of extras.decompositions) {
+    out.push(`  ${split.model}: ${split.lines[0]}`);
+    for (const line of split.lines.slice(1)) out.push(`    ${line}`);
+  }
+  return out;
 }
 
 function rerunSection(extras: ProvenanceExtras): string[] {

@@ -42,6 +42,7 @@ interface RawTable {
   delimiter?: string;
   featureSnapshotKeys?: string[];
   featureJoin?: { keys: Record<string, string>; daysBefore?: number };
+  modeFrom?: 'columns' | 'featureJoin';
   backfillModes?: string[];
   dateType?: DayRule['type'];
   timeZone?: string;
@@ -259,6 +260,7 @@ export function resolveConfig(raw: unknown, file: string): PipelineLensConfig {
         ...predictions,
         featureSnapshotKeys: predictions.columns.featureSnapshot ? snapshotKeys : [],
         featureJoin: resolveFeatureJoin(config.tables.predictions?.featureJoin, !!featureStore, file),
+        modeFrom: resolveModeFrom(config.tables.predictions, featureStore?.columns.mode ?? null, file),
       },
       graded: table('graded', DEFAULT_GRADED_COLUMNS)!,
       featureStore: featureStore ? { ...featureStore, columns: storage.kind === 'columns' ? { ...featureStore.columns, features: null } : featureStore.columns, storage } : null,
@@ -343,6 +345,39 @@ function resolveFeatureJoin(raw: { keys: Record<string, string>; daysBefore?: nu
     );
   }
   return { keys: Object.entries(raw.keys).map(([prediction, feature]) => ({ prediction, feature })), daysBefore: raw.daysBefore ?? 0 };
+}
+
+/**
+ * Where each prediction's run mode is read: its own column, or the feature row it joined to
+ * (a pipeline that stamps the mode on the feature store only). Reading it through the join
+ * needs the join and the feature store's mode column, and a mode named in both places would
+ * leave unclear which one splits a shift.
+ */
+function resolveModeFrom(raw: RawTable | undefined, featureMode: string | null, file: string): 'columns' | 'featureJoin' {
+  if (raw?.modeFrom !== 'featureJoin') return 'columns';
+  const at = '/tables/predictions/modeFrom';
+  if (!raw.featureJoin) {
+    throw new ConfigError(
+      `${file}: ${at} is "featureJoin", but /tables/predictions/featureJoin is not set; add it (the predictions columns that name each prediction's feature row), or set tables.predictions.columns.mode and remove modeFrom.`,
+      file,
+      at,
+    );
+  }
+  if (featureMode === null) {
+    throw new ConfigError(
+      `${file}: ${at} is "featureJoin", but /tables/featureStore/columns/mode is null; name the feature-store column that holds each row's run mode (e.g. feature_source_mode).`,
+      file,
+      at,
+    );
+  }
+  if (raw.columns?.mode) {
+    throw new ConfigError(
+      `${file}: ${at} is "featureJoin", but /tables/predictions/columns/mode names "${raw.columns.mode}" too; keep one: remove modeFrom to read the predictions column, or set columns.mode to null.`,
+      file,
+      at,
+    );
+  }
+  return 'featureJoin';
 }
 
 /** A stage's table is read this far back for the first appearance of each build: a year of builds. */

@@ -167,6 +167,11 @@ export interface PredictionsTableConfig extends TableConfig<PredictionColumns> {
   featureSnapshotKeys: string[];
   /** How a prediction row joins to the feature-store row it read; null: lineage to the feature build is not checked. */
   featureJoin: FeatureJoin | null;
+  /**
+   * Where each prediction's run mode is read: `columns` is `columns.mode` (null: not recorded);
+   * `featureJoin` is the feature store's `columns.mode` on the row `featureJoin` reaches.
+   */
+  modeFrom: 'columns' | 'featureJoin';
 }
 
 /** A prediction's feature row: the same keys, dated `daysBefore` days before the prediction's date. */

@@ -1,6 +1,7 @@
-import { type GroupCount, type GroupChange, type RateDecomposition } from '../metrics/rateDecomposition';
-import { formatCount, formatPercent, formatTimestamp, shortSha } from '../report/format';
+import { type GroupCount, type RateDecomposition } from '../metrics/rateDecomposition';
+import { formatCount, formatTimestamp, shortSha } from '../report/format';
 import type { Row } from '../warehouse/types';
+import { groupData, groupLine, sideRate, signedPoints } from './decompositionLines';
 import type { Finding } from './types';
 
 /*
@@ -25,17 +26,11 @@ export function coverageGroups(rows: Row[]): { before: GroupCount[]; after: Grou
 }
 
 const pointSize = (share: number) => `${(Math.abs(share) * 100).toFixed(1)}-point`;
-const signed = (share: number) => `${share >= 0 ? '+' : '−'}${(Math.abs(share) * 100).toFixed(1)}`;
 
 /** Rows per day on each side, where the days are known: the size of the population at a glance. */
 function perDay(d: RateDecomposition, days: { before: number; after: number }): string {
   if (days.before === 0 || days.after === 0) return '';
   return ` (rows per day ${formatCount(Math.round(d.before.n / days.before))} → ${formatCount(Math.round(d.after.n / days.after))})`;
-}
-
-function groupLine(g: GroupChange): string {
-  const rate = (p: GroupChange['before']) => (p.n === 0 ? 'no rows' : `${formatPercent(p.rate)} [${formatPercent(p.low)}, ${formatPercent(p.high)}] n=${formatCount(p.n)}`);
-  return `${g.group}: ${formatPercent(g.before.share)} → ${formatPercent(g.after.share)} of the rows, covered ${rate(g.before)} → ${rate(g.after)}; population ${signed(g.mix)}, within ${signed(g.within)} points.`;
 }
 
 /** Adds the decomposition (and the build at the change point, when known) to a coverage-drop finding. */
@@ -48,12 +43,10 @@ export function withDecomposition(finding: Finding, feature: string, d: RateDeco
   ];
   if (d.dominant === 'mix') parts.reverse();
   const evidence = [
-    `Of the ${pointSize(d.change.difference)} ${direction} in ${feature} coverage (${formatPercent(d.before.rate)} of ${formatCount(d.before.n)} rows → ${formatPercent(d.after.rate)} of ${formatCount(
-      d.after.n,
-    )}), ${parts.map((p) => `${signed(p.share)} points come from ${p.text}`).join(' and ')}; rows grouped by whether the entity is on the expected list (tables.expected): mostly ${
+    `Of the ${pointSize(d.change.difference)} ${direction} in ${feature} coverage (${sideRate(d.before)} → ${sideRate(d.after)}), ${parts.map((p) => `${signedPoints(p.share)} points come from ${p.text}`).join(' and ')}; rows grouped by whether the entity is on the expected list (tables.expected): mostly ${
       d.dominant === 'mix' ? 'a population change' : 'a change within groups'
     }.`,
-    ...d.groups.map(groupLine),
+    ...d.groups.map((g) => groupLine(g, { rows: 'rows', measure: 'covered', mix: 'population' })),
   ];
   if (change.at && change.at !== change.before) {
     const deployed = change.deployment
@@ -63,13 +56,7 @@ export function withDecomposition(finding: Finding, feature: string, d: RateDeco
       `At the change point build ${shortSha(change.at)} wrote the first rows${change.before ? ` (build ${shortSha(change.before)} wrote the last ones before)` : ''}${deployed}.`,
     );
   }
-  const groups = d.groups.map((g) => ({
-    group: g.group,
-    before: { n: g.before.n, covered: g.before.successes, rate: g.before.rate, low: g.before.low, high: g.before.high, share: g.before.share },
-    after: { n: g.after.n, covered: g.after.successes, rate: g.after.rate, low: g.after.low, high: g.after.high, share: g.after.share },
-    mix: g.mix,
-    within: g.within,
-  }));
+  const groups = d.groups.map((g) => groupData(g, 'covered'));
   return {
     ...finding,
     evidence: [...finding.evidence.slice(0, 2), ...evidence, ...finding.evidence.slice(2)],

@@ -24,7 +24,7 @@ import { WarehouseError, type Row } from '../warehouse/types';
 import { shiftDate, type Workspace } from '../workspace';
 import { runChecked, type ColumnFault } from '../warehouse/checkedQuery';
 import { coverageGroups, withDecomposition, type ChangePoint } from './coverageDecomposition';
-import { notDecomposedLine, withHitRateDecomposition } from './hitRateDecomposition';
+import { hitRateGroups, notDecomposedLine, runModeSource, type ShiftSides, withHitRateDecomposition } from './hitRateDecomposition';
 import { deploymentGapFindings, type RowsWritten } from './deploymentGap';
 import { directionSkewFindings } from './directionSkew';
 import { featureHealth, type BrokenFeature } from './featureHealth';
@@ -165,7 +165,7 @@ export async function investigate(workspace: Workspace, options: { window?: Date
   );
 
   const lineages = await shiftLineages(view, explained, window, git, checked, skipped);
-  const modeSplits = await shiftModeSplits(config, shifts, window, checked);
+  const modeSplits = await shiftModeSplits(config, shifts, window, sha, checked);
 
   const health = coverage ? featureHealth(coverage, config.features.registry, config.thresholds, sha) : [];
   tieHealthToShifts(health, explained, inputs);
@@ -199,8 +199,9 @@ export async function investigate(workspace: Workspace, options: { window?: Date
         finding.subjects.commits = [...new Set([...(finding.subjects.commits ?? []), ...lineage.featureBuilds])];
       }
       const split = modeSplits.get(shift);
-      if (!config.tables.predictions.columns.mode) return { ...finding, evidence: [...finding.evidence, notDecomposedLine()] };
-      return split ? withHitRateDecomposition(finding, split.decomposition, split.sides) : finding;
+      const source = runModeSource(config);
+      if (!source) return { ...finding, evidence: [...finding.evidence, notDecomposedLine()] };
+      return split ? withHitRateDecomposition(finding, split.decomposition, split.sides, source) : finding;
     }),
     ...(await Promise.all(health.map((h) => decomposedCoverage(h, coverage ?? [], window, config, sha, deploymentsByCommit, checked)))),
   ];
@@ -242,26 +243,34 @@ export async function investigate(workspace: Workspace, options: { window?: Date
 }
 
 /**
- * Each hit-rate shift's graded rows split by the run mode of their prediction, before and
- * from its split day: one query per shift. Without a mode column there is nothing to split
- * by, and each finding says so; a query that fails leaves its shift undecomposed (and
- * named in skipped by `checked`).
+ * Each hit-rate shift's graded rows split by the run mode of their prediction: one query per
+ * shift. A shift at a date compares the rows before and from its day; a shift between builds
+ * compares each build's own rows, since a backfill on one build and daily runs on the next
+ * can cover the same dates. Without a run mode there is nothing to split by, and each finding
+ * says so; a query that fails leaves its shift undecomposed (and named in skipped by `checked`).
  */
 async function shiftModeSplits(
   config: PipelineLensConfig,
   shifts: Shift[],
   window: DateWindow,
+  sha: (v: string | null) => string | null,
   checked: (what: string, build: (c: PipelineLensConfig) => CatalogQuery) => Promise<Row[] | null>,
-): Promise<Map<Shift, { decomposition: RateDecomposition; sides: { splitDay: string; from: string; to: string } }>> {
-  const found = new Map<Shift, { decomposition: RateDecomposition; sides: { splitDay: string; from: string; to: string } }>();
-  if (!config.tables.predictions.columns.mode) return found;
+): Promise<Map<Shift, { decomposition: RateDecomposition; sides: ShiftSides }>> {
+  const found = new Map<Shift, { decomposition: RateDecomposition; sides: ShiftSides }>();
+  if (!runModeSource(config)) return found;
   await Promise.all(
     shifts.map(async (shift) => {
-      const range = { from: shift.before.from < window.from ? window.from : shift.before.from, to: shift.after.to };
-      const rows = await checked(`hit rate of ${shift.model} by run mode`, (c) => hitRateByModeQuery(c, shift.model, range, shift.splitDay));
+      const first = shift.before.from < shift.after.from ? shift.before.from : shift.after.from;
+      const last = shift.before.to > shift.after.to ? shift.before.to : shift.after.to;
+      const range = { from: first < window.from ? window.from : first, to: last };
+      const sides: ShiftSides =
+        shift.at === 'build'
+          ? { by: 'build', before: [shift.before.commit ?? null], after: [shift.after.commit ?? null], ...range }
+          : { by: 'date', splitDay: shift.splitDay, ...range };
+      const rows = await checked(`hit rate of ${shift.model} by run mode`, (c) => hitRateByModeQuery(c, [shift.model], range, shift.splitDay));
       if (!rows) return;
-      const { before, after } = coverageGroups(rows);
-      found.set(shift, { decomposition: decomposeRate(before, after), sides: { splitDay: shift.splitDay, ...range } });
+      const { before, after } = hitRateGroups(rows, sides, sha);
+      found.set(shift, { decomposition: decomposeRate(before, after), sides });
     }),
   );
   return found;

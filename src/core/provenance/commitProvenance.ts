@@ -66,6 +66,8 @@ export interface ModelProvenance {
   build: SliceMetrics;
   /** Rows produced by any build containing the commit. */
   containing: SliceMetrics;
+  /** The builds (full SHAs) whose rows `containing` counts. */
+  containingBuilds: string[];
   /** Rows produced by the build the commit's first deployment replaced (or the serving build, if not deployed). */
   replaced: SliceMetrics & { commit: string | null };
   /** Rows produced by all builds lacking the commit, in the window. */
@@ -451,13 +453,13 @@ function serviceProvenance(
 
 function modelProvenance(commit: CommitInfo, primary: ServiceProvenance | null, rows: Row[], resolved: ShaLookup, ancestry: HistoryCut, notes: CutNotes): ModelProvenance[] {
   const replacedFull = resolved.full(primary?.replaced?.commit ?? null);
-  const byModel = new Map<string, { build: MetricSums; containing: MetricSums; replaced: MetricSums; lacking: MetricSums }>();
+  const byModel = new Map<string, { build: MetricSums; containing: MetricSums; containingBuilds: Set<string>; replaced: MetricSums; lacking: MetricSums }>();
   const undecidedBuilds = new Set<string>();
   let undecidedRows = 0;
   let cutAt: CutAt | null = null;
   for (const row of rows) {
     const model = String(row.model);
-    const entry = byModel.get(model) ?? { build: EMPTY_SUMS, containing: EMPTY_SUMS, replaced: EMPTY_SUMS, lacking: EMPTY_SUMS };
+    const entry = byModel.get(model) ?? { build: EMPTY_SUMS, containing: EMPTY_SUMS, containingBuilds: new Set<string>(), replaced: EMPTY_SUMS, lacking: EMPTY_SUMS };
     const recorded = row.commit_sha as string | null;
     const full = resolved.full(recorded);
     const sums = sumsFromRow(row);
@@ -465,8 +467,10 @@ function modelProvenance(commit: CommitInfo, primary: ServiceProvenance | null, 
     // are neither "containing" nor "lacking".
     const has = full ? ancestry.contains(full, commit.sha) : recorded && ancestry.shallow ? { cutAt: ancestry.anyBoundary } : null;
     if (full === commit.sha) entry.build = addSums(entry.build, sums);
-    if (has === true) entry.containing = addSums(entry.containing, sums);
-    else if (has === false) entry.lacking = addSums(entry.lacking, sums);
+    if (has === true) {
+      entry.containing = addSums(entry.containing, sums);
+      entry.containingBuilds.add(full!);
+    } else if (has === false) entry.lacking = addSums(entry.lacking, sums);
     else if (isCut(has)) {
       undecidedBuilds.add(full ?? String(recorded));
       undecidedRows += sums.predictions;
@@ -491,6 +495,7 @@ function modelProvenance(commit: CommitInfo, primary: ServiceProvenance | null, 
         model,
         build: sliceMetrics(e.build),
         containing,
+        containingBuilds: [...e.containingBuilds].sort(),
         replaced: { ...replaced, commit: replacedFull ?? null },
         lacking: sliceMetrics(e.lacking),
         hitRateChange: compareProportions(replaced.hitRate, containing.hitRate),

@@ -609,38 +609,84 @@ ORDER BY 1, 2`;
 }
 
 /**
- * One model's graded rows before and after a date, split by the run mode of the prediction
- * each grades (tables.predictions.columns.mode), with how many were correct: the groups a
- * hit-rate shift is decomposed over (which runs are in the denominator vs how well each
- * mode did). A prediction with no recorded mode is its own group, never dropped.
+ * Models' graded rows before and after a date, by model, the build each grades (its own build
+ * column, or its prediction's) and the run mode of the prediction, with how many were
+ * correct: the groups a hit-rate shift is decomposed over (which runs are in the denominator
+ * vs how well each mode did), on either side of a date or between two builds. The mode is
+ * the prediction's own column, or with `modeFrom: "featureJoin"` the mode of the feature row
+ * the prediction read. A row with no recorded mode is its own group, never dropped; so are
+ * a prediction with no feature row and a feature row written in several modes.
  */
-export function hitRateByModeQuery(config: PipelineLensConfig, model: string, window: DateWindow, splitDate: string): CatalogQuery {
-  const pc = config.tables.predictions.columns;
+export function hitRateByModeQuery(config: PipelineLensConfig, models: string[], window: DateWindow, splitDate: string): CatalogQuery {
+  const predictions = config.tables.predictions;
+  const pc = predictions.columns;
   const gc = config.tables.graded.columns;
-  if (!pc.mode) throw new Error('hitRateByModeQuery needs tables.predictions.columns.mode');
+  const join = predictions.modeFrom === 'featureJoin' ? predictions.featureJoin : null;
+  const fs = config.tables.featureStore;
+  if (predictions.modeFrom === 'featureJoin' && (!join || !fs?.columns.mode)) {
+    throw new Error('hitRateByModeQuery needs tables.predictions.featureJoin and tables.featureStore.columns.mode with modeFrom "featureJoin"');
+  }
+  if (!join && !pc.mode) throw new Error('hitRateByModeQuery needs tables.predictions.columns.mode');
   const q = new QueryBuilder();
   const ps = requiredScope(config, 'predictions');
   const gs = requiredScope(config, 'graded');
   const correct = q.column(gs, 'g', 'correct', gc.correct, 'bool', false);
+  const joinKey = 'tables.predictions.featureJoin.keys';
+  const keyList = join ? join.keys.map((_, i) => `, k${i}`).join('') : '';
+  const predictionKeys = join ? join.keys.map((k, i) => `, ${q.column(ps, 'p', joinKey, k.prediction, 'any', false)} AS k${i}`).join('') : '';
+  const ownMode = join
+    ? ''
+    : `,
+    ANY_VALUE(CAST(${q.column(ps, 'p', 'mode', pc.mode!, 'any')} AS STRING)) AS mode`;
+  let feats = '';
+  let featsJoin = '';
+  let mode = 'preds.mode';
+  if (join && fs?.columns.mode) {
+    const fsScope = requiredScope(config, 'featureStore');
+    const featureMode = `CAST(${q.column(fsScope, 'f', 'mode', fs.columns.mode, 'any', false)} AS STRING)`;
+    // The feature rows a window of predictions can read start daysBefore days earlier.
+    const featureWindow = { from: addDays(window.from, -join.daysBefore), to: window.to };
+    feats = `
+feats AS (
+  SELECT ${join.keys.map((k, i) => `${q.column(fsScope, 'f', joinKey, k.feature, 'any', false)} AS k${i}`).join(', ')}, ${dayOf(q, fsScope, 'f', 'date', fs.columns.date)} AS day,
+    CASE WHEN COUNT(DISTINCT ${featureMode}) > 1 THEN '(several modes)' ELSE MIN(${featureMode}) END AS mode
+  FROM ${tableRef(fsScope.table)} AS f
+  WHERE ${windowFilter(q, fsScope, 'f', featureWindow, 'feature_')}
+  GROUP BY ${join.keys.map((_, i) => `k${i}`).join(', ')}, day
+),`;
+    featsJoin = `
+LEFT JOIN feats ON ${join.keys.map((_, i) => `feats.k${i} = preds.k${i}`).join(' AND ')} AND DATE_DIFF(preds.day, feats.day, DAY) = ${q.param('days_before', 'INT64', join.daysBefore)}`;
+    mode = `CASE WHEN preds.day IS NOT NULL AND feats.day IS NULL THEN '(no feature row)' ELSE feats.mode END`;
+  }
+  const build = gc.commit ? optionalColumn(q, gs, 'g', 'commit', gc.commit, 'text', 'STRING') : 'preds.commit_sha';
   const sql = `
-WITH preds AS (
-  SELECT ${q.column(ps, 'p', 'entity', pc.entity, 'any', false)} AS entity, ${dayOf(q, ps, 'p', 'date', pc.date)} AS day,
-    ANY_VALUE(CAST(${q.column(ps, 'p', 'mode', pc.mode, 'any')} AS STRING)) AS mode
+WITH${feats}
+preds AS (
+  SELECT ${q.column(ps, 'p', 'model', pc.model, 'any', false)} AS model, ${q.column(ps, 'p', 'entity', pc.entity, 'any', false)} AS entity, ${dayOf(q, ps, 'p', 'date', pc.date)} AS day${predictionKeys},
+    ANY_VALUE(${optionalColumn(q, ps, 'p', 'commit', pc.commit, 'text', 'STRING')}) AS commit_sha${ownMode}
   FROM ${tableRef(ps.table)} AS p
-  WHERE ${windowFilter(q, ps, 'p', window)} AND ${q.column(ps, 'p', 'model', pc.model, 'any', false)} = ${q.param('model', 'STRING', model)}${currentRows(q, ps, 'p', pc)}
-  GROUP BY 1, 2
+  WHERE ${windowFilter(q, ps, 'p', window)} AND ${q.column(ps, 'p', 'model', pc.model, 'any', false)} IN UNNEST(${q.param('models', { array: 'STRING' }, models)})${currentRows(q, ps, 'p', pc)}
+  GROUP BY model, entity, day${keyList}
 )
 SELECT
+  ${q.column(gs, 'g', 'model', gc.model, 'any', false)} AS model,
   CASE WHEN ${dayOf(q, gs, 'g', 'date', gc.date)} < ${q.param('split', 'DATE', splitDate)} THEN 'before' ELSE 'after' END AS period,
-  COALESCE(preds.mode, '(no mode recorded)') AS grp,
+  ${build} AS commit_sha,
+  COALESCE(${mode}, '(no mode recorded)') AS grp,
   COUNTIF(${correct} IS NOT NULL) AS row_count,
   COUNTIF(${correct}) AS positive
 FROM ${tableRef(gs.table)} AS g
-LEFT JOIN preds ON preds.entity = ${q.column(gs, 'g', 'entity', gc.entity, 'any', false)} AND preds.day = ${dayOf(q, gs, 'g', 'date', gc.date)}
-WHERE ${windowFilter(q, gs, 'g', window)} AND ${q.column(gs, 'g', 'model', gc.model, 'any', false)} = ${q.param('model', 'STRING', model)}${currentRows(q, gs, 'g', gc)}
-GROUP BY 1, 2
+LEFT JOIN preds ON preds.model = ${q.column(gs, 'g', 'model', gc.model, 'any', false)} AND preds.entity = ${q.column(gs, 'g', 'entity', gc.entity, 'any', false)} AND preds.day = ${dayOf(
+    q,
+    gs,
+    'g',
+    'date',
+    gc.date,
+  )}${featsJoin}
+WHERE ${windowFilter(q, gs, 'g', window)} AND ${q.column(gs, 'g', 'model', gc.model, 'any', false)} IN UNNEST(@models)${currentRows(q, gs, 'g', gc)}
+GROUP BY 1, 2, 3, 4
 HAVING COUNTIF(${correct} IS NOT NULL) > 0
-ORDER BY 1, 2`;
+ORDER BY 1, 2, 3, 4`;
   return q.build('hitRateByMode', sql);
 }
 

@@ -110,7 +110,7 @@ describe('investigate decomposes the demo coverage drop', () => {
     const line = finding.evidence.find((e: string) => e.startsWith('Of the '));
     assert.match(
       line,
-      /^Of the 56\.\d-point drop in vegas_points_line coverage \(99\.4% of [\d,]+ rows → 43\.4% of [\d,]+\), −6\d\.\d points come from coverage within groups and \+\d\.\d points come from who is in the population \(rows per day \d+ → \d+\)/,
+      /^Of the 56\.\d-point drop in vegas_points_line coverage \(99\.4% \[[\d.]+%, [\d.]+%\] n=[\d,]+ → 43\.4% \[[\d.]+%, [\d.]+%\] n=[\d,]+\), −6\d\.\d points come from coverage within groups and \+\d\.\d points come from who is in the population \(rows per day \d+ → \d+\)/,
     );
     assert.ok(finding.evidence.some((e: string) => e.startsWith(`At the change point build ${demo.commits.vegasSourceChange.slice(0, 8)} wrote the first rows`)));
   });

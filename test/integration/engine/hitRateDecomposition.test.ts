@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { main } from '../../../src/cli/main';
 import { investigate } from '../../../src/core/findings/investigate';
 import type { Finding } from '../../../src/core/findings/types';
 import { Workspace } from '../../../src/core/workspace';
@@ -20,7 +21,9 @@ interface Side {
 }
 interface Decomposition {
   groupedBy: string;
-  splitDay: string;
+  comparedBy: string;
+  builds?: { before: string[]; after: string[] };
+  splitDay?: string;
   mix: number;
   within: number;
   dominant: string;
@@ -95,6 +98,7 @@ describe('hit-rate shifts decomposed over the run mode', () => {
     const { shift, counts } = await shiftOf('mix');
     const d = shift.data.decomposition as Decomposition;
     assert.ok(d, shift.evidence.join('\n'));
+    assert.equal(d.comparedBy, 'date');
     assert.equal(d.splitDay, '2026-07-11');
     assert.deepEqual([d.before.n, d.before.correct, d.after.n, d.after.correct], [500, 340, 1000, 540]);
     assertMatchesCounts(d, counts);
@@ -105,7 +109,11 @@ describe('hit-rate shifts decomposed over the run mode', () => {
     assert.equal(lines.length, 1, shift.evidence.join('\n'));
     assert.match(
       lines[0],
-      /^By run mode \(tables\.predictions\.columns\.mode\), .*: of the −14\.0-point change \(68\.0% of 500 → 54\.0% of 1,000\), mix −14\.0 points .* and within modes \+0\.0 points: mostly a change in the mix of runs\. .*catch-up 20\.0% → 60\.0% of graded rows \(n=100 → 600\), hit rate 40\.0% → 40\.0%/,
+      /^By run mode \(tables\.predictions\.columns\.mode\), graded rows 2026-07-01\.\.2026-07-20 split at 2026-07-11: of the −14\.0-point change \(68\.0% \[[\d.]+%, [\d.]+%\] n=500 → 54\.0% \[[\d.]+%, [\d.]+%\] n=1,000\), mix −14\.0 points .* and within modes \+0\.0 points: mostly a change in the mix of runs\.$/,
+    );
+    assert.ok(
+      shift.evidence.includes('catch-up: 20.0% → 60.0% of the graded rows, hit rate 40.0% [30.9%, 49.8%] n=100 → 40.0% [36.2%, 44.0%] n=600; mix +16.0, within +0.0 points.'),
+      shift.evidence.join('\n'),
     );
   });
 
@@ -119,8 +127,12 @@ describe('hit-rate shifts decomposed over the run mode', () => {
     assert.ok(Math.abs(d.within - -0.2) < 1e-9, `within ${d.within}`);
     assert.equal(d.dominant, 'within');
     assert.ok(
+      shift.evidence.some((e) => /mix \+0\.0 points .* and within modes −20\.0 points: mostly a change within modes\.$/.test(e)),
+      shift.evidence.join('\n'),
+    );
+    assert.ok(
       shift.evidence.some((e) =>
-        /mix \+0\.0 points .* and within modes −20\.0 points: mostly a change within modes\. .*scheduled 80\.0% → 80\.0% of graded rows \(n=400 → 400\), hit rate 75\.0% → 50\.0%/.test(
+        /^scheduled: 80\.0% → 80\.0% of the graded rows, hit rate 75\.0% \[[\d.]+%, [\d.]+%\] n=400 → 50\.0% \[[\d.]+%, [\d.]+%\] n=400; mix \+0\.0, within −20\.0 points\.$/.test(
           e,
         ),
       ),
@@ -128,11 +140,131 @@ describe('hit-rate shifts decomposed over the run mode', () => {
     );
   });
 
+  it('a shift between two builds whose rows share dates is decomposed over the rows of each build, not split at a date', async () => {
+    const pipeline = await createRunModePipeline({ change: 'builds' });
+    try {
+      const workspace = Workspace.open({ cwd: pipeline.root, now: () => new Date('2026-07-21T00:00:00Z') });
+      const result = await investigate(workspace, { window: { from: '2026-07-01', to: '2026-07-20' } });
+      const shift = result.findings.find((f) => f.kind === 'metric-shift' && f.data.at === 'build');
+      assert.ok(shift, `${result.findings.map((f) => f.title).join('\n')}\n${result.skipped.join('\n')}`);
+      const [first, second] = pipeline.builds;
+      const d = shift.data.decomposition as Decomposition;
+      assert.ok(d, shift.evidence.join('\n'));
+      assert.equal(d.comparedBy, 'build');
+      assert.deepEqual(d.builds, { before: [first], after: [second] });
+      assert.equal(d.splitDay, undefined);
+      // The planted truth: build 1 is 400 scheduled rows at 75% and 100 catch-up at 40%; build 2
+      // is 300 scheduled at 60% and 300 catch-up at 40%, some of its rows on build 1's dates.
+      const group = (name: string) => d.groups.find((g) => g.group === name)!;
+      assert.deepEqual(
+        [group('scheduled').before, group('scheduled').after].map((x) => [x.n, x.correct]),
+        [
+          [400, 300],
+          [300, 180],
+        ],
+      );
+      assert.deepEqual(
+        [group('catch-up').before, group('catch-up').after].map((x) => [x.n, x.correct]),
+        [
+          [100, 40],
+          [300, 120],
+        ],
+      );
+      assert.deepEqual([d.before.n, d.before.correct, d.after.n, d.after.correct], [500, 340, 600, 300]);
+      assert.ok(Math.abs(d.mix - -0.0825) < 1e-9, `mix ${d.mix}`);
+      assert.ok(Math.abs(d.within - -0.0975) < 1e-9, `within ${d.within}`);
+      assert.equal(d.dominant, 'within');
+      assert.ok(
+        shift.evidence.some((e) =>
+          new RegExp(
+            `^By run mode \\(tables\\.predictions\\.columns\\.mode\\), the graded rows of build ${first.slice(0, 8)} against those of build ${second.slice(0, 8)} \\(each build's own rows, 2026-07-01\\.\\.2026-07-20, not a split by date\\): of the −18\\.0-point change .* mix −8\\.3 points .* within modes −9\\.8 points: mostly a change within modes\\.$`,
+          ).test(e),
+        ),
+        shift.evidence.join('\n'),
+      );
+    } finally {
+      await pipeline.cleanup();
+    }
+  });
+
+  it("the commit report decomposes the builds containing a commit against the build it replaced, over each build's rows", async () => {
+    const pipeline = await createRunModePipeline({ change: 'builds' });
+    try {
+      const [first, second] = pipeline.builds;
+      let stdout = '';
+      let stderr = '';
+      const run = (args: string[]) =>
+        main(['--cwd', pipeline.root, 'commit', second.slice(0, 10), '--from', '2026-07-01', '--to', '2026-07-20', ...args], {
+          stdout: (t) => (stdout += t),
+          stderr: (t) => (stderr += t),
+        });
+      assert.equal(await run(['--json']), 0, stderr);
+      const [commit] = JSON.parse(stdout).commits;
+      assert.equal(commit.decompositionsNotChecked, null);
+      const [split] = commit.decompositions;
+      assert.equal(split.model, 'q1');
+      const d = split.decomposition as Decomposition;
+      assert.deepEqual(d.builds, { before: [first], after: [second] });
+      assert.equal(d.comparedBy, 'build');
+      const group = (name: string) => d.groups.find((g) => g.group === name)!;
+      assert.deepEqual(
+        [group('scheduled').before, group('scheduled').after].map((x) => [x.n, x.correct]),
+        [
+          [400, 300],
+          [300, 180],
+        ],
+      );
+      assert.deepEqual(
+        [group('catch-up').before, group('catch-up').after].map((x) => [x.n, x.correct]),
+        [
+          [100, 40],
+          [300, 120],
+        ],
+      );
+      assert.ok(Math.abs(d.mix - -0.0825) < 1e-9 && Math.abs(d.within - -0.0975) < 1e-9, `mix ${d.mix}, within ${d.within}`);
+      const model = commit.models.find((m: { model: string }) => m.model === 'q1');
+      assert.deepEqual([d.before.n, d.after.n], [model.replaced.graded, model.containing.graded]);
+
+      stdout = '';
+      assert.equal(await run([]), 0, stderr);
+      assert.match(
+        stdout,
+        /Results by run mode \(containing vs replaced\):\n {2}q1: By run mode \(tables\.predictions\.columns\.mode\), the graded rows of build \w{8} against those of build \w{8} \(each build's own rows/,
+      );
+      assert.match(
+        stdout,
+        / {4}scheduled: 80\.0% → 50\.0% of the graded rows, hit rate 75\.0% \[[\d.]+%, [\d.]+%\] n=400 → 60\.0% \[[\d.]+%, [\d.]+%\] n=300; mix [−+][\d.]+, within −9\.8 points\./,
+      );
+    } finally {
+      await pipeline.cleanup();
+    }
+  });
+
+  it('without a mode column the commit report says its results are not decomposed and names the settings', async () => {
+    const pipeline = await createRunModePipeline({ change: 'mix', modeColumn: false });
+    try {
+      let stdout = '';
+      let stderr = '';
+      const code = await main(['--cwd', pipeline.root, 'commit', pipeline.builds[0].slice(0, 10), '--from', '2026-07-01', '--to', '2026-07-20', '--json'], {
+        stdout: (t) => (stdout += t),
+        stderr: (t) => (stderr += t),
+      });
+      assert.equal(code, 0, stderr);
+      const [commit] = JSON.parse(stdout).commits;
+      assert.equal(commit.decompositions, null);
+      assert.match(commit.decompositionsNotChecked, /tables\.predictions\.columns\.mode, or tables\.predictions\.modeFrom "featureJoin"/);
+    } finally {
+      await pipeline.cleanup();
+    }
+  });
+
   it('without a mode column the shift says it is not decomposed and names the key', async () => {
     const { shift } = await shiftOf('mix', false);
     assert.equal(shift.data.decomposition, undefined);
     assert.ok(
-      shift.evidence.some((e) => /^Hit-rate change not decomposed: .*\(tables\.predictions\.columns\.mode\)/.test(e)),
+      shift.evidence.some((e) =>
+        /^Hit-rate change not decomposed: no run mode is configured \(tables\.predictions\.columns\.mode, or tables\.predictions\.modeFrom "featureJoin"/.test(e),
+      ),
       shift.evidence.join('\n'),
     );
   });

@@ -159,6 +159,37 @@ describe('tables.predictions.featureJoin and stages without a deployment record'
     assert.match(error.message, /\/tables\/featureStore is not set/);
   });
 
+  it('reads the run mode through the feature join with modeFrom "featureJoin", and from columns.mode otherwise', () => {
+    const raw = withStore();
+    Object.assign(raw.tables.predictions, { featureJoin: { keys: { player: 'player_id' } }, modeFrom: 'featureJoin' });
+    assert.equal(resolveConfig(raw, '/ws/pipeline-lens.json').tables.predictions.modeFrom, 'featureJoin');
+    assert.equal(resolveConfig(withStore(), '/ws/pipeline-lens.json').tables.predictions.modeFrom, 'columns');
+  });
+
+  it('refuses modeFrom "featureJoin" without the join, naming the key to add', () => {
+    const raw = withStore();
+    Object.assign(raw.tables.predictions, { modeFrom: 'featureJoin' });
+    const error = errorOf(raw);
+    assert.equal(error.jsonPath, '/tables/predictions/modeFrom');
+    assert.match(error.message, /\/tables\/predictions\/featureJoin is not set; add it/);
+  });
+
+  it('refuses modeFrom "featureJoin" when the feature store has no mode column, or the predictions name one too', () => {
+    const noMode = withStore();
+    Object.assign(noMode.tables.featureStore, { columns: { mode: null } });
+    Object.assign(noMode.tables.predictions, { featureJoin: { keys: { player: 'player_id' } }, modeFrom: 'featureJoin' });
+    assert.match(errorOf(noMode).message, /\/tables\/featureStore\/columns\/mode is null; name the feature-store column/);
+    const both = withStore();
+    Object.assign(both.tables.predictions, { featureJoin: { keys: { player: 'player_id' } }, modeFrom: 'featureJoin', columns: { mode: 'run_kind' } });
+    assert.match(errorOf(both).message, /columns\/mode names "run_kind" too; keep one/);
+  });
+
+  it('refuses a modeFrom it does not know', () => {
+    const raw = withStore();
+    Object.assign(raw.tables.predictions, { modeFrom: 'executionLog' });
+    assert.match(errorOf(raw).message, /modeFrom/);
+  });
+
   it('refuses a join without keys', () => {
     const raw = withStore();
     Object.assign(raw.tables.predictions, { featureJoin: { keys: {} } });

@@ -28,7 +28,15 @@ const sums = (predictions: number, graded: number, correct: number) => ({
 function model(name: string, containing: [number, number, number], replaced: [number, number, number]): ModelProvenance {
   const c = sliceMetrics(sums(...containing));
   const r = sliceMetrics(sums(...replaced));
-  return { model: name, build: c, containing: c, replaced: { ...r, commit: 'b'.repeat(40) }, lacking: r, hitRateChange: compareProportions(r.hitRate, c.hitRate) };
+  return {
+    model: name,
+    build: c,
+    containing: c,
+    containingBuilds: ['c'.repeat(40)],
+    replaced: { ...r, commit: 'b'.repeat(40) },
+    lacking: r,
+    hitRateChange: compareProportions(r.hitRate, c.hitRate),
+  };
 }
 
 function service(overrides: Partial<ServiceProvenance>): ServiceProvenance {

@@ -238,7 +238,6 @@ export function resolveConfig(raw: unknown, file: string): PipelineLensConfig {
       kind: 'buildColumn',
       table: s.table,
       describe: `${stamped.table}.${(stamped.columns as { commit: string }).commit}, the ${timed ? 'first time' : 'first day'} each build appears`,
-      lookbackDays: BUILD_COLUMN_LOOKBACK_DAYS,
     };
   });
 
@@ -344,9 +343,6 @@ function resolveFeatureJoin(raw: { keys: Record<string, string>; daysBefore?: nu
   }
   return { keys: Object.entries(raw.keys).map(([prediction, feature]) => ({ prediction, feature })), daysBefore: raw.daysBefore ?? 0 };
 }
-
-/** A stage's table is read this far back for the first appearance of each build: a year of builds. */
-const BUILD_COLUMN_LOOKBACK_DAYS = 365;
 
 /** A deployment table partitioned by time is read this far back: long enough for the oldest deployment that matters. */
 const DEFAULT_DEPLOYMENT_LOOKBACK_DAYS = 730;

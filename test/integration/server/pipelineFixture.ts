@@ -25,7 +25,7 @@ export async function createPipelineFixture(
     commits?: number;
     warehouseFiles?: Record<string, string>;
     /** Changes the written pipeline-lens.json (a key left out, a column unset). */
-    editConfig?: (config: { tables: Record<string, Record<string, unknown>> }) => void;
+    editConfig?: (config: { tables: Record<string, Record<string, unknown>>; services: unknown[] }) => void;
   } = {},
 ): Promise<PipelineFixture> {
   const n = Math.max(options.commits ?? 40, 40);

@@ -193,13 +193,17 @@ function supersededLine(runs: RunSession[], state: RerunState | undefined): stri
   const sum = (f: (m: ModelRerun) => number) => models.reduce((a, m) => a + f(m), 0);
   const names = models.length === 1 ? escapeMarkdown(models[0].model) : `${models.length} models`;
   const moved = `${formatCount(sum((m) => m.replacedRows))} rows of ${names} superseded: ${formatCount(sum((m) => m.regenerated))} keys regenerated, ${formatCount(sum((m) => m.deleted))} deleted without replacement`;
-  const others = models.some((m) => {
+  const untimed = models.some((m) => made(m) === null);
+  const outside = models.some((m) => {
     const t = made(m);
-    return t === null || t.first < start || t.last > end;
-  })
-    ? ' (these dates were also re-run at other times, counted with it)'
-    : '';
-  return `↳ ${moved}; ${sameKeysText(models, impact.notRecorded)}${others}`;
+    return t !== null && (t.first < start || t.last > end);
+  });
+  const scope = untimed
+    ? ' (rows record no write time, tables.predictions.columns.createdAt: every re-run of these dates is counted)'
+    : outside
+      ? ' (these dates were also re-run at other times, counted with it)'
+      : '';
+  return `↳ ${moved}; ${sameKeysText(models, impact.notRecorded)}${scope}`;
 }
 
 /** The hit rate on the same keys before and after, pooled over the models (a key is an entity, date and model): the change with its paired interval and n. */

@@ -38,7 +38,7 @@ export class CountingWarehouse implements Warehouse {
     this.counter.count++;
     if (this.fault?.kind === 'fail')
       throw new WarehouseError(`Query ${query.name} failed: the warehouse is unreachable (injected by PIPELINE_LENS_TEST_WAREHOUSE).`, 'unreachable');
-    if (this.fault?.kind === 'hang') await sleep(null, options.signal);
+    if (this.fault?.kind === 'hang' && (!this.fault.only || this.fault.only === query.name)) await sleep(null, options.signal);
     if (this.fault?.kind === 'delay') await sleep(this.fault.ms, options.signal);
     return this.inner.query(query, options);
   }

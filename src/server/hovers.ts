@@ -7,7 +7,7 @@ import { cancelled, isAbort, toAbortSignal } from './cancellation';
 import { escapeMarkdown } from './commandLinks';
 import type { CommitLenses } from './commitLenses';
 import { isSqlDocument } from './documentScans';
-import { provenanceMarkdown } from './provenanceMarkdown';
+import { gapGroups, provenanceMarkdown } from './provenanceMarkdown';
 import { withinSizeLimit, workspaceFor, type ServerContext } from './serverContext';
 import { primaryModelsOf } from './settings';
 
@@ -42,6 +42,7 @@ export class Hovers {
     const shaToken = this.context.scans.tokenAt(document, offset);
     if (!shaToken) return null;
     const signal = toAbortSignal(token);
+    const started = Date.now();
     try {
       // The whole document's commits (in memory against the commit graph), so a hover before
       // any lens still reads their details in the document's one git batch.
@@ -56,6 +57,11 @@ export class Hovers {
       });
       const provenance = view.commits.get(sha);
       if (!provenance) return null;
+      // Runs that re-ran dates carry what they replaced: the hover's own query, per range of
+      // dates, within what is left of the budget (a warehouse that hangs leaves it pending).
+      const budget = this.context.settings().hoverWarehouseBudgetMs;
+      const ranges = view.runs.state === 'ready' ? gapGroups(provenance.services).map((g) => g.dates) : [];
+      const reruns = ranges.length ? await workspace.provenance.reruns(ranges, { signal, waitMs: Math.max(0, budget - (Date.now() - started)) }) : undefined;
       if ([view.deployments, view.runs, view.results].some((p) => p.state === 'loading')) this.context.servedPartial(workspace);
       return {
         contents: {
@@ -64,6 +70,7 @@ export class Hovers {
             scope: document.uri,
             links: view.links.get(sha),
             primaryModels: primaryModelsOf(this.context.settings(), workspace.config),
+            reruns,
           }),
         },
         range: { start: document.positionAt(shaToken.start), end: document.positionAt(shaToken.end) },

@@ -1,11 +1,14 @@
 import type { CommitProvenance, ModelProvenance, ServiceProvenance } from '../core/provenance/commitProvenance';
-import type { PartState } from '../core/provenance/documentProvenance';
-import { formatCount, formatDuration, formatMeasure, formatPointDifference, formatRate, formatTimestamp } from '../core/report/format';
+import { rangeKey, type PartState, type RerunState } from '../core/provenance/documentProvenance';
+import { comparePaired, type PairedTable } from '../core/metrics/pairedProportions';
+import type { DateWindow } from '../core/warehouse/catalog';
+import { formatCount, formatDuration, formatMeasure, formatPercent, formatPointDifference, formatRate, formatTimestamp } from '../core/report/format';
 import { Commands, type CommitCommandArgs, type TimelineCommandArgs, type VerifyCommandArgs } from '../shared/protocol';
 import { commandLink, escapeMarkdown, webLink } from './commandLinks';
 import type { CommitLinks } from '../core/git/remoteLinks';
 import { rerunTiming, type CommitReruns } from '../core/rerun/commitReruns';
 import { rerunLines } from '../core/rerun/rerunSummary';
+import type { ModelRerun } from '../core/rerun/rerunImpact';
 import { describeRuns, leadingModels, type LensParts } from './lensTitle';
 import type { RunSession } from '../core/provenance/runSessions';
 
@@ -20,6 +23,8 @@ export interface MarkdownOptions {
   links?: CommitLinks | null;
   /** The models a hover leads with (`pipelineLens.primaryModels`); empty: the most graded. */
   primaryModels?: string[];
+  /** What re-runs of each gap group's game dates replaced (keyed by `rangeKey`), as far as the hover could wait for it. */
+  reruns?: Map<string, RerunState>;
 }
 
 /** Models a hover shows; the rest are one "More…" away, in the provenance panel. */
@@ -55,7 +60,7 @@ export function provenanceMarkdown(p: CommitProvenance, parts: LensParts, option
     out.push(...runsSection(p.services, parts.runs));
     out.push(...resultsSection(p, parts.results, true));
   } else {
-    out.push(...stageLines(p.services, parts));
+    out.push(...stageLines(p.services, parts, options.reruns));
     const results = leadingModelLines(p, parts.results, options.primaryModels ?? []);
     out.push(...results.lines);
     hiddenModels = results.hidden;
@@ -85,8 +90,13 @@ export function provenanceMarkdown(p: CommitProvenance, parts: LensParts, option
   return out.join('\n');
 }
 
+/** The runs on older code the short hover lists: a group per stage and mode, with the game dates it ran. */
+export function gapGroups(services: ServiceProvenance[]): Array<{ service: string; runs: RunSession[]; dates: DateWindow }> {
+  return services.filter((s) => s.touchesService && s.status !== 'unknown').flatMap((s) => byMode(s.gapRuns).map((runs) => ({ service: s.service, runs, dates: gapDates(runs) })));
+}
+
 /** One line per stage the commit may touch, then the runs on older code; untouched stages share a line. */
-function stageLines(services: ServiceProvenance[], parts: LensParts): string[] {
+function stageLines(services: ServiceProvenance[], parts: LensParts, reruns?: Map<string, RerunState>): string[] {
   if (services.length === 0) return ['_No services in pipeline-lens.json: nothing to say about deployments._', ''];
   if (parts.deployments.state === 'loading') return ['_Deployments: loading…_', ''];
   const out: string[] = [];
@@ -96,13 +106,21 @@ function stageLines(services: ServiceProvenance[], parts: LensParts): string[] {
   if (untouched.length) out.push(`○ changes none of the paths of ${untouched.map((s) => `**${escapeMarkdown(s.service)}**`).join(', ')}  `);
   if (touched.some((s) => s.touchesService)) {
     const unavailable = runsUnavailable(parts.runs);
-    if (unavailable) out.push(...unavailable.filter((l) => l !== '').map((l) => `${l}  `));
+    if (parts.runs.state === 'absent' && parts.runs.notConfigured)
+      // Without a log no run is known: silence would read as "nothing ran on older code".
+      out.push(`Runs between the commit and its deployment: not recorded (pipeline-lens.json sets no ${parts.runs.notConfigured}).  `);
+    else if (unavailable) out.push(...unavailable.filter((l) => l !== '').map((l) => `${l}  `));
     else
       for (const s of touched) {
         if (!s.touchesService) continue;
         // No deployment known, no gap to look in: saying nothing would read as "no run".
         if (s.status === 'unknown') out.push(`Runs between the commit and the deployment of ${escapeMarkdown(s.service)}: not checked (the deployment is unknown).  `);
-        else for (const runs of byMode(s.gapRuns)) out.push(`${gapLine(s.service, runs)}  `);
+        else
+          for (const runs of byMode(s.gapRuns)) {
+            out.push(`${gapLine(s.service, runs)}  `);
+            const replaced = reruns ? supersededLine(runs, reruns.get(rangeKey(gapDates(runs)))) : null;
+            if (replaced) out.push(`${replaced}  `);
+          }
       }
   }
   out.push('');
@@ -144,6 +162,67 @@ function gapLine(service: string, runs: RunSession[]): string {
   const rows = counts.some((n) => n === null) ? 'rows not recorded' : `${formatCount(counts.reduce((a: number, n) => a + n!, 0))} rows`;
   const failed = runs.reduce((a, r) => a + r.failedRuns, 0);
   return `⚠ ${escapeMarkdown(describeRuns(runs))} of ${escapeMarkdown(service)} ran on older code after the commit: ${when}, ${dates}, ${rows}${failed ? ` (${failed} failed)` : ''}`;
+}
+
+function gapDates(runs: RunSession[]): DateWindow {
+  return { from: runs.map((r) => r.firstDate).sort()[0], to: runs.map((r) => r.lastDate).sort()[runs.length - 1] };
+}
+
+const SUPERSEDED_KEYS = 'tables.predictions.columns.active, .superseded or .supersededAt';
+
+/**
+ * Under a gap line: what those runs replaced, when they re-ran dates whose earlier rows they
+ * superseded (a backfill): the figures of `rerun-impact` over the runs' game dates, for the
+ * models whose replacing rows were written while the runs ran. Null when they replaced none.
+ */
+function supersededLine(runs: RunSession[], state: RerunState | undefined): string | null {
+  if (!state) return null;
+  if (state.state === 'loading') return '↳ rows it superseded: loading… (the warehouse has not answered yet)';
+  if (state.state === 'failed') return `↳ rows it superseded: unavailable (${escapeMarkdown(state.error)})`;
+  const impact = state.impact;
+  if (!impact.recorded) return `↳ rows it superseded: not recorded (pipeline-lens.json sets none of ${SUPERSEDED_KEYS})`;
+  const start = Date.parse(runs.map((r) => r.startedAt).sort()[0]);
+  const end = Date.parse(runs.map((r) => r.endedAt).sort()[runs.length - 1]);
+  const made = (m: ModelRerun) => (m.rerunMade ? { first: Date.parse(m.rerunMade.first), last: Date.parse(m.rerunMade.last) } : null);
+  // Rows replaced while these runs ran are theirs; without write times the dates alone tie them.
+  const models = impact.perModel.filter((m) => {
+    const t = made(m);
+    return t === null || (t.first <= end && t.last >= start);
+  });
+  if (models.length === 0) return null;
+  const sum = (f: (m: ModelRerun) => number) => models.reduce((a, m) => a + f(m), 0);
+  const names = models.length === 1 ? escapeMarkdown(models[0].model) : `${models.length} models`;
+  const moved = `${formatCount(sum((m) => m.replacedRows))} rows of ${names} superseded: ${formatCount(sum((m) => m.regenerated))} keys regenerated, ${formatCount(sum((m) => m.deleted))} deleted without replacement`;
+  const untimed = models.some((m) => made(m) === null);
+  const outside = models.some((m) => {
+    const t = made(m);
+    return t !== null && (t.first < start || t.last > end);
+  });
+  const scope = untimed
+    ? ' (rows record no write time, tables.predictions.columns.createdAt: every re-run of these dates is counted)'
+    : outside
+      ? ' (these dates were also re-run at other times, counted with it)'
+      : '';
+  return `↳ ${moved}; ${sameKeysText(models, impact.notRecorded)}${scope}`;
+}
+
+/** The hit rate on the same keys before and after, pooled over the models (a key is an entity, date and model): the change with its paired interval and n. */
+function sameKeysText(models: ModelRerun[], notRecorded: string[]): string {
+  const tables = models.map((m) => m.hits).filter((h): h is NonNullable<ModelRerun['hits']> => h !== null);
+  if (tables.length === 0) {
+    const why = notRecorded.find((n) => n.startsWith('hit rate on the same keys'));
+    return `hit rate on the same keys: not recorded${why ? ` (${escapeMarkdown(why.replace(/^hit rate on the same keys: /, ''))})` : ''}`;
+  }
+  const pooled: PairedTable = { bothHit: 0, oldOnly: 0, newOnly: 0, neither: 0 };
+  for (const t of tables) {
+    pooled.bothHit += t.bothHit;
+    pooled.oldOnly += t.oldOnly;
+    pooled.newOnly += t.newOnly;
+    pooled.neither += t.neither;
+  }
+  const paired = comparePaired(pooled);
+  if (paired.n === 0) return 'hit rate on the same keys: not known (no regenerated key is graded yet)';
+  return `hit rate on the same keys ${formatPercent(paired.old.rate)} → ${formatPercent(paired.new.rate)}, change ${formatPointDifference(paired.change)} (paired, n=${formatCount(paired.n)})`;
 }
 
 /** The leading models' hit rate in the builds containing the commit against the build it replaced. */

@@ -2,15 +2,18 @@
  * Faults the integration tests inject into a real server process, read from the
  * environment only when NODE_ENV is `test`, so a user's environment can never turn them on:
  * `PIPELINE_LENS_TEST_WAREHOUSE=hang` (queries never answer until aborted),
- * `fail` (every query fails) or `delay:<ms>`.
+ * `hang:<query name>` (only that catalog query hangs), `fail` (every query fails) or
+ * `delay:<ms>`.
  */
-export type WarehouseFault = { kind: 'hang' } | { kind: 'fail' } | { kind: 'delay'; ms: number } | null;
+export type WarehouseFault = { kind: 'hang'; only?: string } | { kind: 'fail' } | { kind: 'delay'; ms: number } | null;
 
 export function warehouseFault(env: NodeJS.ProcessEnv = process.env): WarehouseFault {
   if (env.NODE_ENV !== 'test') return null;
   const value = env.PIPELINE_LENS_TEST_WAREHOUSE ?? '';
   if (value === 'hang') return { kind: 'hang' };
   if (value === 'fail') return { kind: 'fail' };
+  const hangOne = /^hang:(\w+)$/.exec(value);
+  if (hangOne) return { kind: 'hang', only: hangOne[1] };
   const delay = /^delay:(\d+)$/.exec(value);
   return delay ? { kind: 'delay', ms: Number(delay[1]) } : null;
 }

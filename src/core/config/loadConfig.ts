@@ -239,7 +239,6 @@ export function resolveConfig(raw: unknown, file: string): PipelineLensConfig {
       kind: 'buildColumn',
       table: s.table,
       describe: `${stamped.table}.${(stamped.columns as { commit: string }).commit}, the ${timed ? 'first time' : 'first day'} each build appears`,
-      lookbackDays: BUILD_COLUMN_LOOKBACK_DAYS,
     };
   });
 
@@ -379,9 +378,6 @@ function resolveModeFrom(raw: RawTable | undefined, featureMode: string | null, 
   }
   return 'featureJoin';
 }
-
-/** A stage's table is read this far back for the first appearance of each build: a year of builds. */
-const BUILD_COLUMN_LOOKBACK_DAYS = 365;
 
 /** A deployment table partitioned by time is read this far back: long enough for the oldest deployment that matters. */
 const DEFAULT_DEPLOYMENT_LOOKBACK_DAYS = 730;

@@ -271,8 +271,6 @@ export interface BuildColumnDeploymentConfig {
   table: StageTable;
   /** Where, in words for messages: `ds.features.build_sha, the first day each build appears`. */
   describe: string;
-  /** How far back the table is read: the window its partition filter scans. */
-  lookbackDays: number;
 }
 
 export type DeploymentSourceConfig =

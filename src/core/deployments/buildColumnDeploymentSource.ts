@@ -34,11 +34,10 @@ export class BuildColumnDeploymentSource implements DeploymentSource {
     if (!table) throw new DeploymentError(`Deployments of ${service} are inferred from tables.${this.source.table}, which ${this.config.file} does not configure.`);
     // A table may already hold the next day's rows (features computed before the games).
     const to = new Date(this.now().getTime() + 86_400_000).toISOString().slice(0, 10);
-    const from = new Date(this.now().getTime() - this.source.lookbackDays * 86_400_000).toISOString().slice(0, 10);
     let rows: Row[];
     try {
       const warehouse = await this.warehouse();
-      rows = (await warehouse.query(buildFirstAppearanceQuery(this.config, this.source.table, { from, to }))).rows;
+      rows = (await warehouse.query(buildFirstAppearanceQuery(this.config, this.source.table, to))).rows;
     } catch (error) {
       throw new DeploymentError(`Cannot read the builds of ${service} from ${table.table}: ${(error as Error).message}`);
     }

@@ -5,6 +5,7 @@ import { GitRunner } from '../git/gitRunner';
 import type { CommitLinks } from '../git/remoteLinks';
 import type { HistoryCut } from '../git/historyCut';
 import type { Resolution } from '../git/types';
+import { rerunImpact, type RerunImpact } from '../rerun/rerunImpact';
 import { modelByCommitQuery, runsQuery, type DateWindow } from '../warehouse/catalog';
 import { runForView } from '../warehouse/checkedQuery';
 import type { Row } from '../warehouse/types';
@@ -49,7 +50,12 @@ export interface ProvenanceServiceOptions {
 }
 
 /** What a part of the answer is doing: its value is in the provenance when `ready`. */
-export type PartState = { state: 'ready' } | { state: 'loading' } | { state: 'failed'; error: string } | { state: 'absent'; reason: string };
+export type PartState =
+  | { state: 'ready' }
+  | { state: 'loading' }
+  | { state: 'failed'; error: string }
+  /** `notConfigured`: the config key whose absence leaves the part out, when that is why. */
+  | { state: 'absent'; reason: string; notConfigured?: string };
 
 export interface ProvenanceView {
   /** Keyed by full SHA; SHAs that are not commits of the repository are absent. */
@@ -86,6 +92,12 @@ interface ResultPart {
   /** False when no row could be tied to a build: no rows means "not known". */
   answered: boolean;
 }
+
+/** What re-runs of a range of game dates replaced, as far as it has been read. */
+export type RerunState = { state: 'ready'; impact: RerunImpact } | { state: 'loading' } | { state: 'failed'; error: string };
+
+/** The key of a range of game dates in `reruns`' answer. */
+export const rangeKey = (window: DateWindow): string => `${window.from}..${window.to}`;
 
 export type ProvenanceChange = 'refs' | 'deployments' | 'runs' | 'results';
 
@@ -137,6 +149,7 @@ export class ProvenanceService {
   private readonly windowLoads: RefreshingCache<DateWindow>;
   private readonly runLoads: RefreshingCache<RunPart>;
   private readonly resultLoads: RefreshingCache<ResultPart>;
+  private readonly rerunLoads: RefreshingCache<RerunImpact>;
   private readonly assembled: LRUCache<string, CommitProvenance>;
   private readonly listeners = new Set<(change: ProvenanceChange) => void>();
 
@@ -158,6 +171,7 @@ export class ProvenanceService {
     this.windowLoads = new RefreshingCache(data);
     this.runLoads = new RefreshingCache(data, () => this.emit('runs'));
     this.resultLoads = new RefreshingCache(data, () => this.emit('results'));
+    this.rerunLoads = new RefreshingCache(data);
     this.assembled = new LRUCache({ max: o.maxProvenances });
   }
 
@@ -436,6 +450,37 @@ export class ProvenanceService {
   }
 
   /**
+   * What re-runs of each range of game dates replaced (rows superseded, regenerated, deleted,
+   * the hit rate on the same keys), awaited at most `waitMs`. Not read at startup: only a
+   * hover on a commit with runs in its gap asks, one query per range, kept and shared like
+   * the runs and results, so hovering again costs nothing.
+   */
+  async reruns(windows: DateWindow[], options: { signal?: AbortSignal; waitMs: number }): Promise<Map<string, RerunState>> {
+    const loads = new Map(windows.map((w) => [rangeKey(w), this.rerunLoad(w)] as const));
+    await waitFor(
+      [...loads.values()].map((l) => l.promise),
+      options.waitMs,
+      options.signal,
+    );
+    throwIfAborted(options.signal);
+    const states = new Map<string, RerunState>();
+    for (const [key, load] of loads) {
+      if (load.state === 'ready' && load.value) states.set(key, { state: 'ready', impact: load.value });
+      else if (load.state === 'failed') states.set(key, { state: 'failed', error: load.error ?? 'failed' });
+      else states.set(key, { state: 'loading' });
+    }
+    return states;
+  }
+
+  private rerunLoad(window: DateWindow): TrackedLoad<RerunImpact> {
+    return this.rerunLoads.get(rangeKey(window), async () => {
+      // Builds resolve against the commit graph in memory: a hover's figures start no git process.
+      const { graph } = await this.snapshot().promise;
+      return this.query((signal) => rerunImpact(this.workspace, { window, changes: 0, fullSha: (value) => graph.full(value), signal }));
+    });
+  }
+
+  /**
    * The provenance of one commit (full SHA, lower case) when everything it depends on is in
    * memory and settled, without waiting or starting anything but refreshes that are due;
    * null when `provenance` has work to do. A document asked again (scrolling, a lens
@@ -504,7 +549,7 @@ export class ProvenanceService {
       key,
       parts: {
         deployments: partState(deployments),
-        runs: runs ? answeredState(runs) : { state: 'absent', reason: 'no tables.executionLog in pipeline-lens.json' },
+        runs: runs ? answeredState(runs) : { state: 'absent', reason: 'no tables.executionLog in pipeline-lens.json', notConfigured: 'tables.executionLog' },
         results: windowValue === null && window.state === 'failed' ? partState(window) : answeredState(results),
         window: windowValue,
       },

@@ -119,7 +119,16 @@ function widen(span: Span | null, first: unknown, last: unknown): Span | null {
  */
 export async function rerunImpact(
   workspace: Workspace,
-  options: { window: DateWindow; models?: string[]; changes?: number; /** The caller's repository, when its git reads are batched. */ git?: GitRepository },
+  options: {
+    window: DateWindow;
+    models?: string[];
+    changes?: number;
+    /** The caller's repository, when its git reads are batched. */
+    git?: GitRepository;
+    /** Resolves a recorded build to its full SHA from a commit graph in memory, instead of asking git. */
+    fullSha?: (value: string) => string | null;
+    signal?: AbortSignal;
+  },
 ): Promise<RerunImpact> {
   const { window } = options;
   const models = options.models?.length ? options.models : undefined;
@@ -147,17 +156,21 @@ export async function rerunImpact(
   if (judgeBy.length) notRecorded.push(`hit rate on the same keys: set ${judgeBy.join(' and ')}`);
   const limit = pc.predicted ? (options.changes ?? 10) : 0;
   const [impact, changes] = await Promise.all([
-    warehouse.query(rerunImpactQuery(config, window, models)).then((r) => r.rows),
-    limit > 0 ? warehouse.query(rerunChangesQuery(config, window, limit, models)).then((r) => r.rows) : Promise.resolve([] as Row[]),
+    warehouse.query(rerunImpactQuery(config, window, models), { signal: options.signal }).then((r) => r.rows),
+    limit > 0 ? warehouse.query(rerunChangesQuery(config, window, limit, models), { signal: options.signal }).then((r) => r.rows) : Promise.resolve([] as Row[]),
   ]);
-  const git = options.git ?? (await workspace.git());
-  const shas = await ResolvedShas.resolve(
-    git,
-    [...impact, ...changes].flatMap((r) => [str(r.old_commit), str(r.new_commit)]),
-  );
+  let resolveFull: (value: string) => string | null;
+  if (options.fullSha) resolveFull = options.fullSha;
+  else {
+    const shas = await ResolvedShas.resolve(
+      options.git ?? (await workspace.git()),
+      [...impact, ...changes].flatMap((r) => [str(r.old_commit), str(r.new_commit)]),
+    );
+    resolveFull = (value) => shas.full(value);
+  }
   const full = (v: unknown) => {
     const value = str(v);
-    return value === null ? null : (shas.full(value) ?? value);
+    return value === null ? null : (resolveFull(value) ?? value);
   };
 
   const byModel = new Map<string, Row[]>();

@@ -59,18 +59,28 @@ function addDays(date: string, days: number): string {
 
 /** The clause that keeps a scan inside the window, on the partition column when there is one. */
 function windowFilter(q: QueryBuilder, scope: TableScope, alias: string, window: DateWindow, prefix = ''): string {
-  const from = q.param(`${prefix}from`, 'DATE', window.from);
+  return datesFilter(q, scope, alias, window, prefix);
+}
+
+/**
+ * The same clause with no first day (`from` null): every day up to `to`, still a filter on
+ * the partition column, for a question whose answer may lie anywhere in the table's past.
+ */
+function datesFilter(q: QueryBuilder, scope: TableScope, alias: string, window: { from: string | null; to: string }, prefix = ''): string {
+  const from = window.from === null ? null : q.param(`${prefix}from`, 'DATE', window.from);
   const to = q.param(`${prefix}to`, 'DATE', window.to);
+  const within = (expr: string, low: string | null, high: string) => (low === null ? `${expr} <= ${high}` : `${expr} BETWEEN ${low} AND ${high}`);
   const time = scope.time!;
-  let byDate = `${dayOf(q, scope, alias, time.key, time.column)} BETWEEN ${from} AND ${to}`;
+  let byDate = within(dayOf(q, scope, alias, time.key, time.column), from, to);
   if (scope.day) {
     // A day in any zone lies within a day either side of the same UTC dates: a plain bound
     // on the column's own date, so that a scan of a table partitioned on it is pruned.
     const raw = q.column(scope, alias, time.key, time.column, scope.day.type === 'TIMESTAMP' ? 'timestamp' : 'datetime', false);
-    byDate += ` AND DATE(${raw}) BETWEEN ${q.param(`${prefix}from_padded`, 'DATE', addDays(window.from, -1))} AND ${q.param(`${prefix}to_padded`, 'DATE', addDays(window.to, 1))}`;
+    const fromPadded = window.from === null ? null : q.param(`${prefix}from_padded`, 'DATE', addDays(window.from, -1));
+    byDate += ` AND ${within(`DATE(${raw})`, fromPadded, q.param(`${prefix}to_padded`, 'DATE', addDays(window.to, 1)))}`;
   }
   if (scope.partitionColumn === null || scope.partitionColumn === time.column) return byDate;
-  return `${byDate} AND DATE(${q.column(scope, alias, `${scope.key}.partitionColumn`, scope.partitionColumn, 'any', false)}) BETWEEN ${from} AND ${to}`;
+  return `${byDate} AND ${within(`DATE(${q.column(scope, alias, `${scope.key}.partitionColumn`, scope.partitionColumn, 'any', false)})`, from, to)}`;
 }
 
 /** ` AND …` keeping only rows not replaced by a later run, by whichever flag the table has. */
@@ -370,9 +380,11 @@ ORDER BY 3, 1, 2`;
 /**
  * When each build value first appears in a stage's table, per mode (feature store only): the
  * first day, and the first write time where the table records one (predictions' createdAt).
- * Rows later replaced count too: they were written by that build all the same.
+ * Rows later replaced count too: they were written by that build all the same. Every day up
+ * to `to` is read: a build's first appearance may be any time in the table's past, and a
+ * first day cut at a lookback would date an old build wrongly or lose it.
  */
-export function buildFirstAppearanceQuery(config: PipelineLensConfig, role: 'predictions' | 'graded' | 'featureStore', window: DateWindow): CatalogQuery {
+export function buildFirstAppearanceQuery(config: PipelineLensConfig, role: 'predictions' | 'graded' | 'featureStore', to: string): CatalogQuery {
   const table = config.tables[role];
   if (!table) throw new Error(`buildFirstAppearanceQuery needs tables.${role}`);
   const scope = requiredScope(config, role);
@@ -388,7 +400,7 @@ SELECT
   MIN(${optionalColumn(q, scope, 't', 'createdAt', c.createdAt ?? null, 'timestamp', 'TIMESTAMP')}) AS first_written,
   COUNT(*) AS rows_written
 FROM ${tableRef(scope.table)} AS t
-WHERE ${windowFilter(q, scope, 't', window)} AND ${commit} IS NOT NULL
+WHERE ${datesFilter(q, scope, 't', { from: null, to })} AND ${commit} IS NOT NULL
 GROUP BY 1, 2
 ORDER BY 3, 1, 2`;
   return q.build('buildFirstAppearance', sql);

@@ -18,6 +18,7 @@ import {
   type TreeResult,
 } from '../../../src/shared/protocol';
 import type { VerifyResult } from '../../../src/core/verify/verifyDeployment';
+import { main } from '../../../src/cli/main';
 import { LspHarness, positionOf } from './lspHarness';
 
 /*
@@ -117,6 +118,47 @@ describe('language server on the demo workspace', () => {
     assert.ok(more, hover);
     assert.equal((JSON.parse(decodeURIComponent(more[1])) as [{ sha: string }])[0].sha, demo.commits.fix);
     for (const command of ['showDiff', 'openTimeline', 'copySha', 'verifyService']) assert.match(hover, new RegExp(`\\(command:pipelineLens\\.${command}\\?`));
+  });
+
+  it("the hover's backfill line gives what the backfill superseded, with the figures of rerun-impact over its dates", async () => {
+    let stdout = '';
+    const code = await main(['--cwd', demo.root, 'rerun-impact', '--from', '2026-01-09', '--to', '2026-01-28', '--json'], {
+      stdout: (t) => (stdout += t),
+      stderr: () => undefined,
+    });
+    assert.equal(code, 0);
+    const cli = JSON.parse(stdout) as {
+      perModel: Array<{
+        model: string;
+        replacedRows: number;
+        regenerated: number;
+        deleted: number;
+        hits: { n: number; old: { rate: number }; new: { rate: number }; change: { difference: number; low: number; high: number } };
+      }>;
+    };
+    // The demo's backfill replaced rows of one model, so the hover's figures (pooled over models) are that model's.
+    assert.equal(cli.perModel.length, 1);
+    const [m] = cli.perModel;
+    assert.equal(m.replacedRows, 2006);
+    const pts = (x: number) => `${x >= 0 ? '+' : ''}${(x * 100).toFixed(1)}`;
+    const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
+    const count = (n: number) => n.toLocaleString('en-US');
+    const expected =
+      `↳ ${count(m.replacedRows)} rows of ${m.model.replace(/_/g, '\\_')} superseded: ${count(m.regenerated)} keys regenerated, ${count(m.deleted)} deleted without replacement; ` +
+      `hit rate on the same keys ${pct(m.hits.old.rate)} → ${pct(m.hits.new.rate)}, change ${pts(m.hits.change.difference)} pts [${pts(m.hits.change.low)}, ${pts(m.hits.change.high)}] (paired, n=${count(m.hits.n)})  `;
+    const fix = positionOf(note, demo.commits.fix.slice(0, 8), 3);
+    // The hover waits a bounded time for its own query: a later hover has the figures.
+    let hover = '';
+    for (let attempt = 0; attempt < 100 && !/↳ [\d,]+ rows/.test(hover); attempt++) {
+      if (attempt) await new Promise((r) => setTimeout(r, 50));
+      hover = (await server.hover(noteUri, fix)) ?? '';
+    }
+    const all = hover.split('\n');
+    const backfill = all.findIndex((l) => l.startsWith('⚠ 1 backfill of prediction-worker ran on older code after the commit'));
+    assert.ok(backfill >= 0, hover);
+    assert.equal(all[backfill + 1], expected, hover);
+    const lines = hover.split('\n').filter((l) => l.trim() !== '');
+    assert.ok(lines.length <= 14, `${lines.length} lines:\n${hover}`);
   });
 
   it('the provenance panel "More…" opens has the tables: deployments, the gap runs and results by build with n and intervals', async () => {

@@ -20,7 +20,14 @@ const HALF_HOUR = 30 * 60_000;
 const at = (i: number) => new Date(START + i * HALF_HOUR).toISOString();
 const day = (d: number) => `2026-03-${String(d).padStart(2, '0')}`;
 
-export async function createPipelineFixture(options: { commits?: number; warehouseFiles?: Record<string, string> } = {}): Promise<PipelineFixture> {
+export async function createPipelineFixture(
+  options: {
+    commits?: number;
+    warehouseFiles?: Record<string, string>;
+    /** Changes the written pipeline-lens.json (a key left out, a column unset). */
+    editConfig?: (config: { tables: Record<string, Record<string, unknown>>; services: unknown[] }) => void;
+  } = {},
+): Promise<PipelineFixture> {
   const n = Math.max(options.commits ?? 40, 40);
   // Roles at fixed places: the build deployed first, the feed build, the fix (committed, then
   // deployed 6 hours later), a docs commit, and a worker commit after the last deployment.
@@ -154,6 +161,7 @@ export async function createPipelineFixture(options: { commits?: number; warehou
     },
     services: [{ name: 'worker', paths: ['worker/**'], deployments: { kind: 'file', path: 'deployments.json' }, deployCommand: 'make deploy' }],
   };
+  options.editConfig?.(config);
   const configFile = join(root, 'pipeline-lens.json');
   await writeFile(configFile, JSON.stringify(config, null, 2));
   return { ...fixture, sha, config: configFile };

@@ -202,7 +202,6 @@ describe('tables.predictions.featureJoin and stages without a deployment record'
       kind: 'buildColumn',
       table: 'featureStore',
       describe: 'ds.features.build_commit_sha, the first day each build appears',
-      lookbackDays: 365,
     });
   });
 });

@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { CommitProvenance, ModelProvenance, ServiceProvenance } from '../../../src/core/provenance/commitProvenance';
-import type { PartState } from '../../../src/core/provenance/documentProvenance';
+import type { PartState, RerunState } from '../../../src/core/provenance/documentProvenance';
+import { comparePaired, type PairedTable } from '../../../src/core/metrics/pairedProportions';
+import type { ModelRerun } from '../../../src/core/rerun/rerunImpact';
 import { compareProportions } from '../../../src/core/metrics/compareProportions';
 import { sliceMetrics } from '../../../src/core/metrics/aggregate';
 import { describeRuns, headlineModel, leadingModels, lensTitle } from '../../../src/server/lensTitle';
@@ -265,6 +267,70 @@ describe('provenanceMarkdown', () => {
       leadingModels(models, ['missing'], 1).map((m) => m.model),
       ['d'],
     );
+  });
+
+  it('under a run that re-ran dates: the rows of the models it replaced while it ran, the hit rate on the same keys pooled over them', () => {
+    const rerun = (model: string, made: { first: string; last: string } | null, rows: number, hits: PairedTable): ModelRerun => ({
+      model,
+      dates: { first: '2026-01-09', last: '2026-01-28' },
+      replacedRows: rows,
+      replacedKeys: rows,
+      regenerated: rows - 1,
+      deleted: 1,
+      added: 0,
+      replacedRepeatedly: 0,
+      severalCurrent: 0,
+      changed: 0,
+      flipped: 0,
+      meanChange: 0,
+      meanAbsChange: 0,
+      maxAbsChange: 0,
+      changeN: rows - 1,
+      hits: { ...hits, ...comparePaired(hits) },
+      replacedMade: null,
+      rerunMade: made,
+      builds: [],
+      sameBuild: false,
+    });
+    const impact = (perModel: ModelRerun[]): RerunState => ({
+      state: 'ready',
+      impact: {
+        recorded: true,
+        window: { from: '2026-01-09', to: '2026-01-28' },
+        models: null,
+        markedBy: ['tables.predictions.columns.active'],
+        notRecorded: [],
+        perModel,
+        largestChanges: [],
+      },
+    });
+    const during = { first: '2026-01-30T07:42:00.000Z', last: '2026-01-30T08:30:00.000Z' };
+    const a = { bothHit: 40, oldOnly: 10, newOnly: 0, neither: 50 };
+    const b = { bothHit: 20, oldOnly: 0, newOnly: 5, neither: 25 };
+    const p = provenance([service({})]);
+    const lineAfterBackfill = (state: RerunState) => {
+      const lines = provenanceMarkdown(p, parts, { reruns: new Map([['2026-01-09..2026-01-28', state]]) }).split('\n');
+      return lines[lines.findIndex((l) => l.startsWith('⚠ 1 backfill')) + 1];
+    };
+    // A model re-run the next day, by another run, is not this backfill's.
+    const later = rerun('later_model', { first: '2026-02-02T10:00:00.000Z', last: '2026-02-02T11:00:00.000Z' }, 300, b);
+    const pooled = comparePaired({ bothHit: 60, oldOnly: 10, newOnly: 5, neither: 75 });
+    const pts = (x: number) => `${x >= 0 ? '+' : ''}${(x * 100).toFixed(1)}`;
+    assert.equal(
+      lineAfterBackfill(impact([rerun('m1', during, 100, a), rerun('m2', during, 50, b), later])),
+      `↳ 150 rows of 2 models superseded: 148 keys regenerated, 2 deleted without replacement; hit rate on the same keys 46.7% → 43.3%, change ${pts(pooled.change.difference!)} pts [${pts(pooled.change.low)}, ${pts(pooled.change.high)}] (paired, n=150)  `,
+    );
+    assert.doesNotMatch(lineAfterBackfill(impact([later])) ?? '', /↳/);
+    // Rows that record no write time cannot be tied to the run by time: the line says every re-run of the dates is counted.
+    assert.match(
+      lineAfterBackfill(impact([rerun('m1', null, 100, a)])),
+      /^↳ 100 rows of m1 superseded: .*\(rows record no write time, tables\.predictions\.columns\.createdAt: every re-run of these dates is counted\) {2}$/,
+    );
+    assert.match(
+      lineAfterBackfill(impact([rerun('m1', { first: during.first, last: '2026-02-02T11:00:00.000Z' }, 100, a)])),
+      /\(these dates were also re-run at other times, counted with it\) {2}$/,
+    );
+    assert.equal(lineAfterBackfill({ state: 'loading' }), '↳ rows it superseded: loading… (the warehouse has not answered yet)  ');
   });
 
   it('says what is loading or unavailable instead of leaving it out', () => {

@@ -2,7 +2,8 @@ import type { GitRepository } from '../git/gitRepository';
 import { ResolvedShas } from '../git/shaResolver';
 import { comparePaired, type PairedComparison, type PairedTable } from '../metrics/pairedProportions';
 import { rerunChangesQuery, rerunImpactQuery, type DateWindow } from '../warehouse/catalog';
-import type { Row } from '../warehouse/types';
+import { runChecked } from '../warehouse/checkedQuery';
+import { WarehouseError, type Row } from '../warehouse/types';
 import type { Workspace } from '../workspace';
 import { replacedRowMarker } from './replacedRows';
 
@@ -141,11 +142,16 @@ export async function rerunImpact(
       reason: `which predictions a re-run replaced is not recorded: ${workspace.config.file} sets none of tables.predictions.columns.active, .superseded and .supersededAt. Name the column that marks replaced rows (e.g. "active": "is_active", a BOOL that is FALSE on replaced rows).`,
     };
   }
-  const config = workspace.config;
   const warehouse = await workspace.warehouse();
+  // A configured column the tables do not have costs the figures it feeds, not the answer:
+  // the query runs again without it and the figure says which setting to fix.
+  const checked = await runChecked(warehouse, workspace.config, (c) => rerunImpactQuery(c, window, models), window, options.signal);
+  if (!checked.ok) throw new WarehouseError(`Query rerunImpact: ${checked.reason}`, checked.error?.reason ?? 'invalid-query');
+  const impact = checked.rows;
+  const config = checked.config;
   const pc = config.tables.predictions.columns;
   const gc = config.tables.graded.columns;
-  const notRecorded: string[] = [];
+  const notRecorded: string[] = checked.leftOut.map((f) => f.message);
   if (!pc.createdAt) notRecorded.push('keys a re-run added: rows carry no write time (set tables.predictions.columns.createdAt)');
   if (!pc.predicted) notRecorded.push('how far predictions moved: set tables.predictions.columns.predicted');
   const judgeBy = [
@@ -155,10 +161,7 @@ export async function rerunImpact(
   ].filter((k) => k !== null);
   if (judgeBy.length) notRecorded.push(`hit rate on the same keys: set ${judgeBy.join(' and ')}`);
   const limit = pc.predicted ? (options.changes ?? 10) : 0;
-  const [impact, changes] = await Promise.all([
-    warehouse.query(rerunImpactQuery(config, window, models), { signal: options.signal }).then((r) => r.rows),
-    limit > 0 ? warehouse.query(rerunChangesQuery(config, window, limit, models), { signal: options.signal }).then((r) => r.rows) : Promise.resolve([] as Row[]),
-  ]);
+  const changes = limit > 0 ? (await warehouse.query(rerunChangesQuery(config, window, limit, models), { signal: options.signal })).rows : ([] as Row[]);
   let resolveFull: (value: string) => string | null;
   if (options.fullSha) resolveFull = options.fullSha;
   else {

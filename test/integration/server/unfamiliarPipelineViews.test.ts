@@ -101,7 +101,7 @@ describe('views on a pipeline of another domain', () => {
     await server.hover(uri, positionOf(text, sparse.sha.fix.slice(0, 10), 2));
     await settled();
     // The re-run figures come from the hover's own query: hover again until it has answered.
-    let hover = '';
+    let hover: string;
     for (const until = Date.now() + 60_000; ; await new Promise((r) => setTimeout(r, 250))) {
       hover = (await server.hover(uri, positionOf(text, sparse.sha.fix.slice(0, 10), 2))) ?? '';
       if (!/loading…/.test(hover) || Date.now() > until) break;

@@ -6,7 +6,8 @@ import { before, describe, it } from 'mocha';
 import * as vscode from 'vscode';
 import type { StartedApi } from '../../../src/extension/api';
 import type { FindingsResult, GenerateDemoResult, PlanQueryResult, RunQueryResult } from '../../../src/shared/protocol';
-import { findAll, hasClass, parseXml } from '../../fixtures/xmlTree';
+import { noteChartFigures } from '../../fixtures/noteChartFigures';
+import { parseXml } from '../../fixtures/xmlTree';
 import { startedApi } from './pipelineLensApi';
 import { demoFolder, eventually, FIX_SHA } from './support';
 
@@ -145,15 +146,7 @@ describe('Timeline, queries and the demo generator in a real extension host', fu
       assert.match(text, new RegExp(`^!\\[Hit rate per game date of [^\\]]+\\]\\(\\./${chartName.replace(/[.-]/g, '\\$&')}\\)$`, 'm'));
       const svg = parseXml(new TextDecoder().decode(await vscode.workspace.fs.readFile(vscode.Uri.joinPath(demoFolder(), 'docs/handoffs', chartName))));
       assert.equal(svg.attributes.xmlns, 'http://www.w3.org/2000/svg');
-      const drawn = findAll(svg, hasClass('point'))
-        .map((p) => /^(\S+) on (\S+): (\d+\.\d)% \[([\d.]+), ([\d.]+)\] n=(\d+),/.exec(p.attributes['aria-label'])!.slice(1).join(' '))
-        .sort();
-      const tabled = text
-        .split('\n')
-        .map((l) => /^\| (\S+) \| (\d{4}-\d{2}-\d{2}) \| ([\d.]+)% \| (\d+) \| \[([\d.]+), ([\d.]+)\] \| \d+ \|$/.exec(l))
-        .filter((m) => m !== null)
-        .map((m) => [m[1].replace(/\\_/g, '_'), m[2], m[3], m[5], m[6], m[4]].join(' '))
-        .sort();
+      const { drawn, tabled } = noteChartFigures(svg, text);
       assert.ok(drawn.length > 30, `a point per graded day (${drawn.length})`);
       assert.deepEqual(drawn, tabled, "the chart's points are the note's figures");
       const title = await eventually('a lens on the exported note saying +15h53m', async () => {

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { generateDemo, type DemoManifest } from '../../../demo/generateDemo';
 import { main } from '../../../src/cli/main';
+import { noteChartFigures } from '../../fixtures/noteChartFigures';
 import { findAll, hasClass, parseXml } from '../../fixtures/xmlTree';
 
 /*
@@ -178,15 +179,7 @@ describe('the CLI on the demo workspace', () => {
     const svgText = await readFile(svgFile, 'utf8');
     const svg = parseXml(svgText);
     assert.equal(svg.attributes.xmlns, 'http://www.w3.org/2000/svg');
-    const drawn = findAll(svg, hasClass('point'))
-      .map((p) => /^(\S+) on (\S+): (\d+\.\d)% \[([\d.]+), ([\d.]+)\] n=(\d+),/.exec(p.attributes['aria-label'])!.slice(1).join(' '))
-      .sort();
-    const tabled = md
-      .split('\n')
-      .map((l) => /^\| (\S+) \| (\d{4}-\d{2}-\d{2}) \| ([\d.]+)% \| (\d+) \| \[([\d.]+), ([\d.]+)\] \| \d+ \|$/.exec(l))
-      .filter((m) => m !== null)
-      .map((m) => [m[1].replace(/\\_/g, '_'), m[2], m[3], m[5], m[6], m[4]].join(' '))
-      .sort();
+    const { drawn, tabled } = noteChartFigures(svg, md);
     assert.ok(drawn.length > 30, `a point per graded day (${drawn.length})`);
     assert.deepEqual(drawn, tabled, "the chart's points are the note's figures");
     // The deployment of the fix and the backfill are on it.

@@ -155,21 +155,7 @@ describe('hit-rate shifts decomposed over the run mode', () => {
       assert.equal(d.splitDay, undefined);
       // The planted truth: build 1 is 400 scheduled rows at 75% and 100 catch-up at 40%; build 2
       // is 300 scheduled at 60% and 300 catch-up at 40%, some of its rows on build 1's dates.
-      const group = (name: string) => d.groups.find((g) => g.group === name)!;
-      assert.deepEqual(
-        [group('scheduled').before, group('scheduled').after].map((x) => [x.n, x.correct]),
-        [
-          [400, 300],
-          [300, 180],
-        ],
-      );
-      assert.deepEqual(
-        [group('catch-up').before, group('catch-up').after].map((x) => [x.n, x.correct]),
-        [
-          [100, 40],
-          [300, 120],
-        ],
-      );
+      assertPlantedModeCounts(d);
       assert.deepEqual([d.before.n, d.before.correct, d.after.n, d.after.correct], [500, 340, 600, 300]);
       assert.ok(Math.abs(d.mix - -0.0825) < 1e-9, `mix ${d.mix}`);
       assert.ok(Math.abs(d.within - -0.0975) < 1e-9, `within ${d.within}`);
@@ -206,21 +192,7 @@ describe('hit-rate shifts decomposed over the run mode', () => {
       const d = split.decomposition as Decomposition;
       assert.deepEqual(d.builds, { before: [first], after: [second] });
       assert.equal(d.comparedBy, 'build');
-      const group = (name: string) => d.groups.find((g) => g.group === name)!;
-      assert.deepEqual(
-        [group('scheduled').before, group('scheduled').after].map((x) => [x.n, x.correct]),
-        [
-          [400, 300],
-          [300, 180],
-        ],
-      );
-      assert.deepEqual(
-        [group('catch-up').before, group('catch-up').after].map((x) => [x.n, x.correct]),
-        [
-          [100, 40],
-          [300, 120],
-        ],
-      );
+      assertPlantedModeCounts(d);
       assert.ok(Math.abs(d.mix - -0.0825) < 1e-9 && Math.abs(d.within - -0.0975) < 1e-9, `mix ${d.mix}, within ${d.within}`);
       const model = commit.models.find((m: { model: string }) => m.model === 'q1');
       assert.deepEqual([d.before.n, d.after.n], [model.replaced.graded, model.containing.graded]);
@@ -269,3 +241,22 @@ describe('hit-rate shifts decomposed over the run mode', () => {
     );
   });
 });
+
+/** The planted rows of the `builds` pipeline, per run mode: [graded, correct] before and after. */
+function assertPlantedModeCounts(d: Decomposition): void {
+  const group = (name: string) => d.groups.find((g) => g.group === name)!;
+  assert.deepEqual(
+    [group('scheduled').before, group('scheduled').after].map((x) => [x.n, x.correct]),
+    [
+      [400, 300],
+      [300, 180],
+    ],
+  );
+  assert.deepEqual(
+    [group('catch-up').before, group('catch-up').after].map((x) => [x.n, x.correct]),
+    [
+      [100, 40],
+      [300, 120],
+    ],
+  );
+}

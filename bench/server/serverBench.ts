@@ -32,6 +32,8 @@ interface ColdRun {
   rssMB: number;
   warmMs: number[];
   warmLenses: number;
+  /** Resolve requests a warm pass sent: lenses the lens request returned without their command. */
+  warmResolves: number;
   titles: Map<number, string>;
 }
 
@@ -153,12 +155,15 @@ export async function serverFigures(context: BenchContext): Promise<Figure[]> {
       id: 'server.warmAll',
       group: GROUP,
       title: `all ${first.warmLenses.toLocaleString('en-US')} lenses resolved, warm`,
-      product: { value: warm, unit: 'ms', label: 'codeLens + every resolve of the same document, all in flight' },
+      product: { value: warm, unit: 'ms', label: 'codeLens + the resolves VS Code sends (lenses that came without a command), all in flight' },
       baseline: null,
       ratio: null,
       goal: '≤ 50 ms',
       status: warm <= 50 ? 'met' : 'missed',
-      notes: [`median of ${runs.reduce((n, r) => n + r.warmMs.length, 0)} passes (${context.sizes.warmPasses} per server) after the cold pass; no git process or query runs`],
+      notes: [
+        `median of ${runs.reduce((n, r) => n + r.warmMs.length, 0)} passes (${context.sizes.warmPasses} per server) after the cold pass; no git process or query runs`,
+        `the lens request returned ${(first.warmLenses - first.warmResolves).toLocaleString('en-US')} of ${first.warmLenses.toLocaleString('en-US')} lenses with their command; ${first.warmResolves.toLocaleString('en-US')} resolve requests followed (VS Code resolves only lenses without one)`,
+      ],
     },
     {
       id: 'server.rss',
@@ -350,16 +355,19 @@ async function coldRun(session: LspSession, lens: LensWorkspace, warmPasses: num
 
   const warmMs: number[] = [];
   let warmLenses = 0;
+  let warmResolves = 0;
   for (let pass = 0; pass < warmPasses; pass++) {
     const started = process.hrtime.bigint();
     const again = await session.codeLenses(uri);
-    const resolved = await Promise.all(again.map((l) => session.resolve(l)));
+    // As VS Code does: a lens that comes with its command is not resolved.
+    const resolved = await Promise.all(again.map((l) => (l.command ? Promise.resolve(l) : session.resolve(l))));
+    warmResolves = again.filter((l) => !l.command).length;
     warmMs.push(since(started));
     warmLenses = again.length;
     const stale = resolved.filter((l) => loading(l.command?.title ?? '')).length;
     if (stale) throw new Error(`${stale} lenses still loading on a warm pass`);
   }
-  return { firstLensMs: first.ms, firstLensFromSpawnMs: first.fromSpawnMs, allMs, lenses: lenses.length, errors, reResolves, rssMB, warmMs, warmLenses, titles };
+  return { firstLensMs: first.ms, firstLensFromSpawnMs: first.fromSpawnMs, allMs, lenses: lenses.length, errors, reResolves, rssMB, warmMs, warmLenses, warmResolves, titles };
 }
 
 async function hovers(session: LspSession, lens: LensWorkspace, count: number) {

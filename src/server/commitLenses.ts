@@ -64,7 +64,7 @@ export class CommitLenses {
     if (!workspace) return [];
     const graph = workspace.provenance.graphId();
     const built = this.documentLenses.get(document.uri);
-    if (built && built.graph === (graph ?? EARLY) && built.version === document.version) return built.lenses;
+    if (built && built.graph === (graph ?? EARLY) && built.version === document.version) return this.withKnownCommands(document.uri, built.lenses);
     const tokens = this.context.scans.tokens(document);
     if (tokens.length === 0) {
       this.documentCommits.set(document.uri, { version: document.version, shas: [] });
@@ -104,7 +104,24 @@ export class CommitLenses {
     // Kept only against the graph the tokens were resolved with; one that loaded meanwhile is asked about next time.
     const resolvedWith = graph === null ? EARLY : workspace.provenance.graphId();
     if (resolvedWith !== null) this.documentLenses.set(document.uri, { version: document.version, graph: resolvedWith, lenses });
-    return lenses;
+    return this.withKnownCommands(document.uri, lenses);
+  }
+
+  /**
+   * The lenses with the commands already composed under the current provenance key and
+   * settings: a client resolves only lenses without one, so a document asked again costs one
+   * round trip instead of one per lens. When the key moves the server asks for a refresh and
+   * the lenses come back unresolved.
+   */
+  private withKnownCommands(uri: string, lenses: CodeLens[]): CodeLens[] {
+    const workspace = workspaceFor(this.context, uri);
+    const composed = this.resolvedCommands.get(uri);
+    if (!workspace || !composed || composed.settings !== this.context.settings() || workspace.provenance.settledKey() !== composed.key) return lenses;
+    return lenses.map((lens) => {
+      const data = lens.data as LensData;
+      const command = composed.commands.get(`${data.sha}:${data.label ?? ''}`);
+      return command ? { ...lens, command } : lens;
+    });
   }
 
   async resolve(lens: CodeLens, token: CancellationToken): Promise<CodeLens> {

@@ -67,8 +67,10 @@ describe('cost of a document with 1,000 SHAs', () => {
         await server.hover(uri, positionOf(text, fixture.sha.fix.slice(0, 8), 2));
         const cold = await server.status();
 
+        const resolvesBefore = server.lensResolves;
         const again = await server.lensTitles(uri);
         const asked = await server.status();
+        assert.equal(server.lensResolves - resolvesBefore, 0, 'asked again, the lenses come back with their commands: no resolve request at all');
         assert.deepEqual(lensWork(cold, asked), { lists: 0, titles: 0 }, 'the same document asked again: its lens list handed back, every resolve a lookup (no title composed)');
         assert.deepEqual(
           again.map((t) => t.title),
@@ -79,7 +81,9 @@ describe('cost of a document with 1,000 SHAs', () => {
         await server.hover(uri, positionOf(text, fixture.sha.fix.slice(0, 8), 2));
         // A new version of the document with the same commits costs nothing either.
         await server.replace(uri, `${text}\n\nEdited.`);
+        const resolvesBeforeEdit = server.lensResolves;
         await server.lensTitles(uri);
+        assert.equal(server.lensResolves - resolvesBeforeEdit, 0, 'a new version with the same commits: its lenses come with their commands too');
         const warm = await server.status();
         assert.deepEqual(lensWork(asked, warm), { lists: 1, titles: 0 }, 'a new version: one new lens list, its titles looked up');
 

@@ -64,6 +64,8 @@ export class LspHarness {
   readonly diagnostics = new Map<string, Diagnostic[]>();
   readonly logs: string[] = [];
   lensRefreshes = 0;
+  /** Lens resolve requests sent by `lensTitles`: what VS Code would send. */
+  lensResolves = 0;
   /** The answer to `earlyRequest`, when one was sent. */
   earlyResponse: Promise<unknown> | null = null;
   private versions = new Map<string, number>();
@@ -190,10 +192,14 @@ export class LspHarness {
     return this.connection.sendRequest(CodeLensResolveRequest.type, lens);
   }
 
-  /** Lenses with their titles, as VS Code shows them once it has resolved the visible ones. */
+  /**
+   * Lenses with their titles, as VS Code shows them once it has resolved the visible ones:
+   * like VS Code, only a lens that came without a command is resolved.
+   */
   async lensTitles(uri: string): Promise<Array<{ line: number; title: string; lens: CodeLens }>> {
     const lenses = await this.codeLenses(uri);
-    const resolved = await Promise.all(lenses.map((l) => this.resolve(l)));
+    this.lensResolves += lenses.filter((l) => !l.command).length;
+    const resolved = await Promise.all(lenses.map((l) => (l.command ? Promise.resolve(l) : this.resolve(l))));
     return resolved.map((l) => ({ line: l.range.start.line, title: l.command?.title ?? '', lens: l }));
   }
 

@@ -207,6 +207,8 @@ function npm(args, extraEnv = {}) {
 
 /** Runs a step with its output appended to the install log; a failure shows the log's last lines. */
 function run(command, args, options = {}) {
+  // The first step on a fresh clone may come before anything made the folder.
+  mkdirSync(vscodeTestDir, { recursive: true });
   appendFileSync(installLog, `\n$ ${command} ${args.join(' ')}\n`);
   const output = logOutput();
   let result;

@@ -6,6 +6,8 @@ import {
   FeatureCoverageRequest,
   FindingsRequest,
   GenerateDemoRequest,
+  HandoffNoteRequest,
+  InvestigationReportRequest,
   OwningServicesRequest,
   PlanQueryRequest,
   ReadinessRequest,
@@ -22,6 +24,7 @@ import { modelsTree, treeRowSql } from './handlers/models';
 import { commitDiff, commitProvenance } from './handlers/provenance';
 import { planEditorQuery, runEditorQuery } from './handlers/queries';
 import { readiness } from './handlers/readiness';
+import { handoffNote, investigationReport } from './handlers/reports';
 import { serverStatus, type ServerCounters } from './handlers/status';
 import { featureCoverage, timeline } from './handlers/timeline';
 import { deployments, owningServices, verify } from './handlers/verification';
@@ -40,6 +43,8 @@ export function registerCustomRequests(c: Connection, context: ServerContext, co
   onRequest(c, TreeRequest.type, (params, token) => modelsTree(context, params, token));
   onRequest(c, FindingsRequest.type, (params, token) => findings(context, params, token));
   onRequest(c, TimelineRequest.type, (params, token) => timeline(context, params, token));
+  onRequest(c, InvestigationReportRequest.type, (params, token) => investigationReport(context, params, token));
+  onRequest(c, HandoffNoteRequest.type, (params, token) => handoffNote(context, params, token));
   onRequest(c, VerifyRequest.type, (params, token) => verify(context, params, token));
   onRequest(c, ReadinessRequest.type, (params, token) => readiness(context, params, token));
   onRequest(c, FeatureCoverageRequest.type, (params, token) => featureCoverage(context, params, token));

@@ -270,6 +270,49 @@ export namespace FindingsRequest {
 }
 
 // ---------------------------------------------------------------------------------------
+// Reports of the findings, rendered by the server, which holds the timeline they chart
+
+export interface InvestigationReportParams {
+  /** The findings the Findings view shows: rendered as they are, not investigated again. */
+  findings: FindingsResult;
+}
+
+/** The investigation report panel's content, finished: the client only shows it. */
+export interface InvestigationReportResult {
+  title: string;
+  /** Markdown above the chart: the report's title and its actions. */
+  lead: string;
+  /** The hit-rate chart as static HTML (SVG with links to provenance), or a paragraph saying why it is not shown. */
+  figure: string;
+  /** Markdown under the chart: every finding with its evidence and links, and what was not checked. */
+  markdown: string;
+}
+
+export namespace InvestigationReportRequest {
+  export const method = 'pipelineLens/investigationReport';
+  export const type = new RequestType<InvestigationReportParams, InvestigationReportResult, void>(method);
+}
+
+export interface HandoffNoteParams {
+  /** The findings the Findings view shows, written as they are. */
+  findings: FindingsResult;
+  /** The chart's file name, beside the note: what the note links to. */
+  chartFile: string;
+}
+
+/** A handoff note's text and its chart, ready to write once the person confirmed the paths. */
+export interface HandoffNoteResult {
+  markdown: string;
+  /** The SVG to write as `chartFile`; null when there is no chart (the note says why). */
+  svg: string | null;
+}
+
+export namespace HandoffNoteRequest {
+  export const method = 'pipelineLens/handoffNote';
+  export const type = new RequestType<HandoffNoteParams, HandoffNoteResult, void>(method);
+}
+
+// ---------------------------------------------------------------------------------------
 // Timeline: what a chart of one or more models over time needs
 
 export interface TimelineParams extends WorkspaceScope, WindowOption {

@@ -536,9 +536,14 @@ export interface VerifyResponse extends VerifyResult {
   deployCommand: string | null;
 }
 
+/** A verdict as the command line prints it, rendered by the server: what the editor writes to its output channel. */
+export interface VerdictText {
+  text: string;
+}
+
 export namespace VerifyRequest {
   export const method = 'pipelineLens/verify';
-  export const type = new RequestType<VerifyParams, VerifyResponse, void>(method);
+  export const type = new RequestType<VerifyParams, VerifyResponse & VerdictText, void>(method);
 }
 
 // ---------------------------------------------------------------------------------------
@@ -551,8 +556,8 @@ export interface ReadinessParams extends WorkspaceScope {
   gradingDays?: number;
 }
 
-/** The same checks and verdict as `pipeline-lens check --date D`. */
-export type ReadinessResponse = Readiness;
+/** The same checks and verdict as `pipeline-lens check --date D`, and its text. */
+export type ReadinessResponse = Readiness & VerdictText;
 
 export namespace ReadinessRequest {
   export const method = 'pipelineLens/checkReadiness';

@@ -13,6 +13,7 @@ import {
   ReadinessRequest,
   RowSqlRequest,
   RunQueryRequest,
+  StatementRangesRequest,
   StatusRequest,
   TimelineRequest,
   TreeRequest,
@@ -22,7 +23,7 @@ import { generateDemoWorkspace } from './handlers/demo';
 import { findings } from './handlers/findings';
 import { modelsTree, treeRowSql } from './handlers/models';
 import { commitDiff, commitProvenance } from './handlers/provenance';
-import { planEditorQuery, runEditorQuery } from './handlers/queries';
+import { planEditorQuery, runEditorQuery, sqlStatementRanges } from './handlers/queries';
 import { readiness } from './handlers/readiness';
 import { handoffNote, investigationReport } from './handlers/reports';
 import { serverStatus, type ServerCounters } from './handlers/status';
@@ -53,5 +54,6 @@ export function registerCustomRequests(c: Connection, context: ServerContext, co
   onRequest(c, OwningServicesRequest.type, (params) => owningServices(context, params));
   onRequest(c, PlanQueryRequest.type, (params, token) => planEditorQuery(context, params, token));
   onRequest(c, RunQueryRequest.type, (params, token) => runEditorQuery(context, params, token));
+  onRequest(c, StatementRangesRequest.type, (params) => sqlStatementRanges(params));
   onRequest(c, GenerateDemoRequest.type, (params) => generateDemoWorkspace(params));
 }

@@ -458,6 +458,8 @@ export interface QueryParams extends WorkspaceScope {
   sql: string;
   /** Values of the `@name` parameters the SQL uses. */
   parameters?: Record<string, QueryParameterValue>;
+  /** How a refusal names the SQL to the person (`sql/coverage.sql`, `selection of …`); `the statement` when omitted. */
+  subject?: string;
 }
 
 export interface PlanQueryResult {
@@ -471,6 +473,11 @@ export interface PlanQueryResult {
   plan: QueryPlan | null;
   /** The bytes cap every BigQuery job carries; null on the embedded engine. */
   maximumBytesBilled: number | null;
+  /**
+   * Why the statement will not run whatever a person says (a write on the read-only embedded
+   * engine), in the command line's words; null when it may run (a write after confirmation).
+   */
+  refusal: string | null;
 }
 
 /** What a statement is and would scan (a BigQuery dry run; the embedded engine reads the text). Runs nothing. */
@@ -500,6 +507,23 @@ export interface RunQueryResult {
 export namespace RunQueryRequest {
   export const method = 'pipelineLens/runQuery';
   export const type = new RequestType<RunQueryParams, RunQueryResult, void>(method);
+}
+
+export interface StatementRangesParams {
+  /** The text of a SQL file. */
+  sql: string;
+}
+
+/** One statement as offsets in the text: from its first significant token to the end of its last (the `;` left out). */
+export interface StatementRange {
+  start: number;
+  end: number;
+}
+
+/** Each statement of a SQL text, split by the engine's BigQuery tokenizer: where the editor puts a "▶ Run" lens. */
+export namespace StatementRangesRequest {
+  export const method = 'pipelineLens/statementRanges';
+  export const type = new RequestType<StatementRangesParams, StatementRange[], void>(method);
 }
 
 // ---------------------------------------------------------------------------------------

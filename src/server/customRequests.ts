@@ -9,11 +9,13 @@ import {
   HandoffNoteRequest,
   InvestigationReportRequest,
   OwningServicesRequest,
+  ParameterTextRequest,
   PlanQueryRequest,
   ReadinessRequest,
   RowSqlRequest,
   RunQueryRequest,
   StatementRangesRequest,
+  StatusReportRequest,
   StatusRequest,
   TimelineRequest,
   TreeRequest,
@@ -23,10 +25,10 @@ import { generateDemoWorkspace } from './handlers/demo';
 import { findings } from './handlers/findings';
 import { modelsTree, treeRowSql } from './handlers/models';
 import { commitDiff, commitProvenance } from './handlers/provenance';
-import { planEditorQuery, runEditorQuery, sqlStatementRanges } from './handlers/queries';
+import { parameterText, planEditorQuery, runEditorQuery, sqlStatementRanges } from './handlers/queries';
 import { readiness } from './handlers/readiness';
 import { handoffNote, investigationReport } from './handlers/reports';
-import { serverStatus, type ServerCounters } from './handlers/status';
+import { serverStatus, serverStatusReport, type ServerCounters } from './handlers/status';
 import { featureCoverage, timeline } from './handlers/timeline';
 import { deployments, owningServices, verify } from './handlers/verification';
 import { onRequest, onRequest0 } from './protocolHandlers';
@@ -39,6 +41,7 @@ import type { ServerContext } from './serverContext';
  */
 export function registerCustomRequests(c: Connection, context: ServerContext, counters: ServerCounters): void {
   onRequest0(c, StatusRequest.type, () => serverStatus(context, counters));
+  onRequest0(c, StatusReportRequest.type, () => serverStatusReport(context, counters));
   onRequest(c, CommitProvenanceRequest.type, (params, token) => commitProvenance(context, params, token));
   onRequest(c, CommitDiffRequest.type, (params, token) => commitDiff(context, params, token));
   onRequest(c, TreeRequest.type, (params, token) => modelsTree(context, params, token));
@@ -55,5 +58,6 @@ export function registerCustomRequests(c: Connection, context: ServerContext, co
   onRequest(c, PlanQueryRequest.type, (params, token) => planEditorQuery(context, params, token));
   onRequest(c, RunQueryRequest.type, (params, token) => runEditorQuery(context, params, token));
   onRequest(c, StatementRangesRequest.type, (params) => sqlStatementRanges(params));
+  onRequest(c, ParameterTextRequest.type, (params) => parameterText(params));
   onRequest(c, GenerateDemoRequest.type, (params) => generateDemoWorkspace(params));
 }

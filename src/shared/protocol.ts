@@ -83,6 +83,17 @@ export namespace StatusRequest {
   export const type = new RequestType0<ServerStatus, void>(method);
 }
 
+/** The server's status and the report the editor shows of it (per workspace what is loaded, what failed and why). */
+export interface StatusReport {
+  status: ServerStatus;
+  markdown: string;
+}
+
+export namespace StatusReportRequest {
+  export const method = 'pipelineLens/statusReport';
+  export const type = new RequestType0<StatusReport, void>(method);
+}
+
 /** Server → client: something a status view shows changed (a workspace loaded, failed, or its data arrived). */
 export namespace DidChangeStatusNotification {
   export const method = 'pipelineLens/didChangeStatus';
@@ -460,6 +471,20 @@ export interface QueryParams extends WorkspaceScope {
   parameters?: Record<string, QueryParameterValue>;
   /** How a refusal names the SQL to the person (`sql/coverage.sql`, `selection of …`); `the statement` when omitted. */
   subject?: string;
+}
+
+export interface ParameterTextParams {
+  /** What a person typed for a parameter: `2026-01-09`, `42`, `STRING:2026`. */
+  text: string;
+}
+
+/** The typed value the text stands for, or what is wrong with it (a date that names no day). */
+export type ParameterTextReading = QueryParameterValue | { problem: string };
+
+/** A parameter value typed in the editor, read by the rule the CLI's `--param` follows (docs/cli.md, "Query parameters"). */
+export namespace ParameterTextRequest {
+  export const method = 'pipelineLens/parameterText';
+  export const type = new RequestType<ParameterTextParams, ParameterTextReading, void>(method);
 }
 
 export interface PlanQueryResult {

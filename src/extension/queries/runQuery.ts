@@ -46,7 +46,7 @@ async function planWithParameters(
   let parameters = given;
   let plan = await ctx.client.sendRequest(PlanQueryRequest.type, { scope: source.scope, sql: source.sql, parameters, subject: source.title });
   if (plan.missingParameters.length) {
-    const asked = await askForParameters(plan.missingParameters, ctx.extension.workspaceState);
+    const asked = await askForParameters(ctx.client, plan.missingParameters, ctx.extension.workspaceState);
     if (!asked) return undefined;
     parameters = { ...parameters, ...asked };
     plan = await ctx.client.sendRequest(PlanQueryRequest.type, { scope: source.scope, sql: source.sql, parameters, subject: source.title });

@@ -1,9 +1,19 @@
 import { ErrorCodes, ResponseError, type CancellationToken } from 'vscode-languageserver/node';
 import { statementRanges } from '../../core/sql/statements';
 import { tokenize } from '../../core/warehouse/bigqueryTokens';
+import { parseParameterValue } from '../../core/warehouse/parameterText';
 import { assertRunnable, planQuery, writeRefusal } from '../../core/warehouse/queryGuard';
 import type { ParamType, ParamValue, SqlQuery, Warehouse } from '../../core/warehouse/types';
-import type { PlanQueryResult, QueryParams, RunQueryParams, RunQueryResult, StatementRange, StatementRangesParams } from '../../shared/protocol';
+import type {
+  ParameterTextParams,
+  ParameterTextReading,
+  PlanQueryResult,
+  QueryParams,
+  RunQueryParams,
+  RunQueryResult,
+  StatementRange,
+  StatementRangesParams,
+} from '../../shared/protocol';
 import type { ServerContext } from '../serverContext';
 import type { ServerWorkspace } from '../serverWorkspace';
 import { inWorkspace } from './workspaceRequest';
@@ -92,4 +102,9 @@ export function runEditorQuery(context: ServerContext, params: RunQueryParams, t
 /** The statements of a SQL file, for its "▶ Run" lenses: the text alone decides, so any SQL file is answered, in a workspace or not. */
 export async function sqlStatementRanges(params: StatementRangesParams): Promise<StatementRange[]> {
   return statementRanges(params.sql);
+}
+
+/** A parameter value as typed in the editor's prompt, read by the one rule the CLI's `--param` follows too. */
+export async function parameterText(params: ParameterTextParams): Promise<ParameterTextReading> {
+  return parseParameterValue(params.text);
 }

@@ -8,18 +8,21 @@ import {
   FindingsRequest,
   HandoffNoteRequest,
   InvestigationReportRequest,
+  StatusReportRequest,
+  StatusRequest,
   type FindingsResult,
   type HandoffNoteResult,
   type InvestigationReportResult,
+  type StatusReport,
 } from '../../../src/shared/protocol';
 import { LspHarness } from './lspHarness';
 
 /*
- * The investigation report and the handoff note are rendered by the real server, beside the
- * timeline they chart; the editor only shows the text or writes the files. Asked here as the
- * extension asks, with the findings the Findings view holds.
+ * The investigation report, the handoff note and the status report are rendered by the real
+ * server, beside the data they show; the editor only shows the text or writes the files.
+ * Asked here as the extension asks, with the findings the Findings view holds.
  */
-describe('server requests rendering the investigation', () => {
+describe('server requests rendering the reports the editor shows', () => {
   let dir: string;
   let demo: DemoManifest;
   let server: LspHarness;
@@ -71,5 +74,14 @@ describe('server requests rendering the investigation', () => {
     const note = await ask<HandoffNoteResult>(HandoffNoteRequest.method, { findings: empty, chartFile: 'empty.svg' });
     assert.equal(note.svg, null, 'no chart file to write');
     assert.ok(!note.markdown.includes('./empty.svg'), 'the note links no chart that is not written');
+  });
+
+  it('status report: each workspace as a table of what is loaded, beside the status it was rendered from', async () => {
+    const report = await server.connection.sendRequest<StatusReport>(StatusReportRequest.method);
+    assert.equal(report.status.pid, (await server.connection.sendRequest<StatusReport['status']>(StatusRequest.method)).pid);
+    assert.match(report.markdown, /^# Pipeline Lens server status\n/);
+    assert.equal((report.markdown.match(/^## /gm) ?? []).length, report.status.workspaces.length, 'a section per workspace');
+    assert.match(report.markdown, /^\| commit graph \| (✓ ready, [\d,]+ commits|loading…|not loaded yet) \|$/m);
+    assert.match(report.markdown, /\[Refresh\]\(command:pipelineLens\.refresh\)/);
   });
 });

@@ -10,6 +10,7 @@ import {
   FeatureCoverageRequest,
   FindingsRequest,
   OwningServicesRequest,
+  ParameterTextRequest,
   PlanQueryRequest,
   RowSqlRequest,
   RunQueryRequest,
@@ -19,6 +20,7 @@ import {
   type DeploymentsResult,
   type FeatureCoverageResult,
   type FindingsResult,
+  type ParameterTextReading,
   type PlanQueryResult,
   type RowSqlResult,
   type RunQueryResult,
@@ -164,6 +166,14 @@ describe('server requests behind the views and queries', () => {
       ranges.map((r) => sql.slice(r.start, r.end)),
       ["SELECT ';' AS x", 'SELECT 2'],
     );
+  });
+
+  it('parameter text: what a person types for @name reads by the rule of --param, and a date naming no day says so', async () => {
+    const read = (text: string) => ask<ParameterTextReading>(ParameterTextRequest.method, { text });
+    assert.deepEqual(await read('2026-01-09'), { type: 'DATE', value: '2026-01-09' });
+    assert.deepEqual(await read('42'), { type: 'INT64', value: 42 });
+    assert.deepEqual(await read('STRING:2026'), { type: 'STRING', value: '2026' });
+    assert.deepEqual(await read('2026-02-30'), { problem: '"2026-02-30" is not a DATE (a calendar day, YYYY-MM-DD)' });
   });
 
   it("row SQL: the catalog query of a tree row, runnable as it is, gives the row's figures", async () => {

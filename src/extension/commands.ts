@@ -5,7 +5,7 @@ import {
   Commands,
   RefreshNotification,
   RowSqlRequest,
-  StatusRequest,
+  StatusReportRequest,
   type CommandId,
   type CommitCommandArgs,
   type ReadinessCommandArgs,
@@ -22,7 +22,6 @@ import { exportHandoffNote, type HandoffNoteArgs } from './handoffNote';
 import { investigate } from './investigate';
 import { dryRunQuery, runQuery, type QueryCommandArgs } from './queries/runQuery';
 import { readinessCommand } from './readiness';
-import { statusMarkdown } from './statusReport';
 import { verifyCommand } from './verification';
 import { selectWarehouseProfile, type SelectProfileArgs } from './warehouseProfile';
 import { rowSubject, type ModelsNode } from './views/modelsTree';
@@ -104,9 +103,9 @@ export const COMMANDS: Record<CommandId, Factory> = {
   },
 
   [Commands.showStatus]: (ctx) => async () => {
-    const status = await ctx.client.sendRequest(StatusRequest.type);
-    await ReportPanel.show(ctx, { title: 'Pipeline Lens Status', markdown: statusMarkdown(status) });
-    return status;
+    const report = await ctx.client.sendRequest(StatusReportRequest.type);
+    await ReportPanel.show(ctx, { title: 'Pipeline Lens Status', markdown: report.markdown });
+    return report.status;
   },
 
   [Commands.showOutput]: (ctx) => () => ctx.output.show(),

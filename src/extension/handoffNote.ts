@@ -1,8 +1,6 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { investigationMarkdown } from '../core/report/investigationMarkdown';
-import { noteChart } from '../core/report/noteChart';
-import { TimelineRequest, type FindingsResult } from '../shared/protocol';
+import { HandoffNoteRequest } from '../shared/protocol';
 import { confirmedWrite } from './confirmedWrite';
 import type { CtxInit } from './ctx';
 
@@ -16,7 +14,8 @@ export interface HandoffNoteArgs {
  * SHAs, the figures with n and intervals, what was not checked and the open items, the very
  * document the lenses then annotate; the report's hit-rate chart beside it (`….svg`, linked,
  * its figures in a table under it). A write, so the user confirms the path, and an existing
- * note or chart is replaced only when they say so.
+ * note or chart is replaced only when they say so. The server renders both files; the
+ * editor asks for them only once the paths are free or the person said to replace them.
  */
 export async function exportHandoffNote(ctx: CtxInit, args: HandoffNoteArgs = {}): Promise<vscode.Uri | undefined> {
   const result = await ctx.views.findings.result();
@@ -44,24 +43,15 @@ export async function exportHandoffNote(ctx: CtxInit, args: HandoffNoteArgs = {}
         `${present.map((uri) => vscode.workspace.asRelativePath(uri, false)).join(' and ')} already exist${present.length === 1 ? 's' : ''}. Replace ${present.length === 1 ? 'it' : 'them'} with this investigation?`,
     },
     text: async () => {
-      const chart = await chartFor(ctx, result, path.basename(chartPath));
-      svg = chart.svg ?? undefined;
-      return investigationMarkdown(result, { source: result.source, generatedAt: new Date().toISOString(), chart: chart.note });
+      const note = await ctx.client.sendRequest(HandoffNoteRequest.type, { findings: result, chartFile: path.basename(chartPath) });
+      svg = note.svg ?? undefined;
+      return note.markdown;
     },
     beside: [{ target: vscode.Uri.joinPath(root, chartPath), content: () => svg }],
     show: { preview: false },
   });
   if (written) ctx.output.info(`Wrote the handoff note ${written.uri.fsPath}.`);
   return written?.uri;
-}
-
-/** The report's hit-rate chart for the note; a note without it still stands, saying why. */
-async function chartFor(ctx: CtxInit, result: FindingsResult, file: string): Promise<ReturnType<typeof noteChart>> {
-  try {
-    return noteChart(await ctx.client.sendRequest(TimelineRequest.type, { window: result.window }), file);
-  } catch (error) {
-    return noteChart(null, file, `${(error as Error).message} (export again to retry)`);
-  }
 }
 
 /** Why a path cannot hold the note, or null: a markdown file inside the workspace. */

@@ -1,5 +1,4 @@
 import * as vscode from 'vscode';
-import { renderReadiness } from '../core/report/renderReadiness';
 import { ReadinessRequest, type ReadinessCommandArgs, type ReadinessResponse } from '../shared/protocol';
 import type { CtxInit } from './ctx';
 
@@ -9,7 +8,7 @@ const DATE = /^\d{4}-\d{2}-\d{2}$/;
  * Check Readiness for a Date: the server's readiness request runs the engine's
  * checkReadiness, the code behind `pipeline-lens check --date`, so the verdict is the CLI's.
  * The notification gives the verdict and the first failing check; the output channel gets
- * the CLI's text.
+ * the CLI's text, which the server renders.
  */
 export async function readinessCommand(ctx: CtxInit, args?: ReadinessCommandArgs): Promise<ReadinessResponse | undefined> {
   const date =
@@ -25,7 +24,7 @@ export async function readinessCommand(ctx: CtxInit, args?: ReadinessCommandArgs
     { location: vscode.ProgressLocation.Notification, title: `Checking readiness for ${date.trim()}…`, cancellable: true },
     (_progress, token) => ctx.client.sendRequest(ReadinessRequest.type, { scope: args?.scope, date: date.trim() }, token),
   );
-  ctx.output.info(`Readiness for ${result.date} (same verdict as \`pipeline-lens check --date ${result.date}\`):\n${renderReadiness(result)}`);
+  ctx.output.info(`Readiness for ${result.date} (same verdict as \`pipeline-lens check --date ${result.date}\`):\n${result.text}`);
   void announce(ctx, result);
   return result;
 }

@@ -53,7 +53,7 @@ export async function startExtension(ctx: Ctx): Promise<StartedExtension> {
   watchStatus(init, statusChanges);
   const deploymentStatus = new DeploymentStatusItem(init);
   const dryRunStatus = new DryRunStatusItem(init);
-  subscriptions.push(profileStatus, deploymentStatus, dryRunStatus, registerStatementLenses());
+  subscriptions.push(profileStatus, deploymentStatus, dryRunStatus, registerStatementLenses(client));
   void showDemoOnFirstStart(ctx.extension, ctx.output);
   return {
     api: {

@@ -1,22 +1,22 @@
 import * as vscode from 'vscode';
-import { renderVerify } from '../core/report/renderVerify';
 import { shortSha } from '../core/report/format';
-import { Commands, OwningServicesRequest, StatusRequest, VerifyRequest, type VerifyCommandArgs, type VerifyResponse } from '../shared/protocol';
+import { Commands, OwningServicesRequest, StatusRequest, VerifyRequest, type VerdictText, type VerifyCommandArgs, type VerifyResponse } from '../shared/protocol';
 import type { CtxInit } from './ctx';
 
 /**
  * Verify Deployment Before Backfill: the server's verify request runs the engine's
  * verifyDeployment, the code behind `pipeline-lens verify`, so the verdict is the CLI's.
- * The notification gives the verdict and what to do; the output channel gets the CLI's text.
+ * The notification gives the verdict and what to do; the output channel gets the CLI's text,
+ * which the server renders.
  */
-export async function verifyCommand(ctx: CtxInit, args?: VerifyCommandArgs): Promise<VerifyResponse | undefined> {
+export async function verifyCommand(ctx: CtxInit, args?: VerifyCommandArgs): Promise<(VerifyResponse & VerdictText) | undefined> {
   const service = args?.service ?? (await pickService(ctx));
   if (!service) return undefined;
   const result = await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: `Verifying that ${service} runs HEAD's code…`, cancellable: true },
     (_progress, token) => ctx.client.sendRequest(VerifyRequest.type, { scope: args?.scope, service }, token),
   );
-  ctx.output.info(`Verify ${service} (same verdict as \`pipeline-lens verify --service ${service}\`):\n${renderVerify(result)}`);
+  ctx.output.info(`Verify ${service} (same verdict as \`pipeline-lens verify --service ${service}\`):\n${result.text}`);
   void announce(ctx, result);
   return result;
 }

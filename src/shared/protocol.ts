@@ -83,6 +83,17 @@ export namespace StatusRequest {
   export const type = new RequestType0<ServerStatus, void>(method);
 }
 
+/** The server's status and the report the editor shows of it (per workspace what is loaded, what failed and why). */
+export interface StatusReport {
+  status: ServerStatus;
+  markdown: string;
+}
+
+export namespace StatusReportRequest {
+  export const method = 'pipelineLens/statusReport';
+  export const type = new RequestType0<StatusReport, void>(method);
+}
+
 /** Server → client: something a status view shows changed (a workspace loaded, failed, or its data arrived). */
 export namespace DidChangeStatusNotification {
   export const method = 'pipelineLens/didChangeStatus';
@@ -270,6 +281,49 @@ export namespace FindingsRequest {
 }
 
 // ---------------------------------------------------------------------------------------
+// Reports of the findings, rendered by the server, which holds the timeline they chart
+
+export interface InvestigationReportParams {
+  /** The findings the Findings view shows: rendered as they are, not investigated again. */
+  findings: FindingsResult;
+}
+
+/** The investigation report panel's content, finished: the client only shows it. */
+export interface InvestigationReportResult {
+  title: string;
+  /** Markdown above the chart: the report's title and its actions. */
+  lead: string;
+  /** The hit-rate chart as static HTML (SVG with links to provenance), or a paragraph saying why it is not shown. */
+  figure: string;
+  /** Markdown under the chart: every finding with its evidence and links, and what was not checked. */
+  markdown: string;
+}
+
+export namespace InvestigationReportRequest {
+  export const method = 'pipelineLens/investigationReport';
+  export const type = new RequestType<InvestigationReportParams, InvestigationReportResult, void>(method);
+}
+
+export interface HandoffNoteParams {
+  /** The findings the Findings view shows, written as they are. */
+  findings: FindingsResult;
+  /** The chart's file name, beside the note: what the note links to. */
+  chartFile: string;
+}
+
+/** A handoff note's text and its chart, ready to write once the person confirmed the paths. */
+export interface HandoffNoteResult {
+  markdown: string;
+  /** The SVG to write as `chartFile`; null when there is no chart (the note says why). */
+  svg: string | null;
+}
+
+export namespace HandoffNoteRequest {
+  export const method = 'pipelineLens/handoffNote';
+  export const type = new RequestType<HandoffNoteParams, HandoffNoteResult, void>(method);
+}
+
+// ---------------------------------------------------------------------------------------
 // Timeline: what a chart of one or more models over time needs
 
 export interface TimelineParams extends WorkspaceScope, WindowOption {
@@ -415,6 +469,22 @@ export interface QueryParams extends WorkspaceScope {
   sql: string;
   /** Values of the `@name` parameters the SQL uses. */
   parameters?: Record<string, QueryParameterValue>;
+  /** How a refusal names the SQL to the person (`sql/coverage.sql`, `selection of …`); `the statement` when omitted. */
+  subject?: string;
+}
+
+export interface ParameterTextParams {
+  /** What a person typed for a parameter: `2026-01-09`, `42`, `STRING:2026`. */
+  text: string;
+}
+
+/** The typed value the text stands for, or what is wrong with it (a date that names no day). */
+export type ParameterTextReading = QueryParameterValue | { problem: string };
+
+/** A parameter value typed in the editor, read by the rule the CLI's `--param` follows (docs/cli.md, "Query parameters"). */
+export namespace ParameterTextRequest {
+  export const method = 'pipelineLens/parameterText';
+  export const type = new RequestType<ParameterTextParams, ParameterTextReading, void>(method);
 }
 
 export interface PlanQueryResult {
@@ -428,6 +498,11 @@ export interface PlanQueryResult {
   plan: QueryPlan | null;
   /** The bytes cap every BigQuery job carries; null on the embedded engine. */
   maximumBytesBilled: number | null;
+  /**
+   * Why the statement will not run whatever a person says (a write on the read-only embedded
+   * engine), in the command line's words; null when it may run (a write after confirmation).
+   */
+  refusal: string | null;
 }
 
 /** What a statement is and would scan (a BigQuery dry run; the embedded engine reads the text). Runs nothing. */
@@ -457,6 +532,23 @@ export interface RunQueryResult {
 export namespace RunQueryRequest {
   export const method = 'pipelineLens/runQuery';
   export const type = new RequestType<RunQueryParams, RunQueryResult, void>(method);
+}
+
+export interface StatementRangesParams {
+  /** The text of a SQL file. */
+  sql: string;
+}
+
+/** One statement as offsets in the text: from its first significant token to the end of its last (the `;` left out). */
+export interface StatementRange {
+  start: number;
+  end: number;
+}
+
+/** Each statement of a SQL text, split by the engine's BigQuery tokenizer: where the editor puts a "▶ Run" lens. */
+export namespace StatementRangesRequest {
+  export const method = 'pipelineLens/statementRanges';
+  export const type = new RequestType<StatementRangesParams, StatementRange[], void>(method);
 }
 
 // ---------------------------------------------------------------------------------------
@@ -493,9 +585,14 @@ export interface VerifyResponse extends VerifyResult {
   deployCommand: string | null;
 }
 
+/** A verdict as the command line prints it, rendered by the server: what the editor writes to its output channel. */
+export interface VerdictText {
+  text: string;
+}
+
 export namespace VerifyRequest {
   export const method = 'pipelineLens/verify';
-  export const type = new RequestType<VerifyParams, VerifyResponse, void>(method);
+  export const type = new RequestType<VerifyParams, VerifyResponse & VerdictText, void>(method);
 }
 
 // ---------------------------------------------------------------------------------------
@@ -508,8 +605,8 @@ export interface ReadinessParams extends WorkspaceScope {
   gradingDays?: number;
 }
 
-/** The same checks and verdict as `pipeline-lens check --date D`. */
-export type ReadinessResponse = Readiness;
+/** The same checks and verdict as `pipeline-lens check --date D`, and its text. */
+export type ReadinessResponse = Readiness & VerdictText;
 
 export namespace ReadinessRequest {
   export const method = 'pipelineLens/checkReadiness';

@@ -1,23 +1,22 @@
 import * as vscode from 'vscode';
-import { parseParameterValue } from '../../core/warehouse/parameterText';
-import type { QueryParameterValue } from '../../shared/protocol';
+import type { LanguageClient } from 'vscode-languageclient/node';
+import { ParameterTextRequest, type ParameterTextReading, type QueryParameterValue } from '../../shared/protocol';
 
 const MEMORY_KEY = 'pipelineLens.queryParameters';
 
 /**
- * A typed value from what a person typed, by the one rule the CLI's --param follows too
+ * What a person typed, read by the server by the one rule the CLI's --param follows too
  * (src/core/warehouse/parameterText.ts): `2026-01-09` is a DATE, an ISO instant a
  * TIMESTAMP, a whole number INT64; `TYPE:value` forces a type.
  */
-export function parseParameterInput(text: string): QueryParameterValue | null {
-  const reading = parseParameterValue(text);
-  return 'problem' in reading ? null : reading;
+function readParameter(client: LanguageClient, text: string): Promise<ParameterTextReading> {
+  return client.sendRequest(ParameterTextRequest.type, { text });
 }
 
 /** The text that reads back as `v`: the bare value when the rule gives its type, else `TYPE:value`. */
-function display(v: QueryParameterValue): string {
+async function display(client: LanguageClient, v: QueryParameterValue): Promise<string> {
   const bare = String(v.value);
-  const reading = parseParameterValue(bare);
+  const reading = await readParameter(client, bare);
   return !('problem' in reading) && reading.type === v.type ? bare : `${v.type}:${bare}`;
 }
 
@@ -31,7 +30,7 @@ export function rememberedParameters(memento: vscode.Memento): Record<string, Qu
  * the person cancels. The answers are remembered for the next run and for the status
  * bar's dry run.
  */
-export async function askForParameters(names: string[], memento: vscode.Memento, askAll = true): Promise<Record<string, QueryParameterValue> | undefined> {
+export async function askForParameters(client: LanguageClient, names: string[], memento: vscode.Memento, askAll = true): Promise<Record<string, QueryParameterValue> | undefined> {
   const remembered = rememberedParameters(memento);
   const values: Record<string, QueryParameterValue> = {};
   for (const name of names) {
@@ -43,15 +42,18 @@ export async function askForParameters(names: string[], memento: vscode.Memento,
     const answer = await vscode.window.showInputBox({
       title: `Query parameter @${name}`,
       prompt: `Value of @${name}: 2026-01-09 is a DATE, 2026-01-30T07:41:00Z a TIMESTAMP, 42 an INT64; TYPE:value forces a type (e.g. STRING:2026).`,
-      value: previous ? display(previous) : '',
+      value: previous ? await display(client, previous) : '',
       ignoreFocusOut: true,
-      validateInput: (text) => {
-        const reading = parseParameterValue(text);
+      validateInput: async (text) => {
+        const reading = await readParameter(client, text);
         return 'problem' in reading ? `${reading.problem}. TYPE:value forces a type, e.g. STRING:2026-02-30 for text.` : null;
       },
     });
     if (answer === undefined) return undefined;
-    values[name] = parseParameterInput(answer)!;
+    const reading = await readParameter(client, answer);
+    // The prompt accepts only a value that reads; a server answering otherwise now is refused, not guessed.
+    if ('problem' in reading) throw new Error(`@${name}: ${reading.problem}.`);
+    values[name] = reading;
   }
   await memento.update(MEMORY_KEY, { ...remembered, ...values });
   return values;

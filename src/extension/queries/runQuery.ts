@@ -1,6 +1,5 @@
 import * as vscode from 'vscode';
 import { formatBytes } from '../../core/report/bytes';
-import { writeRefusal } from '../../core/warehouse/queryGuard';
 import { PlanQueryRequest, RunQueryRequest, type PlanQueryResult, type QueryParameterValue, type RunQueryResult } from '../../shared/protocol';
 import type { CtxInit } from '../ctx';
 import { QueryResultsPanel } from '../webviews/queryResultsPanel';
@@ -45,12 +44,12 @@ async function planWithParameters(
   given: Record<string, QueryParameterValue> = {},
 ): Promise<{ plan: PlanQueryResult; parameters: Record<string, QueryParameterValue> } | undefined> {
   let parameters = given;
-  let plan = await ctx.client.sendRequest(PlanQueryRequest.type, { scope: source.scope, sql: source.sql, parameters });
+  let plan = await ctx.client.sendRequest(PlanQueryRequest.type, { scope: source.scope, sql: source.sql, parameters, subject: source.title });
   if (plan.missingParameters.length) {
-    const asked = await askForParameters(plan.missingParameters, ctx.extension.workspaceState);
+    const asked = await askForParameters(ctx.client, plan.missingParameters, ctx.extension.workspaceState);
     if (!asked) return undefined;
     parameters = { ...parameters, ...asked };
-    plan = await ctx.client.sendRequest(PlanQueryRequest.type, { scope: source.scope, sql: source.sql, parameters });
+    plan = await ctx.client.sendRequest(PlanQueryRequest.type, { scope: source.scope, sql: source.sql, parameters, subject: source.title });
   }
   return { plan, parameters };
 }
@@ -74,11 +73,10 @@ export async function runQuery(ctx: CtxInit, args?: QueryCommandArgs): Promise<R
   let writeConfirmed = false;
   if (plan.plan!.kind !== 'query') {
     const what = describeStatement(plan);
-    if (plan.warehouse === 'embedded') {
-      // The CLI's words, from the one place they are written.
-      const refusal = writeRefusal(source.title, plan.plan!.statementType, plan.plan!.targets, 'embedded');
+    if (plan.refusal !== null) {
+      // The CLI's words, from the one place they are written (the server's guard).
       const lens = plan.plan!.statementType === 'SCRIPT' ? ' Each statement of a SQL file has its own ▶ Run lens.' : '';
-      void vscode.window.showErrorMessage(`Pipeline Lens: ${refusal.message}${lens}`);
+      void vscode.window.showErrorMessage(`Pipeline Lens: ${plan.refusal}${lens}`);
       return undefined;
     }
     const choice = await vscode.window.showWarningMessage(

@@ -1,21 +1,28 @@
 import * as vscode from 'vscode';
-import { statementRanges } from '../../core/sql/statements';
-import { Commands } from '../../shared/protocol';
+import type { LanguageClient } from 'vscode-languageclient/node';
+import { Commands, StatementRangesRequest } from '../../shared/protocol';
 import type { QueryCommandArgs } from './runQuery';
 
 /**
  * "▶ Run · Dry run" above each statement of a SQL file, as database tools do: Run is the
- * default action, and a file of several queries runs one statement at a time.
+ * default action, and a file of several queries runs one statement at a time. The server
+ * splits the statements with the engine's tokenizer, the one its guard reads them with.
  */
 export class StatementLenses implements vscode.CodeLensProvider {
-  provideCodeLenses(document: vscode.TextDocument): vscode.CodeLens[] {
+  constructor(private readonly client: LanguageClient) {}
+
+  async provideCodeLenses(document: vscode.TextDocument, token: vscode.CancellationToken): Promise<vscode.CodeLens[]> {
     if (!vscode.workspace.getConfiguration('pipelineLens', document.uri).get<boolean>('codeLens.enabled', true)) return [];
     const name = document.isUntitled ? document.uri.path : vscode.workspace.asRelativePath(document.uri);
-    const ranges = statementRanges(document.getText());
+    const text = document.getText();
+    const version = document.version;
+    const ranges = await this.client.sendRequest(StatementRangesRequest.type, { sql: text }, token).catch(() => null);
+    // An edit made meanwhile asks again; the offsets are of the text sent.
+    if (!ranges || token.isCancellationRequested || document.version !== version) return [];
     return ranges.flatMap((r, i) => {
       const range = new vscode.Range(document.positionAt(r.start), document.positionAt(r.start));
       const args: QueryCommandArgs = {
-        sql: document.getText(new vscode.Range(document.positionAt(r.start), document.positionAt(r.end))),
+        sql: text.slice(r.start, r.end),
         title: ranges.length > 1 ? `${name} (statement ${i + 1})` : name,
         scope: document.uri.toString(),
       };
@@ -27,6 +34,6 @@ export class StatementLenses implements vscode.CodeLensProvider {
   }
 }
 
-export function registerStatementLenses(): vscode.Disposable {
-  return vscode.languages.registerCodeLensProvider([{ language: 'bqsql' }, { language: 'sql' }], new StatementLenses());
+export function registerStatementLenses(client: LanguageClient): vscode.Disposable {
+  return vscode.languages.registerCodeLensProvider([{ language: 'bqsql' }, { language: 'sql' }], new StatementLenses(client));
 }

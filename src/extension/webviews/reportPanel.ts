@@ -4,13 +4,13 @@ import type { CtxInit } from '../ctx';
 
 const VIEW_TYPE = 'pipelineLens.report';
 
-/** What the panel shows: markdown from the server or the core's renderers, and its title. */
+/** What the panel shows: markdown from the server or the client's own text, and its title. */
 export interface Report {
   title: string;
   markdown: string;
   /** Markdown shown before the figure (a title, the actions); the figure then comes above `markdown`. */
   lead?: string;
-  /** HTML the page shows as it is (a static SVG chart): built by the extension, never from a document. */
+  /** HTML the page shows as it is (a static SVG chart): built by our own renderer in the server, never taken from a document. */
   figure?: string;
 }
 

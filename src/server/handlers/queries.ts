@@ -1,8 +1,19 @@
 import { ErrorCodes, ResponseError, type CancellationToken } from 'vscode-languageserver/node';
+import { statementRanges } from '../../core/sql/statements';
 import { tokenize } from '../../core/warehouse/bigqueryTokens';
+import { parseParameterValue } from '../../core/warehouse/parameterText';
 import { assertRunnable, planQuery, writeRefusal } from '../../core/warehouse/queryGuard';
 import type { ParamType, ParamValue, SqlQuery, Warehouse } from '../../core/warehouse/types';
-import type { PlanQueryResult, QueryParams, RunQueryParams, RunQueryResult } from '../../shared/protocol';
+import type {
+  ParameterTextParams,
+  ParameterTextReading,
+  PlanQueryResult,
+  QueryParams,
+  RunQueryParams,
+  RunQueryResult,
+  StatementRange,
+  StatementRangesParams,
+} from '../../shared/protocol';
 import type { ServerContext } from '../serverContext';
 import type { ServerWorkspace } from '../serverWorkspace';
 import { inWorkspace } from './workspaceRequest';
@@ -44,13 +55,16 @@ export function planEditorQuery(context: ServerContext, params: QueryParams, tok
   return inWorkspace(context, params, token, async (workspace, signal) => {
     const warehouse = await workspace.warehouse();
     const { query, names, missing } = toQuery(params);
+    const plan = missing.length ? null : await planQuery(warehouse, query, { signal });
+    const refused = plan !== null && plan.kind !== 'query' && warehouse.kind === 'embedded';
     return {
       warehouse: warehouse.kind,
       warehouseDescription: warehouse.describe(),
       parameters: names,
       missingParameters: missing,
-      plan: missing.length ? null : await planQuery(warehouse, query, { signal }),
+      plan,
       maximumBytesBilled: bytesCap(workspace, warehouse),
+      refusal: refused ? writeRefusal(params.subject ?? 'the statement', plan.statementType, plan.targets, 'embedded').message : null,
     };
   });
 }
@@ -83,4 +97,14 @@ export function runEditorQuery(context: ServerContext, params: RunQueryParams, t
       warehouseDescription: warehouse.describe(),
     };
   });
+}
+
+/** The statements of a SQL file, for its "▶ Run" lenses: the text alone decides, so any SQL file is answered, in a workspace or not. */
+export async function sqlStatementRanges(params: StatementRangesParams): Promise<StatementRange[]> {
+  return statementRanges(params.sql);
+}
+
+/** A parameter value as typed in the editor's prompt, read by the one rule the CLI's `--param` follows too. */
+export async function parameterText(params: ParameterTextParams): Promise<ParameterTextReading> {
+  return parseParameterValue(params.text);
 }

@@ -1,9 +1,10 @@
 import { basename } from 'node:path';
 import { warehouseProfileNames } from '../../core/config/warehouseProfiles';
 import type { PipelineLensConfig, WarehouseConfig } from '../../core/config/types';
-import type { ServerStatus, WarehouseProfileSummary } from '../../shared/protocol';
+import type { ServerStatus, StatusReport, WarehouseProfileSummary } from '../../shared/protocol';
 import type { QueryCounter } from '../countingWarehouse';
 import type { ServerContext } from '../serverContext';
+import { statusMarkdown } from '../statusMarkdown';
 
 /** What the server counts across workspaces: warehouse queries and git processes started. */
 export interface ServerCounters {
@@ -40,6 +41,12 @@ export async function serverStatus(context: ServerContext, counters: ServerCount
     workspaces,
     counters: { gitProcesses, warehouseQueries: counters.queries.count, lensListsBuilt: counters.lenses.lists, lensTitlesComposed: counters.lenses.titles },
   };
+}
+
+/** Show Status: the status, and the report the editor shows of it. */
+export async function serverStatusReport(context: ServerContext, counters: ServerCounters): Promise<StatusReport> {
+  const status = await serverStatus(context, counters);
+  return { status, markdown: statusMarkdown(status) };
 }
 
 /** The config's profiles, the default first, each described by what tells it apart. */

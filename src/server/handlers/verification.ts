@@ -2,18 +2,19 @@ import { relative, sep } from 'node:path';
 import type { CancellationToken } from 'vscode-languageserver/node';
 import { pathMatcher } from '../../core/git/pathMatcher';
 import { raceAbort } from '../../core/provenance/trackedLoad';
+import { renderVerify } from '../../core/report/renderVerify';
 import { verifyDeployment } from '../../core/verify/verifyDeployment';
-import type { DeploymentsResult, OwningServicesParams, VerifyParams, VerifyResponse, WorkspaceScope } from '../../shared/protocol';
+import type { DeploymentsResult, OwningServicesParams, VerdictText, VerifyParams, VerifyResponse, WorkspaceScope } from '../../shared/protocol';
 import { deploymentsOverview } from '../deploymentsOverview';
 import type { ServerContext } from '../serverContext';
 import { toPath } from '../workspaceRegistry';
 import { inWorkspace } from './workspaceRequest';
 
-/** Verify Deployment Before Backfill: the engine's verdict, with the service's deploy command. */
-export function verify(context: ServerContext, params: VerifyParams, token: CancellationToken): Promise<VerifyResponse> {
+/** Verify Deployment Before Backfill: the engine's verdict, with the service's deploy command and the CLI's text of it. */
+export function verify(context: ServerContext, params: VerifyParams, token: CancellationToken): Promise<VerifyResponse & VerdictText> {
   return inWorkspace(context, params, token, async (workspace, signal) => {
     const result = await raceAbort(verifyDeployment(workspace, params.service, params.target ?? 'HEAD'), signal);
-    return { ...result, deployCommand: workspace.config.services.find((s) => s.name === params.service)?.deployCommand ?? null };
+    return { ...result, deployCommand: workspace.config.services.find((s) => s.name === params.service)?.deployCommand ?? null, text: renderVerify(result) };
   });
 }
 

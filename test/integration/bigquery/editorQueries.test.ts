@@ -58,6 +58,7 @@ describe('editor queries on BigQuery (the fake)', () => {
     assert.equal(plan.plan?.kind, 'dml');
     assert.equal(typeof plan.plan?.bytesProcessed, 'number');
     assert.equal(plan.maximumBytesBilled, CAP);
+    assert.equal(plan.refusal, null, 'a write on BigQuery runs once a person confirms it');
     assert.deepEqual(executed(), [], 'a plan runs nothing');
   });
 

@@ -16,6 +16,7 @@ import {
   type FindingsResult,
   type TimelineResult,
   type TreeResult,
+  type VerdictText,
 } from '../../../src/shared/protocol';
 import type { VerifyResult } from '../../../src/core/verify/verifyDeployment';
 import { main } from '../../../src/cli/main';
@@ -260,9 +261,13 @@ describe('language server on the demo workspace', () => {
     assert.ok(timeline.deployments.some((d) => d.revision === 'prediction-worker-00069-wqf' && d.commit === demo.commits.fix));
     assert.ok(timeline.runs.some((r) => r.mode === 'backfill' && r.startedAt.startsWith('2026-01-30T07:41')));
 
-    const verify = await c.sendRequest<VerifyResult>(VerifyRequest.method, { service: 'prediction-worker' });
+    const verify = await c.sendRequest<VerifyResult & VerdictText>(VerifyRequest.method, { service: 'prediction-worker' });
     assert.equal(verify.verdict, 'stale');
     assert.ok(verify.missing.some((m) => m.sha === demo.commits.undeployedWorker));
+    // What the editor's output channel shows: the command line's text of the same verdict.
+    assert.match(verify.text, /^✗ STALE: /);
+    assert.ok(verify.text.includes(`    ${demo.commits.undeployedWorker.slice(0, 8)}  `), 'the missing commit listed');
+    assert.match(verify.text, /Do not run a backfill until this says OK\.$/);
 
     const findings = await c.sendRequest<FindingsResult>(FindingsRequest.method, { scope: noteUri });
     assert.equal(findings.findings[0].kind, 'deployment-gap');

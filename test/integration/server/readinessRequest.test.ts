@@ -25,9 +25,13 @@ describe('readiness through the language server', () => {
     await pipeline?.cleanup();
   });
 
-  const cliJson = async (date: string) => {
+  const cli = async (date: string, ...options: string[]) => {
     let stdout = '';
-    const code = await main(['--cwd', pipeline.repo.root, 'check', '--date', date, '--json'], { stdout: (t) => (stdout += t), stderr: () => undefined });
+    const code = await main(['--cwd', pipeline.repo.root, 'check', '--date', date, ...options], { stdout: (t) => (stdout += t), stderr: () => undefined });
+    return { code, stdout };
+  };
+  const cliJson = async (date: string) => {
+    const { code, stdout } = await cli(date, '--json');
     return { code, body: JSON.parse(stdout) };
   };
 
@@ -39,10 +43,13 @@ describe('readiness through the language server', () => {
       const answer = await server.connection.sendRequest<ReadinessResponse>(ReadinessRequest.method, { date });
       assert.equal(answer.verdict, verdict);
       assert.equal(answer.exitCode, exitCode);
-      const cli = await cliJson(date);
-      assert.equal(cli.code, exitCode);
-      const { version: _version, command: _command, ...fromCli } = cli.body;
-      assert.deepEqual(answer, fromCli);
+      const json = await cliJson(date);
+      assert.equal(json.code, exitCode);
+      const { version: _version, command: _command, ...fromCli } = json.body;
+      const { text, ...checks } = answer;
+      assert.deepEqual(checks, fromCli);
+      // The editor's output channel shows the command line's own words.
+      assert.equal(`${text}\n`, (await cli(date)).stdout);
     });
   }
 

@@ -10,14 +10,17 @@ import {
   FeatureCoverageRequest,
   FindingsRequest,
   OwningServicesRequest,
+  ParameterTextRequest,
   PlanQueryRequest,
   RowSqlRequest,
   RunQueryRequest,
+  StatementRangesRequest,
   TimelineRequest,
   TreeRequest,
   type DeploymentsResult,
   type FeatureCoverageResult,
   type FindingsResult,
+  type ParameterTextReading,
   type PlanQueryResult,
   type RowSqlResult,
   type RunQueryResult,
@@ -143,6 +146,34 @@ describe('server requests behind the views and queries', () => {
   it('run: a write is refused on the embedded warehouse even when the client says it was confirmed', async () => {
     const sql = "DELETE FROM `nba_predictions.player_prop_predictions` WHERE game_date = DATE '2026-01-09'";
     await assert.rejects(ask(RunQueryRequest.method, { sql, writeConfirmed: true }), /read-only/);
+  });
+
+  it('plan: a write on the embedded warehouse carries its refusal, naming the SQL as the editor does, before anyone is asked to confirm', async () => {
+    const sql = "DELETE FROM `nba_predictions.player_prop_predictions` WHERE game_date = DATE '2026-01-09'";
+    const plan = await ask<PlanQueryResult>(PlanQueryRequest.method, { sql, subject: 'sql/cleanup.sql' });
+    assert.equal(
+      plan.refusal,
+      'Refused: sql/cleanup.sql is a DELETE on nba_predictions.player_prop_predictions; the embedded warehouse is read-only and runs queries (SELECT / WITH) only, and nothing was executed.',
+    );
+    const query = await ask<PlanQueryResult>(PlanQueryRequest.method, { sql: 'SELECT 1' });
+    assert.equal(query.refusal, null);
+  });
+
+  it('statement ranges: each statement of a SQL file, comments before it and the `;` left out, a `;` inside a string kept', async () => {
+    const sql = "-- the first\nSELECT ';' AS x;\n\n/* then */ SELECT 2;\n";
+    const ranges = await ask<Array<{ start: number; end: number }>>(StatementRangesRequest.method, { sql });
+    assert.deepEqual(
+      ranges.map((r) => sql.slice(r.start, r.end)),
+      ["SELECT ';' AS x", 'SELECT 2'],
+    );
+  });
+
+  it('parameter text: what a person types for @name reads by the rule of --param, and a date naming no day says so', async () => {
+    const read = (text: string) => ask<ParameterTextReading>(ParameterTextRequest.method, { text });
+    assert.deepEqual(await read('2026-01-09'), { type: 'DATE', value: '2026-01-09' });
+    assert.deepEqual(await read('42'), { type: 'INT64', value: 42 });
+    assert.deepEqual(await read('STRING:2026'), { type: 'STRING', value: '2026' });
+    assert.deepEqual(await read('2026-02-30'), { problem: '"2026-02-30" is not a DATE (a calendar day, YYYY-MM-DD)' });
   });
 
   it("row SQL: the catalog query of a tree row, runnable as it is, gives the row's figures", async () => {

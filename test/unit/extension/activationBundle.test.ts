@@ -63,3 +63,27 @@ describe('the activation bundle', () => {
     assert.ok(inputs.includes('src/shared/protocol.ts'));
   });
 });
+
+/*
+ * The client is thin: what depends on the engine's data or rules (the investigation report
+ * and its chart, the handoff note, verdict texts, the SQL guard and tokenizer, the parameter
+ * rule) is rendered or decided by the server, which answers with finished text. What the
+ * views format themselves (figures, SHAs, ages) is all of the engine the client may carry.
+ */
+const CLIENT_FORMATTING = new Set([
+  'src/core/report/format.ts',
+  'src/core/report/shortLabel.ts',
+  'src/core/report/age.ts',
+  'src/core/report/bytes.ts',
+  'src/core/report/markdown.ts',
+  'src/core/metrics/compareProportions.ts',
+  'src/core/metrics/wilson.ts',
+]);
+
+describe('the language client bundle', () => {
+  it('carries none of the engine but the views’ formatting: reports, charts, the SQL guard and tokenizer are the server’s', async () => {
+    const { inputs } = await inputsOf('src/extension/startExtension.ts');
+    const engine = inputs.filter((p) => p.startsWith('src/core/') && !CLIENT_FORMATTING.has(p));
+    assert.deepEqual(engine, [], `the client would bundle: ${engine.join(', ')}`);
+  });
+});

@@ -1,4 +1,4 @@
-import { escapeMarkdown } from '../core/report/markdown';
+import { escapeMarkdown } from './commandLinks';
 import { Commands, type ServerStatus, type WorkspaceStatus } from '../shared/protocol';
 
 const STATE: Record<WorkspaceStatus['commitGraph'], string> = {

@@ -1,7 +1,7 @@
-import Ajv, { type ErrorObject } from 'ajv';
+import type { ErrorObject, ValidateFunction } from 'ajv';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
-import schema from '../../../schemas/pipeline-lens.schema.json';
+import { configValidator } from './configValidator';
 import { ConfigError } from './configError';
 import {
   CONFIG_FILE_NAME,
@@ -95,9 +95,9 @@ interface RawConfig {
   readiness?: Partial<PipelineLensConfig['readiness']>;
 }
 
-let validator: ReturnType<Ajv['compile']> | null = null;
+let validator: ValidateFunction | null = null;
 function validate(raw: unknown): ErrorObject[] {
-  validator ??= new Ajv({ allErrors: true, strict: false }).compile(schema);
+  validator ??= configValidator();
   return validator(raw) ? [] : [...(validator.errors ?? [])];
 }
 

@@ -3,6 +3,7 @@
 import { build } from 'esbuild';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { precompiledConfigValidator } from './configValidator.mjs';
 import { copyDuckdbBinding, duckdbBindingBesideBundle } from './nativeBindings.mjs';
 
 const entries = [
@@ -33,7 +34,7 @@ for (const entry of entries.filter((e) => existsSync(e.in))) {
     legalComments: 'none',
     logLevel: 'warning',
     external: [...(packaging ? [] : ['@duckdb/node-bindings*']), ...(entry.external ?? [])],
-    plugins: packaging ? [duckdbBindingBesideBundle()] : [],
+    plugins: [precompiledConfigValidator(), ...(packaging ? [duckdbBindingBesideBundle()] : [])],
   });
 }
 if (packaging && !process.argv.includes('--no-binding')) copyDuckdbBinding(outdir);

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { scanShas } from '../../src/core/text/shaScanner';
+import { DEFAULT_SETTINGS } from '../../src/server/settings';
 import type { BenchContext } from '../benchContext';
 import { failed, pending, type Figure } from '../figures';
 import { describeFloor, floorMeasure, FloorSamples, type FloorResult } from '../floor/floor';
@@ -128,7 +129,7 @@ export async function serverFigures(context: BenchContext): Promise<Figure[]> {
       notes: [
         shape,
         `the server was started and initialized just before the document opened; from its spawn the first lens took ${median(runs.map((r) => r.firstLensFromSpawnMs)).toFixed(0)} ms`,
-        `VS Code resolves the ${VISIBLE} lenses on screen first; a lens resolve waits for the warehouse up to pipelineLens.codeLens.warehouseWaitMs (2,000 ms by default)`,
+        `VS Code resolves the ${VISIBLE} lenses on screen first; a lens resolve waits for an open warehouse up to pipelineLens.codeLens.warehouseWaitMs (${DEFAULT_SETTINGS.lensWarehouseWaitMs.toLocaleString('en-US')} ms by default), then says the results are loading`,
         floorNote(floors.first),
         ...errors,
         ...commitGraphNote(scenario),

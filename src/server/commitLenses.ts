@@ -9,6 +9,12 @@ import { primaryModelsOf, type ServerSettings } from './settings';
 /** Not a graph id: a lens list built while the first graph was walked. */
 const EARLY = -1;
 
+/**
+ * How long a lens waits for the deployment history, at least: what it says first. Read from
+ * a file in milliseconds, from Cloud Run's API in a second or two.
+ */
+const DEPLOYMENTS_WAIT_MS = 2000;
+
 /** A lens whose commit's answer needs the graph of every ref, while it is walked. */
 const AWAITING_HISTORY = '⋯ deployments loading (reading the commit history)';
 
@@ -139,10 +145,14 @@ export class CommitLenses {
     const ready = workspace.provenance.peek(data.sha);
     if (ready) return this.titled(lens, data, ready, primaryModelsOf(this.context.settings(), workspace.config));
     const signal = toAbortSignal(token);
+    const waitMs = settings.lensWarehouseWaitMs;
     try {
       const view = await workspace.provenance.provenance([data.sha], {
         signal,
-        waitMs: this.context.settings().lensWarehouseWaitMs,
+        // A warehouse not open yet is an open and a query away: waiting would only hold back
+        // what git and the deployments already say (the lenses refresh when results arrive).
+        waitMs: workspace.warehouseDescription() === null ? 0 : waitMs,
+        deploymentsWaitMs: Math.max(DEPLOYMENTS_WAIT_MS, waitMs),
         batch: this.documentCommits.get(data.uri)?.shas,
         early: true,
       });

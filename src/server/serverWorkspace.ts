@@ -7,7 +7,7 @@ import { sqlContextFromConfig, type SqlContext } from '../core/sql/sqlContext';
 import { Workspace } from '../core/workspace';
 import type { Warehouse } from '../core/warehouse/types';
 import { CountingWarehouse, type QueryCounter } from './countingWarehouse';
-import type { WarehouseFault } from './testHooks';
+import { untilExists, type WarehouseFault } from './testHooks';
 
 export interface ServerWorkspaceOptions {
   counter: QueryCounter;
@@ -67,7 +67,9 @@ export class ServerWorkspace extends Workspace {
   }
 
   override warehouse(): Promise<Warehouse> {
-    this.wrapped ??= super.warehouse().then((inner) => {
+    const fault = this.serverOptions.fault;
+    this.wrapped ??= super.warehouse().then(async (inner) => {
+      if (fault?.kind === 'hold') await untilExists(fault.until);
       const warehouse = new CountingWarehouse(inner, this.serverOptions.counter, this.serverOptions.fault);
       this.openedWarehouse = warehouse;
       return warehouse;

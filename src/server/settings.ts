@@ -5,7 +5,7 @@ export interface ServerSettings {
   codeLens: { enabled: boolean };
   /** How long a hover waits for the warehouse before it answers with what git and the deployments say (ms). */
   hoverWarehouseBudgetMs: number;
-  /** How long lens details wait for the warehouse before showing "results loading" (ms). */
+  /** How long lens details wait for an open warehouse before showing "results loading" (ms). */
   lensWarehouseWaitMs: number;
   /** Files larger than this (characters) get no lenses, hovers or diagnostics. */
   maxFileSize: number;
@@ -35,7 +35,7 @@ export function primaryModelsOf(settings: ServerSettings, config: { primaryModel
 export const DEFAULT_SETTINGS: ServerSettings = {
   codeLens: { enabled: true },
   hoverWarehouseBudgetMs: 300,
-  lensWarehouseWaitMs: 2000,
+  lensWarehouseWaitMs: 300,
   maxFileSize: 1_000_000,
   debounceMs: 300,
   gitPath: '',

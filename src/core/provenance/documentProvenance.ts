@@ -49,6 +49,18 @@ export interface ProvenanceServiceOptions {
   now?: () => number;
 }
 
+export interface ProvenanceOptions {
+  signal?: AbortSignal;
+  /** How long to wait for the warehouse's parts (window, runs, results), from the call; null: until they settle. */
+  waitMs: number | null;
+  /** How long to wait for the deployments, from the call; absent: `waitMs`. */
+  deploymentsWaitMs?: number | null;
+  /** Other commits whose details to read in the same git process. */
+  batch?: string[];
+  /** Answer from the deployed revisions' history while the graph of every ref is walked. */
+  early?: boolean;
+}
+
 /** What a part of the answer is doing: its value is in the provenance when `ready`. */
 export type PartState =
   | { state: 'ready' }
@@ -289,13 +301,15 @@ export class ProvenanceService {
   }
 
   /**
-   * Provenance of commits (full SHAs). git parts are awaited; deployments, runs and results
-   * are awaited at most `waitMs` (null: until they settle), and the view says which of them
-   * are still loading or failed, so a hover can answer within its budget. `batch` names
-   * other commits whose details to read in the same git process (the rest of the document).
+   * Provenance of commits (full SHAs). git parts are awaited; the warehouse's parts (window,
+   * runs, results) are awaited at most `waitMs` and deployments at most `deploymentsWaitMs`
+   * (default `waitMs`; null: until they settle), both counted from the call, and the view
+   * says which of them are still loading or failed, so a hover can answer within its budget.
+   * `batch` names other commits whose details to read in the same git process (the rest of
+   * the document).
    */
-  async provenance(shas: string[], options: { signal?: AbortSignal; waitMs: number | null; batch?: string[]; early?: boolean }): Promise<ProvenanceView> {
-    const { signal, waitMs } = options;
+  async provenance(shas: string[], options: ProvenanceOptions): Promise<ProvenanceView> {
+    const { signal } = options;
     const started = this.options.now();
     const snapshotLoad = this.snapshot();
     // The warehouse and deployment loads need nothing from git: started first, they run while
@@ -326,9 +340,7 @@ export class ProvenanceService {
       this.readDetails([...needed, ...options.batch, ...[...rest.values()].filter((m): m is string => m !== null)]);
     }
     const details = await this.commitDetails(needed, signal);
-    const remaining = waitMs === null ? null : Math.max(0, waitMs - (this.options.now() - started));
-    await waitFor([deployments.promise, window.promise, runs?.promise ?? Promise.resolve(), results.promise], remaining, signal);
-    throwIfAborted(signal);
+    await this.waitForData({ deployments, window, runs, results }, started, options);
 
     const { key, parts } = this.dataKey(snapshotLoad, deployments, window, runs, results);
     const windowValue = parts.window;
@@ -381,6 +393,23 @@ export class ProvenanceService {
   }
 
   /**
+   * Waits for the deployments and the warehouse's parts, each within its own budget counted
+   * from `started`: a lens can show the deployments as soon as they are in, and say the
+   * results are loading, rather than hold both back for the slower warehouse.
+   */
+  private async waitForData(
+    loads: { deployments: TrackedLoad<unknown>; window: TrackedLoad<unknown>; runs: TrackedLoad<unknown> | null; results: TrackedLoad<unknown> },
+    started: number,
+    options: ProvenanceOptions,
+  ): Promise<void> {
+    const left = (ms: number | null) => (ms === null ? null : Math.max(0, ms - (this.options.now() - started)));
+    const deploymentsWaitMs = options.deploymentsWaitMs === undefined ? options.waitMs : options.deploymentsWaitMs;
+    const warehouse = [loads.window.promise, loads.runs?.promise ?? Promise.resolve(), loads.results.promise];
+    await Promise.all([waitFor([loads.deployments.promise], left(deploymentsWaitMs), options.signal), waitFor(warehouse, left(options.waitMs), options.signal)]);
+    throwIfAborted(options.signal);
+  }
+
+  /**
    * An answer from the deployed revisions' history while the graph of every ref is walked
    * (see `earlyProvenance`); null when there is none to give (a shallow clone).
    */
@@ -388,7 +417,7 @@ export class ProvenanceService {
     refs: Promise<RefsState>,
     walk: Promise<boolean>,
     shas: string[],
-    options: { signal?: AbortSignal; waitMs: number | null; batch?: string[] },
+    options: ProvenanceOptions,
     started: number,
     loads: {
       snapshotLoad: TrackedLoad<RepositorySnapshot>;
@@ -398,7 +427,7 @@ export class ProvenanceService {
       results: TrackedLoad<ResultPart>;
     },
   ): Promise<ProvenanceView | null> {
-    const { signal, waitMs } = options;
+    const { signal } = options;
     if ((await refs).shallow || !(await walk)) return null;
     const { snapshotLoad, deployments, window, runs, results } = loads;
     const asked = [...new Set(shas.map((s) => s.toLowerCase()))];
@@ -406,9 +435,7 @@ export class ProvenanceService {
     if (options.batch) this.readDetails([...asked, ...options.batch]);
     const details = await this.commitDetails(asked, signal);
     const ancestry = await raceAbort(history.promise, signal);
-    const remaining = waitMs === null ? null : Math.max(0, waitMs - (this.options.now() - started));
-    await waitFor([deployments.promise, window.promise, runs?.promise ?? Promise.resolve(), results.promise], remaining, signal);
-    throwIfAborted(signal);
+    await this.waitForData({ deployments, window, runs, results }, started, options);
     const { key, parts } = this.dataKey(snapshotLoad, deployments, window, runs, results);
     const answers = earlyProvenance({
       asked,

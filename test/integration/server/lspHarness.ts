@@ -52,6 +52,8 @@ export interface ServerOptions {
   entry?: 'tsx' | 'dist';
   /** Warehouse profiles the editor chose earlier, by workspace root (initializationOptions.profiles). */
   profiles?: Record<string, string>;
+  /** The folder VS Code gives the extension for the workspace (initializationOptions.storagePath): the server keeps its commit graph there. */
+  storagePath?: string;
   /** Sent after the initialize response and before `initialized`, as a command that activated the extension may be. */
   earlyRequest?: { method: string; params: unknown };
 }
@@ -121,7 +123,11 @@ export class LspHarness {
         workspace: { codeLens: { refreshSupport: true }, configuration: true, workspaceFolders: true },
         textDocument: { hover: { contentFormat: ['markdown'] }, codeLens: {} },
       },
-      initializationOptions: { settings: options.settings ?? {}, ...(options.profiles ? { profiles: options.profiles } : {}) },
+      initializationOptions: {
+        settings: options.settings ?? {},
+        ...(options.profiles ? { profiles: options.profiles } : {}),
+        ...(options.storagePath ? { storagePath: options.storagePath } : {}),
+      },
     });
     if (options.earlyRequest) {
       harness.earlyResponse = connection.sendRequest(options.earlyRequest.method, options.earlyRequest.params);

@@ -76,6 +76,11 @@ describe('a warehouse that hangs or fails', () => {
       await server.stop();
       server = await LspHarness.start({ folders: [fixture.root], env: { PIPELINE_LENS_TEST_WAREHOUSE: 'hang' }, settings: { codeLens: { warehouseWaitMs: 30_000 } } });
       await server.ready();
+      // A lens does not wait for a warehouse that has not opened: this one waits on an open one.
+      for (let i = 0; (await server.status()).workspaces[0]?.warehouse === null; i++) {
+        if (i > 600) assert.fail('the warehouse never opened');
+        await sleep(50);
+      }
       uri = await server.open(join(fixture.root, 'notes.md'), 'markdown', text);
       const [lens] = await server.codeLenses(uri);
       const source = new CancellationTokenSource();

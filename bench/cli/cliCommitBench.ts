@@ -1,9 +1,10 @@
-import { execFile, execFileSync } from 'node:child_process';
-import { chmod, mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
-import { delimiter, join } from 'node:path';
+import { execFile } from 'node:child_process';
+import { readFile, stat, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { BenchContext } from '../benchContext';
 import { cacheDir } from '../cache';
 import { failed, pending, speedup, type Figure } from '../figures';
+import { GitCallLog } from '../gitCallLog';
 import { describeFloor, floorMeasure, FloorSamples } from '../floor/floor';
 import { commitGraphNote } from '../history/commitGraphVariants';
 import type { LensWorkspace } from '../editor/lensWorkspace';
@@ -162,33 +163,15 @@ async function mergeBaseLoop(variant: Variant, sha: string, revisions: string[])
  * writes its arguments to a file and runs the real git. Counted in a run of its own.
  */
 async function countGitProcesses(cli: string, lens: LensWorkspace, sha: string): Promise<{ count: number; commands: string[] }> {
-  const dir = join(await cacheDir('git-counter'), String(process.pid));
-  await mkdir(dir, { recursive: true });
+  const log = await GitCallLog.create();
   try {
-    const realGit = execFileSync('sh', ['-c', 'command -v git'], { encoding: 'utf8' }).trim();
-    if (!realGit) throw new Error('git is not on PATH');
-    const logFile = join(dir, 'calls.log');
-    const wrapper = join(dir, 'git');
-    await writeFile(wrapper, `#!/bin/sh\nprintf '%s\\n' "$*" >> '${logFile}'\nexec '${realGit}' "$@"\n`);
-    await chmod(wrapper, 0o755);
-    const env = { PATH: `${dir}${delimiter}${process.env.PATH ?? ''}` };
-    const { code, stderr } = await node(cli, ['--config', lens.configFile, 'commit', sha, '--json'], env);
+    const { code, stderr } = await node(cli, ['--config', lens.configFile, 'commit', sha, '--json'], log.env);
     if (code !== 0) throw new Error(`pipeline-lens commit exited ${code}: ${stderr.trim().split('\n')[0]}`);
-    // `-c name=value` options first (the product turns the fsmonitor hook off), then the command.
-    const calls = (await readFile(logFile, 'utf8').catch(() => ''))
-      .split('\n')
-      .filter(Boolean)
-      .map((line) =>
-        line
-          .replace(/^(-c \S+ )+/, '')
-          .split(' ')
-          .slice(0, 2)
-          .join(' '),
-      );
+    const calls = await log.calls();
     if (calls.length === 0) throw new Error('no git process went through the counting wrapper (does the CLI run git from PATH?)');
     return { count: calls.length, commands: calls };
   } finally {
-    await rm(dir, { recursive: true, force: true });
+    await log.dispose();
   }
 }
 

@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { pathToFileURL } from 'node:url';
-import { SERVER_EXEC_ARGV } from '../../src/shared/serverProcess';
+import { SERVER_ENV, SERVER_EXEC_ARGV } from '../../src/shared/serverProcess';
 import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
 
 export interface LensAnswer {
@@ -25,8 +25,8 @@ export class LspSession {
   ) {}
 
   static start(server: string, cwd: string): LspSession {
-    // With the Node options the extension starts it with: they bound its memory.
-    const child = spawn(process.execPath, [...SERVER_EXEC_ARGV, server, '--stdio'], { cwd, stdio: ['pipe', 'pipe', 'pipe'] });
+    // With the Node options and environment the extension starts it with: they bound its memory.
+    const child = spawn(process.execPath, [...SERVER_EXEC_ARGV, server, '--stdio'], { cwd, env: { ...process.env, ...SERVER_ENV }, stdio: ['pipe', 'pipe', 'pipe'] });
     const connection = createMessageConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin));
     const session = new LspSession(connection, child);
     child.stderr.on('data', (chunk: Buffer) => {

@@ -57,6 +57,15 @@ export class ObjectIdTable {
     return this.bytes.subarray(0, this.count * this.width);
   }
 
+  /**
+   * Gives back the room kept for more ids. A graph read whole is then held for the whole
+   * session: with capacity doubling, up to half of its largest buffer would be empty.
+   */
+  trim(): void {
+    const used = this.count * this.width;
+    if (this.bytes.length > used) this.bytes = this.bytes.slice(0, used);
+  }
+
   /** Id of the object whose bytes start at `offset` in `source`, adding it when new. */
   addBytes(source: Uint8Array, offset: number): number {
     const existing = this.findBytes(source, offset);
@@ -199,7 +208,7 @@ export class ObjectIdTable {
   }
 
   private grow(): void {
-    const next = new Uint8Array(this.bytes.length * 2);
+    const next = new Uint8Array(Math.max(this.bytes.length * 2, 16 * this.width));
     next.set(this.bytes);
     this.bytes = next;
   }

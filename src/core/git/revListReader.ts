@@ -74,6 +74,7 @@ export class RevListReader {
     let kept = 0;
     for (let id = 0; id < count; id += 1) keep[id] = this.listed[id] ? kept++ : -1;
     const oids = kept === count ? table : compactTable(table, keep, kept);
+    oids.trim();
 
     const parentCount = new Int32Array(kept + 1);
     const base = this.base;

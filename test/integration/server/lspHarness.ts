@@ -35,6 +35,7 @@ import {
   type Position,
 } from 'vscode-languageserver-protocol/node';
 import { StatusRequest, type ServerStatus } from '../../../src/shared/protocol';
+import { SERVER_ENV, SERVER_EXEC_ARGV } from '../../../src/shared/serverProcess';
 
 const REPO = resolve(__dirname, '../../..');
 
@@ -80,9 +81,10 @@ export class LspHarness {
 
   static async start(options: ServerOptions): Promise<LspHarness> {
     const args = options.entry === 'dist' ? [join(REPO, 'dist/server.js'), '--stdio'] : ['--import', 'tsx', join(REPO, 'src/server/main.ts'), '--stdio'];
-    const child = spawn(process.execPath, args, {
+    // With the Node options and allocator settings the extension starts it with.
+    const child = spawn(process.execPath, [...SERVER_EXEC_ARGV, ...args], {
       cwd: REPO,
-      env: { ...(options.inheritEnv === false ? {} : process.env), NODE_ENV: 'test', ...(options.env ?? {}) },
+      env: { ...(options.inheritEnv === false ? {} : process.env), ...SERVER_ENV, NODE_ENV: 'test', ...(options.env ?? {}) },
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     let stderr = '';

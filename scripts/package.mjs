@@ -56,7 +56,7 @@ export function packageExtensions({ targets = [vscodeTarget()], out, outDir, off
     const common = join(stage, 'common');
     stageFiles(common);
     run(process.execPath, ['scripts/build.mjs', '--production', '--package', '--no-binding', `--outdir=${join(common, 'dist')}`], repoRoot, 'production build');
-    for (const file of ['extension.js', 'startExtension.js', 'server.js']) {
+    for (const file of ['extension.js', 'startExtension.js', 'server.js', 'googleCloud.js']) {
       if (!existsSync(join(common, 'dist', file))) throw new Error(`The packaging build produced no dist/${file}.`);
     }
     const results = [];

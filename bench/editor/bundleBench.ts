@@ -8,6 +8,7 @@ const BUNDLES = [
   { id: 'bundle.client', file: 'extension.js', title: 'activation bundle (dist/extension.js)' },
   { id: 'bundle.languageClient', file: 'startExtension.js', title: 'language client bundle (dist/startExtension.js)' },
   { id: 'bundle.server', file: 'server.js', title: 'server bundle (dist/server.js)' },
+  { id: 'bundle.googleCloud', file: 'googleCloud.js', title: "Google's client libraries, loaded by the server only for BigQuery or Cloud Run (dist/googleCloud.js)" },
   { id: 'bundle.cli', file: 'cli.js', title: 'CLI bundle (dist/cli.js)' },
 ] as const;
 

@@ -25,7 +25,7 @@ describe('the packaged extension (npm run package) installed into code-server', 
     assert.ok(folder, `${id} is installed in ${extensionsDir}: ${readdirSync(extensionsDir).join(', ')}`);
     const root = join(extensionsDir, folder);
     assert.ok(!lstatSync(root).isSymbolicLink(), 'a copy from the VSIX, not a link to the repository');
-    for (const file of ['dist/extension.js', 'dist/startExtension.js', 'dist/server.js', 'dist/duckdb.node']) {
+    for (const file of ['dist/extension.js', 'dist/startExtension.js', 'dist/server.js', 'dist/googleCloud.js', 'dist/duckdb.node']) {
       assert.ok(existsSync(join(root, file)), `${file} is in the VSIX`);
     }
     assert.ok(!existsSync(join(root, 'node_modules')), 'the VSIX carries no node_modules');

@@ -110,6 +110,7 @@ describe('VSIX packages for each platform', () => {
         'extension/dist/extension.js',
         'extension/dist/startExtension.js',
         'extension/dist/server.js',
+        'extension/dist/googleCloud.js',
         'extension/dist/duckdb.node',
         'extension/LICENSE.txt',
         'extension/readme.md',

@@ -48,6 +48,18 @@ export class ObjectIdTable {
     return table;
   }
 
+  /**
+   * Like `fromBytes`, for ids already in ascending byte order (a commit-graph file's lookup
+   * chunk, checked by its reader): prefix search then needs no sort, since that order is the ids'.
+   */
+  static fromSortedBytes(width: OidWidth, raw: Uint8Array, count: number): ObjectIdTable {
+    const table = ObjectIdTable.fromBytes(width, raw, count);
+    const order = new Int32Array(count);
+    for (let id = 0; id < count; id += 1) order[id] = id;
+    table.sorted = order;
+    return table;
+  }
+
   get size(): number {
     return this.count;
   }

@@ -23,6 +23,8 @@ export interface CommitGraphFileGraph {
   generation: Int32Array;
   /** Files read: 1 for `objects/info/commit-graph`, the chain's length for a split graph. */
   layers: number;
+  /** Ids below this are in ascending byte order: the whole file, or a chain's base layer. */
+  sortedCount: number;
 }
 
 /**
@@ -223,7 +225,8 @@ async function assemble(layers: Layer[], width: OidWidth, total: number): Promis
   const bytes = new Uint8Array(total * width);
   for (const layer of layers) bytes.set(layer.oids, layer.first * width);
   // A single file's ids arrive sorted; a chain is sorted only within each layer.
-  const oids = layers.length === 1 ? ObjectIdTable.fromSortedBytes(width, bytes, total) : ObjectIdTable.fromBytes(width, bytes, total);
+  const oids = ObjectIdTable.fromSortedBytes(width, bytes, total);
+  oids.keepsSortedPrefix(layers[0].count);
   if (layers.length > 1) {
     for (let id = layers[0].count; id < total; id += 1) {
       if (oids.findBytes(bytes, id * width) !== id) damaged('two of its layers hold the same commit');
@@ -293,7 +296,7 @@ async function assemble(layers: Layer[], width: OidWidth, total: number): Promis
     if (level[id] !== highest + 1 || level[id] >= LEVEL_CAP) damaged('its generation numbers do not agree with its parents');
   }
   for (const layer of layers) await layer.checksum;
-  return { arrays: { oids, parentStart, parentIds }, generation: level, layers: layers.length };
+  return { arrays: { oids, parentStart, parentIds }, generation: level, layers: layers.length, sortedCount: layers[0].count };
 }
 
 interface RepositoryConfig {
@@ -372,6 +375,32 @@ function configBoolean(value: string | null): boolean {
   const v = value.toLowerCase();
   if (v === 'false' || v === 'no' || v === 'off' || v === '0' || v === '') return false;
   return true;
+}
+
+/**
+ * What the annotated tags in `packed-refs` point at, from its `^` lines (tag object id →
+ * peeled id, lower-case hex): git writes them when it packs refs, so tags need no process to peel.
+ */
+export async function readPackedPeels(gitDir: string): Promise<Map<string, string>> {
+  const peels = new Map<string, string>();
+  let text: string;
+  try {
+    text = await readFile(join(gitDir, 'packed-refs'), 'latin1');
+  } catch {
+    return peels;
+  }
+  let previous: string | null = null;
+  for (const line of text.split('\n')) {
+    if (line.startsWith('^')) {
+      const peeled = line.slice(1).trim().toLowerCase();
+      if (previous && /^[0-9a-f]{40}([0-9a-f]{24})?$/.test(peeled)) peels.set(previous, peeled);
+      previous = null;
+    } else {
+      const space = line.indexOf(' ');
+      previous = space === 40 || space === 64 ? line.slice(0, space).toLowerCase() : null;
+    }
+  }
+  return peels;
 }
 
 /** Replace refs, loose (any file under refs/replace) or packed. */

@@ -35,6 +35,10 @@ async function assertLikeTheWalk(root: string, label: string, origin: Repository
   assert.equal(snapshot.origin, origin, `${label}: ${problems.join(' ')}`);
   const expected = await walkedParents(root);
   assertSameGraph(snapshot.graph, expected, label);
+  // Depths come from the file's levels and the walk's additions, not computed afresh: they must agree.
+  const runner = new GitRunner(root);
+  const walked = new CommitGraph(await walkGraph(runner, (await readRefs(runner)).tips));
+  for (const sha of expected.keys()) assert.equal(snapshot.graph.generation[snapshot.graph.idOf(sha)], walked.generation[walked.idOf(sha)], `${label}: generation of ${sha}`);
   return snapshot;
 }
 

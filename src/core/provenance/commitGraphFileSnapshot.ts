@@ -49,25 +49,29 @@ export async function graphFromCommitGraphFile(
       inFile.push(commit);
     }
   }
-  let graph: CommitGraph;
-  if (outside.length === 0) {
-    graph = new CommitGraph(base, read.graph.generation);
-  } else {
-    const reader = new RevListReader(base);
+  let graph = new CommitGraph(base, read.graph.generation);
+  if (outside.length > 0) {
     // A walk's own output names what it reached; commits the file already held get no new
     // line in the joined graph, so which of them were printed (an annotated tag's commit that
     // no tip in the file reaches) is noted here.
     const heads = new LineHeads(base.oids);
+    // Kept until the walk ends: it often prints nothing (a tag of a blob), and joining
+    // nothing would still copy the whole id table.
+    const chunks: Buffer[] = [];
     const input = [...outside, ...inFile.map((t) => `^${t}`)].map((r) => `${r}\n`).join('');
     await runner.stream(['rev-list', '--parents', '--ignore-missing', '--stdin'], input, (chunk) => {
-      reader.push(chunk);
       heads.push(chunk);
+      chunks.push(Buffer.from(chunk));
     });
-    const joined = reader.finish();
-    graph = new CommitGraph(joined, extendGenerations(read.graph.generation, joined));
     roots.push(...heads.ids);
-    // Every commit the walk added was printed by it, so some tip reaches it.
-    for (let id = baseCount; id < graph.size; id += 1) roots.push(id);
+    if (chunks.some((c) => c.length > 0)) {
+      const reader = new RevListReader(base);
+      for (const chunk of chunks) reader.push(chunk);
+      const joined = reader.finish();
+      graph = new CommitGraph(joined, extendGenerations(read.graph.generation, joined));
+      // Every commit the walk added was printed by it, so some tip reaches it.
+      for (let id = baseCount; id < graph.size; id += 1) roots.push(id);
+    }
   }
   const walked = graph.size - baseCount;
   const reachable = graph.reachableFrom(roots);

@@ -62,6 +62,13 @@ describe("a cold snapshot from git's commit-graph file", () => {
     assertSameGraph(packed.snapshot.graph, expected, 'current file');
     assertSameGraph(loose.snapshot.graph, expected, 'current file, loose tag');
     await assertAncestryLikeGit(history.root, packed.snapshot.graph, [...expected.keys()], 8);
+    // A tag of a blob (a signing key, as in git's own repository): walked, and nothing printed.
+    const blob = await history.git(['hash-object', '-w', '--stdin'], 'a public key\n');
+    await history.git(['tag', '-a', '-m', 'key', 'signing-key', blob]);
+    const withBlobTag = await coldSnapshot(history.root);
+    assert.equal(withBlobTag.processes, 2);
+    assertSameGraph(withBlobTag.snapshot.graph, await walkedParents(history.root), 'a tag of a blob');
+    await history.git(['tag', '-d', 'signing-key']);
   });
 
   it('adds what is newer than the file, and leaves out what no ref reaches any more', async () => {

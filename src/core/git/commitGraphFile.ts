@@ -83,7 +83,7 @@ export async function readRepositoryCommitGraph(gitDir: string, env: NodeJS.Proc
 export async function readCommitGraphFiles(objects: string, width: OidWidth): Promise<CommitGraphFileRead> {
   const single = join(objects, 'info', 'commit-graph');
   let files: string[];
-  let hashes: Uint8Array[] = [];
+  const hashes: Uint8Array[] = [];
   if (await exists(single)) {
     files = [single];
   } else {
@@ -96,7 +96,6 @@ export async function readCommitGraphFiles(objects: string, width: OidWidth): Pr
     }
     const lines = chain.split('\n').filter((l) => l !== '');
     if (lines.length === 0) return { graph: null, kind: 'damaged', reason: 'its commit-graph chain names no file' };
-    hashes = [];
     for (const line of lines) {
       const hash = hexBytes(line, width);
       if (!hash)

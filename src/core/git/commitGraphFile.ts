@@ -1,4 +1,4 @@
-import { webcrypto } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
@@ -112,7 +112,7 @@ export async function readCommitGraphFiles(objects: string, width: OidWidth): Pr
       layers.push(layer);
       total += layer.count;
     }
-    return { graph: await assemble(layers, width, total) };
+    return { graph: assemble(layers, width, total) };
   } catch (error) {
     if (error instanceof Unusable) return { graph: null, kind: 'damaged', reason: error.message };
     return { graph: null, kind: 'damaged', reason: `reading it failed: ${(error as Error).message}` };
@@ -129,8 +129,6 @@ interface Layer {
   cdat: number;
   edge: number;
   edges: number;
-  /** Settles once the file's trailing checksum is compared, which runs off the main thread while the layers are parsed. */
-  checksum: Promise<void>;
 }
 
 /** One file: header, chunk table and the three chunks the graph needs, each checked to lie inside the file. */
@@ -145,9 +143,7 @@ async function readLayer(file: string, width: OidWidth, first: number, bases: Ui
   // Chunks end where the trailing checksum starts.
   const end = data.length - width;
   if (end < 8) damaged(`its ${name} is cut short: it has no room for a header`);
-  const checksum = verifyChecksum(data, end, width, name);
-  // A rejected checksum is read when the layers are joined; until then it must not go unhandled.
-  checksum.catch(() => undefined);
+  verifyChecksum(data, end, width, name);
   if (data.readUInt32BE(0) !== SIGNATURE) damaged(`its ${name} does not start with the commit-graph signature`);
   if (data[4] !== 1) damaged(`its ${name} has format version ${data[4]}, which this reader does not know`);
   const hashWidth = data[5] === 1 ? 20 : data[5] === 2 ? 32 : 0;
@@ -195,16 +191,18 @@ async function readLayer(file: string, width: OidWidth, first: number, bases: Ui
   }
   const oids = data.subarray(lookup.offset, lookup.offset + lookup.length);
   checkSorted(oids, count, width, name);
-  return { count, first, oids, data, cdat: commits.offset, edge: extra ? extra.offset : -1, edges: extra ? extra.length / 4 : 0, checksum };
+  return { count, first, oids, data, cdat: commits.offset, edge: extra ? extra.offset : -1, edges: extra ? extra.length / 4 : 0 };
 }
 
 /**
- * The trailing hash of everything before it, computed by WebCrypto (on a worker thread, so the
- * parse goes on meanwhile). Bounds checks catch a cut or garbled structure; only this catches
- * a changed id or parent that still lies in bounds.
+ * The trailing hash of everything before it. Bounds checks catch a cut or garbled structure;
+ * only this catches a changed id or parent that still lies in bounds. Hashed here rather than
+ * by WebCrypto on a worker thread, which copies the whole file first.
  */
-async function verifyChecksum(data: Buffer, end: number, width: OidWidth, name: string): Promise<void> {
-  const digest = new Uint8Array(await webcrypto.subtle.digest(width === 20 ? 'SHA-1' : 'SHA-256', data.subarray(0, end)));
+function verifyChecksum(data: Buffer, end: number, width: OidWidth, name: string): void {
+  const digest = createHash(width === 20 ? 'sha1' : 'sha256')
+    .update(data.subarray(0, end))
+    .digest();
   if (!sameBytes(data, end, digest, width)) damaged(`its ${name} fails its checksum`);
 }
 
@@ -220,7 +218,7 @@ function checkSorted(oids: Uint8Array, count: number, width: number, name: strin
 }
 
 /** The layers as one graph: positions already index across layers (base first), which is how ids are numbered here. */
-async function assemble(layers: Layer[], width: OidWidth, total: number): Promise<CommitGraphFileGraph> {
+function assemble(layers: Layer[], width: OidWidth, total: number): CommitGraphFileGraph {
   const bytes = new Uint8Array(total * width);
   for (const layer of layers) bytes.set(layer.oids, layer.first * width);
   // A single file's ids arrive sorted; a chain is sorted only within each layer.
@@ -294,7 +292,6 @@ async function assemble(layers: Layer[], width: OidWidth, total: number): Promis
     for (let i = parentStart[id]; i < parentStart[id + 1]; i += 1) if (level[parentIds[i]] > highest) highest = level[parentIds[i]];
     if (level[id] !== highest + 1 || level[id] >= LEVEL_CAP) damaged('its generation numbers do not agree with its parents');
   }
-  for (const layer of layers) await layer.checksum;
   return { arrays: { oids, parentStart, parentIds }, generation: level, layers: layers.length, sortedCount: layers[0].count };
 }
 

@@ -52,10 +52,18 @@ export class ObjectIdTable {
 
   /**
    * Like `fromBytes`, for ids already in ascending byte order (a commit-graph file's lookup
-   * chunk, checked by its reader): prefix search then needs no sort, since that order is the ids'.
+   * chunk, checked by its reader): prefix search then needs no sort, since that order is the
+   * ids'. The table keeps `raw`, which the caller must not change afterwards.
    */
   static fromSortedBytes(width: OidWidth, raw: Uint8Array, count: number): ObjectIdTable {
-    const table = ObjectIdTable.fromBytes(width, raw, count);
+    const table = new ObjectIdTable(width, 16);
+    // Taken as is rather than copied: a file's 200,000 ids are 4 MB, and a copy would leave that much garbage.
+    table.bytes = raw.length === count * width ? raw : raw.slice(0, count * width);
+    table.count = count;
+    const size = tableSize(count);
+    table.slots = new Int32Array(size);
+    table.mask = size - 1;
+    for (let id = 0; id < count; id += 1) table.insertSlot(id);
     table.keepsSortedPrefix(count);
     return table;
   }

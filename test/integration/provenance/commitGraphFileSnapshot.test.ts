@@ -5,6 +5,11 @@ import { after, before, describe, it } from 'node:test';
 import { CommitGraph, walkGraph } from '../../../src/core/git/ancestry';
 import { GitRunner } from '../../../src/core/git/gitRunner';
 import { loadSnapshot, readRefs, type RepositorySnapshot } from '../../../src/core/provenance/repositorySnapshot';
+import { ProvenanceService } from '../../../src/core/provenance/documentProvenance';
+import { Workspace } from '../../../src/core/workspace';
+import { lensTitle } from '../../../src/server/lensTitle';
+import { runGit } from '../../fixtures/gitFixture';
+import { createPipelineFixture, type PipelineFixture } from '../server/pipelineFixture';
 import { addBranch, assertAncestryLikeGit, assertSameGraph, createGraphHistory, parentsOf, type GraphHistory } from '../../fixtures/commitGraphHistory';
 
 /*
@@ -177,6 +182,56 @@ describe('a commit-graph file that is not read', () => {
       assert.deepEqual(problems, []);
     } finally {
       await writeFile(file, kept);
+    }
+  });
+});
+
+describe('lenses of a cold service on a repository with a commit-graph file', () => {
+  let fixture: PipelineFixture;
+
+  before(async () => {
+    fixture = await createPipelineFixture({ commits: 60 });
+    const tree = await runGit(fixture.root, ['rev-parse', `${fixture.shas[20]}^{tree}`]).then((s) => s.trim());
+    const side = await runGit(fixture.root, ['commit-tree', tree, '-p', fixture.shas[20], '-m', 'side']).then((s) => s.trim());
+    await runGit(fixture.root, ['update-ref', 'refs/pull/1/head', side]);
+    await runGit(fixture.root, ['commit-graph', 'write', '--reachable']);
+  });
+  after(() => fixture?.cleanup());
+
+  /** Every commit's lens title from a new service, the git processes it started, and what it reported. */
+  async function titles(): Promise<{ titles: Map<string, string>; processes: number; problems: string[] }> {
+    const workspace = Workspace.open({ cwd: fixture.root });
+    const problems: string[] = [];
+    const counter = { started: 0 };
+    try {
+      const service = new ProvenanceService(workspace, { gitCounter: counter, onStorageProblem: (m) => problems.push(m) });
+      const commits = [...(await walkedParents(fixture.root)).keys()];
+      const view = await service.provenance(commits, { waitMs: null });
+      const titles = new Map<string, string>();
+      for (const sha of commits) titles.set(sha, view.commits.get(sha) ? lensTitle(view.commits.get(sha)!, view) : '(none)');
+      return { titles, processes: counter.started, problems };
+    } finally {
+      await workspace.close();
+    }
+  }
+
+  it('shows the same lenses as with the walk, and says why a damaged file was not read', async () => {
+    const fromFile = await titles();
+    assert.deepEqual(fromFile.problems, []);
+    const file = join(fixture.root, '.git', 'objects', 'info', 'commit-graph');
+    const good = await readFile(file);
+    const damaged = Buffer.from(good);
+    damaged[damaged.length - 30] ^= 0x40;
+    await writeFile(file, damaged);
+    try {
+      const walked = await titles();
+      assert.equal(walked.problems.length, 1);
+      assert.match(walked.problems[0], /^Not reading git's commit-graph file: .*checksum.*walking the history instead\.$/);
+      assert.deepEqual(fromFile.titles, walked.titles);
+      assert.ok([...walked.titles.values()].some((t) => t.startsWith('✓')) && [...walked.titles.values()].some((t) => t.startsWith('✗')), 'both answers occur');
+      assert.equal(walked.processes, fromFile.processes + 1, 'the file saves the walk');
+    } finally {
+      await writeFile(file, good);
     }
   });
 });

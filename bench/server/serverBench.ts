@@ -1,10 +1,11 @@
-import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { scanShas } from '../../src/core/text/shaScanner';
 import { DEFAULT_SETTINGS } from '../../src/server/settings';
 import type { BenchContext } from '../benchContext';
+import { cacheDir } from '../cache';
 import { failed, pending, type Figure } from '../figures';
 import { describeFloor, floorMeasure, FloorSamples, type FloorResult } from '../floor/floor';
 import { commitGraphNote } from '../history/commitGraphVariants';
@@ -38,7 +39,18 @@ interface ColdRun {
   titles: Map<number, string>;
 }
 
-const IDS = ['server.firstLens', 'server.coldAll', 'server.warmAll', 'server.rss', 'server.rssGrowth', 'server.hover', 'server.firstLens.stored', 'server.coldAll.stored'] as const;
+const IDS = [
+  'server.firstLens',
+  'server.coldAll',
+  'server.warmAll',
+  'server.rss',
+  'server.rssGrowth',
+  'server.hover',
+  'server.firstLens.stored',
+  'server.coldAll.stored',
+  'server.firstLens.graph',
+  'server.coldAll.graph',
+] as const;
 
 /**
  * The real language server on a cold start, as a person opening the document sees it: the
@@ -91,6 +103,7 @@ export async function serverFigures(context: BenchContext): Promise<Figure[]> {
     runError = error as Error;
   }
   const stored = await storedRuns(server, lens, context).catch((error: unknown) => error as Error);
+  const withGraph = await graphRuns(server, lens, context).catch((error: unknown) => error as Error);
   if (runs.length === 0) {
     const error = runError ?? new Error('no cold run finished');
     return IDS.map((id) => failed(id, GROUP, id, '', error));
@@ -213,6 +226,7 @@ export async function serverFigures(context: BenchContext): Promise<Figure[]> {
     );
   }
   figures.push(...storedFigures(stored, shape, floors, floorOf, floorNote, allFloor));
+  figures.push(...graphFigures(withGraph, shape));
   if (runError) figures[0].notes.push(`a later run failed: ${runError.message.split('\n')[0]}`);
   return figures;
 }
@@ -305,11 +319,76 @@ function storedFigures(
   ];
 }
 
+/**
+ * The same workspace on a copy of the repository with git's commit-graph file (the clone the
+ * CLI figures use): what a cold server costs on a clone where `git gc` or `git maintenance`
+ * has written one. Each run is a new server process with no storage folder.
+ */
+async function graphRuns(server: string, lens: LensWorkspace, context: BenchContext): Promise<ColdRun[]> {
+  const clone = await context.graphClone();
+  const root = join(await cacheDir(`lens-graph-server-${lens.scenario.key}`), 'workspace');
+  await mkdir(root, { recursive: true });
+  const config = JSON.parse(await readFile(lens.configFile, 'utf8')) as { repository: string };
+  config.repository = clone;
+  await writeFile(join(root, 'pipeline-lens.json'), `${JSON.stringify(config, null, 2)}\n`);
+  await copyFile(join(lens.root, 'deployments.json'), join(root, 'deployments.json'));
+  const documentFile = join(root, 'handoff.md');
+  await writeFile(documentFile, lens.document);
+  const graphLens: LensWorkspace = { ...lens, root, configFile: join(root, 'pipeline-lens.json'), documentFile };
+  const runs: ColdRun[] = [];
+  for (let run = 0; run < context.sizes.runs; run++) {
+    const session = LspSession.start(server, root);
+    try {
+      const result = await deadline(coldRun(session, graphLens, 0), `cold run with a commit-graph ${run + 1}`);
+      runs.push(result);
+      context.log(`cold run with a commit-graph ${run + 1}: first lens ${result.firstLensMs.toFixed(0)} ms, all ${result.allMs.toFixed(0)} ms, RSS ${result.rssMB.toFixed(0)} MB`);
+    } finally {
+      await session.stop();
+    }
+  }
+  return runs;
+}
+
+function graphFigures(runs: ColdRun[] | Error, shape: string): Figure[] {
+  const firstTitle = 'first lens shown, cold server, commit-graph file present';
+  const allTitle = 'all lenses resolved, cold server, commit-graph file present';
+  if (runs instanceof Error) return [failed('server.firstLens.graph', GROUP, firstTitle, '', runs), failed('server.coldAll.graph', GROUP, allTitle, '', runs)];
+  const errors = runs[0].errors.length ? [`${runs[0].errors.length} lenses answered with an error, e.g. "${runs[0].errors[0]}"`] : [];
+  const note = `${shape}; on a local copy of the repository (a mirror clone: hard links, every ref) with \`git commit-graph write --reachable\`, no storage folder`;
+  return [
+    {
+      id: 'server.firstLens.graph',
+      group: GROUP,
+      title: firstTitle,
+      product: { value: median(runs.map((r) => r.firstLensMs)), unit: 'ms', label: 'didOpen → first resolved lens answering for the deployments' },
+      baseline: null,
+      ratio: null,
+      goal: '',
+      status: errors.length ? 'failed' : 'info',
+      notes: [note, `runs ${runs.map((r) => r.firstLensMs.toFixed(0)).join(', ')} ms`, ...errors],
+    },
+    {
+      id: 'server.coldAll.graph',
+      group: GROUP,
+      title: allTitle,
+      product: { value: median(runs.map((r) => r.allMs)), unit: 'ms', label: 'didOpen → every lens resolved with nothing loading' },
+      baseline: null,
+      ratio: null,
+      goal: '',
+      status: errors.length ? 'failed' : 'info',
+      notes: [
+        `${runs[0].lenses.toLocaleString('en-US')} lenses; runs ${runs.map((r) => r.allMs.toFixed(0)).join(', ')} ms; RSS ${runs.map((r) => r.rssMB.toFixed(0)).join(', ')} MB`,
+        ...errors,
+      ],
+    },
+  ];
+}
+
 const loading = (title: string) => /\bloading\b/.test(title);
 const answersDeployments = (title: string) =>
   title !== '' && !title.includes('deployments loading') && !title.startsWith('Pipeline Lens:') && title !== 'commit details unavailable';
 
-async function coldRun(session: LspSession, lens: LensWorkspace, warmPasses: number, storagePath?: string): Promise<ColdRun> {
+export async function coldRun(session: LspSession, lens: LensWorkspace, warmPasses: number, storagePath?: string): Promise<ColdRun> {
   const spawned = process.hrtime.bigint();
   await session.initialize(lens.root, storagePath);
   const opened = process.hrtime.bigint();

@@ -255,12 +255,15 @@ export class CommitGraph implements AncestryIndex {
       parentStart[map[id] + 1] = edges;
     }
     const parentIds = new Int32Array(edges);
+    // Closed under parents, the kept commits keep their depths: no need to compute them again.
+    const generation = new Int32Array(kept);
     let at = 0;
     for (let id = 0; id < n; id += 1) {
       if (map[id] === -1) continue;
+      generation[map[id]] = this.generation[id];
       for (let i = this.parentStart[id]; i < this.parentStart[id + 1]; i += 1) parentIds[at++] = map[this.parentIds[i]];
     }
-    return new CommitGraph({ oids: ObjectIdTable.fromBytes(w, bytes, kept), parentStart, parentIds });
+    return new CommitGraph({ oids: ObjectIdTable.fromBytes(w, bytes, kept), parentStart, parentIds }, generation);
   }
 
   /** Whether every commit is in the bitset. */

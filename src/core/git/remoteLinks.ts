@@ -185,7 +185,7 @@ export function originUrlFromConfig(text: string): string | null {
 }
 
 /** A config value: quotes removed, escapes applied, a trailing comment dropped. */
-function configValue(text: string): string {
+export function configValue(text: string): string {
   let out = '';
   let quoted = false;
   for (let i = 0; i < text.length; i += 1) {

@@ -695,7 +695,7 @@ export class ProvenanceService {
   }
 
   private snapshotSources(previous: RepositorySnapshot | null) {
-    return { previous, store: this.store, onStoreProblem: this.onStorageProblem, now: this.options.now() };
+    return { previous, store: this.store, onStoreProblem: this.onStorageProblem, onCommitGraphProblem: this.onStorageProblem, now: this.options.now() };
   }
 
   private deployments(): TrackedLoad<Map<string, DeploymentListing>> {

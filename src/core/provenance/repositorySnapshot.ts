@@ -1,3 +1,4 @@
+import { dirname, resolve as resolvePath } from 'node:path';
 import { CommitGraph, walkGraph } from '../git/ancestry';
 import type { GitRunner } from '../git/gitRunner';
 import { HistoryCut, readShallowFile } from '../git/historyCut';
@@ -5,6 +6,7 @@ import { readRemoteFromConfigFile } from '../git/commitLinks';
 import type { RemoteRepository } from '../git/remoteLinks';
 import type { RevListReader } from '../git/revListReader';
 import { isFullSha } from '../git/revisions';
+import { snapshotGraphFromFile } from './commitGraphFileSnapshot';
 import type { SnapshotStore, StoredSnapshot } from './snapshotStore';
 
 /** The state of the refs: what the cached commit graph was built from. */
@@ -19,6 +21,8 @@ export interface RefsState {
   head: string | null;
   /** The repository's remote, for links out: read from its config file, so it costs no process. */
   remote: RemoteRepository | null;
+  /** Where the repository's config, objects and refs are (its common directory), for reading git's files without a process. */
+  commonDir?: string | null;
 }
 
 /**
@@ -31,8 +35,8 @@ export interface RepositorySnapshot extends StoredSnapshot {
   /** The graph's answers, withheld where they depend on history a shallow clone cut off. */
   cut: HistoryCut;
   loadedAt: number;
-  /** How the graph was had: walked whole, read from the store, or brought up to date from an earlier one. */
-  origin: 'walked' | 'stored' | 'updated';
+  /** How the graph was had: walked whole, read from git's commit-graph file, read from the store, or brought up to date from an earlier one. */
+  origin: 'walked' | 'commit-graph' | 'stored' | 'updated';
 }
 
 /**
@@ -61,7 +65,8 @@ export async function readRefs(runner: GitRunner): Promise<RefsState> {
     ),
   ].sort();
   // A deepening fetch moves the boundary without moving any ref: it is part of the state.
-  return { signature: [...tips, ...boundary.map((b) => `shallow:${b}`)].join(' '), tips, shallow, boundary, head, remote };
+  const commonDir = lines[2] ? dirname(resolvePath(runner.cwd, lines[2])) : null;
+  return { signature: [...tips, ...boundary.map((b) => `shallow:${b}`)].join(' '), tips, shallow, boundary, head, remote, commonDir };
 }
 
 export interface SnapshotSources {
@@ -74,13 +79,16 @@ export interface SnapshotSources {
   now?: number;
   /** Handed the reader of a whole walk as it starts, so commits it has printed can be asked about before it ends. */
   watchWalk?: (reader: RevListReader) => void;
+  /** Told why git's commit-graph file, present, was not read (the history is walked instead). */
+  onCommitGraphProblem?: (message: string) => void;
 }
 
 /**
  * The graph of exactly the tips that were read, so graph and signature agree: from an
  * earlier graph (in memory or stored) when there is one for the same shallow boundary,
  * walking only `rev-list new --not old` and dropping what no tip reaches any more (a
- * force-push, a deleted branch); otherwise one `rev-list --parents` of everything.
+ * force-push, a deleted branch); otherwise from git's commit-graph file when the repository
+ * has one git would use, walking only what it lacks; otherwise one `rev-list --parents` of everything.
  */
 export async function loadSnapshot(runner: GitRunner, refs: RefsState, sources: SnapshotSources = {}): Promise<RepositorySnapshot> {
   const now = sources.now ?? Date.now();
@@ -97,9 +105,10 @@ export async function loadSnapshot(runner: GitRunner, refs: RefsState, sources: 
     result = base.refs.signature === refs.signature ? { ...base, refs } : await update(runner, base, refs);
     if (result.graph !== base.graph) origin = 'updated';
   } else {
-    const graph = refs.tips.length ? new CommitGraph(await walkGraph(runner, refs.tips, null, sources.watchWalk)) : CommitGraph.empty();
+    const fromFile = await snapshotGraphFromFile(runner, refs, sources.onCommitGraphProblem);
+    const graph = fromFile ?? (refs.tips.length ? new CommitGraph(await walkGraph(runner, refs.tips, null, sources.watchWalk)) : CommitGraph.empty());
     result = { refs, graph, peeled: new Map() };
-    origin = 'walked';
+    origin = fromFile ? 'commit-graph' : 'walked';
   }
   const store = sources.store;
   if (store && (origin !== 'stored' || result.refs.signature !== base?.refs.signature)) {

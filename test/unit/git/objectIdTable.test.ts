@@ -25,3 +25,23 @@ describe('ObjectIdTable.trim', () => {
     assert.equal(table.idOf(sha(1)), 0);
   });
 });
+
+describe('ObjectIdTable with a sorted prefix', () => {
+  it('finds every id by prefix when ids added after a sorted run are few (sorted alone and merged)', () => {
+    const ids = Array.from({ length: 2000 }, (_, n) => sha(n));
+    const sorted = ids.slice(0, 1900).sort();
+    const table = ObjectIdTable.fromSortedBytes(20, Buffer.concat(sorted.map((s) => Buffer.from(s, 'hex'))), sorted.length);
+    for (const s of sorted) assert.equal(table.hexOf(table.findPrefix(s.slice(0, 10))), s);
+    for (const s of ids.slice(1900)) table.addBytes(decodeHex(s, 20)!, 0);
+    for (const s of ids) assert.equal(table.hexOf(table.findPrefix(s.slice(0, 10))), s, s);
+    assert.equal(table.findPrefix('ffffffffff'), -1);
+  });
+
+  it('treats only the ids it is told about as sorted', () => {
+    const ids = Array.from({ length: 500 }, (_, n) => sha(n + 5000));
+    const head = ids.slice(0, 480).sort();
+    const table = ObjectIdTable.fromBytes(20, Buffer.concat([...head, ...ids.slice(480)].map((s) => Buffer.from(s, 'hex'))), 500);
+    table.keepsSortedPrefix(480);
+    for (const s of ids) assert.equal(table.hexOf(table.findPrefix(s.slice(0, 10))), s, s);
+  });
+});

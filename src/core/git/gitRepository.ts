@@ -1,6 +1,6 @@
 import { stat } from 'node:fs/promises';
 import { resolve as resolvePath } from 'node:path';
-import { buildAncestryIndex } from './ancestry';
+import { buildAncestryIndex, GrowingAncestry } from './ancestry';
 import { readCommitLinks } from './commitLinks';
 import type { CommitLinks } from './remoteLinks';
 import { GitRunner, type GitRunnerOptions } from './gitRunner';
@@ -139,6 +139,14 @@ export class GitRepository {
    */
   ancestryIndex(tips: string[]): Promise<AncestryIndex> {
     return buildAncestryIndex(this.runner, tips);
+  }
+
+  /**
+   * Starts the ancestry walk from the tips known now; its `index` adds the ones learnt later
+   * with a second walk only when the first did not reach them.
+   */
+  growingAncestry(tips: string[]): GrowingAncestry {
+    return new GrowingAncestry(this.runner, tips);
   }
 
   /**

@@ -127,7 +127,7 @@ export async function cliFigures(context: BenchContext): Promise<Figure[]> {
           status: processes.count <= 3 ? 'met' : 'missed',
           notes: [
             `git ${processes.commands.join('; git ')}`,
-            'the walk starts from the deployed revisions and the commit asked about; a build the results or runs name outside that history adds one walk (rev-list <build> --not <first tips>)',
+            'the walk starts from the deployed revisions and the commit asked about; a build the results, runs or re-runs name outside that history adds one walk (rev-list <build> --not <first tips>)',
           ],
         },
   );

@@ -82,8 +82,28 @@ describe('GrowingAncestry against one walk from every tip', () => {
       const first = tips.filter(() => next() < 0.5);
       const later = tips.filter((t) => !first.includes(t));
       const whole = (await repo.ancestryIndex(tips)) as CommitGraph;
-      const joined = await repo.growingAncestry(first).index(tips);
+      const walk = repo.growingAncestry(first);
+      // Some of the later tips first, then all: each question joins what the ones before walked.
+      await walk.index(later.filter(() => next() < 0.5));
+      const joined = await walk.index(tips);
       same(joined, whole, `round ${round} (${first.length} first, ${later.length} later)`);
+    }
+  });
+
+  it("answers a conversation's later containment questions as a walk of their own tips would", async () => {
+    const next = random(5);
+    for (let round = 0; round < 4; round += 1) {
+      const first = all.filter(() => next() < 0.05);
+      const builds = all.filter(() => next() < 0.05);
+      const own = await repo.ancestryIndex(builds);
+      const shared = await repo.batched(async (git) => {
+        git.growingAncestry(first);
+        return git.ancestryIncluding(builds);
+      });
+      for (const b of builds) {
+        assert.equal(shared.knows(b), own.knows(b), `round ${round}: knows ${b}`);
+        for (const c of all) assert.equal(shared.contains(b, c), own.contains(b, c), `round ${round}: ${b} contains ${c}`);
+      }
     }
   });
 

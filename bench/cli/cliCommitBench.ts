@@ -125,7 +125,10 @@ export async function cliFigures(context: BenchContext): Promise<Figure[]> {
           ratio: null,
           goal: '≤ 3',
           status: processes.count <= 3 ? 'met' : 'missed',
-          notes: [`git ${processes.commands.join('; git ')}`],
+          notes: [
+            `git ${processes.commands.join('; git ')}`,
+            'the walk starts from the deployed revisions and the commit asked about; a build the results, runs or re-runs name outside that history adds one walk (rev-list <build> --not <first tips>)',
+          ],
         },
   );
   return figures;

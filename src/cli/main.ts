@@ -112,7 +112,7 @@ function onlyService(workspace: Workspace): string {
 }
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
-async function windowFrom(options: { from?: string; to?: string }, workspace: Workspace, io: CliIO): Promise<DateWindow> {
+function checkWindowOptions(options: { from?: string; to?: string }): void {
   for (const [flag, value] of [
     ['--from', options.from],
     ['--to', options.to],
@@ -120,6 +120,10 @@ async function windowFrom(options: { from?: string; to?: string }, workspace: Wo
     if (value !== undefined && (!DATE.test(value) || Number.isNaN(Date.parse(value)))) throw new UsageError(`${flag} ${value} is not a date; use YYYY-MM-DD, e.g. 2026-01-09.`);
   }
   if (options.from && options.to && options.from > options.to) throw new UsageError(`--from ${options.from} is after --to ${options.to}.`);
+}
+
+async function windowFrom(options: { from?: string; to?: string }, workspace: Workspace, io: CliIO): Promise<DateWindow> {
+  checkWindowOptions(options);
   if (options.from && options.to) return { from: options.from, to: options.to };
   const fallback = await workspace.defaultWindowBasis();
   if (fallback.note) io.stderr(`${fallback.note}\n`);
@@ -275,18 +279,22 @@ export function buildProgram(io: CliIO = PROCESS_IO, result: { exitCode: number 
     .option('--json', 'machine-readable output (see docs/cli.md)')
     .action(async (shas: string[], options: { from?: string; to?: string; json?: boolean }) => {
       for (const sha of shas) if (!/^[0-9a-f]{4,40}$/i.test(sha)) throw new UsageError(`"${sha}" is not a commit SHA: give 4 to 40 hexadecimal characters.`);
+      checkWindowOptions(options);
       await withWorkspace(globals(), here, async (w) => {
-        const window = await windowFrom(options, w, io);
+        // The window comes from the data (a warehouse query): read while git walks, not before.
+        const windowRead = windowFrom(options, w, io);
         // When each model's re-runs last wrote is read beside the git work; the re-runs'
         // pairing, the heavy query, then runs only for models written to after a commit.
-        const lastWrites = rerunLastWrites(w, window);
-        // Awaited below; a failure of the git work first must not leave it unhandled.
+        const lastWrites = windowRead.then((window) => rerunLastWrites(w, window));
+        // Awaited below; a failure of the git work first must not leave them unhandled.
+        windowRead.catch(() => undefined);
         lastWrites.catch(() => undefined);
         // One git conversation for the commits, their files, the builds the records and the re-runs name.
         const { provenances, links, reruns, modeSplits } = await (
           await w.git()
         ).batched(async (git) => {
-          const provenances = await commitProvenance(w, shas, { window, git });
+          const provenances = await commitProvenance(w, shas, { window: windowRead, git });
+          const window = await windowRead;
           const found = provenances.flatMap((p) => (p.commit ? [p.commit.sha] : []));
           const [links, reruns, modeSplits] = await Promise.all([
             found.length ? git.commitLinks(found) : Promise.resolve(new Map<string, CommitLinks>()),

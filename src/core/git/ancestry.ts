@@ -448,3 +448,58 @@ export async function buildAncestryIndex(runner: GitRunner, tips: string[]): Pro
     ),
   );
 }
+
+/**
+ * A walk begun from the tips known first (the deployed revisions and the commits asked
+ * about), so git walks while the rest is read; `index` joins to it a walk of the later tips
+ * it did not reach, `rev-list <new> --not <tips walked so far>`, as a stored graph is
+ * updated. The index answers as one walked from every tip at once: what the later walk
+ * prints is exactly what the earlier ones did not reach, and a commit printed twice keeps its
+ * first parent list.
+ */
+export class GrowingAncestry {
+  private readonly first: Promise<GraphArrays> | null;
+  /** Tips walked so far, as handed to git. */
+  private readonly walkedTips: string[];
+  /** The graph of every walk so far; later questions share its ancestor sets. */
+  private graph: CommitGraph | null = null;
+  /** Questions are answered one after another, each from the graph the one before left. */
+  private queue: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    private readonly runner: GitRunner,
+    tips: string[],
+  ) {
+    this.walkedTips = [...new Set(tips.filter(isSafeRevision))];
+    this.first = this.walkedTips.length
+      ? walkGraph(
+          runner,
+          this.walkedTips.map((tip) => `${tip}^{commit}`),
+        )
+      : null;
+    // Awaited by `index`; a caller that fails before asking must not leave it unhandled.
+    this.first?.catch(() => undefined);
+  }
+
+  /** Index over everything reachable from the tips walked so far and `tips` (full SHAs, as `buildAncestryIndex` takes them). */
+  index(tips: string[]): Promise<CommitGraph> {
+    const answer = this.queue.then(() => this.grow(tips));
+    this.queue = answer.catch(() => undefined);
+    return answer;
+  }
+
+  private async grow(tips: string[]): Promise<CommitGraph> {
+    this.graph ??= this.first ? new CommitGraph(await this.first) : CommitGraph.empty();
+    const walked = this.graph;
+    const later = [...new Set(tips.filter(isSafeRevision))].filter((tip) => !walked.knows(tip));
+    if (later.length === 0) return walked;
+    // An empty graph gives no id width to join to (SHA-1 or SHA-256): walk afresh.
+    const grown =
+      walked.size === 0
+        ? await buildAncestryIndex(this.runner, later)
+        : new CommitGraph(await walkGraph(this.runner, [...later.map((tip) => `${tip}^{commit}`), ...this.walkedTips.map((tip) => `^${tip}^{commit}`)], walked.arrays()));
+    this.walkedTips.push(...later);
+    this.graph = grown;
+    return grown;
+  }
+}

@@ -1,6 +1,6 @@
 import { stat } from 'node:fs/promises';
 import { resolve as resolvePath } from 'node:path';
-import { buildAncestryIndex } from './ancestry';
+import { buildAncestryIndex, GrowingAncestry } from './ancestry';
 import { readCommitLinks } from './commitLinks';
 import type { CommitLinks } from './remoteLinks';
 import { GitRunner, type GitRunnerOptions } from './gitRunner';
@@ -35,6 +35,8 @@ const OPENED_STATE_MS = 5_000;
 export class GitRepository {
   /** The open `cat-file --batch` of a `batched` call, started on first use. */
   private session: CatFileSession | null = null;
+  /** The ancestry walk a `batched` call started, for later questions in the same conversation. */
+  private growing: GrowingAncestry | null = null;
 
   private constructor(
     readonly root: string,
@@ -139,6 +141,27 @@ export class GitRepository {
    */
   ancestryIndex(tips: string[]): Promise<AncestryIndex> {
     return buildAncestryIndex(this.runner, tips);
+  }
+
+  /**
+   * Starts the ancestry walk from the tips known now; its `index` adds the ones learnt later
+   * with a second walk only when the first did not reach them.
+   */
+  growingAncestry(tips: string[]): GrowingAncestry {
+    const walk = new GrowingAncestry(this.runner, tips);
+    if (this.batchedCall) this.growing = walk;
+    return walk;
+  }
+
+  /**
+   * An index holding at least everything reachable from `tips`, for "does X contain Y" and
+   * `knows` about those commits: in a conversation that already walked (a commit's
+   * provenance), that walk joined with what it did not reach, else a walk of their own. It
+   * may hold other commits too, so a count from a revision outside `tips` can differ from
+   * `ancestryIndex(tips)`'s: ask that one for counts.
+   */
+  ancestryIncluding(tips: string[]): Promise<AncestryIndex> {
+    return this.growing ? this.growing.index(tips) : this.ancestryIndex(tips);
   }
 
   /**

@@ -147,7 +147,7 @@ export interface ProvenanceInputs {
 export async function commitProvenance(
   workspace: Workspace,
   shas: string[],
-  options: { window?: DateWindow; withResults?: boolean; git?: GitRepository } = {},
+  options: { window?: DateWindow | Promise<DateWindow>; withResults?: boolean; git?: GitRepository } = {},
 ): Promise<CommitProvenance[]> {
   // The commits asked about, their files and the builds the records name are read through one
   // `cat-file --batch`: the caller's, when it asks git more in the same conversation.
@@ -155,16 +155,20 @@ export async function commitProvenance(
   return (await workspace.git()).batched((git) => gatherProvenance(workspace, git, shas, options));
 }
 
-async function gatherProvenance(workspace: Workspace, git: GitRepository, shas: string[], options: { window?: DateWindow; withResults?: boolean }): Promise<CommitProvenance[]> {
+async function gatherProvenance(
+  workspace: Workspace,
+  git: GitRepository,
+  shas: string[],
+  options: { window?: DateWindow | Promise<DateWindow>; withResults?: boolean },
+): Promise<CommitProvenance[]> {
   const shallow = await git.shallowState();
-  const window = options.window ?? (await workspace.defaultWindow());
-  const resolutions = await git.resolve(shas);
-  const found = [...resolutions.values()].flatMap((r) => (r.status === 'found' ? [r.commit] : []));
-  const files = found.length ? await git.filesChanged(found.map((c) => c.sha)) : new Map<string, string[]>();
+  // The window is needed only by the warehouse queries: the git work does not wait for it.
+  const windowRead = Promise.resolve(options.window ?? workspace.defaultWindow());
+  windowRead.catch(() => undefined);
 
   const services = workspace.config.services;
   const deploymentLists = new Map<string, DeploymentListing>();
-  await Promise.all(
+  const deploymentsRead = Promise.all(
     services.map(async (s) => {
       try {
         deploymentLists.set(s.name, { list: await workspace.deployments(s.name) });
@@ -172,7 +176,16 @@ async function gatherProvenance(workspace: Workspace, git: GitRepository, shas: 
         deploymentLists.set(s.name, { error: (error as Error).message });
       }
     }),
-  );
+  ).then(() => [...deploymentLists.values()].flatMap((v) => ('list' in v ? v.list.map((d) => d.commit) : [])));
+  const [resolutions, deploymentCommits, deployed] = await Promise.all([git.resolve(shas), deploymentsRead, deploymentsRead.then((commits) => ResolvedShas.resolve(git, commits))]);
+  const found = [...resolutions.values()].flatMap((r) => (r.status === 'found' ? [r.commit] : []));
+  // The walk is the longest step: it starts from the deployed revisions and the commits asked
+  // about while the warehouse is read, and is extended only for builds the records name
+  // outside that history.
+  const firstTips = [...found.map((c) => c.sha), ...deploymentCommits.flatMap((v) => deployed.full(v) ?? [])];
+  const walk = firstTips.length ? git.growingAncestry([...firstTips, ...shallow.boundary]) : null;
+  const files = found.length ? await git.filesChanged(found.map((c) => c.sha)) : new Map<string, string[]>();
+  const window = await windowRead;
 
   const now = workspace.currentTime().toISOString();
   const log = workspace.config.tables.executionLog;
@@ -193,14 +206,14 @@ async function gatherProvenance(workspace: Workspace, git: GitRepository, shas: 
   if (warehouse && options.withResults !== false && !config.tables.predictions.columns.commit) notChecked.push(NO_BUILD_COLUMN);
   const runs = runRows.map(toRunRecord);
 
-  const deploymentCommits = [...deploymentLists.values()].flatMap((v) => ('list' in v ? v.list.map((d) => d.commit) : []));
   const resolved = await ResolvedShas.resolve(git, [...deploymentCommits, ...runs.map((r) => r.commit), ...metricRows.map((r) => r.commit_sha as string | null)]);
   const tips = new Set<string>(found.map((c) => c.sha));
   for (const v of [...deploymentCommits, ...runs.map((r) => r.commit), ...metricRows.map((r) => r.commit_sha as string | null)]) {
     const full = resolved.full(v);
     if (full) tips.add(full);
   }
-  const ancestry = new HistoryCut(tips.size ? await git.ancestryIndex([...tips, ...shallow.boundary]) : EMPTY_ANCESTRY, shallow);
+  const tipList = [...tips, ...shallow.boundary];
+  const ancestry = new HistoryCut(tips.size ? await (walk ? walk.index(tipList) : git.ancestryIndex(tipList)) : EMPTY_ANCESTRY, shallow);
 
   return assembleProvenance({
     queries: shas,

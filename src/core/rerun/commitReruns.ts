@@ -64,7 +64,9 @@ export async function rerunsAfterCommits(
   if (!impact.recorded) return { recorded: false, reason: impact.reason };
   const builds = [...new Set(impact.perModel.flatMap((m) => m.builds.map((b) => b.new)).filter((b): b is string => b !== null))];
   const git = batchedGit ?? (await workspace.git());
-  const index = builds.length ? await git.ancestryIndex(builds) : null;
+  // Only containment and `knows` of these builds are asked: the commits' own walk, joined
+  // with whatever of the builds it did not reach, answers them as a walk of the builds would.
+  const index = builds.length ? await git.ancestryIncluding(builds) : null;
   const byCommit = new Map<string, CommitRerun[]>();
   for (const p of found) {
     const commit = p.commit!;

@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
-import { writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { delimiter, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { main } from '../../../src/cli/main';
 import { commitProvenance } from '../../../src/core/provenance/commitProvenance';
@@ -9,6 +11,7 @@ import { rerunImpact, type ModelRerun } from '../../../src/core/rerun/rerunImpac
 import type { DateWindow } from '../../../src/core/warehouse/catalog';
 import { Workspace } from '../../../src/core/workspace';
 import { FakeBigQuery } from '../../fakes/fakeBigQuery';
+import { runCliProcess } from '../../fixtures/cliProcess';
 import { createGitFixture, type GitFixture } from '../../fixtures/gitFixture';
 import { createParityDataset, type ParityDataset } from '../bigquery/parityDataset';
 
@@ -155,5 +158,31 @@ describe('re-runs after a commit', () => {
     assert.deepEqual(together.commits[1].reruns, [], 'no re-run was written after it');
     assert.deepEqual(together.commits[2].reruns, [], 'touches no service');
     assert.equal(together.commits[0].rerunsNotRecorded, null);
+  });
+
+  it('places the re-run builds with the walk the commit already had: no further git process', async () => {
+    // Counted through a `git` on PATH that logs its arguments, in a CLI process of its own.
+    const wrapperDir = await mkdtemp(join(tmpdir(), 'pipeline-lens-git-count-'));
+    try {
+      const logFile = join(wrapperDir, 'calls.log');
+      const realGit = execFileSync('sh', ['-c', 'command -v git'], { encoding: 'utf8' }).trim();
+      await writeFile(join(wrapperDir, 'git'), `#!/bin/sh\nprintf '%s\\n' "$*" >> '${logFile}'\nexec '${realGit}' "$@"\n`);
+      await chmod(join(wrapperDir, 'git'), 0o755);
+      const run = await runCliProcess(['--cwd', repo.root, '--config', 'embedded.json', 'commit', commit('fix'), '--from', WINDOW.from, '--to', WINDOW.to, '--json'], {
+        ...process.env,
+        PATH: `${wrapperDir}${delimiter}${process.env.PATH ?? ''}`,
+      });
+      assert.equal(run.code, 0, run.stderr);
+      const [answer] = (JSON.parse(run.stdout) as { commits: Array<{ reruns: Array<{ rerun: { model: string }; builds: string }> | null }> }).commits;
+      assert.deepEqual(
+        answer.reruns?.map((r) => [r.rerun.model, r.builds]),
+        [['catboost_v8', 'contain it']],
+      );
+      const calls = (await readFile(logFile, 'utf8')).split('\n').filter(Boolean);
+      assert.equal(calls.filter((c) => c.includes('rev-list')).length, 1, calls.join('; '));
+      assert.ok(calls.length <= 3, calls.join('; '));
+    } finally {
+      await rm(wrapperDir, { recursive: true, force: true });
+    }
   });
 });

@@ -458,7 +458,7 @@ export async function buildAncestryIndex(runner: GitRunner, tips: string[]): Pro
  * first parent list.
  */
 export class GrowingAncestry {
-  private readonly first: Promise<GraphArrays> | null;
+  private readonly first: Promise<CommitGraph> | null;
   /** Tips walked so far, as handed to git. */
   private readonly walkedTips: string[];
   /** The graph of every walk so far; later questions share its ancestor sets. */
@@ -466,17 +466,21 @@ export class GrowingAncestry {
   /** Questions are answered one after another, each from the graph the one before left. */
   private queue: Promise<unknown> = Promise.resolve();
 
+  /** `fromFile`: the same graph read another way (git's commit-graph file), or null to walk. */
   constructor(
     private readonly runner: GitRunner,
     tips: string[],
+    fromFile?: (tips: string[]) => Promise<CommitGraph | null>,
   ) {
     this.walkedTips = [...new Set(tips.filter(isSafeRevision))];
-    this.first = this.walkedTips.length
-      ? walkGraph(
+    const walk = async () =>
+      new CommitGraph(
+        await walkGraph(
           runner,
           this.walkedTips.map((tip) => `${tip}^{commit}`),
-        )
-      : null;
+        ),
+      );
+    this.first = this.walkedTips.length ? (fromFile ? fromFile(this.walkedTips).then((graph) => graph ?? walk()) : walk()) : null;
     // Awaited by `index`; a caller that fails before asking must not leave it unhandled.
     this.first?.catch(() => undefined);
   }
@@ -489,7 +493,7 @@ export class GrowingAncestry {
   }
 
   private async grow(tips: string[]): Promise<CommitGraph> {
-    this.graph ??= this.first ? new CommitGraph(await this.first) : CommitGraph.empty();
+    this.graph ??= this.first ? await this.first : CommitGraph.empty();
     const walked = this.graph;
     const later = [...new Set(tips.filter(isSafeRevision))].filter((tip) => !walked.knows(tip));
     if (later.length === 0) return walked;

@@ -1,6 +1,7 @@
 import { stat } from 'node:fs/promises';
-import { resolve as resolvePath } from 'node:path';
-import { buildAncestryIndex, GrowingAncestry } from './ancestry';
+import { dirname, resolve as resolvePath } from 'node:path';
+import { buildAncestryIndex, GrowingAncestry, type CommitGraph } from './ancestry';
+import { graphFromCommitGraphFile } from '../provenance/commitGraphFileSnapshot';
 import { readCommitLinks } from './commitLinks';
 import type { CommitLinks } from './remoteLinks';
 import { GitRunner, type GitRunnerOptions } from './gitRunner';
@@ -148,9 +149,20 @@ export class GitRepository {
    * with a second walk only when the first did not reach them.
    */
   growingAncestry(tips: string[]): GrowingAncestry {
-    const walk = new GrowingAncestry(this.runner, tips);
+    const walk = new GrowingAncestry(this.runner, tips, (walked) => this.graphFromFile(walked));
     if (this.batchedCall) this.growing = walk;
     return walk;
+  }
+
+  /**
+   * The graph of `tips` from git's commit-graph file when the repository has one git would
+   * use and every tip is a full SHA: no walk, or one of the tips the file lacks. Null to walk.
+   */
+  private async graphFromFile(tips: string[]): Promise<CommitGraph | null> {
+    const gitDir = this.opened.configPath ? dirname(this.opened.configPath) : null;
+    if (!gitDir || !tips.every(isFullSha)) return null;
+    const read = await graphFromCommitGraphFile(this.runner, gitDir, tips).catch(() => null);
+    return read && read.graph ? read.graph : null;
   }
 
   /**

@@ -71,4 +71,27 @@ describe('git processes of pipeline-lens commit', () => {
       [true, true, false],
     );
   });
+
+  it("with git's commit-graph file: the same answers, read from the file instead of a rev-list walk", async () => {
+    const args = ['commit', fixture.sha.feed, fixture.sha.undeployed.slice(0, 12), fixture.sha.fix, '--json'];
+    const walked = await counted(args);
+    assert.equal(walked.run.code, 0, walked.run.stderr);
+    assert.ok(
+      walked.calls.some((c) => c.startsWith('rev-list')),
+      `without the file the history is walked: ${walked.calls.join('; ')}`,
+    );
+    execFileSync('git', ['commit-graph', 'write', '--reachable'], { cwd: fixture.root });
+    try {
+      const read = await counted(args);
+      assert.equal(read.run.code, 0, read.run.stderr);
+      assert.deepEqual(
+        read.calls.filter((c) => c.startsWith('rev-list')),
+        [],
+        `git processes: ${read.calls.join('; ')}`,
+      );
+      assert.deepEqual(JSON.parse(read.run.stdout).commits, JSON.parse(walked.run.stdout).commits);
+    } finally {
+      await rm(join(fixture.root, '.git', 'objects', 'info', 'commit-graph'), { force: true });
+    }
+  });
 });

@@ -10,6 +10,9 @@ import type { AncestryIndex } from './types';
  */
 const CACHE_BUDGET_BYTES = 16 * 1024 * 1024;
 
+/** Revisions whose ancestor sets one pass computes: their masks take 4 bytes per commit per 32 of them. */
+const REVISIONS_PER_PASS = 256;
+
 /** Prefix lookups of record values (the same few SHAs asked thousands of times) remembered before the memo is cleared. */
 const PREFIX_MEMO_LIMIT = 50_000;
 
@@ -136,12 +139,18 @@ export class CommitGraph implements AncestryIndex {
     }
     const room = Math.max(0, this.cacheCapacity - this.ancestorSets.size);
     if (wanted.length === 0 || wanted.length > room) return;
+    for (let offset = 0; offset < wanted.length; offset += REVISIONS_PER_PASS) this.preparePass(wanted.slice(offset, offset + REVISIONS_PER_PASS));
+  }
+
+  /**
+   * One pass for up to `REVISIONS_PER_PASS` revisions. Revision j is bit (j & 31) of word
+   * (j >>> 5) of each commit's mask: a pass costs about the same for 32 revisions as for
+   * 128 (in a new process it is mostly the loop's first, unoptimised iterations).
+   */
+  private preparePass(wanted: number[]): void {
     const n = this.size;
     const words = Math.ceil(n / 32);
     const order = this.topologicalOrder();
-    // Revision j is bit (j & 31) of lane (j >>> 5) of each commit's mask: every revision in
-    // one pass, since a pass costs about the same for 32 revisions as for 128 (in a new
-    // process it is mostly the loop's first, unoptimised iterations).
     const lanes = Math.ceil(wanted.length / 32);
     const masks = new Int32Array(n * lanes);
     let highest = 0;

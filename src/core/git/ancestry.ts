@@ -125,9 +125,9 @@ export class CommitGraph implements AncestryIndex {
    * Computes the ancestor sets of many revisions in one pass over the graph rather than one
    * walk each: a document's lenses ask about every deployed revision and every build in the
    * warehouse. Revisions already computed are not computed again, so a caller may ask again
-   * with more. Unknown SHAs are ignored.
+   * with more. Unknown SHAs are ignored. Returns how many sets it computed.
    */
-  prepare(revisions: Iterable<string>): void {
+  prepare(revisions: Iterable<string>): number {
     const wanted: number[] = [];
     const asked = new Set<number>();
     for (const revision of revisions) {
@@ -138,8 +138,9 @@ export class CommitGraph implements AncestryIndex {
       }
     }
     const room = Math.max(0, this.cacheCapacity - this.ancestorSets.size);
-    if (wanted.length === 0 || wanted.length > room) return;
+    if (wanted.length === 0 || wanted.length > room) return 0;
     for (let offset = 0; offset < wanted.length; offset += REVISIONS_PER_PASS) this.preparePass(wanted.slice(offset, offset + REVISIONS_PER_PASS));
+    return wanted.length;
   }
 
   /**

@@ -113,6 +113,15 @@ export const rangeKey = (window: DateWindow): string => `${window.from}..${windo
 
 export type ProvenanceChange = 'refs' | 'deployments' | 'runs' | 'results';
 
+/** A step of the first load and when it ended (epoch ms); `ms`: the work's own time, for a step that is work rather than a wait. */
+export interface StartupStep {
+  step: string;
+  at: number;
+  ms?: number;
+}
+
+const MAX_STARTUP_STEPS = 16;
+
 const DEFAULTS = {
   refsRecheckMs: 60_000,
   dataTtlMs: 5 * 60_000,
@@ -164,6 +173,8 @@ export class ProvenanceService {
   private readonly rerunLoads: RefreshingCache<RerunImpact>;
   private readonly assembled: LRUCache<string, CommitProvenance>;
   private readonly listeners = new Set<(change: ProvenanceChange) => void>();
+  /** When each step of the first load ended: where a new session's first lens spends its time. */
+  private readonly startup: StartupStep[] = [];
 
   constructor(
     private readonly workspace: Workspace,
@@ -206,6 +217,22 @@ export class ProvenanceService {
     return snapshot.catch(() => undefined);
   }
 
+  /**
+   * When each step of the service's first load ended (epoch ms, as `performance.timeOrigin +
+   * performance.now()`), each step once: the refs, the commit graph (and whether it was read
+   * from the storage folder or walked), the deployments, the results, the first tokens
+   * resolved, the first commit details, the ancestor sets (with how long computing them
+   * took) and the first answer.
+   */
+  startupSteps(): readonly StartupStep[] {
+    return this.startup;
+  }
+
+  private mark(step: string, ms?: number): void {
+    if (this.startup.length >= MAX_STARTUP_STEPS || this.startup.some((s) => s.step === step)) return;
+    this.startup.push({ step, at: performance.timeOrigin + performance.now(), ...(ms === undefined ? {} : { ms }) });
+  }
+
   /** The refs may have moved (a commit, a checkout, a fetch): check them on next use. */
   refsChanged(): void {
     this.snapshotCheckedAt = 0;
@@ -228,6 +255,7 @@ export class ProvenanceService {
       const full = snapshot.graph.full(token);
       if (full) result.set(token, full);
     }
+    this.mark('tokens resolved');
     return result;
   }
 
@@ -340,6 +368,7 @@ export class ProvenanceService {
       this.readDetails([...needed, ...options.batch, ...[...rest.values()].filter((m): m is string => m !== null)]);
     }
     const details = await this.commitDetails(needed, signal);
+    this.mark('first commit details');
     await this.waitForData({ deployments, window, runs, results }, started, options);
 
     const { key, parts } = this.dataKey(snapshotLoad, deployments, window, runs, results);
@@ -350,7 +379,9 @@ export class ProvenanceService {
     const notChecked = [...(runs?.value?.notChecked ?? []), ...(results.value?.notChecked ?? [])];
     if (this.preparedFor !== key) {
       this.preparedFor = key;
-      prepareBuilds(snapshot.graph, deploymentLists, runRecords, metricRows);
+      const before = performance.now();
+      const computed = prepareBuilds(snapshot.graph, deploymentLists, runRecords, metricRows);
+      if (computed) this.mark(`ancestor sets of ${computed} builds`, performance.now() - before);
     }
     const commits = new Map<string, CommitProvenance>();
     for (const sha of asked) {
@@ -389,6 +420,7 @@ export class ProvenanceService {
         this.linkMemo.set(`${snapshotLoad.id}:${sha}`, link);
       }
     }
+    this.mark('first answer');
     return { commits, ...parts, links, key };
   }
 
@@ -633,7 +665,7 @@ export class ProvenanceService {
     const current = this.snapshotLoad;
     if (!current || (current.state === 'failed' && now - this.snapshotFailedAt >= this.options.failureTtlMs)) {
       const refs = readRefs(this.runner);
-      refs.catch(nothing);
+      refs.then(() => this.mark('refs read'), nothing);
       let walking: (whole: boolean) => void = () => undefined;
       this.coldWalk = new Promise<boolean>((resolve) => {
         walking = resolve;
@@ -657,7 +689,8 @@ export class ProvenanceService {
         this.deployedHistory = null;
       };
       load.promise.then(
-        () => {
+        (snapshot) => {
+          this.mark(`commit graph ${snapshot.origin === 'stored' ? 'read from the storage folder' : snapshot.origin}`);
           settled();
           // Lenses answered before the graph (their lists from the object database, "commits behind" left out) are asked for again.
           if (this.servedEarly) {
@@ -715,6 +748,7 @@ export class ProvenanceService {
           }
         }),
       );
+      this.mark('deployments read');
       return lists;
     });
   }
@@ -753,6 +787,7 @@ export class ProvenanceService {
       const part = await this.query((signal) =>
         this.workspace.warehouse().then((w) => runForView(w, this.workspace.config, (c) => modelByCommitQuery(c, { window: range }), range, 'results by build', signal)),
       );
+      this.mark('results read');
       if (!this.workspace.config.tables.predictions.columns.commit) return { window: range, rows: part.rows, notChecked: [...part.notChecked, NO_BUILD_COLUMN], answered: false };
       return { window: range, rows: part.rows, notChecked: part.notChecked, answered: part.answered };
     });
@@ -779,7 +814,7 @@ export class ProvenanceService {
  * Ancestor sets of every build a document's answers ask about (deployed revisions, builds
  * that ran, builds with results), computed together in a few passes over the graph.
  */
-function prepareBuilds(graph: CommitGraph, deployments: Map<string, DeploymentListing>, runs: RunRecord[], rows: Row[]): void {
+function prepareBuilds(graph: CommitGraph, deployments: Map<string, DeploymentListing>, runs: RunRecord[], rows: Row[]): number {
   const builds = new Set<string>();
   const add = (value: string | null | undefined) => {
     const full = graph.full(value);
@@ -788,7 +823,7 @@ function prepareBuilds(graph: CommitGraph, deployments: Map<string, DeploymentLi
   for (const listing of deployments.values()) if ('list' in listing) for (const d of listing.list) add(d.commit);
   for (const run of runs) add(run.commit);
   for (const row of rows) add(row.commit_sha as string | null);
-  graph.prepare(builds);
+  return graph.prepare(builds);
 }
 
 /** Per commit (lowercase full SHA), the merge commit that brought it into HEAD's line, when the remote makes links worth it. */

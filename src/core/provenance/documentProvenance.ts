@@ -149,8 +149,12 @@ export class ProvenanceService {
   private readonly runner: GitRunner;
   private readonly store: SnapshotStore | null;
   private readonly onStorageProblem: ((message: string) => void) | undefined;
-  /** The data key whose builds have their ancestor sets computed in the current graph. */
-  private preparedFor = '';
+  /**
+   * The ancestor sets of the builds the answers under a data key ask about, computed (or being
+   * computed) once per key; the next key's computation starts when this one's ends, and
+   * computes only the builds it adds.
+   */
+  private prepared: { key: string; done: Promise<void> } | null = null;
   /** Each commit's links as `provenance` made them, by graph and SHA, for `peek`. */
   private readonly linkMemo = new Map<string, CommitLinks>();
   private snapshotLoad: TrackedLoad<RepositorySnapshot> | null = null;
@@ -210,10 +214,14 @@ export class ProvenanceService {
 
   /** Starts what every document needs (commit graph, deployments, runs, results) without waiting for it. */
   warm(): Promise<void> {
-    const snapshot = this.snapshot().promise.then(() => undefined);
-    this.deployments();
+    const snapshotLoad = this.snapshot();
+    const snapshot = snapshotLoad.promise.then(() => undefined);
+    const deployments = this.deployments();
     this.runs();
     this.results();
+    // Every lens asks about the deployed revisions: their ancestor sets are computed as soon as
+    // the graph and the deployments are in, while the editor asks for the lenses.
+    Promise.all([snapshotLoad.promise, deployments.promise]).then(() => this.prepareCurrent(), nothing);
     return snapshot.catch(() => undefined);
   }
 
@@ -377,12 +385,7 @@ export class ProvenanceService {
     const runRecords = runs?.value?.records ?? [];
     const metricRows = results.value?.rows ?? [];
     const notChecked = [...(runs?.value?.notChecked ?? []), ...(results.value?.notChecked ?? [])];
-    if (this.preparedFor !== key) {
-      this.preparedFor = key;
-      const before = performance.now();
-      const computed = prepareBuilds(snapshot.graph, deploymentLists, runRecords, metricRows);
-      if (computed) this.mark(`ancestor sets of ${computed} builds`, performance.now() - before);
-    }
+    await raceAbort(this.prepareFor(snapshot.graph, key, deploymentLists, runRecords, metricRows), signal);
     const commits = new Map<string, CommitProvenance>();
     for (const sha of asked) {
       const detail = details.get(sha);
@@ -422,6 +425,43 @@ export class ProvenanceService {
     }
     this.mark('first answer');
     return { commits, ...parts, links, key };
+  }
+
+  /** The ancestor sets for the answers under the current data key, when the graph is in. */
+  private prepareCurrent(): Promise<void> | null {
+    const snapshotLoad = this.snapshot();
+    if (snapshotLoad.state !== 'ready' || !snapshotLoad.value) return null;
+    const deployments = this.deployments();
+    const window = this.window();
+    const runs = this.runs();
+    const results = this.results();
+    const { key } = this.dataKey(snapshotLoad, deployments, window, runs, results);
+    const lists = deployments.value ?? this.placeholderDeployments(deployments);
+    return this.prepareFor(snapshotLoad.value.graph, key, lists, runs?.value?.records ?? [], results.value?.rows ?? []);
+  }
+
+  /**
+   * The ancestor sets of every build the answers under `key` ask about, computed once per key
+   * in slices: the warehouse's replies and other requests are handled between them.
+   */
+  private prepareFor(graph: CommitGraph, key: string, deployments: Map<string, DeploymentListing>, runs: RunRecord[], rows: Row[]): Promise<void> {
+    if (this.prepared?.key === key) return this.prepared.done;
+    const previous = this.prepared?.done ?? Promise.resolve();
+    const computing = previous.then(async () => {
+      let work = 0;
+      let started = performance.now();
+      const computed = await graph.prepareInSlices(buildsOf(graph, deployments, runs, rows), async () => {
+        work += performance.now() - started;
+        await new Promise((resolve) => setImmediate(resolve));
+        started = performance.now();
+      });
+      work += performance.now() - started;
+      if (computed) this.mark(`ancestor sets of ${computed} builds`, work);
+    });
+    // Never a failure to wait on: a revision without a set is answered by a walk of its own.
+    const done = computing.catch(() => undefined);
+    this.prepared = { key, done };
+    return done;
   }
 
   /**
@@ -810,11 +850,8 @@ export class ProvenanceService {
   }
 }
 
-/**
- * Ancestor sets of every build a document's answers ask about (deployed revisions, builds
- * that ran, builds with results), computed together in a few passes over the graph.
- */
-function prepareBuilds(graph: CommitGraph, deployments: Map<string, DeploymentListing>, runs: RunRecord[], rows: Row[]): number {
+/** Every build a document's answers ask about: deployed revisions, builds that ran, builds with results (full SHAs). */
+function buildsOf(graph: CommitGraph, deployments: Map<string, DeploymentListing>, runs: RunRecord[], rows: Row[]): Set<string> {
   const builds = new Set<string>();
   const add = (value: string | null | undefined) => {
     const full = graph.full(value);
@@ -823,7 +860,7 @@ function prepareBuilds(graph: CommitGraph, deployments: Map<string, DeploymentLi
   for (const listing of deployments.values()) if ('list' in listing) for (const d of listing.list) add(d.commit);
   for (const run of runs) add(run.commit);
   for (const row of rows) add(row.commit_sha as string | null);
-  return graph.prepare(builds);
+  return builds;
 }
 
 /** Per commit (lowercase full SHA), the merge commit that brought it into HEAD's line, when the remote makes links worth it. */

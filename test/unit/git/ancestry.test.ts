@@ -247,6 +247,24 @@ describe('CommitGraph.prepare: ancestor sets of many revisions at once, then of 
     assert.ok(contained > 5 && contained < 35, `${contained} of 40 contained`);
   });
 
+  it('answers as git does when computed in slices, with questions asked between the slices', async () => {
+    const graph = CommitGraph.fromRevList(await runGit(fixture.root, ['rev-list', '--parents', '--all']));
+    let pauses = 0;
+    const computed = await graph.prepareInSlices(revisions, async () => {
+      pauses += 1;
+      // Asked while the sets are half done: answered by a walk of its own, and right.
+      const revision = revisions[pauses % revisions.length];
+      for (const commit of all) assert.equal(graph.contains(revision, commit), truth.get(revision)!.has(commit), `${revision} ∋ ${commit} mid-way`);
+      await new Promise((resolve) => setImmediate(resolve));
+    });
+    assert.equal(computed, revisions.length);
+    assert.ok(pauses >= 2, `${pauses} pauses`);
+    for (const revision of revisions) {
+      for (const commit of all) assert.equal(graph.contains(revision, commit), truth.get(revision)!.has(commit), `${revision} ∋ ${commit}`);
+    }
+    assert.equal(await graph.prepareInSlices(revisions, () => Promise.resolve()), 0, 'nothing is computed twice');
+  });
+
   it('answers as a plain graph walk for 300 revisions prepared together (more than one pass holds) on a 50,000-commit history', () => {
     const history = syntheticHistory(50_000, 17);
     const graph = CommitGraph.fromRevList(history.revList);

@@ -4,6 +4,7 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { mergeThatBrought } from '../../../src/core/git/commitLinks';
 import { GitRunner } from '../../../src/core/git/gitRunner';
 import { ObjectIdTable } from '../../../src/core/git/objectIdTable';
 import { loadSnapshot, readRefs, type RepositorySnapshot } from '../../../src/core/provenance/repositorySnapshot';
@@ -103,6 +104,24 @@ describe('the commit graph of every ref and HEAD, against git', () => {
     }
     // Both answers must occur, or the comparison proves little.
     assert.ok(contained > 10 && contained < pairs.length - 10, `${contained} of ${pairs.length} contained`);
+  });
+
+  it('names the merge that brought each commit into main as git does: the oldest first-parent commit of main containing it', async () => {
+    const root = history.fixture.root;
+    const line = (await runGit(root, ['rev-list', '--first-parent', 'refs/heads/main'])).trim().split('\n');
+    const reach = await Promise.all(line.map(async (sha) => new Set((await runGit(root, ['rev-list', sha])).trim().split('\n'))));
+    let merges = 0;
+    for (const commit of history.all) {
+      let oldest = -1;
+      for (let i = 0; i < line.length; i += 1) if (reach[i].has(commit)) oldest = i;
+      const parents = oldest === -1 ? 0 : (await runGit(root, ['rev-list', '--parents', '-n', '1', line[oldest]])).trim().split(' ').length - 1;
+      const expected = oldest === -1 ? undefined : line[oldest] === commit || parents < 2 ? null : line[oldest];
+      assert.equal(mergeThatBrought(snapshot.graph, line[0], commit), expected, commit);
+      assert.equal(mergeThatBrought(snapshot.graph, line[0].toUpperCase(), commit.toUpperCase()), expected, `${commit} in capitals`);
+      if (expected) merges += 1;
+    }
+    assert.ok(merges > 5, `${merges} commits brought in by a merge`);
+    assert.equal(mergeThatBrought(snapshot.graph, 'f'.repeat(40), history.all[0]), undefined, 'a tip the graph does not know');
   });
 
   it('resolves abbreviations of commits only HEAD reaches', () => {

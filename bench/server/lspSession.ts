@@ -80,6 +80,12 @@ export class LspSession {
     return this.connection.sendRequest('textDocument/hover', { textDocument: { uri }, position });
   }
 
+  /** The first workspace's startup steps as the server's status gives them: when each ended (epoch ms) and, for work, how long it took. */
+  async startupSteps(): Promise<Array<{ step: string; at: number; ms?: number }>> {
+    const status = await this.connection.sendRequest<{ workspaces: Array<{ startup?: Array<{ step: string; at: number; ms?: number }> }> }>('pipelineLens/status');
+    return status.workspaces[0]?.startup ?? [];
+  }
+
   /** Resolves at the server's next lens refresh request, or after `ms`. */
   refreshOrTimeout(ms: number): Promise<void> {
     return new Promise((resolve) => {

@@ -63,6 +63,9 @@ export class CommitLenses {
   }
 
   async provide(params: CodeLensParams, token: CancellationToken): Promise<CodeLens[]> {
+    // A document opened as the server starts is asked about before the workspace folders are
+    // looked at: answered with no lenses, it would show none until the refresh that follows.
+    await this.context.registry.loaded;
     if (!this.context.settings().codeLens.enabled) return [];
     const document = this.context.documents.get(params.textDocument.uri);
     if (!document || !withinSizeLimit(this.context, document)) return [];

@@ -53,6 +53,11 @@ export interface WorkspaceStatus {
   profiles: WarehouseProfileSummary[];
   /** The profile the workspace reads now; null when the config could not be read. */
   activeProfile: string | null;
+  /**
+   * When each step of the workspace's first load ended (epoch ms); `ms`: the work's own time
+   * where the step is work rather than a wait. Where a new session's first lens spent its time.
+   */
+  startup?: Array<{ step: string; at: number; ms?: number }>;
 }
 
 export interface WarehouseProfileSummary {

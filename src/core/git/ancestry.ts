@@ -10,6 +10,12 @@ import type { AncestryIndex } from './types';
  */
 const CACHE_BUDGET_BYTES = 16 * 1024 * 1024;
 
+/** Revisions whose ancestor sets one pass computes: their masks take 4 bytes per commit per 32 of them. */
+const REVISIONS_PER_PASS = 256;
+
+/** Commits a slice of `prepareInSlices` visits: a few milliseconds' work. */
+const SLICE_COMMITS = 32_768;
+
 /** Prefix lookups of record values (the same few SHAs asked thousands of times) remembered before the memo is cleared. */
 const PREFIX_MEMO_LIMIT = 50_000;
 
@@ -119,49 +125,79 @@ export class CommitGraph implements AncestryIndex {
   }
 
   /**
-   * Computes the ancestor sets of many revisions in a few passes over the graph (32 per
-   * pass) rather than one walk each: a document's lenses ask about every deployed revision
-   * and every build in the warehouse. Unknown SHAs are ignored.
+   * Computes the ancestor sets of many revisions in one pass over the graph rather than one
+   * walk each: a document's lenses ask about every deployed revision and every build in the
+   * warehouse. Revisions already computed are not computed again, so a caller may ask again
+   * with more. Unknown SHAs are ignored. Returns how many sets it computed.
    */
-  prepare(revisions: Iterable<string>): void {
+  prepare(revisions: Iterable<string>): number {
+    const wanted = this.unprepared(revisions);
+    for (const step of this.prepareSteps(wanted)) void step;
+    return wanted.length;
+  }
+
+  /**
+   * `prepare` in slices of about `SLICE_COMMITS` commits, awaiting `pause` between them, so
+   * a server handles what else arrives (the warehouse's replies, requests) while the sets
+   * are computed. Questions asked meanwhile are answered right, by a walk of their own.
+   */
+  async prepareInSlices(revisions: Iterable<string>, pause: () => Promise<void>): Promise<number> {
+    const wanted = this.unprepared(revisions);
+    for (const step of this.prepareSteps(wanted)) {
+      void step;
+      await pause();
+    }
+    return wanted.length;
+  }
+
+  /** Ids of the revisions without an ancestor set, once each; none when they would not fit in the cache. */
+  private unprepared(revisions: Iterable<string>): number[] {
     const wanted: number[] = [];
+    const asked = new Set<number>();
     for (const revision of revisions) {
       const id = this.oids.idOf(revision);
-      if (id !== -1 && !this.ancestorSets.has(id) && !wanted.includes(id)) wanted.push(id);
+      if (id !== -1 && !this.ancestorSets.has(id) && !asked.has(id)) {
+        asked.add(id);
+        wanted.push(id);
+      }
     }
     const room = Math.max(0, this.cacheCapacity - this.ancestorSets.size);
-    if (wanted.length === 0 || wanted.length > room) return;
-    const n = this.size;
-    const words = Math.ceil(n / 32);
-    const order = this.topologicalOrder();
-    const masks = new Int32Array(n);
-    const block = new Int32Array(32);
-    for (let offset = 0; offset < wanted.length; offset += 32) {
-      const chunk = wanted.slice(offset, offset + 32);
-      masks.fill(0);
-      chunk.forEach((id, j) => (masks[id] |= 1 << j));
-      // Children before parents: what reaches a commit reaches its parents.
-      for (let k = 0; k < n; k += 1) {
-        const node = order[k];
-        const m = masks[node];
-        if (m === 0) continue;
-        for (let i = this.parentStart[node]; i < this.parentStart[node + 1]; i += 1) masks[this.parentIds[i]] |= m;
+    return wanted.length > room ? [] : wanted;
+  }
+
+  /**
+   * One pass for each `REVISIONS_PER_PASS` revisions, yielding after each slice of work.
+   * Revision j is bit (j & 31) of word (j >>> 5) of each commit's mask: a pass costs about
+   * the same for 32 revisions as for 128 (in a new process it is mostly the loop's first,
+   * unoptimised iterations).
+   */
+  private *prepareSteps(all: number[]): Generator<void, void, void> {
+    for (let offset = 0; offset < all.length; offset += REVISIONS_PER_PASS) {
+      const wanted = all.slice(offset, offset + REVISIONS_PER_PASS);
+      const n = this.size;
+      const order = this.topologicalOrder();
+      const lanes = Math.ceil(wanted.length / 32);
+      const masks = new Int32Array(n * lanes);
+      let highest = 0;
+      wanted.forEach((id, j) => {
+        masks[id * lanes + (j >>> 5)] |= 1 << (j & 31);
+        if (this.generation[id] > highest) highest = this.generation[id];
+      });
+      // Commits above every revision come first in the order and reach none of them.
+      let k = 0;
+      while (k < n && this.generation[order[k]] > highest) k += 1;
+      while (k < n) {
+        const end = Math.min(n, k + SLICE_COMMITS);
+        propagate(order, k, end, masks, lanes, this.parentStart, this.parentIds);
+        k = end;
+        yield;
       }
-      const sets = chunk.map(() => new Uint32Array(words));
-      // Bit j of commit c's mask is bit c of revision j's set: transposed 32 commits at a time.
-      for (let w = 0; w < words; w += 1) {
-        let any = 0;
-        for (let b = 0; b < 32; b += 1) {
-          const node = w * 32 + b;
-          const m = node < n ? masks[node] : 0;
-          block[31 - b] = m;
-          any |= m;
-        }
-        if (any === 0) continue;
-        transpose32(block);
-        for (let j = 0; j < chunk.length; j += 1) sets[j][w] = block[31 - j];
+      for (let lane = 0; lane < lanes; lane += 1) {
+        const chunk = wanted.slice(lane * 32, lane * 32 + 32);
+        const sets = transposeLane(masks, lanes, lane, n, chunk.length);
+        chunk.forEach((id, j) => this.ancestorSets.set(id, sets[j]));
+        if (lane + 1 < lanes) yield;
       }
-      chunk.forEach((id, j) => this.ancestorSets.set(id, sets[j]));
     }
   }
 
@@ -363,6 +399,43 @@ function remember(cache: Map<number, Uint32Array>, id: number, set: Uint32Array,
     if (oldest !== undefined) cache.delete(oldest);
   }
   cache.set(id, set);
+}
+
+/** Children before parents (positions `from` to `to` of `order`): what reaches a commit reaches its parents. */
+function propagate(order: Int32Array, from: number, to: number, masks: Int32Array, lanes: number, parentStart: Int32Array, parentIds: Int32Array): void {
+  for (let k = from; k < to; k += 1) {
+    const node = order[k];
+    const base = node * lanes;
+    let any = 0;
+    for (let l = 0; l < lanes; l += 1) any |= masks[base + l];
+    if (any === 0) continue;
+    const end = parentStart[node + 1];
+    for (let i = parentStart[node]; i < end; i += 1) {
+      const parent = parentIds[i] * lanes;
+      for (let l = 0; l < lanes; l += 1) masks[parent + l] |= masks[base + l];
+    }
+  }
+}
+
+/** The ancestor sets of the `count` revisions of one word of the masks: bit j of commit c's mask is bit c of revision j's set. */
+function transposeLane(masks: Int32Array, lanes: number, lane: number, n: number, count: number): Uint32Array[] {
+  const words = Math.ceil(n / 32);
+  const sets = Array.from({ length: count }, () => new Uint32Array(words));
+  const block = new Int32Array(32);
+  // Transposed 32 commits at a time.
+  for (let w = 0; w < words; w += 1) {
+    let any = 0;
+    for (let b = 0; b < 32; b += 1) {
+      const node = w * 32 + b;
+      const m = node < n ? masks[node * lanes + lane] : 0;
+      block[31 - b] = m;
+      any |= m;
+    }
+    if (any === 0) continue;
+    transpose32(block);
+    for (let j = 0; j < count; j += 1) sets[j][w] = block[31 - j];
+  }
+  return sets;
 }
 
 function popcount(word: number): number {

@@ -19,45 +19,62 @@ export async function readRemoteFromConfigFile(cwd: string, configPath: string):
   return url === null ? null : parseRemoteUrl(url);
 }
 
-const chains = new WeakMap<CommitGraph, Map<string, string[]>>();
+/** Per graph and tip: its first-parent line (ids, newest first) and, per commit, the index of the oldest line commit containing it (-1: none). */
+const introductions = new WeakMap<CommitGraph, Map<string, { line: Int32Array; introducedBy: Int32Array }>>();
 
-/** `tip` and its first parents, newest first: the line commits are merged into. */
-function firstParentLine(graph: CommitGraph, tip: string): string[] {
-  let perGraph = chains.get(graph);
-  if (!perGraph) chains.set(graph, (perGraph = new Map<string, string[]>()));
-  let line = perGraph.get(tip);
-  if (!line) {
-    line = [];
-    const seen = new Set<string>();
-    for (let sha: string | null = tip.toLowerCase(); sha && !seen.has(sha); sha = graph.firstParent(sha)) {
-      seen.add(sha);
-      line.push(sha);
-    }
-    perGraph.set(tip, line);
+/**
+ * The first-parent line of `tip` and which of its commits brought in each commit, in one
+ * walk: from the oldest line commit to the newest, each claims the commits it reaches that no
+ * older one did. A commit's claimant is the oldest line commit containing it, since
+ * containment only grows along the line.
+ */
+function introductionsOf(graph: CommitGraph, tip: string): { line: Int32Array; introducedBy: Int32Array } {
+  let perGraph = introductions.get(graph);
+  if (!perGraph) introductions.set(graph, (perGraph = new Map<string, { line: Int32Array; introducedBy: Int32Array }>()));
+  const known = perGraph.get(tip);
+  if (known) return known;
+  const n = graph.size;
+  const { parentStart, parentIds } = graph;
+  const introducedBy = new Int32Array(n).fill(-1);
+  const ids: number[] = [];
+  for (let id = graph.idOf(tip); id !== -1 && introducedBy[id] === -1; id = parentStart[id] < parentStart[id + 1] ? parentIds[parentStart[id]] : -1) {
+    // Marked while the line is listed, so a line that came back on itself would end.
+    introducedBy[id] = -2;
+    ids.push(id);
   }
-  return line;
+  const stack = new Int32Array(n);
+  for (let i = ids.length - 1; i >= 0; i -= 1) {
+    let top = 0;
+    introducedBy[ids[i]] = i;
+    stack[top++] = ids[i];
+    while (top > 0) {
+      const node = stack[--top];
+      for (let e = parentStart[node]; e < parentStart[node + 1]; e += 1) {
+        const parent = parentIds[e];
+        if (introducedBy[parent] !== -1) continue;
+        introducedBy[parent] = i;
+        stack[top++] = parent;
+      }
+    }
+  }
+  const result = { line: Int32Array.from(ids), introducedBy };
+  perGraph.set(tip, result);
+  return result;
 }
 
 /**
  * The merge commit that brought `commit` into the first-parent line of `tip`: the oldest
  * commit of that line containing it, when that is not the commit itself. `null` when the
  * commit was made on the line (or squashed onto it), `undefined` when the line does not
- * contain it. Containment only grows along the line, so a binary search asks about a few of
- * its commits, whose ancestor sets every later question shares.
+ * contain it. The line's commits claim what they brought in once per graph and tip, so each
+ * question after the first is a lookup.
  */
 export function mergeThatBrought(graph: CommitGraph, tip: string, commit: string): string | null | undefined {
-  const line = firstParentLine(graph, tip);
-  const target = commit.toLowerCase();
-  if (line.length === 0 || !graph.contains(line[0], target)) return undefined;
-  let lo = 0;
-  let hi = line.length - 1;
-  while (lo < hi) {
-    const mid = Math.ceil((lo + hi) / 2);
-    if (graph.contains(line[mid], target)) lo = mid;
-    else hi = mid - 1;
-  }
-  const oldest = line[lo];
-  return oldest === target || graph.parentCount(oldest) < 2 ? null : oldest;
+  const { line, introducedBy } = introductionsOf(graph, tip.toLowerCase());
+  const id = graph.idOf(commit);
+  if (id === -1 || introducedBy[id] < 0) return undefined;
+  const oldest = line[introducedBy[id]];
+  return oldest === id || graph.parentStart[oldest + 1] - graph.parentStart[oldest] < 2 ? null : graph.shaOf(oldest);
 }
 
 /** A commit's page, and the pull request its merge (or, for a squash, its own message) names. */

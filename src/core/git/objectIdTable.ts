@@ -41,11 +41,18 @@ export class ObjectIdTable {
     this.mask = size - 1;
   }
 
-  /** A table holding exactly these ids (as `raw` bytes, `count` of them), in that order. */
-  static fromBytes(width: OidWidth, raw: Uint8Array, count: number): ObjectIdTable {
-    const table = new ObjectIdTable(width, count);
-    table.bytes.set(raw.subarray(0, count * width));
+  /**
+   * A table holding exactly these ids (as `raw` bytes, `count` of them), in that order.
+   * `adopt`: the table takes `raw` itself rather than a copy (the caller gives it up).
+   */
+  static fromBytes(width: OidWidth, raw: Uint8Array, count: number, options: { adopt?: boolean } = {}): ObjectIdTable {
+    const table = new ObjectIdTable(width, 0);
+    // A Buffer's slice() is a view: a Uint8Array built from it is the copy.
+    table.bytes = options.adopt ? raw.subarray(0, count * width) : new Uint8Array(raw.subarray(0, count * width));
     table.count = count;
+    const size = tableSize(count);
+    table.slots = new Int32Array(size);
+    table.mask = size - 1;
     for (let id = 0; id < count; id += 1) table.insertSlot(id);
     return table;
   }
@@ -169,6 +176,31 @@ export class ObjectIdTable {
     if (lo >= order.length || this.comparePrefix(order[lo], prefix) !== 0) return -1;
     if (lo + 1 < order.length && this.comparePrefix(order[lo + 1], prefix) === 0) return -2;
     return order[lo];
+  }
+
+  /** Ids in byte order (computed once, then kept until an id is added): what a stored table keeps to skip the sort. */
+  byteOrder(): Int32Array {
+    return this.order();
+  }
+
+  /**
+   * Takes `order` (as `byteOrder` gave it for the same ids, kept on disk) as the order prefix
+   * lookups search, so a table read back needs no sort. A wrong order would make lookups
+   * answer wrongly rather than fail, so it is checked, a few comparisons per id, and refused
+   * (false) unless it lists every id once in strictly ascending byte order.
+   */
+  useOrder(order: Int32Array): boolean {
+    const n = this.count;
+    if (order.length !== n) return false;
+    const seen = new Uint8Array(n);
+    for (let i = 0; i < n; i += 1) {
+      const id = order[i];
+      if (id < 0 || id >= n || seen[id] === 1) return false;
+      seen[id] = 1;
+      if (i > 0 && this.compareIds(order[i - 1], id, this.width) >= 0) return false;
+    }
+    this.sorted = order;
+    return true;
   }
 
   /** Ids in byte order: a radix sort on the first four bytes, then full comparison where those tie. */

@@ -113,6 +113,15 @@ export const rangeKey = (window: DateWindow): string => `${window.from}..${windo
 
 export type ProvenanceChange = 'refs' | 'deployments' | 'runs' | 'results';
 
+/** A step of the first load and when it ended (epoch ms); `ms`: the work's own time, for a step that is work rather than a wait. */
+export interface StartupStep {
+  step: string;
+  at: number;
+  ms?: number;
+}
+
+const MAX_STARTUP_STEPS = 16;
+
 const DEFAULTS = {
   refsRecheckMs: 60_000,
   dataTtlMs: 5 * 60_000,
@@ -140,8 +149,12 @@ export class ProvenanceService {
   private readonly runner: GitRunner;
   private readonly store: SnapshotStore | null;
   private readonly onStorageProblem: ((message: string) => void) | undefined;
-  /** The data key whose builds have their ancestor sets computed in the current graph. */
-  private preparedFor = '';
+  /**
+   * The ancestor sets of the builds the answers under a data key ask about, computed (or being
+   * computed) once per key; the next key's computation starts when this one's ends, and
+   * computes only the builds it adds.
+   */
+  private prepared: { key: string; done: Promise<void> } | null = null;
   /** Each commit's links as `provenance` made them, by graph and SHA, for `peek`. */
   private readonly linkMemo = new Map<string, CommitLinks>();
   private snapshotLoad: TrackedLoad<RepositorySnapshot> | null = null;
@@ -164,6 +177,8 @@ export class ProvenanceService {
   private readonly rerunLoads: RefreshingCache<RerunImpact>;
   private readonly assembled: LRUCache<string, CommitProvenance>;
   private readonly listeners = new Set<(change: ProvenanceChange) => void>();
+  /** When each step of the first load ended: where a new session's first lens spends its time. */
+  private readonly startup: StartupStep[] = [];
 
   constructor(
     private readonly workspace: Workspace,
@@ -199,11 +214,31 @@ export class ProvenanceService {
 
   /** Starts what every document needs (commit graph, deployments, runs, results) without waiting for it. */
   warm(): Promise<void> {
-    const snapshot = this.snapshot().promise.then(() => undefined);
-    this.deployments();
+    const snapshotLoad = this.snapshot();
+    const snapshot = snapshotLoad.promise.then(() => undefined);
+    const deployments = this.deployments();
     this.runs();
     this.results();
+    // Every lens asks about the deployed revisions: their ancestor sets are computed as soon as
+    // the graph and the deployments are in, while the editor asks for the lenses.
+    Promise.all([snapshotLoad.promise, deployments.promise]).then(() => this.prepareCurrent(), nothing);
     return snapshot.catch(() => undefined);
+  }
+
+  /**
+   * When each step of the service's first load ended (epoch ms, as `performance.timeOrigin +
+   * performance.now()`), each step once: the refs, the commit graph (and whether it was read
+   * from the storage folder or walked), the deployments, the results, the first tokens
+   * resolved, the first commit details, the ancestor sets (with how long computing them
+   * took) and the first answer.
+   */
+  startupSteps(): readonly StartupStep[] {
+    return this.startup;
+  }
+
+  private mark(step: string, ms?: number): void {
+    if (this.startup.length >= MAX_STARTUP_STEPS || this.startup.some((s) => s.step === step)) return;
+    this.startup.push({ step, at: performance.timeOrigin + performance.now(), ...(ms === undefined ? {} : { ms }) });
   }
 
   /** The refs may have moved (a commit, a checkout, a fetch): check them on next use. */
@@ -228,6 +263,7 @@ export class ProvenanceService {
       const full = snapshot.graph.full(token);
       if (full) result.set(token, full);
     }
+    this.mark('tokens resolved');
     return result;
   }
 
@@ -340,6 +376,7 @@ export class ProvenanceService {
       this.readDetails([...needed, ...options.batch, ...[...rest.values()].filter((m): m is string => m !== null)]);
     }
     const details = await this.commitDetails(needed, signal);
+    this.mark('first commit details');
     await this.waitForData({ deployments, window, runs, results }, started, options);
 
     const { key, parts } = this.dataKey(snapshotLoad, deployments, window, runs, results);
@@ -348,10 +385,7 @@ export class ProvenanceService {
     const runRecords = runs?.value?.records ?? [];
     const metricRows = results.value?.rows ?? [];
     const notChecked = [...(runs?.value?.notChecked ?? []), ...(results.value?.notChecked ?? [])];
-    if (this.preparedFor !== key) {
-      this.preparedFor = key;
-      prepareBuilds(snapshot.graph, deploymentLists, runRecords, metricRows);
-    }
+    await raceAbort(this.prepareFor(snapshot.graph, key, deploymentLists, runRecords, metricRows), signal);
     const commits = new Map<string, CommitProvenance>();
     for (const sha of asked) {
       const detail = details.get(sha);
@@ -389,7 +423,45 @@ export class ProvenanceService {
         this.linkMemo.set(`${snapshotLoad.id}:${sha}`, link);
       }
     }
+    this.mark('first answer');
     return { commits, ...parts, links, key };
+  }
+
+  /** The ancestor sets for the answers under the current data key, when the graph is in. */
+  private prepareCurrent(): Promise<void> | null {
+    const snapshotLoad = this.snapshot();
+    if (snapshotLoad.state !== 'ready' || !snapshotLoad.value) return null;
+    const deployments = this.deployments();
+    const window = this.window();
+    const runs = this.runs();
+    const results = this.results();
+    const { key } = this.dataKey(snapshotLoad, deployments, window, runs, results);
+    const lists = deployments.value ?? this.placeholderDeployments(deployments);
+    return this.prepareFor(snapshotLoad.value.graph, key, lists, runs?.value?.records ?? [], results.value?.rows ?? []);
+  }
+
+  /**
+   * The ancestor sets of every build the answers under `key` ask about, computed once per key
+   * in slices: the warehouse's replies and other requests are handled between them.
+   */
+  private prepareFor(graph: CommitGraph, key: string, deployments: Map<string, DeploymentListing>, runs: RunRecord[], rows: Row[]): Promise<void> {
+    if (this.prepared?.key === key) return this.prepared.done;
+    const previous = this.prepared?.done ?? Promise.resolve();
+    const computing = previous.then(async () => {
+      let work = 0;
+      let started = performance.now();
+      const computed = await graph.prepareInSlices(buildsOf(graph, deployments, runs, rows), async () => {
+        work += performance.now() - started;
+        await new Promise((resolve) => setImmediate(resolve));
+        started = performance.now();
+      });
+      work += performance.now() - started;
+      if (computed) this.mark(`ancestor sets of ${computed} builds`, work);
+    });
+    // Never a failure to wait on: a revision without a set is answered by a walk of its own.
+    const done = computing.catch(() => undefined);
+    this.prepared = { key, done };
+    return done;
   }
 
   /**
@@ -633,7 +705,7 @@ export class ProvenanceService {
     const current = this.snapshotLoad;
     if (!current || (current.state === 'failed' && now - this.snapshotFailedAt >= this.options.failureTtlMs)) {
       const refs = readRefs(this.runner);
-      refs.catch(nothing);
+      refs.then(() => this.mark('refs read'), nothing);
       let walking: (whole: boolean) => void = () => undefined;
       this.coldWalk = new Promise<boolean>((resolve) => {
         walking = resolve;
@@ -657,7 +729,8 @@ export class ProvenanceService {
         this.deployedHistory = null;
       };
       load.promise.then(
-        () => {
+        (snapshot) => {
+          this.mark(`commit graph ${snapshot.origin === 'stored' ? 'read from the storage folder' : snapshot.origin}`);
           settled();
           // Lenses answered before the graph (their lists from the object database, "commits behind" left out) are asked for again.
           if (this.servedEarly) {
@@ -715,6 +788,7 @@ export class ProvenanceService {
           }
         }),
       );
+      this.mark('deployments read');
       return lists;
     });
   }
@@ -753,6 +827,7 @@ export class ProvenanceService {
       const part = await this.query((signal) =>
         this.workspace.warehouse().then((w) => runForView(w, this.workspace.config, (c) => modelByCommitQuery(c, { window: range }), range, 'results by build', signal)),
       );
+      this.mark('results read');
       if (!this.workspace.config.tables.predictions.columns.commit) return { window: range, rows: part.rows, notChecked: [...part.notChecked, NO_BUILD_COLUMN], answered: false };
       return { window: range, rows: part.rows, notChecked: part.notChecked, answered: part.answered };
     });
@@ -775,11 +850,8 @@ export class ProvenanceService {
   }
 }
 
-/**
- * Ancestor sets of every build a document's answers ask about (deployed revisions, builds
- * that ran, builds with results), computed together in a few passes over the graph.
- */
-function prepareBuilds(graph: CommitGraph, deployments: Map<string, DeploymentListing>, runs: RunRecord[], rows: Row[]): void {
+/** Every build a document's answers ask about: deployed revisions, builds that ran, builds with results (full SHAs). */
+function buildsOf(graph: CommitGraph, deployments: Map<string, DeploymentListing>, runs: RunRecord[], rows: Row[]): Set<string> {
   const builds = new Set<string>();
   const add = (value: string | null | undefined) => {
     const full = graph.full(value);
@@ -788,7 +860,7 @@ function prepareBuilds(graph: CommitGraph, deployments: Map<string, DeploymentLi
   for (const listing of deployments.values()) if ('list' in listing) for (const d of listing.list) add(d.commit);
   for (const run of runs) add(run.commit);
   for (const row of rows) add(row.commit_sha as string | null);
-  graph.prepare(builds);
+  return builds;
 }
 
 /** Per commit (lowercase full SHA), the merge commit that brought it into HEAD's line, when the remote makes links worth it. */

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, open, rename, rm, writeFile } from 'node:fs/promises';
 import { endianness } from 'node:os';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import { CommitGraph } from '../git/ancestry';
@@ -7,7 +7,8 @@ import { ObjectIdTable } from '../git/objectIdTable';
 import type { RefsState } from './repositorySnapshot';
 
 const MAGIC = Buffer.from('PLGRAPH\n', 'latin1');
-const VERSION = 1;
+/** 2: the ids' byte order is kept after the ids, so a later session skips sorting them. */
+const VERSION = 2;
 const CHECKSUM_BYTES = 32;
 
 /** What a stored graph was built from, with the graph: enough to extend it when refs move. */
@@ -61,7 +62,7 @@ export class SnapshotStore {
   async read(): Promise<StoredSnapshot | null> {
     let data: Buffer;
     try {
-      data = await readFile(this.file);
+      data = await readWhole(this.file);
     } catch {
       return null;
     }
@@ -100,7 +101,19 @@ export class SnapshotStore {
     const headerBytes = Buffer.from(JSON.stringify(header), 'utf8');
     const length = Buffer.alloc(4);
     length.writeUInt32LE(headerBytes.length);
-    const parts = [MAGIC, length, headerBytes, graph.oids.raw, bytesOf(graph.parentStart), bytesOf(graph.parentIds), bytesOf(graph.generation)];
+    // Padded so the integer arrays start on a 4-byte boundary: read back, they are views of the file's bytes, not copies.
+    const padding = Buffer.alloc((4 - ((MAGIC.length + 4 + headerBytes.length) % 4)) % 4);
+    const parts = [
+      MAGIC,
+      length,
+      headerBytes,
+      padding,
+      bytesOf(graph.parentStart),
+      bytesOf(graph.parentIds),
+      bytesOf(graph.generation),
+      bytesOf(graph.oids.byteOrder()),
+      graph.oids.raw,
+    ];
     const body = Buffer.concat(parts);
     return Buffer.concat([body, createHash('sha256').update(body).digest()]);
   }
@@ -119,22 +132,49 @@ export class SnapshotStore {
     let pos = MAGIC.length + 4;
     const header = JSON.parse(body.subarray(pos, pos + headerLength).toString('utf8')) as Header;
     pos += headerLength;
+    // An earlier format (no id order, other offsets) is never read as this one: it reads as no file.
     if (header.version !== VERSION || header.endianness !== endianness() || header.repository !== resolve(this.repository)) return null;
     if (header.width !== 20 && header.width !== 32) return null;
     const { count, edges, width } = header;
-    const expected = pos + count * width + (count + 1) * 4 + edges * 4 + count * 4;
+    if (!Number.isInteger(count) || !Number.isInteger(edges) || count < 0 || edges < 0) return null;
+    pos += (4 - (pos % 4)) % 4;
+    const expected = pos + (count + 1) * 4 + edges * 4 + count * 4 + count * 4 + count * width;
     if (body.length !== expected) return null;
-    const oids = ObjectIdTable.fromBytes(width, body.subarray(pos, pos + count * width), count);
-    pos += count * width;
     const parentStart = int32s(body, pos, count + 1);
     pos += (count + 1) * 4;
     const parentIds = int32s(body, pos, edges);
     pos += edges * 4;
     const generation = int32s(body, pos, count);
+    pos += count * 4;
+    const order = int32s(body, pos, count);
+    pos += count * 4;
     for (let i = 0; i < edges; i += 1) if (parentIds[i] < 0 || parentIds[i] >= count) return null;
     if (parentStart[0] !== 0 || parentStart[count] !== edges) return null;
     for (let id = 0; id < count; id += 1) if (parentStart[id + 1] < parentStart[id]) return null;
+    const oids = ObjectIdTable.fromBytes(width, body.subarray(pos, pos + count * width), count, { adopt: true });
+    if (!oids.useOrder(order)) return null;
     return { refs: header.refs, graph: new CommitGraph({ oids, parentStart, parentIds }, generation), peeled: new Map(header.peeled) };
+  }
+}
+
+/**
+ * The file in memory of its own (never a shared pool's), in one read: the graph keeps views
+ * of it as its arrays.
+ */
+async function readWhole(file: string): Promise<Buffer> {
+  const handle = await open(file, 'r');
+  try {
+    const { size } = await handle.stat();
+    const data = Buffer.from(new ArrayBuffer(size));
+    let read = 0;
+    while (read < size) {
+      const { bytesRead } = await handle.read(data, read, size - read, read);
+      if (bytesRead === 0) break;
+      read += bytesRead;
+    }
+    return data.subarray(0, read);
+  } finally {
+    await handle.close();
   }
 }
 
@@ -142,8 +182,13 @@ function bytesOf(array: Int32Array): Uint8Array {
   return new Uint8Array(array.buffer, array.byteOffset, array.byteLength);
 }
 
-/** A copy, so the array is aligned whatever the offset in the file. */
+/**
+ * The integers at `offset`: a view of the file's bytes when they are aligned (the file is
+ * read into memory of its own, which the graph then keeps), else a copy.
+ */
 function int32s(data: Buffer, offset: number, count: number): Int32Array {
+  const at = data.byteOffset + offset;
+  if (at % 4 === 0) return new Int32Array(data.buffer, at, count);
   const out = new Int32Array(count);
   new Uint8Array(out.buffer).set(data.subarray(offset, offset + count * 4));
   return out;

@@ -34,6 +34,7 @@ export async function serverStatus(context: ServerContext, counters: ServerCount
       results: cache?.results ?? 'none',
       profiles: w ? profileSummaries(w.config) : [],
       activeProfile: w?.config.warehouseProfiles.active ?? null,
+      startup: w ? [...w.provenance.startupSteps()] : [],
     });
   }
   return {

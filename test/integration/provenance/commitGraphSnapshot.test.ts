@@ -1,9 +1,12 @@
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { mergeThatBrought } from '../../../src/core/git/commitLinks';
 import { GitRunner } from '../../../src/core/git/gitRunner';
+import { ObjectIdTable } from '../../../src/core/git/objectIdTable';
 import { loadSnapshot, readRefs, type RepositorySnapshot } from '../../../src/core/provenance/repositorySnapshot';
 import { SnapshotStore } from '../../../src/core/provenance/snapshotStore';
 import { createGitFixture, createShallowClone, runGit, type FixtureCommit, type GitFixture } from '../../fixtures/gitFixture';
@@ -103,6 +106,24 @@ describe('the commit graph of every ref and HEAD, against git', () => {
     assert.ok(contained > 10 && contained < pairs.length - 10, `${contained} of ${pairs.length} contained`);
   });
 
+  it('names the merge that brought each commit into main as git does: the oldest first-parent commit of main containing it', async () => {
+    const root = history.fixture.root;
+    const line = (await runGit(root, ['rev-list', '--first-parent', 'refs/heads/main'])).trim().split('\n');
+    const reach = await Promise.all(line.map(async (sha) => new Set((await runGit(root, ['rev-list', sha])).trim().split('\n'))));
+    let merges = 0;
+    for (const commit of history.all) {
+      let oldest = -1;
+      for (let i = 0; i < line.length; i += 1) if (reach[i].has(commit)) oldest = i;
+      const parents = oldest === -1 ? 0 : (await runGit(root, ['rev-list', '--parents', '-n', '1', line[oldest]])).trim().split(' ').length - 1;
+      const expected = oldest === -1 ? undefined : line[oldest] === commit || parents < 2 ? null : line[oldest];
+      assert.equal(mergeThatBrought(snapshot.graph, line[0], commit), expected, commit);
+      assert.equal(mergeThatBrought(snapshot.graph, line[0].toUpperCase(), commit.toUpperCase()), expected, `${commit} in capitals`);
+      if (expected) merges += 1;
+    }
+    assert.ok(merges > 5, `${merges} commits brought in by a merge`);
+    assert.equal(mergeThatBrought(snapshot.graph, 'f'.repeat(40), history.all[0]), undefined, 'a tip the graph does not know');
+  });
+
   it('resolves abbreviations of commits only HEAD reaches', () => {
     const sha = history.headOnly[0];
     assert.equal(snapshot.graph.resolve(sha.slice(0, 10)), sha);
@@ -160,6 +181,70 @@ describe('the commit graph of every ref and HEAD, against git', () => {
     const rebuilt = await loadSnapshot(runner, await readRefs(runner), { store });
     assert.equal(rebuilt.origin, 'walked', 'a damaged file is walked around, not read');
     assert.equal(rebuilt.graph.size, (await loadSnapshot(runner, await readRefs(runner))).graph.size);
+  });
+
+  it('keeps the ids in byte order, so a later session searches prefixes without sorting them, and the order is the one a fresh sort gives', async () => {
+    const root = history.fixture.root;
+    const store = new SnapshotStore(storage, root);
+    await store.write(snapshot);
+    const stored = await store.read();
+    assert.ok(stored);
+    const kept = Array.from(stored.graph.oids.byteOrder());
+    const fresh = ObjectIdTable.fromBytes(stored.graph.oids.width, stored.graph.oids.raw, stored.graph.size);
+    assert.deepEqual(kept, Array.from(fresh.byteOrder()));
+    assert.deepEqual(
+      kept,
+      [...history.all].sort().map((sha) => stored.graph.idOf(sha)),
+    );
+    for (const sha of history.all) assert.equal(stored.graph.resolve(sha.slice(0, 7)), snapshot.graph.resolve(sha.slice(0, 7)), sha);
+    assert.equal(stored.graph.resolve('0000000'), snapshot.graph.resolve('0000000'));
+  });
+
+  it('ignores a file of the earlier format and one whose id order is wrong, even with a valid checksum, and walks the history instead', async () => {
+    const root = history.fixture.root;
+    const runner = new GitRunner(root);
+    const store = new SnapshotStore(storage, root);
+    await store.write(snapshot);
+    const data = await readFile(store.file);
+    const headerLength = data.readUInt32LE(8);
+    const header = JSON.parse(data.subarray(12, 12 + headerLength).toString('utf8')) as { version: number; count: number; edges: number; width: number };
+    const { count, edges, width } = header;
+    let pos = 12 + headerLength;
+    pos += (4 - (pos % 4)) % 4;
+    pos += (count + 1) * 4 + edges * 4 + count * 4;
+    const order = data.subarray(pos, (pos += count * 4));
+    const oids = data.subarray(pos, (pos += count * width));
+    const sealed = (parts: Buffer[]) => {
+      const body = Buffer.concat(parts);
+      return Buffer.concat([body, createHash('sha256').update(body).digest()]);
+    };
+
+    // Version 1 as an earlier release wrote it, from the graph itself: no id order, the ids before the edges.
+    const { graph } = snapshot;
+    const bytes = (array: Int32Array) => Buffer.from(array.buffer, array.byteOffset, array.byteLength);
+    const v1Header = Buffer.from(JSON.stringify({ ...header, version: 1 }), 'utf8');
+    const v1Length = Buffer.alloc(4);
+    v1Length.writeUInt32LE(v1Header.length);
+    await writeFile(
+      store.file,
+      sealed([Buffer.from('PLGRAPH\n', 'latin1'), v1Length, v1Header, Buffer.from(graph.oids.raw), bytes(graph.parentStart), bytes(graph.parentIds), bytes(graph.generation)]),
+    );
+    assert.equal(await store.read(), null, 'a file of the earlier format');
+    const walked = await loadSnapshot(runner, await readRefs(runner), { store });
+    assert.equal(walked.origin, 'walked');
+    const fresh = await loadSnapshot(runner, await readRefs(runner));
+    assert.equal(walked.graph.size, fresh.graph.size);
+    for (const sha of history.all) assert.equal(walked.graph.resolve(sha.slice(0, 8)), fresh.graph.resolve(sha.slice(0, 8)), sha);
+
+    // The current format with two ids of the order swapped and the checksum made to match.
+    const swapped = Buffer.from(order);
+    const first = Buffer.from(swapped.subarray(0, 4));
+    swapped.copy(swapped, 0, 4, 8);
+    first.copy(swapped, 4);
+    await writeFile(store.file, sealed([data.subarray(0, pos - count * width - count * 4), swapped, oids]));
+    assert.equal(await store.read(), null, 'an order a prefix search would misread');
+    await writeFile(store.file, sealed([data.subarray(0, pos - count * width - count * 4), order, oids]));
+    assert.ok(await store.read(), 'the same bytes with the order as written');
   });
 
   it('refuses a storage folder inside the repository', () => {

@@ -37,3 +37,34 @@ describe('a request that arrives before the workspace is loaded', () => {
     );
   });
 });
+
+/*
+ * The editor opens the documents it had open as the server starts, and asks for their lenses
+ * at once. Answered with none, it would show none until the refresh that follows the load.
+ */
+describe('a lens request for a document opened as the server starts', () => {
+  let dir: string;
+  let demo: DemoManifest;
+  let server: LspHarness;
+
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'pl-early-lens-'));
+    demo = await generateDemo(join(dir, 'demo'));
+  });
+
+  after(async () => {
+    await server?.stop();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('is answered with the lenses, without waiting for a refresh', async () => {
+    server = await LspHarness.start({ folders: [demo.root] });
+    const sha = demo.commits.undeployedWorker;
+    const uri = await server.open(join(demo.root, 'first-notes.md'), 'markdown', `# Notes\n\nWorker: ${sha.slice(0, 9)}\n`);
+    const lenses = await server.codeLenses(uri);
+    assert.deepEqual(
+      lenses.map((l) => [l.range.start.line, (l.data as { sha: string }).sha]),
+      [[2, sha]],
+    );
+  });
+});

@@ -4,7 +4,7 @@ import { after, before, describe, it } from 'node:test';
 import { CommitGraph } from '../../../src/core/git/ancestry';
 import { GitRepository } from '../../../src/core/git/gitRepository';
 import type { AncestryIndex } from '../../../src/core/git/types';
-import { createGitFixture, runGit, type GitFixture } from '../../fixtures/gitFixture';
+import { createGitFixture, runGit, type FixtureCommit, type GitFixture } from '../../fixtures/gitFixture';
 
 describe('GitRepository.ancestryIndex on a real history', () => {
   // 0 root ─ 1 base ─┬─ 3 main work ─────────┬─ 5 merge feature ─┬─ 7 after merge   (main)
@@ -191,5 +191,90 @@ describe('CommitGraph (in memory)', () => {
     assert.equal(graph.knows('b'.repeat(40)), true);
     assert.equal(graph.knows('a'.repeat(40)), false);
     assert.equal(graph.contains('b'.repeat(40), 'a'.repeat(40)), false);
+  });
+});
+
+describe('CommitGraph.prepare: ancestor sets of many revisions at once, then of more', () => {
+  let fixture: GitFixture;
+  let revisions: string[];
+  let all: string[];
+  /** Per revision, its ancestors as `git rev-list` lists them. */
+  const truth = new Map<string, Set<string>>();
+
+  before(async () => {
+    // Main, with feature branches opened from it and merged back (some left open): more
+    // than 32 revisions, so they span several words of each commit's mask.
+    const commits: FixtureCommit[] = [{ message: 'root', files: { 'a.txt': '0\n' }, date: '2026-03-01T00:00:00Z', branch: 'main' }];
+    let hour = 0;
+    const date = () => new Date(Date.UTC(2026, 2, 1) + (hour += 1) * 3_600_000).toISOString();
+    for (let f = 0; f < 14; f += 1) {
+      const branch = `topic-${f}`;
+      commits.push({ message: `main ${f}`, files: { [`main/${f}.txt`]: `${f}\n` }, date: date(), branch: 'main' });
+      for (let c = 0; c < 2 + (f % 3); c += 1) commits.push({ message: `${branch} ${c}`, files: { [`${branch}/${c}.txt`]: `${c}\n` }, date: date(), branch });
+      if (f % 5 !== 4) commits.push({ message: `merge ${branch}`, files: {}, date: date(), branch: 'main', merge: branch });
+    }
+    fixture = await createGitFixture(commits);
+    all = fixture.shas;
+    // Every commit but the root is a revision asked about: tips of open branches, merges, plain commits.
+    revisions = all.slice(1);
+    assert.ok(revisions.length > 42, `${revisions.length} revisions`);
+    for (const revision of revisions) truth.set(revision, new Set((await runGit(fixture.root, ['rev-list', revision])).trim().split('\n')));
+  });
+  after(() => fixture.cleanup());
+
+  it('answers as git does after a first batch and a second batch that adds revisions to it', async () => {
+    const output = await runGit(fixture.root, ['rev-list', '--parents', '--all']);
+    const graph = CommitGraph.fromRevList(output);
+    // The deployed revisions first, then the builds results name (some the same, some new).
+    graph.prepare(revisions.slice(0, 10));
+    graph.prepare([...revisions.slice(5, 10), ...revisions.slice(10)]);
+    for (const revision of revisions) {
+      for (const commit of all) assert.equal(graph.contains(revision, commit), truth.get(revision)!.has(commit), `${revision} ∋ ${commit}`);
+    }
+    // The same answers as `git merge-base --is-ancestor` on a sample of the pairs, both ways.
+    const pick = random(3);
+    let contained = 0;
+    for (let q = 0; q < 40; q += 1) {
+      const revision = revisions[Math.floor(pick() * revisions.length)];
+      const commit = all[Math.floor(pick() * all.length)];
+      const isAncestor = await runGit(fixture.root, ['merge-base', '--is-ancestor', commit, revision]).then(
+        () => true,
+        () => false,
+      );
+      assert.equal(graph.contains(revision, commit), isAncestor, `${revision} ∋ ${commit}`);
+      if (isAncestor) contained += 1;
+    }
+    assert.ok(contained > 5 && contained < 35, `${contained} of 40 contained`);
+  });
+
+  it('answers as git does when computed in slices, with questions asked between the slices', async () => {
+    const graph = CommitGraph.fromRevList(await runGit(fixture.root, ['rev-list', '--parents', '--all']));
+    let pauses = 0;
+    const computed = await graph.prepareInSlices(revisions, async () => {
+      pauses += 1;
+      // Asked while the sets are half done: answered by a walk of its own, and right.
+      const revision = revisions[pauses % revisions.length];
+      for (const commit of all) assert.equal(graph.contains(revision, commit), truth.get(revision)!.has(commit), `${revision} ∋ ${commit} mid-way`);
+      await new Promise((resolve) => setImmediate(resolve));
+    });
+    assert.equal(computed, revisions.length);
+    assert.ok(pauses >= 2, `${pauses} pauses`);
+    for (const revision of revisions) {
+      for (const commit of all) assert.equal(graph.contains(revision, commit), truth.get(revision)!.has(commit), `${revision} ∋ ${commit}`);
+    }
+    assert.equal(await graph.prepareInSlices(revisions, () => Promise.resolve()), 0, 'nothing is computed twice');
+  });
+
+  it('answers as a plain graph walk for 300 revisions prepared together (more than one pass holds) on a 50,000-commit history', () => {
+    const history = syntheticHistory(50_000, 17);
+    const graph = CommitGraph.fromRevList(history.revList);
+    const next = random(19);
+    const tips = [...new Set(Array.from({ length: 300 }, () => 30_000 + Math.floor(next() * 20_000)))];
+    assert.ok(tips.length > 256, `${tips.length} revisions`);
+    graph.prepare(tips.map((t) => history.shas[t]));
+    for (const tip of tips.filter((_, i) => i % 23 === 0 || i >= 256)) {
+      const ancestors = ancestorsNaive(history, tip);
+      for (let c = 0; c < 50_000; c += 7) assert.equal(graph.contains(history.shas[tip], history.shas[c]), ancestors.has(c), `${tip} ∋ ${c}`);
+    }
   });
 });

@@ -193,6 +193,9 @@ describe('a damaged commit-graph file', () => {
     const cdat = chunks.get('CDAT')!;
     const oidl = chunks.get('OIDL')!;
     const record = 20 + 16;
+    // Which commit sits at a position follows from the ids, which follow from the fixture's dates: the octopus damage needs one with a first parent.
+    let withParent = 0;
+    while (good.readUInt32BE(cdat + withParent * record + 20) === 0x70000000) withParent += 1;
     const damage: Array<[string, (d: Buffer) => void, RegExp]> = [
       ['a parent position past the last commit', (d) => d.writeUInt32BE(commits + 5, cdat + 5 * record + 20), /outside the graph/],
       ['a commit its own parent', (d) => d.writeUInt32BE(5, cdat + 5 * record + 20), /generation numbers/],
@@ -201,7 +204,7 @@ describe('a damaged commit-graph file', () => {
         (d) => (d.writeUInt32BE(0x70000000, cdat + 5 * record + 20), d.writeUInt32BE(1, cdat + 5 * record + 24)),
         /second parent without a first/,
       ],
-      ['an octopus run past the extra edges', (d) => d.writeUInt32BE(0x80000000 + 1000, cdat + 5 * record + 24), /past the extra edge/],
+      ['an octopus run past the extra edges', (d) => d.writeUInt32BE(0x80000000 + 1000, cdat + withParent * record + 24), /past the extra edge/],
       ['two ids swapped', (d) => (d.copy(d, oidl, oidl + 20, oidl + 40), good.copy(d, oidl + 20, oidl, oidl + 20)), /ascending order/],
       ['a chunk past the end', (d) => d.writeBigUInt64BE(BigInt(good.length * 2), 12 + 12), /outside the file/],
       ['more chunks than the table holds', (d) => (d[6] += 1), /./],

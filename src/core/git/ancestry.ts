@@ -459,8 +459,10 @@ function transpose32(a: Int32Array): void {
   }
 }
 
-export function computeGenerations(count: number, parentStart: Int32Array, parentIds: Int32Array): Int32Array {
+export function computeGenerations(count: number, parentStart: Int32Array, parentIds: Int32Array, known?: Int32Array): Int32Array {
   const generation = new Int32Array(count);
+  // Levels already known for the first commits (a commit-graph file's): only the rest are computed.
+  if (known) generation.set(known.subarray(0, Math.min(known.length, count)));
   // Iterative post-order: histories are far deeper than the JS call stack. A commit is
   // expanded once but may be pushed once per child, hence room for every edge.
   const stack = new Int32Array(count + parentIds.length + 1);

@@ -1,8 +1,8 @@
-import { CommitGraph } from '../git/ancestry';
+import { CommitGraph, computeGenerations } from '../git/ancestry';
 import { readPackedPeels, readRepositoryCommitGraph, type CommitGraphFileRead } from '../git/commitGraphFile';
 import type { GitRunner } from '../git/gitRunner';
 import { hexValue, type ObjectIdTable } from '../git/objectIdTable';
-import { RevListReader, type GraphArrays } from '../git/revListReader';
+import { RevListReader } from '../git/revListReader';
 import type { RefsState } from './repositorySnapshot';
 
 /** How a graph read from git's commit-graph file was completed: what the file gave, what was walked, what no tip reaches. */
@@ -68,7 +68,7 @@ export async function graphFromCommitGraphFile(
       const reader = new RevListReader(base);
       for (const chunk of chunks) reader.push(chunk);
       const joined = reader.finish();
-      graph = new CommitGraph(joined, extendGenerations(read.graph.generation, joined));
+      graph = new CommitGraph(joined, computeGenerations(joined.oids.size, joined.parentStart, joined.parentIds, read.graph.generation));
       // Every commit the walk added was printed by it, so some tip reaches it.
       for (let id = baseCount; id < graph.size; id += 1) roots.push(id);
     }
@@ -96,45 +96,6 @@ export async function snapshotGraphFromFile(runner: GitRunner, refs: RefsState, 
   if (read.graph) return read.graph;
   if (read.kind !== 'absent') onProblem?.(`Not reading git's commit-graph file: ${read.reason}; walking the history instead.`);
   return null;
-}
-
-/**
- * Generations of a graph whose first commits are the file's, with their levels known: only the
- * walked commits (few, above them) get theirs computed, parents before children.
- */
-function extendGenerations(known: Int32Array, arrays: GraphArrays): Int32Array {
-  const { parentStart, parentIds } = arrays;
-  const count = arrays.oids.size;
-  const generation = new Int32Array(count);
-  generation.set(known.subarray(0, Math.min(known.length, count)));
-  const stack: number[] = [];
-  for (let root = known.length; root < count; root += 1) {
-    if (generation[root] !== 0) continue;
-    stack.push(root);
-    while (stack.length > 0) {
-      const node = stack[stack.length - 1];
-      if (generation[node] !== 0) {
-        stack.pop();
-        continue;
-      }
-      let highest = 0;
-      let pending = false;
-      for (let i = parentStart[node]; i < parentStart[node + 1]; i += 1) {
-        const parent = parentIds[i];
-        if (generation[parent] === 0) {
-          stack.push(parent);
-          pending = true;
-        } else if (generation[parent] > highest) {
-          highest = generation[parent];
-        }
-      }
-      if (!pending) {
-        generation[node] = highest + 1;
-        stack.pop();
-      }
-    }
-  }
-  return generation;
 }
 
 /** Ids (in `table`) of the commits that start lines of `rev-list --parents` output, read as it streams. */

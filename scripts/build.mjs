@@ -25,21 +25,25 @@ const production = process.argv.includes('--production');
 // `--no-binding` leaves the copy to the caller (another platform's binding).
 const packaging = process.argv.includes('--package');
 const outdir = process.argv.find((a) => a.startsWith('--outdir='))?.slice('--outdir='.length) ?? 'dist';
+const nodeBundle = {
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  sourcemap: !production,
+  minify: production,
+  legalComments: 'none',
+  // V8 keeps a script's source one byte a character only when every character is ASCII;
+  // one `±` in a bundled library's comment doubles the server's largest string (3.6 MB).
+  charset: 'ascii',
+  logLevel: 'warning',
+};
 for (const entry of entries.filter((e) => existsSync(e.in))) {
   await build({
+    ...nodeBundle,
     entryPoints: { [entry.out]: entry.in },
     outdir,
-    bundle: true,
     platform: entry.platform,
-    target: 'node20',
-    format: 'cjs',
-    sourcemap: !production,
-    minify: production,
-    legalComments: 'none',
-    // V8 keeps a script's source one byte a character only when every character is ASCII;
-    // one `±` in a bundled library's comment doubles the server's largest string (3.6 MB).
-    charset: 'ascii',
-    logLevel: 'warning',
     external: [...(packaging ? [] : ['@duckdb/node-bindings*']), ...(entry.external ?? [])],
     plugins: [precompiledConfigValidator(), ...(entry.google ? [googleCloudApart()] : []), ...(packaging ? [duckdbBindingBesideBundle()] : [])],
   });
@@ -58,16 +62,8 @@ await build({
     sourcefile: 'googleCloud.ts',
     loader: 'ts',
   },
+  ...nodeBundle,
   outfile: join(outdir, `${GOOGLE_CLOUD_BUNDLE}.js`),
-  bundle: true,
-  platform: 'node',
-  target: 'node20',
-  format: 'cjs',
-  sourcemap: !production,
-  minify: production,
-  legalComments: 'none',
-  charset: 'ascii',
-  logLevel: 'warning',
 });
 asciiComments(join(outdir, `${GOOGLE_CLOUD_BUNDLE}.js`));
 
